@@ -1,0 +1,123 @@
+"""Talk to a FHIR R4 server over REST, or read a FHIR Bundle file, as a source of resources."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from hub.careprovider.adapter import AdapterError
+
+#: how far back an incremental fetch looks past the watermark (clocks and commits are not exact)
+OVERLAP = timedelta(minutes=5)
+#: resource type -> search parameter that points at the patient
+SEARCHES = (
+    ('Observation', 'subject'),
+    ('Appointment', 'patient'),
+    ('CarePlan', 'subject'),
+    ('Goal', 'subject'),
+    ('RelatedPerson', 'patient'),
+)
+TIMEOUT = 30
+
+
+class RestSource:
+    """Reads a patient's resources from a FHIR server, following only the server's paging links."""
+
+    def __init__(self, base_url, count=100, token=None, session=None):
+        self.base_url = base_url.rstrip('/')
+        self.count = count
+        self.session = session or requests.Session()
+        self.session.headers['Accept'] = 'application/fhir+json'
+        if token:
+            self.session.headers['Authorization'] = f'Bearer {token}'
+
+    def _get(self, url, params=None):
+        try:
+            response = self.session.get(url, params=params, timeout=TIMEOUT, allow_redirects=False)
+        except requests.RequestException as exc:
+            raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
+        if response.status_code == 404:
+            return None
+        if response.status_code == 429 or response.status_code >= 500:
+            raise AdapterError(f'FHIR server answered {response.status_code}',
+                               retry_after=response.headers.get('Retry-After'))
+        if response.status_code != 200:
+            raise AdapterError(f'FHIR server answered {response.status_code}', permanent=True)
+        try:
+            return response.json()
+        except ValueError:
+            raise AdapterError('FHIR server answered something that is not JSON', permanent=True) from None
+
+    def _same_server(self, url):
+        ours, theirs = urlsplit(self.base_url), urlsplit(url)
+        return (ours.scheme, ours.netloc) == (theirs.scheme, theirs.netloc)
+
+    def read(self, resource_type, resource_id):
+        """Return one resource, or None when the server does not have it."""
+        return self._get(f'{self.base_url}/{resource_type}/{resource_id}')
+
+    def search(self, resource_type, params):
+        """Yield every resource of a search, page by page through the ``next`` links."""
+        bundle = self._get(f'{self.base_url}/{resource_type}', params={**params, '_count': self.count})
+        while bundle:
+            for entry in bundle.get('entry') or []:
+                resource = entry.get('resource')
+                if resource and (entry.get('search') or {}).get('mode', 'match') == 'match':
+                    yield resource
+            next_url = next((link['url'] for link in bundle.get('link') or [] if link.get('relation') == 'next'), None)
+            if not next_url:
+                return
+            if not self._same_server(next_url):
+                raise AdapterError('FHIR server sent a next link to another host', permanent=True)
+            bundle = self._get(next_url)
+
+    def resources(self, client_id, since):
+        """Yield the patient, then its resources changed since ``since``."""
+        patient = self.read('Patient', client_id)
+        if patient is None:
+            raise AdapterError('the client is not known at the FHIR server', permanent=True)
+        yield patient
+        for reference in patient.get('generalPractitioner') or []:
+            kind, _, ident = (reference.get('reference') or '').partition('/')
+            if kind in ('Practitioner', 'Organization') and ident:
+                resource = self.read(kind, ident)
+                if resource:
+                    yield resource
+        params = {'_sort': '_lastUpdated'}
+        if since is not None:
+            params['_lastUpdated'] = 'gt' + (since - OVERLAP).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+        for resource_type, search_param in SEARCHES:
+            yield from self.search(resource_type, {**params, search_param: f'Patient/{client_id}'})
+
+
+class BundleSource:
+    """Reads a patient's resources from a FHIR Bundle file (the demo, and tests without a server)."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def resources(self, client_id, since):
+        try:
+            bundle = json.loads(self.path.read_text())
+        except (OSError, ValueError) as exc:
+            raise AdapterError(f'cannot read the bundle file: {type(exc).__name__}', permanent=True) from None
+        for entry in bundle.get('entry') or []:
+            resource = entry.get('resource') or {}
+            if resource.get('resourceType') == 'Patient' and resource.get('id') != client_id:
+                continue
+            if _patient_ref(resource) not in (None, f'Patient/{client_id}'):
+                continue
+            yield resource
+
+
+def _patient_ref(resource):
+    for key in ('subject', 'patient'):
+        if isinstance(resource.get(key), dict):
+            return resource[key].get('reference')
+    for participant in resource.get('participant') or []:
+        ref = (participant.get('actor') or {}).get('reference') or ''
+        if ref.startswith('Patient/'):
+            return ref
+    return None

@@ -1,0 +1,189 @@
+"""Map FHIR R4 resources into common-model records."""
+
+from hub.careprovider.adapter import MappedRecord
+
+from adapters.fhir.values import (address, codings, concept_text, has_code, human_name, narrative, parse_date,
+                                  parse_datetime, reference_id, telecom)
+
+SNOMED = 'http://snomed.info/sct'
+LOINC = 'http://loinc.org'
+#: SNOMED "patiëntcontactverslag": a report written by care staff
+REPORT_CODE = '11591000146107'
+#: our extension on CarePlan that says whether the client still has to approve it
+APPROVAL_EXTENSION = 'https://carehub.nl/fhir/StructureDefinition/approval-status'
+
+#: LOINC code -> series name of the measurements we show
+SERIES = {
+    '29463-7': 'body_weight',
+    '85354-9': 'blood_pressure',
+    '8310-5': 'body_temperature',
+    '8867-4': 'heart_rate',
+    '9279-1': 'respiratory_rate',
+    '8302-2': 'body_height',
+    '59408-5': 'oxygen_saturation',
+    '2708-6': 'oxygen_saturation',
+}
+
+
+def _record(kind, resource, data, occurred_at=None, code=None):
+    return MappedRecord(kind=kind, source_id=f"{resource['resourceType']}/{resource['id']}", data=data,
+                        occurred_at=occurred_at, code=code)
+
+
+def map_patient(resource):
+    name, given, family = human_name(resource.get('name'))
+    gender = resource.get('gender')
+    return [_record('demographics', resource, {
+        'name': name or '?', 'given': given, 'family': family,
+        'birth_date': resource.get('birthDate') if parse_date(resource.get('birthDate')) else None,
+        'gender': gender if gender in ('male', 'female', 'other', 'unknown') else None,
+        'address': address(resource.get('address')), 'phone': telecom(resource.get('telecom'), 'phone'),
+    })]
+
+
+def map_related_person(resource):
+    name, _, _ = human_name(resource.get('name'))
+    if not name:
+        return []
+    relationship = ', '.join(filter(None, (concept_text(c) for c in resource.get('relationship') or []))) or None
+    return [_record('contact_person', resource, {
+        'name': name, 'relationship': relationship, 'phone': telecom(resource.get('telecom'), 'phone'),
+        'email': telecom(resource.get('telecom'), 'email'),
+    })]
+
+
+def map_practitioner(resource):
+    name, _, _ = human_name(resource.get('name'))
+    if not name:
+        return []
+    qualifications = ' '.join(concept_text(q.get('code')) or '' for q in resource.get('qualification') or []).lower()
+    role = 'general_practitioner' if ('huisarts' in qualifications or 'general practitioner' in qualifications) \
+        else 'care_team'
+    return [_record('practitioner', resource, {
+        'name': name, 'role': role, 'phone': telecom(resource.get('telecom'), 'phone'),
+        'address': address(resource.get('address')),
+    })]
+
+
+def map_organization(resource):
+    if not resource.get('name'):
+        return []
+    types = ' '.join((concept_text(t) or '') + ' ' + ' '.join(c.get('code') or '' for c in codings(t))
+                     for t in resource.get('type') or []).lower()
+    role = 'pharmacy' if ('apothe' in types or 'pharmac' in types or ' j8' in f' {types}') else \
+        'general_practitioner' if 'huisarts' in types else 'other'
+    return [_record('practitioner', resource, {
+        'name': resource['name'], 'role': role, 'phone': telecom(resource.get('telecom'), 'phone'),
+        'address': address(resource.get('address')),
+    })]
+
+
+def _observation_time(resource):
+    return (parse_datetime(resource.get('effectiveDateTime'))
+            or parse_datetime((resource.get('effectivePeriod') or {}).get('start'))
+            or parse_datetime(resource.get('issued')))
+
+
+def _quantity(resource):
+    quantity = resource.get('valueQuantity') or {}
+    value = quantity.get('value')
+    return (float(value) if isinstance(value, (int, float)) else None), quantity.get('unit') or quantity.get('code')
+
+
+def map_observation(resource):
+    if resource.get('status') in ('entered-in-error', 'cancelled'):
+        return []
+    code = resource.get('code') or {}
+    when = _observation_time(resource)
+    if has_code(code, SNOMED, REPORT_CODE):
+        text = resource.get('valueString') or ' '.join(n.get('text', '') for n in resource.get('note') or []).strip() \
+            or narrative(resource)
+        if not text or when is None:
+            return []
+        performer = next((p.get('display') for p in resource.get('performer') or [] if p.get('display')), None)
+        category = next((concept_text(c) for c in resource.get('category') or [] if concept_text(c)), None)
+        return [_record('report', resource, {'text': text, 'title': None, 'author': performer, 'category': category,
+                                             'occurred_at': when.isoformat()}, occurred_at=when)]
+    loinc = next((c for c in codings(code) if c.get('system') == LOINC and c.get('code') in SERIES), None)
+    if loinc is None or when is None:
+        return []
+    value, unit = _quantity(resource)
+    components = []
+    for component in resource.get('component') or []:
+        comp_value, comp_unit = _quantity(component)
+        comp_code = next(iter(codings(component.get('code'))), None)
+        if comp_value is not None and comp_code:
+            components.append({'code': _coding(comp_code), 'value': comp_value, 'unit': comp_unit})
+    if value is None and not components:
+        return []
+    series = SERIES[loinc['code']]
+    return [_record('measurement', resource, {
+        'code': _coding(loinc), 'series': series, 'value': value, 'unit': unit, 'components': components,
+        'occurred_at': when.isoformat()}, occurred_at=when, code=series)]
+
+
+def _coding(coding):
+    return {'system': coding.get('system'), 'code': coding.get('code'), 'display': coding.get('display')}
+
+
+def map_appointment(resource):
+    start = parse_datetime(resource.get('start'))
+    if start is None:
+        return []
+    end = parse_datetime(resource.get('end'))
+    participants = [p['actor']['display'] for p in resource.get('participant') or []
+                    if (p.get('actor') or {}).get('display') and not reference_id(p['actor'], 'Patient')]
+    location = next((p['actor'].get('display') for p in resource.get('participant') or []
+                     if reference_id(p.get('actor'), 'Location')), None)
+    return [_record('appointment', resource, {
+        'start': start.isoformat(), 'end': end.isoformat() if end else None, 'status': resource.get('status'),
+        'description': resource.get('description') or concept_text(next(iter(resource.get('serviceType') or []), None)),
+        'location': location, 'participants': participants}, occurred_at=start)]
+
+
+def map_care_plan(resource):
+    approval = next((e.get('valueCode') for e in resource.get('extension') or []
+                     if e.get('url') == APPROVAL_EXTENSION), None)
+    activities = []
+    for activity in resource.get('activity') or []:
+        detail = activity.get('detail') or {}
+        description = detail.get('description') or concept_text(detail.get('code'))
+        if description:
+            activities.append({'description': description, 'status': detail.get('status'),
+                               'goal_ids': [g['reference'] for g in detail.get('goal') or [] if g.get('reference')]})
+    period = resource.get('period') or {}
+    start = parse_datetime(period.get('start'))
+    end = parse_datetime(period.get('end'))
+    return [_record('plan', resource, {
+        'title': resource.get('title') or concept_text(next(iter(resource.get('category') or []), None)) or 'Zorgplan',
+        'status': resource.get('status'), 'description': resource.get('description'),
+        'version': (resource.get('meta') or {}).get('versionId'),
+        'period_start': start.isoformat() if start else None, 'period_end': end.isoformat() if end else None,
+        'approval': approval.replace('-', '_') if approval in ('awaiting-signature', 'approved') else 'none',
+        'goal_ids': [g['reference'] for g in resource.get('goal') or [] if g.get('reference')],
+        'activities': activities}, occurred_at=start or parse_datetime(resource.get('created')))]
+
+
+def map_goal(resource):
+    description = concept_text(resource.get('description'))
+    if not description:
+        return []
+    start = parse_date(resource.get('startDate'))
+    due = parse_date(next((t.get('dueDate') for t in resource.get('target') or [] if t.get('dueDate')), None))
+    return [_record('goal', resource, {
+        'description': description, 'lifecycle_status': resource.get('lifecycleStatus'),
+        'achievement': concept_text(resource.get('achievementStatus')),
+        'start': start.isoformat() if start else None, 'due': due.isoformat() if due else None})]
+
+
+#: FHIR resource type -> mapping function
+MAPPERS = {
+    'Patient': map_patient,
+    'RelatedPerson': map_related_person,
+    'Practitioner': map_practitioner,
+    'Organization': map_organization,
+    'Observation': map_observation,
+    'Appointment': map_appointment,
+    'CarePlan': map_care_plan,
+    'Goal': map_goal,
+}

@@ -1,0 +1,41 @@
+"""carehub: a federated account hub for long-term care."""
+
+from pathlib import Path
+
+
+def create_app(config=None):
+    """Create the app: configuration, extensions, blueprints, adapters, checks, in that order."""
+    from hub.config import flask_settings, load_config
+    from hub.core.commit import CarehubFlask
+    from hub.extensions import babel, csrf, db, migrate
+
+    values = load_config(config)
+    if not values['SECRET_KEY']:
+        raise RuntimeError('CAREHUB_SECRET_KEY is not set: set it in the environment or in '
+                           f"{values['INSTANCE_PATH']}/carehub.cfg (carehub demo writes one).")
+    Path(values['INSTANCE_PATH']).mkdir(parents=True, exist_ok=True)
+    app = CarehubFlask(__name__, instance_path=values['INSTANCE_PATH'])
+    app.config.update(flask_settings(values))
+    app.config['CAREHUB'] = values
+
+    from hub.core.db import install_sqlite_pragmas
+    install_sqlite_pragmas()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / 'migrations'))
+    from hub.web import select_locale, select_timezone
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+
+    from hub import web
+    from hub.account import api as account_api, views as account_views
+    from hub.circle import api as circle_api, views as circle_views
+    from hub.connect import api as connect_api, views as connect_views
+    from hub.dossier import api as dossier_api, views as dossier_views
+    web.init_app(app)
+    for module in (account_api, account_views, connect_api, connect_views, circle_api, circle_views,
+                   dossier_api, dossier_views):
+        app.register_blueprint(module.bp)
+
+    from hub.careprovider.registry import load_adapters
+    app.extensions['carehub.adapters'] = load_adapters()
+    return app

@@ -1,0 +1,1 @@
+"""Accounts: register, activate, log in, sessions."""

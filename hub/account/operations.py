@@ -1,0 +1,151 @@
+"""Account logic: plain arguments in, models out; never commits, never reads the request."""
+
+import secrets
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from hub.account.models import Account, AuthSession
+from hub.account.passwords import check_password, hash_password, needs_rehash, verify_password
+from hub.config import setting
+from hub.core.audit import audit
+from hub.core.crypto import keyed_hash, random_token
+from hub.core.outbox import queue_mail
+from hub.core.timeutil import utcnow
+from hub.core.tokens import InvalidToken, make_token, read_token
+from hub.extensions import db
+
+
+def normalize_email(email: str) -> str:
+    """Return the address as stored: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def account_by_email(email: str) -> Account | None:
+    """Return the account with this address, if any."""
+    return db.session.execute(select(Account).where(Account.email == normalize_email(email))).scalar_one_or_none()
+
+
+def link(path: str, **params) -> str:
+    """Return an absolute link built from CAREHUB_BASE_URL, never from the request's Host."""
+    from urllib.parse import urlencode
+    query = f'?{urlencode(params)}' if params else ''
+    return f"{setting('BASE_URL')}{path}{query}"
+
+
+def activation_token(account: Account) -> str:
+    """Return an activation token bound to the account's current security stamp."""
+    return make_token('activate', {'a': str(account.id), 's': account.security_stamp})
+
+
+def register(data: dict, next_path: str | None = None) -> Account | None:
+    """Create a pending account and mail its activation link; for a known address mail that instead.
+
+    Returns the new account, or None when the address already had one. The caller answers the
+    same either way, so nobody learns which addresses have an account.
+    """
+    existing = account_by_email(data['email'])
+    language = data.get('language') or setting('DEFAULT_LANGUAGE')
+    if existing is not None:
+        queue_mail(existing.email, 'already_registered', existing.language, account=existing,
+                   login_link=link('/login'))
+        return None
+    account = Account(email=normalize_email(data['email']), first_name=data['first_name'],
+                      last_name=data['last_name'], security_stamp=secrets.token_hex(16),
+                      terms_version=setting('TERMS_VERSION'), terms_accepted_at=utcnow(), language=language)
+    db.session.add(account)
+    db.session.flush()
+    params = {'token': activation_token(account)}
+    if next_path:
+        params['next'] = next_path
+    queue_mail(account.email, 'activate', language, account=account, activate_link=link('/activate', **params),
+               hours=setting('ACTIVATION_MAX_AGE') // 3600)
+    audit('account.register', 'C', actor=account, target=f'account:{account.id}')
+    return account
+
+
+def account_for_activation(token: str) -> Account:
+    """Return the pending account an activation token is for, or raise InvalidToken."""
+    payload = read_token('activate', token)
+    account = db.session.get(Account, _uuid(payload.get('a')))
+    if account is None or account.status != 'pending' or not secrets.compare_digest(
+            str(payload.get('s', '')), account.security_stamp):
+        raise InvalidToken(_l('This link has already been used or is not valid. You can log in, or ask for a new link.'),
+                           code='token_used')
+    return account
+
+
+def activate(token: str, password: str) -> Account:
+    """Set the first password of a pending account and activate it."""
+    account = account_for_activation(token)
+    check_password(password, [account.email, account.first_name, account.last_name])
+    account.password_hash = hash_password(password)
+    account.security_stamp = secrets.token_hex(16)
+    account.status = 'active'
+    account.activated_at = utcnow()
+    audit('account.activate', 'U', actor=account, target=f'account:{account.id}')
+    return account
+
+
+def authenticate(email: str, password: str) -> Account | None:
+    """Return the active account for these credentials, or None; audits the outcome."""
+    account = account_by_email(email) if len(email) <= 254 else None
+    valid = verify_password(account.password_hash if account else None, password)
+    if account is None or not valid or account.status != 'active':
+        audit('account.login', 'E', actor=account, outcome='failed')
+        return None
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    account.last_login_at = utcnow()
+    audit('account.login', 'E', actor=account)
+    return account
+
+
+def start_session(account: Account, second_factor=False) -> tuple[AuthSession, str]:
+    """Open a server-side session; returns it with the raw token for the cookie."""
+    token = random_token()
+    auth_session = AuthSession(account=account, token_hash=keyed_hash(token, 'session'),
+                               second_factor_at=utcnow() if second_factor else None)
+    db.session.add(auth_session)
+    db.session.flush()
+    return auth_session, token
+
+
+def find_session(token: str | None) -> AuthSession | None:
+    """Return the live session for a cookie token; an idle or too old one is ended."""
+    if not token or not isinstance(token, str):
+        return None
+    auth_session = db.session.execute(
+        select(AuthSession).where(AuthSession.token_hash == keyed_hash(token, 'session'))).scalar_one_or_none()
+    if auth_session is None:
+        return None
+    now = utcnow()
+    idle = timedelta(minutes=setting('SESSION_IDLE_MINUTES'))
+    too_old = timedelta(hours=setting('SESSION_MAX_HOURS'))
+    if (now - auth_session.last_seen_at > idle or now - auth_session.created_at > too_old
+            or auth_session.account.status != 'active'):
+        db.session.delete(auth_session)
+        return None
+    if now - auth_session.last_seen_at > timedelta(seconds=60):
+        auth_session.last_seen_at = now
+    return auth_session
+
+
+def end_session(auth_session: AuthSession):
+    """End a session on the server: its cookie no longer works."""
+    audit('account.logout', 'E', actor=auth_session.account_id)
+    db.session.delete(auth_session)
+
+
+def end_all_sessions(account: Account):
+    """End every session of ``account``."""
+    db.session.execute(delete(AuthSession).where(AuthSession.account_id == account.id))
+
+
+def _uuid(value):
+    import uuid
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise InvalidToken(_l('This link is not valid.')) from None

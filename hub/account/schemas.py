@@ -1,0 +1,35 @@
+"""Input of the account routes."""
+
+from marshmallow import ValidationError, fields, validate, validates
+
+from hub.core.schemas import StrictBoolean, StrictSchema, Text
+
+
+class RegisterSchema(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    first_name = Text(required=True, max_length=100)
+    last_name = Text(required=True, max_length=100)
+    accept_terms = StrictBoolean(required=True)
+    language = fields.String(validate=validate.OneOf(['nl', 'en']))
+
+    @validates('accept_terms')
+    def _accepted(self, value, **kwargs):
+        if value is not True:
+            raise ValidationError('You must accept the terms to create an account.')
+
+
+class PasswordField(fields.String):
+    """A password as typed; its rules live in operations.check_password."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Length(min=1, max=4096), **kwargs)
+
+
+class ActivateSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    password = PasswordField(required=True)
+
+
+class LoginSchema(StrictSchema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = PasswordField(required=True)

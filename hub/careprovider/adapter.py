@@ -1,0 +1,72 @@
+"""The adapter interface: what a plugin for one kind of provider system must do.
+
+Adapters import only this module. They fetch and parse source records and map them into the
+common model; they never touch the database or the request. The sync engine owns the rest.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+from marshmallow import Schema
+
+from hub.careprovider.common import KINDS, RecordSchema  # noqa: F401  (re-exported for adapters)
+
+
+class AdapterError(Exception):
+    """The provider system could not be reached or answered something unusable."""
+
+    def __init__(self, message, retry_after=None, permanent=False):
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One record as the provider system has it."""
+
+    #: the system's own type name, e.g. ``Observation``
+    source_type: str
+    source_id: str
+    payload: dict
+    #: when the source last changed it, for watermarks and ordering
+    updated_at: datetime | None = None
+    version: str | None = None
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class MappedRecord:
+    """One common-model record made from a source record."""
+
+    kind: str
+    source_id: str
+    data: dict
+    #: the moment it is about (for the timeline and series)
+    occurred_at: datetime | None = None
+    #: the series or code it belongs to, for measurements
+    code: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class Adapter(ABC):
+    """Talks to one kind of provider system."""
+
+    #: the entry-point name in ``carehub.adapters``
+    name: ClassVar[str]
+    #: validates the provider's settings (``carehub provider add --setting``)
+    settings_schema: ClassVar[type[Schema]]
+
+    def __init__(self, settings: dict):
+        self.settings = self.settings_schema().load(settings)
+
+    @abstractmethod
+    def fetch(self, client_id: str, since: datetime | None) -> Iterator[SourceRecord]:
+        """Yield the client's source records changed since ``since`` (all when None)."""
+
+    @abstractmethod
+    def map(self, record: SourceRecord) -> list[MappedRecord]:
+        """Return the common-model records for one source record (none if it is not shown)."""

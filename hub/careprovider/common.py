@@ -1,0 +1,132 @@
+"""The common record model: one marshmallow schema per kind, aligned with FHIR R4 and the zibs.
+
+Every record an adapter maps is loaded by the schema of its kind before it is stored; a record
+that does not fit is rejected and counted, never stored half.
+"""
+
+from marshmallow import RAISE, Schema, fields, validate
+
+
+class RecordSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+def _text(max_length=10000, **kwargs):
+    kwargs.setdefault('allow_none', True)
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+class Coding(RecordSchema):
+    system = _text(500)
+    code = _text(200)
+    display = _text(500)
+
+
+class Demographics(RecordSchema):
+    """FHIR Patient: the client."""
+    name = _text(300, required=True, allow_none=False)
+    given = _text(200)
+    family = _text(200)
+    birth_date = fields.Date(allow_none=True)
+    gender = fields.String(validate=validate.OneOf(['male', 'female', 'other', 'unknown']), allow_none=True)
+    address = _text(500)
+    phone = _text(50)
+
+
+class ContactPerson(RecordSchema):
+    """FHIR RelatedPerson."""
+    name = _text(300, required=True, allow_none=False)
+    relationship = _text(200)
+    phone = _text(50)
+    email = _text(254)
+
+
+class Practitioner(RecordSchema):
+    """FHIR Practitioner or Organization in a role for the client: GP, pharmacy, care team."""
+    name = _text(300, required=True, allow_none=False)
+    role = fields.String(validate=validate.OneOf(['general_practitioner', 'pharmacy', 'care_team', 'other']),
+                         required=True)
+    phone = _text(50)
+    address = _text(500)
+
+
+class Report(RecordSchema):
+    """A note written by care staff (Observation 11591000146107 or Composition)."""
+    text = _text(100000, required=True, allow_none=False)
+    title = _text(300)
+    author = _text(300)
+    category = _text(200)
+    occurred_at = fields.AwareDateTime(required=True, default_timezone=None)
+
+
+class Appointment(RecordSchema):
+    """FHIR Appointment: a care appointment."""
+    start = fields.AwareDateTime(required=True)
+    end = fields.AwareDateTime(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(
+        ['proposed', 'pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow', 'entered-in-error',
+         'checked-in', 'waitlist']))
+    description = _text(1000)
+    location = _text(300)
+    participants = fields.List(fields.String(validate=validate.Length(max=300)), load_default=list)
+
+
+class PlanActivity(RecordSchema):
+    description = _text(2000, required=True, allow_none=False)
+    status = _text(40)
+    goal_ids = fields.List(fields.String(), load_default=list)
+
+
+class Plan(RecordSchema):
+    """FHIR CarePlan with its activities; goals are records of their own."""
+    title = _text(300, required=True, allow_none=False)
+    status = fields.String(required=True, validate=validate.OneOf(
+        ['draft', 'active', 'on-hold', 'revoked', 'completed', 'entered-in-error', 'unknown']))
+    description = _text(5000)
+    version = _text(40)
+    period_start = fields.AwareDateTime(allow_none=True)
+    period_end = fields.AwareDateTime(allow_none=True)
+    #: ``awaiting_signature`` while the client has not approved this version
+    approval = fields.String(validate=validate.OneOf(['awaiting_signature', 'approved', 'none']), load_default='none')
+    goal_ids = fields.List(fields.String(), load_default=list)
+    activities = fields.List(fields.Nested(PlanActivity), load_default=list)
+
+
+class Goal(RecordSchema):
+    """FHIR Goal."""
+    description = _text(2000, required=True, allow_none=False)
+    lifecycle_status = _text(40)
+    achievement = _text(100)
+    start = fields.Date(allow_none=True)
+    due = fields.Date(allow_none=True)
+
+
+class Component(RecordSchema):
+    code = fields.Nested(Coding, required=True)
+    value = fields.Float(allow_nan=False, required=True)
+    unit = _text(40)
+
+
+class Measurement(RecordSchema):
+    """FHIR Observation with a LOINC or SNOMED code: weight, blood pressure, temperature, pulse, ..."""
+    code = fields.Nested(Coding, required=True)
+    #: our short name for the series, e.g. ``body_weight``
+    series = fields.String(required=True, validate=validate.Length(max=40))
+    value = fields.Float(allow_nan=False, allow_none=True)
+    unit = _text(40)
+    components = fields.List(fields.Nested(Component), load_default=list)
+    occurred_at = fields.AwareDateTime(required=True)
+
+
+#: kind -> schema class
+KINDS = {
+    'demographics': Demographics,
+    'contact_person': ContactPerson,
+    'practitioner': Practitioner,
+    'report': Report,
+    'appointment': Appointment,
+    'plan': Plan,
+    'goal': Goal,
+    'measurement': Measurement,
+}

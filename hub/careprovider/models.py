@@ -1,0 +1,85 @@
+"""Providers, the dossiers mirrored from them, their records and sync runs."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
+from hub.core.timeutil import utcnow
+from hub.extensions import db
+
+
+class Provider(IdMixin, CreatedMixin, db.Model):
+    """A care organisation with an electronic client dossier (ECD)."""
+
+    __tablename__ = 'providers'
+
+    name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    #: the entry-point name of its adapter
+    adapter: Mapped[str] = mapped_column(String(50), nullable=False)
+    #: the adapter settings as JSON, encrypted with Fernet (they may hold credentials)
+    settings_encrypted: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class Dossier(IdMixin, CreatedMixin, db.Model):
+    """One client's record at one provider, as mirrored in the hub."""
+
+    __tablename__ = 'dossiers'
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('providers.id', ondelete='CASCADE'),
+                                                   nullable=False)
+    #: the provider system's own id of the client (for FHIR the Patient's logical id)
+    client_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: the newest source update time seen, for incremental fetching
+    watermark: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    provider: Mapped[Provider] = relationship()
+
+    __table_args__ = (UniqueConstraint('provider_id', 'client_id', name='uq_dossiers_provider_client'),)
+
+
+class Record(IdMixin, CreatedMixin, db.Model):
+    """One common-model record of a dossier, with the raw source payload beside it."""
+
+    __tablename__ = 'records'
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('dossiers.id', ondelete='CASCADE'),
+                                                  nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    source_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    source_type: Mapped[str] = mapped_column(String(60), nullable=False)
+    source_version: Mapped[str | None] = mapped_column(String(64))
+    source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: SHA-256 of the mapped content: an unchanged record is not written again
+    content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    data: Mapped[dict] = mapped_column(JSON, nullable=False)
+    raw: Mapped[dict] = mapped_column(JSON, nullable=False)
+    occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    code: Mapped[str | None] = mapped_column(String(64))
+    deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint('dossier_id', 'kind', 'source_id', name='uq_records_dossier_kind_source'),
+        Index('ix_records_dossier_kind_occurred', 'dossier_id', 'kind', 'occurred_at'),
+        Index('ix_records_dossier_code_occurred', 'dossier_id', 'code', 'occurred_at'),
+    )
+
+
+class SyncRun(IdMixin, db.Model):
+    """One sync of one dossier: when, what it counted, how it ended."""
+
+    __tablename__ = 'sync_runs'
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('dossiers.id', ondelete='CASCADE'),
+                                                  nullable=False, index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: ``running``, ``ok`` or ``failed``
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default='running')
+    counts: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    #: the class and message of the error, without personal data
+    error: Mapped[str | None] = mapped_column(Text)

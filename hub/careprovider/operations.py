@@ -1,0 +1,59 @@
+"""Provider logic: register providers, find dossiers, build adapters."""
+
+import json
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from hub.careprovider.models import Dossier, Provider
+from hub.careprovider.registry import adapter_class
+from hub.core.audit import audit
+from hub.core.crypto import decrypt, encrypt
+from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.extensions import db
+
+
+def provider_by_name(name: str) -> Provider:
+    """Return the provider called ``name`` or raise NotFound."""
+    provider = db.session.execute(select(Provider).where(Provider.name == name)).scalar_one_or_none()
+    if provider is None:
+        raise NotFound(_l('There is no care provider with this name.'))
+    return provider
+
+
+def add_provider(name: str, adapter: str, settings: dict) -> Provider:
+    """Register a care provider that uses ``adapter`` with ``settings``."""
+    cls = adapter_class(adapter)
+    try:
+        cls.settings_schema().load(settings)
+    except ValidationError as exc:
+        raise InvalidInput(_l('The settings are not valid for this adapter.'), fields=exc.messages) from None
+    if db.session.execute(select(Provider.id).where(Provider.name == name)).first():
+        raise Conflict(_l('A care provider with this name already exists.'))
+    provider = Provider(name=name, adapter=adapter, settings_encrypted=encrypt(json.dumps(settings)))
+    db.session.add(provider)
+    db.session.flush()
+    audit('provider.add', 'C', target=f'provider:{provider.id}')
+    return provider
+
+
+def provider_settings(provider: Provider) -> dict:
+    """Return the decrypted settings of ``provider``."""
+    return json.loads(decrypt(provider.settings_encrypted))
+
+
+def adapter_for(provider: Provider):
+    """Return a ready adapter for ``provider``."""
+    return adapter_class(provider.adapter)(provider_settings(provider))
+
+
+def get_or_create_dossier(provider: Provider, client_id: str) -> Dossier:
+    """Return the hub's mirror of a client's dossier at ``provider``, making it if new."""
+    dossier = db.session.execute(select(Dossier).where(
+        Dossier.provider_id == provider.id, Dossier.client_id == client_id)).scalar_one_or_none()
+    if dossier is None:
+        dossier = Dossier(provider=provider, client_id=client_id)
+        db.session.add(dossier)
+        db.session.flush()
+    return dossier

@@ -1,0 +1,101 @@
+"""The sync engine: pulls source records through an adapter and upserts the common records.
+
+It owns what adapters must not: the transaction, the watermark, idempotency (upsert by dossier,
+kind and source id; unchanged content writes nothing) and ordering (an older source version never
+overwrites a newer one).
+"""
+
+import hashlib
+import json
+import logging
+from collections import Counter
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from hub.careprovider.adapter import AdapterError
+from hub.careprovider.common import KINDS
+from hub.careprovider.models import Dossier, Provider, Record, SyncRun
+from hub.careprovider.operations import adapter_for
+from hub.core.timeutil import utcnow
+from hub.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def content_hash(kind, data) -> str:
+    """Return the SHA-256 of a mapped record's kind and content."""
+    canonical = json.dumps([kind, data], sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def validate(mapped):
+    """Return the mapped record's data checked by the schema of its kind, as JSON values."""
+    schema = KINDS[mapped.kind]()
+    return schema.dump(schema.load(mapped.data))
+
+
+def upsert(dossier, source, mapped, data) -> str:
+    """Store one mapped record; return created, updated, unchanged or stale."""
+    digest = content_hash(mapped.kind, data)
+    record = db.session.execute(select(Record).where(
+        Record.dossier_id == dossier.id, Record.kind == mapped.kind, Record.source_id == mapped.source_id,
+    )).scalar_one_or_none()
+    if record is None:
+        db.session.add(Record(dossier_id=dossier.id, kind=mapped.kind, source_id=mapped.source_id,
+                              source_type=source.source_type, source_version=source.version,
+                              source_updated_at=source.updated_at, content_hash=digest, data=data,
+                              raw=source.payload, occurred_at=mapped.occurred_at, code=mapped.code,
+                              deleted=source.deleted))
+        return 'created'
+    if record.source_updated_at and source.updated_at and source.updated_at < record.source_updated_at:
+        return 'stale'
+    if record.content_hash == digest and record.deleted == source.deleted:
+        return 'unchanged'
+    record.source_version, record.source_updated_at = source.version, source.updated_at
+    record.content_hash, record.data, record.raw = digest, data, source.payload
+    record.occurred_at, record.code, record.deleted = mapped.occurred_at, mapped.code, source.deleted
+    record.updated_at = utcnow()
+    return 'updated'
+
+
+def sync_dossier(dossier: Dossier, adapter=None, progress=None) -> SyncRun:
+    """Pull one dossier's changes since its watermark; the caller commits."""
+    adapter = adapter or adapter_for(dossier.provider)
+    run = SyncRun(dossier_id=dossier.id)
+    db.session.add(run)
+    counts = Counter()
+    newest = dossier.watermark
+    try:
+        for source in adapter.fetch(dossier.client_id, dossier.watermark):
+            counts['fetched'] += 1
+            for mapped in adapter.map(source):
+                try:
+                    data = validate(mapped)
+                except (ValidationError, KeyError) as exc:
+                    counts['rejected'] += 1
+                    log.warning('rejected %s %s: %s', source.source_type, mapped.kind, type(exc).__name__)
+                    continue
+                counts[upsert(dossier, source, mapped, data)] += 1
+            if source.updated_at and (newest is None or source.updated_at > newest):
+                newest = source.updated_at
+            if progress:
+                progress(1)
+    except AdapterError as exc:
+        run.status, run.error = 'failed', f'{type(exc).__name__}: {exc}'
+        run.finished_at, run.counts = utcnow(), dict(counts)
+        log.warning('sync of dossier %s failed: %s', dossier.id, type(exc).__name__)
+        return run
+    dossier.watermark = newest
+    dossier.last_synced_at = run.finished_at = utcnow()
+    run.status, run.counts = 'ok', dict(counts)
+    db.session.flush()
+    return run
+
+
+def dossiers_to_sync(provider_name=None):
+    """Return the dossiers to sync, of one provider or of all."""
+    query = select(Dossier).join(Provider).order_by(Provider.name, Dossier.created_at)
+    if provider_name:
+        query = query.where(Provider.name == provider_name)
+    return db.session.execute(query).scalars().all()

@@ -1,0 +1,1 @@
+"""Care pages (circles): members, roles and permissions, invitations."""

@@ -1,0 +1,53 @@
+"""Who may do what on a care page: every check goes through require()."""
+
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from hub.circle.models import Member
+from hub.circle.permissions import PRESETS
+from hub.core.errors import Forbidden, NotFound
+from hub.extensions import db
+
+#: pseudo-capability of the manager: invite, remove and change members
+MANAGE = 'manage'
+
+
+def permissions_of(member: Member) -> frozenset:
+    """Return the capabilities a member has now."""
+    if member.role == 'custom':
+        return frozenset(member.permissions)
+    return PRESETS[member.role]
+
+
+def can(member: Member | None, capability: str) -> bool:
+    """Tell whether ``member`` may do ``capability`` (``manage`` is the manager's alone)."""
+    if member is None:
+        return False
+    if capability == MANAGE:
+        return member.role == 'manager'
+    return capability in permissions_of(member)
+
+
+def membership(account, circle_id) -> Member:
+    """Return the account's membership of a circle, or raise NotFound (strangers learn nothing)."""
+    try:
+        circle_uuid = circle_id if isinstance(circle_id, uuid.UUID) else uuid.UUID(str(circle_id))
+    except ValueError:
+        raise NotFound(_l('This care page does not exist, or you are not a member.')) from None
+    member = db.session.execute(select(Member).where(
+        Member.circle_id == circle_uuid, Member.account_id == account.id)).scalar_one_or_none()
+    if member is None:
+        raise NotFound(_l('This care page does not exist, or you are not a member.'))
+    return member
+
+
+def require(account, circle_id, capability=None) -> Member:
+    """Return the membership if the account may do ``capability`` on the circle, else raise."""
+    member = membership(account, circle_id)
+    if capability is not None and not can(member, capability):
+        message = (_l('Only the manager of this care page may do this.') if capability == MANAGE
+                   else _l('You do not have permission for this on this care page.'))
+        raise Forbidden(message)
+    return member

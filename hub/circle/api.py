@@ -1,0 +1,87 @@
+"""The care page routes of the JSON API."""
+
+from flask import Blueprint, request
+
+from hub.account.access import current_account
+from hub.circle import operations
+from hub.circle.access import MANAGE, permissions_of, require
+from hub.circle.schemas import InvitationSchema, RespondSchema
+from hub.connect.operations import providers_of
+from hub.dossier.operations import client_name
+from hub.web import load_json, parse_id
+
+bp = Blueprint('circle_api', __name__, url_prefix='/api/v1')
+
+
+def circle_json(member) -> dict:
+    """Return a circle as the HTTP contract says: id, name, role, permissions, providers."""
+    return {'id': str(member.circle_id), 'name': client_name(member.circle), 'role': member.role,
+            'permissions': sorted(permissions_of(member)),
+            'providers': [{'id': str(p.id), 'name': p.name} for p in providers_of(member.circle_id)]}
+
+
+def member_json(member) -> dict:
+    return {'id': str(member.id), 'first_name': member.account.first_name, 'last_name': member.account.last_name,
+            'role': member.role, 'permissions': sorted(permissions_of(member))}
+
+
+def invitation_json(invitation, circle_name=None) -> dict:
+    data = {'id': str(invitation.id), 'circle_id': str(invitation.circle_id), 'email': invitation.email,
+            'first_name': invitation.first_name, 'last_name': invitation.last_name, 'role': invitation.role,
+            'permissions': invitation.permissions, 'status': invitation.status,
+            'expires_at': invitation.expires_at.isoformat()}
+    if circle_name is not None:
+        data['circle_name'] = circle_name
+    return data
+
+
+@bp.get('/circles')
+def circles():
+    members = operations.circles_of(current_account())
+    return {'items': [circle_json(member) for member in members], 'next': None}
+
+
+@bp.get('/circles/<circle_id>')
+def circle(circle_id):
+    return circle_json(require(current_account(), circle_id))
+
+
+@bp.get('/circles/<circle_id>/members')
+def members(circle_id):
+    member = require(current_account(), circle_id)
+    return {'items': [member_json(m) for m in operations.members_of(member.circle_id)], 'next': None}
+
+
+@bp.post('/circles/<circle_id>/invitations')
+def invite(circle_id):
+    manager = require(current_account(), circle_id, MANAGE)
+    data = load_json(InvitationSchema())
+    invitation = operations.invite_helper(manager.circle, manager, data, client_name(manager.circle) or '')
+    return invitation_json(invitation), 201
+
+
+@bp.get('/invitations')
+def invitations():
+    items = operations.invitations_for(current_account())
+    return {'items': [invitation_json(i, client_name(i.circle) or '') for i in items], 'next': None}
+
+
+def _respond(invitation_id):
+    account = current_account()
+    data = load_json(RespondSchema()) if request.content_length else {}
+    invitation = operations.invitation_for(account, parse_id(invitation_id), data.get('token'))
+    return account, invitation
+
+
+@bp.post('/invitations/<invitation_id>/accept')
+def accept(invitation_id):
+    account, invitation = _respond(invitation_id)
+    member = operations.accept_invitation(account, invitation)
+    return circle_json(member)
+
+
+@bp.post('/invitations/<invitation_id>/decline')
+def decline(invitation_id):
+    account, invitation = _respond(invitation_id)
+    operations.decline_invitation(account, invitation)
+    return invitation_json(invitation)

@@ -1,0 +1,71 @@
+"""Circles, their members and invitations."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, Uuid, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.account.models import Account
+from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
+from hub.extensions import db
+
+
+class Circle(IdMixin, CreatedMixin, db.Model):
+    """The care page of one client."""
+
+    __tablename__ = 'circles'
+
+    #: a name the manager chose; without it the client's name from the dossier is shown
+    name: Mapped[str | None] = mapped_column(String(200))
+
+    members: Mapped[list['Member']] = relationship(back_populates='circle', cascade='all, delete-orphan',
+                                                   passive_deletes=True)
+
+
+class Member(IdMixin, CreatedMixin, db.Model):
+    """An account's membership of a circle, with its role and, for ``custom``, its capabilities."""
+
+    __tablename__ = 'members'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
+                                                  nullable=False, index=True)
+    #: manager, trust, basic or custom
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    #: the capability codes of a ``custom`` member
+    permissions: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+
+    circle: Mapped[Circle] = relationship(back_populates='members')
+    account: Mapped[Account] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint('circle_id', 'account_id', name='uq_members_circle_account'),
+        # exactly one manager per circle: the database refuses a second one
+        Index('uq_members_one_manager', 'circle_id', unique=True,
+              sqlite_where=text("role = 'manager'"), postgresql_where=text("role = 'manager'")),
+    )
+
+
+class Invitation(IdMixin, CreatedMixin, db.Model):
+    """The manager's invitation of a helper, answered through a link in a mail."""
+
+    __tablename__ = 'invitations'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False,
+                                                 index=True)
+    inviter_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='SET NULL'))
+    #: lower-cased; the invitation is for the account with this address
+    email: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
+    first_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    last_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    permissions: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    #: pending, accepted, declined or revoked
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default='pending')
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    circle: Mapped[Circle] = relationship()
+    inviter: Mapped[Account | None] = relationship()

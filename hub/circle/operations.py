@@ -1,0 +1,121 @@
+"""Circle logic: plain arguments in, models out; never commits, never reads the request."""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from hub.account.models import Account
+from hub.account.operations import link, normalize_email
+from hub.circle.models import Circle, Invitation, Member
+from hub.config import setting
+from hub.core.audit import audit
+from hub.core.errors import Conflict, Forbidden, NotFound
+from hub.core.outbox import queue_mail
+from hub.core.timeutil import utcnow
+from hub.core.tokens import InvalidToken, make_token, read_token
+from hub.extensions import db
+
+
+def create_circle(manager: Account, name=None) -> Circle:
+    """Make a care page with ``manager`` as its only manager."""
+    circle = Circle(name=name)
+    db.session.add(circle)
+    db.session.add(Member(circle=circle, account_id=manager.id, role='manager', permissions=[]))
+    db.session.flush()
+    audit('circle.create', 'C', actor=manager, role='manager', circle=circle)
+    return circle
+
+
+def circles_of(account: Account) -> list[Member]:
+    """Return the account's memberships, oldest first."""
+    return db.session.execute(select(Member).where(Member.account_id == account.id)
+                              .order_by(Member.created_at)).scalars().all()
+
+
+def members_of(circle_id) -> list[Member]:
+    """Return the members of a circle, the manager first."""
+    members = db.session.execute(select(Member).where(Member.circle_id == circle_id)).scalars().all()
+    return sorted(members, key=lambda m: (m.role != 'manager', m.account.last_name.lower(), m.account.first_name))
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """Return the token of the link in an invitation mail."""
+    return make_token('invite', {'i': str(invitation.id)})
+
+
+def invite_helper(circle: Circle, inviter: Member, data: dict, circle_name: str) -> Invitation:
+    """Invite a helper by email with a role (or chosen permissions) and mail the link."""
+    email = normalize_email(data['email'])
+    if email == inviter.account.email:
+        raise Conflict(_l('You cannot invite yourself.'), code='invite_self')
+    already = db.session.execute(select(Member).join(Account).where(
+        Member.circle_id == circle.id, Account.email == email)).scalar_one_or_none()
+    if already is not None:
+        raise Conflict(_l('This person is already a member of this care page.'), code='already_member')
+    pending = db.session.execute(select(Invitation).where(
+        Invitation.circle_id == circle.id, Invitation.email == email, Invitation.status == 'pending',
+        Invitation.expires_at > utcnow())).scalar_one_or_none()
+    if pending is not None:
+        raise Conflict(_l('This person already has an open invitation.'), code='already_invited')
+    invitation = Invitation(
+        circle_id=circle.id, inviter_id=inviter.account_id, email=email, first_name=data['first_name'],
+        last_name=data['last_name'], phone=data.get('phone'), role=data['role'],
+        permissions=sorted(data.get('permissions') or []),
+        expires_at=utcnow() + timedelta(seconds=setting('INVITATION_MAX_AGE')))
+    db.session.add(invitation)
+    db.session.flush()
+    invitee = db.session.execute(select(Account).where(Account.email == email)).scalar_one_or_none()
+    queue_mail(email, 'invitation', invitee.language if invitee else setting('DEFAULT_LANGUAGE'),
+               invitation=invitation, inviter=inviter.account, circle_name=circle_name,
+               invite_link=link(f'/invitations/{invitation.id}', token=invitation_token(invitation)),
+               days=setting('INVITATION_MAX_AGE') // 86400)
+    audit('circle.invite', 'C', actor=inviter.account, role='manager', circle=circle,
+          target=f'invitation:{invitation.id}')
+    return invitation
+
+
+def invitations_for(account: Account) -> list[Invitation]:
+    """Return the open invitations for the account's email address."""
+    return db.session.execute(select(Invitation).where(
+        Invitation.email == account.email, Invitation.status == 'pending', Invitation.expires_at > utcnow())
+        .order_by(Invitation.created_at)).scalars().all()
+
+
+def invitation_for(account: Account, invitation_id, token=None) -> Invitation:
+    """Return an open invitation for this account, checking the link's token when one is given."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound(_l('This invitation does not exist.'))
+    if token is not None and read_token('invite', token).get('i') != str(invitation.id):
+        raise InvalidToken(_l('This link is not valid.'))
+    if invitation.email != account.email:
+        raise Forbidden(_l('This invitation was sent to another email address. Log in with the account of '
+                           'that address to accept it.'), code='invitation_for_other')
+    if invitation.status != 'pending':
+        raise Conflict(_l('This invitation has already been answered or withdrawn.'), code='invitation_closed')
+    if invitation.expires_at <= utcnow():
+        raise Conflict(_l('This invitation has expired. Ask for a new one.'), code='invitation_expired')
+    return invitation
+
+
+def accept_invitation(account: Account, invitation: Invitation) -> Member:
+    """Make the account a member of the circle with the invited role."""
+    member = db.session.execute(select(Member).where(
+        Member.circle_id == invitation.circle_id, Member.account_id == account.id)).scalar_one_or_none()
+    if member is not None:
+        raise Conflict(_l('You are already a member of this care page.'), code='already_member')
+    member = Member(circle_id=invitation.circle_id, account_id=account.id, role=invitation.role,
+                    permissions=list(invitation.permissions))
+    db.session.add(member)
+    invitation.status, invitation.responded_at = 'accepted', utcnow()
+    db.session.flush()
+    audit('circle.join', 'C', actor=account, role=member.role, circle=invitation.circle_id,
+          target=f'invitation:{invitation.id}')
+    return member
+
+
+def decline_invitation(account: Account, invitation: Invitation):
+    """Decline an invitation; the manager can invite again later."""
+    invitation.status, invitation.responded_at = 'declined', utcnow()
+    audit('circle.decline', 'U', actor=account, circle=invitation.circle_id, target=f'invitation:{invitation.id}')

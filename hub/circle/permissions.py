@@ -1,0 +1,47 @@
+"""The capability catalogue (seed 000, mijnCaress "wie mag wat") and the role presets."""
+
+from flask_babel import lazy_gettext as _l
+
+#: area -> [(capability code, question as the manager reads it)]
+CATALOGUE = {
+    'messages': [
+        ('messages', _l('Read and send messages')),
+    ],
+    'appointments': [
+        ('appointments.own', _l('See own appointments')),
+        ('appointments.care', _l('See care appointments')),
+        ('appointments.add', _l('Add appointments')),
+    ],
+    'dossier': [
+        ('dossier', _l('See the care plan and reports (medical data)')),
+    ],
+    'data': [
+        ('data.client', _l('See client data')),
+        ('data.board_delete', _l('Delete board posts of others')),
+        ('data.gp_pharmacy', _l('See GP and pharmacy')),
+        ('data.insurance', _l('See insurances')),
+        ('data.contacts', _l('See contact persons')),
+        ('data.board_post', _l('Post on the board')),
+        ('data.board_react', _l('React on the board')),
+        ('data.care_team', _l('See the care team')),
+    ],
+    'settings': [
+        ('settings.photo', _l('Add own profile photo')),
+        ('settings.profile', _l('Edit own profile')),
+        ('settings.contacts_edit', _l('Edit contact persons')),
+        ('settings.contacts_add', _l('Add contact persons')),
+    ],
+}
+
+CAPABILITIES = frozenset(code for items in CATALOGUE.values() for code, _ in items)
+#: only the manager has these; they can never be granted to a helper
+MANAGER_ONLY = frozenset({'settings.contacts_add'})
+GRANTABLE = CAPABILITIES - MANAGER_ONLY
+
+PRESETS = {
+    'manager': CAPABILITIES,
+    'trust': GRANTABLE,
+    'basic': frozenset({'messages', 'appointments.own', 'appointments.add', 'data.board_post', 'data.board_react',
+                        'settings.photo', 'settings.profile'}),
+}
+ROLES = ('manager', 'trust', 'basic', 'custom')

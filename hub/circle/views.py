@@ -1,0 +1,91 @@
+"""The care page pages: choose a care page, members, invite, invitations."""
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+
+from hub.account.access import login_required
+from hub.account.views import field_errors, form_data
+from hub.circle import operations
+from hub.circle.access import MANAGE, can, permissions_of, require
+from hub.circle.permissions import CATALOGUE
+from hub.circle.schemas import InvitationSchema
+from hub.core.errors import AppError
+from hub.dossier.operations import client_name
+from hub.web import parse_id
+
+bp = Blueprint('circle', __name__, template_folder='templates')
+
+
+ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l('Basic'), 'custom': _l('Custom')}
+
+
+@bp.app_context_processor
+def _helpers():
+    return {'can': can, 'client_name': client_name, 'role_label': lambda role: ROLE_LABELS.get(role, role)}
+
+
+@bp.get('/circles')
+@login_required
+def dashboard():
+    members = operations.circles_of(g.account)
+    if len(members) == 1 and not request.args.get('all'):
+        return redirect(url_for('dossier.overview', circle_id=members[0].circle_id), 303)
+    return render_template('circle/choose.html', members=members,
+                           invitations=operations.invitations_for(g.account))
+
+
+@bp.get('/circles/<circle_id>/members')
+@login_required
+def members(circle_id):
+    member = require(g.account, circle_id)
+    return render_template('circle/members.html', member=member, members=operations.members_of(member.circle_id),
+                           permissions_of=permissions_of)
+
+
+@bp.route('/circles/<circle_id>/invite', methods=['GET', 'POST'])
+@login_required
+def invite(circle_id):
+    manager = require(g.account, circle_id, MANAGE)
+    errors, values = {}, {}
+    if request.method == 'POST':
+        values = form_data('email', 'first_name', 'last_name', 'phone', 'role')
+        if not values.get('phone'):
+            values.pop('phone', None)
+        try:
+            data = InvitationSchema().load(values)
+            invitation = operations.invite_helper(manager.circle, manager, data, client_name(manager.circle) or '')
+        except (ValidationError, AppError) as exc:
+            errors = field_errors(exc)
+        else:
+            return render_template('circle/invited.html', member=manager, invitation=invitation)
+    return (render_template('circle/invite.html', member=manager, errors=errors, values=values, catalogue=CATALOGUE),
+            422 if errors else 200)
+
+
+@bp.get('/invitations')
+@login_required
+def invitations():
+    return render_template('circle/invitations.html', invitations=operations.invitations_for(g.account))
+
+
+@bp.get('/invitations/<invitation_id>')
+def invitation(invitation_id):
+    token = request.args.get('token')
+    if g.account is None:
+        return render_template('circle/invitation_login.html', next=request.full_path)
+    item = operations.invitation_for(g.account, parse_id(invitation_id), token)
+    return render_template('circle/invitation.html', invitation=item, token=token)
+
+
+@bp.post('/invitations/<invitation_id>/<answer>')
+@login_required
+def respond(invitation_id, answer):
+    item = operations.invitation_for(g.account, parse_id(invitation_id), request.form.get('token') or None)
+    if answer == 'accept':
+        member = operations.accept_invitation(g.account, item)
+        return redirect(url_for('dossier.overview', circle_id=member.circle_id), 303)
+    if answer == 'decline':
+        operations.decline_invitation(g.account, item)
+        return redirect(url_for('circle.invitations'), 303)
+    return redirect(url_for('circle.invitation', invitation_id=invitation_id), 303)

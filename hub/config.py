@@ -1,0 +1,96 @@
+"""Read the configuration: the one place that looks at the environment."""
+
+import os
+from pathlib import Path
+
+#: Every setting with its default. An instance file (``carehub.cfg`` in the instance folder,
+#: Python syntax) overrides these, and ``CAREHUB_<NAME>`` environment variables override both.
+DEFAULTS = {
+    'SECRET_KEY': None,
+    'DATABASE_URL': None,  # None: SQLite file in the instance folder
+    'BASE_URL': 'http://127.0.0.1:5000',
+    'SMTP_URL': None,  # None: mails become .eml files in <instance>/mail
+    'MAIL_FROM': 'carehub <noreply@carehub.localhost>',
+    'SMS_URL': None,
+    'REDIS_URL': None,
+    'INSTANCE_PATH': 'instance',
+    'ENCRYPTION_KEYS': None,  # comma separated Fernet keys, newest first; None: derived from SECRET_KEY
+    'TERMS_VERSION': '2026-11',
+    'ARGON2_TIME_COST': 3,
+    'ARGON2_MEMORY_COST': 65536,
+    'ARGON2_PARALLELISM': 4,
+    'ACTIVATION_MAX_AGE': 24 * 3600,
+    'RESET_MAX_AGE': 30 * 60,
+    'INVITATION_MAX_AGE': 7 * 24 * 3600,
+    'COUPLING_CODE_DAYS': 42,
+    'SESSION_IDLE_MINUTES': 30,
+    'SESSION_MAX_HOURS': 12,
+    'OUTBOX_MAX_ATTEMPTS': 8,
+    'DEFAULT_LANGUAGE': 'nl',
+    'DEFAULT_TIMEZONE': 'Europe/Amsterdam',
+    'SYNC_INTERVAL_MINUTES': 60,
+    'TESTING': False,
+}
+
+_INT_KEYS = {key for key, value in DEFAULTS.items() if isinstance(value, int) and not isinstance(value, bool)}
+_BOOL_KEYS = {key for key, value in DEFAULTS.items() if isinstance(value, bool)}
+
+
+def _coerce(key, value):
+    if key in _INT_KEYS:
+        return int(value)
+    if key in _BOOL_KEYS:
+        return str(value).lower() in {'1', 'true', 'yes', 'on'}
+    return value
+
+
+def load_config(overrides=None, environ=None):
+    """Return the settings: defaults, then the instance file, then the environment, then overrides."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    values = dict(DEFAULTS)
+    instance = Path(overrides.get('INSTANCE_PATH') or environ.get('CAREHUB_INSTANCE_PATH') or values['INSTANCE_PATH'])
+    instance_file = instance / 'carehub.cfg'
+    if instance_file.exists():
+        scope = {}
+        exec(compile(instance_file.read_text(), str(instance_file), 'exec'), scope)  # operator-owned file
+        values.update({key: value for key, value in scope.items() if key in DEFAULTS})
+    for key in DEFAULTS:
+        if f'CAREHUB_{key}' in environ:
+            values[key] = environ[f'CAREHUB_{key}']
+    values.update({key: value for key, value in overrides.items() if key in DEFAULTS})
+    values = {key: _coerce(key, value) if value is not None else None for key, value in values.items()}
+    values['INSTANCE_PATH'] = str(instance.resolve())
+    if not values['DATABASE_URL']:
+        values['DATABASE_URL'] = f"sqlite:///{instance.resolve() / 'carehub.sqlite'}"
+    values['BASE_URL'] = values['BASE_URL'].rstrip('/')
+    return values
+
+
+def flask_settings(values):
+    """Translate carehub settings into the names Flask and its extensions read."""
+    secure = values['BASE_URL'].startswith('https://')
+    return {
+        'SECRET_KEY': values['SECRET_KEY'],
+        'SQLALCHEMY_DATABASE_URI': values['DATABASE_URL'],
+        'SQLALCHEMY_ENGINE_OPTIONS': {'pool_pre_ping': True},
+        'TESTING': values['TESTING'],
+        'SESSION_COOKIE_NAME': '__Host-carehub' if secure else 'carehub',
+        'SESSION_COOKIE_HTTPONLY': True,
+        'SESSION_COOKIE_SECURE': secure,
+        'SESSION_COOKIE_SAMESITE': 'Lax',
+        'WTF_CSRF_TIME_LIMIT': None,
+        'WTF_CSRF_HEADERS': ['X-CSRF-Token'],
+        'WTF_CSRF_SSL_STRICT': False,
+        'BABEL_DEFAULT_LOCALE': values['DEFAULT_LANGUAGE'],
+        'BABEL_DEFAULT_TIMEZONE': values['DEFAULT_TIMEZONE'],
+        'MAX_CONTENT_LENGTH': 8 * 1024 * 1024,
+        'JSON_SORT_KEYS': False,
+    }
+
+
+def setting(key):
+    """Return one carehub setting of the running app."""
+    from flask import current_app
+
+    return current_app.config['CAREHUB'][key]

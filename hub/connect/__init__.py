@@ -1,0 +1,1 @@
+"""Coupling codes and the links between care pages and provider dossiers."""

@@ -1,0 +1,110 @@
+"""Coupling codes: issue and redeem; which dossiers a care page shows."""
+
+import re
+import secrets
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from hub.careprovider.models import Dossier, Provider
+from hub.careprovider.operations import get_or_create_dossier
+from hub.circle.access import MANAGE, require
+from hub.circle.operations import create_circle
+from hub.config import setting
+from hub.connect.models import CircleDossier, CouplingCode
+from hub.core.audit import audit
+from hub.core.crypto import keyed_hash
+from hub.core.errors import AppError, Conflict
+from hub.core.timeutil import utcnow
+from hub.extensions import db
+
+CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+CODE_LENGTH = 12
+#: what people type by mistake -> what they meant
+LOOKALIKES = str.maketrans({'O': '0', 'I': '1', 'L': '1'})
+
+
+class InvalidCode(AppError):
+    status = 400
+    code = 'invalid_code'
+
+
+def generic_refusal():
+    """Return the one error for an unknown, expired, used or revoked code (they look the same)."""
+    return InvalidCode(_l('This coupling code does not work. Check that you typed it correctly. Is it right? '
+                          'Then it may have expired or been used already: ask your care provider for a new one.'))
+
+
+def format_code(code: str) -> str:
+    """Return a normalised code as XXXX-XXXX-XXXX."""
+    return '-'.join(code[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def normalize_code(typed) -> str | None:
+    """Return the code as stored (upper case, no spaces or dashes, lookalikes fixed), or None."""
+    if not isinstance(typed, str) or len(typed) > 64:
+        return None
+    code = re.sub(r'[\s\-]', '', typed).upper().translate(LOOKALIKES)
+    if len(code) != CODE_LENGTH or any(char not in CROCKFORD for char in code):
+        return None
+    return code
+
+
+def issue_code(provider: Provider, client_id: str, transfer=False) -> tuple[CouplingCode, str]:
+    """Make a coupling code for a client at ``provider``; returns it with the code to print."""
+    code = ''.join(secrets.choice(CROCKFORD) for _ in range(CODE_LENGTH))  # 60 random bits
+    coupling = CouplingCode(provider_id=provider.id, client_id=client_id, code_hash=keyed_hash(code, 'coupling'),
+                            transfer=transfer, expires_at=utcnow() + timedelta(days=setting('COUPLING_CODE_DAYS')))
+    db.session.add(coupling)
+    db.session.flush()
+    audit('coupling.issue', 'C', target=f'coupling_code:{coupling.id}')
+    return coupling, format_code(code)
+
+
+def _claim(code: str, account) -> CouplingCode:
+    """Mark the code redeemed in one statement, so of parallel tries exactly one wins."""
+    now = utcnow()
+    result = db.session.execute(
+        update(CouplingCode)
+        .where(CouplingCode.code_hash == keyed_hash(code, 'coupling'), CouplingCode.redeemed_at.is_(None),
+               CouplingCode.revoked_at.is_(None), CouplingCode.expires_at > now)
+        .values(redeemed_at=now, redeemed_by=account.id)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise generic_refusal()
+    return db.session.execute(select(CouplingCode).where(
+        CouplingCode.code_hash == keyed_hash(code, 'coupling'))).scalar_one()
+
+
+def redeem(account, typed_code, circle_id=None):
+    """Link the code's dossier to a new care page managed by ``account``, or to one it manages."""
+    code = normalize_code(typed_code)
+    if code is None:
+        raise generic_refusal()
+    if circle_id is not None:
+        circle = require(account, circle_id, MANAGE).circle
+    coupling = _claim(code, account)
+    dossier = get_or_create_dossier(coupling.provider, coupling.client_id)
+    if db.session.get(CircleDossier, dossier.id) is not None:
+        raise Conflict(_l('This dossier is already linked to a care page. Ask your care provider for a transfer '
+                          'code if you should manage it.'), code='dossier_linked')
+    if circle_id is None:
+        circle = create_circle(account)
+    db.session.add(CircleDossier(dossier_id=dossier.id, circle_id=circle.id))
+    db.session.flush()
+    audit('coupling.redeem', 'C', actor=account, role='manager', circle=circle, dossier=dossier,
+          target=f'coupling_code:{coupling.id}')
+    return circle
+
+
+def dossiers_of(circle_id) -> list[Dossier]:
+    """Return the dossiers linked to a care page."""
+    return db.session.execute(select(Dossier).join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
+                              .where(CircleDossier.circle_id == circle_id)
+                              .order_by(CircleDossier.created_at)).scalars().all()
+
+
+def providers_of(circle_id) -> list[Provider]:
+    """Return the providers whose data a care page shows."""
+    return [dossier.provider for dossier in dossiers_of(circle_id)]

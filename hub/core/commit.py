@@ -1,0 +1,35 @@
+"""The single commit point: a request or a command commits once, or rolls back."""
+
+from contextlib import contextmanager
+
+from flask import Flask
+
+from hub.extensions import db
+
+
+class CarehubFlask(Flask):
+    """Flask with the request wrapper that owns the transaction.
+
+    A view that returns normally is committed, whatever its status (a refused login still records
+    its failure); a view that raises is rolled back, so bad input changes nothing.
+    """
+
+    def dispatch_request(self):
+        try:
+            response = self.make_response(super().dispatch_request())
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return response
+
+
+@contextmanager
+def unit_of_work():
+    """Commit the work of a command or a worker step once, or roll it back on any error."""
+    try:
+        yield db.session
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()

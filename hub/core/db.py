@@ -1,0 +1,53 @@
+"""Column types and mixins shared by the models."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, TypeDecorator, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.core.timeutil import as_utc, utcnow
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC that always comes back timezone-aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return as_utc(value)
+
+    def process_result_value(self, value, dialect):
+        return as_utc(value)
+
+
+def new_id() -> uuid.UUID:
+    """Return a fresh random id (ids in URLs are never sequential)."""
+    return uuid.uuid4()
+
+
+class IdMixin:
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+
+
+class CreatedMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Turn on foreign keys (for ON DELETE CASCADE) and wait for locks instead of failing."""
+    import sqlite3
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute('PRAGMA foreign_keys=ON')
+        cursor.execute('PRAGMA busy_timeout=10000')
+        cursor.close()
+
+
+def install_sqlite_pragmas():
+    """Apply _sqlite_pragmas to every new SQLite connection."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    if not event.contains(Engine, 'connect', _sqlite_pragmas):
+        event.listen(Engine, 'connect', _sqlite_pragmas)

@@ -1,0 +1,52 @@
+"""Errors that operations and views raise; hub.web turns them into JSON or a page."""
+
+
+class AppError(Exception):
+    """A problem the person can act on; nothing is changed when it is raised."""
+
+    status = 400
+    code = 'bad_request'
+
+    def __init__(self, message, code=None, status=None, fields=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.status = status or self.status
+        self.fields = fields
+
+    def to_dict(self):
+        """Return the JSON error body of the HTTP contract."""
+        error = {'code': self.code, 'message': self.message}
+        if self.fields:
+            error['fields'] = self.fields
+        return {'error': error}
+
+
+class InvalidInput(AppError):
+    status = 422
+    code = 'invalid_input'
+
+
+class Unauthenticated(AppError):
+    status = 401
+    code = 'unauthenticated'
+
+
+class Forbidden(AppError):
+    status = 403
+    code = 'forbidden'
+
+
+class NotFound(AppError):
+    status = 404
+    code = 'not_found'
+
+
+class Conflict(AppError):
+    status = 409
+    code = 'conflict'
+
+
+class TooManyRequests(AppError):
+    status = 429
+    code = 'too_many_requests'

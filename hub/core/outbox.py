@@ -1,0 +1,117 @@
+"""The outbox: mails, SMS and provider items are queued in the transaction, then delivered."""
+
+import logging
+import random
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from hub.config import setting
+from hub.core.models import OutboxItem
+from hub.core.timeutil import utcnow
+from hub.extensions import db
+
+log = logging.getLogger(__name__)
+
+#: channel -> function(payload) that delivers one item or raises
+TRANSPORTS = {}
+
+
+def transport(channel):
+    """Register the delivery function of a channel."""
+    def register(func):
+        TRANSPORTS[channel] = func
+        return func
+    return register
+
+
+def queue(channel, payload):
+    """Add an item for ``channel`` to the current transaction."""
+    item = OutboxItem(channel=channel, payload=payload)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def queue_mail(to, template, language, **context):
+    """Render ``mail/<template>.txt`` in ``language`` and queue it for ``to``.
+
+    The template's first line is the subject.
+    """
+    with force_locale(language or setting('DEFAULT_LANGUAGE')):
+        subject, _, body = render_template(f'mail/{template}.txt', **context).partition('\n')
+    return queue('mail', {'to': to, 'subject': subject.strip(), 'body': body.strip() + '\n'})
+
+
+def _backoff(attempts):
+    base = min(60 * 2 ** attempts, 6 * 3600)
+    return timedelta(seconds=base * random.uniform(0.75, 1.25))
+
+
+def due_items(limit=50):
+    """Return pending items whose time has come, locked so other workers skip them."""
+    query = (select(OutboxItem)
+             .where(OutboxItem.status == 'pending', OutboxItem.next_attempt_at <= utcnow())
+             .order_by(OutboxItem.next_attempt_at).limit(limit))
+    if db.engine.dialect.name == 'postgresql':
+        query = query.with_for_update(skip_locked=True)
+    return db.session.execute(query).scalars().all()
+
+
+def deliver(item):
+    """Try to deliver one item; on failure schedule a retry or give up after the last one."""
+    item.attempts += 1
+    try:
+        TRANSPORTS[item.channel](item.payload)
+    except Exception as exc:  # any transport failure is retried later; the type is logged, not the data
+        item.last_error = type(exc).__name__
+        if item.attempts >= setting('OUTBOX_MAX_ATTEMPTS'):
+            item.status = 'failed'
+            log.error('outbox item %s failed for good after %d attempts (%s)', item.id, item.attempts,
+                      item.last_error)
+        else:
+            item.next_attempt_at = utcnow() + _backoff(item.attempts)
+            log.warning('outbox item %s failed (%s), retrying later', item.id, item.last_error)
+        return False
+    item.status = 'sent'
+    item.sent_at = utcnow()
+    item.last_error = None
+    return True
+
+
+def _email_message(payload):
+    message = EmailMessage()
+    message['From'] = setting('MAIL_FROM')
+    message['To'] = payload['to']
+    message['Subject'] = payload['subject']
+    message['Message-ID'] = make_msgid(domain='carehub.localhost')
+    message.set_content(payload['body'])
+    return message
+
+
+@transport('mail')
+def send_mail(payload):
+    """Send a mail over SMTP, or write it as an .eml file when no SMTP server is configured."""
+    message = _email_message(payload)
+    url = setting('SMTP_URL')
+    if not url:
+        folder = Path(setting('INSTANCE_PATH')) / 'mail'
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{utcnow():%Y%m%dT%H%M%S%f}-{message['Message-ID'].strip('<>').split('@')[0]}.eml"
+        (folder / name).write_bytes(bytes(message))
+        return
+    parts = urlsplit(url)
+    smtp_class = smtplib.SMTP_SSL if parts.scheme == 'smtps' else smtplib.SMTP
+    with smtp_class(parts.hostname, parts.port or (465 if parts.scheme == 'smtps' else 25), timeout=30) as smtp:
+        if parts.scheme == 'smtp+starttls':
+            smtp.starttls()
+        if parts.username:
+            smtp.login(parts.username, parts.password or '')
+        smtp.send_message(message)

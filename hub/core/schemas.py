@@ -1,0 +1,50 @@
+"""Marshmallow pieces shared by the schemas of every package."""
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
+
+
+class StrictSchema(Schema):
+    """A schema that refuses unknown fields and strips surrounding spaces from strings."""
+
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def _strip(self, data, **kwargs):
+        if isinstance(data, dict):
+            return {key: value.strip() if isinstance(value, str) and key not in self.keep_spaces else value
+                    for key, value in data.items()}
+        return data
+
+    #: fields whose spaces matter (passwords)
+    keep_spaces = ('password', 'password_confirm', 'current_password')
+
+
+class StrictBoolean(fields.Boolean):
+    """A boolean that accepts only true and false, not 1, "yes" or "on"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is True or value is False:
+            return value
+        raise ValidationError('Not a valid boolean.')
+
+
+class Text(fields.String):
+    """A string of bounded length without control characters."""
+
+    def __init__(self, *, max_length=200, min_length=1, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.min_length = min_length
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if len(value) < self.min_length:
+            raise ValidationError('This field may not be empty.' if self.min_length == 1
+                                  else f'At least {self.min_length} characters.')
+        if len(value) > self.max_length:
+            raise ValidationError(f'At most {self.max_length} characters.')
+        if any(ord(char) < 32 or 0x202A <= ord(char) <= 0x202E or 0x2066 <= ord(char) <= 0x2069
+               for char in value):
+            raise ValidationError('Contains characters that are not allowed.')
+        return value

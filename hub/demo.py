@@ -1,0 +1,116 @@
+"""``carehub demo``: an instance with a demo provider, clients, accounts, and a server."""
+
+import json
+import secrets
+import threading
+import time
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from hub.config import load_config
+from hub.core.commit import unit_of_work
+
+PROVIDER = 'Zorggroep Demo'
+#: demo logins: (email, first name, last name, role on the main care page)
+ACCOUNTS = [
+    ('mieke@demo.carehub.nl', 'Mieke', 'Jansen', 'manager'),
+    ('ahmed@demo.carehub.nl', 'Ahmed', 'Yilmaz', 'trust'),
+    ('sanne@demo.carehub.nl', 'Sanne', 'de Groot', 'basic'),
+]
+PASSWORD = 'tulpen in de vensterbank 2026'
+
+
+def _ensure_secret(instance: Path):
+    config_file = instance / 'carehub.cfg'
+    instance.mkdir(parents=True, exist_ok=True)
+    if not config_file.exists():
+        config_file.write_text(f'SECRET_KEY = {secrets.token_urlsafe(48)!r}\n')
+        config_file.chmod(0o600)
+
+
+def _account(email, first, last):
+    from hub.account.models import Account
+    from hub.account.operations import account_by_email
+    from hub.account.passwords import hash_password
+    from hub.core.timeutil import utcnow
+    from hub.extensions import db
+    account = account_by_email(email)
+    if account is None:
+        account = Account(email=email, first_name=first, last_name=last, security_stamp=secrets.token_hex(16),
+                          terms_version='demo', terms_accepted_at=utcnow(), status='active',
+                          password_hash=hash_password(PASSWORD), activated_at=utcnow())
+        db.session.add(account)
+        db.session.flush()
+    return account
+
+
+def set_up(bundle_path: Path):
+    """Create (or refresh) the demo provider, accounts, care page and data; return a fresh code."""
+    from hub.careprovider.models import Provider
+    from hub.careprovider.operations import add_provider, get_or_create_dossier, provider_by_name
+    from hub.careprovider.sync import sync_dossier
+    from hub.circle.models import Member
+    from hub.circle.operations import create_circle
+    from hub.connect.models import CircleDossier
+    from hub.connect.operations import issue_code
+    from hub.demo_data import MAIN_CLIENT, SECOND_CLIENT, demo_bundle
+    from hub.extensions import db
+
+    bundle_path.parent.mkdir(parents=True, exist_ok=True)
+    bundle_path.write_text(json.dumps(demo_bundle()))
+    with unit_of_work():
+        if db.session.execute(select(Provider).where(Provider.name == PROVIDER)).scalar_one_or_none() is None:
+            add_provider(PROVIDER, 'fhir', {'bundle': str(bundle_path)})
+        provider = provider_by_name(PROVIDER)
+        accounts = {role: _account(email, first, last) for email, first, last, role in ACCOUNTS}
+        dossier = get_or_create_dossier(provider, MAIN_CLIENT)
+        if db.session.get(CircleDossier, dossier.id) is None:
+            circle = create_circle(accounts['manager'])
+            db.session.add(CircleDossier(dossier_id=dossier.id, circle_id=circle.id))
+            for role in ('trust', 'basic'):
+                db.session.add(Member(circle_id=circle.id, account_id=accounts[role].id, role=role, permissions=[]))
+    with unit_of_work():
+        run = sync_dossier(get_or_create_dossier(provider_by_name(PROVIDER), MAIN_CLIENT))
+    counts = dict(run.counts)
+    with unit_of_work():
+        _, code = issue_code(provider_by_name(PROVIDER), SECOND_CLIENT)
+    return counts, code
+
+
+def _deliver_in_background(app, stop):
+    from hub.worker import deliver_outbox
+    while not stop.is_set():
+        with app.app_context():
+            deliver_outbox()
+        stop.wait(2)
+
+
+def run_demo(host='127.0.0.1', port=5000, serve=True):
+    """Set everything up, print the logins, and serve until stopped."""
+    from flask_migrate import upgrade
+
+    from hub import create_app
+    instance = Path(load_config()['INSTANCE_PATH'])
+    _ensure_secret(instance)
+    app = create_app({'BASE_URL': f'http://{host}:{port}'})
+    with app.app_context():
+        upgrade()
+        counts, code = set_up(instance / 'demo' / 'bundle.json')
+    click.echo(f'\nDemo data loaded: {counts}')
+    click.echo(f'\n  Open http://{host}:{port} and log in with one of these (password: {PASSWORD}):')
+    for email, first, last, role in ACCOUNTS:
+        click.echo(f'    {email:28} {first} {last}, {role}')
+    click.echo(f'\n  A fresh coupling code to try (client Annie Bakker): {code}')
+    click.echo(f'  Mails are written to {instance / "mail"}\n')
+    if not serve:
+        return
+    stop = threading.Event()
+    threading.Thread(target=_deliver_in_background, args=(app, stop), daemon=True).start()
+    try:
+        from werkzeug.serving import run_simple
+        run_simple(host, port, app, use_reloader=False, threaded=True)
+    finally:
+        stop.set()
+        time.sleep(0.1)

@@ -1,0 +1,1 @@
+"""What members read of provider records: timeline, plans, measurements."""

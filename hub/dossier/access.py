@@ -1,0 +1,14 @@
+"""Reading dossier data: the capability check and the audit record go together."""
+
+from hub.circle.access import require
+from hub.core.audit import audit
+
+#: capability needed to read medical data (plans, reports)
+READ_DOSSIER = 'dossier'
+
+
+def read_dossier(account, circle_id, what):
+    """Check that ``account`` may read the dossier data of a circle and audit the read."""
+    member = require(account, circle_id, READ_DOSSIER)
+    audit(f'dossier.{what}', 'R', actor=account, role=member.role, circle=member.circle_id, target=what)
+    return member

@@ -1,0 +1,154 @@
+"""Shared web pieces: locale, errors in plain words, JSON input, security headers, /healthz."""
+
+import logging
+import uuid
+
+from flask import g, jsonify, render_template, request, session
+from flask_babel import format_datetime, get_locale, lazy_gettext as _l
+from flask_wtf.csrf import CSRFError, generate_csrf
+from marshmallow import ValidationError
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from hub.core.errors import AppError, InvalidInput, NotFound
+from hub.extensions import db
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ('nl', 'en')
+
+#: status -> (code, plain message) for errors raised by Flask or Werkzeug
+HTTP_ERRORS = {
+    400: ('bad_request', _l('The request could not be understood.')),
+    401: ('unauthenticated', _l('Please log in first.')),
+    403: ('forbidden', _l('You may not do this.')),
+    404: ('not_found', _l('This page or item does not exist, or you may not see it.')),
+    405: ('method_not_allowed', _l('This action is not possible here.')),
+    413: ('too_large', _l('What you sent is too large.')),
+    415: ('unsupported_media_type', _l('Send JSON with the header Content-Type: application/json.')),
+    429: ('too_many_requests', _l('Too many attempts. Wait a moment and try again.')),
+    500: ('server_error', _l('Something went wrong on our side. Your changes were not saved. Please try again later.')),
+}
+
+
+def select_locale():
+    """Choose the language: the person's choice, then the browser's, then Dutch."""
+    chosen = session.get('lang')
+    if chosen in LANGUAGES:
+        return chosen
+    account = g.get('account')
+    if account is not None and account.language in LANGUAGES:
+        return account.language
+    return request.accept_languages.best_match(LANGUAGES) or 'nl'
+
+
+def select_timezone():
+    """Choose the time zone the person set, else Europe/Amsterdam."""
+    account = g.get('account')
+    return getattr(account, 'timezone', None) or 'Europe/Amsterdam'
+
+
+def wants_json():
+    """Tell whether this request is for one of the JSON APIs."""
+    return request.path.startswith(('/api/', '/provider/'))
+
+
+def error_response(code, message, status, fields=None):
+    """Answer an error as JSON for the APIs or as a page for people."""
+    if wants_json():
+        body = {'error': {'code': code, 'message': str(message)}}
+        if fields:
+            body['error']['fields'] = fields
+        return jsonify(body), status
+    return render_template('errors.html', code=code, message=message, status=status), status
+
+
+def load_json(schema):
+    """Return the request's JSON body loaded by ``schema``, or raise a clear error."""
+    data = request.get_json(silent=True)
+    if data is None:
+        if not request.is_json:
+            raise AppError(HTTP_ERRORS[415][1], code='unsupported_media_type', status=415)
+        raise AppError(_l('The body is not valid JSON.'), code='invalid_json')
+    if not isinstance(data, dict):
+        raise InvalidInput(_l('The body must be a JSON object.'))
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise InvalidInput(_l('Some fields are missing or not valid.'), fields=exc.messages) from None
+
+
+def parse_id(value):
+    """Return the UUID in a URL, or raise NotFound for anything else."""
+    try:
+        return uuid.UUID(value)
+    except (ValueError, TypeError):
+        raise NotFound(HTTP_ERRORS[404][1]) from None
+
+
+def _handle_app_error(exc):
+    return error_response(exc.code, exc.message, exc.status, exc.fields)
+
+
+def _handle_csrf(exc):
+    return error_response('csrf_failed', _l('The form has expired or the security token is missing. '
+                                            'Reload the page and try again.'), 400)
+
+
+def _handle_http(exc):
+    code, message = HTTP_ERRORS.get(exc.code, ('error', exc.description))
+    response = error_response(code, message, exc.code)
+    if exc.code == 405 and exc.valid_methods:
+        response[0].headers['Allow'] = ', '.join(exc.valid_methods)
+    return response
+
+
+def _handle_unexpected(exc):
+    log.exception('unhandled error on %s %s', request.method, request.url_rule)
+    db.session.rollback()
+    return error_response(*HTTP_ERRORS[500], 500)
+
+
+def _security_headers(response):
+    response.headers.setdefault(
+        'Content-Security-Policy',
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    response.headers.setdefault('X-Content-Type-Options', 'nosniff')
+    response.headers.setdefault('Referrer-Policy', 'same-origin')
+    response.headers.setdefault('X-Frame-Options', 'DENY')
+    if request.is_secure:
+        response.headers.setdefault('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+    if wants_json() or request.endpoint not in (None, 'static'):
+        response.headers.setdefault('Cache-Control', 'no-store')
+    return response
+
+
+def init_app(app):
+    """Register the shared routes, error handlers and headers."""
+    app.register_error_handler(AppError, _handle_app_error)
+    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(Exception, _handle_unexpected)
+    app.after_request(_security_headers)
+    app.context_processor(lambda: {'current_language': lambda: str(get_locale()),
+                                   'format_datetime': format_datetime})
+
+    @app.get('/healthz')
+    def healthz():
+        db.session.execute(text('SELECT 1'))
+        return {'status': 'ok'}
+
+    @app.get('/api/v1/csrf')
+    def csrf_token():
+        return {'csrf_token': generate_csrf()}
+
+    @app.post('/language')
+    def set_language():
+        from flask import redirect
+
+        from hub.account.views import local_target
+        lang = request.form.get('lang')
+        if lang in LANGUAGES:
+            session['lang'] = lang
+        return redirect(local_target(request.form.get('next')), 303)

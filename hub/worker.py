@@ -1,0 +1,44 @@
+"""One round of background work: deliver the outbox, run the syncs that are due."""
+
+import logging
+from datetime import timedelta
+
+from hub.config import setting
+from hub.core.commit import unit_of_work
+from hub.core.outbox import deliver, due_items
+from hub.core.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def deliver_outbox(limit=50) -> int:
+    """Deliver the due outbox items, each in its own transaction; return how many went out."""
+    sent = 0
+    while True:
+        with unit_of_work():
+            items = due_items(limit=1)
+            if not items:
+                return sent
+            sent += deliver(items[0])
+        if sent >= limit:
+            return sent
+
+
+def sync_due():
+    """Sync every dossier whose last sync is older than the interval."""
+    from hub.careprovider.sync import dossiers_to_sync, sync_dossier
+    cutoff = utcnow() - timedelta(minutes=setting('SYNC_INTERVAL_MINUTES'))
+    with unit_of_work():
+        due = [d.id for d in dossiers_to_sync() if d.last_synced_at is None or d.last_synced_at < cutoff]
+    for dossier_id in due:
+        from hub.careprovider.models import Dossier
+        from hub.extensions import db
+        with unit_of_work():
+            run = sync_dossier(db.session.get(Dossier, dossier_id))
+        log.info('synced dossier %s: %s %s', dossier_id, run.status, run.counts)
+
+
+def run_round():
+    """Do one round of background work."""
+    deliver_outbox()
+    sync_due()
