@@ -2,6 +2,7 @@
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 
 from hub.account import operations
 from hub.account.access import current_account, load_current_account, log_in, log_out
@@ -38,7 +39,7 @@ def login():
     if account is None:
         return error_response('invalid_credentials', _l('The email address or password is not right.'), 401)
     log_in(account)
-    return {'account': account_json(account)}
+    return {'account': account_json(account), 'csrf_token': generate_csrf()}
 
 
 @bp.delete('/session')

@@ -1,0 +1,42 @@
+# The front door: `make demo` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install test-deps system-deps translations clean
+
+$(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt 2>&1 | grep -v 'is ignored' || true
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | grep -v 'is ignored' || true
+	$(BIN)/python -c 'import hub, flask, sqlalchemy'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -f -d hub/translations
+
+demo: install
+	$(BIN)/carehub demo
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+$(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-test.txt 2>&1 | grep -v 'is ignored' || true
+	$(BIN)/python -c 'import pytest, aiosmtpd, playwright'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-deps: system-deps install $(VENV)/.test-installed node_modules/.installed
+
+test: test-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules instance

@@ -1,0 +1,140 @@
+"""Register, activate, log in and out through the JSON API with a real session and CSRF."""
+
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD
+
+
+def test_register_activate_login_logout(api, mailbox, db):
+    from hub.account.models import Account
+    response = api.post('/api/v1/accounts', {'email': ' Anna@Example.nl ', 'first_name': 'Anna',
+                                             'last_name': 'de Wit', 'accept_terms': True})
+    assert response.status_code == 202
+    mail = mailbox.last_to('anna@example.nl')
+    assert 'carehub' in mail['Subject']
+    link = mailbox.link('anna@example.nl', '/activate')
+    token = link.split('token=')[1]
+    [account] = db.scalars(select(Account))
+    assert account.status == 'pending' and account.password_hash is None
+    assert account.terms_version and account.terms_accepted_at
+
+    assert api.post('/api/v1/accounts/activate', {'token': token, 'password': PASSWORD}).status_code == 200
+    assert api.post('/api/v1/session', {'email': 'anna@example.nl', 'password': 'wrong password here'}).status_code == 401
+    response = api.post('/api/v1/session', {'email': 'ANNA@example.nl', 'password': PASSWORD})
+    assert response.status_code == 200
+    assert response.get_json()['account']['first_name'] == 'Anna'
+    assert api.get('/api/v1/me').get_json()['email'] == 'anna@example.nl'
+
+    cookie = api.client.get_cookie(api.client.application.config['SESSION_COOKIE_NAME'])
+    logout = api.delete('/api/v1/session')
+    assert logout.status_code == 204, logout.get_json()
+    assert api.get('/api/v1/me').status_code == 401
+    # the old cookie, replayed, is dead on the server
+    replay = api.client.application.test_client()
+    replay.set_cookie(cookie.key, cookie.value)
+    assert replay.get('/api/v1/me').status_code == 401
+
+
+def test_register_twice_answers_the_same_and_mails_the_owner(api, mailbox, register, db):
+    from hub.account.models import Account
+    register('bob@example.nl', 'Bob')
+    before = db.count(Account)
+    response = api.post('/api/v1/accounts', {'email': 'bob@example.nl', 'first_name': 'Eve', 'last_name': 'X',
+                                             'accept_terms': True})
+    assert response.status_code == 202
+    assert db.count(Account) == before
+    assert 'already' in mailbox.last_to('bob@example.nl')['Subject'].lower() or \
+        'al een' in mailbox.last_to('bob@example.nl')['Subject'].lower()
+
+
+def test_activation_token_is_single_use(api, mailbox):
+    api.post('/api/v1/accounts', {'email': 'c@example.nl', 'first_name': 'C', 'last_name': 'D', 'accept_terms': True})
+    token = mailbox.link('c@example.nl', '/activate').split('token=')[1]
+    assert api.post('/api/v1/accounts/activate', {'token': token, 'password': PASSWORD}).status_code == 200
+    response = api.post('/api/v1/accounts/activate', {'token': token, 'password': PASSWORD + 'x'})
+    assert response.status_code == 400
+    assert response.get_json()['error']['code'] == 'token_used'
+
+
+def test_activation_refuses_weak_password_and_changes_nothing(api, mailbox, db):
+    from hub.account.models import Account
+    api.post('/api/v1/accounts', {'email': 'w@example.nl', 'first_name': 'W', 'last_name': 'Z', 'accept_terms': True})
+    token = mailbox.link('w@example.nl', '/activate').split('token=')[1]
+    for weak in ('short', 'Welkom01!', 'w@example.nl', 'a' * 11, 'x' * 300, 'abc\x00defghijklmnop'):
+        response = api.post('/api/v1/accounts/activate', {'token': token, 'password': weak})
+        assert response.status_code == 422, weak
+        assert response.get_json()['error']['code'] in ('weak_password', 'invalid_input')
+    assert db.scalars(select(Account))[0].status == 'pending'
+
+
+def test_bad_input_is_refused_clearly(api, db):
+    from hub.account.models import Account
+    cases = [
+        {},
+        {'email': 'x@example.nl', 'first_name': 'X', 'last_name': 'Y'},
+        {'email': 'x@example.nl', 'first_name': 'X', 'last_name': 'Y', 'accept_terms': False},
+        {'email': 'x@example.nl', 'first_name': 'X', 'last_name': 'Y', 'accept_terms': 'yes'},
+        {'email': 'not-an-email', 'first_name': 'X', 'last_name': 'Y', 'accept_terms': True},
+        {'email': 'x@example.nl', 'first_name': 123, 'last_name': 'Y', 'accept_terms': True},
+        {'email': 'x@example.nl', 'first_name': 'X', 'last_name': 'Y', 'accept_terms': True, 'admin': True},
+        {'email': 'x@example.nl', 'first_name': 'X\u202e', 'last_name': 'Y', 'accept_terms': True},
+    ]
+    for body in cases:
+        response = api.post('/api/v1/accounts', body)
+        assert response.status_code == 422, body
+        error = response.get_json()['error']
+        assert error['code'] == 'invalid_input' and error['message']
+    assert api.post('/api/v1/accounts', ['list']).status_code == 422
+    response = api.post('/api/v1/accounts', data='{not json', content_type='application/json')
+    assert response.status_code == 400 and response.get_json()['error']['code'] == 'invalid_json'
+    response = api.post('/api/v1/accounts', data='email=x', content_type='application/x-www-form-urlencoded')
+    assert response.status_code == 415
+    assert db.count(Account) == 0
+
+
+def test_unsafe_calls_need_the_csrf_token(api, db):
+    from hub.account.models import Account
+    body = {'email': 'x@example.nl', 'first_name': 'X', 'last_name': 'Y', 'accept_terms': True}
+    response = api.post('/api/v1/accounts', body, csrf=False)
+    assert response.status_code == 400
+    assert response.get_json()['error']['code'] == 'csrf_failed'
+    response = api.post('/api/v1/accounts', body, headers={'X-CSRF-Token': 'forged'})
+    assert response.status_code == 400
+    assert db.count(Account) == 0
+
+
+def test_bad_tokens(api):
+    for token in ('', 'garbage', 'a' * 3000, 123):
+        response = api.post('/api/v1/accounts/activate', {'token': token, 'password': PASSWORD})
+        assert response.status_code in (400, 422)
+        assert 'error' in response.get_json()
+
+
+def test_reset_or_invite_token_cannot_activate(api, app, mailbox):
+    from hub.core.tokens import make_token
+    api.post('/api/v1/accounts', {'email': 'r@example.nl', 'first_name': 'R', 'last_name': 'S', 'accept_terms': True})
+    good = mailbox.link('r@example.nl', '/activate').split('token=')[1]
+    from itsdangerous import URLSafeTimedSerializer
+    payload = URLSafeTimedSerializer(app.config['SECRET_KEY'], salt='carehub.activate.v1').loads(good)
+    for purpose in ('reset', 'invite'):
+        with app.app_context():
+            token = make_token(purpose, payload)
+        response = api.post('/api/v1/accounts/activate', {'token': token, 'password': PASSWORD})
+        assert response.status_code == 400
+
+
+def test_login_answers_the_same_for_unknown_and_wrong(api, register):
+    register('known@example.nl')
+    unknown = api.post('/api/v1/session', {'email': 'nobody@example.nl', 'password': PASSWORD})
+    wrong = api.post('/api/v1/session', {'email': 'known@example.nl', 'password': 'not the password at all'})
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.get_json() == wrong.get_json()
+
+
+def test_links_in_mails_use_the_base_url_not_the_host_header(api, mailbox):
+    api.token = api.client.get('/api/v1/csrf', headers={'Host': 'evil.example'}).get_json()['csrf_token']
+    api.post('/api/v1/accounts', {'email': 'h@example.nl', 'first_name': 'H', 'last_name': 'I', 'accept_terms': True},
+             headers={'Host': 'evil.example'})
+    body = mailbox.last_to('h@example.nl').get_content()
+    assert 'https://carehub.test/activate?token=' in body
+    assert 'evil.example' not in body

@@ -1,0 +1,120 @@
+"""Real servers the tests start themselves on loopback: PostgreSQL, an SMTP sink, the FHIR server."""
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from email import message_from_bytes, policy
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def _pg_bin(name):
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f'/usr/lib/postgresql/*/bin/{name}'), reverse=True)), None)
+    if not found:
+        raise RuntimeError(f'{name} not found: install PostgreSQL (make test does)')
+    return found
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster in a temporary folder (initdb + pg_ctl), trust auth on loopback."""
+
+    def __init__(self):
+        import tempfile
+        # not under pytest's tmp folder: that is private to root, and the server runs as postgres
+        self.folder = Path(tempfile.mkdtemp(prefix='carehub-pg-'))
+        self.data = self.folder / 'data'
+        self.port = free_port()
+        self.as_user = ['runuser', '-u', 'postgres', '--'] if os.geteuid() == 0 else []
+
+    def _run(self, *args):
+        result = subprocess.run([*self.as_user, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if result.returncode:
+            raise RuntimeError(f'{args[0]} failed: {result.stderr}')
+
+    def start(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self.as_user:
+            shutil.chown(self.folder, 'postgres', 'postgres')
+        self._run(_pg_bin('initdb'), '-D', str(self.data), '-U', 'postgres', '--auth=trust', '-E', 'UTF8',
+                  '--locale=C.UTF-8')
+        options = (f'-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off '
+                   '-c synchronous_commit=off -c full_page_writes=off -c max_connections=60')
+        self._run(_pg_bin('pg_ctl'), '-D', str(self.data), '-o', options, '-l', str(self.folder / 'log'), '-w', 'start')
+        return self
+
+    def url(self, database):
+        return f'postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}'
+
+    def create_database(self, name):
+        import psycopg
+        with psycopg.connect(f'host=127.0.0.1 port={self.port} user=postgres dbname=postgres', autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE {name}')
+        return self.url(name)
+
+    def stop(self):
+        self._run(_pg_bin('pg_ctl'), '-D', str(self.data), '-m', 'immediate', 'stop')
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+        self.port = free_port()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return '250 OK'
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+        self.controller = Controller(self, hostname='127.0.0.1', port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+    @property
+    def url(self):
+        return f'smtp://127.0.0.1:{self.port}'
+
+
+class FhirServer:
+    """Medplum's fhir-router with its in-memory repository, behind our small Node server."""
+
+    def __init__(self):
+        self.process = None
+        self.base_url = None
+
+    def start(self):
+        node_modules = ROOT / 'node_modules' / '@medplum' / 'fhir-router'
+        if not node_modules.exists():
+            raise RuntimeError('node_modules missing: run npm ci (make test does)')
+        self.process = subprocess.Popen(['node', str(ROOT / 'tests' / 'fhir_server' / 'server.js'), '--port', '0'],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        line = self.process.stdout.readline()
+        if not line.startswith('LISTENING') or time.monotonic() > deadline:
+            raise RuntimeError(f'FHIR server did not start: {line!r} {self.process.stderr.read()}')
+        self.base_url = f'http://127.0.0.1:{int(line.split()[1])}/fhir/R4'
+        return self
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
