@@ -6,6 +6,7 @@ import time
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
+from hub.config import setting
 from hub.core.commit import unit_of_work
 
 
@@ -65,7 +66,7 @@ def provider_add(name, adapter, settings):
 @with_appcontext
 def provider_code(name, client_id, transfer):
     """Issue a coupling code for a client and print it."""
-    from flask_babel import format_datetime
+    from zoneinfo import ZoneInfo
 
     from hub.careprovider.operations import provider_by_name
     from hub.connect.operations import issue_code
@@ -76,7 +77,8 @@ def provider_code(name, client_id, transfer):
     except AppError as exc:
         raise click.ClickException(str(exc.message)) from None
     click.echo(code)
-    click.echo(f'valid until {format_datetime(coupling.expires_at, "yyyy-MM-dd HH:mm zzz")}', err=True)
+    until = coupling.expires_at.astimezone(ZoneInfo(setting('DEFAULT_TIMEZONE')))
+    click.echo(f'valid until {until:%Y-%m-%d %H:%M %Z}', err=True)
 
 
 @cli.command()

@@ -97,6 +97,11 @@ class Database:
         with self.app.app_context():
             return db.session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
 
+    def execute(self, statement):
+        """Execute one statement and commit."""
+        from hub.extensions import db
+        return self.run(lambda: db.session.execute(statement))
+
     def run(self, func, *args, **kwargs):
         """Run ``func`` in an app context inside one unit of work (commits)."""
         from hub.core.commit import unit_of_work

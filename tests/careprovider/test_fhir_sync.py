@@ -1,0 +1,111 @@
+"""``carehub sync`` pulls a client's records from a real FHIR R4 server into the common model."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import requests
+from sqlalchemy import select
+
+from hub.cli import cli
+
+
+def fhir_load(base_url, resources):
+    """Store resources on the test FHIR server in one batch; fail on any refused entry."""
+    bundle = {'resourceType': 'Bundle', 'type': 'batch', 'entry': [
+        {'resource': r, 'request': {'method': 'PUT', 'url': f"{r['resourceType']}/{r['id']}"}} for r in resources]}
+    response = requests.post(base_url, json=bundle, headers={'Content-Type': 'application/fhir+json'}, timeout=30)
+    response.raise_for_status()
+    statuses = [entry['response']['status'] for entry in response.json()['entry']]
+    assert all(status.startswith('20') for status in statuses), response.json()
+
+
+def client_records(patient_id, reports=45, now=None):
+    now = now or datetime.now(UTC)
+    subject = {'reference': f'Patient/{patient_id}'}
+    resources = [{'resourceType': 'Patient', 'id': patient_id,
+                  'name': [{'use': 'official', 'family': 'Jansen', 'given': ['Wim']}],
+                  'birthDate': '1941-03-14', 'gender': 'male'}]
+    for index in range(reports):
+        moment = now - timedelta(hours=6 * index + 1)
+        resources.append({'resourceType': 'Observation', 'id': f'{patient_id}-r{index}', 'status': 'final',
+                          'code': {'coding': [{'system': 'http://snomed.info/sct', 'code': '11591000146107'}]},
+                          'subject': subject, 'effectiveDateTime': moment.isoformat(),
+                          'performer': [{'display': 'Linda Visser'}], 'valueString': f'Rapportage nummer {index}.'})
+    resources.append({'resourceType': 'Observation', 'id': f'{patient_id}-w', 'status': 'final',
+                      'code': {'coding': [{'system': 'http://loinc.org', 'code': '29463-7'}]}, 'subject': subject,
+                      'effectiveDateTime': now.isoformat(),
+                      'valueQuantity': {'value': 78.5, 'unit': 'kg', 'system': 'http://unitsofmeasure.org',
+                                        'code': 'kg'}})
+    for index, days in enumerate((-3, 2, 9)):
+        start = now + timedelta(days=days)
+        resources.append({'resourceType': 'Appointment', 'id': f'{patient_id}-a{index}',
+                          'status': 'fulfilled' if days < 0 else 'booked', 'description': f'Afspraak {index}',
+                          'start': start.isoformat(), 'end': (start + timedelta(minutes=30)).isoformat(),
+                          'participant': [{'actor': subject, 'status': 'accepted'},
+                                          {'actor': {'display': 'Sander Kok'}, 'status': 'accepted'}]})
+    return resources
+
+
+def test_sync_pulls_patient_reports_and_appointments(app, fhir_server, provider, coupling_code, register, db):
+    from hub.careprovider.models import Record, SyncRun
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    fhir_load(fhir_server.base_url, client_records(patient_id))
+    name = provider('Zorggroep FHIR', base_url=fhir_server.base_url, count='10')
+    manager = register('m@example.nl')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+
+    result = app.test_cli_runner().invoke(cli, ['sync', name])
+    assert result.exit_code == 0, result.output
+    assert "'created': 50" in result.output
+    [run] = db.scalars(select(SyncRun))
+    assert run.status == 'ok' and run.counts == {'fetched': 50, 'created': 50}
+    kinds = sorted(r.kind for r in db.scalars(select(Record)))
+    assert kinds.count('report') == 45 and kinds.count('appointment') == 3
+    assert kinds.count('demographics') == 1 and kinds.count('measurement') == 1
+
+    assert manager.get(f"/api/v1/circles/{circle['id']}").get_json()['name'] == 'Wim Jansen'
+    items, cursor, pages = [], None, 0
+    while True:
+        page = manager.get(f"/api/v1/circles/{circle['id']}/timeline" + (f'?cursor={cursor}' if cursor else ''))
+        assert page.status_code == 200
+        body = page.get_json()
+        items += body['items']
+        pages += 1
+        cursor = body['next']
+        if cursor is None:
+            break
+    assert pages == 3 and len(items) == 45 and len({i['id'] for i in items}) == 45
+    times = [i['occurred_at'] for i in items]
+    assert times == sorted(times, reverse=True)
+    assert items[0]['data']['text'] == 'Rapportage nummer 0.' and items[0]['provider']['name'] == name
+
+    again = app.test_cli_runner().invoke(cli, ['sync', name])
+    assert again.exit_code == 0 and "'created'" not in again.output
+    assert db.count(Record) == 50
+
+
+def test_sync_updates_changed_records_and_skips_unchanged(app, fhir_server, provider, coupling_code, register, db):
+    from hub.careprovider.models import Record
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    resources = client_records(patient_id, reports=3)
+    fhir_load(fhir_server.base_url, resources)
+    name = provider('Zorggroep FHIR', base_url=fhir_server.base_url)
+    register('m@example.nl').post('/api/v1/connections', {'code': coupling_code(name, patient_id)})
+    assert app.test_cli_runner().invoke(cli, ['sync']).exit_code == 0
+    report = next(r for r in resources if r['id'] == f'{patient_id}-r1')
+    report['valueString'] = 'Aangepaste rapportage.'
+    fhir_load(fhir_server.base_url, [report])
+    result = app.test_cli_runner().invoke(cli, ['sync'])
+    assert result.exit_code == 0 and "'updated': 1" in result.output
+    texts = [r.data['text'] for r in db.scalars(select(Record).where(Record.kind == 'report'))]
+    assert 'Aangepaste rapportage.' in texts and len(texts) == 3
+
+
+def test_sync_of_an_unreachable_server_is_recorded_and_reported(app, provider, coupling_code, register, db):
+    from hub.careprovider.models import SyncRun
+    name = provider('Zorggroep Weg', base_url='http://127.0.0.1:9/fhir/R4')
+    register('m@example.nl').post('/api/v1/connections', {'code': coupling_code(name, 'p-x')})
+    result = app.test_cli_runner().invoke(cli, ['sync', name])
+    assert result.exit_code == 1 and 'failed' in result.output
+    [run] = db.scalars(select(SyncRun))
+    assert run.status == 'failed' and 'not reachable' in run.error

@@ -1,0 +1,106 @@
+"""Invitations and roles through the JSON API."""
+
+from sqlalchemy import select
+
+
+def _care_page(register, provider, coupling_code, email='manager@example.nl'):
+    manager = register(email, 'Mieke', 'Jansen')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(provider(), 'client-1')}).get_json()
+    return manager, circle
+
+
+def _invite(manager, circle, email, role, **extra):
+    body = {'email': email, 'first_name': 'Helper', 'last_name': role, 'role': role, **extra}
+    return manager.post(f"/api/v1/circles/{circle['id']}/invitations", body)
+
+
+def test_invite_accept_and_what_each_role_may_read(register, provider, coupling_code, mailbox, new_api):
+    manager, circle = _care_page(register, provider, coupling_code)
+    for email, role in (('basic@example.nl', 'basic'), ('trust@example.nl', 'trust')):
+        response = _invite(manager, circle, email, role)
+        assert response.status_code == 201, response.get_json()
+        assert response.get_json()['status'] == 'pending'
+    link = mailbox.link('trust@example.nl', '/invitations/')
+    assert 'Mieke Jansen' in mailbox.last_to('trust@example.nl')['Subject']
+    invitation_id, token = link.split('/invitations/')[1].split('?token=')
+
+    trust = register('trust@example.nl', 'Tess')
+    pending = trust.get('/api/v1/invitations').get_json()['items']
+    assert [i['id'] for i in pending] == [invitation_id]
+    response = trust.post(f'/api/v1/invitations/{invitation_id}/accept', {'token': token})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()['role'] == 'trust'
+
+    basic = register('basic@example.nl', 'Bas')
+    [invitation] = basic.get('/api/v1/invitations').get_json()['items']
+    assert basic.post(f"/api/v1/invitations/{invitation['id']}/accept").status_code == 200
+
+    assert manager.get(f"/api/v1/circles/{circle['id']}/timeline").status_code == 200
+    assert trust.get(f"/api/v1/circles/{circle['id']}/timeline").status_code == 200
+    response = basic.get(f"/api/v1/circles/{circle['id']}/timeline")
+    assert response.status_code == 403 and response.get_json()['error']['code'] == 'forbidden'
+    assert 'dossier' not in basic.get(f"/api/v1/circles/{circle['id']}").get_json()['permissions']
+    members = manager.get(f"/api/v1/circles/{circle['id']}/members").get_json()['items']
+    assert [m['role'] for m in members] == ['manager', 'basic', 'trust']
+    outsider = new_api()
+    assert outsider.get(f"/api/v1/circles/{circle['id']}/timeline").status_code == 401
+
+
+def test_only_the_manager_invites(register, provider, coupling_code, db):
+    from hub.circle.models import Invitation, Member
+    manager, circle = _care_page(register, provider, coupling_code)
+    _invite(manager, circle, 'basic@example.nl', 'basic')
+    basic = register('basic@example.nl')
+    [invitation] = basic.get('/api/v1/invitations').get_json()['items']
+    basic.post(f"/api/v1/invitations/{invitation['id']}/accept")
+    response = _invite(basic, circle, 'friend@example.nl', 'trust')
+    assert response.status_code == 403
+    stranger = register('stranger@example.nl')
+    assert _invite(stranger, circle, 'friend@example.nl', 'trust').status_code == 404
+    assert db.count(Invitation) == 1 and db.count(Member) == 2
+
+
+def test_invitation_mistakes_get_clear_errors(register, provider, coupling_code, db):
+    from hub.circle.models import Invitation
+    manager, circle = _care_page(register, provider, coupling_code)
+    assert _invite(manager, circle, 'manager@example.nl', 'basic').get_json()['error']['code'] == 'invite_self'
+    assert _invite(manager, circle, 'x@example.nl', 'boss').status_code == 422
+    assert _invite(manager, circle, 'x@example.nl', 'basic', phone='06-12345678').status_code == 422
+    assert _invite(manager, circle, 'x@example.nl', 'basic', permissions=['dossier']).status_code == 422
+    assert _invite(manager, circle, 'x@example.nl', 'custom', permissions=['settings.contacts_add']).status_code == 422
+    assert _invite(manager, circle, 'x@example.nl', 'basic', admin=True).status_code == 422
+    assert db.count(Invitation) == 0
+    assert _invite(manager, circle, 'x@example.nl', 'basic', phone='0612345678').status_code == 201
+    assert _invite(manager, circle, 'X@example.nl', 'trust').get_json()['error']['code'] == 'already_invited'
+    response = _invite(manager, circle, 'c@example.nl', 'custom', permissions=['messages', 'dossier'])
+    assert response.status_code == 201 and response.get_json()['permissions'] == ['dossier', 'messages']
+
+
+def test_an_invitation_is_for_its_addressee_only(register, provider, coupling_code, mailbox, db):
+    from hub.circle.models import Member
+    manager, circle = _care_page(register, provider, coupling_code)
+    _invite(manager, circle, 'right@example.nl', 'trust')
+    invitation_id, token = mailbox.link('right@example.nl', '/invitations/').split('/invitations/')[1].split('?token=')
+    wrong = register('wrong@example.nl')
+    response = wrong.post(f'/api/v1/invitations/{invitation_id}/accept', {'token': token})
+    assert response.status_code == 403
+    assert response.get_json()['error']['code'] == 'invitation_for_other'
+    assert db.count(Member) == 1
+    right = register('right@example.nl')
+    assert right.post(f'/api/v1/invitations/{invitation_id}/accept', {'token': 'forged'}).status_code == 400
+    assert right.post(f'/api/v1/invitations/{invitation_id}/accept', {'token': token}).status_code == 200
+    again = right.post(f'/api/v1/invitations/{invitation_id}/accept', {'token': token})
+    assert again.status_code == 409
+    assert right.post('/api/v1/invitations/not-a-uuid/accept').status_code == 404
+
+
+def test_decline(register, provider, coupling_code, db):
+    from hub.circle.models import Invitation
+    manager, circle = _care_page(register, provider, coupling_code)
+    _invite(manager, circle, 'no@example.nl', 'basic')
+    helper = register('no@example.nl')
+    [invitation] = helper.get('/api/v1/invitations').get_json()['items']
+    assert helper.post(f"/api/v1/invitations/{invitation['id']}/decline").get_json()['status'] == 'declined'
+    assert helper.get('/api/v1/invitations').get_json()['items'] == []
+    assert [i.status for i in db.scalars(select(Invitation))] == ['declined']
+    assert helper.get(f"/api/v1/circles/{circle['id']}").status_code == 404

@@ -1,0 +1,90 @@
+"""Redeeming coupling codes through the JSON API."""
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+
+def test_redeem_makes_the_account_manager_of_a_new_care_page(register, provider, coupling_code):
+    name = provider()
+    code = coupling_code(name, 'client-1')
+    manager = register('m@example.nl', 'Mieke')
+    response = manager.post('/api/v1/connections', {'code': code})
+    assert response.status_code == 201, response.get_json()
+    circle = response.get_json()
+    assert set(circle) == {'id', 'name', 'role', 'permissions', 'providers'}
+    assert circle['role'] == 'manager'
+    assert 'dossier' in circle['permissions'] and 'settings.contacts_add' in circle['permissions']
+    assert [p['name'] for p in circle['providers']] == [name]
+    listed = manager.get('/api/v1/circles').get_json()
+    assert listed['next'] is None and [c['id'] for c in listed['items']] == [circle['id']]
+    assert manager.get(f"/api/v1/circles/{circle['id']}").get_json() == circle
+
+
+def test_code_is_single_use_and_forgiving_to_type(register, provider, coupling_code, db):
+    from hub.circle.models import Circle
+    name = provider()
+    code = coupling_code(name, 'client-2')
+    sloppy = code.replace('-', ' ').lower().replace('0', 'o').replace('1', 'l')
+    first = register('a@example.nl')
+    assert first.post('/api/v1/connections', {'code': sloppy}).status_code == 201
+    second = register('b@example.nl')
+    response = second.post('/api/v1/connections', {'code': code})
+    assert response.status_code == 400
+    assert response.get_json()['error']['code'] == 'invalid_code'
+    assert db.count(Circle) == 1
+
+
+def test_unknown_expired_and_revoked_codes_get_one_generic_answer(register, provider, coupling_code, db):
+    from hub.connect.models import CouplingCode
+    from hub.core.timeutil import utcnow
+    name = provider()
+    expired = coupling_code(name, 'client-3')
+    db.execute(update(CouplingCode).values(expires_at=utcnow() - timedelta(seconds=1)))
+    revoked = coupling_code(name, 'client-4')
+    db.execute(update(CouplingCode).where(CouplingCode.redeemed_at.is_(None), CouplingCode.expires_at > utcnow())
+               .values(revoked_at=utcnow()))
+    account = register('c@example.nl')
+    answers = [account.post('/api/v1/connections', {'code': code}).get_json()
+               for code in (expired, revoked, 'ABCD-EFGH-JKMN', 'too short', 'U' * 12)]
+    assert all(answer == answers[0] for answer in answers)
+    assert answers[0]['error']['code'] == 'invalid_code'
+
+
+def test_a_linked_dossier_is_refused_and_the_code_stays_unused(register, provider, coupling_code, db):
+    from hub.connect.models import CouplingCode
+    name = provider()
+    register('first@example.nl').post('/api/v1/connections', {'code': coupling_code(name, 'client-5')})
+    second_code = coupling_code(name, 'client-5')
+    response = register('second@example.nl').post('/api/v1/connections', {'code': second_code})
+    assert response.status_code == 409
+    assert response.get_json()['error']['code'] == 'dossier_linked'
+    assert db.count(CouplingCode, CouplingCode.redeemed_at.is_(None)) == 1
+
+
+def test_a_second_dossier_joins_a_care_page_the_redeemer_manages(register, provider, coupling_code):
+    first, second = provider('Zorg Een'), provider('Zorg Twee')
+    manager = register('m2@example.nl')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(first, 'x1')}).get_json()
+    response = manager.post('/api/v1/connections', {'code': coupling_code(second, 'x2'), 'circle_id': circle['id']})
+    assert response.status_code == 201
+    assert sorted(p['name'] for p in response.get_json()['providers']) == ['Zorg Een', 'Zorg Twee']
+    stranger = register('s@example.nl')
+    response = stranger.post('/api/v1/connections', {'code': coupling_code(second, 'x3'), 'circle_id': circle['id']})
+    assert response.status_code == 404
+
+
+def test_bad_requests_change_nothing(register, provider, coupling_code, new_api, db):
+    from hub.circle.models import Circle
+    name = provider()
+    code = coupling_code(name, 'client-6')
+    anonymous = new_api()
+    assert anonymous.post('/api/v1/connections', {'code': code}).status_code == 401
+    account = register('d@example.nl')
+    assert account.post('/api/v1/connections', {'code': code}, csrf=False).status_code == 400
+    assert account.post('/api/v1/connections', {'code': code, 'extra': 1}).status_code == 422
+    assert account.post('/api/v1/connections', {'code': 123}).status_code == 422
+    assert account.post('/api/v1/connections', {'code': code, 'circle_id': 'nope'}).status_code == 422
+    assert account.post('/api/v1/connections', {}).status_code == 422
+    assert db.count(Circle) == 0
+    assert account.post('/api/v1/connections', {'code': code}).status_code == 201
