@@ -16,7 +16,8 @@ $(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -f -d hub/translations
+	$(BIN)/pybabel compile -f -d hub/translations 2>&1 | grep -v "^compiling" || true
+	test -f hub/translations/nl/LC_MESSAGES/messages.mo
 
 demo: install
 	$(BIN)/carehub demo
