@@ -3,7 +3,7 @@
 import logging
 import uuid
 
-from flask import g, jsonify, render_template, request, session
+from flask import g, has_request_context, jsonify, render_template, request, session
 from flask_babel import format_datetime, get_locale, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, generate_csrf
 from marshmallow import ValidationError
@@ -33,6 +33,8 @@ HTTP_ERRORS = {
 
 def select_locale():
     """Choose the language: the person's choice, then the browser's, then Dutch."""
+    if not has_request_context():  # commands and the worker speak the default language
+        return 'nl'
     chosen = session.get('lang')
     if chosen in LANGUAGES:
         return chosen

@@ -106,5 +106,5 @@ def dossiers_of(circle_id) -> list[Dossier]:
 
 
 def providers_of(circle_id) -> list[Provider]:
-    """Return the providers whose data a care page shows."""
-    return [dossier.provider for dossier in dossiers_of(circle_id)]
+    """Return the providers whose data a care page shows, each once."""
+    return list({dossier.provider_id: dossier.provider for dossier in dossiers_of(circle_id)}.values())

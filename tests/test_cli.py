@@ -1,0 +1,49 @@
+"""The operator's commands: carehub provider add / code."""
+
+import re
+
+from sqlalchemy import select
+
+from hub.cli import cli
+
+
+def test_provider_add_and_code(app, db):
+    from hub.careprovider.models import Provider
+    from hub.careprovider.operations import provider_settings
+    from hub.connect.models import CouplingCode
+    runner = app.test_cli_runner()
+    result = runner.invoke(cli, ['provider', 'add', 'Zorggroep Test', '--adapter', 'fhir',
+                                 '--setting', 'base_url=https://fhir.example.nl/R4', '--setting', 'token=s3cret'])
+    assert result.exit_code == 0, result.output
+    [provider] = db.scalars(select(Provider))
+    assert 's3cret' not in provider.settings_encrypted  # credentials are encrypted at rest
+    with app.app_context():
+        assert provider_settings(provider)['token'] == 's3cret'
+    result = runner.invoke(cli, ['provider', 'code', 'Zorggroep Test', 'patient-1'])
+    assert result.exit_code == 0
+    code = result.output.splitlines()[0]
+    assert re.fullmatch(r'[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}', code)
+    [stored] = db.scalars(select(CouplingCode))
+    assert code.replace('-', '') not in stored.code_hash and stored.client_id == 'patient-1'
+
+
+def test_provider_add_refuses_bad_input(app, db):
+    from hub.careprovider.models import Provider
+    runner = app.test_cli_runner()
+    cases = [
+        ['provider', 'add', 'X', '--adapter', 'nope', '--setting', 'base_url=https://x.nl'],
+        ['provider', 'add', 'X', '--adapter', 'fhir'],
+        ['provider', 'add', 'X', '--adapter', 'fhir', '--setting', 'base_url=not a url'],
+        ['provider', 'add', 'X', '--adapter', 'fhir', '--setting', 'no-equals-sign'],
+        ['provider', 'add', 'X', '--adapter', 'fhir', '--setting', 'base_url=https://x.nl', '--setting', 'bundle=/x'],
+    ]
+    for args in cases:
+        result = runner.invoke(cli, args)
+        assert result.exit_code != 0, args
+        assert 'Traceback' not in result.output
+    assert runner.invoke(cli, ['provider', 'add', 'X', '--adapter', 'fhir',
+                               '--setting', 'base_url=https://x.nl']).exit_code == 0
+    again = runner.invoke(cli, ['provider', 'add', 'X', '--adapter', 'fhir', '--setting', 'base_url=https://x.nl'])
+    assert again.exit_code == 1 and 'Er is al een zorgaanbieder met deze naam' in again.output
+    assert runner.invoke(cli, ['provider', 'code', 'Unknown', 'p']).exit_code == 1
+    assert db.count(Provider) == 1

@@ -1,0 +1,45 @@
+"""``carehub demo`` sets up a working instance on SQLite, and its pages show the demo client."""
+
+import os
+import re
+import subprocess
+import sys
+
+from tests.conftest import Api
+
+
+def test_demo_sets_up_an_instance_with_logins_and_a_code(tmp_path):
+    env = {**os.environ, 'CAREHUB_INSTANCE_PATH': str(tmp_path)}
+    env.pop('CAREHUB_DATABASE_URL', None)
+    carehub = os.path.join(os.path.dirname(sys.executable), 'carehub')
+    result = subprocess.run([carehub, 'demo', '--no-serve'], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "'created': 858" in result.stdout
+    password = re.search(r'password: (.+)\)', result.stdout).group(1)
+    code = re.search(r'[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}', result.stdout).group(0)
+    again = subprocess.run([carehub, 'demo', '--no-serve'], env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "'unchanged': 858" in again.stdout
+
+    from hub import create_app
+    os.environ['CAREHUB_INSTANCE_PATH'] = str(tmp_path)
+    try:
+        app = create_app({'ARGON2_TIME_COST': 1, 'ARGON2_MEMORY_COST': 1024, 'ARGON2_PARALLELISM': 1})
+    finally:
+        del os.environ['CAREHUB_INSTANCE_PATH']
+    manager = Api(app)
+    assert manager.post('/api/v1/session', {'email': 'mieke@demo.carehub.nl', 'password': password}).status_code == 200
+    [circle] = manager.get('/api/v1/circles').get_json()['items']
+    assert circle['name'] == 'Wim Jansen' and circle['role'] == 'manager'
+    page = manager.get(f"/circles/{circle['id']}", follow_redirects=True).get_data(as_text=True)
+    assert 'Wim Jansen' in page and 'Nieuwste rapportages' in page and 'Komende afspraken' in page
+    assert page.count('class="card card-report"') == 3
+    timeline = manager.get(f"/api/v1/circles/{circle['id']}/timeline").get_json()
+    assert len(timeline['items']) == 20 and timeline['next']
+
+    basic = Api(app)
+    basic.post('/api/v1/session', {'email': 'sanne@demo.carehub.nl', 'password': password})
+    assert basic.get(f"/api/v1/circles/{circle['id']}/timeline").status_code == 403
+    page = basic.get(f"/circles/{circle['id']}").get_data(as_text=True)
+    assert 'Wim Jansen' in page and 'Nieuwste rapportages' not in page
+    response = manager.post('/api/v1/connections', {'code': code, 'circle_id': circle['id']})
+    assert response.status_code == 201 and len(response.get_json()['providers']) == 1

@@ -1,0 +1,43 @@
+"""Shared web pieces: health check, errors in plain words, security headers, language switch."""
+
+
+def test_healthz(api):
+    response = api.get('/healthz')
+    assert response.status_code == 200 and response.get_json() == {'status': 'ok'}
+
+
+def test_errors_are_json_for_the_api_and_pages_for_people(api):
+    response = api.get('/api/v1/nothing-here')
+    assert response.status_code == 404
+    assert response.get_json()['error']['code'] == 'not_found'
+    response = api.get('/nothing-here', headers={'Accept-Language': 'nl'})
+    assert response.status_code == 404 and 'text/html' in response.content_type
+    assert 'bestaat niet' in response.get_data(as_text=True)
+    response = api.client.put('/api/v1/accounts')
+    assert response.status_code == 405 and response.get_json()['error']['code'] == 'method_not_allowed'
+
+
+def test_security_headers(api):
+    response = api.get('/login')
+    csp = response.headers['Content-Security-Policy']
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and 'unsafe-inline' not in csp
+    assert response.headers['X-Content-Type-Options'] == 'nosniff'
+    assert response.headers['Referrer-Policy'] == 'same-origin'
+    assert response.headers['Cache-Control'] == 'no-store'
+
+
+def test_dutch_by_default_english_on_request(api):
+    page = api.get('/login').get_data(as_text=True)
+    assert '<html lang="nl">' in page and 'Inloggen' in page
+    token = api.csrf()
+    response = api.client.post('/language', data={'lang': 'en', 'next': '/login', 'csrf_token': token})
+    assert response.status_code == 303 and response.headers['Location'] == '/login'
+    page = api.get('/login').get_data(as_text=True)
+    assert '<html lang="en">' in page and 'Log in' in page
+    response = api.client.post('/language', data={'lang': 'en', 'next': 'https://evil.example/', 'csrf_token': token})
+    assert response.headers['Location'] == '/'
+
+
+def test_forms_without_csrf_token_are_refused(api):
+    response = api.client.post('/login', data={'email': 'a@example.nl', 'password': 'x'})
+    assert response.status_code == 400 and 'text/html' in response.content_type
