@@ -47,3 +47,26 @@ def test_provider_add_refuses_bad_input(app, db):
     assert again.exit_code == 1 and 'Er is al een zorgaanbieder met deze naam' in again.output
     assert runner.invoke(cli, ['provider', 'code', 'Unknown', 'p']).exit_code == 1
     assert db.count(Provider) == 1
+
+
+def test_worker_delivers_the_outbox_over_smtp_and_retries_failures(app, db, smtp_sink):
+    from hub.core.models import OutboxItem
+    from hub.core.outbox import queue_mail
+    db.run(lambda: queue_mail('x@example.nl', 'activate', 'nl', account=type('A', (), {'first_name': 'X'}),
+                              activate_link='https://carehub.test/activate?token=t', hours=24))
+    result = app.test_cli_runner().invoke(cli, ['worker', '--once'])
+    assert result.exit_code == 0, result.output
+    [mail] = [m for m in smtp_sink.messages if m['To'] == 'x@example.nl']
+    assert 'https://carehub.test/activate?token=t' in mail.get_content()
+    [item] = db.scalars(select(OutboxItem))
+    assert item.status == 'sent' and item.attempts == 1
+
+    app.config['CAREHUB']['SMTP_URL'] = 'smtp://127.0.0.1:9'  # nobody listens there
+    try:
+        db.run(lambda: queue_mail('y@example.nl', 'activate', 'nl', account=type('A', (), {'first_name': 'Y'}),
+                                  activate_link='https://carehub.test/a', hours=24))
+        assert app.test_cli_runner().invoke(cli, ['worker', '--once']).exit_code == 0
+    finally:
+        app.config['CAREHUB']['SMTP_URL'] = smtp_sink.url
+    [failed] = db.scalars(select(OutboxItem).where(OutboxItem.status == 'pending'))
+    assert failed.attempts == 1 and failed.last_error and failed.next_attempt_at > failed.created_at
