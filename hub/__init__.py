@@ -7,7 +7,7 @@ def create_app(config=None):
     """Create the app: configuration, extensions, blueprints, adapters, checks, in that order."""
     from hub.config import flask_settings, load_config
     from hub.core.commit import CarehubFlask
-    from hub.extensions import babel, csrf, db, migrate
+    from hub.extensions import babel, csrf, db, limiter, migrate
 
     values = load_config(config)
     if not values['SECRET_KEY']:
@@ -25,6 +25,7 @@ def create_app(config=None):
     from hub.web import select_locale, select_timezone
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)
+    limiter.init_app(app)
 
     from hub import web
     from hub.account import api as account_api, views as account_views

@@ -124,7 +124,8 @@ def worker(once, interval):
 @click.option('--port', default=5000, show_default=True)
 @click.option('--host', default='127.0.0.1', show_default=True)
 @click.option('--no-serve', is_flag=True, help='Set up the demo data, print the logins and stop.')
-def demo(port, host, no_serve):
+@click.option('--code', 'code_for', metavar='EMAIL', help="Print a demo account's current authenticator code.")
+def demo(port, host, no_serve, code_for):
     """Set up an instance with a demo provider and client, print how to log in, and serve."""
     from hub.demo import run_demo
-    run_demo(host=host, port=port, serve=not no_serve)
+    run_demo(host=host, port=port, serve=not no_serve, code_for=code_for)

@@ -24,6 +24,9 @@ DEFAULTS = {
     'INVITATION_MAX_AGE': 7 * 24 * 3600,
     'COUPLING_CODE_DAYS': 42,
     'SESSION_IDLE_MINUTES': 30,
+    'STEP_UP_MINUTES': 15,
+    'REMEMBER_DEVICE_DAYS': 90,
+    'LOGIN_RATE_LIMIT': '10 per minute',
     'SESSION_MAX_HOURS': 12,
     'OUTBOX_MAX_ATTEMPTS': 8,
     'DEFAULT_LANGUAGE': 'nl',
@@ -86,6 +89,8 @@ def flask_settings(values):
         'BABEL_DEFAULT_TIMEZONE': values['DEFAULT_TIMEZONE'],
         'MAX_CONTENT_LENGTH': 8 * 1024 * 1024,
         'JSON_SORT_KEYS': False,
+        'RATELIMIT_STORAGE_URI': values['REDIS_URL'] or 'memory://',
+        'RATELIMIT_STRATEGY': 'moving-window',
     }
 
 

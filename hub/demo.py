@@ -36,14 +36,30 @@ def _account(email, first, last):
     from hub.account.passwords import hash_password
     from hub.core.timeutil import utcnow
     from hub.extensions import db
+    import pyotp
+
+    from hub.core.crypto import encrypt
     account = account_by_email(email)
     if account is None:
         account = Account(email=email, first_name=first, last_name=last, security_stamp=secrets.token_hex(16),
                           terms_version='demo', terms_accepted_at=utcnow(), status='active',
-                          password_hash=hash_password(PASSWORD), activated_at=utcnow())
+                          password_hash=hash_password(PASSWORD), activated_at=utcnow(),
+                          totp_secret=encrypt(pyotp.random_base32()))
         db.session.add(account)
         db.session.flush()
     return account
+
+
+def demo_code(email):
+    """Return the current authenticator code of a demo account (demo accounts only)."""
+    import pyotp
+
+    from hub.account.operations import account_by_email
+    from hub.core.crypto import decrypt
+    account = account_by_email(email)
+    if account is None or not account.email.endswith('@demo.carehub.nl') or not account.totp_secret:
+        raise click.ClickException(f'{email} is not a demo account.')
+    return pyotp.TOTP(decrypt(account.totp_secret)).now()
 
 
 def set_up(bundle_path: Path):
@@ -87,7 +103,7 @@ def _deliver_in_background(app, stop):
         stop.wait(2)
 
 
-def run_demo(host='127.0.0.1', port=5000, serve=True):
+def run_demo(host='127.0.0.1', port=5000, serve=True, code_for=None):
     """Set everything up, print the logins, and serve until stopped."""
     from flask_migrate import upgrade
 
@@ -95,6 +111,10 @@ def run_demo(host='127.0.0.1', port=5000, serve=True):
     instance = Path(load_config()['INSTANCE_PATH'])
     _ensure_secret(instance)
     app = create_app({'BASE_URL': f'http://{host}:{port}'})
+    if code_for:
+        with app.app_context():
+            click.echo(demo_code(code_for))
+        return
     with app.app_context():
         upgrade()
         counts, code = set_up(instance / 'demo' / 'bundle.json')
@@ -102,6 +122,8 @@ def run_demo(host='127.0.0.1', port=5000, serve=True):
     click.echo(f'\n  Open http://{host}:{port} and log in with one of these (password: {PASSWORD}):')
     for email, first, last, role in ACCOUNTS:
         click.echo(f'    {email:28} {first} {last}, {role}')
+    click.echo('\n  The dossier asks for a code from an authenticator app. For a demo account, get the current')
+    click.echo('  code with:  .venv/bin/carehub demo --code mieke@demo.carehub.nl')
     click.echo(f'\n  A fresh coupling code to try (client Annie Bakker): {code}')
     click.echo(f'  Mails are written to {instance / "mail"}\n')
     if not serve:

@@ -1,6 +1,8 @@
 """The Flask extensions, created once and bound in create_app()."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -24,3 +26,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+#: per-IP limits; the key is the connection's address, never a header the client can change
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

@@ -71,8 +71,11 @@ def empty_tables(app):
 @pytest.fixture
 def app(session_app, smtp_sink):
     """The app with empty tables. No app context is pushed: each request gets its own, as in production."""
+    from hub.extensions import limiter
     with smtp_sink.lock:
         smtp_sink.messages.clear()
+    with session_app.app_context():
+        limiter.reset()
     yield session_app
     empty_tables(session_app)
 
@@ -120,6 +123,30 @@ class Api:
     def __init__(self, app):
         self.client = app.test_client()
         self.token = None
+        self.totp = None
+        self.last_step = 0
+
+    def code(self):
+        """Return a TOTP code of a time step not used yet (one step ahead is accepted too)."""
+        import time
+        step = max(int(time.time()) // 30, self.last_step + 1)
+        self.last_step = step
+        return self.totp.at(step * 30)
+
+    def enrol_totp(self):
+        """Set up an authenticator app for this account (which also counts as a fresh check)."""
+        import pyotp
+        response = self.post('/api/v1/me/totp')
+        assert response.status_code == 201, response.get_json()
+        self.totp = pyotp.TOTP(response.get_json()['secret'])
+        response = self.post('/api/v1/me/totp/verify', {'code': self.code()})
+        assert response.status_code == 200, response.get_json()
+        return response
+
+    def step_up(self):
+        response = self.post('/api/v1/step-up/verify', {'method': 'totp', 'code': self.code()})
+        assert response.status_code == 200, response.get_json()
+        return response
 
     def csrf(self):
         self.token = self.client.get('/api/v1/csrf').get_json()['csrf_token']
@@ -195,7 +222,7 @@ def mailbox(app, smtp_sink):
 @pytest.fixture
 def register(app, mailbox, new_api):
     """Register and activate an account through the API; return a logged-in client."""
-    def make(email, first_name='Test', last_name='Persoon', password=PASSWORD):
+    def make(email, first_name='Test', last_name='Persoon', password=PASSWORD, totp=True):
         client = new_api()
         response = client.post('/api/v1/accounts', {'email': email, 'first_name': first_name,
                                                     'last_name': last_name, 'accept_terms': True})
@@ -206,6 +233,8 @@ def register(app, mailbox, new_api):
         response = client.post('/api/v1/session', {'email': email, 'password': password})
         assert response.status_code == 200, response.get_json()
         client.email = email
+        if totp:
+            client.enrol_totp()
         return client
     return make
 

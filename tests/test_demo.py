@@ -16,7 +16,7 @@ def test_demo_sets_up_an_instance_with_logins_and_a_code(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "'created': 858" in result.stdout
     password = re.search(r'password: (.+)\)', result.stdout).group(1)
-    code = re.search(r'[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}', result.stdout).group(0)
+    coupling = re.search(r'[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}', result.stdout).group(0)
     again = subprocess.run([carehub, 'demo', '--no-serve'], env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "'unchanged': 858" in again.stdout
 
@@ -27,7 +27,12 @@ def test_demo_sets_up_an_instance_with_logins_and_a_code(tmp_path):
     finally:
         del os.environ['CAREHUB_INSTANCE_PATH']
     manager = Api(app)
-    assert manager.post('/api/v1/session', {'email': 'mieke@demo.carehub.nl', 'password': password}).status_code == 200
+    response = manager.post('/api/v1/session', {'email': 'mieke@demo.carehub.nl', 'password': password})
+    assert response.get_json()['second_factor'] == ['totp']
+    code = subprocess.run([carehub, 'demo', '--code', 'mieke@demo.carehub.nl'], env=env, capture_output=True,
+                          text=True, timeout=60).stdout.strip()
+    response = manager.post('/api/v1/session/second-factor', {'method': 'totp', 'code': code})
+    assert response.status_code == 200, response.get_json()
     [circle] = manager.get('/api/v1/circles').get_json()['items']
     assert circle['name'] == 'Wim Jansen' and circle['role'] == 'manager'
     page = manager.get(f"/circles/{circle['id']}", follow_redirects=True).get_data(as_text=True)
@@ -38,8 +43,11 @@ def test_demo_sets_up_an_instance_with_logins_and_a_code(tmp_path):
 
     basic = Api(app)
     basic.post('/api/v1/session', {'email': 'sanne@demo.carehub.nl', 'password': password})
+    code = subprocess.run([carehub, 'demo', '--code', 'sanne@demo.carehub.nl'], env=env, capture_output=True,
+                          text=True, timeout=60).stdout.strip()
+    assert basic.post('/api/v1/session/second-factor', {'method': 'totp', 'code': code}).status_code == 200
     assert basic.get(f"/api/v1/circles/{circle['id']}/timeline").status_code == 403
     page = basic.get(f"/circles/{circle['id']}").get_data(as_text=True)
     assert 'Wim Jansen' in page and 'Nieuwste rapportages' not in page
-    response = manager.post('/api/v1/connections', {'code': code, 'circle_id': circle['id']})
+    response = manager.post('/api/v1/connections', {'code': coupling, 'circle_id': circle['id']})
     assert response.status_code == 201 and len(response.get_json()['providers']) == 1

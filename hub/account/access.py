@@ -11,32 +11,90 @@ from hub.core.errors import Unauthenticated
 
 
 def load_current_account():
-    """Find the account of this request's session cookie (before every request)."""
-    g.auth_session = find_session(session.get('sid'))
+    """Find the account of this request's session cookie (before every request).
+
+    A session still waiting for its second factor is kept apart in ``g.pending_session``.
+    """
+    found = find_session(session.get('sid'))
+    g.pending_session = found if found is not None and found.pending else None
+    g.auth_session = found if found is not None and not found.pending else None
     g.account = g.auth_session.account if g.auth_session else None
 
 
-def log_in(account, second_factor=False):
-    """Start a server-side session for ``account`` and put a fresh token in the cookie."""
-    auth_session, token = start_session(account, second_factor=second_factor)
+def log_in(account, second_factor=False, pending=False):
+    """Start a server-side session for ``account`` and put a fresh token in the cookie.
+
+    The old session, if any (a pending one, or the one before a step-up), ends: the id changes.
+    """
+    for old in (g.get('pending_session'), g.get('auth_session')):
+        if old is not None:
+            end_session(old, event='account.session_rotate')
+    auth_session, token = start_session(account, second_factor=second_factor, pending=pending)
     lang = session.get('lang')
     session.clear()  # a new cookie at login: nothing from before carries over
     session['sid'] = token
     if lang:
         session['lang'] = lang
     session.permanent = False
-    g.auth_session, g.account = auth_session, account
+    if pending:
+        g.pending_session, g.auth_session, g.account = auth_session, None, None
+    else:
+        g.pending_session, g.auth_session, g.account = None, auth_session, account
 
 
 def log_out():
     """End the current session on the server and empty the cookie."""
-    if g.get('auth_session') is not None:
-        end_session(g.auth_session)
+    for current in (g.get('auth_session'), g.get('pending_session')):
+        if current is not None:
+            end_session(current)
     lang = session.get('lang')
     session.clear()
     if lang:
         session['lang'] = lang
-    g.auth_session = g.account = None
+    g.auth_session = g.pending_session = g.account = None
+
+
+def device_cookie_name():
+    """Return the name of the remembered-browser cookie (``__Host-`` under HTTPS)."""
+    from flask import current_app
+    return '__Host-carehub-device' if current_app.config['SESSION_COOKIE_SECURE'] else 'carehub-device'
+
+
+def set_device_cookie(response, token):
+    """Put a remembered-browser token in its cookie: HttpOnly, Lax, Secure under HTTPS, 90 days."""
+    from flask import current_app
+
+    from hub.config import setting
+    response.set_cookie(device_cookie_name(), token, max_age=setting('REMEMBER_DEVICE_DAYS') * 86400, path='/',
+                        httponly=True, samesite='Lax', secure=current_app.config['SESSION_COOKIE_SECURE'])
+    return response
+
+
+def device_label():
+    """Return a short description of the browser, without tracking detail."""
+    agent = request.user_agent.string or ''
+    for name in ('Edg', 'Firefox', 'Chrome', 'Safari'):
+        if name in agent:
+            browser = {'Edg': 'Edge'}.get(name, name)
+            break
+    else:
+        browser = 'Browser'
+    for system in ('Android', 'iPhone', 'iPad', 'Windows', 'Mac OS', 'Linux'):
+        if system in agent:
+            return f'{browser}, {system}'
+    return browser
+
+
+def step_up_required():
+    """Raise unless the current session checked its second factor recently (dossier routes)."""
+    from hub.account.factors import require_step_up
+    require_step_up(current_session())
+
+
+def current_session():
+    """Return the logged-in session or raise Unauthenticated."""
+    current_account()
+    return g.auth_session
 
 
 def current_account():

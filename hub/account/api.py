@@ -1,22 +1,52 @@
 """The account routes of the JSON API."""
 
-from flask import Blueprint
+from flask import Blueprint, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
+from marshmallow import fields, validate
 
-from hub.account import operations
-from hub.account.access import current_account, load_current_account, log_in, log_out
+from hub.account import factors, operations
+from hub.account.access import (current_account, current_session, device_cookie_name, device_label, load_current_account,
+                                log_in, log_out, set_device_cookie)
 from hub.account.schemas import ActivateSchema, LoginSchema, RegisterSchema
+from hub.config import setting
+from hub.core.errors import Unauthenticated
+from hub.core.schemas import StrictBoolean, StrictSchema
+from hub.extensions import limiter
 from hub.web import error_response, load_json
 
 bp = Blueprint('account_api', __name__, url_prefix='/api/v1')
 bp.before_app_request(load_current_account)
 
 
+def login_limit():
+    return setting('LOGIN_RATE_LIMIT')
+
+
+class CodeSchema(StrictSchema):
+    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice']))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    remember_device = StrictBoolean(load_default=False)
+
+
+class MethodSchema(StrictSchema):
+    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice']))
+
+
+class TotpCodeSchema(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
 def account_json(account):
     """Return the JSON of an account as its owner sees it."""
     return {'id': str(account.id), 'email': account.email, 'first_name': account.first_name,
-            'last_name': account.last_name, 'language': account.language, 'timezone': account.timezone}
+            'last_name': account.last_name, 'language': account.language, 'timezone': account.timezone,
+            'second_factors': account.second_factors}
+
+
+def wrong_code_response():
+    error = factors.wrong_code_error()
+    return error_response(error.code, error.message, error.status, error.fields)
 
 
 @bp.post('/accounts')
@@ -33,13 +63,37 @@ def activate():
 
 
 @bp.post('/session')
+@limiter.limit(login_limit)
 def login():
     data = load_json(LoginSchema())
     account = operations.authenticate(data['email'], data['password'])
     if account is None:
-        return error_response('invalid_credentials', _l('The email address or password is not right.'), 401)
+        return error_response('invalid_credentials', _l('The email address or password is not right, or there were '
+                                                        'too many tries. Wait a few minutes, or reset your password.'),
+                              401)
+    if account.second_factors and not factors.remembered(account, request.cookies.get(device_cookie_name())):
+        log_in(account, pending=True)
+        return {'second_factor': account.second_factors, 'csrf_token': generate_csrf()}
     log_in(account)
     return {'account': account_json(account), 'csrf_token': generate_csrf()}
+
+
+@bp.post('/session/second-factor')
+@limiter.limit(login_limit)
+def second_factor():
+    data = load_json(CodeSchema())
+    pending = g.get('pending_session')
+    if pending is None:
+        raise Unauthenticated(_l('Log in with your email address and password first.'))
+    account = pending.account
+    if not factors.verify_factor(account, pending, data['method'], data['code'], 'account.login_second_factor'):
+        return wrong_code_response()
+    log_in(account, second_factor=True)
+    response = {'account': account_json(account), 'csrf_token': generate_csrf()}
+    if data['remember_device']:
+        from flask import jsonify
+        return set_device_cookie(jsonify(response), factors.remember_device(account, device_label()))
+    return response
 
 
 @bp.delete('/session')
@@ -52,3 +106,43 @@ def logout():
 @bp.get('/me')
 def me():
     return account_json(current_account())
+
+
+@bp.post('/me/totp')
+def totp_start():
+    account = current_account()
+    if account.second_factors:
+        from hub.account.access import step_up_required
+        step_up_required()  # changing a factor needs a fresh check of the current one
+    enrolment = factors.start_totp(account)
+    return {**enrolment, 'qr_svg': factors.qr_svg(enrolment['otpauth_uri'])}, 201
+
+
+@bp.post('/me/totp/verify')
+@limiter.limit(login_limit)
+def totp_verify():
+    data = load_json(TotpCodeSchema())
+    account, auth_session = current_account(), current_session()
+    if not factors.confirm_totp(account, auth_session, data['code']):
+        return wrong_code_response()
+    return account_json(account)
+
+
+@bp.post('/step-up')
+def step_up():
+    data = load_json(MethodSchema())
+    account = current_account()
+    if data['method'] not in account.second_factors:
+        return error_response('method_not_available', _l('This way of checking is not set up for your account.'), 400)
+    return {'method': data['method'], 'sent': False}
+
+
+@bp.post('/step-up/verify')
+@limiter.limit(login_limit)
+def step_up_verify():
+    data = load_json(CodeSchema())
+    account, auth_session = current_account(), current_session()
+    if not factors.verify_factor(account, auth_session, data['method'], data['code'], 'account.step_up'):
+        return wrong_code_response()
+    log_in(account, second_factor=True)  # a new session id after the step-up
+    return {'account': account_json(account), 'csrf_token': generate_csrf()}

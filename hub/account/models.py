@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Uuid
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
@@ -32,9 +32,23 @@ class Account(IdMixin, CreatedMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default='Europe/Amsterdam')
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: failed logins since the last success (reset after 12 hours)
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the confirmed TOTP seed, Fernet-encrypted
+    totp_secret: Mapped[str | None] = mapped_column(Text)
+    #: a seed being enrolled, not confirmed yet
+    totp_pending: Mapped[str | None] = mapped_column(Text)
+    #: the last TOTP time step used: a code works once
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     sessions: Mapped[list['AuthSession']] = relationship(back_populates='account', cascade='all, delete-orphan',
                                                          passive_deletes=True)
+
+    @property
+    def second_factors(self) -> list[str]:
+        """Return the second factors this account can use."""
+        return ['totp'] if self.totp_secret else []
 
     @property
     def name(self):
@@ -52,5 +66,24 @@ class AuthSession(IdMixin, CreatedMixin, db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     #: when the second factor was last checked in this session (step-up)
     second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the password was right but the second factor is still to come
+    pending: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    #: wrong second-factor codes in this session (at most 5)
+    factor_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
     account: Mapped[Account] = relationship(back_populates='sessions')
+
+
+class RememberedDevice(IdMixin, CreatedMixin, db.Model):
+    """A browser the person chose to remember: no second factor at login there for 90 days."""
+
+    __tablename__ = 'remembered_devices'
+
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
+                                                  nullable=False, index=True)
+    #: keyed hash of the 256-bit cookie token
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    #: a short description of the browser, for the profile list
+    label: Mapped[str] = mapped_column(String(100), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

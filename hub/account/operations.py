@@ -88,24 +88,59 @@ def activate(token: str, password: str) -> Account:
     return account
 
 
+#: failed logins that cost nothing; after them each try waits, doubling from 1 to 15 minutes
+FREE_FAILURES = 5
+FIRST_WAIT = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(minutes=15)
+#: a failure count this old starts again from zero
+FAILURES_FORGOTTEN = timedelta(hours=12)
+
+
+def throttled_until(account: Account, now=None):
+    """Return until when the account's logins wait after failures, or None."""
+    now = now or utcnow()
+    if account.last_failed_at is None or now - account.last_failed_at > FAILURES_FORGOTTEN:
+        return None
+    extra = account.failed_logins - FREE_FAILURES
+    if extra < 0:
+        return None
+    until = account.last_failed_at + min(FIRST_WAIT * 2 ** min(extra, 10), LONGEST_WAIT)
+    return until if until > now else None
+
+
 def authenticate(email: str, password: str) -> Account | None:
-    """Return the active account for these credentials, or None; audits the outcome."""
+    """Return the active account for these credentials, or None; counts and audits failures.
+
+    A wrong password, an unknown address and a throttled account all give None after the same
+    amount of work, so the answer tells an attacker nothing.
+    """
     account = account_by_email(email) if len(email) <= 254 else None
-    valid = verify_password(account.password_hash if account else None, password)
+    now = utcnow()
+    if account is not None and account.last_failed_at and now - account.last_failed_at > FAILURES_FORGOTTEN:
+        account.failed_logins = 0
+    waiting = account is not None and throttled_until(account, now) is not None
+    valid = verify_password(None if waiting or account is None else account.password_hash, password)
     if account is None or not valid or account.status != 'active':
-        audit('account.login', 'E', actor=account, outcome='failed')
+        if account is not None and not waiting:
+            account.failed_logins += 1
+            account.last_failed_at = now
+        audit('account.login', 'E', actor=account, outcome='throttled' if waiting else 'failed')
         return None
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
-    account.last_login_at = utcnow()
+    account.failed_logins, account.last_failed_at = 0, None
+    account.last_login_at = now
     audit('account.login', 'E', actor=account)
     return account
 
 
-def start_session(account: Account, second_factor=False) -> tuple[AuthSession, str]:
-    """Open a server-side session; returns it with the raw token for the cookie."""
+def start_session(account: Account, second_factor=False, pending=False) -> tuple[AuthSession, str]:
+    """Open a server-side session; returns it with the raw token for the cookie.
+
+    A pending session has passed the password and waits for the second factor.
+    """
     token = random_token()
-    auth_session = AuthSession(account=account, token_hash=keyed_hash(token, 'session'),
+    auth_session = AuthSession(account=account, token_hash=keyed_hash(token, 'session'), pending=pending,
                                second_factor_at=utcnow() if second_factor else None)
     db.session.add(auth_session)
     db.session.flush()
@@ -132,9 +167,9 @@ def find_session(token: str | None) -> AuthSession | None:
     return auth_session
 
 
-def end_session(auth_session: AuthSession):
+def end_session(auth_session: AuthSession, event='account.logout'):
     """End a session on the server: its cookie no longer works."""
-    audit('account.logout', 'E', actor=auth_session.account_id)
+    audit(event, 'E', actor=auth_session.account_id)
     db.session.delete(auth_session)
 
 

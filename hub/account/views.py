@@ -4,10 +4,17 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from hub.account import operations
-from hub.account.access import log_in, log_out, login_required
+from urllib.parse import urlencode
+
+from flask import make_response
+
+from hub.account import factors, operations
+from hub.account.access import (device_cookie_name, device_label, log_in, log_out, login_required,
+                                set_device_cookie)
+from hub.account.api import login_limit
 from hub.account.schemas import LoginSchema, RegisterSchema
 from hub.core.errors import AppError
+from hub.extensions import limiter
 
 bp = Blueprint('account', __name__, template_folder='templates')
 
@@ -83,6 +90,7 @@ def activate():
 
 
 @bp.route('/login', methods=['GET', 'POST'])
+@limiter.limit(login_limit, methods=['POST'])
 def login():
     next_path = local_target(request.values.get('next'))
     errors, values = {}, {}
@@ -95,9 +103,14 @@ def login():
         else:
             account = operations.authenticate(data['email'], data['password'])
             if account is not None:
+                if account.second_factors and not factors.remembered(account,
+                                                                     request.cookies.get(device_cookie_name())):
+                    log_in(account, pending=True)
+                    return redirect(url_for('account.second_factor', next=next_path), 303)
                 log_in(account)
                 return redirect(next_path, 303)
-            errors = {'_form': [_l('The email address or password is not right.')]}
+            errors = {'_form': [_l('The email address or password is not right, or there were too many tries. '
+                                   'Wait a few minutes, or reset your password.')]}
     return (render_template('account/login.html', errors=errors, values=values, next=next_path),
             401 if '_form' in errors else 422 if errors else 200)
 
@@ -109,3 +122,98 @@ def logout():
         log_out()
         return render_template('account/logged_out.html')
     return render_template('account/logout.html')
+
+
+def _code_page(template, action, verify, **context):
+    """Show a code form; on a right code call ``verify``'s follow-up, else show the error."""
+    errors = {}
+    if request.method == 'POST':
+        try:
+            result = verify(request.form.get('code', ''))
+        except AppError as exc:
+            errors = field_errors(exc)
+        else:
+            if result is not False:
+                return result
+            errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
+    return render_template(template, errors=errors, action=action, **context), 422 if errors else 200
+
+
+@bp.route('/login/second-factor', methods=['GET', 'POST'])
+@limiter.limit(login_limit, methods=['POST'])
+def second_factor():
+    next_path = local_target(request.values.get('next'))
+    pending = g.get('pending_session')
+    if pending is None:
+        return redirect(url_for('account.login', next=next_path), 303)
+
+    def verify(code):
+        account = pending.account
+        if not factors.verify_factor(account, pending, 'totp', code, 'account.login_second_factor'):
+            return False
+        log_in(account, second_factor=True)
+        response = make_response(redirect(next_path, 303))
+        if request.form.get('remember_device') == 'yes':
+            set_device_cookie(response, factors.remember_device(account, device_label()))
+        return response
+    return _code_page('account/second_factor.html', url_for('account.second_factor'), verify, next=next_path,
+                      remember=True)
+
+
+@bp.route('/step-up', methods=['GET', 'POST'])
+@login_required
+@limiter.limit(login_limit, methods=['POST'])
+def step_up():
+    next_path = local_target(request.values.get('next'))
+    if not g.account.second_factors:
+        return redirect(url_for('account.totp', next=next_path), 303)
+
+    def verify(code):
+        if not factors.verify_factor(g.account, g.auth_session, 'totp', code, 'account.step_up'):
+            return False
+        log_in(g.account, second_factor=True)
+        return redirect(next_path, 303)
+    return _code_page('account/step_up.html', url_for('account.step_up'), verify, next=next_path, remember=False)
+
+
+@bp.route('/profile/totp', methods=['GET', 'POST'])
+@login_required
+def totp():
+    next_path = local_target(request.values.get('next'), url_for('circle.dashboard'))
+    if g.account.second_factors and request.method == 'GET' and not request.args.get('renew'):
+        return render_template('account/totp_done.html', next=next_path)
+    if g.account.second_factors:
+        from hub.account.factors import require_step_up
+        try:
+            require_step_up(g.auth_session)
+        except AppError:
+            return redirect(url_for('account.step_up', next=request.full_path), 303)
+    if request.method == 'GET' or g.account.totp_pending is None:
+        enrolment = factors.start_totp(g.account)
+    else:
+        from hub.core.crypto import decrypt
+        import pyotp
+        secret = decrypt(g.account.totp_pending)
+        enrolment = {'secret': secret,
+                     'otpauth_uri': pyotp.TOTP(secret).provisioning_uri(g.account.email, issuer_name=factors.ISSUER)}
+
+    def verify(code):
+        if not factors.confirm_totp(g.account, g.auth_session, code):
+            return False
+        return redirect(next_path, 303)
+    import base64
+    qr = base64.b64encode(factors.qr_svg(enrolment['otpauth_uri']).encode()).decode()
+    return _code_page('account/totp.html', url_for('account.totp'), verify, next=next_path, qr=qr,
+                      secret=' '.join(enrolment['secret'][i:i + 4] for i in range(0, len(enrolment['secret']), 4)))
+
+
+def step_up_redirect():
+    """Return where to send a person who must check a second factor before dossier data, or None."""
+    from hub.account.factors import require_step_up
+    try:
+        require_step_up(g.auth_session)
+    except AppError as exc:
+        target = request.full_path if request.query_string else request.path
+        endpoint = 'account.totp' if exc.code == 'second_factor_required' else 'account.step_up'
+        return url_for(endpoint) + '?' + urlencode({'next': target})
+    return None

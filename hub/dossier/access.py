@@ -1,5 +1,6 @@
 """Reading dossier data: the capability check and the audit record go together."""
 
+from hub.account.access import step_up_required
 from hub.circle.access import require
 from hub.core.audit import audit
 
@@ -10,5 +11,6 @@ READ_DOSSIER = 'dossier'
 def read_dossier(account, circle_id, what):
     """Check that ``account`` may read the dossier data of a circle and audit the read."""
     member = require(account, circle_id, READ_DOSSIER)
+    step_up_required()
     audit(f'dossier.{what}', 'R', actor=account, role=member.role, circle=member.circle_id, target=what)
     return member

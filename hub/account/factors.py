@@ -1,0 +1,138 @@
+"""Second factors: TOTP enrolment and checks, remembered browsers, step-up."""
+
+import time
+from datetime import timedelta
+from io import BytesIO
+
+import pyotp
+import segno
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from hub.account.models import Account, AuthSession, RememberedDevice
+from hub.config import setting
+from hub.core.audit import audit
+from hub.core.crypto import decrypt, encrypt, keyed_hash, random_token
+from hub.core.errors import AppError, Conflict, Forbidden, TooManyRequests, Unauthenticated
+from hub.core.timeutil import utcnow
+from hub.extensions import db
+
+ISSUER = 'carehub'
+MAX_FAILURES = 5
+
+
+class WrongCode(AppError):
+    status = 400
+    code = 'wrong_code'
+
+
+def start_totp(account: Account) -> dict:
+    """Make a new TOTP seed for the account to confirm; returns what the app needs to scan."""
+    secret = pyotp.random_base32()
+    account.totp_pending = encrypt(secret)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=ISSUER)
+    return {'secret': secret, 'otpauth_uri': uri}
+
+
+def qr_svg(uri: str) -> str:
+    """Return the QR code of an otpauth URI as an SVG document."""
+    out = BytesIO()
+    segno.make(uri, error='m').save(out, kind='svg', scale=5, border=2, xmldecl=False, svgns=True,
+                                    title='QR code', dark='#000', light='#fff')
+    return out.getvalue().decode()
+
+
+def _check_totp(secret: str, code, account: Account) -> bool:
+    """Check a TOTP code; a time step that was used once is refused after."""
+    if not isinstance(code, str) or not code.strip().isdigit() or len(code.strip()) != 6:
+        return False
+    totp = pyotp.TOTP(secret)
+    now = int(time.time())
+    for offset in (-1, 0, 1):  # one step of clock drift either way
+        step = now // totp.interval + offset
+        if totp.at(step * totp.interval) == code.strip():
+            if account.totp_last_step is not None and step <= account.totp_last_step:
+                return False
+            account.totp_last_step = step
+            return True
+    return False
+
+
+def confirm_totp(account: Account, auth_session: AuthSession, code) -> bool:
+    """Turn on the TOTP seed being enrolled when ``code`` matches it; False for a wrong code.
+
+    A wrong code is counted, not raised, so that the count is committed with the answer.
+    """
+    if account.totp_pending is None:
+        raise Conflict(_l('Start setting up the authenticator app first.'), code='no_enrolment')
+    _count_try(auth_session)
+    if not _check_totp(decrypt(account.totp_pending), code, account):
+        return _failed(auth_session, account, 'account.totp_enrol')
+    account.totp_secret, account.totp_pending = account.totp_pending, None
+    auth_session.second_factor_at, auth_session.factor_failures = utcnow(), 0
+    audit('account.totp_enrol', 'U', actor=account)
+    return True
+
+
+def verify_factor(account: Account, auth_session: AuthSession, method, code, event) -> bool:
+    """Check a second-factor code for this session; False for a wrong one (at most 5 a session)."""
+    if method not in account.second_factors:
+        raise AppError(_l('This way of checking is not set up for your account.'), code='method_not_available')
+    _count_try(auth_session)
+    if not _check_totp(decrypt(account.totp_secret), code, account):
+        return _failed(auth_session, account, event)
+    auth_session.second_factor_at, auth_session.factor_failures = utcnow(), 0
+    audit(event, 'E', actor=account)
+    return True
+
+
+def wrong_code_error() -> WrongCode:
+    """Return the error for a wrong code (the view answers it; the failure is already counted)."""
+    return WrongCode(_l('This code is not right. Check the time on your phone and try the newest code.'),
+                     fields={'code': [str(_l('This code is not right.'))]})
+
+
+def _count_try(auth_session):
+    if auth_session.factor_failures >= MAX_FAILURES:
+        raise TooManyRequests(_l('Too many wrong codes. Log in again to try once more.'), code='too_many_codes')
+
+
+def _failed(auth_session, account, event):
+    auth_session.factor_failures += 1
+    audit(event, 'E', actor=account, outcome='wrong_code')
+    return False
+
+
+def require_step_up(auth_session: AuthSession):
+    """Raise unless the session checked a second factor in the last minutes (dossier data)."""
+    account = auth_session.account
+    if not account.second_factors:
+        raise Forbidden(_l('Set up a second way to log in (an authenticator app) before you open the dossier.'),
+                        code='second_factor_required')
+    fresh = timedelta(minutes=setting('STEP_UP_MINUTES'))
+    if auth_session.second_factor_at is None or utcnow() - auth_session.second_factor_at > fresh:
+        raise Unauthenticated(_l('For your safety, enter a code from your authenticator app first.'),
+                              code='step_up_required')
+
+
+def remember_device(account: Account, label: str) -> str:
+    """Remember this browser for the second factor; returns the raw cookie token."""
+    token = random_token(32)
+    db.session.add(RememberedDevice(account_id=account.id, token_hash=keyed_hash(token, 'device'),
+                                    label=label[:100] or '?',
+                                    expires_at=utcnow() + timedelta(days=setting('REMEMBER_DEVICE_DAYS'))))
+    audit('account.device_remember', 'C', actor=account)
+    return token
+
+
+def remembered(account: Account, token) -> RememberedDevice | None:
+    """Return the account's live remembered device for a cookie token, if any."""
+    if not token or not isinstance(token, str) or len(token) > 100:
+        return None
+    device = db.session.execute(select(RememberedDevice).where(
+        RememberedDevice.token_hash == keyed_hash(token, 'device'),
+        RememberedDevice.account_id == account.id)).scalar_one_or_none()
+    if device is None or device.expires_at <= utcnow():
+        return None
+    device.last_used_at = utcnow()
+    return device
