@@ -117,6 +117,26 @@ def db(app):
     return Database(app)
 
 
+class Clock:
+    """The time the app's TOTP checks see: each code a test asks for is of a new 30-second step."""
+
+    now = None
+
+    @classmethod
+    def tick(cls):
+        cls.now += 30
+        return cls.now
+
+
+@pytest.fixture(autouse=True)
+def totp_clock(monkeypatch):
+    import time
+
+    from hub.account import factors
+    Clock.now = time.time()
+    monkeypatch.setattr(factors, '_now', lambda: Clock.now)
+
+
 class Api:
     """A JSON API client with a real session cookie that sends the CSRF header on unsafe calls."""
 
@@ -124,14 +144,10 @@ class Api:
         self.client = app.test_client()
         self.token = None
         self.totp = None
-        self.last_step = 0
 
     def code(self):
-        """Return a TOTP code of a time step not used yet (one step ahead is accepted too)."""
-        import time
-        step = max(int(time.time()) // 30, self.last_step + 1)
-        self.last_step = step
-        return self.totp.at(step * 30)
+        """Move the test clock to the next 30-second step and return the code of that step."""
+        return self.totp.at(Clock.tick())
 
     def enrol_totp(self):
         """Set up an authenticator app for this account (which also counts as a fresh check)."""

@@ -42,12 +42,17 @@ def qr_svg(uri: str) -> str:
     return out.getvalue().decode()
 
 
+def _now() -> float:
+    """Return the current time in seconds (one place, so tests can move the clock)."""
+    return time.time()
+
+
 def _check_totp(secret: str, code, account: Account) -> bool:
     """Check a TOTP code; a time step that was used once is refused after."""
     if not isinstance(code, str) or not code.strip().isdigit() or len(code.strip()) != 6:
         return False
     totp = pyotp.TOTP(secret)
-    now = int(time.time())
+    now = int(_now())
     for offset in (-1, 0, 1):  # one step of clock drift either way
         step = now // totp.interval + offset
         if totp.at(step * totp.interval) == code.strip():
