@@ -4,6 +4,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from flask import g, redirect, request, session
+from sqlalchemy import inspect
 from flask_babel import lazy_gettext as _l
 
 from hub.account.operations import end_session, find_session, start_session
@@ -27,7 +28,7 @@ def log_in(account, second_factor=False, pending=False):
     The old session, if any (a pending one, or the one before a step-up), ends: the id changes.
     """
     for old in (g.get('pending_session'), g.get('auth_session')):
-        if old is not None:
+        if old is not None and inspect(old).persistent:  # not when it ended already (password change)
             end_session(old, event='account.session_rotate')
     auth_session, token = start_session(account, second_factor=second_factor, pending=pending)
     lang = session.get('lang')

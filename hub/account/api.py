@@ -8,7 +8,9 @@ from marshmallow import fields, validate
 from hub.account import factors, operations
 from hub.account.access import (current_account, current_session, device_cookie_name, device_label, load_current_account,
                                 log_in, log_out, set_device_cookie)
-from hub.account.schemas import ActivateSchema, LoginSchema, RegisterSchema
+from hub.account import passwords_ops
+from hub.account.schemas import (ActivateSchema, ChangePasswordSchema, ForgotSchema, LoginSchema, RegisterSchema,
+                                 ResetSchema)
 from hub.config import setting
 from hub.core.errors import Unauthenticated
 from hub.core.schemas import StrictBoolean, StrictSchema
@@ -145,4 +147,39 @@ def step_up_verify():
     if not factors.verify_factor(account, auth_session, data['method'], data['code'], 'account.step_up'):
         return wrong_code_response()
     log_in(account, second_factor=True)  # a new session id after the step-up
+    return {'account': account_json(account), 'csrf_token': generate_csrf()}
+
+
+@bp.post('/password/forgot')
+@limiter.limit(login_limit)
+def forgot():
+    passwords_ops.request_reset(load_json(ForgotSchema())['email'])
+    return {'message': str(_l('If this address has an account, we sent it a link to choose a new password.'))}, 202
+
+
+@bp.get('/password/reset')
+def reset_info():
+    account = passwords_ops.account_for_reset(request.args.get('token'))
+    return {'second_factor': account.second_factors}
+
+
+@bp.post('/password/reset')
+@limiter.limit(login_limit)
+def reset():
+    data = load_json(ResetSchema())
+    account = passwords_ops.account_for_reset(data['token'])
+    if account.second_factors and not data['code']:
+        return error_response('second_factor_required', _l('Enter the code from your authenticator app too.'), 400,
+                              {'code': [str(_l('Enter the code from your authenticator app too.'))]})
+    if passwords_ops.reset_password(data['token'], data['password'], data['method'], data['code']) is None:
+        return wrong_code_response()
+    return {'message': str(_l('Your password is changed. You can log in with it now.'))}
+
+
+@bp.post('/me/password')
+def change_password():
+    data = load_json(ChangePasswordSchema())
+    account = current_account()
+    passwords_ops.change_password(account, data['current_password'], data['password'])
+    log_in(account, second_factor=False)  # every other session ended; this one goes on with a new id
     return {'account': account_json(account), 'csrf_token': generate_csrf()}

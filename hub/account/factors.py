@@ -28,10 +28,15 @@ class WrongCode(AppError):
 
 def start_totp(account: Account) -> dict:
     """Make a new TOTP seed for the account to confirm; returns what the app needs to scan."""
-    secret = pyotp.random_base32()
-    account.totp_pending = encrypt(secret)
-    uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=ISSUER)
-    return {'secret': secret, 'otpauth_uri': uri}
+    account.totp_pending = encrypt(pyotp.random_base32())
+    return pending_enrolment(account)
+
+
+def pending_enrolment(account: Account) -> dict:
+    """Return the secret and otpauth URI of the seed being enrolled."""
+    secret = decrypt(account.totp_pending)
+    return {'secret': secret, 'otpauth_uri': pyotp.TOTP(secret).provisioning_uri(name=account.email,
+                                                                                   issuer_name=ISSUER)}
 
 
 def qr_svg(uri: str) -> str:
@@ -47,7 +52,7 @@ def _now() -> float:
     return time.time()
 
 
-def _check_totp(secret: str, code, account: Account) -> bool:
+def check_totp(secret: str, code, account: Account) -> bool:
     """Check a TOTP code; a time step that was used once is refused after."""
     if not isinstance(code, str) or not code.strip().isdigit() or len(code.strip()) != 6:
         return False
@@ -71,7 +76,7 @@ def confirm_totp(account: Account, auth_session: AuthSession, code) -> bool:
     if account.totp_pending is None:
         raise Conflict(_l('Start setting up the authenticator app first.'), code='no_enrolment')
     _count_try(auth_session)
-    if not _check_totp(decrypt(account.totp_pending), code, account):
+    if not check_totp(decrypt(account.totp_pending), code, account):
         return _failed(auth_session, account, 'account.totp_enrol')
     account.totp_secret, account.totp_pending = account.totp_pending, None
     auth_session.second_factor_at, auth_session.factor_failures = utcnow(), 0
@@ -84,7 +89,7 @@ def verify_factor(account: Account, auth_session: AuthSession, method, code, eve
     if method not in account.second_factors:
         raise AppError(_l('This way of checking is not set up for your account.'), code='method_not_available')
     _count_try(auth_session)
-    if not _check_totp(decrypt(account.totp_secret), code, account):
+    if not check_totp(decrypt(account.totp_secret), code, account):
         return _failed(auth_session, account, event)
     auth_session.second_factor_at, auth_session.factor_failures = utcnow(), 0
     audit(event, 'E', actor=account)

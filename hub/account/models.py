@@ -41,6 +41,8 @@ class Account(IdMixin, CreatedMixin, db.Model):
     totp_pending: Mapped[str | None] = mapped_column(Text)
     #: the last TOTP time step used: a code works once
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    #: wrong second-factor codes on the current reset link (at most 5, then the link dies)
+    reset_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
     sessions: Mapped[list['AuthSession']] = relationship(back_populates='account', cascade='all, delete-orphan',
                                                          passive_deletes=True)
@@ -87,3 +89,13 @@ class RememberedDevice(IdMixin, CreatedMixin, db.Model):
     label: Mapped[str] = mapped_column(String(100), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PasswordHistory(IdMixin, CreatedMixin, db.Model):
+    """An earlier password hash: a new password may not be one of the last five."""
+
+    __tablename__ = 'password_history'
+
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
+                                                  nullable=False, index=True)
+    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)

@@ -33,3 +33,19 @@ class ActivateSchema(StrictSchema):
 class LoginSchema(StrictSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = PasswordField(required=True)
+
+
+class ForgotSchema(StrictSchema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+
+
+class ResetSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    password = PasswordField(required=True)
+    method = fields.String(validate=validate.OneOf(['totp', 'sms', 'voice']), load_default='totp')
+    code = fields.String(validate=validate.Length(min=1, max=20), load_default=None)
+
+
+class ChangePasswordSchema(StrictSchema):
+    current_password = PasswordField(required=True)
+    password = PasswordField(required=True)

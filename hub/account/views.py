@@ -191,11 +191,7 @@ def totp():
     if request.method == 'GET' or g.account.totp_pending is None:
         enrolment = factors.start_totp(g.account)
     else:
-        from hub.core.crypto import decrypt
-        import pyotp
-        secret = decrypt(g.account.totp_pending)
-        enrolment = {'secret': secret,
-                     'otpauth_uri': pyotp.TOTP(secret).provisioning_uri(g.account.email, issuer_name=factors.ISSUER)}
+        enrolment = factors.pending_enrolment(g.account)
 
     def verify(code):
         if not factors.confirm_totp(g.account, g.auth_session, code):
@@ -217,3 +213,37 @@ def step_up_redirect():
         endpoint = 'account.totp' if exc.code == 'second_factor_required' else 'account.step_up'
         return url_for(endpoint) + '?' + urlencode({'next': target})
     return None
+
+
+@bp.route('/password/forgot', methods=['GET', 'POST'])
+@limiter.limit(login_limit, methods=['POST'])
+def forgot():
+    from hub.account import passwords_ops
+    if request.method == 'POST':
+        passwords_ops.request_reset(request.form.get('email', '').strip())
+        return render_template('account/reset_sent.html')
+    return render_template('account/forgot.html', errors={}, values={})
+
+
+@bp.route('/password/reset', methods=['GET', 'POST'])
+@limiter.limit(login_limit, methods=['POST'])
+def reset():
+    from hub.account import passwords_ops
+    token = request.values.get('token', '')
+    account = passwords_ops.account_for_reset(token)
+    errors = {}
+    if request.method == 'POST':
+        password = request.form.get('password', '')
+        if password != request.form.get('password_confirm', ''):
+            errors = {'password_confirm': [_l('The two passwords are not the same.')]}
+        else:
+            try:
+                done = passwords_ops.reset_password(token, password, 'totp', request.form.get('code'))
+            except AppError as exc:
+                errors = field_errors(exc)
+            else:
+                if done is not None:
+                    return render_template('account/reset_done.html')
+                errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
+    return (render_template('account/reset.html', account=account, token=token, errors=errors),
+            422 if errors else 200)

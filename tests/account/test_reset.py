@@ -1,0 +1,108 @@
+"""Password reset by mail and password change."""
+
+import threading
+
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD
+
+NEW = 'groene appels in een houten kist'
+
+
+def _forgot(api, mailbox, email):
+    response = api.post('/api/v1/password/forgot', {'email': email})
+    assert response.status_code == 202
+    return mailbox.link(email, '/password/reset').split('token=')[1]
+
+
+def test_reset_with_second_factor_ends_every_session(register, new_api, mailbox, db):
+    from hub.account.models import AuthSession, RememberedDevice
+    owner = register('r@example.nl')
+    other = new_api()
+    token = _forgot(other, mailbox, 'r@example.nl')
+    assert other.get(f'/api/v1/password/reset?token={token}').get_json() == {'second_factor': ['totp']}
+    response = other.post('/api/v1/password/reset', {'token': token, 'password': NEW})
+    assert response.status_code == 400 and response.get_json()['error']['code'] == 'second_factor_required'
+    response = other.post('/api/v1/password/reset', {'token': token, 'password': NEW, 'code': '000000'})
+    assert response.get_json()['error']['code'] == 'wrong_code'
+    other.totp = owner.totp
+    response = other.post('/api/v1/password/reset', {'token': token, 'password': NEW, 'code': other.code()})
+    assert response.status_code == 200, response.get_json()
+    assert owner.get('/api/v1/me').status_code == 401  # the old session ended
+    assert db.count(AuthSession) == 0 and db.count(RememberedDevice) == 0
+    assert 'password' in mailbox.last_to('r@example.nl')['Subject'].lower() or \
+        'wachtwoord' in mailbox.last_to('r@example.nl')['Subject'].lower()
+    again = other.post('/api/v1/password/reset', {'token': token, 'password': NEW + ' twee', 'code': other.code()})
+    assert again.status_code == 400 and again.get_json()['error']['code'] == 'token_used'
+    fresh = new_api()
+    assert fresh.post('/api/v1/session', {'email': 'r@example.nl', 'password': NEW}).status_code == 200
+    assert fresh.post('/api/v1/session', {'email': 'r@example.nl', 'password': PASSWORD}).status_code == 401
+
+
+def test_reset_for_an_unknown_address_answers_the_same(api, mailbox, register):
+    register('known@example.nl', totp=False)
+    known = api.post('/api/v1/password/forgot', {'email': 'known@example.nl'})
+    unknown = api.post('/api/v1/password/forgot', {'email': 'nobody@example.nl'})
+    assert known.status_code == unknown.status_code == 202 and known.get_json() == unknown.get_json()
+    assert mailbox.to('nobody@example.nl') == []
+
+
+def test_reset_link_ignores_the_host_header(api, mailbox, register):
+    register('h@example.nl', totp=False)
+    api.token = api.client.get('/api/v1/csrf', headers={'Host': 'evil.example'}).get_json()['csrf_token']
+    api.post('/api/v1/password/forgot', {'email': 'h@example.nl'}, headers={'Host': 'evil.example'})
+    body = mailbox.last_to('h@example.nl').get_content()
+    assert 'https://carehub.test/password/reset?token=' in body and 'evil.example' not in body
+
+
+def test_reset_token_is_not_an_activation_token_and_the_reverse(api, mailbox, register):
+    register('x@example.nl', totp=False)
+    token = _forgot(api, mailbox, 'x@example.nl')
+    assert api.post('/api/v1/accounts/activate', {'token': token, 'password': NEW}).status_code == 400
+    api.post('/api/v1/accounts', {'email': 'y@example.nl', 'first_name': 'Y', 'last_name': 'Z', 'accept_terms': True})
+    activation = mailbox.link('y@example.nl', '/activate').split('token=')[1]
+    assert api.post('/api/v1/password/reset', {'token': activation, 'password': NEW}).status_code == 400
+
+
+def test_reset_refuses_weak_and_recent_passwords(api, mailbox, register):
+    register('p@example.nl', totp=False)
+    token = _forgot(api, mailbox, 'p@example.nl')
+    for bad in ('kort', 'Welkom01!', 'p@example.nl', PASSWORD, 'x' * 1_000_000):
+        response = api.post('/api/v1/password/reset', {'token': token, 'password': bad})
+        assert response.status_code in (413, 422), (bad[:20], response.status_code)
+    assert api.post('/api/v1/password/reset', {'token': token, 'password': NEW}).status_code == 200
+
+
+def test_two_resets_in_parallel_one_wins(app, api, mailbox, register, new_api):
+    register('race@example.nl', totp=False)
+    token = _forgot(api, mailbox, 'race@example.nl')
+    clients = [new_api() for _ in range(4)]
+    for client in clients:
+        client.csrf()
+    results = []
+    barrier = threading.Barrier(len(clients))
+
+    def attempt(client, number):
+        barrier.wait()
+        results.append(client.post('/api/v1/password/reset',
+                                   {'token': token, 'password': f'{NEW} nummer {number}'}).status_code)
+    threads = [threading.Thread(target=attempt, args=(c, n)) for n, c in enumerate(clients)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(results).count(200) == 1, results
+    assert all(code in (200, 400, 500) for code in results)
+
+
+def test_change_password_needs_the_current_one(register, new_api, db):
+    from hub.account.models import PasswordHistory
+    account = register('c@example.nl')
+    other_browser = new_api()
+    other_browser.post('/api/v1/session', {'email': 'c@example.nl', 'password': PASSWORD})
+    wrong = account.post('/api/v1/me/password', {'current_password': 'not it at all', 'password': NEW})
+    assert wrong.status_code == 400 and wrong.get_json()['error']['code'] == 'wrong_password'
+    response = account.post('/api/v1/me/password', {'current_password': PASSWORD, 'password': NEW})
+    assert response.status_code == 200, response.get_json()
+    assert account.get('/api/v1/me').status_code == 200  # this browser goes on
+    assert db.count(PasswordHistory) == 1
+    back = account.post('/api/v1/me/password', {'current_password': NEW, 'password': PASSWORD})
+    assert back.status_code == 422 and back.get_json()['error']['code'] == 'password_reused'

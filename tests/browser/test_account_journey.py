@@ -1,0 +1,81 @@
+"""Register, enrol an authenticator app, log in with and without a remembered browser, reset the password."""
+
+import re
+
+import pyotp
+import pytest
+
+from tests.browser.test_journey import _register
+from tests.conftest import Clock, PASSWORD
+
+pytestmark = pytest.mark.browser
+NEW = 'groene appels in een houten kist'
+
+
+def _login(person, email, password=PASSWORD):
+    page = person.page
+    page.goto('/login')
+    page.get_by_label(re.compile('E-mailadres|Email address')).fill(email)
+    page.get_by_label(re.compile('^(Wachtwoord|Password)$')).fill(password)
+    page.get_by_role('button', name=re.compile('^(Inloggen|Log in)$')).click()
+    page.wait_for_load_state()
+
+
+def _enter_code(person, totp, remember=False):
+    page = person.page
+    page.get_by_label(re.compile('Code uit de app|Code from the app')).fill(totp.at(Clock.tick()))
+    if remember:
+        page.get_by_label(re.compile('Onthoud|Remember')).check()
+    page.get_by_role('button', name=re.compile('Code controleren|Check code')).click()
+    page.wait_for_load_state()
+
+
+def test_totp_remembered_browser_and_reset(pages, live, live_mailbox):
+    first = pages()
+    page = first.page
+    _register(page, live_mailbox, 'anna@example.nl', 'Anna')
+    page.goto('/profile/totp')
+    first.axe()
+    secret = page.locator('code.secret').inner_text().replace(' ', '')
+    totp = pyotp.TOTP(secret)
+    page.get_by_label(re.compile('Code uit de app|Code from the app')).fill('000000')
+    page.get_by_role('button', name=re.compile('Code controleren|Check code')).click()
+    page.get_by_role('alert').wait_for()
+    first.axe()
+    assert page.locator('code.secret').inner_text().replace(' ', '') == secret  # the same seed, not a new one
+    _enter_code(first, totp)
+    assert '/profile/totp' not in page.url
+
+    second = pages()
+    _login(second, 'anna@example.nl')
+    assert '/login/second-factor' in second.page.url  # a new browser is asked for the code
+    second.axe()
+    _enter_code(second, totp, remember=True)
+    assert '/login' not in second.page.url
+    second.page.goto('/logout')
+    second.page.get_by_role('button', name=re.compile('Ja, uitloggen|Yes, log out')).click()
+    _login(second, 'anna@example.nl')
+    assert '/login/second-factor' not in second.page.url and '/circles' in second.page.url  # remembered
+
+    third = pages()
+    _login(third, 'anna@example.nl')
+    assert '/login/second-factor' in third.page.url  # not this one
+
+    third.page.goto('/password/forgot')
+    third.axe()
+    third.page.get_by_label(re.compile('E-mailadres|Email address')).fill('anna@example.nl')
+    third.page.get_by_role('button', name=re.compile('Link versturen|Send link')).click()
+    third.page.get_by_role('status').wait_for()
+    third.axe()
+    third.page.goto(live_mailbox.link('anna@example.nl', '/password/reset'))
+    third.axe()
+    third.page.get_by_label(re.compile('Code uit de app|Code from the app')).fill(totp.at(Clock.tick()))
+    third.page.locator('#password').fill(NEW)
+    third.page.locator('#password_confirm').fill(NEW)
+    third.page.get_by_role('button', name=re.compile('Wachtwoord opslaan|Save password')).click()
+    third.page.get_by_role('status').wait_for()
+    third.axe()
+    second.page.goto('/circles')
+    assert '/login' in second.page.url  # the reset ended the remembered browser's session
+    _login(second, 'anna@example.nl', NEW)
+    assert '/login/second-factor' in second.page.url  # and forgot the browser
