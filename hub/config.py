@@ -76,7 +76,8 @@ def flask_settings(values):
     return {
         'SECRET_KEY': values['SECRET_KEY'],
         'SQLALCHEMY_DATABASE_URI': values['DATABASE_URL'],
-        'SQLALCHEMY_ENGINE_OPTIONS': {'pool_pre_ping': True},
+        # hide_parameters: an error in the log never carries the values (names, addresses)
+        'SQLALCHEMY_ENGINE_OPTIONS': {'pool_pre_ping': True, 'hide_parameters': True},
         'TESTING': values['TESTING'],
         'SESSION_COOKIE_NAME': '__Host-carehub' if secure else 'carehub',
         'SESSION_COOKIE_HTTPONLY': True,

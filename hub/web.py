@@ -8,6 +8,7 @@ from flask_babel import format_datetime, get_locale, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, generate_csrf
 from marshmallow import ValidationError
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from hub.core.errors import AppError, InvalidInput, NotFound
@@ -67,7 +68,10 @@ def error_response(code, message, status, fields=None):
 
 def load_json(schema):
     """Return the request's JSON body loaded by ``schema``, or raise a clear error."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # absurdly deep nesting
+        data = None
     if data is None:
         if not request.is_json:
             raise AppError(HTTP_ERRORS[415][1], code='unsupported_media_type', status=415)
@@ -105,6 +109,13 @@ def _handle_http(exc):
     return response
 
 
+def _handle_integrity(exc):
+    """Answer a race that a unique constraint caught (two people doing the same thing at once)."""
+    log.warning('integrity error on %s %s', request.method, request.url_rule)
+    db.session.rollback()
+    return error_response('conflict', _l('Someone else changed this at the same moment. Reload and try again.'), 409)
+
+
 def _handle_unexpected(exc):
     log.exception('unhandled error on %s %s', request.method, request.url_rule)
     db.session.rollback()
@@ -131,6 +142,7 @@ def init_app(app):
     app.register_error_handler(AppError, _handle_app_error)
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(IntegrityError, _handle_integrity)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(_security_headers)
     app.context_processor(lambda: {'current_language': lambda: str(get_locale()),

@@ -27,10 +27,15 @@ def log_in(account, second_factor=False, pending=False):
 
     The old session, if any (a pending one, or the one before a step-up), ends: the id changes.
     """
+    started = None
     for old in (g.get('pending_session'), g.get('auth_session')):
         if old is not None and inspect(old).persistent:  # not when it ended already (password change)
+            if old.account_id == account.id:
+                started = old.created_at  # the 12-hour limit counts from the first login
             end_session(old, event='account.session_rotate')
     auth_session, token = start_session(account, second_factor=second_factor, pending=pending)
+    if started is not None:
+        auth_session.created_at = started
     lang = session.get('lang')
     session.clear()  # a new cookie at login: nothing from before carries over
     session['sid'] = token

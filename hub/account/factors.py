@@ -7,7 +7,8 @@ from io import BytesIO
 import pyotp
 import segno
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.account.models import Account, AuthSession, RememberedDevice
 from hub.config import setting
@@ -61,11 +62,20 @@ def check_totp(secret: str, code, account: Account) -> bool:
     for offset in (-1, 0, 1):  # one step of clock drift either way
         step = now // totp.interval + offset
         if totp.at(step * totp.interval) == code.strip():
-            if account.totp_last_step is not None and step <= account.totp_last_step:
-                return False
-            account.totp_last_step = step
-            return True
+            return _claim_step(account, step)
     return False
+
+
+def _claim_step(account: Account, step: int) -> bool:
+    """Mark a time step used, in one statement: of parallel requests with one code, one wins."""
+    result = db.session.execute(
+        update(Account).where(Account.id == account.id,
+                              or_(Account.totp_last_step.is_(None), Account.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    set_committed_value(account, 'totp_last_step', step)
+    return True
 
 
 def confirm_totp(account: Account, auth_session: AuthSession, code) -> bool:
@@ -79,7 +89,7 @@ def confirm_totp(account: Account, auth_session: AuthSession, code) -> bool:
     if not check_totp(decrypt(account.totp_pending), code, account):
         return _failed(auth_session, account, 'account.totp_enrol')
     account.totp_secret, account.totp_pending = account.totp_pending, None
-    auth_session.second_factor_at, auth_session.factor_failures = utcnow(), 0
+    _succeeded(auth_session, account)
     audit('account.totp_enrol', 'U', actor=account)
     return True
 
@@ -91,7 +101,7 @@ def verify_factor(account: Account, auth_session: AuthSession, method, code, eve
     _count_try(auth_session)
     if not check_totp(decrypt(account.totp_secret), code, account):
         return _failed(auth_session, account, event)
-    auth_session.second_factor_at, auth_session.factor_failures = utcnow(), 0
+    _succeeded(auth_session, account)
     audit(event, 'E', actor=account)
     return True
 
@@ -103,14 +113,24 @@ def wrong_code_error() -> WrongCode:
 
 
 def _count_try(auth_session):
-    if auth_session.factor_failures >= MAX_FAILURES:
-        raise TooManyRequests(_l('Too many wrong codes. Log in again to try once more.'), code='too_many_codes')
+    """Refuse a try after 5 wrong codes in this session, or while the account waits after failures."""
+    from hub.account.operations import throttled_until
+    if auth_session.factor_failures >= MAX_FAILURES or throttled_until(auth_session.account) is not None:
+        raise TooManyRequests(_l('Too many wrong codes. Wait a few minutes and log in again.'), code='too_many_codes')
 
 
 def _failed(auth_session, account, event):
+    """Count a wrong code in the session and in the account's login throttle (it outlives the session)."""
     auth_session.factor_failures += 1
+    account.failed_logins += 1
+    account.last_failed_at = utcnow()
     audit(event, 'E', actor=account, outcome='wrong_code')
     return False
+
+
+def _succeeded(auth_session, account):
+    auth_session.second_factor_at, auth_session.factor_failures = utcnow(), 0
+    account.failed_logins, account.last_failed_at = 0, None
 
 
 def require_step_up(auth_session: AuthSession):

@@ -47,6 +47,14 @@ def register(data: dict, next_path: str | None = None) -> Account | None:
     """
     existing = account_by_email(data['email'])
     language = data.get('language') or setting('DEFAULT_LANGUAGE')
+    if existing is not None and existing.status == 'pending':
+        # never activated: a new link, so nobody can block an address by registering it first
+        params = {'token': activation_token(existing)}
+        if next_path:
+            params['next'] = next_path
+        queue_mail(existing.email, 'activate', existing.language, account=existing,
+                   activate_link=link('/activate', **params), hours=setting('ACTIVATION_MAX_AGE') // 3600)
+        return None
     if existing is not None:
         queue_mail(existing.email, 'already_registered', existing.language, account=existing,
                    login_link=link('/login'))
@@ -128,7 +136,8 @@ def authenticate(email: str, password: str) -> Account | None:
         return None
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
-    account.failed_logins, account.last_failed_at = 0, None
+    if not account.second_factors:  # with a second factor the count clears only after a right code
+        account.failed_logins, account.last_failed_at = 0, None
     account.last_login_at = now
     audit('account.login', 'E', actor=account)
     return account

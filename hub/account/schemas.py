@@ -31,12 +31,12 @@ class ActivateSchema(StrictSchema):
 
 
 class LoginSchema(StrictSchema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    email = Text(required=True, max_length=254)
     password = PasswordField(required=True)
 
 
 class ForgotSchema(StrictSchema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    email = Text(required=True, max_length=254)
 
 
 class ResetSchema(StrictSchema):

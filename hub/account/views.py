@@ -13,6 +13,7 @@ from hub.account.access import (device_cookie_name, device_label, log_in, log_ou
                                 set_device_cookie)
 from hub.account.api import login_limit
 from hub.account.schemas import LoginSchema, RegisterSchema
+from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.extensions import limiter
 
@@ -79,7 +80,8 @@ def activate():
             errors = {'password_confirm': [_l('The two passwords are not the same.')]}
         else:
             try:
-                account = operations.activate(token, password)
+                with undo_on_refusal():
+                    account = operations.activate(token, password)
             except AppError as exc:
                 errors = field_errors(exc)
             else:
@@ -129,7 +131,8 @@ def _code_page(template, action, verify, **context):
     errors = {}
     if request.method == 'POST':
         try:
-            result = verify(request.form.get('code', ''))
+            with undo_on_refusal():
+                result = verify(request.form.get('code', ''))
         except AppError as exc:
             errors = field_errors(exc)
         else:
@@ -220,7 +223,9 @@ def step_up_redirect():
 def forgot():
     from hub.account import passwords_ops
     if request.method == 'POST':
-        passwords_ops.request_reset(request.form.get('email', '').strip())
+        email = request.form.get('email', '').strip()
+        if email and all(ord(char) > 31 for char in email):
+            passwords_ops.request_reset(email)
         return render_template('account/reset_sent.html')
     return render_template('account/forgot.html', errors={}, values={})
 
@@ -238,7 +243,8 @@ def reset():
             errors = {'password_confirm': [_l('The two passwords are not the same.')]}
         else:
             try:
-                done = passwords_ops.reset_password(token, password, 'totp', request.form.get('code'))
+                with undo_on_refusal():
+                    done = passwords_ops.reset_password(token, password, 'totp', request.form.get('code'))
             except AppError as exc:
                 errors = field_errors(exc)
             else:

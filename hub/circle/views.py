@@ -10,6 +10,7 @@ from hub.circle import operations
 from hub.circle.access import MANAGE, can, permissions_of, require
 from hub.circle.permissions import CATALOGUE
 from hub.circle.schemas import InvitationSchema
+from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.dossier.operations import client_name
 from hub.web import parse_id
@@ -54,7 +55,8 @@ def invite(circle_id):
             values.pop('phone', None)
         try:
             data = InvitationSchema().load(values)
-            invitation = operations.invite_helper(manager.circle, manager, data, client_name(manager.circle) or '')
+            with undo_on_refusal():
+                invitation = operations.invite_helper(manager.circle, manager, data, client_name(manager.circle) or '')
         except (ValidationError, AppError) as exc:
             errors = field_errors(exc)
         else:

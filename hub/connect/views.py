@@ -6,6 +6,7 @@ from hub.account.access import login_required
 from hub.circle.access import MANAGE, can
 from hub.circle.operations import circles_of
 from hub.connect import operations
+from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.web import parse_id
 
@@ -21,7 +22,8 @@ def redeem():
         values = {'code': request.form.get('code', ''), 'circle_id': request.form.get('circle_id', '')}
         try:
             circle_id = parse_id(values['circle_id']) if values['circle_id'] else None
-            circle = operations.redeem(g.account, values['code'], circle_id)
+            with undo_on_refusal():
+                circle = operations.redeem(g.account, values['code'], circle_id)
         except AppError as exc:
             errors = {'code': [exc.message]}
         else:

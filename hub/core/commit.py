@@ -33,3 +33,17 @@ def unit_of_work():
         db.session.rollback()
         raise
     db.session.commit()
+
+
+@contextmanager
+def undo_on_refusal():
+    """Undo everything a refused step changed, for a page that catches the error to show a form.
+
+    Only a view that raises is rolled back by the wrapper; a page that catches an error and answers
+    normally would otherwise commit whatever the refused step had already changed.
+    """
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise

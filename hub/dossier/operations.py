@@ -11,7 +11,7 @@ from sqlalchemy import and_, or_, select
 from hub.careprovider.models import Dossier, Record
 from hub.connect.models import CircleDossier
 from hub.core.errors import InvalidInput
-from hub.core.timeutil import utcnow
+from hub.core.timeutil import as_utc, utcnow
 from hub.extensions import db
 
 #: kinds that appear on the timeline
@@ -43,8 +43,11 @@ def decode_cursor(cursor):
     """Return (occurred_at, id) from a cursor, or raise InvalidInput."""
     try:
         occurred, ident = json.loads(base64.urlsafe_b64decode(cursor + '=' * (-len(cursor) % 4)))
-        return datetime.fromisoformat(occurred), uuid.UUID(ident)
-    except (ValueError, TypeError):
+        moment = datetime.fromisoformat(occurred)
+        if moment.tzinfo is None:
+            raise ValueError('naive')
+        return as_utc(moment), uuid.UUID(ident)
+    except (ValueError, TypeError, AttributeError, OverflowError, RecursionError):
         raise InvalidInput(_l('The cursor is not valid.'), code='invalid_cursor') from None
 
 

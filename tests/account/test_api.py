@@ -138,3 +138,27 @@ def test_links_in_mails_use_the_base_url_not_the_host_header(api, mailbox):
     body = mailbox.last_to('h@example.nl').get_content()
     assert 'https://carehub.test/activate?token=' in body
     assert 'evil.example' not in body
+
+
+def test_a_never_activated_address_gets_a_new_link(api, mailbox, db):
+    from hub.account.models import Account
+    body = {'email': 'slow@example.nl', 'first_name': 'S', 'last_name': 'L', 'accept_terms': True}
+    api.post('/api/v1/accounts', body)
+    first = mailbox.link('slow@example.nl', '/activate')
+    api.post('/api/v1/accounts', body)
+    second = mailbox.link('slow@example.nl', '/activate')
+    assert first != second or len(mailbox.to('slow@example.nl')) == 2
+    assert api.post('/api/v1/accounts/activate', {'token': second.split('token=')[1],
+                                                  'password': PASSWORD}).status_code == 200
+    assert db.count(Account) == 1
+
+
+def test_hostile_bodies_get_clear_errors(api, register):
+    response = api.post('/api/v1/session', data='[' * 100000, content_type='application/json')
+    assert response.status_code == 400 and response.get_json()['error']['code'] == 'invalid_json'
+    response = api.post('/api/v1/session', {'email': 'a\x00b@example.nl', 'password': PASSWORD})
+    assert response.status_code == 422
+    response = api.post('/api/v1/password/forgot', {'email': 'a\x00b@example.nl'})
+    assert response.status_code == 422
+    page = api.client.post('/password/forgot', data={'email': 'x\x00@example.nl', 'csrf_token': api.csrf()})
+    assert page.status_code == 200

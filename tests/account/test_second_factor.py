@@ -160,3 +160,20 @@ def test_per_ip_limit_ignores_x_forwarded_for(app, new_api):
     assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
     response = client.post('/api/v1/session', {'email': 'x@example.nl', 'password': 'x'})
     assert response.get_json()['error']['code'] == 'too_many_requests'
+
+
+def test_wrong_codes_count_across_logins(register, new_api, db):
+    from hub.account.models import Account
+    register('g@example.nl')
+    guesser = new_api()
+    for _ in range(3):
+        guesser.csrf()
+        guesser.post('/api/v1/session', {'email': 'g@example.nl', 'password': PASSWORD})
+        for _ in range(2):
+            guesser.post('/api/v1/session/second-factor', {'method': 'totp', 'code': '000000'})
+    [account] = db.scalars(select(Account))
+    assert account.failed_logins == 5  # a new login did not clear the count of wrong codes
+    guesser.csrf()
+    guesser.post('/api/v1/session', {'email': 'g@example.nl', 'password': PASSWORD})
+    response = guesser.post('/api/v1/session/second-factor', {'method': 'totp', 'code': '000000'})
+    assert response.status_code in (401, 429)

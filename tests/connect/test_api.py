@@ -88,3 +88,30 @@ def test_bad_requests_change_nothing(register, provider, coupling_code, new_api,
     assert account.post('/api/v1/connections', {}).status_code == 422
     assert db.count(Circle) == 0
     assert account.post('/api/v1/connections', {'code': code}).status_code == 201
+
+
+def test_a_refused_code_on_the_page_stays_unused(register, provider, coupling_code, db, api):
+    import re
+
+    from hub.connect.models import CouplingCode
+    name = provider()
+    register('first@example.nl').post('/api/v1/connections', {'code': coupling_code(name, 'client-9')})
+    second_code = coupling_code(name, 'client-9')
+    person = register('second@example.nl')
+    page = person.client.get('/connect').get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = person.client.post('/connect', data={'code': second_code, 'csrf_token': token})
+    assert response.status_code == 422
+    assert db.count(CouplingCode, CouplingCode.redeemed_at.is_(None)) == 1
+
+
+def test_a_broken_cursor_is_a_clear_error(register, provider, coupling_code):
+    import base64
+    import json
+    manager = register('m@example.nl')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(provider(), 'c')}).get_json()
+    for raw in (['2024-01-01', 5], ['9999-12-31T23:59:59-14:00', '00000000-0000-0000-0000-000000000000'], 'x', [1]):
+        cursor = base64.urlsafe_b64encode(json.dumps(raw).encode()).decode()
+        response = manager.get(f"/api/v1/circles/{circle['id']}/timeline?cursor={cursor}")
+        assert response.status_code == 422, raw
+    assert manager.get(f"/api/v1/circles/{circle['id']}/timeline?cursor=%%%").status_code == 422
