@@ -30,15 +30,23 @@ def sync_due():
     cutoff = utcnow() - timedelta(minutes=setting('SYNC_INTERVAL_MINUTES'))
     with unit_of_work():
         due = [d.id for d in dossiers_to_sync() if d.last_synced_at is None or d.last_synced_at < cutoff]
+    from hub.careprovider.models import Dossier
+    from hub.extensions import db
     for dossier_id in due:
-        from hub.careprovider.models import Dossier
-        from hub.extensions import db
-        with unit_of_work():
-            run = sync_dossier(db.session.get(Dossier, dossier_id))
-        log.info('synced dossier %s: %s %s', dossier_id, run.status, run.counts)
+        try:
+            with unit_of_work():
+                run = sync_dossier(db.session.get(Dossier, dossier_id))
+                status, counts = run.status, dict(run.counts)
+        except Exception:  # noqa: BLE001  one dossier's trouble must not stop the others
+            log.exception('sync of dossier %s failed', dossier_id)
+            continue
+        log.info('synced dossier %s: %s %s', dossier_id, status, counts)
 
 
 def run_round():
-    """Do one round of background work."""
-    deliver_outbox()
-    sync_due()
+    """Do one round of background work; one failing part never stops the others or the worker."""
+    for step in (deliver_outbox, sync_due):
+        try:
+            step()
+        except Exception:  # noqa: BLE001  logged with its traceback; the next round tries again
+            log.exception('worker step %s failed', step.__name__)

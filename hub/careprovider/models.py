@@ -51,6 +51,8 @@ class Record(IdMixin, CreatedMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(40), nullable=False)
     source_id: Mapped[str] = mapped_column(String(200), nullable=False)
     source_type: Mapped[str] = mapped_column(String(60), nullable=False)
+    #: the source record it was mapped from, ``<source type>/<source id>``: one source may give several
+    origin: Mapped[str] = mapped_column(String(270), nullable=False)
     source_version: Mapped[str | None] = mapped_column(String(64))
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: SHA-256 of the mapped content: an unchanged record is not written again
@@ -66,6 +68,7 @@ class Record(IdMixin, CreatedMixin, db.Model):
         UniqueConstraint('dossier_id', 'kind', 'source_id', name='uq_records_dossier_kind_source'),
         Index('ix_records_dossier_kind_occurred', 'dossier_id', 'kind', 'occurred_at'),
         Index('ix_records_dossier_code_occurred', 'dossier_id', 'code', 'occurred_at'),
+        Index('ix_records_dossier_origin', 'dossier_id', 'origin'),
     )
 
 

@@ -35,6 +35,24 @@ def validate(mapped):
     return schema.dump(schema.load(mapped.data))
 
 
+def origin_of(source) -> str:
+    """Return the origin key of a source record."""
+    return f'{source.source_type}/{source.source_id}'
+
+
+def retire(dossier, source, produced) -> int:
+    """Mark deleted the records of a source that its newest version no longer gives (e.g. entered in error)."""
+    records = db.session.execute(select(Record).where(
+        Record.dossier_id == dossier.id, Record.origin == origin_of(source), Record.deleted.is_(False))).scalars()
+    retired = 0
+    for record in records:
+        newer = record.source_updated_at and source.updated_at and source.updated_at < record.source_updated_at
+        if (record.kind, record.source_id) not in produced and not newer:
+            record.deleted, record.updated_at = True, utcnow()
+            retired += 1
+    return retired
+
+
 def upsert(dossier, source, mapped, data) -> str:
     """Store one mapped record; return created, updated, unchanged or stale."""
     digest = content_hash(mapped.kind, data)
@@ -43,7 +61,7 @@ def upsert(dossier, source, mapped, data) -> str:
     )).scalar_one_or_none()
     if record is None:
         db.session.add(Record(dossier_id=dossier.id, kind=mapped.kind, source_id=mapped.source_id,
-                              source_type=source.source_type, source_version=source.version,
+                              source_type=source.source_type, origin=origin_of(source), source_version=source.version,
                               source_updated_at=source.updated_at, content_hash=digest, data=data,
                               raw=source.payload, occurred_at=mapped.occurred_at, code=mapped.code,
                               deleted=source.deleted))
@@ -59,36 +77,53 @@ def upsert(dossier, source, mapped, data) -> str:
     return 'updated'
 
 
+def store(dossier, adapter, source, counts):
+    """Map and store one source record; a record the adapter cannot read is counted, never fatal."""
+    try:
+        mapped_records = adapter.map(source)
+    except Exception as exc:  # noqa: BLE001  any adapter bug on odd data: reject this record, go on
+        counts['rejected'] += 1
+        log.warning('could not map %s: %s', source.source_type, type(exc).__name__)
+        return
+    produced = set()
+    for mapped in mapped_records:
+        try:
+            data = validate(mapped)
+        except (ValidationError, KeyError) as exc:
+            counts['rejected'] += 1
+            log.warning('rejected %s %s: %s', source.source_type, mapped.kind, type(exc).__name__)
+            continue
+        produced.add((mapped.kind, mapped.source_id))
+        counts[upsert(dossier, source, mapped, data)] += 1
+    counts['deleted'] += retire(dossier, source, produced)
+
+
 def sync_dossier(dossier: Dossier, adapter=None, progress=None) -> SyncRun:
-    """Pull one dossier's changes since its watermark; the caller commits."""
+    """Pull one dossier's changes since its watermark; the caller commits.
+
+    The next watermark is this run's start: what changes while it runs is fetched next time (the
+    adapter looks back a little further still, for clocks that differ).
+    """
     adapter = adapter or adapter_for(dossier.provider)
     run = SyncRun(dossier_id=dossier.id)
     db.session.add(run)
     counts = Counter()
-    newest = dossier.watermark
+    started = utcnow()
     try:
         for source in adapter.fetch(dossier.client_id, dossier.watermark):
             counts['fetched'] += 1
-            for mapped in adapter.map(source):
-                try:
-                    data = validate(mapped)
-                except (ValidationError, KeyError) as exc:
-                    counts['rejected'] += 1
-                    log.warning('rejected %s %s: %s', source.source_type, mapped.kind, type(exc).__name__)
-                    continue
-                counts[upsert(dossier, source, mapped, data)] += 1
-            if source.updated_at and (newest is None or source.updated_at > newest):
-                newest = source.updated_at
+            store(dossier, adapter, source, counts)
             if progress:
                 progress(1)
-    except AdapterError as exc:
-        run.status, run.error = 'failed', f'{type(exc).__name__}: {exc}'
-        run.finished_at, run.counts = utcnow(), dict(counts)
+    except Exception as exc:  # noqa: BLE001  a failed fetch is recorded on the run, never lost
+        run.status, run.error = 'failed', f'{type(exc).__name__}: {exc}' if isinstance(exc, AdapterError) \
+            else type(exc).__name__
+        run.finished_at, run.counts = utcnow(), {k: v for k, v in counts.items() if v}
         log.warning('sync of dossier %s failed: %s', dossier.id, type(exc).__name__)
         return run
-    dossier.watermark = newest
+    dossier.watermark = started
     dossier.last_synced_at = run.finished_at = utcnow()
-    run.status, run.counts = 'ok', dict(counts)
+    run.status, run.counts = 'ok', {k: v for k, v in counts.items() if v}
     db.session.flush()
     return run
 

@@ -3,6 +3,7 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import requests
 from sqlalchemy import select
 
@@ -109,3 +110,68 @@ def test_sync_of_an_unreachable_server_is_recorded_and_reported(app, provider, c
     assert result.exit_code == 1 and 'failed' in result.output
     [run] = db.scalars(select(SyncRun))
     assert run.status == 'failed' and 'not reachable' in run.error
+
+
+def test_a_report_entered_in_error_leaves_the_timeline_and_odd_data_is_rejected_not_fatal(
+        app, fhir_server, provider, coupling_code, register, db):
+    from hub.careprovider.models import Record, SyncRun
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    resources = client_records(patient_id, reports=3)
+    fhir_load(fhir_server.base_url, resources)
+    name = provider('Zorggroep FHIR', base_url=fhir_server.base_url)
+    manager = register('m@example.nl')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+    assert app.test_cli_runner().invoke(cli, ['sync']).exit_code == 0
+    timeline = f"/api/v1/circles/{circle['id']}/timeline"
+    assert len(manager.get(timeline).get_json()['items']) == 3
+
+    wrong = next(r for r in resources if r['id'] == f'{patient_id}-r0')
+    wrong['status'] = 'entered-in-error'
+    odd = {'resourceType': 'Observation', 'id': f'{patient_id}-odd', 'status': 'final',
+           'code': {'coding': [{'system': 'http://snomed.info/sct', 'code': '11591000146107'}]},
+           'subject': {'reference': f'Patient/{patient_id}'}, 'effectiveDateTime': '2026-01-01T10:00:00Z',
+           'valueString': 'x' * 100001}  # longer than a report may be: rejected by the common model
+    fhir_load(fhir_server.base_url, [wrong, odd])
+    result = app.test_cli_runner().invoke(cli, ['sync'])
+    assert result.exit_code == 0, result.output
+    runs = db.scalars(select(SyncRun).order_by(SyncRun.started_at))
+    assert runs[-1].counts.get('deleted') == 1 and runs[-1].counts.get('rejected') == 1
+    items = manager.get(timeline).get_json()['items']
+    assert len(items) == 2 and all('nummer 0' not in i['data']['text'] for i in items)
+    [gone] = db.scalars(select(Record).where(Record.source_id == f'Observation/{patient_id}-r0'))
+    assert gone.deleted and gone.raw['status'] == 'final'  # the record stays, marked, for the audit trail
+
+
+def test_a_next_link_to_another_host_is_refused(app):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from adapters.fhir import FhirAdapter
+    from hub.careprovider.adapter import AdapterError
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            import json
+            if self.path.startswith('/fhir/Patient/'):
+                body = {'resourceType': 'Patient', 'id': 'p1'}
+            else:
+                body = {'resourceType': 'Bundle', 'type': 'searchset', 'entry': [],
+                        'link': [{'relation': 'next', 'url': 'http://evil.example/fhir/Observation?page=2'}]}
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header('Content-Type', 'application/fhir+json')
+            self.send_header('Content-Length', str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(('127.0.0.1', 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        adapter = FhirAdapter({'base_url': f'http://127.0.0.1:{server.server_port}/fhir'})
+        with pytest.raises(AdapterError, match='another host'):
+            list(adapter.fetch('p1', None))
+    finally:
+        server.shutdown()
