@@ -14,7 +14,7 @@ from hub.account.models import Account, AuthSession, RememberedDevice
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.crypto import decrypt, encrypt, keyed_hash, random_token
-from hub.core.errors import AppError, Conflict, Forbidden, TooManyRequests, Unauthenticated
+from hub.core.errors import AppError, Conflict, TooManyRequests, Unauthenticated
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -136,9 +136,9 @@ def _succeeded(auth_session, account):
 def require_step_up(auth_session: AuthSession):
     """Raise unless the session checked a second factor in the last minutes (dossier data)."""
     account = auth_session.account
-    if not account.second_factors:
-        raise Forbidden(_l('Set up a second way to log in (an authenticator app) before you open the dossier.'),
-                        code='second_factor_required')
+    if not account.second_factors:  # the same code as the contract says; the words say what to do
+        raise Unauthenticated(_l('Set up a second way to log in (an authenticator app) before you open the '
+                                 'dossier.'), code='step_up_required')
     fresh = timedelta(minutes=setting('STEP_UP_MINUTES'))
     if auth_session.second_factor_at is None or utcnow() - auth_session.second_factor_at > fresh:
         raise Unauthenticated(_l('For your safety, enter a code from your authenticator app first.'),

@@ -213,7 +213,7 @@ def step_up_redirect():
         require_step_up(g.auth_session)
     except AppError as exc:
         target = request.full_path if request.query_string else request.path
-        endpoint = 'account.totp' if exc.code == 'second_factor_required' else 'account.step_up'
+        endpoint = 'account.step_up' if g.account.second_factors else 'account.totp'
         return url_for(endpoint) + '?' + urlencode({'next': target})
     return None
 

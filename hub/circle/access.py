@@ -15,10 +15,10 @@ MANAGE = 'manage'
 
 
 def permissions_of(member: Member) -> frozenset:
-    """Return the capabilities a member has now."""
-    if member.role == 'custom':
-        return frozenset(member.permissions)
-    return PRESETS[member.role]
+    """Return the capabilities a member has now: the role's, or those the manager chose."""
+    if member.role == 'manager' or member.permissions is None:
+        return PRESETS[member.role]
+    return frozenset(member.permissions)
 
 
 def can(member: Member | None, capability: str) -> bool:

@@ -5,7 +5,7 @@ from flask import Blueprint, request
 from hub.account.access import current_account
 from hub.circle import operations
 from hub.circle.access import MANAGE, permissions_of, require
-from hub.circle.schemas import InvitationSchema, RespondSchema
+from hub.circle.schemas import InvitationSchema, MemberChangeSchema, RespondSchema
 from hub.connect.operations import providers_of
 from hub.dossier.operations import client_name
 from hub.web import load_json, parse_id
@@ -22,7 +22,8 @@ def circle_json(member) -> dict:
 
 def member_json(member) -> dict:
     return {'id': str(member.id), 'first_name': member.account.first_name, 'last_name': member.account.last_name,
-            'role': member.role, 'permissions': sorted(permissions_of(member))}
+            'role': member.role, 'permissions': sorted(permissions_of(member)),
+            'custom': member.role != 'manager' and member.permissions is not None}
 
 
 def invitation_json(invitation, circle_name=None) -> dict:
@@ -50,6 +51,24 @@ def circle(circle_id):
 def members(circle_id):
     member = require(current_account(), circle_id)
     return {'items': [member_json(m) for m in operations.members_of(member.circle_id)], 'next': None}
+
+
+@bp.patch('/circles/<circle_id>/members/<member_id>')
+def change_member(circle_id, member_id):
+    manager = require(current_account(), circle_id, MANAGE)
+    data = load_json(MemberChangeSchema())
+    member = operations.change_member(manager, operations.member_of(manager.circle_id, parse_id(member_id)), data)
+    return member_json(member)
+
+
+@bp.delete('/circles/<circle_id>/members/<member_id>')
+def remove_member(circle_id, member_id):
+    actor = require(current_account(), circle_id)
+    member = operations.member_of(actor.circle_id, parse_id(member_id))
+    if member.id != actor.id:
+        require(current_account(), circle_id, MANAGE)  # only the manager removes others
+    operations.remove_member(actor, member)
+    return '', 204
 
 
 @bp.post('/circles/<circle_id>/invitations')

@@ -24,17 +24,17 @@ class Circle(IdMixin, CreatedMixin, db.Model):
 
 
 class Member(IdMixin, CreatedMixin, db.Model):
-    """An account's membership of a circle, with its role and, for ``custom``, its capabilities."""
+    """An account's membership of a circle, with its role and any capabilities the manager chose."""
 
     __tablename__ = 'members'
 
     circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
     account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
                                                   nullable=False, index=True)
-    #: manager, trust, basic or custom
+    #: manager, trust or basic
     role: Mapped[str] = mapped_column(String(20), nullable=False)
-    #: the capability codes of a ``custom`` member
-    permissions: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    #: the capabilities the manager chose for this member; None: those of the role
+    permissions: Mapped[list | None] = mapped_column(JSON)
 
     circle: Mapped[Circle] = relationship(back_populates='members')
     account: Mapped[Account] = relationship()
@@ -61,7 +61,8 @@ class Invitation(IdMixin, CreatedMixin, db.Model):
     last_name: Mapped[str] = mapped_column(String(100), nullable=False)
     phone: Mapped[str | None] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(20), nullable=False)
-    permissions: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    #: chosen capabilities; None: those of the role
+    permissions: Mapped[list | None] = mapped_column(JSON)
     #: pending, accepted, declined or revoked
     status: Mapped[str] = mapped_column(String(20), nullable=False, default='pending')
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

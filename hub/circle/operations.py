@@ -61,7 +61,7 @@ def invite_helper(circle: Circle, inviter: Member, data: dict, circle_name: str)
     invitation = Invitation(
         circle_id=circle.id, inviter_id=inviter.account_id, email=email, first_name=data['first_name'],
         last_name=data['last_name'], phone=data.get('phone'), role=data['role'],
-        permissions=sorted(data.get('permissions') or []),
+        permissions=None if data.get('permissions') is None else sorted(set(data['permissions'])),
         expires_at=utcnow() + timedelta(seconds=setting('INVITATION_MAX_AGE')))
     db.session.add(invitation)
     db.session.flush()
@@ -106,7 +106,7 @@ def accept_invitation(account: Account, invitation: Invitation) -> Member:
     if member is not None:
         raise Conflict(_l('You are already a member of this care page.'), code='already_member')
     member = Member(circle_id=invitation.circle_id, account_id=account.id, role=invitation.role,
-                    permissions=list(invitation.permissions))
+                    permissions=invitation.permissions)
     db.session.add(member)
     invitation.status, invitation.responded_at = 'accepted', utcnow()
     db.session.flush()
@@ -119,3 +119,33 @@ def decline_invitation(account: Account, invitation: Invitation):
     """Decline an invitation; the manager can invite again later."""
     invitation.status, invitation.responded_at = 'declined', utcnow()
     audit('circle.decline', 'U', actor=account, circle=invitation.circle_id, target=f'invitation:{invitation.id}')
+
+
+def member_of(circle_id, member_id) -> Member:
+    """Return a member of this circle by id, or raise NotFound."""
+    member = db.session.get(Member, member_id)
+    if member is None or member.circle_id != circle_id:
+        raise NotFound(_l('This member does not exist.'))
+    return member
+
+
+def change_member(manager: Member, member: Member, data: dict) -> Member:
+    """Change a helper's role or chosen capabilities; the change counts from the next request."""
+    if member.role == 'manager':
+        raise Conflict(_l('The role of the manager cannot be changed here.'), code='manager_role')
+    if 'role' in data:
+        member.role = data['role']
+    if 'permissions' in data:
+        member.permissions = None if data['permissions'] is None else sorted(set(data['permissions']))
+    audit('circle.member_change', 'U', actor=manager.account, role='manager', circle=member.circle_id,
+          target=f'member:{member.id}')
+    return member
+
+
+def remove_member(actor: Member, member: Member):
+    """Remove a helper (by the manager), or leave (a helper removes themself); access ends at once."""
+    if member.role == 'manager':
+        raise Conflict(_l('The manager cannot leave. Hand the care page over or delete it.'), code='manager_role')
+    audit('circle.member_remove', 'D', actor=actor.account, role=actor.role, circle=member.circle_id,
+          target=f'member:{member.id}')
+    db.session.delete(member)

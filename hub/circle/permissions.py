@@ -44,4 +44,6 @@ PRESETS = {
     'basic': frozenset({'messages', 'appointments.own', 'appointments.add', 'data.board_post', 'data.board_react',
                         'settings.photo', 'settings.profile'}),
 }
-ROLES = ('manager', 'trust', 'basic', 'custom')
+ROLES = ('manager', 'trust', 'basic')
+#: roles a manager can give a helper
+HELPER_ROLES = ('basic', 'trust')

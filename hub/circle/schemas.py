@@ -4,7 +4,7 @@ import re
 
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from hub.circle.permissions import GRANTABLE
+from hub.circle.permissions import GRANTABLE, HELPER_ROLES
 from hub.core.schemas import StrictSchema, Text
 
 
@@ -13,25 +13,40 @@ class InvitationSchema(StrictSchema):
     first_name = Text(required=True, max_length=100)
     last_name = Text(required=True, max_length=100)
     phone = fields.String(load_default=None, allow_none=True)
-    role = fields.String(required=True, validate=validate.OneOf(['basic', 'trust', 'custom']))
-    permissions = fields.List(fields.String(), load_default=None)
+    role = fields.String(required=True, validate=validate.OneOf(HELPER_ROLES))
+    permissions = fields.List(fields.String(), load_default=None, allow_none=True)
 
     @validates('phone')
     def _phone(self, value, **kwargs):
         if value and not re.fullmatch(r'\+?\d{8,15}', value):
             raise ValidationError('Use digits only, for example 0612345678 or +31612345678.')
 
+    @validates('permissions')
+    def _permissions(self, value, **kwargs):
+        check_permissions(value)
+
+
+def check_permissions(chosen):
+    """Refuse capabilities that do not exist or that only the manager has."""
+    if chosen is not None:
+        unknown = set(chosen) - GRANTABLE
+        if unknown:
+            raise ValidationError(f'These cannot be given: {", ".join(sorted(unknown))}.')
+
+
+class MemberChangeSchema(StrictSchema):
+    role = fields.String(validate=validate.OneOf(HELPER_ROLES))
+    #: a list of capabilities, or null to go back to those of the role
+    permissions = fields.List(fields.String(), allow_none=True)
+
+    @validates('permissions')
+    def _permissions(self, value, **kwargs):
+        check_permissions(value)
+
     @validates_schema
-    def _permissions(self, data, **kwargs):
-        chosen = data.get('permissions')
-        if data.get('role') == 'custom' and chosen is None:
-            raise ValidationError('Choose the permissions for a custom role.', 'permissions')
-        if chosen is not None:
-            if data.get('role') != 'custom':
-                raise ValidationError('Permissions can only be chosen with the role custom.', 'permissions')
-            unknown = set(chosen) - GRANTABLE
-            if unknown:
-                raise ValidationError(f'These cannot be given: {", ".join(sorted(unknown))}.', 'permissions')
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ValidationError('Give a role or permissions to change.')
 
 
 class RespondSchema(StrictSchema):

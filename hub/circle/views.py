@@ -18,7 +18,7 @@ from hub.web import parse_id
 bp = Blueprint('circle', __name__, template_folder='templates')
 
 
-ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l('Basic'), 'custom': _l('Custom')}
+ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l('Basic')}
 
 
 @bp.app_context_processor

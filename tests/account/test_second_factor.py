@@ -91,7 +91,7 @@ def test_without_a_second_factor_the_dossier_stays_closed(register, provider, co
     manager = register('m@example.nl', totp=False)
     circle = manager.post('/api/v1/connections', {'code': coupling_code(provider(), 'c1')}).get_json()
     response = manager.get(f"/api/v1/circles/{circle['id']}/timeline")
-    assert response.status_code == 403 and response.get_json()['error']['code'] == 'second_factor_required'
+    assert response.status_code == 401 and response.get_json()['error']['code'] == 'step_up_required'
     assert manager.post('/api/v1/step-up', {'method': 'totp'}).status_code == 400
     manager.enrol_totp()
     assert manager.get(f"/api/v1/circles/{circle['id']}/timeline").status_code == 200

@@ -66,13 +66,14 @@ def test_invitation_mistakes_get_clear_errors(register, provider, coupling_code,
     assert _invite(manager, circle, 'manager@example.nl', 'basic').get_json()['error']['code'] == 'invite_self'
     assert _invite(manager, circle, 'x@example.nl', 'boss').status_code == 422
     assert _invite(manager, circle, 'x@example.nl', 'basic', phone='06-12345678').status_code == 422
-    assert _invite(manager, circle, 'x@example.nl', 'basic', permissions=['dossier']).status_code == 422
-    assert _invite(manager, circle, 'x@example.nl', 'custom', permissions=['settings.contacts_add']).status_code == 422
+    assert _invite(manager, circle, 'x@example.nl', 'basic', permissions=['nonsense']).status_code == 422
+    assert _invite(manager, circle, 'x@example.nl', 'trust', permissions=['settings.contacts_add']).status_code == 422
+    assert _invite(manager, circle, 'x@example.nl', 'custom').status_code == 422
     assert _invite(manager, circle, 'x@example.nl', 'basic', admin=True).status_code == 422
     assert db.count(Invitation) == 0
     assert _invite(manager, circle, 'x@example.nl', 'basic', phone='0612345678').status_code == 201
     assert _invite(manager, circle, 'X@example.nl', 'trust').get_json()['error']['code'] == 'already_invited'
-    response = _invite(manager, circle, 'c@example.nl', 'custom', permissions=['messages', 'dossier'])
+    response = _invite(manager, circle, 'c@example.nl', 'basic', permissions=['messages', 'dossier', 'dossier'])
     assert response.status_code == 201 and response.get_json()['permissions'] == ['dossier', 'messages']
 
 
@@ -104,3 +105,52 @@ def test_decline(register, provider, coupling_code, db):
     assert helper.get('/api/v1/invitations').get_json()['items'] == []
     assert [i.status for i in db.scalars(select(Invitation))] == ['declined']
     assert helper.get(f"/api/v1/circles/{circle['id']}").status_code == 404
+
+
+def _join(manager, circle, register, email, role, **extra):
+    _invite(manager, circle, email, role, **extra)
+    helper = register(email, first_name=email.split('@')[0])
+    [invitation] = helper.get('/api/v1/invitations').get_json()['items']
+    assert helper.post(f"/api/v1/invitations/{invitation['id']}/accept").status_code == 200
+    members = manager.get(f"/api/v1/circles/{circle['id']}/members").get_json()['items']
+    return helper, next(m for m in members if m['first_name'] == email.split('@')[0])
+
+
+def test_the_manager_fine_tunes_and_removes_members(register, provider, coupling_code, db):
+    from hub.circle.models import Member
+    manager, circle = _care_page(register, provider, coupling_code)
+    base = f"/api/v1/circles/{circle['id']}"
+    helper, member = _join(manager, circle, register, 'h@example.nl', 'basic')
+    assert helper.get(f'{base}/timeline').status_code == 403
+    response = manager.patch(f"{base}/members/{member['id']}", {'permissions': ['messages', 'dossier']})
+    assert response.status_code == 200 and response.get_json()['custom'] is True
+    assert helper.get(f'{base}/timeline').status_code == 200  # from the next request on
+    response = manager.patch(f"{base}/members/{member['id']}", {'permissions': None, 'role': 'basic'})
+    assert response.get_json()['permissions'] == sorted(response.get_json()['permissions'])
+    assert helper.get(f'{base}/timeline').status_code == 403
+
+    for body in ({}, {'role': 'manager'}, {'permissions': ['settings.contacts_add']}, {'role': 'trust', 'x': 1}):
+        assert manager.patch(f"{base}/members/{member['id']}", body).status_code == 422, body
+    me = next(m for m in manager.get(f'{base}/members').get_json()['items'] if m['role'] == 'manager')
+    assert manager.patch(f"{base}/members/{me['id']}", {'role': 'basic'}).status_code == 409
+    assert manager.delete(f"{base}/members/{me['id']}").status_code == 409
+    assert helper.patch(f"{base}/members/{member['id']}", {'role': 'trust'}).status_code == 403
+    assert helper.delete(f"{base}/members/{me['id']}").status_code == 403
+    assert manager.patch(f'{base}/members/not-an-id', {'role': 'trust'}).status_code == 404
+
+    assert manager.delete(f"{base}/members/{member['id']}").status_code == 204
+    assert helper.get(base).status_code == 404  # access ends at once
+    assert helper.get(f'{base}/timeline').status_code == 404
+    assert db.count(Member) == 1
+
+
+def test_a_helper_can_leave_and_members_of_one_page_cannot_touch_another(register, provider, coupling_code):
+    manager, circle = _care_page(register, provider, coupling_code)
+    helper, member = _join(manager, circle, register, 't@example.nl', 'trust')
+    other_manager = register('other@example.nl')
+    other = other_manager.post('/api/v1/connections', {'code': coupling_code('Zorggroep Test', 'client-2')}).get_json()
+    assert other_manager.delete(f"/api/v1/circles/{other['id']}/members/{member['id']}").status_code == 404
+    assert other_manager.patch(f"/api/v1/circles/{other['id']}/members/{member['id']}",
+                               {'role': 'basic'}).status_code == 404
+    assert helper.delete(f"/api/v1/circles/{circle['id']}/members/{member['id']}").status_code == 204
+    assert helper.get('/api/v1/circles').get_json()['items'] == []
