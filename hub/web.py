@@ -153,6 +153,11 @@ def init_app(app):
         db.session.execute(text('SELECT 1'))
         return {'status': 'ok'}
 
+    @app.get('/api/v1/openapi.json')
+    def openapi():
+        from hub.openapi import document
+        return document()
+
     @app.get('/api/v1/csrf')
     def csrf_token():
         return {'csrf_token': generate_csrf()}

@@ -41,3 +41,18 @@ def test_dutch_by_default_english_on_request(api):
 def test_forms_without_csrf_token_are_refused(api):
     response = api.client.post('/login', data={'email': 'a@example.nl', 'password': 'x'})
     assert response.status_code == 400 and 'text/html' in response.content_type
+
+
+def test_the_openapi_document_lists_every_api_route(app, api):
+    document = api.get('/api/v1/openapi.json').get_json()
+    assert document['openapi'] == '3.1.0'
+    documented = {(method.upper(), '/api/v1' + path) for path, item in document['paths'].items() for method in item}
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith('/api/v1/') and rule.rule != '/api/v1/openapi.json':
+            path = rule.rule.replace('<', '{').replace('>', '}')
+            served |= {(method, path) for method in rule.methods - {'HEAD', 'OPTIONS'}}
+    assert served == documented
+    register = document['paths']['/accounts']['post']['requestBody']['content']['application/json']['schema']
+    assert register['additionalProperties'] is False
+    assert register['required'] == ['accept_terms', 'email', 'first_name', 'last_name']

@@ -1,0 +1,113 @@
+"""The OpenAPI 3.1 document of the JSON API, built from the routes and their marshmallow schemas."""
+
+from marshmallow import fields
+
+from hub.account.schemas import (ActivateSchema, ChangePasswordSchema, ForgotSchema, LoginSchema, RegisterSchema,
+                                 ResetSchema)
+from hub.circle.schemas import InvitationSchema, MemberChangeSchema, RespondSchema
+
+ERROR = {'type': 'object', 'required': ['error'], 'properties': {'error': {
+    'type': 'object', 'required': ['code', 'message'],
+    'properties': {'code': {'type': 'string'}, 'message': {'type': 'string'}, 'fields': {'type': 'object'}}}}}
+CIRCLE = {'type': 'object', 'required': ['id', 'name', 'role', 'permissions', 'providers'], 'properties': {
+    'id': {'type': 'string', 'format': 'uuid'}, 'name': {'type': ['string', 'null']},
+    'role': {'enum': ['manager', 'trust', 'basic']}, 'permissions': {'type': 'array', 'items': {'type': 'string'}},
+    'providers': {'type': 'array', 'items': {'type': 'object'}}}}
+
+
+def _list_of(item):
+    return {'type': 'object', 'required': ['items', 'next'],
+            'properties': {'items': {'type': 'array', 'items': item}, 'next': {'type': ['string', 'null']}}}
+
+
+def _field_schema(field):
+    if isinstance(field, fields.List):
+        schema = {'type': 'array', 'items': _field_schema(field.inner)}
+    elif isinstance(field, fields.Boolean):
+        schema = {'type': 'boolean'}
+    elif isinstance(field, fields.Integer):
+        schema = {'type': 'integer'}
+    elif isinstance(field, fields.UUID):
+        schema = {'type': 'string', 'format': 'uuid'}
+    elif isinstance(field, fields.Email):
+        schema = {'type': 'string', 'format': 'email'}
+    else:
+        schema = {'type': 'string'}
+    for validator in field.validators:
+        if hasattr(validator, 'choices'):
+            schema['enum'] = list(validator.choices)
+        if getattr(validator, 'max', None) is not None and schema['type'] == 'string':
+            schema['maxLength'] = validator.max
+    if getattr(field, 'max_length', None):
+        schema['maxLength'] = field.max_length
+    if field.allow_none:
+        schema['type'] = [schema['type'], 'null']
+    return schema
+
+
+def schema_of(schema_class):
+    """Return the JSON Schema of a marshmallow input schema (unknown fields are refused)."""
+    schema = schema_class()
+    return {'type': 'object', 'additionalProperties': False,
+            'required': sorted(name for name, f in schema.fields.items() if f.required),
+            'properties': {name: _field_schema(f) for name, f in schema.fields.items()}}
+
+
+#: (method, path, summary, request schema, success status, success body schema)
+ROUTES = [
+    ('get', '/csrf', 'Get the CSRF token for unsafe calls', None, 200,
+     {'type': 'object', 'properties': {'csrf_token': {'type': 'string'}}}),
+    ('post', '/accounts', 'Register (always 202)', RegisterSchema, 202, {'type': 'object'}),
+    ('post', '/accounts/activate', 'Set the first password and activate', ActivateSchema, 200, {'type': 'object'}),
+    ('post', '/session', 'Log in (may ask for a second factor)', LoginSchema, 200, {'type': 'object'}),
+    ('post', '/session/second-factor', 'Give the second factor', None, 200, {'type': 'object'}),
+    ('delete', '/session', 'Log out', None, 204, None),
+    ('post', '/password/forgot', 'Ask for a reset link (always 202)', ForgotSchema, 202, {'type': 'object'}),
+    ('get', '/password/reset', 'What a reset link needs', None, 200, {'type': 'object'}),
+    ('post', '/password/reset', 'Set a new password with a reset link', ResetSchema, 200, {'type': 'object'}),
+    ('get', '/me', 'My profile', None, 200, {'type': 'object'}),
+    ('post', '/me/password', 'Change my password', ChangePasswordSchema, 200, {'type': 'object'}),
+    ('post', '/me/totp', 'Start enrolling an authenticator app', None, 201, {'type': 'object'}),
+    ('post', '/me/totp/verify', 'Confirm the authenticator app with a code', None, 200, {'type': 'object'}),
+    ('post', '/step-up', 'Ask for a step-up code', None, 200, {'type': 'object'}),
+    ('post', '/step-up/verify', 'Check a step-up code', None, 200, {'type': 'object'}),
+    ('post', '/connections', 'Redeem a coupling code', None, 201, CIRCLE),
+    ('get', '/circles', 'My care pages', None, 200, _list_of(CIRCLE)),
+    ('get', '/circles/{circle_id}', 'One care page', None, 200, CIRCLE),
+    ('get', '/circles/{circle_id}/members', 'Members of a care page', None, 200, _list_of({'type': 'object'})),
+    ('patch', '/circles/{circle_id}/members/{member_id}', 'Change a member (manager)', MemberChangeSchema, 200,
+     {'type': 'object'}),
+    ('delete', '/circles/{circle_id}/members/{member_id}', 'Remove a member, or leave', None, 204, None),
+    ('post', '/circles/{circle_id}/invitations', 'Invite a helper (manager)', InvitationSchema, 201,
+     {'type': 'object'}),
+    ('get', '/invitations', 'Invitations to me', None, 200, _list_of({'type': 'object'})),
+    ('post', '/invitations/{invitation_id}/accept', 'Accept an invitation', RespondSchema, 200, CIRCLE),
+    ('post', '/invitations/{invitation_id}/decline', 'Decline an invitation', RespondSchema, 200, {'type': 'object'}),
+    ('get', '/circles/{circle_id}/timeline', 'Reports and plan cards, newest first (step-up)', None, 200,
+     _list_of({'type': 'object'})),
+]
+
+
+def document():
+    """Return the OpenAPI document of /api/v1."""
+    paths = {}
+    for method, path, summary, request_schema, status, body in ROUTES:
+        operation = {'summary': summary, 'responses': {
+            str(status): {'description': 'OK', **({'content': {'application/json': {'schema': body}}} if body else {})},
+            'default': {'description': 'An error', 'content': {'application/json': {'schema': ERROR}}}}}
+        parameters = [{'name': part[1:-1], 'in': 'path', 'required': True, 'schema': {'type': 'string'}}
+                      for part in path.split('/') if part.startswith('{')]
+        if parameters:
+            operation['parameters'] = parameters
+        if request_schema is not None:
+            operation['requestBody'] = {'required': request_schema is not RespondSchema,  # the token is optional
+                                        'content': {'application/json': {'schema': schema_of(request_schema)}}}
+        if method not in ('get',) and path != '/csrf':
+            operation.setdefault('parameters', []).append(
+                {'name': 'X-CSRF-Token', 'in': 'header', 'required': True, 'schema': {'type': 'string'}})
+        paths.setdefault(path, {})[method] = operation
+    return {'openapi': '3.1.0',
+            'info': {'title': 'carehub API', 'version': '1',
+                     'description': 'The JSON API for apps. It uses the session cookie of the pages; every unsafe '
+                                    'call sends the CSRF token from GET /csrf in X-CSRF-Token.'},
+            'servers': [{'url': '/api/v1'}], 'paths': paths}
