@@ -17,6 +17,10 @@ def create_app(config=None):
     app = CarehubFlask(__name__, instance_path=values['INSTANCE_PATH'])
     app.config.update(flask_settings(values))
     app.config['CAREHUB'] = values
+    if values['PROXY_HOPS']:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = values['PROXY_HOPS']
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
     from hub.core.db import install_sqlite_pragmas
     install_sqlite_pragmas()

@@ -27,6 +27,9 @@ DEFAULTS = {
     'STEP_UP_MINUTES': 15,
     'REMEMBER_DEVICE_DAYS': 90,
     'LOGIN_RATE_LIMIT': '10 per minute',
+    'REGISTER_RATE_LIMIT': '5 per minute;30 per hour',
+    #: how many proxies in front of carehub set X-Forwarded-For/-Proto (0: trust none)
+    'PROXY_HOPS': 0,
     'SESSION_MAX_HOURS': 12,
     'OUTBOX_MAX_ATTEMPTS': 8,
     'DEFAULT_LANGUAGE': 'nl',

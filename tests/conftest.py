@@ -37,7 +37,9 @@ def app_settings(database_url, instance_path, smtp_url):
     """Return the settings of a test app: cheap argon2, a real SMTP sink, a fixed base URL."""
     return {'SECRET_KEY': secrets.token_urlsafe(32), 'DATABASE_URL': database_url, 'INSTANCE_PATH': str(instance_path),
             'SMTP_URL': smtp_url, 'BASE_URL': 'https://carehub.test', 'TESTING': True,
-            'ARGON2_TIME_COST': 1, 'ARGON2_MEMORY_COST': 1024, 'ARGON2_PARALLELISM': 1}
+            'ARGON2_TIME_COST': 1, 'ARGON2_MEMORY_COST': 1024, 'ARGON2_PARALLELISM': 1,
+            # tests register many accounts from one address; test_limits checks the real limit
+            'REGISTER_RATE_LIMIT': '1000 per minute'}
 
 
 @pytest.fixture(scope='session', params=['sqlite', 'postgresql'])

@@ -25,6 +25,10 @@ def login_limit():
     return setting('LOGIN_RATE_LIMIT')
 
 
+def register_limit():
+    return setting('REGISTER_RATE_LIMIT')
+
+
 class CodeSchema(StrictSchema):
     method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice']))
     code = fields.String(required=True, validate=validate.Length(min=1, max=20))
@@ -52,6 +56,7 @@ def wrong_code_response():
 
 
 @bp.post('/accounts')
+@limiter.limit(register_limit)
 def register():
     operations.register(load_json(RegisterSchema()))
     return {'message': str(_l('Check your email: we sent you a link to continue.'))}, 202

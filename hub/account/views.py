@@ -11,7 +11,7 @@ from flask import make_response
 from hub.account import factors, operations
 from hub.account.access import (device_cookie_name, device_label, log_in, log_out, login_required,
                                 set_device_cookie)
-from hub.account.api import login_limit
+from hub.account.api import login_limit, register_limit
 from hub.account.schemas import LoginSchema, RegisterSchema
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
@@ -48,6 +48,7 @@ def home():
 
 
 @bp.route('/register', methods=['GET', 'POST'])
+@limiter.limit(register_limit, methods=['POST'])
 def register():
     errors, values = {}, {}
     next_path = local_target(request.values.get('next'), None)

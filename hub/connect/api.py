@@ -8,6 +8,8 @@ from hub.circle.access import membership
 from hub.circle.api import circle_json
 from hub.connect import operations
 from hub.core.schemas import StrictSchema
+from hub.account.api import login_limit
+from hub.extensions import limiter
 from hub.web import load_json
 
 bp = Blueprint('connect_api', __name__, url_prefix='/api/v1')
@@ -19,6 +21,7 @@ class RedeemSchema(StrictSchema):
 
 
 @bp.post('/connections')
+@limiter.limit(login_limit)
 def redeem():
     account = current_account()
     data = load_json(RedeemSchema())

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.operations import get_or_create_dossier
@@ -15,7 +15,8 @@ from hub.config import setting
 from hub.connect.models import CircleDossier, CouplingCode
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
-from hub.core.errors import AppError, Conflict
+from hub.core.errors import AppError, Conflict, TooManyRequests
+from hub.core.models import AuditRecord
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -77,8 +78,29 @@ def _claim(code: str, account) -> CouplingCode:
         CouplingCode.code_hash == keyed_hash(code, 'coupling'))).scalar_one()
 
 
+#: wrong coupling codes an account may type in 24 hours
+MAX_FAILURES_A_DAY = 5
+
+
+def failures_today(account) -> int:
+    """Return how many wrong coupling codes the account typed in the last 24 hours (from the audit log)."""
+    return db.session.execute(select(func.count()).select_from(AuditRecord).where(
+        AuditRecord.event == 'coupling.redeem', AuditRecord.actor_id == account.id,
+        AuditRecord.outcome == InvalidCode.code, AuditRecord.at > utcnow() - timedelta(days=1))).scalar_one()
+
+
 def redeem(account, typed_code, circle_id=None):
     """Link the code's dossier to a new care page managed by ``account``, or to one it manages."""
+    if failures_today(account) >= MAX_FAILURES_A_DAY:
+        raise TooManyRequests(_l('You typed a wrong code too often today. Try again tomorrow, or call your care '
+                                 'provider.'), code='too_many_codes')
+    try:
+        return _redeem(account, typed_code, circle_id)
+    except InvalidCode as exc:
+        raise exc.audited('coupling.redeem', 'E', actor=account.id)
+
+
+def _redeem(account, typed_code, circle_id):
     code = normalize_code(typed_code)
     if code is None:
         raise generic_refusal()

@@ -8,6 +8,8 @@ from hub.circle.operations import circles_of
 from hub.connect import operations
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
+from hub.account.api import login_limit
+from hub.extensions import limiter
 from hub.web import parse_id
 
 bp = Blueprint('connect', __name__, template_folder='templates')
@@ -15,6 +17,7 @@ bp = Blueprint('connect', __name__, template_folder='templates')
 
 @bp.route('/connect', methods=['GET', 'POST'])
 @login_required
+@limiter.limit(login_limit, methods=['POST'])
 def redeem():
     managed = [m for m in circles_of(g.account) if can(m, MANAGE)]
     errors, values = {}, {}

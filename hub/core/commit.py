@@ -17,11 +17,21 @@ class CarehubFlask(Flask):
     def dispatch_request(self):
         try:
             response = self.make_response(super().dispatch_request())
-        except BaseException:
+        except BaseException as exc:
             db.session.rollback()
+            _audit_refusal(exc)
             raise
         db.session.commit()
         return response
+
+
+def _audit_refusal(exc):
+    """Write the audit record a refusal asked for, in its own small transaction after the rollback."""
+    record = getattr(exc, 'audit', None)
+    if record:
+        from hub.core.audit import audit
+        audit(**record)
+        db.session.commit()
 
 
 @contextmanager

@@ -13,6 +13,13 @@ class AppError(Exception):
         self.code = code or self.code
         self.status = status or self.status
         self.fields = fields
+        #: arguments for hub.core.audit.audit(), written after the rollback (a refused read, a wrong code)
+        self.audit = None
+
+    def audited(self, event, action='R', **kwargs):
+        """Ask for an audit record of this refusal; it survives the rollback of the request."""
+        self.audit = {'event': event, 'action': action, 'outcome': self.code, **kwargs}
+        return self
 
     def to_dict(self):
         """Return the JSON error body of the HTTP contract."""

@@ -3,14 +3,26 @@
 from hub.account.access import step_up_required
 from hub.circle.access import require
 from hub.core.audit import audit
+from hub.core.errors import AppError
 
 #: capability needed to read medical data (plans, reports)
 READ_DOSSIER = 'dossier'
 
 
 def read_dossier(account, circle_id, what):
-    """Check that ``account`` may read the dossier data of a circle and audit the read."""
-    member = require(account, circle_id, READ_DOSSIER)
-    step_up_required()
+    """Check that ``account`` may read the dossier data of a circle and audit the read, or the refusal."""
+    try:
+        member = require(account, circle_id, READ_DOSSIER)
+        step_up_required()
+    except AppError as exc:
+        raise exc.audited(f'dossier.{what}', 'R', actor=account.id, circle=_uuid_or_none(circle_id), target=what)
     audit(f'dossier.{what}', 'R', actor=account, role=member.role, circle=member.circle_id, target=what)
     return member
+
+
+def _uuid_or_none(value):
+    import uuid
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
