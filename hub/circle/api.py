@@ -104,3 +104,23 @@ def decline(invitation_id):
     account, invitation = _respond(invitation_id)
     operations.decline_invitation(account, invitation)
     return invitation_json(invitation)
+
+
+@bp.get('/circles/<circle_id>/invitations')
+def circle_invitations(circle_id):
+    manager = require(current_account(), circle_id, MANAGE)
+    return {'items': [invitation_json(i) for i in operations.pending_invitations(manager.circle_id)], 'next': None}
+
+
+@bp.post('/circles/<circle_id>/invitations/<invitation_id>/resend')
+def resend(circle_id, invitation_id):
+    manager = require(current_account(), circle_id, MANAGE)
+    invitation = operations.open_invitation(manager.circle_id, parse_id(invitation_id))
+    return invitation_json(operations.resend_invitation(manager, invitation, client_name(manager.circle) or ''))
+
+
+@bp.delete('/circles/<circle_id>/invitations/<invitation_id>')
+def revoke(circle_id, invitation_id):
+    manager = require(current_account(), circle_id, MANAGE)
+    operations.revoke_invitation(manager, operations.open_invitation(manager.circle_id, parse_id(invitation_id)))
+    return '', 204

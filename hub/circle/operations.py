@@ -149,3 +149,71 @@ def remove_member(actor: Member, member: Member):
     audit('circle.member_remove', 'D', actor=actor.account, role=actor.role, circle=member.circle_id,
           target=f'member:{member.id}')
     db.session.delete(member)
+
+
+def manager_of(circle_id) -> Member:
+    """Return the manager's membership of a circle."""
+    return db.session.execute(select(Member).where(Member.circle_id == circle_id,
+                                                   Member.role == 'manager')).scalar_one()
+
+
+def transfer_management(circle_id, account: Account) -> Member:
+    """Make ``account`` the manager; the old manager stays as a trust member and gets a mail."""
+    old = manager_of(circle_id)
+    if old.account_id == account.id:
+        return old
+    old.role, old.permissions = 'trust', None
+    db.session.flush()  # one manager at a time: the database checks it
+    member = db.session.execute(select(Member).where(Member.circle_id == circle_id,
+                                                     Member.account_id == account.id)).scalar_one_or_none()
+    if member is None:
+        member = Member(circle_id=circle_id, account_id=account.id, role='manager', permissions=None)
+        db.session.add(member)
+    member.role, member.permissions = 'manager', None
+    db.session.flush()
+    queue_mail(old.account.email, 'management_moved', old.account.language, account=old.account,
+               new_manager=account, link=link(f'/circles/{circle_id}'))
+    audit('circle.transfer', 'U', actor=account, role='manager', circle=circle_id, target=f'member:{old.id}')
+    return member
+
+
+def pending_invitations(circle_id) -> list[Invitation]:
+    """Return the open invitations of a circle (for its manager)."""
+    return db.session.execute(select(Invitation).where(
+        Invitation.circle_id == circle_id, Invitation.status == 'pending').order_by(Invitation.created_at)
+    ).scalars().all()
+
+
+def open_invitation(circle_id, invitation_id) -> Invitation:
+    """Return an open invitation of this circle by id, or raise NotFound."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.circle_id != circle_id or invitation.status != 'pending':
+        raise NotFound(_l('This invitation does not exist or was already answered.'))
+    return invitation
+
+
+def resend_invitation(manager: Member, invitation: Invitation, circle_name: str) -> Invitation:
+    """Send the invitation mail again, with a fresh 7-day validity."""
+    invitation.expires_at = utcnow() + timedelta(seconds=setting('INVITATION_MAX_AGE'))
+    invitee = db.session.execute(select(Account).where(Account.email == invitation.email)).scalar_one_or_none()
+    queue_mail(invitation.email, 'invitation', invitee.language if invitee else setting('DEFAULT_LANGUAGE'),
+               invitation=invitation, inviter=manager.account, circle_name=circle_name,
+               invite_link=link(f'/invitations/{invitation.id}', token=invitation_token(invitation)),
+               days=setting('INVITATION_MAX_AGE') // 86400)
+    audit('circle.invite_resend', 'U', actor=manager.account, role='manager', circle=invitation.circle_id,
+          target=f'invitation:{invitation.id}')
+    return invitation
+
+
+def revoke_invitation(manager: Member, invitation: Invitation):
+    """Withdraw an invitation: its link stops working."""
+    invitation.status, invitation.responded_at = 'revoked', utcnow()
+    audit('circle.invite_revoke', 'U', actor=manager.account, role='manager', circle=invitation.circle_id,
+          target=f'invitation:{invitation.id}')
+
+
+def delete_circle(manager: Member):
+    """Delete a care page with its members and invitations (the caller removes its dossier links first)."""
+    circle = manager.circle
+    audit('circle.delete', 'D', actor=manager.account, role='manager', circle=circle.id)
+    db.session.delete(circle)

@@ -4,13 +4,13 @@ from flask import Blueprint
 from marshmallow import fields, validate
 
 from hub.account.access import current_account
-from hub.circle.access import membership
+from hub.circle.access import MANAGE, membership, require
 from hub.circle.api import circle_json
 from hub.connect import operations
 from hub.core.schemas import StrictSchema
 from hub.account.api import login_limit
 from hub.extensions import limiter
-from hub.web import load_json
+from hub.web import load_json, parse_id
 
 bp = Blueprint('connect_api', __name__, url_prefix='/api/v1')
 
@@ -27,3 +27,27 @@ def redeem():
     data = load_json(RedeemSchema())
     circle = operations.redeem(account, data['code'], data['circle_id'])
     return circle_json(membership(account, circle.id)), 201
+
+
+def dossier_json(dossier) -> dict:
+    return {'id': str(dossier.id), 'provider': {'id': str(dossier.provider.id), 'name': dossier.provider.name},
+            'last_synced_at': dossier.last_synced_at.isoformat() if dossier.last_synced_at else None}
+
+
+@bp.get('/circles/<circle_id>/dossiers')
+def dossiers(circle_id):
+    member = require(current_account(), circle_id)
+    return {'items': [dossier_json(d) for d in operations.dossiers_of(member.circle_id)], 'next': None}
+
+
+@bp.delete('/circles/<circle_id>/dossiers/<dossier_id>')
+def unlink(circle_id, dossier_id):
+    manager = require(current_account(), circle_id, MANAGE)
+    operations.unlink_dossier(operations.dossier_of(manager.circle_id, parse_id(dossier_id)), manager.account)
+    return '', 204
+
+
+@bp.delete('/circles/<circle_id>')
+def delete_circle(circle_id):
+    operations.delete_care_page(require(current_account(), circle_id, MANAGE))
+    return '', 204

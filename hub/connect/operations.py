@@ -10,12 +10,13 @@ from sqlalchemy import func, select, update
 from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.operations import get_or_create_dossier
 from hub.circle.access import MANAGE, require
-from hub.circle.operations import create_circle
+from hub.circle.models import Circle
+from hub.circle.operations import create_circle, delete_circle, transfer_management
 from hub.config import setting
 from hub.connect.models import CircleDossier, CouplingCode
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
-from hub.core.errors import AppError, Conflict, TooManyRequests
+from hub.core.errors import AppError, Conflict, NotFound, TooManyRequests
 from hub.core.models import AuditRecord
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -108,7 +109,13 @@ def _redeem(account, typed_code, circle_id):
         circle = require(account, circle_id, MANAGE).circle
     coupling = _claim(code, account)
     dossier = get_or_create_dossier(coupling.provider, coupling.client_id)
-    if db.session.get(CircleDossier, dossier.id) is not None:
+    link = db.session.get(CircleDossier, dossier.id)
+    if link is not None and coupling.transfer and circle_id in (None, link.circle_id):
+        transfer_management(link.circle_id, account)
+        audit('coupling.redeem', 'U', actor=account, role='manager', circle=link.circle_id, dossier=dossier,
+              target=f'coupling_code:{coupling.id}')
+        return db.session.get(Circle, link.circle_id)
+    if link is not None:
         raise Conflict(_l('This dossier is already linked to a care page. Ask your care provider for a transfer '
                           'code if you should manage it.'), code='dossier_linked')
     if circle_id is None:
@@ -130,3 +137,26 @@ def dossiers_of(circle_id) -> list[Dossier]:
 def providers_of(circle_id) -> list[Provider]:
     """Return the providers whose data a care page shows, each once."""
     return list({dossier.provider_id: dossier.provider for dossier in dossiers_of(circle_id)}.values())
+
+
+def dossier_of(circle_id, dossier_id) -> Dossier:
+    """Return a dossier linked to this care page, or raise NotFound."""
+    link = db.session.get(CircleDossier, dossier_id)
+    if link is None or link.circle_id != circle_id:
+        raise NotFound(_l('This dossier is not linked to this care page.'))
+    return link.dossier
+
+
+def unlink_dossier(dossier: Dossier, actor=None):
+    """Unlink a dossier from its care page and forget its mirrored records (a new code links it again)."""
+    link = db.session.get(CircleDossier, dossier.id)
+    audit('coupling.unlink', 'D', actor=actor, circle=link.circle_id if link else None, dossier=dossier,
+          target=f'dossier:{dossier.id}')
+    db.session.delete(dossier)  # the link, records and sync runs go with it
+
+
+def delete_care_page(manager):
+    """Delete a care page: its dossier links and mirrored records, members and invitations."""
+    for dossier in dossiers_of(manager.circle_id):
+        unlink_dossier(dossier, manager.account)
+    delete_circle(manager)

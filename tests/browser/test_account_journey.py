@@ -25,7 +25,7 @@ def _enter_code(person, totp, remember=False):
     page = person.page
     page.get_by_label(re.compile('Code uit de app|Code from the app')).fill(totp.at(Clock.tick()))
     if remember:
-        page.get_by_label(re.compile('Onthoud|Remember')).check()
+        page.get_by_label(re.compile('onthouden|Remember')).check()
     page.get_by_role('button', name=re.compile('Code controleren|Check code')).click()
     page.wait_for_load_state()
 

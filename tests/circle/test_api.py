@@ -154,3 +154,51 @@ def test_a_helper_can_leave_and_members_of_one_page_cannot_touch_another(registe
                                {'role': 'basic'}).status_code == 404
     assert helper.delete(f"/api/v1/circles/{circle['id']}/members/{member['id']}").status_code == 204
     assert helper.get('/api/v1/circles').get_json()['items'] == []
+
+
+def test_the_manager_resends_and_revokes_invitations(register, provider, coupling_code, mailbox):
+    manager, circle = _care_page(register, provider, coupling_code)
+    base = f"/api/v1/circles/{circle['id']}"
+    invitation = _invite(manager, circle, 'i@example.nl', 'trust').get_json()
+    assert [i['id'] for i in manager.get(f'{base}/invitations').get_json()['items']] == [invitation['id']]
+    assert manager.post(f"{base}/invitations/{invitation['id']}/resend").status_code == 200
+    assert len(mailbox.to('i@example.nl')) == 2
+    invitee = register('i@example.nl')
+    assert invitee.get(f'{base}/invitations').status_code == 404  # not a member (yet)
+    assert manager.delete(f"{base}/invitations/{invitation['id']}").status_code == 204
+    response = invitee.post(f"/api/v1/invitations/{invitation['id']}/accept")
+    assert response.status_code == 409 and response.get_json()['error']['code'] == 'invitation_closed'
+    assert manager.delete(f"{base}/invitations/{invitation['id']}").status_code == 404
+
+
+def test_a_basic_member_is_refused_every_manager_route_and_nothing_changes(
+        register, provider, coupling_code, db):
+    from hub.circle.models import Circle, Invitation, Member
+    manager, circle = _care_page(register, provider, coupling_code)
+    base = f"/api/v1/circles/{circle['id']}"
+    invitation = _invite(manager, circle, 'later@example.nl', 'trust').get_json()
+    helper, member = _join(manager, circle, register, 'basic@example.nl', 'basic')
+    me = next(m for m in manager.get(f'{base}/members').get_json()['items'] if m['role'] == 'manager')
+    dossier = manager.get(f'{base}/dossiers').get_json()['items'][0]
+    calls = [
+        ('post', f'{base}/invitations', {'email': 'z@example.nl', 'first_name': 'Z', 'last_name': 'Z', 'role': 'basic'}),
+        ('get', f'{base}/invitations', None),
+        ('post', f"{base}/invitations/{invitation['id']}/resend", None),
+        ('delete', f"{base}/invitations/{invitation['id']}", None),
+        ('patch', f"{base}/members/{member['id']}", {'role': 'trust'}),
+        ('patch', f"{base}/members/{me['id']}", {'role': 'basic'}),
+        ('delete', f"{base}/members/{me['id']}", None),
+        ('delete', f"{base}/dossiers/{dossier['id']}", None),
+        ('delete', base, None),
+        ('post', '/api/v1/connections', {'code': 'ABCD-EFGH-JKMN', 'circle_id': circle['id']}),
+    ]
+    before = (db.count(Circle), db.count(Member), db.count(Invitation))
+    for method, path, body in calls:
+        if method == 'get':
+            response = helper.get(path)
+        elif method == 'delete':
+            response = helper.delete(path)
+        else:
+            response = getattr(helper, method)(path, body)
+        assert response.status_code == 403, (method, path, response.status_code)
+    assert (db.count(Circle), db.count(Member), db.count(Invitation)) == before

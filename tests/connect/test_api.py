@@ -115,3 +115,62 @@ def test_a_broken_cursor_is_a_clear_error(register, provider, coupling_code):
         response = manager.get(f"/api/v1/circles/{circle['id']}/timeline?cursor={cursor}")
         assert response.status_code == 422, raw
     assert manager.get(f"/api/v1/circles/{circle['id']}/timeline?cursor=%%%").status_code == 422
+
+
+def test_a_transfer_code_moves_management(register, provider, coupling_code, mailbox, db):
+    from sqlalchemy import select
+
+    from hub.circle.models import Member
+    name = provider()
+    old = register('old@example.nl', 'Oud')
+    circle = old.post('/api/v1/connections', {'code': coupling_code(name, 'client-t')}).get_json()
+    new = register('new@example.nl', 'Nieuw')
+    response = new.post('/api/v1/connections', {'code': coupling_code(name, 'client-t', transfer=True)})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()['id'] == circle['id'] and response.get_json()['role'] == 'manager'
+    assert old.get(f"/api/v1/circles/{circle['id']}").get_json()['role'] == 'trust'
+    assert 'Nieuw' in mailbox.last_to('old@example.nl').get_content()
+    assert sorted(m.role for m in db.scalars(select(Member))) == ['manager', 'trust']
+
+
+def test_unlink_a_dossier_and_delete_a_care_page(register, provider, coupling_code, db):
+    from hub.careprovider.models import Dossier
+    from hub.circle.models import Circle, Member
+    first, second = provider('Een'), provider('Twee')
+    manager = register('m@example.nl')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(first, 'a')}).get_json()
+    base = f"/api/v1/circles/{circle['id']}"
+    manager.post('/api/v1/connections', {'code': coupling_code(second, 'b'), 'circle_id': circle['id']})
+    dossiers = manager.get(f'{base}/dossiers').get_json()['items']
+    assert [d['provider']['name'] for d in dossiers] == ['Een', 'Twee']
+    assert manager.delete(f"{base}/dossiers/{dossiers[0]['id']}").status_code == 204
+    assert [p['name'] for p in manager.get(base).get_json()['providers']] == ['Twee']
+    assert db.count(Dossier) == 1
+    assert manager.delete(f"{base}/dossiers/{dossiers[0]['id']}").status_code == 404
+    assert manager.delete(base, csrf=False).status_code == 400
+    assert manager.delete(base).status_code == 204
+    assert db.count(Circle) == 0 and db.count(Member) == 0 and db.count(Dossier) == 0
+    assert manager.get(base).status_code == 404
+    # a new care page is not silently linked to the old dossiers
+    again = manager.post('/api/v1/connections', {'code': coupling_code(first, 'c')}).get_json()
+    assert [p['name'] for p in again['providers']] == ['Een']
+
+
+def test_twenty_parallel_redemptions_of_one_code_one_wins(session_app, register, provider, coupling_code, db):
+    import threading
+
+    from hub.circle.models import Circle
+    name = provider()
+    code = coupling_code(name, 'client-race')
+    people = [register(f'p{n}@example.nl', totp=False) for n in range(20)]
+    barrier = threading.Barrier(len(people))
+    results = []
+
+    def redeem(person):
+        barrier.wait()
+        results.append(person.post('/api/v1/connections', {'code': code}).status_code)
+    threads = [threading.Thread(target=redeem, args=(p,)) for p in people]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(results) == [201] + [400] * 19, results
+    assert db.count(Circle) == 1
