@@ -1,6 +1,6 @@
 """The care page pages: choose a care page, members, invite, invitations."""
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
@@ -30,8 +30,10 @@ def _helpers():
 @login_required
 def dashboard():
     members = operations.circles_of(g.account)
-    if len(members) == 1 and not request.args.get('all'):
-        return redirect(url_for('dossier.overview', circle_id=members[0].circle_id), 303)
+    last = session.get('circle')
+    chosen = next((m for m in members if str(m.circle_id) == last), members[0] if len(members) == 1 else None)
+    if chosen is not None and not request.args.get('all'):
+        return redirect(url_for('dossier.overview', circle_id=chosen.circle_id), 303)
     return render_template('circle/choose.html', members=members,
                            invitations=operations.invitations_for(g.account))
 
@@ -39,9 +41,12 @@ def dashboard():
 @bp.get('/circles/<circle_id>/members')
 @login_required
 def members(circle_id):
+    from hub.connect.operations import dossiers_of
     member = require(g.account, circle_id)
+    invitations = operations.pending_invitations(member.circle_id) if can(member, MANAGE) else []
     return render_template('circle/members.html', member=member, members=operations.members_of(member.circle_id),
-                           permissions_of=permissions_of)
+                           permissions_of=permissions_of, invitations=invitations,
+                           dossiers=dossiers_of(member.circle_id))
 
 
 @bp.route('/circles/<circle_id>/invite', methods=['GET', 'POST'])
@@ -91,3 +96,41 @@ def respond(invitation_id, answer):
         operations.decline_invitation(g.account, item)
         return redirect(url_for('circle.invitations'), 303)
     return redirect(url_for('circle.invitation', invitation_id=invitation_id), 303)
+
+
+def _confirm(title, text, action, button, back):
+    return render_template('confirm.html', title=title, text=text, action=action, button=button, back=back)
+
+
+@bp.route('/circles/<circle_id>/members/<member_id>/remove', methods=['GET', 'POST'])
+@login_required
+def remove_member(circle_id, member_id):
+    actor = require(g.account, circle_id)
+    member = operations.member_of(actor.circle_id, parse_id(member_id))
+    leaving = member.id == actor.id
+    if not leaving:
+        require(g.account, circle_id, MANAGE)
+    back = url_for('circle.members', circle_id=actor.circle_id)
+    if request.method == 'POST':
+        with undo_on_refusal():
+            operations.remove_member(actor, member)
+        return redirect(url_for('circle.dashboard', all=1) if leaving else back, 303)
+    if leaving:
+        return _confirm(_l('Leave this care page'), _l('You will no longer see this care page. The manager can invite '
+                                                       'you again later.'),
+                        request.path, _l('Yes, leave'), back)
+    return _confirm(_l('Remove %(name)s', name=member.account.name),
+                    _l('%(name)s will no longer see this care page, from now on.', name=member.account.name),
+                    request.path, _l('Yes, remove'), back)
+
+
+@bp.post('/circles/<circle_id>/invitations/<invitation_id>/<action>')
+@login_required
+def manage_invitation(circle_id, invitation_id, action):
+    manager = require(g.account, circle_id, MANAGE)
+    invitation = operations.open_invitation(manager.circle_id, parse_id(invitation_id))
+    if action == 'resend':
+        operations.resend_invitation(manager, invitation, client_name(manager.circle) or '')
+    elif action == 'revoke':
+        operations.revoke_invitation(manager, invitation)
+    return redirect(url_for('circle.members', circle_id=manager.circle_id), 303)

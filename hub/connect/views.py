@@ -1,9 +1,10 @@
 """The page to link a dossier with a coupling code."""
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 
 from hub.account.access import login_required
-from hub.circle.access import MANAGE, can
+from hub.circle.access import MANAGE, can, require
 from hub.circle.operations import circles_of
 from hub.connect import operations
 from hub.core.commit import undo_on_refusal
@@ -32,3 +33,33 @@ def redeem():
         else:
             return redirect(url_for('dossier.overview', circle_id=circle.id, linked=1), 303)
     return render_template('connect/redeem.html', errors=errors, values=values, managed=managed), 422 if errors else 200
+
+
+@bp.route('/circles/<circle_id>/dossiers/<dossier_id>/unlink', methods=['GET', 'POST'])
+@login_required
+def unlink(circle_id, dossier_id):
+    manager = require(g.account, circle_id, MANAGE)
+    dossier = operations.dossier_of(manager.circle_id, parse_id(dossier_id))
+    back = url_for('circle.members', circle_id=manager.circle_id)
+    if request.method == 'POST':
+        operations.unlink_dossier(dossier, g.account)
+        return redirect(back, 303)
+    return render_template('confirm.html', title=_l('Unlink %(name)s', name=dossier.provider.name),
+                           text=_l('The data of %(name)s is no longer shown on this care page. To link it again, you '
+                                   'need a new coupling code.', name=dossier.provider.name),
+                           action=request.path, button=_l('Yes, unlink'), back=back)
+
+
+@bp.route('/circles/<circle_id>/delete', methods=['GET', 'POST'])
+@login_required
+def delete_circle(circle_id):
+    manager = require(g.account, circle_id, MANAGE)
+    if request.method == 'POST':
+        operations.delete_care_page(manager)
+        session.pop('circle', None)
+        return redirect(url_for('circle.dashboard', all=1), 303)
+    return render_template('confirm.html', title=_l('Delete this care page'),
+                           text=_l('Everything on it is deleted: members, invitations and the links to care '
+                                   'providers. This cannot be undone.'),
+                           action=request.path, button=_l('Yes, delete'),
+                           back=url_for('circle.members', circle_id=manager.circle_id))

@@ -1,10 +1,11 @@
 """The care page itself: the client's name, latest reports, next appointments, the timeline."""
 
-from flask import Blueprint, g, redirect, render_template, request
+from flask import Blueprint, g, redirect, render_template, request, session
 
 from hub.account.access import login_required
 from hub.account.views import step_up_redirect
 from hub.circle.access import can, require
+from hub.circle.operations import circles_of
 from hub.connect.operations import dossiers_of
 from hub.dossier import operations
 from hub.dossier.access import READ_DOSSIER, read_dossier
@@ -16,6 +17,7 @@ bp = Blueprint('dossier', __name__, template_folder='templates')
 @login_required
 def overview(circle_id):
     member = require(g.account, circle_id)
+    session['circle'] = str(member.circle_id)  # the care page to open next time
     reports, unlock = [], None
     if can(member, READ_DOSSIER):
         unlock = step_up_redirect()
@@ -25,7 +27,8 @@ def overview(circle_id):
     appointments = operations.upcoming_appointments(member.circle_id) if can(member, 'appointments.care') else []
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
                            dossiers=dossiers_of(member.circle_id), last_synced=operations.last_synced(member.circle_id),
-                           linked=request.args.get('linked'), unlock=unlock)
+                           linked=request.args.get('linked'), unlock=unlock,
+                           several=len(circles_of(g.account)) > 1)
 
 
 @bp.get('/circles/<circle_id>/timeline')
