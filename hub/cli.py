@@ -63,22 +63,80 @@ def provider_add(name, adapter, settings):
 @click.argument('name')
 @click.argument('client_id')
 @click.option('--transfer', is_flag=True, help='A transfer code: moves management of a linked dossier.')
+@click.option('--letter', type=click.Path(dir_okay=False, writable=True), help='Also write the coupling letter here.')
+@click.option('--client-name', help="The client's name, for the letter.")
 @with_appcontext
-def provider_code(name, client_id, transfer):
+def provider_code(name, client_id, transfer, letter, client_name):
     """Issue a coupling code for a client and print it."""
-    from zoneinfo import ZoneInfo
-
     from hub.careprovider.operations import provider_by_name
     from hub.connect.operations import issue_code
     from hub.core.errors import AppError
     try:
         with unit_of_work():
-            coupling, code = issue_code(provider_by_name(name), client_id, transfer=transfer)
+            provider = provider_by_name(name)
+            coupling, code = issue_code(provider, client_id, transfer=transfer)
+            expires_at, provider_name = coupling.expires_at, provider.name
     except AppError as exc:
         raise click.ClickException(str(exc.message)) from None
     click.echo(code)
-    until = coupling.expires_at.astimezone(ZoneInfo(setting('DEFAULT_TIMEZONE')))
-    click.echo(f'valid until {until:%Y-%m-%d %H:%M %Z}', err=True)
+    click.echo(f'valid until {_local(expires_at)}', err=True)
+    if letter:
+        from flask import render_template
+        from flask_babel import force_locale
+        with force_locale(setting('DEFAULT_LANGUAGE')):
+            html = render_template('connect/letter.html', code=code, client_name=client_name,
+                                   provider_name=provider_name, expires_at=_local(expires_at, '%d-%m-%Y'),
+                                   site=setting('BASE_URL'))
+        with open(letter, 'w', encoding='utf-8') as handle:
+            handle.write(html)
+        click.echo(f'letter written to {letter}', err=True)
+
+
+def _local(moment, pattern='%Y-%m-%d %H:%M %Z'):
+    from zoneinfo import ZoneInfo
+    return f'{moment.astimezone(ZoneInfo(setting("DEFAULT_TIMEZONE"))):{pattern}}'
+
+
+@provider.command('codes')
+@click.argument('name')
+@with_appcontext
+def provider_codes(name):
+    """List a provider's coupling codes with their state (the codes themselves are not stored)."""
+    from hub.careprovider.operations import provider_by_name
+    from hub.connect.operations import code_state, codes_of
+    from hub.core.errors import AppError
+    try:
+        with unit_of_work():
+            rows = [(str(c.id), c.client_id, code_state(c), c) for c in codes_of(provider_by_name(name))]
+    except AppError as exc:
+        raise click.ClickException(str(exc.message)) from None
+    for ident, client_id, state, coupling in rows:
+        detail = {'issued': f'valid until {_local(coupling.expires_at)}',
+                  'redeemed': f'redeemed {_local(coupling.redeemed_at)}' if coupling.redeemed_at else '',
+                  'revoked': f'revoked {_local(coupling.revoked_at)}' if coupling.revoked_at else '',
+                  'expired': f'expired {_local(coupling.expires_at)}'}[state]
+        click.echo(f'{ident}  {client_id:20}  {state:9}  {detail}{"  (transfer)" if coupling.transfer else ""}')
+
+
+@provider.command('revoke')
+@click.argument('name')
+@click.argument('code_id')
+@with_appcontext
+def provider_revoke(name, code_id):
+    """Revoke a coupling code that is still valid (by the id that `codes` shows)."""
+    import uuid
+
+    from hub.careprovider.operations import provider_by_name
+    from hub.connect.operations import revoke_code
+    from hub.core.errors import AppError
+    try:
+        with unit_of_work():
+            revoke_code(provider_by_name(name), uuid.UUID(code_id))
+    except ValueError:
+        raise click.BadParameter('not a code id', param_hint='CODE_ID') from None
+    except AppError as exc:
+        raise click.ClickException(str(exc.message)) from None
+    click.echo('revoked')
 
 
 @cli.command()

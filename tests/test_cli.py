@@ -70,3 +70,27 @@ def test_worker_delivers_the_outbox_over_smtp_and_retries_failures(app, db, smtp
         app.config['CAREHUB']['SMTP_URL'] = smtp_sink.url
     [failed] = db.scalars(select(OutboxItem).where(OutboxItem.status == 'pending'))
     assert failed.attempts == 1 and failed.last_error and failed.next_attempt_at > failed.created_at
+
+
+def test_codes_are_listed_with_their_state_revoked_and_printed_as_a_letter(app, db, tmp_path, register):
+    runner = app.test_cli_runner()
+    runner.invoke(cli, ['provider', 'add', 'Zorg', '--adapter', 'fhir', '--setting', 'base_url=https://x.nl/R4'])
+    letter = tmp_path / 'brief.html'
+    result = runner.invoke(cli, ['provider', 'code', 'Zorg', 'client-1', '--letter', str(letter),
+                                 '--client-name', 'Annie Bakker'])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    html = letter.read_text()
+    assert first in html and 'Annie Bakker' in html and 'https://carehub.test' in html and '@page' in html
+    second = runner.invoke(cli, ['provider', 'code', 'Zorg', 'client-2']).output.splitlines()[0]
+    register('m@example.nl').post('/api/v1/connections', {'code': first})
+    listing = runner.invoke(cli, ['provider', 'codes', 'Zorg']).output.splitlines()
+    states = {line.split()[1]: line.split()[2] for line in listing if line.strip()}
+    assert states == {'client-1': 'redeemed', 'client-2': 'issued'}
+    assert first not in '\n'.join(listing) and second not in '\n'.join(listing)  # never shown again
+    code_id = next(line.split()[0] for line in listing if 'client-2' in line)
+    assert runner.invoke(cli, ['provider', 'revoke', 'Zorg', code_id]).exit_code == 0
+    assert 'revoked' in runner.invoke(cli, ['provider', 'codes', 'Zorg']).output
+    again = runner.invoke(cli, ['provider', 'revoke', 'Zorg', code_id])
+    assert again.exit_code == 1
+    assert runner.invoke(cli, ['provider', 'revoke', 'Zorg', 'nonsense']).exit_code == 2

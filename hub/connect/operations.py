@@ -160,3 +160,31 @@ def delete_care_page(manager):
     for dossier in dossiers_of(manager.circle_id):
         unlink_dossier(dossier, manager.account)
     delete_circle(manager)
+
+
+def code_state(coupling: CouplingCode, now=None) -> str:
+    """Return the state of a coupling code: redeemed, revoked, expired or issued."""
+    now = now or utcnow()
+    if coupling.redeemed_at:
+        return 'redeemed'
+    if coupling.revoked_at:
+        return 'revoked'
+    return 'expired' if coupling.expires_at <= now else 'issued'
+
+
+def codes_of(provider: Provider) -> list[CouplingCode]:
+    """Return the coupling codes a provider issued, newest first."""
+    return db.session.execute(select(CouplingCode).where(CouplingCode.provider_id == provider.id)
+                              .order_by(CouplingCode.created_at.desc())).scalars().all()
+
+
+def revoke_code(provider: Provider, coupling_id) -> CouplingCode:
+    """Revoke an unused coupling code of this provider."""
+    coupling = db.session.get(CouplingCode, coupling_id)
+    if coupling is None or coupling.provider_id != provider.id:
+        raise NotFound(_l('This coupling code does not exist.'))
+    if code_state(coupling) != 'issued':
+        raise Conflict(_l('Only a code that is still valid can be revoked.'), code='code_not_valid')
+    coupling.revoked_at = utcnow()
+    audit('coupling.revoke', 'U', target=f'coupling_code:{coupling.id}')
+    return coupling
