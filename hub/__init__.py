@@ -34,11 +34,13 @@ def create_app(config=None):
     from hub import web
     from hub.account import api as account_api, views as account_views
     from hub.circle import api as circle_api, views as circle_views
-    from hub.connect import api as connect_api, views as connect_views
+    from hub.careprovider import api as provider_oauth_api, oauth
+    from hub.connect import api as connect_api, provider_api as connect_provider_api, views as connect_views
     from hub.dossier import api as dossier_api, views as dossier_views
     web.init_app(app)
+    oauth.init_app(app)
     for module in (account_api, account_views, connect_api, connect_views, circle_api, circle_views,
-                   dossier_api, dossier_views):
+                   dossier_api, dossier_views, provider_oauth_api, connect_provider_api):
         app.register_blueprint(module.bp)
 
     from hub.careprovider.registry import load_adapters

@@ -59,6 +59,25 @@ def provider_add(name, adapter, settings):
     click.echo(f'Added care provider {provider.name!r} (adapter {provider.adapter}).')
 
 
+@provider.command('credentials')
+@click.argument('name')
+@with_appcontext
+def provider_credentials(name):
+    """Print a new client id and secret for the provider API (the secret is shown only now)."""
+    from hub.careprovider.oauth import new_credentials
+    from hub.careprovider.operations import provider_by_name
+    from hub.core.errors import AppError
+    try:
+        with unit_of_work():
+            client_id, secret = new_credentials(provider_by_name(name))
+    except AppError as exc:
+        raise click.ClickException(str(exc.message)) from None
+    click.echo(f'client_id     {client_id}')
+    click.echo(f'client_secret {secret}')
+    click.echo(f'token URL     {setting("BASE_URL")}/provider/v1/oauth/token (grant client_credentials; '
+               'scopes codes records outbox)', err=True)
+
+
 @provider.command('code')
 @click.argument('name')
 @click.argument('client_id')

@@ -98,10 +98,48 @@ ROUTES = [
 ]
 
 
+CODE = {'type': 'object', 'properties': {
+    'id': {'type': 'string', 'format': 'uuid'}, 'client_id': {'type': 'string'}, 'code': {'type': 'string'},
+    'state': {'enum': ['issued', 'redeemed', 'revoked', 'expired']}, 'transfer': {'type': 'boolean'},
+    'expires_at': {'type': 'string', 'format': 'date-time'}}}
+
+#: the provider API: OAuth 2 client credentials, then a bearer token with a scope
+PROVIDER_ROUTES = [
+    ('post', '/oauth/token', 'Get an access token (client credentials, HTTP Basic; form fields grant_type and '
+                             'scope)', None, 200, {'type': 'object'}),
+    ('post', '/coupling-codes', 'Issue a coupling code for a client (scope codes)', 'IssueSchema', 201, CODE),
+    ('get', '/coupling-codes', 'The codes this provider issued, with their state (scope codes)', None, 200,
+     _list_of(CODE)),
+    ('post', '/coupling-codes/{code_id}/revoke', 'Revoke a code that is still valid (scope codes)', None, 200, CODE),
+    ('delete', '/dossiers/{client_id}/link', "Unlink a client's dossier from its care page (scope codes)", None,
+     204, None),
+]
+
+
 def document():
     """Return the OpenAPI document of /api/v1."""
+    return _document(ROUTES, '/api/v1', 'carehub API',
+                     'The JSON API for apps. It uses the session cookie of the pages; every unsafe call sends the '
+                     'CSRF token from GET /csrf in X-CSRF-Token.', csrf=True)
+
+
+def provider_document():
+    """Return the OpenAPI document of /provider/v1."""
+    doc = _document(PROVIDER_ROUTES, '/provider/v1', 'carehub provider API',
+                    'For care provider systems. Get a token at /oauth/token with the client credentials from '
+                    '`carehub provider credentials`, then send Authorization: Bearer <token>.', csrf=False)
+    doc['components'] = {'securitySchemes': {'oauth2': {'type': 'oauth2', 'flows': {'clientCredentials': {
+        'tokenUrl': '/provider/v1/oauth/token', 'scopes': {'codes': 'coupling codes', 'records': 'push records',
+                                                           'outbox': 'read the outbox'}}}}}}
+    return doc
+
+
+def _document(routes, prefix, title, description, csrf):
+    from hub.connect.provider_api import IssueSchema
+    schemas = {'IssueSchema': IssueSchema}
     paths = {}
-    for method, path, summary, request_schema, status, body in ROUTES:
+    for method, path, summary, request_schema, status, body in routes:
+        request_schema = schemas.get(request_schema, request_schema)
         operation = {'summary': summary, 'responses': {
             str(status): {'description': 'OK', **({'content': {'application/json': {'schema': body}}} if body else {})},
             'default': {'description': 'An error', 'content': {'application/json': {'schema': ERROR}}}}}
@@ -112,12 +150,9 @@ def document():
         if request_schema is not None:
             operation['requestBody'] = {'required': request_schema is not RespondSchema,  # the token is optional
                                         'content': {'application/json': {'schema': schema_of(request_schema)}}}
-        if method not in ('get',) and path != '/csrf':
+        if csrf and method != 'get':
             operation.setdefault('parameters', []).append(
                 {'name': 'X-CSRF-Token', 'in': 'header', 'required': True, 'schema': {'type': 'string'}})
         paths.setdefault(path, {})[method] = operation
-    return {'openapi': '3.1.0',
-            'info': {'title': 'carehub API', 'version': '1',
-                     'description': 'The JSON API for apps. It uses the session cookie of the pages; every unsafe '
-                                    'call sends the CSRF token from GET /csrf in X-CSRF-Token.'},
-            'servers': [{'url': '/api/v1'}], 'paths': paths}
+    return {'openapi': '3.1.0', 'info': {'title': title, 'version': '1', 'description': description},
+            'servers': [{'url': prefix}], 'paths': paths}

@@ -158,6 +158,11 @@ def init_app(app):
         from hub.openapi import document
         return document()
 
+    @app.get('/provider/v1/openapi.json')
+    def provider_openapi():
+        from hub.openapi import provider_document
+        return provider_document()
+
     @app.get('/api/v1/csrf')
     def csrf_token():
         return {'csrf_token': generate_csrf()}

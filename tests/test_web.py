@@ -43,16 +43,18 @@ def test_forms_without_csrf_token_are_refused(api):
     assert response.status_code == 400 and 'text/html' in response.content_type
 
 
-def test_the_openapi_document_lists_every_api_route(app, api):
+def test_the_openapi_documents_list_every_api_route(app, api):
+    for prefix in ('/api/v1', '/provider/v1'):
+        document = api.get(f'{prefix}/openapi.json').get_json()
+        assert document['openapi'] == '3.1.0'
+        documented = {(method.upper(), prefix + path) for path, item in document['paths'].items() for method in item}
+        served = set()
+        for rule in app.url_map.iter_rules():
+            if rule.rule.startswith(prefix + '/') and rule.rule != f'{prefix}/openapi.json':
+                path = rule.rule.replace('<', '{').replace('>', '}')
+                served |= {(method, path) for method in rule.methods - {'HEAD', 'OPTIONS'}}
+        assert served == documented, prefix
     document = api.get('/api/v1/openapi.json').get_json()
-    assert document['openapi'] == '3.1.0'
-    documented = {(method.upper(), '/api/v1' + path) for path, item in document['paths'].items() for method in item}
-    served = set()
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith('/api/v1/') and rule.rule != '/api/v1/openapi.json':
-            path = rule.rule.replace('<', '{').replace('>', '}')
-            served |= {(method, path) for method in rule.methods - {'HEAD', 'OPTIONS'}}
-    assert served == documented
     register = document['paths']['/accounts']['post']['requestBody']['content']['application/json']['schema']
     assert register['additionalProperties'] is False
     assert register['required'] == ['accept_terms', 'email', 'first_name', 'last_name']

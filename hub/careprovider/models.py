@@ -86,3 +86,36 @@ class SyncRun(IdMixin, db.Model):
     counts: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     #: the class and message of the error, without personal data
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ProviderClient(IdMixin, CreatedMixin, db.Model):
+    """OAuth 2 client credentials of a provider system for the provider API."""
+
+    __tablename__ = 'provider_clients'
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('providers.id', ondelete='CASCADE'),
+                                                   nullable=False, index=True)
+    #: public, random
+    client_id: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    #: keyed hash of the secret; the secret itself is shown once
+    secret_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: space-separated scopes this client may ask for
+    scopes: Mapped[str] = mapped_column(String(200), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    provider: Mapped[Provider] = relationship()
+
+
+class ProviderToken(IdMixin, CreatedMixin, db.Model):
+    """An access token issued to a provider client; stored only as a keyed hash."""
+
+    __tablename__ = 'provider_tokens'
+
+    client_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('provider_clients.id', ondelete='CASCADE'),
+                                                 nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    scopes: Mapped[str] = mapped_column(String(200), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    client: Mapped[ProviderClient] = relationship()

@@ -1,0 +1,61 @@
+"""The provider API for coupling: issue, list and revoke codes; unlink a dossier."""
+
+from flask import Blueprint, request
+from marshmallow import fields, validate
+
+from hub.careprovider.oauth import current_provider
+from hub.connect import operations
+from hub.core.errors import NotFound
+from hub.core.schemas import StrictBoolean, StrictSchema, Text
+from hub.extensions import csrf
+from hub.web import load_json, parse_id
+
+bp = Blueprint('connect_provider_api', __name__, url_prefix='/provider/v1')
+csrf.exempt(bp)
+
+
+class IssueSchema(StrictSchema):
+    client_id = Text(required=True, max_length=200)
+    transfer = StrictBoolean(load_default=False)
+
+
+def code_json(coupling, code=None) -> dict:
+    data = {'id': str(coupling.id), 'client_id': coupling.client_id, 'state': operations.code_state(coupling),
+            'transfer': coupling.transfer, 'expires_at': coupling.expires_at.isoformat(),
+            'redeemed_at': coupling.redeemed_at.isoformat() if coupling.redeemed_at else None,
+            'revoked_at': coupling.revoked_at.isoformat() if coupling.revoked_at else None}
+    if code is not None:
+        data['code'] = code  # only in the answer that issues it: the hub keeps a keyed hash
+    return data
+
+
+@bp.post('/coupling-codes')
+def issue():
+    provider = current_provider('codes')
+    data = load_json(IssueSchema())
+    coupling, code = operations.issue_code(provider, data['client_id'], transfer=data['transfer'])
+    return code_json(coupling, code), 201
+
+
+@bp.get('/coupling-codes')
+def codes():
+    provider = current_provider('codes')
+    client_id = request.args.get('client_id')
+    items = [c for c in operations.codes_of(provider) if client_id is None or c.client_id == client_id]
+    return {'items': [code_json(c) for c in items], 'next': None}
+
+
+@bp.post('/coupling-codes/<code_id>/revoke')
+def revoke(code_id):
+    provider = current_provider('codes')
+    return code_json(operations.revoke_code(provider, parse_id(code_id)))
+
+
+@bp.delete('/dossiers/<client_id>/link')
+def unlink(client_id):
+    provider = current_provider('codes')
+    dossier = operations.linked_dossier(provider, client_id)
+    if dossier is None:
+        raise NotFound('This client has no linked dossier.')
+    operations.unlink_dossier(dossier)
+    return '', 204
