@@ -51,3 +51,31 @@ def test_demo_sets_up_an_instance_with_logins_and_a_code(tmp_path):
     assert 'Wim Jansen' in page and 'Nieuwste rapportages' not in page
     response = manager.post('/api/v1/connections', {'code': coupling, 'circle_id': circle['id']})
     assert response.status_code == 201 and len(response.get_json()['providers']) == 1
+
+
+def test_demo_contact_persons_are_suggested_on_the_invite_page(tmp_path):
+    env = {**os.environ, 'CAREHUB_INSTANCE_PATH': str(tmp_path)}
+    carehub = os.path.join(os.path.dirname(sys.executable), 'carehub')
+    result = subprocess.run([carehub, 'demo', '--no-serve'], env=env, capture_output=True, text=True, timeout=120)
+    password = re.search(r'password: (.+)\)', result.stdout).group(1)
+    from hub import create_app
+    os.environ['CAREHUB_INSTANCE_PATH'] = str(tmp_path)
+    try:
+        app = create_app({'ARGON2_TIME_COST': 1, 'ARGON2_MEMORY_COST': 1024, 'ARGON2_PARALLELISM': 1})
+    finally:
+        del os.environ['CAREHUB_INSTANCE_PATH']
+    manager = Api(app)
+    manager.post('/api/v1/session', {'email': 'ahmed@demo.carehub.nl', 'password': password})
+    code = subprocess.run([carehub, 'demo', '--code', 'ahmed@demo.carehub.nl'], env=env, capture_output=True,
+                          text=True, timeout=60).stdout.strip()
+    manager.post('/api/v1/session/second-factor', {'method': 'totp', 'code': code})
+    [circle] = manager.get('/api/v1/circles').get_json()['items']
+    assert manager.get(f"/circles/{circle['id']}/invite").status_code == 403  # a trust member does not invite
+    mieke = Api(app)
+    mieke.post('/api/v1/session', {'email': 'mieke@demo.carehub.nl', 'password': password})
+    code = subprocess.run([carehub, 'demo', '--code', 'mieke@demo.carehub.nl'], env=env, capture_output=True,
+                          text=True, timeout=60).stdout.strip()
+    mieke.post('/api/v1/session/second-factor', {'method': 'totp', 'code': code})
+    page = mieke.get(f"/circles/{circle['id']}/invite").get_data(as_text=True)
+    # Mieke is both the manager and the daughter in the dossier: she is not suggested to herself
+    assert 'Contactpersonen uit het dossier' not in page

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from hub.account.access import login_required
-from hub.account.views import field_errors, form_data
+from hub.account.views import field_errors, form_data, step_up_redirect
 from hub.circle import operations
 from hub.circle.access import MANAGE, can, permissions_of, require
 from hub.circle.permissions import CATALOGUE
@@ -23,7 +23,8 @@ ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l
 
 @bp.app_context_processor
 def _helpers():
-    return {'can': can, 'client_name': client_name, 'role_label': lambda role: ROLE_LABELS.get(role, role)}
+    return {'can': can, 'client_name': client_name, 'role_label': lambda role: ROLE_LABELS.get(role, role),
+            'open_invitations': lambda: len(operations.invitations_for(g.account)) if g.get('account') else 0}
 
 
 @bp.get('/circles')
@@ -66,8 +67,23 @@ def invite(circle_id):
             errors = field_errors(exc)
         else:
             return render_template('circle/invited.html', member=manager, invitation=invitation)
-    return (render_template('circle/invite.html', member=manager, errors=errors, values=values, catalogue=CATALOGUE),
+    else:
+        values = {key: request.args[key] for key in ('first_name', 'last_name', 'email', 'phone') if key in request.args}
+    return (render_template('circle/invite.html', member=manager, errors=errors, values=values, catalogue=CATALOGUE,
+                            suggestions=_suggestions(manager), unlock=step_up_redirect()),
             422 if errors else 200)
+
+
+def _suggestions(manager):
+    """Contact persons from the dossiers to invite with one click (dossier data: after the step-up)."""
+    from hub.dossier.access import read_dossier
+    from hub.dossier.operations import suggested_invitations
+    if step_up_redirect() is not None:
+        return []
+    read_dossier(g.account, manager.circle_id, 'contacts')
+    known = {m.account.email for m in operations.members_of(manager.circle_id)}
+    known |= {i.email for i in operations.pending_invitations(manager.circle_id)}
+    return suggested_invitations(manager.circle_id, known)
 
 
 @bp.get('/invitations')

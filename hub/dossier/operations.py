@@ -84,3 +84,23 @@ def record_json(row) -> dict:
     return {'id': str(record.id), 'kind': record.kind,
             'occurred_at': record.occurred_at.isoformat() if record.occurred_at else None,
             'provider': {'id': str(dossier.provider.id), 'name': dossier.provider.name}, 'data': record.data}
+
+
+def contact_persons(circle_id):
+    """Return the contact persons (RelatedPerson) in the care page's dossiers."""
+    return db.session.execute(_records(circle_id, ('contact_person',)).order_by(Record.created_at)).all()
+
+
+def suggested_invitations(circle_id, known_emails):
+    """Return contact persons from the dossiers as invitation suggestions (those not yet on the page)."""
+    suggestions = []
+    for row in contact_persons(circle_id):
+        data = row.Record.data
+        email = (data.get('email') or '').strip().lower()
+        if email in known_emails:
+            continue
+        first, _, last = data['name'].partition(' ')
+        phone = ''.join(ch for ch in (data.get('phone') or '') if ch.isdigit() or ch == '+')
+        suggestions.append({'first_name': first, 'last_name': last, 'email': email, 'phone': phone,
+                            'relationship': data.get('relationship')})
+    return suggestions

@@ -202,3 +202,28 @@ def test_a_basic_member_is_refused_every_manager_route_and_nothing_changes(
             response = getattr(helper, method)(path, body)
         assert response.status_code == 403, (method, path, response.status_code)
     assert (db.count(Circle), db.count(Member), db.count(Invitation)) == before
+
+
+def test_contact_persons_from_the_dossier_are_suggested_to_the_manager(app, register, provider, coupling_code,
+                                                                       tmp_path):
+    import json
+
+    from hub.cli import cli
+    bundle = tmp_path / 'bundle.json'
+    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection', 'entry': [
+        {'resource': {'resourceType': 'Patient', 'id': 'p1', 'name': [{'family': 'Bakker', 'given': ['Annie']}]}},
+        {'resource': {'resourceType': 'RelatedPerson', 'id': 'r1', 'patient': {'reference': 'Patient/p1'},
+                      'name': [{'family': 'Bakker', 'given': ['Joost']}], 'relationship': [{'text': 'Zoon'}],
+                      'telecom': [{'system': 'email', 'value': 'joost@example.nl'},
+                                  {'system': 'phone', 'value': '06-12345678'}]}}]}))
+    name = provider('Zorg Bundel', bundle=str(bundle))
+    manager = register('m@example.nl')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, 'p1')}).get_json()
+    assert app.test_cli_runner().invoke(cli, ['sync']).exit_code == 0
+    page = manager.get(f"/circles/{circle['id']}/invite").get_data(as_text=True)
+    assert 'Joost Bakker' in page and 'Zoon' in page and 'phone=0612345678' in page
+    prefilled = manager.get(f"/circles/{circle['id']}/invite?first_name=Joost&last_name=Bakker"
+                            f"&email=joost%40example.nl&phone=0612345678").get_data(as_text=True)
+    assert 'value="joost@example.nl"' in prefilled
+    _invite(manager, circle, 'joost@example.nl', 'trust')
+    assert 'Joost Bakker' not in manager.get(f"/circles/{circle['id']}/invite").get_data(as_text=True)
