@@ -66,6 +66,13 @@ ROUTES = [
     ('get', '/password/reset', 'What a reset link needs', None, 200, {'type': 'object'}),
     ('post', '/password/reset', 'Set a new password with a reset link', ResetSchema, 200, {'type': 'object'}),
     ('get', '/me', 'My profile', None, 200, {'type': 'object'}),
+    ('patch', '/me', 'Change my names, language or time zone', 'ProfileSchema', 200, {'type': 'object'}),
+    ('delete', '/me', 'Delete my account (with my password)', 'DeleteSchema', 204, None),
+    ('get', '/me/sessions', 'Where I am logged in', None, 200, _list_of({'type': 'object'})),
+    ('delete', '/me/sessions', 'Log out everywhere', None, 204, None),
+    ('delete', '/me/sessions/{session_id}', 'Log out one session', None, 204, None),
+    ('get', '/me/devices', 'My remembered browsers', None, 200, _list_of({'type': 'object'})),
+    ('delete', '/me/devices/{device_id}', 'Forget a remembered browser', None, 204, None),
     ('post', '/me/password', 'Change my password', ChangePasswordSchema, 200, {'type': 'object'}),
     ('post', '/me/totp', 'Start enrolling an authenticator app', None, 201, {'type': 'object'}),
     ('post', '/me/totp/verify', 'Confirm the authenticator app with a code', None, 200, {'type': 'object'}),
@@ -135,8 +142,10 @@ def provider_document():
 
 
 def _document(routes, prefix, title, description, csrf):
+    from hub.account.api import DeleteSchema
+    from hub.account.profile import ProfileSchema
     from hub.connect.provider_api import IssueSchema
-    schemas = {'IssueSchema': IssueSchema}
+    schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema}
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
         request_schema = schemas.get(request_schema, request_schema)

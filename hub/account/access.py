@@ -33,7 +33,7 @@ def log_in(account, second_factor=False, pending=False):
             if old.account_id == account.id:
                 started = old.created_at  # the 12-hour limit counts from the first login
             end_session(old, event='account.session_rotate')
-    auth_session, token = start_session(account, second_factor=second_factor, pending=pending)
+    auth_session, token = start_session(account, second_factor=second_factor, pending=pending, label=device_label())
     if started is not None:
         auth_session.created_at = started
     lang = session.get('lang')

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from marshmallow import fields, validate
 
-from hub.account import factors, operations
+from hub.account import factors, operations, profile
 from hub.account.access import (current_account, current_session, device_cookie_name, device_label, load_current_account,
                                 log_in, log_out, set_device_cookie)
 from hub.account import passwords_ops
@@ -15,7 +15,7 @@ from hub.config import setting
 from hub.core.errors import Unauthenticated
 from hub.core.schemas import StrictBoolean, StrictSchema
 from hub.extensions import limiter
-from hub.web import error_response, load_json
+from hub.web import error_response, load_json, parse_id
 
 bp = Blueprint('account_api', __name__, url_prefix='/api/v1')
 bp.before_app_request(load_current_account)
@@ -113,6 +113,67 @@ def logout():
 @bp.get('/me')
 def me():
     return account_json(current_account())
+
+
+@bp.patch('/me')
+def update_me():
+    data = load_json(profile.ProfileSchema())
+    return account_json(profile.update_profile(current_account(), data))
+
+
+class DeleteSchema(StrictSchema):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=4096))
+
+
+@bp.delete('/me')
+def delete_me():
+    from hub.circle.operations import forget_invitations_to, managed_circles
+    data = load_json(DeleteSchema())
+    account = current_account()
+    if managed_circles(account):
+        return error_response('hand_over_first', _l('You manage a care page. Hand it over or delete it first.'), 409)
+    forget_invitations_to(account.email)
+    profile.delete_account(account, data['password'])
+    log_out()
+    return '', 204
+
+
+def session_json(item):
+    return {'id': str(item.id), 'label': item.label, 'created_at': item.created_at.isoformat(),
+            'last_seen_at': item.last_seen_at.isoformat(), 'current': item.id == g.auth_session.id}
+
+
+@bp.get('/me/sessions')
+def sessions():
+    return {'items': [session_json(s) for s in profile.sessions_of(current_account())], 'next': None}
+
+
+@bp.delete('/me/sessions')
+def logout_everywhere():
+    profile.end_every_session(current_account(), but=g.auth_session)
+    log_out()
+    return '', 204
+
+
+@bp.delete('/me/sessions/<session_id>')
+def end_one_session(session_id):
+    profile.end_session_of(current_account(), parse_id(session_id))
+    return '', 204
+
+
+@bp.get('/me/devices')
+def devices():
+    items = profile.devices_of(current_account())
+    return {'items': [{'id': str(d.id), 'label': d.label, 'created_at': d.created_at.isoformat(),
+                       'expires_at': d.expires_at.isoformat(),
+                       'last_used_at': d.last_used_at.isoformat() if d.last_used_at else None} for d in items],
+            'next': None}
+
+
+@bp.delete('/me/devices/<device_id>')
+def forget_device(device_id):
+    profile.forget_device(current_account(), parse_id(device_id))
+    return '', 204
 
 
 @bp.post('/me/totp')

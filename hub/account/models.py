@@ -31,6 +31,9 @@ class Account(IdMixin, CreatedMixin, db.Model):
     language: Mapped[str] = mapped_column(String(5), nullable=False, default='nl')
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default='Europe/Amsterdam')
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the account works from / until these moments (seed 003: "not active yet", "expired")
+    valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: failed logins since the last success (reset after 12 hours)
     failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -72,6 +75,8 @@ class AuthSession(IdMixin, CreatedMixin, db.Model):
     pending: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     #: wrong second-factor codes in this session (at most 5)
     factor_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    #: a short description of the browser, for the profile's list of sessions
+    label: Mapped[str | None] = mapped_column(String(100))
 
     account: Mapped[Account] = relationship(back_populates='sessions')
 

@@ -11,6 +11,7 @@ from hub.account.passwords import check_password, hash_password, needs_rehash, v
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash, random_token
+from hub.core.errors import AppError
 from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
 from hub.core.tokens import InvalidToken, make_token, read_token
@@ -116,6 +117,27 @@ def throttled_until(account: Account, now=None):
     return until if until > now else None
 
 
+class AccountUnavailable(AppError):
+    status = 403
+    code = 'account_unavailable'
+
+
+def check_available(account: Account, now=None):
+    """Raise with a plain message when the account is disabled, not active yet, or expired (seed 003)."""
+    from flask_babel import format_date
+    now = now or utcnow()
+    if account.status == 'disabled':
+        raise AccountUnavailable(_l('Your account is blocked. Please contact your care provider.'),
+                                 code='account_disabled').audited('account.login', 'E', actor=account.id)
+    if account.valid_from and account.valid_from > now:
+        raise AccountUnavailable(_l('Your account is not active yet. You can log in from %(date)s.',
+                                    date=format_date(account.valid_from, 'long')),
+                                 code='account_not_yet_valid').audited('account.login', 'E', actor=account.id)
+    if account.valid_until and account.valid_until <= now:
+        raise AccountUnavailable(_l('Your account has expired. Please contact your care provider if you still need '
+                                    'it.'), code='account_expired').audited('account.login', 'E', actor=account.id)
+
+
 def authenticate(email: str, password: str) -> Account | None:
     """Return the active account for these credentials, or None; counts and audits failures.
 
@@ -128,6 +150,8 @@ def authenticate(email: str, password: str) -> Account | None:
         account.failed_logins = 0
     waiting = account is not None and throttled_until(account, now) is not None
     valid = verify_password(None if waiting or account is None else account.password_hash, password)
+    if account is not None and valid and account.status != 'pending':
+        check_available(account, now)  # with the right password, say plainly why the account cannot log in
     if account is None or not valid or account.status != 'active':
         if account is not None and not waiting:
             account.failed_logins += 1
@@ -143,14 +167,14 @@ def authenticate(email: str, password: str) -> Account | None:
     return account
 
 
-def start_session(account: Account, second_factor=False, pending=False) -> tuple[AuthSession, str]:
+def start_session(account: Account, second_factor=False, pending=False, label=None) -> tuple[AuthSession, str]:
     """Open a server-side session; returns it with the raw token for the cookie.
 
     A pending session has passed the password and waits for the second factor.
     """
     token = random_token()
     auth_session = AuthSession(account=account, token_hash=keyed_hash(token, 'session'), pending=pending,
-                               second_factor_at=utcnow() if second_factor else None)
+                               second_factor_at=utcnow() if second_factor else None, label=label)
     db.session.add(auth_session)
     db.session.flush()
     return auth_session, token
@@ -167,8 +191,9 @@ def find_session(token: str | None) -> AuthSession | None:
     now = utcnow()
     idle = timedelta(minutes=setting('SESSION_IDLE_MINUTES'))
     too_old = timedelta(hours=setting('SESSION_MAX_HOURS'))
+    account = auth_session.account
     if (now - auth_session.last_seen_at > idle or now - auth_session.created_at > too_old
-            or auth_session.account.status != 'active'):
+            or account.status != 'active' or (account.valid_until and account.valid_until <= now)):
         db.session.delete(auth_session)
         return None
     if now - auth_session.last_seen_at > timedelta(seconds=60):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from hub.account.models import Account
 from hub.account.operations import link, normalize_email
@@ -217,3 +217,13 @@ def delete_circle(manager: Member):
     circle = manager.circle
     audit('circle.delete', 'D', actor=manager.account, role='manager', circle=circle.id)
     db.session.delete(circle)
+
+
+def managed_circles(account: Account) -> list[Member]:
+    """Return the care pages the account manages."""
+    return [m for m in circles_of(account) if m.role == 'manager']
+
+
+def forget_invitations_to(email: str):
+    """Delete the invitations sent to an address (its owner deletes the account)."""
+    db.session.execute(delete(Invitation).where(Invitation.email == email))

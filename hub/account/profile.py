@@ -1,0 +1,88 @@
+"""The profile: names and language, sessions, remembered browsers, deleting the account."""
+
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate, validates
+from sqlalchemy import delete, select
+
+from hub.account.models import Account, AuthSession, RememberedDevice
+from hub.account.passwords import verify_password
+from hub.core.audit import audit
+from hub.core.errors import AppError, NotFound
+from hub.core.schemas import StrictSchema, Text
+from hub.core.timeutil import utcnow
+from hub.extensions import db
+
+
+class ProfileSchema(StrictSchema):
+    first_name = Text(max_length=100)
+    last_name = Text(max_length=100)
+    language = fields.String(validate=validate.OneOf(['nl', 'en']))
+    timezone = fields.String(validate=validate.Length(max=64))
+
+    @validates('timezone')
+    def _zone(self, value, **kwargs):
+        if value not in available_timezones():
+            raise ValidationError('Not a known time zone, for example Europe/Amsterdam.')
+
+
+def update_profile(account: Account, data: dict) -> Account:
+    """Change the account's names, language or time zone."""
+    for key, value in data.items():
+        setattr(account, key, value)
+    audit('account.profile', 'U', actor=account)
+    return account
+
+
+def sessions_of(account: Account) -> list[AuthSession]:
+    """Return the account's logged-in sessions, most recently used first."""
+    return db.session.execute(select(AuthSession).where(AuthSession.account_id == account.id,
+                                                        AuthSession.pending.is_(False))
+                              .order_by(AuthSession.last_seen_at.desc())).scalars().all()
+
+
+def end_session_of(account: Account, session_id) -> None:
+    """End one of the account's sessions (log out that browser)."""
+    found = db.session.get(AuthSession, session_id)
+    if found is None or found.account_id != account.id:
+        raise NotFound(_l('This session does not exist.'))
+    audit('account.session_end', 'E', actor=account)
+    db.session.delete(found)
+
+
+def end_every_session(account: Account, but=None) -> None:
+    """Log out everywhere: every session of the account ends (but ``but``, which the caller ends itself)."""
+    audit('account.logout_everywhere', 'E', actor=account)
+    query = delete(AuthSession).where(AuthSession.account_id == account.id)
+    if but is not None:
+        query = query.where(AuthSession.id != but.id)
+    db.session.execute(query)
+
+
+def devices_of(account: Account) -> list[RememberedDevice]:
+    """Return the account's remembered browsers that are still valid."""
+    return db.session.execute(select(RememberedDevice).where(
+        RememberedDevice.account_id == account.id, RememberedDevice.expires_at > utcnow())
+        .order_by(RememberedDevice.created_at.desc())).scalars().all()
+
+
+def forget_device(account: Account, device_id) -> None:
+    """Forget a remembered browser: it asks for the second factor again."""
+    device = db.session.get(RememberedDevice, device_id)
+    if device is None or device.account_id != account.id:
+        raise NotFound(_l('This browser is not remembered.'))
+    audit('account.device_forget', 'D', actor=account)
+    db.session.delete(device)
+
+
+def delete_account(account: Account, password: str) -> None:
+    """Delete the account and its personal data; the audit log keeps only its id.
+
+    The caller makes sure it manages no care page any more (hand it over or delete it first).
+    """
+    if not verify_password(account.password_hash, password):
+        raise AppError(_l('Your password is not right.'), code='wrong_password', status=400,
+                       fields={'password': [str(_l('Your password is not right.'))]})
+    audit('account.delete', 'D', actor=account.id)
+    db.session.delete(account)
