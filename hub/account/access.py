@@ -49,11 +49,12 @@ def log_in(account, second_factor=False, pending=False):
 
 
 def log_out():
-    """End the current session on the server and empty the cookie."""
+    """End the current session on the server and empty the cookie (the language the person saw stays)."""
+    from flask_babel import get_locale
     for current in (g.get('auth_session'), g.get('pending_session')):
-        if current is not None:
+        if current is not None and inspect(current).persistent:
             end_session(current)
-    lang = session.get('lang')
+    lang = str(get_locale())
     session.clear()
     if lang:
         session['lang'] = lang

@@ -1,6 +1,6 @@
 """The account pages: register, activate, log in, log out."""
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
@@ -254,3 +254,85 @@ def reset():
                 errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
     return (render_template('account/reset.html', account=account, token=token, errors=errors),
             422 if errors else 200)
+
+
+@bp.route('/profile', methods=['GET', 'POST'])
+@login_required
+def profile_page():
+    from hub.account import profile
+    errors, saved = {}, request.args.get('saved')
+    if request.method == 'POST':
+        try:
+            data = profile.ProfileSchema().load(form_data('first_name', 'last_name', 'language'))
+        except ValidationError as exc:
+            errors = field_errors(exc)
+        else:
+            profile.update_profile(g.account, data)
+            session.pop('lang', None)  # the chosen language now follows the profile
+            return redirect(url_for('account.profile_page', saved=1), 303)
+    return (render_template('account/profile.html', errors=errors, saved=saved,
+                            sessions=profile.sessions_of(g.account), devices=profile.devices_of(g.account)),
+            422 if errors else 200)
+
+
+@bp.post('/profile/sessions/<session_id>/end')
+@login_required
+def end_session_page(session_id):
+    from hub.account import profile
+    from hub.web import parse_id
+    if session_id == 'all':
+        profile.end_every_session(g.account, but=g.auth_session)
+        log_out()
+        return render_template('account/logged_out.html')
+    profile.end_session_of(g.account, parse_id(session_id))
+    return redirect(url_for('account.profile_page'), 303)
+
+
+@bp.post('/profile/devices/<device_id>/forget')
+@login_required
+def forget_device_page(device_id):
+    from hub.account import profile
+    from hub.web import parse_id
+    profile.forget_device(g.account, parse_id(device_id))
+    return redirect(url_for('account.profile_page'), 303)
+
+
+@bp.route('/profile/password', methods=['GET', 'POST'])
+@login_required
+def change_password_page():
+    from hub.account import passwords_ops
+    errors = {}
+    if request.method == 'POST':
+        password = request.form.get('password', '')
+        if password != request.form.get('password_confirm', ''):
+            errors = {'password_confirm': [_l('The two passwords are not the same.')]}
+        else:
+            try:
+                with undo_on_refusal():
+                    passwords_ops.change_password(g.account, request.form.get('current_password', ''), password)
+            except AppError as exc:
+                errors = field_errors(exc)
+            else:
+                log_in(g.account)
+                return redirect(url_for('account.profile_page', saved=1), 303)
+    return render_template('account/change_password.html', errors=errors), 422 if errors else 200
+
+
+@bp.route('/profile/delete', methods=['GET', 'POST'])
+@login_required
+def delete_account_page():
+    from hub.account import profile
+    from hub.circle.operations import forget_invitations_to, managed_circles
+    managed = managed_circles(g.account)
+    errors = {}
+    if request.method == 'POST' and not managed:
+        try:
+            with undo_on_refusal():
+                forget_invitations_to(g.account.email)
+                profile.delete_account(g.account, request.form.get('password', ''))
+        except AppError as exc:
+            errors = field_errors(exc)
+        else:
+            log_out()
+            return render_template('account/deleted.html')
+    return render_template('account/delete.html', managed=managed, errors=errors), 422 if errors else 200

@@ -79,3 +79,39 @@ def test_totp_remembered_browser_and_reset(pages, live, live_mailbox):
     assert '/login' in second.page.url  # the reset ended the remembered browser's session
     _login(second, 'anna@example.nl', NEW)
     assert '/login/second-factor' in second.page.url  # and forgot the browser
+
+
+def test_profile_sessions_password_and_delete(pages, live, live_mailbox):
+    first = pages()
+    page = first.page
+    _register(page, live_mailbox, 'piet@example.nl', 'Piet')
+    other = pages()
+    _login(other, 'piet@example.nl')
+    page.goto('/profile')
+    first.axe()
+    page.get_by_label(re.compile('^(Voornaam|First name)')).fill('Pieter')
+    page.get_by_label('English').check()
+    page.get_by_role('button', name=re.compile('^(Opslaan|Save)$')).click()
+    page.get_by_role('heading', name='My profile').wait_for()  # the language follows the profile
+    assert page.get_by_label('First name').input_value() == 'Pieter'
+    first.axe()
+    page.get_by_role('button', name=re.compile('Log out there')).click()
+    other.page.goto('/profile')
+    assert '/login' in other.page.url
+
+    page.get_by_role('link', name='Change password').click()
+    first.axe()
+    page.get_by_label('Current password').fill(PASSWORD)
+    page.locator('#password').fill(NEW)
+    page.locator('#password_confirm').fill(NEW)
+    page.get_by_role('button', name='Save password').click()
+    page.get_by_role('status').wait_for()
+
+    page.goto('/profile/delete')
+    first.axe()
+    page.get_by_label('Your password, to confirm').fill(NEW)
+    page.get_by_role('button', name='Yes, delete my account').click()
+    page.get_by_role('heading', name='Account deleted').wait_for()
+    first.axe()
+    _login(other, 'piet@example.nl', NEW)
+    assert '/login' in other.page.url
