@@ -28,7 +28,7 @@ def overview(circle_id):
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
                            dossiers=dossiers_of(member.circle_id), last_synced=operations.last_synced(member.circle_id),
                            linked=request.args.get('linked'), unlock=unlock,
-                           several=len(circles_of(g.account)) > 1)
+                           others=[m for m in circles_of(g.account) if m.circle_id != member.circle_id])
 
 
 @bp.get('/circles/<circle_id>/timeline')

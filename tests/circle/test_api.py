@@ -227,3 +227,17 @@ def test_contact_persons_from_the_dossier_are_suggested_to_the_manager(app, regi
     assert 'value="joost@example.nl"' in prefilled
     _invite(manager, circle, 'joost@example.nl', 'trust')
     assert 'Joost Bakker' not in manager.get(f"/circles/{circle['id']}/invite").get_data(as_text=True)
+
+
+def test_several_care_pages_last_used_is_opened_and_switching_is_one_click(register, provider, coupling_code):
+    manager = register('m@example.nl')
+    name = provider()
+    first = manager.post('/api/v1/connections', {'code': coupling_code(name, 'a')}).get_json()
+    second = manager.post('/api/v1/connections', {'code': coupling_code(name, 'b')}).get_json()
+    chooser = manager.get('/circles').get_data(as_text=True)
+    assert f"/circles/{first['id']}" in chooser and f"/circles/{second['id']}" in chooser  # no last one yet
+    page = manager.get(f"/circles/{second['id']}").get_data(as_text=True)
+    assert f'href="/circles/{first["id"]}"' in page  # the other one, one click away
+    response = manager.get('/circles')
+    assert response.status_code == 303 and response.headers['Location'].endswith(f"/circles/{second['id']}")
+    assert manager.get('/circles?all=1').status_code == 200
