@@ -47,7 +47,7 @@ def account_json(account):
     """Return the JSON of an account as its owner sees it."""
     return {'id': str(account.id), 'email': account.email, 'first_name': account.first_name,
             'last_name': account.last_name, 'language': account.language, 'timezone': account.timezone,
-            'second_factors': account.second_factors}
+            'phone': account.phone, 'phone_pending': account.phone_pending, 'second_factors': account.second_factors}
 
 
 def wrong_code_response():
@@ -85,6 +85,20 @@ def login():
     return {'account': account_json(account), 'csrf_token': generate_csrf()}
 
 
+@bp.post('/session/second-factor/send')
+@limiter.limit(login_limit)
+def second_factor_send():
+    from hub.account.codes import send_code
+    data = load_json(MethodSchema())
+    pending = g.get('pending_session')
+    if pending is None:
+        raise Unauthenticated(_l('Log in with your email address and password first.'))
+    if data['method'] not in ('sms', 'voice') or data['method'] not in pending.account.second_factors:
+        return error_response('method_not_available', _l('This way of checking is not set up for your account.'), 400)
+    send_code(pending.account, pending, 'login', data['method'], pending.account.phone)
+    return {'method': data['method'], 'sent': True}, 202
+
+
 @bp.post('/session/second-factor')
 @limiter.limit(login_limit)
 def second_factor():
@@ -118,7 +132,17 @@ def me():
 @bp.patch('/me')
 def update_me():
     data = load_json(profile.ProfileSchema())
-    return account_json(profile.update_profile(current_account(), data))
+    return account_json(profile.update_profile(current_account(), data, current_session()))
+
+
+@bp.post('/me/phone/verify')
+@limiter.limit(login_limit)
+def verify_phone():
+    data = load_json(TotpCodeSchema())
+    account = current_account()
+    if not profile.confirm_phone(account, current_session(), data['code']):
+        return wrong_code_response()
+    return account_json(account)
 
 
 class DeleteSchema(StrictSchema):
@@ -202,7 +226,11 @@ def step_up():
     account = current_account()
     if data['method'] not in account.second_factors:
         return error_response('method_not_available', _l('This way of checking is not set up for your account.'), 400)
-    return {'method': data['method'], 'sent': False}
+    if data['method'] == 'totp':
+        return {'method': 'totp', 'sent': False}
+    from hub.account.codes import send_code
+    send_code(account, current_session(), 'step_up', data['method'], account.phone)
+    return {'method': data['method'], 'sent': True}
 
 
 @bp.post('/step-up/verify')

@@ -99,7 +99,12 @@ def verify_factor(account: Account, auth_session: AuthSession, method, code, eve
     if method not in account.second_factors:
         raise AppError(_l('This way of checking is not set up for your account.'), code='method_not_available')
     _count_try(auth_session)
-    if not check_totp(decrypt(account.totp_secret), code, account):
+    if method == 'totp':
+        right = check_totp(decrypt(account.totp_secret), code, account)
+    else:
+        from hub.account.codes import check_code
+        right = check_code(account, auth_session, 'login' if auth_session.pending else 'step_up', code)
+    if not right:
         return _failed(auth_session, account, event)
     _succeeded(auth_session, account)
     audit(event, 'E', actor=account)

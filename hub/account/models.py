@@ -44,6 +44,10 @@ class Account(IdMixin, CreatedMixin, db.Model):
     totp_pending: Mapped[str | None] = mapped_column(Text)
     #: the last TOTP time step used: a code works once
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    #: verified mobile number in E.164, for codes by SMS or a call
+    phone: Mapped[str | None] = mapped_column(String(20))
+    #: a new number waiting for its code
+    phone_pending: Mapped[str | None] = mapped_column(String(20))
     #: wrong second-factor codes on the current reset link (at most 5, then the link dies)
     reset_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
@@ -53,7 +57,7 @@ class Account(IdMixin, CreatedMixin, db.Model):
     @property
     def second_factors(self) -> list[str]:
         """Return the second factors this account can use."""
-        return ['totp'] if self.totp_secret else []
+        return (['totp'] if self.totp_secret else []) + (['sms', 'voice'] if self.phone else [])
 
     @property
     def name(self):
@@ -104,3 +108,22 @@ class PasswordHistory(IdMixin, CreatedMixin, db.Model):
     account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
                                                   nullable=False, index=True)
     password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+class OneTimeCode(IdMixin, CreatedMixin, db.Model):
+    """A 6-digit code sent by SMS or a call: 10 minutes, once, for one purpose and one session."""
+
+    __tablename__ = 'one_time_codes'
+
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
+                                                  nullable=False, index=True)
+    #: login, step_up or phone
+    purpose: Mapped[str] = mapped_column(String(20), nullable=False)
+    session_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('auth_sessions.id', ondelete='CASCADE'))
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: sms or voice
+    channel: Mapped[str] = mapped_column(String(10), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: wrong tries, carried over to a newer code for the same purpose and session
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

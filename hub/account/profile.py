@@ -20,6 +20,8 @@ class ProfileSchema(StrictSchema):
     last_name = Text(max_length=100)
     language = fields.String(validate=validate.OneOf(['nl', 'en']))
     timezone = fields.String(validate=validate.Length(max=64))
+    #: a new mobile number: it is used only after the code sent to it comes back
+    phone = fields.String(validate=validate.Length(max=25), allow_none=True)
 
     @validates('timezone')
     def _zone(self, value, **kwargs):
@@ -27,12 +29,41 @@ class ProfileSchema(StrictSchema):
             raise ValidationError('Not a known time zone, for example Europe/Amsterdam.')
 
 
-def update_profile(account: Account, data: dict) -> Account:
-    """Change the account's names, language or time zone."""
+def update_profile(account: Account, data: dict, auth_session=None) -> Account:
+    """Change the account's names, language or time zone; a new phone number gets a code first."""
+    data = dict(data)
+    if 'phone' in data:
+        change_phone(account, auth_session, data.pop('phone'))
     for key, value in data.items():
         setattr(account, key, value)
     audit('account.profile', 'U', actor=account)
     return account
+
+
+def change_phone(account: Account, auth_session, number):
+    """Start using a new mobile number (a code goes to it), or stop using one (None)."""
+    from hub.account.codes import normalize_phone, send_code
+    from hub.account.factors import require_step_up
+    if account.second_factors:
+        require_step_up(auth_session)  # a factor is changed: check the current one first
+    if number is None or number == '':
+        account.phone = account.phone_pending = None
+        audit('account.phone_remove', 'U', actor=account)
+        return
+    account.phone_pending = normalize_phone(number)
+    send_code(account, auth_session, 'phone', 'sms', account.phone_pending)
+
+
+def confirm_phone(account: Account, auth_session, code) -> bool:
+    """Take the new number into use when the code sent to it is right; False for a wrong code."""
+    from hub.account.codes import check_code
+    if account.phone_pending is None or not check_code(account, auth_session, 'phone', code):
+        return False
+    account.phone, account.phone_pending = account.phone_pending, None
+    if auth_session is not None:
+        auth_session.second_factor_at = utcnow()
+    audit('account.phone_verify', 'U', actor=account)
+    return True
 
 
 def sessions_of(account: Account) -> list[AuthSession]:

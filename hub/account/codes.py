@@ -1,0 +1,85 @@
+"""Codes by SMS or a spoken call: send through the outbox, check once, at most 5 tries, 3 sends in 15 minutes."""
+
+import secrets
+from datetime import timedelta
+
+import phonenumbers
+from flask_babel import force_locale, lazy_gettext as _l
+from sqlalchemy import func, select
+
+from hub.account.models import Account, AuthSession, OneTimeCode
+from hub.core.audit import audit
+from hub.core.crypto import keyed_hash
+from hub.core.errors import InvalidInput, TooManyRequests
+from hub.core.outbox import queue
+from hub.core.timeutil import utcnow
+from hub.extensions import db
+
+VALID = timedelta(minutes=10)
+MAX_TRIES = 5
+MAX_SENDS = 3
+SEND_WINDOW = timedelta(minutes=15)
+CHANNELS = ('sms', 'voice')
+
+
+def normalize_phone(number) -> str:
+    """Return a mobile number in E.164 (Dutch numbers may be typed the Dutch way), or raise InvalidInput."""
+    message = _l('This is not a mobile number we can send a code to. Type it like 0612345678 or +31612345678.')
+    if not isinstance(number, str) or not 8 <= len(number) <= 25:
+        raise InvalidInput(message, fields={'phone': [str(message)]})
+    try:
+        parsed = phonenumbers.parse(number, 'NL')
+    except phonenumbers.NumberParseException:
+        raise InvalidInput(message, fields={'phone': [str(message)]}) from None
+    kind = phonenumbers.number_type(parsed)
+    if not phonenumbers.is_valid_number(parsed) or kind not in (phonenumbers.PhoneNumberType.MOBILE,
+                                                                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        raise InvalidInput(message, fields={'phone': [str(message)]})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _latest(account, purpose, auth_session):
+    return db.session.execute(select(OneTimeCode).where(
+        OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
+        OneTimeCode.session_id == (auth_session.id if auth_session else None))
+        .order_by(OneTimeCode.created_at.desc()).limit(1)).scalar_one_or_none()
+
+
+def send_code(account: Account, auth_session: AuthSession | None, purpose: str, channel: str, to: str):
+    """Make a new code and queue it for ``to``; refused after 3 sends in 15 minutes."""
+    if channel not in CHANNELS:
+        raise InvalidInput(_l('Choose sms or voice.'))
+    sent = db.session.execute(select(func.count()).select_from(OneTimeCode).where(
+        OneTimeCode.account_id == account.id, OneTimeCode.created_at > utcnow() - SEND_WINDOW)).scalar_one()
+    if sent >= MAX_SENDS:
+        raise TooManyRequests(_l('We sent you 3 codes already. Wait a quarter of an hour before you ask again.'),
+                              code='too_many_sends')
+    previous = _latest(account, purpose, auth_session)
+    code = f'{secrets.randbelow(10 ** 6):06d}'
+    db.session.add(OneTimeCode(account_id=account.id, purpose=purpose, channel=channel,
+                               session_id=auth_session.id if auth_session else None,
+                               code_hash=keyed_hash(code, 'one-time-code'), expires_at=utcnow() + VALID,
+                               attempts=previous.attempts if previous else 0))  # a new code does not reset tries
+    if previous is not None and previous.used_at is None:
+        previous.used_at = utcnow()  # only the newest code works
+    with force_locale(account.language):
+        spoken = ' '.join(code) if channel == 'voice' else code
+        text = str(_l('Your carehub code is %(code)s. It works for 10 minutes. Never give it to anyone.', code=spoken))
+    queue('sms', {'to': to, 'channel': channel, 'message': text})
+    audit('account.code_send', 'E', actor=account, target=f'{purpose}:{channel}')
+
+
+def check_code(account: Account, auth_session: AuthSession | None, purpose: str, code) -> bool:
+    """Check the newest code for this purpose and session; a wrong one is counted (False), 5 end the tries."""
+    current = _latest(account, purpose, auth_session)
+    if current is None or current.used_at is not None or current.expires_at <= utcnow():
+        return False
+    if current.attempts >= MAX_TRIES:
+        raise TooManyRequests(_l('Too many wrong codes. Ask for a new code in a quarter of an hour.'),
+                              code='too_many_codes')
+    if not isinstance(code, str) or not secrets.compare_digest(keyed_hash(code.strip(), 'one-time-code'),
+                                                              current.code_hash):
+        current.attempts += 1
+        return False
+    current.used_at = utcnow()
+    return True

@@ -1,0 +1,120 @@
+"""Codes by SMS or a call, through the outbox to an HTTP gateway (a small server of ours on loopback)."""
+
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD
+
+
+class Gateway:
+    """Stands in for the SMS provider at the HTTP boundary: it records what it is asked to send."""
+
+    def __init__(self):
+        self.sent = []
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                gateway.sent.append(json.loads(self.rfile.read(int(self.headers['Content-Length']))))
+                self.send_response(202)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+        self.server = HTTPServer(('127.0.0.1', 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f'http://127.0.0.1:{self.server.server_port}/send'
+
+
+@pytest.fixture
+def gateway(app):
+    gateway = Gateway()
+    app.config['CAREHUB']['SMS_URL'] = gateway.url
+    yield gateway
+    app.config['CAREHUB']['SMS_URL'] = None
+    gateway.server.shutdown()
+
+
+def _code(gateway, mailbox):
+    """Let the worker deliver the outbox and read the code from the last message (spoken codes are spaced)."""
+    mailbox.deliver()
+    return re.search(r'\b\d(?: ?\d){5}\b', gateway.sent[-1]['message']).group(0).replace(' ', '')
+
+
+def _with_phone(register, gateway, mailbox, email='s@example.nl'):
+    account = register(email)
+    response = account.patch('/api/v1/me', {'phone': '06 1234 5678', 'language': 'en'})
+    assert response.status_code == 200 and response.get_json()['phone_pending'] == '+31612345678'
+    code = _code(gateway, mailbox)
+    assert gateway.sent[-1]['to'] == '+31612345678' and gateway.sent[-1]['channel'] == 'sms'
+    assert account.post('/api/v1/me/phone/verify', {'code': '000000' if code != '000000' else '111111'}).status_code == 400
+    response = account.post('/api/v1/me/phone/verify', {'code': code})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()['second_factors'] == ['totp', 'sms', 'voice']
+    return account
+
+
+def test_login_with_a_code_by_sms(register, gateway, mailbox, new_api, db):
+    _with_phone(register, gateway, mailbox)
+    browser = new_api()
+    response = browser.post('/api/v1/session', {'email': 's@example.nl', 'password': PASSWORD})
+    assert response.get_json()['second_factor'] == ['totp', 'sms', 'voice']
+    assert browser.post('/api/v1/session/second-factor/send', {'method': 'voice'}).status_code == 202
+    code = _code(gateway, mailbox)
+    assert gateway.sent[-1]['channel'] == 'voice'
+    response = browser.post('/api/v1/session/second-factor', {'method': 'voice', 'code': code})
+    assert response.status_code == 200, response.get_json()
+    again = new_api()
+    again.post('/api/v1/session', {'email': 's@example.nl', 'password': PASSWORD})
+    response = again.post('/api/v1/session/second-factor', {'method': 'sms', 'code': code})
+    assert response.status_code == 400  # a code works once, and only in the session it was sent for
+
+
+def test_at_most_three_sends_and_five_tries(register, gateway, mailbox, new_api):
+    _with_phone(register, gateway, mailbox)  # that was one send
+    browser = new_api()
+    browser.post('/api/v1/session', {'email': 's@example.nl', 'password': PASSWORD})
+    assert browser.post('/api/v1/session/second-factor/send', {'method': 'sms'}).status_code == 202
+    assert browser.post('/api/v1/session/second-factor/send', {'method': 'sms'}).status_code == 202
+    response = browser.post('/api/v1/session/second-factor/send', {'method': 'sms'})
+    assert response.status_code == 429 and response.get_json()['error']['code'] == 'too_many_sends'
+
+
+def test_a_new_code_does_not_reset_the_tries(register, gateway, mailbox, new_api, db):
+    from hub.account.models import OneTimeCode
+    account = register('t@example.nl')
+    account.patch('/api/v1/me', {'phone': '0612345678'})
+    for _ in range(3):
+        assert account.post('/api/v1/me/phone/verify', {'code': '999999'}).status_code == 400
+    account.patch('/api/v1/me', {'phone': '0612345678'})
+    codes = db.scalars(select(OneTimeCode).order_by(OneTimeCode.created_at))
+    assert codes[-1].attempts == 3
+    for _ in range(2):
+        account.post('/api/v1/me/phone/verify', {'code': '999999'})
+    right = _code(gateway, mailbox)
+    response = account.post('/api/v1/me/phone/verify', {'code': right})
+    assert response.status_code == 429  # five wrong tries: even the right code waits for a new send window
+
+
+def test_bad_numbers_are_refused(register, gateway):
+    account = register('n@example.nl')
+    for number in ('12', '020-1234567', 'abcdefghij', '+1 202 555 01', '0' * 30):
+        response = account.patch('/api/v1/me', {'phone': number})
+        assert response.status_code == 422, number
+    assert gateway.sent == []
+
+
+def test_without_a_gateway_the_code_is_written_to_the_instance_folder(app, register, mailbox):
+    from pathlib import Path
+    account = register('f@example.nl')
+    account.patch('/api/v1/me', {'phone': '+31612345678'})
+    mailbox.deliver()
+    files = list((Path(app.config['CAREHUB']['INSTANCE_PATH']) / 'sms').glob('*.txt'))
+    assert files and '+31612345678' in files[-1].read_text()
+    for file in files:
+        file.unlink()
