@@ -127,20 +127,36 @@ def logout():
     return render_template('account/logout.html')
 
 
-def _code_page(template, action, verify, **context):
-    """Show a code form; on a right code call ``verify``'s follow-up, else show the error."""
-    errors = {}
-    if request.method == 'POST':
+def _code_page(template, action, verify, send=None, **context):
+    """Show a code form: send a code by SMS or a call, or check a code and go on with ``verify``'s answer."""
+    errors, sent = {}, None
+    method = request.form.get('method', 'totp')
+    if request.method == 'POST' and request.form.get('send') in ('sms', 'voice') and send is not None:
         try:
             with undo_on_refusal():
-                result = verify(request.form.get('code', ''))
+                send(request.form['send'])
+        except AppError as exc:
+            errors = field_errors(exc)
+        else:
+            sent, method = request.form['send'], request.form['send']
+    elif request.method == 'POST':
+        try:
+            with undo_on_refusal():
+                result = verify(request.form.get('code', ''), method if method in ('totp', 'sms', 'voice') else 'totp')
         except AppError as exc:
             errors = field_errors(exc)
         else:
             if result is not False:
                 return result
             errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
-    return render_template(template, errors=errors, action=action, **context), 422 if errors else 200
+    return (render_template(template, errors=errors, action=action, sent=sent, method=method, **context),
+            422 if errors else 200)
+
+
+def _sender(account, auth_session, purpose):
+    from hub.account.codes import send_code
+    return (lambda channel: send_code(account, auth_session, purpose, channel, account.phone)) if account.phone \
+        else None
 
 
 @bp.route('/login/second-factor', methods=['GET', 'POST'])
@@ -151,9 +167,9 @@ def second_factor():
     if pending is None:
         return redirect(url_for('account.login', next=next_path), 303)
 
-    def verify(code):
+    def verify(code, method):
         account = pending.account
-        if not factors.verify_factor(account, pending, 'totp', code, 'account.login_second_factor'):
+        if not factors.verify_factor(account, pending, method, code, 'account.login_second_factor'):
             return False
         log_in(account, second_factor=True)
         response = make_response(redirect(next_path, 303))
@@ -161,7 +177,8 @@ def second_factor():
             set_device_cookie(response, factors.remember_device(account, device_label()))
         return response
     return _code_page('account/second_factor.html', url_for('account.second_factor'), verify, next=next_path,
-                      remember=True)
+                      remember=True, send=_sender(pending.account, pending, 'login'),
+                      methods=pending.account.second_factors)
 
 
 @bp.route('/step-up', methods=['GET', 'POST'])
@@ -172,12 +189,13 @@ def step_up():
     if not g.account.second_factors:
         return redirect(url_for('account.totp', next=next_path), 303)
 
-    def verify(code):
-        if not factors.verify_factor(g.account, g.auth_session, 'totp', code, 'account.step_up'):
+    def verify(code, method):
+        if not factors.verify_factor(g.account, g.auth_session, method, code, 'account.step_up'):
             return False
         log_in(g.account, second_factor=True)
         return redirect(next_path, 303)
-    return _code_page('account/step_up.html', url_for('account.step_up'), verify, next=next_path, remember=False)
+    return _code_page('account/step_up.html', url_for('account.step_up'), verify, next=next_path, remember=False,
+                      send=_sender(g.account, g.auth_session, 'step_up'), methods=g.account.second_factors)
 
 
 @bp.route('/profile/totp', methods=['GET', 'POST'])
@@ -197,7 +215,7 @@ def totp():
     else:
         enrolment = factors.pending_enrolment(g.account)
 
-    def verify(code):
+    def verify(code, method):
         if not factors.confirm_totp(g.account, g.auth_session, code):
             return False
         return redirect(next_path, 303)
@@ -336,3 +354,28 @@ def delete_account_page():
             log_out()
             return render_template('account/deleted.html')
     return render_template('account/delete.html', managed=managed, errors=errors), 422 if errors else 200
+
+
+@bp.route('/profile/phone', methods=['GET', 'POST'])
+@login_required
+def phone_page():
+    from hub.account import profile
+    errors, values = {}, {}
+    if g.account.second_factors and step_up_redirect():
+        return redirect(step_up_redirect(), 303)
+    if request.method == 'POST' and 'code' in request.form:
+        if profile.confirm_phone(g.account, g.auth_session, request.form['code']):
+            return redirect(url_for('account.profile_page', saved=1), 303)
+        errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
+    elif request.method == 'POST':
+        values = form_data('phone')
+        try:
+            with undo_on_refusal():
+                profile.change_phone(g.account, g.auth_session, values.get('phone', '').strip())
+        except AppError as exc:
+            errors = field_errors(exc)
+        else:
+            if g.account.phone_pending is None:
+                return redirect(url_for('account.profile_page', saved=1), 303)
+    return (render_template('account/phone.html', errors=errors, values=values,
+                            waiting=g.account.phone_pending), 422 if errors else 200)

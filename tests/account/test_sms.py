@@ -118,3 +118,23 @@ def test_without_a_gateway_the_code_is_written_to_the_instance_folder(app, regis
     assert files and '+31612345678' in files[-1].read_text()
     for file in files:
         file.unlink()
+
+
+def test_the_login_page_sends_and_checks_an_sms_code(register, gateway, mailbox, new_api):
+    _with_phone(register, gateway, mailbox, 'page@example.nl')
+    browser = new_api()
+    token = browser.csrf()
+    response = browser.client.post('/login', data={'email': 'page@example.nl', 'password': PASSWORD,
+                                                   'csrf_token': token, 'next': '/circles'})
+    assert response.status_code == 303 and '/login/second-factor' in response.headers['Location']
+    form = browser.client.get(response.headers['Location']).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # a new session, a new token
+    page = browser.client.post('/login/second-factor', data={'send': 'sms', 'csrf_token': token, 'next': '/circles'})
+    assert page.status_code == 200 and 'role="status"' in page.get_data(as_text=True)
+    code = _code(gateway, mailbox)
+    wrong = browser.client.post('/login/second-factor', data={'method': 'sms', 'code': '12345', 'csrf_token': token,
+                                                              'next': '/circles'})
+    assert wrong.status_code == 422
+    right = browser.client.post('/login/second-factor', data={'method': 'sms', 'code': code, 'csrf_token': token,
+                                                              'next': '/circles'})
+    assert right.status_code == 303 and right.headers['Location'] == '/circles'
