@@ -65,6 +65,7 @@ ROUTES = [
     ('post', '/me/phone/verify', 'Confirm a new mobile number with the code sent to it', None, 200,
      {'type': 'object'}),
     ('delete', '/session', 'Log out', None, 204, None),
+    ('post', '/password/strength', 'How strong a password is, with hints', None, 200, {'type': 'object'}),
     ('post', '/password/forgot', 'Ask for a reset link (always 202)', ForgotSchema, 202, {'type': 'object'}),
     ('get', '/password/reset', 'What a reset link needs', None, 200, {'type': 'object'}),
     ('post', '/password/reset', 'Set a new password with a reset link', ResetSchema, 200, {'type': 'object'}),

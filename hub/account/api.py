@@ -12,7 +12,7 @@ from hub.account import passwords_ops
 from hub.account.schemas import (ActivateSchema, ChangePasswordSchema, ForgotSchema, LoginSchema, RegisterSchema,
                                  ResetSchema)
 from hub.config import setting
-from hub.core.errors import Unauthenticated
+from hub.core.errors import AppError, Unauthenticated
 from hub.core.schemas import StrictBoolean, StrictSchema
 from hub.extensions import limiter
 from hub.web import error_response, load_json, parse_id
@@ -277,3 +277,29 @@ def change_password():
     passwords_ops.change_password(account, data['current_password'], data['password'])
     log_in(account, second_factor=False)  # every other session ended; this one goes on with a new id
     return {'account': account_json(account), 'csrf_token': generate_csrf()}
+
+
+class StrengthSchema(StrictSchema):
+    password = fields.String(required=True, validate=validate.Length(max=4096))
+    token = fields.String(validate=validate.Length(max=2000))
+
+
+@bp.post('/password/strength')
+@limiter.limit('60 per minute')
+def password_strength():
+    """How strong a password is, with hints; the person's own details count as easy to guess."""
+    from hub.account.passwords import strength
+    data = load_json(StrengthSchema())
+    inputs = []
+    account = g.get('account')
+    if account is None and data.get('token'):
+        try:
+            account = operations.account_for_activation(data['token'])
+        except AppError:
+            try:
+                account = passwords_ops.account_for_reset(data['token'])
+            except AppError:
+                account = None
+    if account is not None:
+        inputs = [account.email, account.first_name, account.last_name]
+    return strength(data['password'], inputs)

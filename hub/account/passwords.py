@@ -62,6 +62,16 @@ def _dummy_for(*params):
     return _hasher(*params).hash('carehub-dummy-password')
 
 
+def strength(password: str, user_inputs=()) -> dict:
+    """Return zxcvbn's score (0-4) and its hints, for the meter on the password pages."""
+    problems = password_problems(password, user_inputs)
+    inputs = [part for value in user_inputs if value for part in str(value).lower().replace('@', ' ').split()]
+    result = zxcvbn(normalize(password)[:STRENGTH_WINDOW] or ' ', user_inputs=inputs + ['carehub', 'zorg', 'welkom'])
+    return {'score': result['score'] if password else 0, 'ok': not problems,
+            'problems': [str(problem) for problem in problems],
+            'suggestions': list(result['feedback'].get('suggestions') or [])}
+
+
 def password_problems(password: str, user_inputs=()) -> list:
     """Return what is wrong with ``password`` in plain words (empty when it is good)."""
     password = normalize(password)

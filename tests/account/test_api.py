@@ -162,3 +162,15 @@ def test_hostile_bodies_get_clear_errors(api, register):
     assert response.status_code == 422
     page = api.client.post('/password/forgot', data={'email': 'x\x00@example.nl', 'csrf_token': api.csrf()})
     assert page.status_code == 200
+
+
+def test_password_strength_counts_the_persons_own_details(api, mailbox):
+    api.post('/api/v1/accounts', {'email': 'kim@example.nl', 'first_name': 'Kim', 'last_name': 'Vermeulen',
+                                  'accept_terms': True})
+    token = mailbox.link('kim@example.nl', '/activate').split('token=')[1]
+    own = api.post('/api/v1/password/strength', {'password': 'kimvermeulen2024', 'token': token}).get_json()
+    anyone = api.post('/api/v1/password/strength', {'password': 'kimvermeulen2024'}).get_json()
+    assert own['score'] < anyone['score'] or (not own['ok'] and own['problems'])
+    strong = api.post('/api/v1/password/strength', {'password': PASSWORD}).get_json()
+    assert strong['ok'] and strong['score'] >= 3
+    assert api.post('/api/v1/password/strength', {'password': 'x' * 5000}).status_code == 422
