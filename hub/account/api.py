@@ -303,3 +303,21 @@ def password_strength():
     if account is not None:
         inputs = [account.email, account.first_name, account.last_name]
     return strength(data['password'], inputs)
+
+
+@bp.post('/me/photo')
+def upload_photo():
+    from hub.account.photos import MAX_BYTES, set_photo
+    account = current_account()
+    upload = request.files.get('photo')
+    if upload is None:
+        return error_response('invalid_photo', _l('Choose a photo in JPEG or PNG, at most 5 MB.'), 422)
+    set_photo(account, upload.stream.read(MAX_BYTES + 1))
+    return {'photo': True}, 201
+
+
+@bp.delete('/me/photo')
+def delete_photo():
+    from hub.account.photos import remove_photo
+    remove_photo(current_account())
+    return '', 204

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
@@ -127,3 +127,14 @@ class OneTimeCode(IdMixin, CreatedMixin, db.Model):
     #: wrong tries, carried over to a newer code for the same purpose and session
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AccountPhoto(db.Model):
+    """A profile photo, re-encoded by us (no metadata), shown only to people who share a care page."""
+
+    __tablename__ = 'account_photos'
+
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
+                                                  primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -379,3 +379,22 @@ def phone_page():
                 return redirect(url_for('account.profile_page', saved=1), 303)
     return (render_template('account/phone.html', errors=errors, values=values,
                             waiting=g.account.phone_pending), 422 if errors else 200)
+
+
+@bp.post('/profile/photo')
+@login_required
+def photo_page():
+    from hub.account.photos import MAX_BYTES, remove_photo, set_photo
+    if request.form.get('remove') == 'yes':
+        remove_photo(g.account)
+        return redirect(url_for('account.profile_page', saved=1), 303)
+    upload = request.files.get('photo')
+    try:
+        with undo_on_refusal():
+            set_photo(g.account, upload.stream.read(MAX_BYTES + 1) if upload else b'')
+    except AppError as exc:
+        from hub.account import profile
+        return (render_template('account/profile.html', errors=field_errors(exc), saved=None,
+                                sessions=profile.sessions_of(g.account), devices=profile.devices_of(g.account)),
+                422)
+    return redirect(url_for('account.profile_page', saved=1), 303)

@@ -51,3 +51,13 @@ def require(account, circle_id, capability=None) -> Member:
                    else _l('You do not have permission for this on this care page.'))
         raise Forbidden(message)
     return member
+
+
+def shares_a_circle(account, other_id) -> bool:
+    """Tell whether ``account`` and the account ``other_id`` are on a care page together (or are one)."""
+    from sqlalchemy.orm import aliased
+    if account.id == other_id:
+        return True
+    mine, theirs = aliased(Member), aliased(Member)
+    return db.session.execute(select(mine.id).join(theirs, theirs.circle_id == mine.circle_id).where(
+        mine.account_id == account.id, theirs.account_id == other_id).limit(1)).first() is not None

@@ -21,7 +21,8 @@ def circle_json(member) -> dict:
 
 
 def member_json(member) -> dict:
-    return {'id': str(member.id), 'first_name': member.account.first_name, 'last_name': member.account.last_name,
+    return {'id': str(member.id), 'account_id': str(member.account_id), 'first_name': member.account.first_name,
+            'last_name': member.account.last_name,
             'role': member.role, 'permissions': sorted(permissions_of(member)),
             'custom': member.role != 'manager' and member.permissions is not None}
 
@@ -124,3 +125,21 @@ def revoke(circle_id, invitation_id):
     manager = require(current_account(), circle_id, MANAGE)
     operations.revoke_invitation(manager, operations.open_invitation(manager.circle_id, parse_id(invitation_id)))
     return '', 204
+
+
+@bp.get('/accounts/<account_id>/photo')
+def photo(account_id):
+    """A member's profile photo, for people on a care page with them."""
+    from flask import make_response
+
+    from hub.account.photos import photo_of
+    from hub.circle.access import shares_a_circle
+    from hub.core.errors import NotFound
+    other = parse_id(account_id)
+    found = photo_of(other) if shares_a_circle(current_account(), other) else None
+    if found is None:
+        raise NotFound('There is no photo.')
+    response = make_response(found.data)
+    response.headers['Content-Type'] = 'image/jpeg'
+    response.headers['Cache-Control'] = 'private, no-store'
+    return response

@@ -1,0 +1,68 @@
+"""Profile photos: checked by content, re-encoded, shown only to people on a care page together."""
+
+from io import BytesIO
+
+from PIL import Image
+
+
+def image_bytes(kind='PNG', size=(800, 600), exif=False):
+    out = BytesIO()
+    image = Image.new('RGB', size, (200, 30, 30))
+    if exif:
+        data = Image.Exif()
+        data[0x010F] = 'SecretCamera'  # Make
+        image.save(out, format=kind, exif=data.tobytes())
+    else:
+        image.save(out, format=kind)
+    return out.getvalue()
+
+
+def upload(client, data, name='photo.png'):
+    return client.client.post('/api/v1/me/photo', data={'photo': (BytesIO(data), name)},
+                              headers={'X-CSRF-Token': client.token or client.csrf()},
+                              content_type='multipart/form-data')
+
+
+def test_photo_is_reencoded_and_shown_only_to_fellow_members(register, provider, coupling_code):
+    manager = register('m@example.nl')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(provider(), 'c')}).get_json()
+    assert upload(manager, image_bytes('JPEG', exif=True), 'me.jpg').status_code == 201
+    me = manager.get('/api/v1/me').get_json()['id']
+    photo = manager.get(f'/api/v1/accounts/{me}/photo')
+    assert photo.status_code == 200 and photo.content_type == 'image/jpeg'
+    stored = Image.open(BytesIO(photo.data))
+    assert max(stored.size) <= 512 and b'SecretCamera' not in photo.data
+    stranger = register('s@example.nl')
+    assert stranger.get(f'/api/v1/accounts/{me}/photo').status_code == 404
+    manager.post(f"/api/v1/circles/{circle['id']}/invitations",
+                 {'email': 'h@example.nl', 'first_name': 'H', 'last_name': 'X', 'role': 'basic'})
+    helper = register('h@example.nl')
+    [invitation] = helper.get('/api/v1/invitations').get_json()['items']
+    helper.post(f"/api/v1/invitations/{invitation['id']}/accept")
+    assert helper.get(f'/api/v1/accounts/{me}/photo').status_code == 200
+    assert manager.delete('/api/v1/me/photo').status_code == 204
+    assert helper.get(f'/api/v1/accounts/{me}/photo').status_code == 404
+
+
+def test_bad_photos_are_refused(register):
+    account = register('p@example.nl')
+    gif = BytesIO()
+    Image.new('RGB', (10, 10)).save(gif, format='GIF')
+    for data in (b'', b'not an image at all', gif.getvalue(), b'\x89PNG\r\n\x1a\n' + b'\x00' * 100,
+                 image_bytes()[:200]):
+        response = upload(account, data)
+        assert response.status_code == 422, data[:20]
+        assert response.get_json()['error']['code'] in ('invalid_photo', 'invalid_input')
+    big = b'\xff\xd8\xff' + b'0' * (5 * 1024 * 1024 + 10)
+    assert upload(account, big, 'big.jpg').status_code == 422
+    response = account.client.post('/api/v1/me/photo', data={}, headers={'X-CSRF-Token': account.token},
+                                    content_type='multipart/form-data')
+    assert response.status_code == 422
+
+
+def test_a_decompression_bomb_is_refused_before_it_unpacks(register):
+    account = register('b@example.nl')
+    out = BytesIO()
+    Image.new('1', (12000, 12000)).save(out, format='PNG', optimize=True)  # small file, 144 million pixels
+    assert len(out.getvalue()) < 5 * 1024 * 1024
+    assert upload(account, out.getvalue()).status_code == 422
