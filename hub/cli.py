@@ -158,6 +158,55 @@ def provider_revoke(name, code_id):
     click.echo('revoked')
 
 
+@cli.group()
+def account():
+    """Block or unblock an account, and set when it may be used."""
+
+
+@account.command('disable')
+@click.argument('email')
+@with_appcontext
+def account_disable(email):
+    """Block an account: its sessions end at once."""
+    _set_account(email, status='disabled')
+
+
+@account.command('enable')
+@click.argument('email')
+@with_appcontext
+def account_enable(email):
+    """Unblock an account."""
+    _set_account(email, status='active')
+
+
+@account.command('valid')
+@click.argument('email')
+@click.option('--from', 'valid_from', type=click.DateTime(['%Y-%m-%d']), help='First day it may be used.')
+@click.option('--until', 'valid_until', type=click.DateTime(['%Y-%m-%d']), help='First day it may no longer be used.')
+@with_appcontext
+def account_valid(email, valid_from, valid_until):
+    """Set from and until when an account may be used (dates in the Netherlands)."""
+    from zoneinfo import ZoneInfo
+    zone = ZoneInfo(setting('DEFAULT_TIMEZONE'))
+    _set_account(email, valid_from=valid_from.replace(tzinfo=zone) if valid_from else None,
+                 valid_until=valid_until.replace(tzinfo=zone) if valid_until else None)
+
+
+def _set_account(email, **values):
+    from hub.account.operations import account_by_email, end_all_sessions
+    from hub.core.audit import audit
+    with unit_of_work():
+        found = account_by_email(email)
+        if found is None or found.status == 'pending':
+            raise click.ClickException(f'no active account {email}')
+        for key, value in values.items():
+            setattr(found, key, value)
+        if values.get('status') == 'disabled':
+            end_all_sessions(found)
+        audit('account.admin', 'U', actor=None, target=f'account:{found.id}')
+    click.echo('done')
+
+
 @cli.command()
 @click.argument('name', required=False)
 @with_appcontext

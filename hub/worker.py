@@ -43,9 +43,16 @@ def sync_due():
         log.info('synced dossier %s: %s %s', dossier_id, status, counts)
 
 
+def purge():
+    """Remove what has expired: dead sessions."""
+    from hub.account.operations import purge_sessions
+    with unit_of_work():
+        purge_sessions()
+
+
 def run_round():
     """Do one round of background work; one failing part never stops the others or the worker."""
-    for step in (deliver_outbox, sync_due):
+    for step in (deliver_outbox, sync_due, purge):
         try:
             step()
         except Exception:  # noqa: BLE001  logged with its traceback; the next round tries again

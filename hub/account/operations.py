@@ -194,8 +194,7 @@ def find_session(token: str | None) -> AuthSession | None:
     account = auth_session.account
     if (now - auth_session.last_seen_at > idle or now - auth_session.created_at > too_old
             or account.status != 'active' or (account.valid_until and account.valid_until <= now)):
-        db.session.delete(auth_session)
-        return None
+        return None  # dead; the worker removes dead sessions (a refused request commits nothing)
     if now - auth_session.last_seen_at > timedelta(seconds=60):
         auth_session.last_seen_at = now
     return auth_session
@@ -218,3 +217,13 @@ def _uuid(value):
         return uuid.UUID(str(value))
     except ValueError:
         raise InvalidToken(_l('This link is not valid.')) from None
+
+
+def purge_sessions() -> int:
+    """Delete sessions that are idle or too old; returns how many."""
+    now = utcnow()
+    idle = timedelta(minutes=setting('SESSION_IDLE_MINUTES'))
+    too_old = timedelta(hours=setting('SESSION_MAX_HOURS'))
+    result = db.session.execute(delete(AuthSession).where(
+        (AuthSession.last_seen_at < now - idle) | (AuthSession.created_at < now - too_old)))
+    return result.rowcount

@@ -83,3 +83,45 @@ def test_delete_account(register, provider, coupling_code, db, new_api):
     assert manager.delete(f"/api/v1/circles/{circle['id']}").status_code == 204
     assert manager.delete('/api/v1/me', json={'password': PASSWORD}).status_code == 204
     assert db.count(Account) == 0
+
+
+def test_an_operator_blocks_an_account_and_its_sessions_end(app, register, new_api):
+    from hub.cli import cli
+    account = register('b@example.nl', totp=False)
+    runner = app.test_cli_runner()
+    assert runner.invoke(cli, ['account', 'disable', 'b@example.nl']).exit_code == 0
+    assert account.get('/api/v1/me').status_code == 401
+    client = new_api()
+    response = client.post('/api/v1/session', {'email': 'b@example.nl', 'password': PASSWORD})
+    assert response.get_json()['error']['code'] == 'account_disabled'
+    assert runner.invoke(cli, ['account', 'enable', 'b@example.nl']).exit_code == 0
+    assert client.post('/api/v1/session', {'email': 'b@example.nl', 'password': PASSWORD}).status_code == 200
+    assert runner.invoke(cli, ['account', 'valid', 'b@example.nl', '--until', '2020-01-01']).exit_code == 0
+    assert client.get('/api/v1/me').status_code == 401
+    assert runner.invoke(cli, ['account', 'disable', 'nobody@example.nl']).exit_code == 1
+
+
+def test_sessions_end_after_30_idle_minutes_and_after_12_hours(app, register, db):
+    from hub.account.models import AuthSession
+    from hub.core.timeutil import utcnow
+    account = register('i@example.nl', totp=False)
+    db.execute(update(AuthSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
+    assert account.get('/api/v1/me').status_code == 401
+    account.csrf()
+    account.post('/api/v1/session', {'email': 'i@example.nl', 'password': PASSWORD})
+    assert account.get('/api/v1/me').status_code == 200
+    db.execute(update(AuthSession).values(created_at=utcnow() - timedelta(hours=12, minutes=1)))
+    assert account.get('/api/v1/me').status_code == 401
+    from hub.cli import cli
+    assert app.test_cli_runner().invoke(cli, ['worker', '--once']).exit_code == 0
+    assert db.count(AuthSession) == 0  # the worker removes dead sessions
+
+
+def test_a_password_with_right_to_left_and_combining_characters_works_as_typed(api, mailbox, new_api):
+    import unicodedata
+    api.post('/api/v1/accounts', {'email': 'u@example.nl', 'first_name': 'U', 'last_name': 'V', 'accept_terms': True})
+    token = mailbox.link('u@example.nl', '/activate').split('token=')[1]
+    composed = 'Zoë en Jürgen \u202eleest\u202c achterstevoren 7'
+    assert api.post('/api/v1/accounts/activate', {'token': token, 'password': composed}).status_code == 200
+    decomposed = unicodedata.normalize('NFD', composed)  # the same text, typed on another keyboard
+    assert new_api().post('/api/v1/session', {'email': 'u@example.nl', 'password': decomposed}).status_code == 200
