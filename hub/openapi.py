@@ -69,6 +69,8 @@ ROUTES = [
     ('post', '/password/forgot', 'Ask for a reset link (always 202)', ForgotSchema, 202, {'type': 'object'}),
     ('get', '/password/reset', 'What a reset link needs', None, 200, {'type': 'object'}),
     ('post', '/password/reset', 'Set a new password with a reset link', ResetSchema, 200, {'type': 'object'}),
+    ('post', '/password/reset/send', 'Send the code for a reset link by SMS or a call', None, 202,
+     {'type': 'object'}),
     ('get', '/me', 'My profile', None, 200, {'type': 'object'}),
     ('patch', '/me', 'Change my names, language or time zone', 'ProfileSchema', 200, {'type': 'object'}),
     ('delete', '/me', 'Delete my account (with my password)', 'DeleteSchema', 204, None),

@@ -257,6 +257,19 @@ def reset_info():
     return {'second_factor': account.second_factors}
 
 
+@bp.post('/password/reset/send')
+@limiter.limit(login_limit)
+def reset_send():
+    data = load_json(ResetSendSchema())
+    passwords_ops.send_reset_code(data['token'], data['method'])
+    return {'method': data['method'], 'sent': True}, 202
+
+
+class ResetSendSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    method = fields.String(required=True, validate=validate.OneOf(['sms', 'voice']))
+
+
 @bp.post('/password/reset')
 @limiter.limit(login_limit)
 def reset():

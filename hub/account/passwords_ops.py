@@ -27,6 +27,7 @@ def request_reset(email: str):
     if account is None or account.status != 'active':
         audit('account.reset_request', 'E', outcome='unknown')
         return
+    account.reset_failures = 0  # a new link gets its own five tries
     token = make_token('reset', {'a': str(account.id), 's': account.security_stamp})
     queue_mail(account.email, 'reset', account.language, account=account, reset_link=link('/password/reset', token=token),
                minutes=setting('RESET_MAX_AGE') // 60)
@@ -56,8 +57,14 @@ def check_reset_code(account: Account, method, code) -> bool:
         return True
     if account.reset_failures >= MAX_RESET_CODE_FAILURES:
         raise InvalidToken(_l('Too many wrong codes. Ask for a new link.'), code='token_used')
+    if method not in account.second_factors:
+        method = None
     if method == 'totp' and check_totp(decrypt(account.totp_secret), code, account):
         return True
+    if method in ('sms', 'voice'):
+        from hub.account.codes import check_code
+        if check_code(account, None, 'reset', code):
+            return True
     account.reset_failures += 1
     if account.reset_failures >= MAX_RESET_CODE_FAILURES:
         account.security_stamp = secrets.token_hex(16)  # the link dies
@@ -115,3 +122,12 @@ def change_password(account: Account, current: str, password: str):
         raise AppError(_l('Your current password is not right.'), code='wrong_password', status=400,
                        fields={'current_password': [str(_l('Your current password is not right.'))]})
     return set_password(account, password, account.security_stamp, 'account.password_change')
+
+
+def send_reset_code(token, channel):
+    """Send the second-factor code for a reset link by SMS or a call (accounts with a phone number)."""
+    from hub.account.codes import send_code
+    account = account_for_reset(token)
+    if channel not in account.second_factors or channel not in ('sms', 'voice'):
+        raise AppError(_l('This way of checking is not set up for your account.'), code='method_not_available')
+    send_code(account, None, 'reset', channel, account.phone)

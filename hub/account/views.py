@@ -255,23 +255,31 @@ def reset():
     from hub.account import passwords_ops
     token = request.values.get('token', '')
     account = passwords_ops.account_for_reset(token)
-    errors = {}
-    if request.method == 'POST':
+    errors, sent = {}, None
+    if request.method == 'POST' and request.form.get('send') in ('sms', 'voice'):
+        try:
+            with undo_on_refusal():
+                passwords_ops.send_reset_code(token, request.form['send'])
+            sent = request.form['send']
+        except AppError as exc:
+            errors = field_errors(exc)
+    elif request.method == 'POST':
         password = request.form.get('password', '')
         if password != request.form.get('password_confirm', ''):
             errors = {'password_confirm': [_l('The two passwords are not the same.')]}
         else:
             try:
                 with undo_on_refusal():
-                    done = passwords_ops.reset_password(token, password, 'totp', request.form.get('code'))
+                    done = passwords_ops.reset_password(token, password, request.form.get('method', 'totp'),
+                                                    request.form.get('code'))
             except AppError as exc:
                 errors = field_errors(exc)
             else:
                 if done is not None:
                     return render_template('account/reset_done.html')
                 errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
-    return (render_template('account/reset.html', account=account, token=token, errors=errors),
-            422 if errors else 200)
+    return (render_template('account/reset.html', account=account, token=token, errors=errors, sent=sent,
+                            method=sent or request.form.get('method', 'totp')), 422 if errors else 200)
 
 
 @bp.route('/profile', methods=['GET', 'POST'])

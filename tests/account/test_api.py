@@ -174,3 +174,17 @@ def test_password_strength_counts_the_persons_own_details(api, mailbox):
     strong = api.post('/api/v1/password/strength', {'password': PASSWORD}).get_json()
     assert strong['ok'] and strong['score'] >= 3
     assert api.post('/api/v1/password/strength', {'password': 'x' * 5000}).status_code == 422
+
+
+def test_the_password_is_hashed_again_when_the_argon2_parameters_change(app, register, new_api, db):
+    from hub.account.models import Account
+    register('r@example.nl', totp=False)
+    [before] = db.scalars(select(Account))
+    assert before.password_hash.startswith('$argon2id$') and ',t=1,' in before.password_hash
+    app.config['CAREHUB']['ARGON2_TIME_COST'] = 2
+    try:
+        assert new_api().post('/api/v1/session', {'email': 'r@example.nl', 'password': PASSWORD}).status_code == 200
+    finally:
+        app.config['CAREHUB']['ARGON2_TIME_COST'] = 1
+    [after] = db.scalars(select(Account))
+    assert ',t=2,' in after.password_hash

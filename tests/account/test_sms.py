@@ -138,3 +138,26 @@ def test_the_login_page_sends_and_checks_an_sms_code(register, gateway, mailbox,
     right = browser.client.post('/login/second-factor', data={'method': 'sms', 'code': code, 'csrf_token': token,
                                                               'next': '/circles'})
     assert right.status_code == 303 and right.headers['Location'] == '/circles'
+
+
+def test_reset_with_an_sms_code_for_an_account_with_only_a_phone(register, gateway, mailbox, new_api, db):
+    from sqlalchemy import update
+
+    from hub.account.models import Account
+    account = register('o@example.nl', totp=False)
+    account.patch('/api/v1/me', {'phone': '0612345678'})
+    assert account.post('/api/v1/me/phone/verify', {'code': _code(gateway, mailbox)}).status_code == 200
+    assert account.get('/api/v1/me').get_json()['second_factors'] == ['sms', 'voice']
+    from hub.core.timeutil import utcnow
+    db.execute(update(Account).values(failed_logins=9, last_failed_at=utcnow()))
+    other = new_api()  # the owner is throttled at login, but can always reset
+    other.post('/api/v1/password/forgot', {'email': 'o@example.nl'})
+    token = mailbox.link('o@example.nl', '/password/reset').split('token=')[1]
+    assert other.post('/api/v1/password/reset/send', {'token': token, 'method': 'totp'}).status_code == 422
+    assert other.post('/api/v1/password/reset/send', {'token': token, 'method': 'sms'}).status_code == 202
+    code = _code(gateway, mailbox)
+    response = other.post('/api/v1/password/reset', {'token': token, 'password': 'zeven zwanen zwemmen zuidwaarts',
+                                                     'method': 'sms', 'code': code})
+    assert response.status_code == 200, response.get_json()
+    assert other.post('/api/v1/session', {'email': 'o@example.nl',
+                                          'password': 'zeven zwanen zwemmen zuidwaarts'}).status_code == 200
