@@ -232,6 +232,17 @@ def sync(name):
 
 
 @cli.command()
+@click.option('--adapter', 'adapter_name', help='Only the providers of this adapter.')
+@with_appcontext
+def remap(adapter_name):
+    """Rebuild the common records from the stored raw payloads (after an adapter changed); fetches nothing."""
+    from hub.careprovider.sync import remap as remap_all
+    with unit_of_work():
+        counts = remap_all(adapter_name)
+    click.echo(', '.join(f'{key} {value}' for key, value in sorted(counts.items()) if value) or 'nothing stored')
+
+
+@cli.command()
 @click.option('--once', is_flag=True, help='Deliver what is due and stop.')
 @click.option('--interval', default=5.0, show_default=True, help='Seconds between rounds.')
 @with_appcontext

@@ -128,6 +128,9 @@ PROVIDER_ROUTES = [
     ('get', '/coupling-codes', 'The codes this provider issued, with their state (scope codes)', None, 200,
      _list_of(CODE)),
     ('post', '/coupling-codes/{code_id}/revoke', 'Revoke a code that is still valid (scope codes)', None, 200, CODE),
+    ('post', '/dossiers/{client_id}/records', "Push records in the adapter's format, e.g. a FHIR Bundle (scope "
+                                             'records); each refused record is listed, the rest is taken', None, 200,
+     {'type': 'object'}),
     ('delete', '/dossiers/{client_id}/link', "Unlink a client's dossier from its care page (scope codes)", None,
      204, None),
 ]

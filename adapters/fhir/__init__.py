@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hub.careprovider.adapter import Adapter, SourceRecord
+from hub.careprovider.adapter import Adapter, PushError, SourceRecord
 
 from adapters.fhir.client import BundleSource, RestSource
 from adapters.fhir.mapping import MAPPERS
@@ -50,8 +50,47 @@ class FhirAdapter(Adapter):
             if key in seen:  # the overlap of incremental fetches brings some twice
                 continue
             seen.add(key)
-            yield SourceRecord(source_type=resource['resourceType'], source_id=resource['id'], payload=resource,
-                               updated_at=parse_datetime(meta.get('lastUpdated')), version=meta.get('versionId'))
+            yield self.source_from_raw(resource['resourceType'], resource)
+
+    def source_from_raw(self, source_type, payload):
+        meta = payload.get('meta') or {}
+        return SourceRecord(source_type=source_type, source_id=payload['id'], payload=payload,
+                            updated_at=parse_datetime(meta.get('lastUpdated')), version=meta.get('versionId'))
+
+    def parse_push(self, client_id, payload):
+        """Take a FHIR resource or a Bundle of them; each must be about this client (or be the client)."""
+        if not isinstance(payload, dict):
+            yield PushError(0, 'Send a FHIR resource or Bundle as a JSON object.')
+            return
+        if payload.get('resourceType') == 'Bundle':
+            resources = [entry.get('resource') if isinstance(entry, dict) else None
+                         for entry in payload.get('entry') or []]
+        else:
+            resources = [payload]
+        for index, resource in enumerate(resources):
+            problem = _push_problem(client_id, resource)
+            if problem:
+                yield PushError(index, problem)
+            else:
+                yield self.source_from_raw(resource['resourceType'], resource)
 
     def map(self, record):
         return MAPPERS[record.source_type](record.payload)
+
+
+def _push_problem(client_id, resource):
+    """Return why a pushed resource is refused, or None."""
+    from adapters.fhir.client import patient_reference
+    if not isinstance(resource, dict) or not isinstance(resource.get('resourceType'), str):
+        return 'Not a FHIR resource.'
+    if resource['resourceType'] not in MAPPERS:
+        return f"{resource['resourceType']} is not taken."
+    if not isinstance(resource.get('id'), str) or not resource['id'] or len(resource['id']) > 64:
+        return 'The resource has no id.'
+    if resource['resourceType'] == 'Patient':
+        return None if resource['id'] == client_id else 'This Patient is another client.'
+    if resource['resourceType'] in ('Practitioner', 'Organization'):
+        return None
+    if patient_reference(resource) != f'Patient/{client_id}':
+        return 'The resource is not about this client.'
+    return None

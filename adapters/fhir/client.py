@@ -107,12 +107,13 @@ class BundleSource:
             resource = entry.get('resource') or {}
             if resource.get('resourceType') == 'Patient' and resource.get('id') != client_id:
                 continue
-            if _patient_ref(resource) not in (None, f'Patient/{client_id}'):
+            if patient_reference(resource) not in (None, f'Patient/{client_id}'):
                 continue
             yield resource
 
 
-def _patient_ref(resource):
+def patient_reference(resource):
+    """Return the Patient reference a resource is about (subject, patient or a participant), if any."""
     for key in ('subject', 'patient'):
         if isinstance(resource.get(key), dict):
             return resource[key].get('reference')

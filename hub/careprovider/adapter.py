@@ -4,6 +4,8 @@ Adapters import only this module. They fetch and parse source records and map th
 common model; they never touch the database or the request. The sync engine owns the rest.
 """
 
+from __future__ import annotations
+
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -70,3 +72,19 @@ class Adapter(ABC):
     @abstractmethod
     def map(self, record: SourceRecord) -> list[MappedRecord]:
         """Return the common-model records for one source record (none if it is not shown)."""
+
+    def parse_push(self, client_id: str, payload) -> Iterator[SourceRecord | PushError]:
+        """Yield the source records a provider pushed for a client, or a PushError per record that is wrong."""
+        raise AdapterError(f'the {self.name} adapter does not take pushed records', permanent=True)
+
+    def source_from_raw(self, source_type: str, payload: dict) -> SourceRecord:
+        """Rebuild a source record from a stored raw payload (for remapping without fetching)."""
+        raise AdapterError(f'the {self.name} adapter cannot remap', permanent=True)
+
+
+@dataclass(frozen=True)
+class PushError:
+    """One pushed record that was refused, with the reason in plain words."""
+
+    index: int
+    message: str

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from hub.careprovider.oauth import server
+from hub.careprovider.oauth import current_provider, server
 from hub.extensions import csrf, limiter
 
 bp = Blueprint('provider_oauth', __name__, url_prefix='/provider/v1')
@@ -13,3 +13,30 @@ csrf.exempt(bp)  # provider systems authenticate with client credentials and bea
 @limiter.limit('30 per minute')
 def token():
     return server.create_token_response()
+
+
+@bp.post('/dossiers/<client_id>/records')
+def push(client_id):
+    """Take records in the adapter's format for one of this provider's linked dossiers."""
+    from flask import request
+    from flask_babel import lazy_gettext as _l
+    from sqlalchemy import select
+
+    from hub.careprovider.models import Dossier
+    from hub.careprovider.operations import adapter_for
+    from hub.careprovider.sync import ingest
+    from hub.core.errors import InvalidInput, NotFound
+    from hub.extensions import db
+    provider = current_provider('records')
+    dossier = db.session.execute(select(Dossier).where(Dossier.provider_id == provider.id,
+                                                       Dossier.client_id == client_id)).scalar_one_or_none()
+    if dossier is None:
+        raise NotFound(_l('This client has no linked dossier here.'))
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise InvalidInput(_l('The body is not valid JSON.'), code='invalid_json')
+    counts, refused = ingest(dossier, adapter_for(provider), payload)
+    if refused and not counts.get('received'):
+        raise InvalidInput(_l('None of the records could be taken.'), code='invalid_records',
+                           fields={'records': refused})
+    return {'counts': counts, 'refused': refused}

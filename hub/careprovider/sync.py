@@ -13,7 +13,7 @@ from collections import Counter
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from hub.careprovider.adapter import AdapterError
+from hub.careprovider.adapter import AdapterError, PushError
 from hub.careprovider.common import KINDS
 from hub.careprovider.models import Dossier, Provider, Record, SyncRun
 from hub.careprovider.operations import adapter_for
@@ -134,3 +134,42 @@ def dossiers_to_sync(provider_name=None):
     if provider_name:
         query = query.where(Provider.name == provider_name)
     return db.session.execute(query).scalars().all()
+
+
+def ingest(dossier: Dossier, adapter, payload) -> tuple[dict, list]:
+    """Store records a provider pushed for a dossier; returns the counts and the refused records."""
+    counts, refused = Counter(), []
+    for item in adapter.parse_push(dossier.client_id, payload):
+        if isinstance(item, PushError):
+            refused.append({'index': item.index, 'message': item.message})
+            continue
+        counts['received'] += 1
+        store(dossier, adapter, item, counts)
+    run = SyncRun(dossier_id=dossier.id, status='ok', finished_at=utcnow(),
+                  counts={'pushed': 1, **{k: v for k, v in counts.items() if v}, 'refused': len(refused)})
+    db.session.add(run)
+    db.session.flush()
+    return dict(run.counts), refused
+
+
+def remap(adapter_name=None, progress=None) -> Counter:
+    """Map every stored raw payload again (after an adapter changed), without fetching anything."""
+    from hub.careprovider.models import Provider
+    counts = Counter()
+    query = select(Dossier).join(Provider)
+    if adapter_name:
+        query = query.where(Provider.adapter == adapter_name)
+    for dossier in db.session.execute(query).scalars().all():
+        adapter = adapter_for(dossier.provider)
+        origins = db.session.execute(select(Record.origin, Record.source_type, Record.raw).where(
+            Record.dossier_id == dossier.id).order_by(Record.origin)).all()
+        done = set()  # one source may have given several records: map it once
+        for origin, source_type, raw in origins:
+            if origin in done:
+                continue
+            done.add(origin)
+            counts['sources'] += 1
+            store(dossier, adapter, adapter.source_from_raw(source_type, raw), counts)
+            if progress:
+                progress(1)
+    return counts

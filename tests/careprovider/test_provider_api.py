@@ -88,3 +88,60 @@ def test_bad_credentials_tokens_and_scopes(app, db):
     db.execute(update(ProviderToken).values(expires_at=utcnow() - timedelta(seconds=1)))
     response = client.post('/provider/v1/coupling-codes', json={'client_id': 'p'}, headers=headers)
     assert response.status_code == 401
+
+
+def test_a_provider_pushes_records_to_its_own_linked_dossiers_only(app, register, db):
+    from hub.careprovider.models import Record
+    client = app.test_client()
+    one = token(client, *credentials(app, 'Zorg Een'))
+    two = token(client, *credentials(app, 'Zorg Twee'))
+    issued = client.post('/provider/v1/coupling-codes', json={'client_id': 'p-1'}, headers=one).get_json()
+    manager = register('m@example.nl')
+    circle = manager.post('/api/v1/connections', {'code': issued['code']}).get_json()
+    subject = {'reference': 'Patient/p-1'}
+    report = {'resourceType': 'Observation', 'id': 'r1', 'status': 'final', 'subject': subject,
+              'code': {'coding': [{'system': 'http://snomed.info/sct', 'code': '11591000146107'}]},
+              'effectiveDateTime': '2026-11-20T10:00:00+01:00', 'valueString': 'Gepusht verslag.'}
+    bundle = {'resourceType': 'Bundle', 'type': 'collection', 'entry': [
+        {'resource': {'resourceType': 'Patient', 'id': 'p-1', 'name': [{'text': 'Annie Bakker'}]}},
+        {'resource': report},
+        {'resource': {**report, 'id': 'r2', 'subject': {'reference': 'Patient/someone-else'}}},
+        {'resource': {'resourceType': 'Basic', 'id': 'b'}},
+        {'resource': {**report, 'id': 'r3', 'valueString': 'x' * 100001}},
+        'not a resource']}
+    response = client.post('/provider/v1/dossiers/p-1/records', json=bundle, headers=one)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert [r['index'] for r in body['refused']] == [2, 3, 5]
+    assert body['counts']['created'] == 2 and body['counts']['rejected'] == 1  # r3 does not fit the common model
+    assert manager.get(f"/api/v1/circles/{circle['id']}").get_json()['name'] == 'Annie Bakker'
+    again = client.post('/provider/v1/dossiers/p-1/records', json=report, headers=one).get_json()
+    assert again['counts'] == {'pushed': 1, 'received': 1, 'unchanged': 1, 'refused': 0}
+    assert client.post('/provider/v1/dossiers/p-1/records', json=report, headers=two).status_code == 404
+    assert client.post('/provider/v1/dossiers/nobody/records', json=report, headers=one).status_code == 404
+    codes_only = token(client, *credentials(app, 'Zorg Een'), scope='codes')
+    assert client.post('/provider/v1/dossiers/p-1/records', json=report, headers=codes_only).status_code == 403
+    response = client.post('/provider/v1/dossiers/p-1/records', json={'resourceType': 'Bundle', 'entry': [5]},
+                           headers=one)
+    assert response.status_code == 422 and response.get_json()['error']['fields']['records'][0]['index'] == 0
+    response = client.post('/provider/v1/dossiers/p-1/records', data='{', content_type='application/json',
+                           headers=one)
+    assert response.status_code == 422
+    assert db.count(Record) == 2
+
+
+def test_remap_rebuilds_records_from_the_stored_payloads(app, register, db):
+    from sqlalchemy import update
+
+    from hub.careprovider.models import Record
+    client = app.test_client()
+    headers = token(client, *credentials(app, 'Zorg Een'))
+    issued = client.post('/provider/v1/coupling-codes', json={'client_id': 'p-1'}, headers=headers).get_json()
+    register('m@example.nl').post('/api/v1/connections', {'code': issued['code']})
+    client.post('/provider/v1/dossiers/p-1/records', headers=headers, json={
+        'resourceType': 'Patient', 'id': 'p-1', 'name': [{'given': ['Annie'], 'family': 'Bakker'}]})
+    db.execute(update(Record).values(data={'name': 'stale'}, content_hash='x'))
+    result = app.test_cli_runner().invoke(cli, ['remap', '--adapter', 'fhir'])
+    assert result.exit_code == 0 and 'updated 1' in result.output, result.output
+    [record] = db.scalars(select(Record))
+    assert record.data['name'] == 'Annie Bakker'
