@@ -10,8 +10,8 @@ from adapters.fhir.mapping import MAPPERS
 from hub.careprovider.adapter import SourceRecord
 from hub.careprovider.common import KINDS
 
-#: the checkout stands beside ../shared, here and in CI
-REFERENCE = Path(__file__).resolve().parents[3] / 'shared' / 'reference' / 'fhir-nl'
+#: a copy of ../shared/reference/fhir-nl (CC0; sources and licenses in its manifest.json and README.md)
+REFERENCE = Path(__file__).resolve().parents[1] / 'data' / 'fhir-nl'
 FILES = sorted(p for p in REFERENCE.rglob('*.json') if p.name != 'manifest.json')
 
 
