@@ -22,7 +22,7 @@ def load_current_account():
     g.account = g.auth_session.account if g.auth_session else None
 
 
-def log_in(account, second_factor=False, pending=False):
+def log_in(account, second_factor=False, pending=False, keep_age=False):
     """Start a server-side session for ``account`` and put a fresh token in the cookie.
 
     The old session, if any (a pending one, or the one before a step-up), ends: the id changes.
@@ -30,8 +30,8 @@ def log_in(account, second_factor=False, pending=False):
     started = None
     for old in (g.get('pending_session'), g.get('auth_session')):
         if old is not None and inspect(old).persistent:  # not when it ended already (password change)
-            if old.account_id == account.id:
-                started = old.created_at  # the 12-hour limit counts from the first login
+            if keep_age and old.account_id == account.id:
+                started = old.created_at  # the 12-hour limit counts from the password, not the step-up
             end_session(old, event='account.session_rotate')
     auth_session, token = start_session(account, second_factor=second_factor, pending=pending, label=device_label())
     if started is not None:

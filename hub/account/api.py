@@ -109,7 +109,7 @@ def second_factor():
     account = pending.account
     if not factors.verify_factor(account, pending, data['method'], data['code'], 'account.login_second_factor'):
         return wrong_code_response()
-    log_in(account, second_factor=True)
+    log_in(account, second_factor=True, keep_age=True)
     response = {'account': account_json(account), 'csrf_token': generate_csrf()}
     if data['remember_device']:
         from flask import jsonify
@@ -150,6 +150,7 @@ class DeleteSchema(StrictSchema):
 
 
 @bp.delete('/me')
+@limiter.limit(login_limit)
 def delete_me():
     from hub.circle.operations import forget_invitations_to, managed_circles
     data = load_json(DeleteSchema())
@@ -203,9 +204,7 @@ def forget_device(device_id):
 @bp.post('/me/totp')
 def totp_start():
     account = current_account()
-    if account.second_factors:
-        from hub.account.access import step_up_required
-        step_up_required()  # changing a factor needs a fresh check of the current one
+    factors.require_factor_change(current_session())
     enrolment = factors.start_totp(account)
     return {**enrolment, 'qr_svg': factors.qr_svg(enrolment['otpauth_uri'])}, 201
 
@@ -240,7 +239,7 @@ def step_up_verify():
     account, auth_session = current_account(), current_session()
     if not factors.verify_factor(account, auth_session, data['method'], data['code'], 'account.step_up'):
         return wrong_code_response()
-    log_in(account, second_factor=True)  # a new session id after the step-up
+    log_in(account, second_factor=True, keep_age=True)  # a new session id after the step-up
     return {'account': account_json(account), 'csrf_token': generate_csrf()}
 
 
@@ -284,11 +283,12 @@ def reset():
 
 
 @bp.post('/me/password')
+@limiter.limit(login_limit)
 def change_password():
     data = load_json(ChangePasswordSchema())
     account = current_account()
     passwords_ops.change_password(account, data['current_password'], data['password'])
-    log_in(account, second_factor=False)  # every other session ended; this one goes on with a new id
+    log_in(account, keep_age=True)  # every other session ended; this one goes on with a new id
     return {'account': account_json(account), 'csrf_token': generate_csrf()}
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import phonenumbers
 from flask_babel import force_locale, lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from hub.account.models import Account, AuthSession, OneTimeCode
 from hub.core.audit import audit
@@ -77,9 +77,16 @@ def check_code(account: Account, auth_session: AuthSession | None, purpose: str,
     if current.attempts >= MAX_TRIES:
         raise TooManyRequests(_l('Too many wrong codes. Ask for a new code in a quarter of an hour.'),
                               code='too_many_codes')
-    if not isinstance(code, str) or not secrets.compare_digest(keyed_hash(code.strip(), 'one-time-code'),
-                                                              current.code_hash):
-        current.attempts += 1
-        return False
-    current.used_at = utcnow()
-    return True
+    right = isinstance(code, str) and secrets.compare_digest(keyed_hash(code.strip(), 'one-time-code'),
+                                                             current.code_hash)
+    # one statement each, so parallel tries cannot use a code twice or lose a count
+    live = (OneTimeCode.id == current.id, OneTimeCode.used_at.is_(None), OneTimeCode.attempts < MAX_TRIES)
+    if right:
+        done = db.session.execute(update(OneTimeCode).where(*live).values(used_at=utcnow())
+                                  .execution_options(synchronize_session=False)).rowcount == 1
+    else:
+        db.session.execute(update(OneTimeCode).where(*live).values(attempts=OneTimeCode.attempts + 1)
+                           .execution_options(synchronize_session=False))
+        done = False
+    db.session.expire(current)
+    return done

@@ -90,6 +90,7 @@ def confirm_totp(account: Account, auth_session: AuthSession, code) -> bool:
         return _failed(auth_session, account, 'account.totp_enrol')
     account.totp_secret, account.totp_pending = account.totp_pending, None
     _succeeded(auth_session, account)
+    notify_factor_change(account, 'totp')
     audit('account.totp_enrol', 'U', actor=account)
     return True
 
@@ -136,6 +137,30 @@ def _failed(auth_session, account, event):
 def _succeeded(auth_session, account):
     auth_session.second_factor_at, auth_session.factor_failures = utcnow(), 0
     account.failed_logins, account.last_failed_at = 0, None
+
+
+def require_recent_login(auth_session: AuthSession):
+    """Raise unless the password was typed in the last minutes: adding a first factor needs the owner."""
+    fresh = timedelta(minutes=setting('STEP_UP_MINUTES'))
+    if utcnow() - auth_session.created_at > fresh:
+        raise Unauthenticated(_l('For your safety, log in again before you set this up.'), code='login_again')
+
+
+def require_factor_change(auth_session: AuthSession):
+    """Raise unless this session may change the second factors: a fresh factor check, or for a first factor
+    a fresh password (a stolen old session must not lock the owner out with a factor of its own)."""
+    if auth_session.account.second_factors:
+        require_step_up(auth_session)
+    else:
+        require_recent_login(auth_session)
+
+
+def notify_factor_change(account: Account, what: str):
+    """Mail the owner that a way of logging in changed (so a change by someone else is noticed)."""
+    from hub.account.operations import link
+    from hub.core.outbox import queue_mail
+    queue_mail(account.email, 'factor_changed', account.language, account=account, what=what,
+               reset_link=link('/password/forgot'))
 
 
 def require_step_up(auth_session: AuthSession):

@@ -193,7 +193,8 @@ def find_session(token: str | None) -> AuthSession | None:
     too_old = timedelta(hours=setting('SESSION_MAX_HOURS'))
     account = auth_session.account
     if (now - auth_session.last_seen_at > idle or now - auth_session.created_at > too_old
-            or account.status != 'active' or (account.valid_until and account.valid_until <= now)):
+            or account.status != 'active' or (account.valid_until and account.valid_until <= now)
+            or (account.valid_from and account.valid_from > now)):
         return None  # dead; the worker removes dead sessions (a refused request commits nothing)
     if now - auth_session.last_seen_at > timedelta(seconds=60):
         auth_session.last_seen_at = now

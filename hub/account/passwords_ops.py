@@ -27,7 +27,8 @@ def request_reset(email: str):
     if account is None or account.status != 'active':
         audit('account.reset_request', 'E', outcome='unknown')
         return
-    account.reset_failures = 0  # a new link gets its own five tries
+    # only the newest link works, and it gets its own five tries for the second factor
+    account.security_stamp, account.reset_failures = secrets.token_hex(16), 0
     token = make_token('reset', {'a': str(account.id), 's': account.security_stamp})
     queue_mail(account.email, 'reset', account.language, account=account, reset_link=link('/password/reset', token=token),
                minutes=setting('RESET_MAX_AGE') // 60)

@@ -4,7 +4,7 @@ import warnings
 from io import BytesIO
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hub.account.models import Account, AccountPhoto
 from hub.core.audit import audit
@@ -31,12 +31,12 @@ def reencode(data: bytes) -> bytes:
         with warnings.catch_warnings():
             warnings.simplefilter('error', Image.DecompressionBombWarning)  # a bomb is refused, not warned about
             image = Image.open(BytesIO(data))
-            if image.format not in ('JPEG', 'PNG') or image.width * image.height > MAX_PIXELS:
+            if image.format not in ('JPEG', 'MPO', 'PNG') or image.width * image.height > MAX_PIXELS:
                 raise _refuse()
             image.load()
-            image = image.convert('RGB')
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            ValueError):
+            image = ImageOps.exif_transpose(image).convert('RGB')  # upright, as the phone showed it
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning, ValueError):
         raise _refuse() from None
     image.thumbnail((SIDE, SIDE))
     out = BytesIO()

@@ -43,11 +43,11 @@ def update_profile(account: Account, data: dict, auth_session=None) -> Account:
 def change_phone(account: Account, auth_session, number):
     """Start using a new mobile number (a code goes to it), or stop using one (None)."""
     from hub.account.codes import normalize_phone, send_code
-    from hub.account.factors import require_step_up
-    if account.second_factors:
-        require_step_up(auth_session)  # a factor is changed: check the current one first
+    from hub.account.factors import notify_factor_change, require_factor_change
+    require_factor_change(auth_session)
     if number is None or number == '':
         account.phone = account.phone_pending = None
+        notify_factor_change(account, 'phone_removed')
         audit('account.phone_remove', 'U', actor=account)
         return
     account.phone_pending = normalize_phone(number)
@@ -62,6 +62,8 @@ def confirm_phone(account: Account, auth_session, code) -> bool:
     account.phone, account.phone_pending = account.phone_pending, None
     if auth_session is not None:
         auth_session.second_factor_at = utcnow()
+    from hub.account.factors import notify_factor_change
+    notify_factor_change(account, 'phone')
     audit('account.phone_verify', 'U', actor=account)
     return True
 

@@ -171,7 +171,7 @@ def second_factor():
         account = pending.account
         if not factors.verify_factor(account, pending, method, code, 'account.login_second_factor'):
             return False
-        log_in(account, second_factor=True)
+        log_in(account, second_factor=True, keep_age=True)
         response = make_response(redirect(next_path, 303))
         if request.form.get('remember_device') == 'yes':
             set_device_cookie(response, factors.remember_device(account, device_label()))
@@ -192,7 +192,7 @@ def step_up():
     def verify(code, method):
         if not factors.verify_factor(g.account, g.auth_session, method, code, 'account.step_up'):
             return False
-        log_in(g.account, second_factor=True)
+        log_in(g.account, second_factor=True, keep_age=True)
         return redirect(next_path, 303)
     return _code_page('account/step_up.html', url_for('account.step_up'), verify, next=next_path, remember=False,
                       send=_sender(g.account, g.auth_session, 'step_up'), methods=g.account.second_factors)
@@ -204,12 +204,13 @@ def totp():
     next_path = local_target(request.values.get('next'), url_for('circle.dashboard'))
     if g.account.second_factors and request.method == 'GET' and not request.args.get('renew'):
         return render_template('account/totp_done.html', next=next_path)
-    if g.account.second_factors:
-        from hub.account.factors import require_step_up
-        try:
-            require_step_up(g.auth_session)
-        except AppError:
-            return redirect(url_for('account.step_up', next=request.full_path), 303)
+    try:
+        factors.require_factor_change(g.auth_session)
+    except AppError as exc:
+        if exc.code == 'login_again':
+            log_out()
+            return redirect(url_for('account.login', next=request.full_path), 303)
+        return redirect(url_for('account.step_up', next=request.full_path), 303)
     if request.method == 'GET' or g.account.totp_pending is None:
         enrolment = factors.start_totp(g.account)
     else:
@@ -325,6 +326,7 @@ def forget_device_page(device_id):
 
 @bp.route('/profile/password', methods=['GET', 'POST'])
 @login_required
+@limiter.limit(login_limit, methods=['POST'])
 def change_password_page():
     from hub.account import passwords_ops
     errors = {}
@@ -346,6 +348,7 @@ def change_password_page():
 
 @bp.route('/profile/delete', methods=['GET', 'POST'])
 @login_required
+@limiter.limit(login_limit, methods=['POST'])
 def delete_account_page():
     from hub.account import profile
     from hub.circle.operations import forget_invitations_to, managed_circles
@@ -369,8 +372,13 @@ def delete_account_page():
 def phone_page():
     from hub.account import profile
     errors, values = {}, {}
-    if g.account.second_factors and step_up_redirect():
-        return redirect(step_up_redirect(), 303)
+    try:
+        factors.require_factor_change(g.auth_session)
+    except AppError as exc:
+        if exc.code == 'login_again':
+            log_out()
+            return redirect(url_for('account.login', next=request.full_path), 303)
+        return redirect(step_up_redirect() or url_for('account.step_up', next=request.full_path), 303)
     if request.method == 'POST' and 'code' in request.form:
         if profile.confirm_phone(g.account, g.auth_session, request.form['code']):
             return redirect(url_for('account.profile_page', saved=1), 303)

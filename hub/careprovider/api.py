@@ -12,7 +12,14 @@ csrf.exempt(bp)  # provider systems authenticate with client credentials and bea
 @bp.post('/oauth/token')
 @limiter.limit('30 per minute')
 def token():
-    return server.create_token_response()
+    from authlib.oauth2.rfc6749.errors import InsecureTransportError
+
+    from hub.web import error_response
+    try:
+        return server.create_token_response()
+    except InsecureTransportError:
+        return error_response('https_required', 'Ask for tokens over HTTPS. Behind a proxy, set CAREHUB_PROXY_HOPS.',
+                              400)
 
 
 @bp.post('/dossiers/<client_id>/records')

@@ -87,13 +87,13 @@ def store(dossier, adapter, source, counts):
         return
     produced = set()
     for mapped in mapped_records:
+        produced.add((mapped.kind, mapped.source_id))  # a rejected new version does not retire the stored one
         try:
             data = validate(mapped)
         except (ValidationError, KeyError) as exc:
             counts['rejected'] += 1
             log.warning('rejected %s %s: %s', source.source_type, mapped.kind, type(exc).__name__)
             continue
-        produced.add((mapped.kind, mapped.source_id))
         counts[upsert(dossier, source, mapped, data)] += 1
     counts['deleted'] += retire(dossier, source, produced)
 

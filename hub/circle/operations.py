@@ -55,7 +55,7 @@ def invite_helper(circle: Circle, inviter: Member, data: dict, circle_name: str)
         raise Conflict(_l('This person is already a member of this care page.'), code='already_member')
     pending = db.session.execute(select(Invitation).where(
         Invitation.circle_id == circle.id, Invitation.email == email, Invitation.status == 'pending',
-        Invitation.expires_at > utcnow())).scalar_one_or_none()
+        Invitation.expires_at > utcnow()).limit(1)).scalar_one_or_none()
     if pending is not None:
         raise Conflict(_l('This person already has an open invitation.'), code='already_invited')
     invitation = Invitation(
@@ -135,6 +135,7 @@ def change_member(manager: Member, member: Member, data: dict) -> Member:
         raise Conflict(_l('The role of the manager cannot be changed here.'), code='manager_role')
     if 'role' in data:
         member.role = data['role']
+        member.permissions = None  # a new role brings its own capabilities, unless chosen again below
     if 'permissions' in data:
         member.permissions = None if data['permissions'] is None else sorted(set(data['permissions']))
     audit('circle.member_change', 'U', actor=manager.account, role='manager', circle=member.circle_id,
@@ -193,7 +194,9 @@ def open_invitation(circle_id, invitation_id) -> Invitation:
 
 
 def resend_invitation(manager: Member, invitation: Invitation, circle_name: str) -> Invitation:
-    """Send the invitation mail again, with a fresh 7-day validity."""
+    """Send the invitation mail again, with a fresh 7-day validity (not for an expired one: invite again)."""
+    if invitation.expires_at <= utcnow():
+        raise Conflict(_l('This invitation has expired. Send a new one.'), code='invitation_expired')
     invitation.expires_at = utcnow() + timedelta(seconds=setting('INVITATION_MAX_AGE'))
     invitee = db.session.execute(select(Account).where(Account.email == invitation.email)).scalar_one_or_none()
     queue_mail(invitation.email, 'invitation', invitee.language if invitee else setting('DEFAULT_LANGUAGE'),

@@ -150,8 +150,9 @@ def dossier_of(circle_id, dossier_id) -> Dossier:
 def unlink_dossier(dossier: Dossier, actor=None):
     """Unlink a dossier from its care page and forget its mirrored records (a new code links it again)."""
     link = db.session.get(CircleDossier, dossier.id)
-    audit('coupling.unlink', 'D', actor=actor, circle=link.circle_id if link else None, dossier=dossier,
-          target=f'dossier:{dossier.id}')
+    audit('coupling.unlink', 'D', actor=actor, role='manager' if actor else 'provider',
+          circle=link.circle_id if link else None, dossier=dossier,
+          target=f'dossier:{dossier.id} provider:{dossier.provider_id}')
     db.session.delete(dossier)  # the link, records and sync runs go with it
 
 

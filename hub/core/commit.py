@@ -54,6 +54,10 @@ def undo_on_refusal():
     """
     try:
         yield
-    except BaseException:
+    except BaseException as exc:
         db.session.rollback()
+        record = getattr(exc, 'audit', None)
+        if record:  # the refusal itself is recorded; the page's answer commits it
+            from hub.core.audit import audit
+            audit(**record)
         raise

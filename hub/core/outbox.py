@@ -83,6 +83,7 @@ def deliver(item):
     item.status = 'sent'
     item.sent_at = utcnow()
     item.last_error = None
+    item.payload = {}  # delivered: the addresses, names and codes need not be kept
     return True
 
 

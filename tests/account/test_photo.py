@@ -66,3 +66,10 @@ def test_a_decompression_bomb_is_refused_before_it_unpacks(register):
     Image.new('1', (12000, 12000)).save(out, format='PNG', optimize=True)  # small file, 144 million pixels
     assert len(out.getvalue()) < 5 * 1024 * 1024
     assert upload(account, out.getvalue()).status_code == 422
+
+
+def test_a_broken_png_is_refused_not_a_server_error(register):
+    account = register('c@example.nl')
+    good = image_bytes('PNG')
+    broken = good[:60] + bytes(40) + good[100:]
+    assert upload(account, broken).status_code == 422

@@ -181,3 +181,18 @@ def test_wrong_codes_count_across_logins(register, new_api, db):
     guesser.post('/api/v1/session', {'email': 'g@example.nl', 'password': PASSWORD})
     response = guesser.post('/api/v1/session/second-factor', {'method': 'totp', 'code': '000000'})
     assert response.status_code in (401, 429)
+
+
+def test_a_first_factor_needs_a_fresh_login_and_every_change_is_mailed(register, db, mailbox):
+    from hub.account.models import AuthSession
+    from hub.core.timeutil import utcnow
+    account = register('f@example.nl', totp=False)
+    db.execute(update(AuthSession).values(created_at=utcnow() - timedelta(minutes=20)))
+    response = account.post('/api/v1/me/totp')
+    assert response.status_code == 401 and response.get_json()['error']['code'] == 'login_again'
+    assert account.patch('/api/v1/me', {'phone': '0612345678'}).status_code == 401
+    account.csrf()
+    account.post('/api/v1/session', {'email': 'f@example.nl', 'password': PASSWORD})
+    account.enrol_totp()
+    subjects = [m['Subject'] for m in mailbox.to('f@example.nl')]
+    assert any('inlogt' in s.lower() or 'logging in' in s.lower() for s in subjects), subjects

@@ -241,3 +241,31 @@ def test_several_care_pages_last_used_is_opened_and_switching_is_one_click(regis
     response = manager.get('/circles')
     assert response.status_code == 303 and response.headers['Location'].endswith(f"/circles/{second['id']}")
     assert manager.get('/circles?all=1').status_code == 200
+
+
+def test_a_new_role_replaces_chosen_capabilities(register, provider, coupling_code):
+    manager, circle = _care_page(register, provider, coupling_code)
+    base = f"/api/v1/circles/{circle['id']}"
+    helper, member = _join(manager, circle, register, 'h@example.nl', 'basic')
+    manager.patch(f"{base}/members/{member['id']}", {'permissions': ['messages', 'dossier']})
+    assert helper.get(f'{base}/timeline').status_code == 200
+    response = manager.patch(f"{base}/members/{member['id']}", {'role': 'basic'})
+    assert response.get_json()['custom'] is False
+    assert helper.get(f'{base}/timeline').status_code == 403
+
+
+def test_an_expired_invitation_is_not_resent(register, provider, coupling_code, db):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from hub.circle.models import Invitation
+    from hub.core.timeutil import utcnow
+    manager, circle = _care_page(register, provider, coupling_code)
+    base = f"/api/v1/circles/{circle['id']}"
+    first = _invite(manager, circle, 'late@example.nl', 'trust').get_json()
+    db.execute(update(Invitation).values(expires_at=utcnow() - timedelta(minutes=1)))
+    assert _invite(manager, circle, 'late@example.nl', 'trust').status_code == 201
+    response = manager.post(f"{base}/invitations/{first['id']}/resend")
+    assert response.status_code == 409 and response.get_json()['error']['code'] == 'invitation_expired'
+    assert _invite(manager, circle, 'late@example.nl', 'trust').status_code == 409

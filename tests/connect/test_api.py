@@ -174,3 +174,20 @@ def test_twenty_parallel_redemptions_of_one_code_one_wins(session_app, register,
     [t.join() for t in threads]
     assert sorted(results) == [201] + [400] * 19, results
     assert db.count(Circle) == 1
+
+
+def test_wrong_codes_on_the_page_are_audited_and_counted(register, provider, coupling_code, db):
+    import re
+
+    from hub.core.models import AuditRecord
+    good = coupling_code(provider(), 'client-p')
+    person = register('p@example.nl')
+    page = person.client.get('/connect').get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    for n in range(5):
+        response = person.client.post('/connect', data={'code': f'ABCD-EFGH-JK{n:02d}', 'csrf_token': token})
+        assert response.status_code == 422
+    assert db.count(AuditRecord, AuditRecord.event == 'coupling.redeem') == 5
+    response = person.client.post('/connect', data={'code': good, 'csrf_token': token})
+    assert response.status_code == 422 and ('te vaak' in response.get_data(as_text=True).lower()
+                                            or 'too often' in response.get_data(as_text=True).lower())
