@@ -8,6 +8,16 @@ import sys
 from tests.conftest import Api
 
 
+def demo_app(instance):
+    """Create an app on a demo instance folder, with cheap password hashing."""
+    from hub import create_app
+    os.environ['CAREHUB_INSTANCE_PATH'] = str(instance)
+    try:
+        return create_app({'ARGON2_TIME_COST': 1, 'ARGON2_MEMORY_COST': 1024, 'ARGON2_PARALLELISM': 1})
+    finally:
+        del os.environ['CAREHUB_INSTANCE_PATH']
+
+
 def test_demo_sets_up_an_instance_with_logins_and_a_code(tmp_path):
     env = {**os.environ, 'CAREHUB_INSTANCE_PATH': str(tmp_path)}
     env.pop('CAREHUB_DATABASE_URL', None)
@@ -20,12 +30,7 @@ def test_demo_sets_up_an_instance_with_logins_and_a_code(tmp_path):
     again = subprocess.run([carehub, 'demo', '--no-serve'], env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "'unchanged': 858" in again.stdout
 
-    from hub import create_app
-    os.environ['CAREHUB_INSTANCE_PATH'] = str(tmp_path)
-    try:
-        app = create_app({'ARGON2_TIME_COST': 1, 'ARGON2_MEMORY_COST': 1024, 'ARGON2_PARALLELISM': 1})
-    finally:
-        del os.environ['CAREHUB_INSTANCE_PATH']
+    app = demo_app(tmp_path)
     manager = Api(app)
     response = manager.post('/api/v1/session', {'email': 'mieke@demo.carehub.nl', 'password': password})
     assert response.get_json()['second_factor'] == ['totp']
@@ -58,12 +63,7 @@ def test_demo_contact_persons_are_suggested_on_the_invite_page(tmp_path):
     carehub = os.path.join(os.path.dirname(sys.executable), 'carehub')
     result = subprocess.run([carehub, 'demo', '--no-serve'], env=env, capture_output=True, text=True, timeout=120)
     password = re.search(r'password: (.+)\)', result.stdout).group(1)
-    from hub import create_app
-    os.environ['CAREHUB_INSTANCE_PATH'] = str(tmp_path)
-    try:
-        app = create_app({'ARGON2_TIME_COST': 1, 'ARGON2_MEMORY_COST': 1024, 'ARGON2_PARALLELISM': 1})
-    finally:
-        del os.environ['CAREHUB_INSTANCE_PATH']
+    app = demo_app(tmp_path)
     manager = Api(app)
     manager.post('/api/v1/session', {'email': 'ahmed@demo.carehub.nl', 'password': password})
     code = subprocess.run([carehub, 'demo', '--code', 'ahmed@demo.carehub.nl'], env=env, capture_output=True,

@@ -33,6 +33,14 @@ def form_data(*names):
     return {name: request.form[name] for name in names if name in request.form}
 
 
+def typed_twice():
+    """Return the new password from a form that asks it twice, and the error if the two differ."""
+    password = request.form.get('password', '')
+    if password != request.form.get('password_confirm', ''):
+        return password, {'password_confirm': [_l('The two passwords are not the same.')]}
+    return password, {}
+
+
 def field_errors(exc):
     """Turn a ValidationError or AppError into {field: [messages]} for a form."""
     if isinstance(exc, ValidationError):
@@ -76,10 +84,8 @@ def activate():
     account = operations.account_for_activation(token)
     errors = {}
     if request.method == 'POST':
-        password = request.form.get('password', '')
-        if password != request.form.get('password_confirm', ''):
-            errors = {'password_confirm': [_l('The two passwords are not the same.')]}
-        else:
+        password, errors = typed_twice()
+        if not errors:
             try:
                 with undo_on_refusal():
                     account = operations.activate(token, password)
@@ -265,10 +271,8 @@ def reset():
         except AppError as exc:
             errors = field_errors(exc)
     elif request.method == 'POST':
-        password = request.form.get('password', '')
-        if password != request.form.get('password_confirm', ''):
-            errors = {'password_confirm': [_l('The two passwords are not the same.')]}
-        else:
+        password, errors = typed_twice()
+        if not errors:
             try:
                 with undo_on_refusal():
                     done = passwords_ops.reset_password(token, password, request.form.get('method', 'totp'),
@@ -331,10 +335,8 @@ def change_password_page():
     from hub.account import passwords_ops
     errors = {}
     if request.method == 'POST':
-        password = request.form.get('password', '')
-        if password != request.form.get('password_confirm', ''):
-            errors = {'password_confirm': [_l('The two passwords are not the same.')]}
-        else:
+        password, errors = typed_twice()
+        if not errors:
             try:
                 with undo_on_refusal():
                     passwords_ops.change_password(g.account, request.form.get('current_password', ''), password)
