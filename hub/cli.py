@@ -59,6 +59,23 @@ def provider_add(name, adapter, settings):
     click.echo(f'Added care provider {provider.name!r} (adapter {provider.adapter}).')
 
 
+@provider.command('list')
+@with_appcontext
+def provider_list():
+    """List the providers with their adapter, linked dossiers and sync health."""
+    from sqlalchemy import func, select
+
+    from hub.careprovider.models import Dossier, Provider
+    from hub.extensions import db
+    with unit_of_work():
+        rows = db.session.execute(select(Provider, func.count(Dossier.id)).outerjoin(Dossier)
+                                  .group_by(Provider.id).order_by(Provider.name)).all()
+        for found, linked in rows:
+            health = (f'PAUSED until {_local(found.paused_until)} after {found.failures} failed syncs'
+                      if found.paused_until else f'{found.failures} failed syncs in a row' if found.failures else 'ok')
+            click.echo(f'{found.name:30} {found.adapter:8} {linked:5} dossiers  {health}')
+
+
 @provider.command('credentials')
 @click.argument('name')
 @with_appcontext

@@ -1,12 +1,9 @@
 """One round of background work: deliver the outbox, run the syncs that are due."""
 
 import logging
-from datetime import timedelta
 
-from hub.config import setting
 from hub.core.commit import unit_of_work
 from hub.core.outbox import deliver, due_items
-from hub.core.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +22,10 @@ def deliver_outbox(limit=50) -> int:
 
 
 def sync_due():
-    """Sync every dossier whose last sync is older than the interval."""
-    from hub.careprovider.sync import dossiers_to_sync, sync_dossier
-    cutoff = utcnow() - timedelta(minutes=setting('SYNC_INTERVAL_MINUTES'))
+    """Sync the dossiers that are due (interval passed or retry time come), skipping paused providers."""
+    from hub.careprovider.sync import dossiers_due, sync_dossier
     with unit_of_work():
-        due = [d.id for d in dossiers_to_sync() if d.last_synced_at is None or d.last_synced_at < cutoff]
+        due = [d.id for d in dossiers_due()]
     from hub.careprovider.models import Dossier
     from hub.extensions import db
     for dossier_id in due:

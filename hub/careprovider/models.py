@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
@@ -21,6 +21,10 @@ class Provider(IdMixin, CreatedMixin, db.Model):
     adapter: Mapped[str] = mapped_column(String(50), nullable=False)
     #: the adapter settings as JSON, encrypted with Fernet (they may hold credentials)
     settings_encrypted: Mapped[str] = mapped_column(Text, nullable=False)
+    #: failed syncs in a row, over all its dossiers (the circuit breaker counts these)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    #: while set and in the future, no syncs are tried (the provider keeps failing)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Dossier(IdMixin, CreatedMixin, db.Model):
@@ -35,6 +39,9 @@ class Dossier(IdMixin, CreatedMixin, db.Model):
     #: the newest source update time seen, for incremental fetching
     watermark: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: failed syncs of this dossier in a row, and when to try again
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     provider: Mapped[Provider] = relationship()
 

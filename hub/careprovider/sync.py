@@ -6,17 +6,21 @@ overwrites a newer one).
 """
 
 import hashlib
+import random
+from datetime import timedelta
 import json
 import logging
 from collections import Counter
 
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from hub.careprovider.adapter import AdapterError, PushError
 from hub.careprovider.common import KINDS
 from hub.careprovider.models import Dossier, Provider, Record, SyncRun
 from hub.careprovider.operations import adapter_for
+from hub.config import setting
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -115,17 +119,74 @@ def sync_dossier(dossier: Dossier, adapter=None, progress=None) -> SyncRun:
             store(dossier, adapter, source, counts)
             if progress:
                 progress(1)
+    except SQLAlchemyError:
+        raise  # the database itself failed: nothing can be recorded, the caller rolls back
     except Exception as exc:  # noqa: BLE001  a failed fetch is recorded on the run, never lost
         run.status, run.error = 'failed', f'{type(exc).__name__}: {exc}' if isinstance(exc, AdapterError) \
             else type(exc).__name__
         run.finished_at, run.counts = utcnow(), {k: v for k, v in counts.items() if v}
+        schedule_retry(dossier, exc)
         log.warning('sync of dossier %s failed: %s', dossier.id, type(exc).__name__)
         return run
     dossier.watermark = started
     dossier.last_synced_at = run.finished_at = utcnow()
+    dossier.failures, dossier.retry_at = 0, None
+    dossier.provider.failures, dossier.provider.paused_until = 0, None
     run.status, run.counts = 'ok', {k: v for k, v in counts.items() if v}
     db.session.flush()
     return run
+
+
+#: failed syncs in a row after which a provider is paused (the circuit breaker opens)
+BREAKER_FAILURES = 5
+BREAKER_PAUSE = timedelta(minutes=30)
+LONGEST_RETRY = timedelta(hours=6)
+
+
+def schedule_retry(dossier: Dossier, exc: Exception):
+    """Plan the next try after a failure: exponential backoff with jitter, or what Retry-After asks.
+
+    A refusal that will not change by trying again (a 4xx other than 429) waits for the normal interval.
+    A provider that keeps failing is paused, and the manager and the operator see it.
+    """
+    now = utcnow()
+    dossier.failures += 1
+    provider = dossier.provider
+    provider.failures += 1
+    if getattr(exc, 'permanent', False):
+        wait = timedelta(minutes=setting('SYNC_INTERVAL_MINUTES'))
+    elif getattr(exc, 'retry_after', None):
+        wait = _retry_after(exc.retry_after)
+    else:
+        wait = min(timedelta(minutes=1) * 2 ** (dossier.failures - 1), LONGEST_RETRY) * random.uniform(0.8, 1.2)
+    dossier.retry_at = now + min(wait, LONGEST_RETRY)
+    if provider.failures >= BREAKER_FAILURES:
+        provider.paused_until = now + min(BREAKER_PAUSE * 2 ** (provider.failures - BREAKER_FAILURES), LONGEST_RETRY)
+        log.warning('provider %s paused until %s after %d failed syncs', provider.id, provider.paused_until,
+                    provider.failures)
+
+
+def _retry_after(value) -> timedelta:
+    """Read a Retry-After header: seconds, or an HTTP date."""
+    from email.utils import parsedate_to_datetime
+    try:
+        return timedelta(seconds=max(0, int(value)))
+    except (TypeError, ValueError):
+        try:
+            return max(parsedate_to_datetime(value) - utcnow(), timedelta(0))
+        except (TypeError, ValueError):
+            return timedelta(minutes=1)
+
+
+def dossiers_due(now=None):
+    """Return the dossiers a scheduled sync should run now: interval passed, retry time come, provider not paused."""
+    from hub.careprovider.models import Provider
+    now = now or utcnow()
+    cutoff = now - timedelta(minutes=setting('SYNC_INTERVAL_MINUTES'))
+    return db.session.execute(select(Dossier).join(Provider).where(
+        (Dossier.last_synced_at.is_(None)) | (Dossier.last_synced_at < cutoff) | (Dossier.retry_at.is_not(None)),
+        (Dossier.retry_at.is_(None)) | (Dossier.retry_at <= now),
+        (Provider.paused_until.is_(None)) | (Provider.paused_until <= now))).scalars().all()
 
 
 def dossiers_to_sync(provider_name=None):

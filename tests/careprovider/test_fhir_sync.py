@@ -175,3 +175,54 @@ def test_a_next_link_to_another_host_is_refused(app):
             list(adapter.fetch('p1', None))
     finally:
         server.shutdown()
+
+
+def test_failures_back_off_honour_retry_after_and_pause_a_provider(app, provider, coupling_code, register, db):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from sqlalchemy import update
+
+    from hub.careprovider.models import Dossier, Provider
+    from hub.core.timeutil import utcnow
+    from hub.worker import sync_due
+
+    class Busy(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(503)
+            self.send_header('Retry-After', '120')
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+    server = HTTPServer(('127.0.0.1', 0), Busy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        name = provider('Zorg Druk', base_url=f'http://127.0.0.1:{server.server_port}/fhir')
+        manager = register('m@example.nl')
+        circle = manager.post('/api/v1/connections', {'code': coupling_code(name, 'p1')}).get_json()
+        with app.app_context():
+            sync_due()
+        [dossier] = db.scalars(select(Dossier))
+        assert dossier.failures == 1
+        wait = (dossier.retry_at - utcnow()).total_seconds()
+        assert 100 < wait <= 120  # what Retry-After asked
+        with app.app_context():
+            sync_due()  # not yet due: nothing is tried
+        assert db.scalars(select(Dossier))[0].failures == 1
+        for _ in range(4):
+            db.execute(update(Dossier).values(retry_at=utcnow()))
+            with app.app_context():
+                sync_due()
+        [paused] = db.scalars(select(Provider))
+        assert paused.failures == 5 and paused.paused_until > utcnow()
+        db.execute(update(Dossier).values(retry_at=utcnow()))
+        with app.app_context():
+            sync_due()  # the provider is paused: no try
+        assert db.scalars(select(Dossier))[0].failures == 5
+        page = manager.get(f"/circles/{circle['id']}").get_data(as_text=True)
+        assert 'Zorg Druk' in page and ('opnieuw' in page or 'try again' in page)
+        listing = app.test_cli_runner().invoke(cli, ['provider', 'list']).output
+        assert 'Zorg Druk' in listing and 'PAUSED' in listing
+    finally:
+        server.shutdown()
