@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install test-deps system-deps translations clean
+.PHONY: demo test install test-deps system-deps translations clean bench-sync
 
 $(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,6 @@ test: test-deps
 
 clean:
 	rm -rf $(VENV) node_modules instance
+
+bench-sync: test-deps
+	$(BIN)/python bench/sync.py $(BENCH_ARGS)
