@@ -210,13 +210,9 @@ def totp():
     next_path = local_target(request.values.get('next'), url_for('circle.dashboard'))
     if g.account.second_factors and request.method == 'GET' and not request.args.get('renew'):
         return render_template('account/totp_done.html', next=next_path)
-    try:
-        factors.require_factor_change(g.auth_session)
-    except AppError as exc:
-        if exc.code == 'login_again':
-            log_out()
-            return redirect(url_for('account.login', next=request.full_path), 303)
-        return redirect(url_for('account.step_up', next=request.full_path), 303)
+    blocked = factor_change_redirect()
+    if blocked:
+        return blocked
     if request.method == 'GET' or g.account.totp_pending is None:
         enrolment = factors.start_totp(g.account)
     else:
@@ -230,6 +226,18 @@ def totp():
     qr = base64.b64encode(factors.qr_svg(enrolment['otpauth_uri']).encode()).decode()
     return _code_page('account/totp.html', url_for('account.totp'), verify, next=next_path, qr=qr,
                       secret=' '.join(enrolment['secret'][i:i + 4] for i in range(0, len(enrolment['secret']), 4)))
+
+
+def factor_change_redirect():
+    """Return where to send a person who may not change a second factor yet (log in again, or step up)."""
+    try:
+        factors.require_factor_change(g.auth_session)
+    except AppError as exc:
+        if exc.code == 'login_again':
+            log_out()
+            return redirect(url_for('account.login', next=request.full_path), 303)
+        return redirect(url_for('account.step_up', next=request.full_path), 303)
+    return None
 
 
 def step_up_redirect():
@@ -374,13 +382,9 @@ def delete_account_page():
 def phone_page():
     from hub.account import profile
     errors, values = {}, {}
-    try:
-        factors.require_factor_change(g.auth_session)
-    except AppError as exc:
-        if exc.code == 'login_again':
-            log_out()
-            return redirect(url_for('account.login', next=request.full_path), 303)
-        return redirect(step_up_redirect() or url_for('account.step_up', next=request.full_path), 303)
+    blocked = factor_change_redirect()
+    if blocked:
+        return blocked
     if request.method == 'POST' and 'code' in request.form:
         if profile.confirm_phone(g.account, g.auth_session, request.form['code']):
             return redirect(url_for('account.profile_page', saved=1), 303)

@@ -161,3 +161,17 @@ def test_reset_with_an_sms_code_for_an_account_with_only_a_phone(register, gatew
     assert response.status_code == 200, response.get_json()
     assert other.post('/api/v1/session', {'email': 'o@example.nl',
                                           'password': 'zeven zwanen zwemmen zuidwaarts'}).status_code == 200
+
+
+def test_the_profile_page_verifies_a_new_number(register, gateway, mailbox):
+    account = register('pp@example.nl')
+    page = account.client.get('/profile/phone').get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    bad = account.client.post('/profile/phone', data={'phone': '12', 'csrf_token': token})
+    assert bad.status_code == 422
+    sent = account.client.post('/profile/phone', data={'phone': '06-12345678', 'csrf_token': token})
+    assert sent.status_code == 200 and '+31612345678' in sent.get_data(as_text=True), sent.get_data(as_text=True)[-1500:]
+    code = _code(gateway, mailbox)
+    done = account.client.post('/profile/phone', data={'code': code, 'csrf_token': token})
+    assert done.status_code == 303
+    assert account.get('/api/v1/me').get_json()['phone'] == '+31612345678'
