@@ -10,7 +10,8 @@ import random
 from datetime import timedelta
 import json
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
+from itertools import islice
 
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -44,12 +45,32 @@ def origin_of(source) -> str:
     return f'{source.source_type}/{source.source_id}'
 
 
-def retire(dossier, source, produced) -> int:
+#: source records handled together: their stored records are read in one query
+BATCH = 500
+
+
+def batched(items, size):
+    """Yield lists of up to ``size`` items."""
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def existing_records(dossier, origins) -> dict:
+    """Return origin -> the stored records made from it, for a batch of source records, in one query."""
+    known = defaultdict(list)
+    for record in db.session.execute(select(Record).where(
+            Record.dossier_id == dossier.id, Record.origin.in_(set(origins)))).scalars():
+        known[record.origin].append(record)
+    return known
+
+
+def retire(source, produced, stored) -> int:
     """Mark deleted the records of a source that its newest version no longer gives (e.g. entered in error)."""
-    records = db.session.execute(select(Record).where(
-        Record.dossier_id == dossier.id, Record.origin == origin_of(source), Record.deleted.is_(False))).scalars()
     retired = 0
-    for record in records:
+    for record in stored:
+        if record.deleted:
+            continue
         newer = record.source_updated_at and source.updated_at and source.updated_at < record.source_updated_at
         if (record.kind, record.source_id) not in produced and not newer:
             record.deleted, record.updated_at = True, utcnow()
@@ -57,12 +78,9 @@ def retire(dossier, source, produced) -> int:
     return retired
 
 
-def upsert(dossier, source, mapped, data) -> str:
-    """Store one mapped record; return created, updated, unchanged or stale."""
+def upsert(dossier, source, mapped, data, record) -> str:
+    """Store one mapped record over ``record`` (the stored one, or None); return what happened."""
     digest = content_hash(mapped.kind, data)
-    record = db.session.execute(select(Record).where(
-        Record.dossier_id == dossier.id, Record.kind == mapped.kind, Record.source_id == mapped.source_id,
-    )).scalar_one_or_none()
     if record is None:
         db.session.add(Record(dossier_id=dossier.id, kind=mapped.kind, source_id=mapped.source_id,
                               source_type=source.source_type, origin=origin_of(source), source_version=source.version,
@@ -81,8 +99,15 @@ def upsert(dossier, source, mapped, data) -> str:
     return 'updated'
 
 
-def store(dossier, adapter, source, counts):
-    """Map and store one source record; a record the adapter cannot read is counted, never fatal."""
+def store(dossier, adapter, source, counts, known=None):
+    """Map and store one source record; a record the adapter cannot read is counted, never fatal.
+
+    ``known`` holds the stored records of a batch by origin (existing_records); without it they are read now.
+    """
+    origin = origin_of(source)
+    if known is None:
+        known = existing_records(dossier, [origin])
+    stored = {(record.kind, record.source_id): record for record in known.get(origin, [])}
     try:
         mapped_records = adapter.map(source)
     except Exception as exc:  # noqa: BLE001  any adapter bug on odd data: reject this record, go on
@@ -98,8 +123,8 @@ def store(dossier, adapter, source, counts):
             counts['rejected'] += 1
             log.warning('rejected %s %s: %s', source.source_type, mapped.kind, type(exc).__name__)
             continue
-        counts[upsert(dossier, source, mapped, data)] += 1
-    counts['deleted'] += retire(dossier, source, produced)
+        counts[upsert(dossier, source, mapped, data, stored.get((mapped.kind, mapped.source_id)))] += 1
+    counts['deleted'] += retire(source, produced, known.get(origin, []))
 
 
 def sync_dossier(dossier: Dossier, adapter=None, progress=None) -> SyncRun:
@@ -114,11 +139,15 @@ def sync_dossier(dossier: Dossier, adapter=None, progress=None) -> SyncRun:
     counts = Counter()
     started = utcnow()
     try:
-        for source in adapter.fetch(dossier.client_id, dossier.watermark):
-            counts['fetched'] += 1
-            store(dossier, adapter, source, counts)
-            if progress:
-                progress(1)
+        with db.session.no_autoflush:  # the records of a batch are read once, not once per record
+            for batch in batched(adapter.fetch(dossier.client_id, dossier.watermark), BATCH):
+                known = existing_records(dossier, [origin_of(source) for source in batch])
+                for source in batch:
+                    counts['fetched'] += 1
+                    store(dossier, adapter, source, counts, known)
+                    if progress:
+                        progress(1)
+                db.session.flush()
     except SQLAlchemyError:
         raise  # the database itself failed: nothing can be recorded, the caller rolls back
     except Exception as exc:  # noqa: BLE001  a failed fetch is recorded on the run, never lost
@@ -222,15 +251,14 @@ def remap(adapter_name=None, progress=None) -> Counter:
         query = query.where(Provider.adapter == adapter_name)
     for dossier in db.session.execute(query).scalars().all():
         adapter = adapter_for(dossier.provider)
-        origins = db.session.execute(select(Record.origin, Record.source_type, Record.raw).where(
-            Record.dossier_id == dossier.id).order_by(Record.origin)).all()
-        done = set()  # one source may have given several records: map it once
-        for origin, source_type, raw in origins:
-            if origin in done:
-                continue
-            done.add(origin)
-            counts['sources'] += 1
-            store(dossier, adapter, adapter.source_from_raw(source_type, raw), counts)
-            if progress:
-                progress(1)
+        known = defaultdict(list)
+        for record in db.session.execute(select(Record).where(Record.dossier_id == dossier.id)).scalars():
+            known[record.origin].append(record)
+        with db.session.no_autoflush:
+            for records in list(known.values()):
+                counts['sources'] += 1  # one source may have given several records: map it once
+                store(dossier, adapter, adapter.source_from_raw(records[0].source_type, records[0].raw), counts,
+                      known)
+                if progress:
+                    progress(1)
     return counts
