@@ -152,13 +152,9 @@ class DeleteSchema(StrictSchema):
 @bp.delete('/me')
 @limiter.limit(login_limit)
 def delete_me():
-    from hub.circle.operations import forget_invitations_to, managed_circles
+    from hub.circle.operations import delete_account
     data = load_json(DeleteSchema())
-    account = current_account()
-    if managed_circles(account):
-        return error_response('hand_over_first', _l('You manage a care page. Hand it over or delete it first.'), 409)
-    forget_invitations_to(account.email)
-    profile.delete_account(account, data['password'])
+    delete_account(current_account(), data['password'])
     log_out()
     return '', 204
 

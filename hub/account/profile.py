@@ -75,11 +75,17 @@ def sessions_of(account: Account) -> list[AuthSession]:
                               .order_by(AuthSession.last_seen_at.desc())).scalars().all()
 
 
+def _own(model, ident, account: Account, message):
+    """Return the row of ``model`` with this id if it belongs to ``account``, else raise NotFound."""
+    found = db.session.get(model, ident)
+    if found is None or found.account_id != account.id:
+        raise NotFound(message)
+    return found
+
+
 def end_session_of(account: Account, session_id) -> None:
     """End one of the account's sessions (log out that browser)."""
-    found = db.session.get(AuthSession, session_id)
-    if found is None or found.account_id != account.id:
-        raise NotFound(_l('This session does not exist.'))
+    found = _own(AuthSession, session_id, account, _l('This session does not exist.'))
     audit('account.session_end', 'E', actor=account)
     db.session.delete(found)
 
@@ -102,9 +108,7 @@ def devices_of(account: Account) -> list[RememberedDevice]:
 
 def forget_device(account: Account, device_id) -> None:
     """Forget a remembered browser: it asks for the second factor again."""
-    device = db.session.get(RememberedDevice, device_id)
-    if device is None or device.account_id != account.id:
-        raise NotFound(_l('This browser is not remembered.'))
+    device = _own(RememberedDevice, device_id, account, _l('This browser is not remembered.'))
     audit('account.device_forget', 'D', actor=account)
     db.session.delete(device)
 

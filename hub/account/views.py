@@ -360,15 +360,13 @@ def change_password_page():
 @login_required
 @limiter.limit(login_limit, methods=['POST'])
 def delete_account_page():
-    from hub.account import profile
-    from hub.circle.operations import forget_invitations_to, managed_circles
+    from hub.circle.operations import delete_account, managed_circles
     managed = managed_circles(g.account)
     errors = {}
     if request.method == 'POST' and not managed:
         try:
             with undo_on_refusal():
-                forget_invitations_to(g.account.email)
-                profile.delete_account(g.account, request.form.get('password', ''))
+                delete_account(g.account, request.form.get('password', ''))
         except AppError as exc:
             errors = field_errors(exc)
         else:

@@ -1,8 +1,12 @@
 """The provider API's token endpoint: OAuth 2 client credentials (/provider/v1/oauth/token)."""
 
-from flask import Blueprint
+from flask import Blueprint, request
+from flask_babel import lazy_gettext as _l
 
 from hub.careprovider.oauth import current_provider, server
+from hub.careprovider.operations import adapter_for, dossier_of
+from hub.careprovider.sync import ingest
+from hub.core.errors import InvalidInput
 from hub.extensions import csrf, limiter
 
 bp = Blueprint('provider_oauth', __name__, url_prefix='/provider/v1')
@@ -25,20 +29,8 @@ def token():
 @bp.post('/dossiers/<client_id>/records')
 def push(client_id):
     """Take records in the adapter's format for one of this provider's linked dossiers."""
-    from flask import request
-    from flask_babel import lazy_gettext as _l
-    from sqlalchemy import select
-
-    from hub.careprovider.models import Dossier
-    from hub.careprovider.operations import adapter_for
-    from hub.careprovider.sync import ingest
-    from hub.core.errors import InvalidInput, NotFound
-    from hub.extensions import db
     provider = current_provider('records')
-    dossier = db.session.execute(select(Dossier).where(Dossier.provider_id == provider.id,
-                                                       Dossier.client_id == client_id)).scalar_one_or_none()
-    if dossier is None:
-        raise NotFound(_l('This client has no linked dossier here.'))
+    dossier = dossier_of(provider, client_id)
     payload = request.get_json(silent=True)
     if payload is None:
         raise InvalidInput(_l('The body is not valid JSON.'), code='invalid_json')

@@ -57,3 +57,12 @@ def get_or_create_dossier(provider: Provider, client_id: str) -> Dossier:
         db.session.add(dossier)
         db.session.flush()
     return dossier
+
+
+def dossier_of(provider: Provider, client_id: str) -> Dossier:
+    """Return the provider's dossier of a client (dossiers exist only while linked), or raise NotFound."""
+    dossier = db.session.execute(select(Dossier).where(
+        Dossier.provider_id == provider.id, Dossier.client_id == client_id)).scalar_one_or_none()
+    if dossier is None:
+        raise NotFound(_l('This client has no linked dossier here.'))
+    return dossier

@@ -190,8 +190,3 @@ def revoke_code(provider: Provider, coupling_id) -> CouplingCode:
     audit('coupling.revoke', 'U', target=f'coupling_code:{coupling.id}')
     return coupling
 
-
-def linked_dossier(provider: Provider, client_id: str) -> Dossier | None:
-    """Return the provider's dossier of a client if it is linked to a care page."""
-    return db.session.execute(select(Dossier).join(CircleDossier, CircleDossier.dossier_id == Dossier.id).where(
-        Dossier.provider_id == provider.id, Dossier.client_id == client_id)).scalar_one_or_none()

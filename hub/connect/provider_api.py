@@ -4,8 +4,8 @@ from flask import Blueprint, request
 from marshmallow import fields, validate
 
 from hub.careprovider.oauth import current_provider
+from hub.careprovider.operations import dossier_of
 from hub.connect import operations
-from hub.core.errors import NotFound
 from hub.core.schemas import StrictBoolean, StrictSchema, Text
 from hub.extensions import csrf
 from hub.web import load_json, parse_id
@@ -54,8 +54,5 @@ def revoke(code_id):
 @bp.delete('/dossiers/<client_id>/link')
 def unlink(client_id):
     provider = current_provider('codes')
-    dossier = operations.linked_dossier(provider, client_id)
-    if dossier is None:
-        raise NotFound('This client has no linked dossier.')
-    operations.unlink_dossier(dossier)
+    operations.unlink_dossier(dossier_of(provider, client_id))
     return '', 204
