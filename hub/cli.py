@@ -40,8 +40,10 @@ def provider():
 @click.argument('name')
 @click.option('--adapter', required=True, help='The adapter name, e.g. fhir.')
 @click.option('--setting', 'settings', multiple=True, metavar='KEY=VALUE', help='An adapter setting; repeatable.')
+@click.option('--sync-every', 'sync_every', type=click.IntRange(5, 7 * 24 * 60), metavar='MINUTES',
+              help='Minutes between scheduled syncs (default: the SYNC_INTERVAL_MINUTES setting).')
 @with_appcontext
-def provider_add(name, adapter, settings):
+def provider_add(name, adapter, settings, sync_every):
     """Register a care provider."""
     from hub.careprovider.operations import add_provider
     from hub.core.errors import AppError
@@ -53,7 +55,7 @@ def provider_add(name, adapter, settings):
         parsed[key] = value
     try:
         with unit_of_work():
-            provider = add_provider(name, adapter, parsed)
+            provider = add_provider(name, adapter, parsed, sync_interval_minutes=sync_every)
     except AppError as exc:
         raise click.ClickException(f'{exc.message} {exc.fields or ""}'.strip()) from None
     click.echo(f'Added care provider {provider.name!r} (adapter {provider.adapter}).')
@@ -226,10 +228,12 @@ def _set_account(email, **values):
 
 @cli.command()
 @click.argument('name', required=False)
+@click.option('--full', is_flag=True, help='Fetch everything and compare, finding what the source deleted.')
 @with_appcontext
-def sync(name):
+def sync(name, full):
     """Sync the linked dossiers now, of one provider or of all."""
     from hub.careprovider.sync import dossiers_to_sync, sync_dossier
+    from hub.core.commit import checkpoint
     with unit_of_work():
         dossiers = dossiers_to_sync(name)
     if not dossiers:
@@ -239,7 +243,7 @@ def sync(name):
     with click.progressbar(length=len(dossiers), label='Syncing dossiers', show_pos=True) as bar:
         for dossier in dossiers:
             with unit_of_work():
-                run = sync_dossier(dossier)
+                run = sync_dossier(dossier, commit=checkpoint, full=full or None)
             failed += run.status != 'ok'
             bar.update(1)
             click.echo(f"\n{dossier.provider.name} / {dossier.id}: {run.status} {run.counts}"
@@ -254,8 +258,9 @@ def sync(name):
 def remap(adapter_name):
     """Rebuild the common records from the stored raw payloads (after an adapter changed); fetches nothing."""
     from hub.careprovider.sync import remap as remap_all
+    from hub.core.commit import checkpoint
     with unit_of_work():
-        counts = remap_all(adapter_name)
+        counts = remap_all(adapter_name, commit=checkpoint)
     click.echo(', '.join(f'{key} {value}' for key, value in sorted(counts.items()) if value) or 'nothing stored')
 
 

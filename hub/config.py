@@ -35,6 +35,8 @@ DEFAULTS = {
     'DEFAULT_LANGUAGE': 'nl',
     'DEFAULT_TIMEZONE': 'Europe/Amsterdam',
     'SYNC_INTERVAL_MINUTES': 60,
+    #: hours between full fetches that compare everything stored with the source (finds deletions)
+    'RECONCILE_HOURS': 24,
     'TESTING': False,
 }
 

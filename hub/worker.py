@@ -24,6 +24,7 @@ def deliver_outbox(limit=50) -> int:
 def sync_due():
     """Sync the dossiers that are due (interval passed or retry time come), skipping paused providers."""
     from hub.careprovider.sync import dossiers_due, sync_dossier
+    from hub.core.commit import checkpoint
     with unit_of_work():
         due = [d.id for d in dossiers_due()]
     from hub.careprovider.models import Dossier
@@ -31,7 +32,7 @@ def sync_due():
     for dossier_id in due:
         try:
             with unit_of_work():
-                run = sync_dossier(db.session.get(Dossier, dossier_id))
+                run = sync_dossier(db.session.get(Dossier, dossier_id), commit=checkpoint)
                 status, counts = run.status, dict(run.counts)
         except Exception:  # noqa: BLE001  one dossier's trouble must not stop the others
             log.exception('sync of dossier %s failed', dossier_id)

@@ -118,3 +118,65 @@ class FhirServer:
     def stop(self):
         self.process.terminate()
         self.process.wait(10)
+
+
+class Proxy:
+    """An HTTP proxy on loopback in front of a real server: it counts requests and can fail chosen ones.
+
+    ``fail`` gets the method and path with query of each request and returns a status to answer instead
+    (e.g. 503), or None to pass the request on. The Host header names the proxy, so the server's paging
+    links lead back through it.
+    """
+
+    def __init__(self, target, fail=None):
+        from urllib.parse import urlsplit
+        self.target = urlsplit(target)
+        self.fail = fail
+        self.requests = []
+        self.server = None
+
+    def start(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        import requests
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _forward(self):
+                length = int(self.headers.get('Content-Length') or 0)
+                body = self.rfile.read(length) if length else None
+                proxy.requests.append((self.command, self.path, self.headers.get('Authorization')))
+                status = proxy.fail(self.command, self.path) if proxy.fail else None
+                if status:
+                    self.send_response(status)
+                    self.send_header('Content-Length', '0')
+                    self.end_headers()
+                    return
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ('host', 'content-length')}
+                headers['Host'] = f'127.0.0.1:{proxy.server.server_port}'
+                answer = requests.request(self.command, f'{proxy.target.scheme}://{proxy.target.netloc}{self.path}',
+                                          data=body, headers=headers, timeout=60)
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.items():
+                    if key.lower() not in ('content-length', 'transfer-encoding', 'connection', 'keep-alive', 'content-encoding'):
+                        self.send_header(key, value)
+                self.send_header('Content-Length', str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _forward
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    @property
+    def base_url(self):
+        return f'http://127.0.0.1:{self.server.server_port}{self.target.path}'
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()

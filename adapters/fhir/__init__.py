@@ -1,9 +1,12 @@
 """The ``fhir`` adapter: FHIR R4 over REST (or a Bundle file), mapped into the common model."""
 
+from datetime import timedelta
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hub.careprovider.adapter import Adapter, PushError, SourceRecord
 
+from adapters.fhir.auth import ClientCredentials
 from adapters.fhir.client import BundleSource, RestSource
 from adapters.fhir.mapping import MAPPERS
 from adapters.fhir.values import parse_datetime
@@ -14,15 +17,28 @@ class FhirSettings(Schema):
     bundle = fields.String(validate=validate.Length(min=1))
     count = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     token = fields.String(validate=validate.Length(min=1))
+    #: OAuth 2 client credentials: all three, or none
+    token_url = fields.Url(require_tld=False, schemes={'http', 'https'})
+    client_id = fields.String(validate=validate.Length(min=1, max=200))
+    client_secret = fields.String(validate=validate.Length(min=1, max=500))
+    scope = fields.String(validate=validate.Length(min=1, max=500))
+    #: seconds an incremental fetch looks back past the watermark (clocks and commits are not exact)
+    overlap_seconds = fields.Integer(load_default=300, validate=validate.Range(min=0, max=86400))
 
     @validates_schema
     def _one_source(self, data, **kwargs):
         if ('base_url' in data) == ('bundle' in data):
             raise ValidationError('Give either base_url or bundle.')
+        oauth = [key for key in ('token_url', 'client_id', 'client_secret') if key in data]
+        if oauth and len(oauth) < 3:
+            raise ValidationError('Give token_url, client_id and client_secret together.')
+        if oauth and 'token' in data:
+            raise ValidationError('Give a static token or client credentials, not both.')
 
     def load(self, data, **kwargs):
-        if isinstance(data, dict) and isinstance(data.get('count'), str) and data['count'].isdigit():
-            data = dict(data, count=int(data['count']))
+        if isinstance(data, dict):  # settings from the command line are strings
+            data = {key: int(value) if key in ('count', 'overlap_seconds') and isinstance(value, str)
+                    and value.isdigit() else value for key, value in data.items()}
         return super().load(data, **kwargs)
 
 
@@ -37,8 +53,13 @@ class FhirAdapter(Adapter):
         if 'bundle' in self.settings:
             self.source = BundleSource(self.settings['bundle'])
         else:
+            auth = None
+            if 'token_url' in self.settings:
+                auth = ClientCredentials(self.settings['token_url'], self.settings['client_id'],
+                                         self.settings['client_secret'], self.settings.get('scope'))
             self.source = RestSource(self.settings['base_url'], count=self.settings['count'],
-                                     token=self.settings.get('token'), session=session)
+                                     token=self.settings.get('token'), auth=auth, session=session,
+                                     overlap=timedelta(seconds=self.settings['overlap_seconds']))
 
     def fetch(self, client_id, since):
         seen = set()

@@ -25,20 +25,23 @@ TIMEOUT = 30
 class RestSource:
     """Reads a patient's resources from a FHIR server, following only the server's paging links."""
 
-    def __init__(self, base_url, count=100, token=None, session=None):
+    def __init__(self, base_url, count=100, token=None, auth=None, session=None, overlap=OVERLAP):
         self.base_url = base_url.rstrip('/')
         self.count = count
+        self.overlap = overlap
+        self.auth = auth
         self.session = session or requests.Session()
         self.session.headers['Accept'] = 'application/fhir+json'
         if token:
             self.session.headers['Authorization'] = f'Bearer {token}'
 
     def _get(self, url, params=None):
-        try:
-            response = self.session.get(url, params=params, timeout=TIMEOUT, allow_redirects=False)
-        except requests.RequestException as exc:
-            raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
-        if response.status_code == 404:
+        response = self._send(url, params)
+        if response.status_code == 401 and self.auth is not None:
+            # the server no longer takes the cached token (revoked early): fetch a new one, try once more
+            self.auth.forget(response.request.headers.get('Authorization', '').removeprefix('Bearer '))
+            response = self._send(url, params)
+        if response.status_code in (404, 410):
             return None
         if response.status_code == 429 or response.status_code >= 500:
             raise AdapterError(f'FHIR server answered {response.status_code}',
@@ -49,6 +52,12 @@ class RestSource:
             return response.json()
         except ValueError:
             raise AdapterError('FHIR server answered something that is not JSON', permanent=True) from None
+
+    def _send(self, url, params):
+        try:
+            return self.session.get(url, params=params, timeout=TIMEOUT, allow_redirects=False, auth=self.auth)
+        except requests.RequestException as exc:
+            raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
 
     def _same_server(self, url):
         ours, theirs = urlsplit(self.base_url), urlsplit(url)
@@ -87,7 +96,7 @@ class RestSource:
                     yield resource
         params = {'_sort': '_lastUpdated'}
         if since is not None:
-            params['_lastUpdated'] = 'gt' + (since - OVERLAP).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+            params['_lastUpdated'] = 'gt' + (since - self.overlap).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
         for resource_type, search_param in SEARCHES:
             yield from self.search(resource_type, {**params, search_param: f'Patient/{client_id}'})
 

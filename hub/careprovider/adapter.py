@@ -73,6 +73,10 @@ class Adapter(ABC):
     def map(self, record: SourceRecord) -> list[MappedRecord]:
         """Return the common-model records for one source record (none if it is not shown)."""
 
+    def reconciles(self, source_type: str) -> bool:
+        """Whether a full fetch gives every record of this type, so that a stored one it lacks was deleted."""
+        return True
+
     def parse_push(self, client_id: str, payload) -> Iterator[SourceRecord | PushError]:
         """Yield the source records a provider pushed for a client, or a PushError per record that is wrong."""
         raise AdapterError(f'the {self.name} adapter does not take pushed records', permanent=True)

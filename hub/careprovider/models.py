@@ -25,6 +25,10 @@ class Provider(IdMixin, CreatedMixin, db.Model):
     failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     #: while set and in the future, no syncs are tried (the provider keeps failing)
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: minutes between scheduled syncs of its dossiers; None: the SYNC_INTERVAL_MINUTES setting
+    sync_interval_minutes: Mapped[int | None] = mapped_column(Integer)
+    #: how far the provider-wide change feed (e.g. Ons xstream) has been read
+    watermark: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Dossier(IdMixin, CreatedMixin, db.Model):
@@ -42,6 +46,10 @@ class Dossier(IdMixin, CreatedMixin, db.Model):
     #: failed syncs of this dossier in a row, and when to try again
     failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when the last full fetch compared everything stored with the source (deletions are found then)
+    reconciled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: a webhook or push asked for a sync as soon as the worker can
+    sync_requested: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     provider: Mapped[Provider] = relationship()
 
@@ -126,3 +134,34 @@ class ProviderToken(IdMixin, CreatedMixin, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     client: Mapped[ProviderClient] = relationship()
+
+
+class ProviderEvent(IdMixin, db.Model):
+    """A change notification a provider system sent (a signed webhook), kept until the worker handled it.
+
+    Events carry ids only; the worker fetches the record itself. A replayed event (same body) is stored once.
+    """
+
+    __tablename__ = 'provider_events'
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('providers.id', ondelete='CASCADE'),
+                                                   nullable=False)
+    #: SHA-256 of the body as received: the same notification sent again is the same event
+    digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    source_type: Mapped[str] = mapped_column(String(60), nullable=False)
+    source_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: ``create``, ``update``, ``delete`` or ``custom``
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    client_id: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    #: the class of the last error, without personal data
+    error: Mapped[str | None] = mapped_column(String(200))
+
+    provider: Mapped[Provider] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint('provider_id', 'digest', name='uq_provider_events_digest'),
+        Index('ix_provider_events_pending', 'handled_at', 'received_at'),
+    )

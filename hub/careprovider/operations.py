@@ -22,8 +22,8 @@ def provider_by_name(name: str) -> Provider:
     return provider
 
 
-def add_provider(name: str, adapter: str, settings: dict) -> Provider:
-    """Register a care provider that uses ``adapter`` with ``settings``."""
+def add_provider(name: str, adapter: str, settings: dict, sync_interval_minutes: int | None = None) -> Provider:
+    """Register a care provider that uses ``adapter`` with ``settings`` (and its own sync interval, if given)."""
     cls = adapter_class(adapter)
     try:
         cls.settings_schema().load(settings)
@@ -31,7 +31,8 @@ def add_provider(name: str, adapter: str, settings: dict) -> Provider:
         raise InvalidInput(_l('The settings are not valid for this adapter.'), fields=exc.messages) from None
     if db.session.execute(select(Provider.id).where(Provider.name == name)).first():
         raise Conflict(_l('A care provider with this name already exists.'))
-    provider = Provider(name=name, adapter=adapter, settings_encrypted=encrypt(json.dumps(settings)))
+    provider = Provider(name=name, adapter=adapter, settings_encrypted=encrypt(json.dumps(settings)),
+                        sync_interval_minutes=sync_interval_minutes)
     db.session.add(provider)
     db.session.flush()
     audit('provider.add', 'C', target=f'provider:{provider.id}')

@@ -6,16 +6,19 @@ overwrites a newer one).
 """
 
 import hashlib
-import random
-from datetime import timedelta
 import json
 import logging
+import queue
+import random
+import threading
 from collections import Counter, defaultdict
+from datetime import timedelta
 from itertools import islice
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import defer
 
 from hub.careprovider.adapter import AdapterError, PushError
 from hub.careprovider.common import KINDS
@@ -29,8 +32,12 @@ log = logging.getLogger(__name__)
 
 
 def content_hash(kind, data) -> str:
-    """Return the SHA-256 of a mapped record's kind and content."""
-    canonical = json.dumps([kind, data], sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+    """Return the SHA-256 of a mapped record's kind and content (as the adapter mapped it, before validation).
+
+    Validation is deterministic, so the same mapped content is the same stored content: an unchanged
+    record is recognised without validating it again.
+    """
+    canonical = json.dumps([kind, data], sort_keys=True, separators=(',', ':'), ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -45,7 +52,7 @@ def origin_of(source) -> str:
     return f'{source.source_type}/{source.source_id}'
 
 
-#: source records handled together: their stored records are read in one query
+#: source records handled together: their stored records are read in one query, then committed
 BATCH = 500
 
 
@@ -56,10 +63,54 @@ def batched(items, size):
         yield batch
 
 
-def existing_records(dossier, origins) -> dict:
-    """Return origin -> the stored records made from it, for a batch of source records, in one query."""
+def prefetched(items, depth=2 * BATCH):
+    """Yield from ``items`` while a thread fetches ahead: the adapter waits on the network, the engine on the database.
+
+    An error of the fetch is raised here, in the caller's thread; when the caller stops, the fetch stops too.
+    """
+    ahead = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry):
+        while not stop.is_set():
+            try:
+                ahead.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for item in items:
+                if not put(('item', item)):
+                    return
+        except BaseException as exc:  # noqa: BLE001  handed to the caller's thread
+            put(('end', exc))
+        else:
+            put(('end', None))
+
+    threading.Thread(target=produce, name='sync-prefetch', daemon=True).start()
+    try:
+        while True:
+            tag, value = ahead.get()
+            if tag == 'end':
+                if value is not None:
+                    raise value
+                return
+            yield value
+    finally:
+        stop.set()
+
+
+def existing_records(dossier, origins, with_raw=False) -> dict:
+    """Return origin -> the stored records made from it, for a batch of source records, in one query.
+
+    The stored content is not loaded (the hash decides); the raw payload only when asked (remap).
+    """
     known = defaultdict(list)
-    for record in db.session.execute(select(Record).where(
+    options = [defer(Record.data)] + ([] if with_raw else [defer(Record.raw)])
+    for record in db.session.execute(select(Record).options(*options).where(
             Record.dossier_id == dossier.id, Record.origin.in_(set(origins)))).scalars():
         known[record.origin].append(record)
     return known
@@ -78,9 +129,8 @@ def retire(source, produced, stored) -> int:
     return retired
 
 
-def upsert(dossier, source, mapped, data, record) -> str:
+def upsert(dossier, source, mapped, data, digest, record) -> str:
     """Store one mapped record over ``record`` (the stored one, or None); return what happened."""
-    digest = content_hash(mapped.kind, data)
     if record is None:
         db.session.add(Record(dossier_id=dossier.id, kind=mapped.kind, source_id=mapped.source_id,
                               source_type=source.source_type, origin=origin_of(source), source_version=source.version,
@@ -88,10 +138,6 @@ def upsert(dossier, source, mapped, data, record) -> str:
                               raw=source.payload, occurred_at=mapped.occurred_at, code=mapped.code,
                               deleted=source.deleted))
         return 'created'
-    if record.source_updated_at and source.updated_at and source.updated_at < record.source_updated_at:
-        return 'stale'
-    if record.content_hash == digest and record.deleted == source.deleted:
-        return 'unchanged'
     record.source_version, record.source_updated_at = source.version, source.updated_at
     record.content_hash, record.data, record.raw = digest, data, source.payload
     record.occurred_at, record.code, record.deleted = mapped.occurred_at, mapped.code, source.deleted
@@ -109,7 +155,7 @@ def store(dossier, adapter, source, counts, known=None):
         known = existing_records(dossier, [origin])
     stored = {(record.kind, record.source_id): record for record in known.get(origin, [])}
     try:
-        mapped_records = adapter.map(source)
+        mapped_records = [] if source.deleted else adapter.map(source)
     except Exception as exc:  # noqa: BLE001  any adapter bug on odd data: reject this record, go on
         counts['rejected'] += 1
         log.warning('could not map %s: %s', source.source_type, type(exc).__name__)
@@ -117,51 +163,96 @@ def store(dossier, adapter, source, counts, known=None):
     produced = set()
     for mapped in mapped_records:
         produced.add((mapped.kind, mapped.source_id))  # a rejected new version does not retire the stored one
+        record = stored.get((mapped.kind, mapped.source_id))
+        if record is not None and record.source_updated_at and source.updated_at \
+                and source.updated_at < record.source_updated_at:
+            counts['stale'] += 1  # an older version arriving late never overwrites a newer one
+            continue
+        digest = content_hash(mapped.kind, mapped.data)
+        if record is not None and record.content_hash == digest and not record.deleted:
+            counts['unchanged'] += 1
+            continue
         try:
             data = validate(mapped)
-        except (ValidationError, KeyError) as exc:
+        except (ValidationError, KeyError, TypeError, ValueError) as exc:
             counts['rejected'] += 1
             log.warning('rejected %s %s: %s', source.source_type, mapped.kind, type(exc).__name__)
             continue
-        counts[upsert(dossier, source, mapped, data, stored.get((mapped.kind, mapped.source_id)))] += 1
+        counts[upsert(dossier, source, mapped, data, digest, record)] += 1
     counts['deleted'] += retire(source, produced, known.get(origin, []))
 
 
-def sync_dossier(dossier: Dossier, adapter=None, progress=None) -> SyncRun:
-    """Pull one dossier's changes since its watermark; the caller commits.
+def reconcile_due(dossier) -> bool:
+    """Whether the next sync of a dossier must fetch everything and compare (first sync, or the interval passed)."""
+    return dossier.watermark is None or dossier.reconciled_at is None or \
+        dossier.reconciled_at < utcnow() - timedelta(hours=setting('RECONCILE_HOURS'))
 
-    The next watermark is this run's start: what changes while it runs is fetched next time (the
-    adapter looks back a little further still, for clocks that differ).
+
+def reconcile(dossier, adapter, seen) -> int:
+    """Mark deleted what is stored but was not in a complete fetch: the source deleted it."""
+    gone = [record_id for record_id, origin, source_type in db.session.execute(
+        select(Record.id, Record.origin, Record.source_type).where(
+            Record.dossier_id == dossier.id, Record.deleted.is_(False)))
+            if origin not in seen and adapter.reconciles(source_type)]
+    now = utcnow()
+    for chunk in batched(gone, BATCH):
+        db.session.execute(update(Record).where(Record.id.in_(chunk)).values(deleted=True, updated_at=now))
+    return len(gone)
+
+
+def _counts(counts):
+    return {key: value for key, value in counts.items() if value}
+
+
+def sync_dossier(dossier: Dossier, adapter=None, progress=None, commit=None, full=None) -> SyncRun:
+    """Pull one dossier's changes since its watermark, or everything when a reconciliation is due.
+
+    ``commit`` (hub.core.commit.checkpoint) is called after every batch, so a failure later keeps the finished
+    batches and memory stays flat; without it the caller commits once. The watermark moves only when the whole
+    fetch succeeded, to this run's start: what changes while it runs is fetched next time (the adapter looks
+    back a little further still, for clocks that differ). A full fetch also finds what the source deleted.
     """
     adapter = adapter or adapter_for(dossier.provider)
+    full = reconcile_due(dossier) if full is None else full
     run = SyncRun(dossier_id=dossier.id)
     db.session.add(run)
     counts = Counter()
+    seen = set()
     started = utcnow()
+    client_id = dossier.client_id
     try:
         with db.session.no_autoflush:  # the records of a batch are read once, not once per record
-            for batch in batched(adapter.fetch(dossier.client_id, dossier.watermark), BATCH):
+            for batch in batched(prefetched(adapter.fetch(client_id, None if full else dossier.watermark)), BATCH):
                 known = existing_records(dossier, [origin_of(source) for source in batch])
                 for source in batch:
                     counts['fetched'] += 1
+                    seen.add(origin_of(source))
                     store(dossier, adapter, source, counts, known)
-                    if progress:
-                        progress(1)
+                del known
+                run.counts = _counts(counts)
                 db.session.flush()
+                if commit:
+                    commit()
+                if progress:
+                    progress(len(batch))
     except SQLAlchemyError:
         raise  # the database itself failed: nothing can be recorded, the caller rolls back
     except Exception as exc:  # noqa: BLE001  a failed fetch is recorded on the run, never lost
         run.status, run.error = 'failed', f'{type(exc).__name__}: {exc}' if isinstance(exc, AdapterError) \
             else type(exc).__name__
-        run.finished_at, run.counts = utcnow(), {k: v for k, v in counts.items() if v}
+        run.finished_at, run.counts = utcnow(), _counts(counts)
         schedule_retry(dossier, exc)
         log.warning('sync of dossier %s failed: %s', dossier.id, type(exc).__name__)
+        db.session.flush()
         return run
+    if full:
+        counts['deleted'] += reconcile(dossier, adapter, seen)
+        dossier.reconciled_at = started
     dossier.watermark = started
     dossier.last_synced_at = run.finished_at = utcnow()
-    dossier.failures, dossier.retry_at = 0, None
+    dossier.failures, dossier.retry_at, dossier.sync_requested = 0, None, False
     dossier.provider.failures, dossier.provider.paused_until = 0, None
-    run.status, run.counts = 'ok', {k: v for k, v in counts.items() if v}
+    run.status, run.counts = 'ok', _counts(counts)
     db.session.flush()
     return run
 
@@ -207,15 +298,24 @@ def _retry_after(value) -> timedelta:
             return timedelta(minutes=1)
 
 
+def sync_interval(provider) -> timedelta:
+    """Return the time between scheduled syncs of a provider's dossiers."""
+    return timedelta(minutes=provider.sync_interval_minutes or setting('SYNC_INTERVAL_MINUTES'))
+
+
 def dossiers_due(now=None):
-    """Return the dossiers a scheduled sync should run now: interval passed, retry time come, provider not paused."""
-    from hub.careprovider.models import Provider
+    """Return the dossiers a scheduled sync should run now, skipping paused providers.
+
+    Due: never synced, asked for by a webhook or push, a retry whose time has come, or the provider's
+    interval passed since the last sync.
+    """
     now = now or utcnow()
-    cutoff = now - timedelta(minutes=setting('SYNC_INTERVAL_MINUTES'))
-    return db.session.execute(select(Dossier).join(Provider).where(
-        (Dossier.last_synced_at.is_(None)) | (Dossier.last_synced_at < cutoff) | (Dossier.retry_at.is_not(None)),
+    candidates = db.session.execute(select(Dossier).join(Provider).where(
         (Dossier.retry_at.is_(None)) | (Dossier.retry_at <= now),
-        (Provider.paused_until.is_(None)) | (Provider.paused_until <= now))).scalars().all()
+        (Provider.paused_until.is_(None)) | (Provider.paused_until <= now))).scalars()
+    return [dossier for dossier in candidates
+            if dossier.last_synced_at is None or dossier.sync_requested or dossier.retry_at is not None
+            or dossier.last_synced_at <= now - sync_interval(dossier.provider)]
 
 
 def dossiers_to_sync(provider_name=None):
@@ -242,23 +342,37 @@ def ingest(dossier: Dossier, adapter, payload) -> tuple[dict, list]:
     return dict(run.counts), refused
 
 
-def remap(adapter_name=None, progress=None) -> Counter:
-    """Map every stored raw payload again (after an adapter changed), without fetching anything."""
-    from hub.careprovider.models import Provider
+def remap(adapter_name=None, progress=None, commit=None) -> Counter:
+    """Map every stored raw payload again (after an adapter changed), without fetching anything.
+
+    It streams: the stored records are read a batch of origins at a time (and committed per batch when
+    ``commit`` is given). A source that is gone (every record of it deleted) stays gone.
+    """
     counts = Counter()
-    query = select(Dossier).join(Provider)
+    query = select(Dossier.id).join(Provider)
     if adapter_name:
         query = query.where(Provider.adapter == adapter_name)
-    for dossier in db.session.execute(query).scalars().all():
+    for dossier_id in db.session.execute(query).scalars().all():
+        dossier = db.session.get(Dossier, dossier_id)
         adapter = adapter_for(dossier.provider)
-        known = defaultdict(list)
-        for record in db.session.execute(select(Record).where(Record.dossier_id == dossier.id)).scalars():
-            known[record.origin].append(record)
-        with db.session.no_autoflush:
-            for records in list(known.values()):
-                counts['sources'] += 1  # one source may have given several records: map it once
-                store(dossier, adapter, adapter.source_from_raw(records[0].source_type, records[0].raw), counts,
-                      known)
-                if progress:
-                    progress(1)
+        after = ''
+        while True:
+            origins = db.session.execute(select(Record.origin).where(
+                Record.dossier_id == dossier_id, Record.deleted.is_(False), Record.origin > after)
+                .group_by(Record.origin).order_by(Record.origin).limit(BATCH)).scalars().all()
+            if not origins:
+                break
+            after = origins[-1]
+            with db.session.no_autoflush:
+                known = existing_records(dossier, origins, with_raw=True)
+                for origin in origins:
+                    counts['sources'] += 1  # one source may have given several records: map it once
+                    first = next(record for record in known[origin] if not record.deleted)
+                    store(dossier, adapter, adapter.source_from_raw(first.source_type, first.raw), counts, known)
+            del known
+            db.session.flush()
+            if commit:
+                commit()
+            if progress:
+                progress(len(origins))
     return counts

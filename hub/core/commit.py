@@ -61,3 +61,11 @@ def undo_on_refusal():
             from hub.core.audit import audit
             audit(**record)
         raise
+
+
+def checkpoint():
+    """Commit the finished part of a long command that owns its transactions (the sync engine's batches).
+
+    What is committed stays when a later part fails, and the session lets go of it, so memory stays flat.
+    """
+    db.session.commit()
