@@ -43,4 +43,5 @@ clean:
 	rm -rf $(VENV) node_modules instance
 
 bench-sync: test-deps
+	$(BIN)/pip install -q -r requirements-bench.txt
 	$(BIN)/python bench/sync.py $(BENCH_ARGS)

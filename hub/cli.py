@@ -58,7 +58,11 @@ def provider_add(name, adapter, settings, sync_every):
             provider = add_provider(name, adapter, parsed, sync_interval_minutes=sync_every)
     except AppError as exc:
         raise click.ClickException(f'{exc.message} {exc.fields or ""}'.strip()) from None
-    click.echo(f'Added care provider {provider.name!r} (adapter {provider.adapter}).')
+    click.echo(f'Added care provider {provider.name!r} (adapter {provider.adapter}), id {provider.id}.')
+    from hub.careprovider.registry import adapter_class
+    if adapter_class(adapter).webhooks:
+        from hub.config import setting
+        click.echo(f"Webhook URL for the provider system: {setting('BASE_URL')}/provider/v1/webhooks/{provider.id}")
 
 
 @provider.command('list')
@@ -75,7 +79,7 @@ def provider_list():
         for found, linked in rows:
             health = (f'PAUSED until {_local(found.paused_until)} after {found.failures} failed syncs'
                       if found.paused_until else f'{found.failures} failed syncs in a row' if found.failures else 'ok')
-            click.echo(f'{found.name:30} {found.adapter:8} {linked:5} dossiers  {health}')
+            click.echo(f'{found.name:30} {found.adapter:8} {linked:5} dossiers  {health}  id {found.id}')
 
 
 @provider.command('credentials')

@@ -133,6 +133,11 @@ PROVIDER_ROUTES = [
      {'type': 'object'}),
     ('delete', '/dossiers/{client_id}/link', "Unlink a client's dossier from its care page (scope codes)", None,
      204, None),
+    ('post', '/webhooks/{provider}', 'A change notification from the provider system, signed with the shared secret '
+                                     '(for Nedap Ons: HMAC-SHA512 of the body in X-Signature-SHA512). No bearer token; '
+                                     '401 when the signature is wrong. {provider} is the id `carehub provider list` '
+                                     'shows.', None, 200, {'type': 'object', 'properties': {
+                                         'received': {'type': 'integer'}}}),
 ]
 
 

@@ -1,4 +1,4 @@
-"""One round of background work: deliver the outbox, run the syncs that are due."""
+"""One round of background work: deliver the outbox, handle provider events, run the syncs that are due."""
 
 import logging
 
@@ -40,16 +40,61 @@ def sync_due():
         log.info('synced dossier %s: %s %s', dossier_id, status, counts)
 
 
+def handle_events():
+    """Fetch and store what the providers' webhooks announced."""
+    from hub.careprovider.events import handle_pending
+    with unit_of_work():
+        counts = handle_pending()
+    if counts:
+        log.info('provider events: %s', dict(counts))
+
+
+def poll_feeds(now=None):
+    """Read the change feeds of providers whose adapter has one, once per sync interval (missed webhooks)."""
+    from sqlalchemy import select
+
+    from hub.careprovider.events import poll
+    from hub.careprovider.models import Dossier, Provider
+    from hub.careprovider.registry import adapter_class
+    from hub.careprovider.sync import sync_interval, trip_breaker
+    from hub.core.commit import checkpoint
+    from hub.core.timeutil import utcnow
+    from hub.extensions import db
+    now = now or utcnow()
+    with unit_of_work():
+        due = [p.id for p in db.session.execute(select(Provider).where(
+            Provider.id.in_(select(Dossier.provider_id)))).scalars()
+            if adapter_class(p.adapter).polls and (p.paused_until is None or p.paused_until <= now)
+            and (p.watermark is None or p.watermark <= now - sync_interval(p))]
+    for provider_id in due:
+        try:
+            with unit_of_work():
+                counts = poll(db.session.get(Provider, provider_id), commit=checkpoint)
+        except Exception as exc:  # noqa: BLE001  one provider's trouble must not stop the others
+            log.warning('change feed of provider %s failed: %s', provider_id, type(exc).__name__)
+            with unit_of_work():  # counted like failed syncs: a provider that keeps failing is paused
+                provider = db.session.get(Provider, provider_id)
+                provider.failures += 1
+                trip_breaker(provider, now)
+            continue
+        log.info('change feed of provider %s: %s', provider_id, dict(counts))
+
+
 def purge():
-    """Remove what has expired: dead sessions."""
+    """Remove what has expired: dead sessions, events handled a week ago."""
+    from datetime import timedelta
+
     from hub.account.operations import purge_sessions
+    from hub.careprovider.events import purge_handled
+    from hub.core.timeutil import utcnow
     with unit_of_work():
         purge_sessions()
+        purge_handled(utcnow() - timedelta(days=7))
 
 
 def run_round():
     """Do one round of background work; one failing part never stops the others or the worker."""
-    for step in (deliver_outbox, sync_due, purge):
+    for step in (deliver_outbox, handle_events, sync_due, poll_feeds, purge):
         try:
             step()
         except Exception:  # noqa: BLE001  logged with its traceback; the next round tries again

@@ -96,7 +96,8 @@ class FhirAdapter(Adapter):
                 yield self.source_from_raw(resource['resourceType'], resource)
 
     def map(self, record):
-        return MAPPERS[record.source_type](record.payload)
+        mapper = MAPPERS.get(record.source_type)
+        return mapper(record.payload) if mapper else []  # a type the portal does not show
 
 
 def _push_problem(client_id, resource):
@@ -110,7 +111,7 @@ def _push_problem(client_id, resource):
         return 'The resource has no id.'
     if resource['resourceType'] == 'Patient':
         return None if resource['id'] == client_id else 'This Patient is another client.'
-    if resource['resourceType'] in ('Practitioner', 'Organization'):
+    if resource['resourceType'] in ('Practitioner', 'PractitionerRole', 'Organization'):
         return None
     if patient_reference(resource) != f'Patient/{client_id}':
         return 'The resource is not about this client.'

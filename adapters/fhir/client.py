@@ -18,6 +18,12 @@ SEARCHES = (
     ('CarePlan', 'subject'),
     ('Goal', 'subject'),
     ('RelatedPerson', 'patient'),
+    ('CareTeam', 'patient'),
+    ('Coverage', 'beneficiary'),
+    ('Condition', 'subject'),
+    ('QuestionnaireResponse', 'subject'),
+    ('Communication', 'subject'),
+    ('Composition', 'subject'),
 )
 TIMEOUT = 30
 
@@ -123,7 +129,7 @@ class BundleSource:
 
 def patient_reference(resource):
     """Return the Patient reference a resource is about (subject, patient or a participant), if any."""
-    for key in ('subject', 'patient'):
+    for key in ('subject', 'patient', 'beneficiary'):
         if isinstance(resource.get(key), dict):
             return resource[key].get('reference')
     for participant in resource.get('participant') or []:

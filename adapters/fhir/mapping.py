@@ -1,5 +1,7 @@
 """Map FHIR R4 resources into common-model records."""
 
+import re
+
 from hub.careprovider.adapter import MappedRecord
 
 from adapters.fhir.values import (address, codings, concept_text, has_code, human_name, narrative, parse_date,
@@ -176,6 +178,162 @@ def map_goal(resource):
         'start': start.isoformat() if start else None, 'due': due.isoformat() if due else None})]
 
 
+def _role_of(text) -> str:
+    text = (text or '').lower()
+    if 'huisarts' in text or 'general practitioner' in text:
+        return 'general_practitioner'
+    if 'apothe' in text or 'pharmac' in text:
+        return 'pharmacy'
+    return 'care_team'
+
+
+def map_practitioner_role(resource):
+    name = (resource.get('practitioner') or {}).get('display') or (resource.get('organization') or {}).get('display')
+    if not name:
+        return []
+    function = ', '.join(filter(None, (concept_text(c) for c in
+                                       (resource.get('specialty') or []) + (resource.get('code') or [])))) or None
+    return [_record('practitioner', resource, {
+        'name': name, 'role': _role_of(function), 'function': function,
+        'organization': (resource.get('organization') or {}).get('display'),
+        'phone': telecom(resource.get('telecom'), 'phone'), 'address': None})]
+
+
+def map_care_team(resource):
+    """Each professional in the team becomes a care-team record of its own (source id ``CareTeam/x#n``)."""
+    if resource.get('status') in ('entered-in-error', 'inactive'):
+        return []
+    records = []
+    for index, participant in enumerate(resource.get('participant') or []):
+        member = participant.get('member') or {}
+        kind = member.get('type') or (member.get('reference') or '').partition('/')[0]
+        if kind not in ('Practitioner', 'PractitionerRole', 'Organization') or not member.get('display'):
+            continue  # the client and their relatives are not the care team
+        display = member['display']
+        label, _, rest = display.partition('), ')  # Nictiz displays read "Healthcare professional (role), Name, ..."
+        name, _, function = (rest if label.endswith('(role') else display).partition(', ')
+        function = concept_text(next(iter(participant.get('role') or []), None)) or function or None
+        records.append(MappedRecord(kind='practitioner', source_id=f"CareTeam/{resource['id']}#{index}", data={
+            'name': name, 'role': _role_of(function), 'function': function, 'organization': resource.get('name'),
+            'phone': None, 'address': None}))
+    return records
+
+
+def map_coverage(resource):
+    if resource.get('status') in ('entered-in-error', 'cancelled', 'draft'):
+        return []
+    insurer = next((p.get('display') for p in resource.get('payor') or [] if p.get('display')), None)
+    if not insurer:
+        return []
+    period = resource.get('period') or {}
+    start, end = parse_date(period.get('start')), parse_date(period.get('end'))
+    return [_record('insurance', resource, {
+        'insurer': insurer, 'kind': concept_text(resource.get('type')),
+        'policy_number': resource.get('subscriberId'), 'status': resource.get('status'),
+        'period_start': start.isoformat() if start else None, 'period_end': end.isoformat() if end else None})]
+
+
+def map_condition(resource):
+    status = next((c.get('code') for c in codings(resource.get('verificationStatus'))), None)
+    if status in ('entered-in-error', 'refuted'):
+        return []
+    code = resource.get('code') or {}
+    description = concept_text(code)
+    if not description:
+        return []
+    first = next(iter(codings(code)), None)
+    onset = parse_date(resource.get('onsetDateTime') or (resource.get('onsetPeriod') or {}).get('start'))
+    return [_record('condition', resource, {
+        'description': description, 'code': _coding(first) if first else None,
+        'clinical_status': next((c.get('code') for c in codings(resource.get('clinicalStatus'))), None),
+        'category': next((concept_text(c) for c in resource.get('category') or [] if concept_text(c)), None),
+        'onset': onset.isoformat() if onset else None})]
+
+
+#: words that mark a questionnaire about restrictive measures (Wzd / Wvggz, "vrijheidsbeperking"): never shown
+RESTRICTIVE = ('vrijheidsbeperk', 'onvrijwillige zorg', 'wzd', 'wvggz', 'bopz', 'middelen en maatregelen',
+               'restrictive', 'restraint', 'dwang')
+
+
+def _answers(items, answers):
+    for item in items or []:
+        values = []
+        for answer in item.get('answer') or []:
+            for key, value in answer.items():
+                if key.startswith('value'):
+                    if isinstance(value, dict):  # a Coding, Quantity or Reference
+                        value = value.get('display') or value.get('code') or \
+                            ' '.join(str(value[k]) for k in ('value', 'unit') if value.get(k) is not None)
+                    values.append(str(value))
+            _answers(answer.get('item'), answers)
+        if item.get('text') and values:
+            answers.append({'question': item['text'], 'answer': ', '.join(v for v in values if v)})
+        _answers(item.get('item'), answers)
+    return answers
+
+
+def map_questionnaire_response(resource):
+    if resource.get('status') not in ('completed', 'amended'):
+        return []  # an incomplete list is never shown
+    questionnaire = resource.get('questionnaire') or ''
+    title_extension = next((e.get('valueString') for e in (resource.get('_questionnaire') or {}).get('extension') or []
+                            if e.get('valueString')), None)
+    title = title_extension or questionnaire.rstrip('/').rpartition('/')[2].split('|')[0] or 'Vragenlijst'
+    answers = _answers(resource.get('item'), [])
+    words = ' '.join([questionnaire, title] + [a['question'] for a in answers]).lower()
+    if any(word in words for word in RESTRICTIVE):
+        return []
+    when = parse_datetime(resource.get('authored'))
+    if when is None:
+        return []
+    return [_record('questionnaire', resource, {
+        'title': title, 'status': resource['status'], 'author': (resource.get('author') or {}).get('display'),
+        'answers': answers, 'occurred_at': when.isoformat()}, occurred_at=when)]
+
+
+def map_communication(resource):
+    if resource.get('status') in ('entered-in-error', 'not-done', 'preparation'):
+        return []
+    text = '\n\n'.join(p['contentString'] for p in resource.get('payload') or [] if p.get('contentString'))
+    when = parse_datetime(resource.get('sent') or resource.get('received'))
+    if not text or when is None:
+        return []
+    return [_record('message', resource, {
+        'text': text, 'sender': (resource.get('sender') or {}).get('display'),
+        'topic': concept_text(resource.get('topic')), 'occurred_at': when.isoformat()}, occurred_at=when)]
+
+
+def map_composition(resource):
+    """A SOAP report (patiëntcontactverslag) becomes a report; other documents (referrals, letters) are not shown."""
+    if resource.get('status') in ('entered-in-error', 'preliminary') or \
+            not has_code(resource.get('type'), SNOMED, REPORT_CODE):
+        return []
+    parts = []
+    for section in resource.get('section') or []:
+        text = narrative(section)
+        if text:
+            label = section.get('title') or concept_text(section.get('code'))
+            text = re.sub(r'^SOAPLineText:\s*', '', text)
+            parts.append(f'{label}: {text}' if label else text)
+    when = parse_datetime(resource.get('date'))
+    if not parts or when is None:
+        return []
+    author = next((a.get('display') for a in resource.get('author') or [] if a.get('display')), None)
+    if author and author.startswith('Healthcare professional (role), '):
+        author = author.removeprefix('Healthcare professional (role), ')
+    return [_record('report', resource, {'text': '\n'.join(parts), 'title': resource.get('title'), 'author': author,
+                                         'category': concept_text(resource.get('type')),
+                                         'occurred_at': when.isoformat()}, occurred_at=when)]
+
+
+#: FHIR resource type -> why it is not shown (the common model has no place for it)
+NOT_SHOWN = {
+    'Encounter': 'contacts are shown through the reports written about them',
+    'Flag': 'alerts are for care staff',
+    'AllergyIntolerance': 'not part of what the care portal shows (the medication overview is not built)',
+    'Location': 'a place is shown as the location of an appointment, not on its own',
+}
+
 #: FHIR resource type -> mapping function
 MAPPERS = {
     'Patient': map_patient,
@@ -186,4 +344,11 @@ MAPPERS = {
     'Appointment': map_appointment,
     'CarePlan': map_care_plan,
     'Goal': map_goal,
+    'PractitionerRole': map_practitioner_role,
+    'CareTeam': map_care_team,
+    'Coverage': map_coverage,
+    'Condition': map_condition,
+    'QuestionnaireResponse': map_questionnaire_response,
+    'Communication': map_communication,
+    'Composition': map_composition,
 }

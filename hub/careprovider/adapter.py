@@ -38,6 +38,8 @@ class SourceRecord:
     updated_at: datetime | None = None
     version: str | None = None
     deleted: bool = False
+    #: whose record it is, when the adapter learned it from the record (webhooks and change feeds)
+    client_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,30 @@ class Adapter(ABC):
     def map(self, record: SourceRecord) -> list[MappedRecord]:
         """Return the common-model records for one source record (none if it is not shown)."""
 
-    def reconciles(self, source_type: str) -> bool:
-        """Whether a full fetch gives every record of this type, so that a stored one it lacks was deleted."""
+    def reconciles(self, source_type: str, occurred_at: datetime | None) -> bool:
+        """Whether a full fetch gives every record like this one, so that a stored one it lacked was deleted."""
         return True
+
+    #: the adapter takes signed webhooks (verify_webhook, parse_webhook, fetch_notified)
+    webhooks: ClassVar[bool] = False
+    #: the adapter reads a provider-wide change feed (poll)
+    polls: ClassVar[bool] = False
+
+    def verify_webhook(self, headers, body: bytes) -> bool:
+        """Tell whether a webhook request is signed by the provider system."""
+        return False
+
+    def parse_webhook(self, body: bytes) -> list[Notification]:
+        """Return the changes a verified webhook body announces (raise ValueError when it is not readable)."""
+        raise AdapterError(f'the {self.name} adapter does not take webhooks', permanent=True)
+
+    def fetch_notified(self, notification: Notification) -> SourceRecord:
+        """Fetch the record a notification is about, as it is now (``deleted`` when the source no longer has it)."""
+        raise AdapterError(f'the {self.name} adapter does not take webhooks', permanent=True)
+
+    def poll(self, since: datetime | None) -> Iterator[SourceRecord]:
+        """Yield the records changed since ``since`` over all clients, each with its ``client_id``."""
+        raise AdapterError(f'the {self.name} adapter has no change feed', permanent=True)
 
     def parse_push(self, client_id: str, payload) -> Iterator[SourceRecord | PushError]:
         """Yield the source records a provider pushed for a client, or a PushError per record that is wrong."""
@@ -84,6 +107,17 @@ class Adapter(ABC):
     def source_from_raw(self, source_type: str, payload: dict) -> SourceRecord:
         """Rebuild a source record from a stored raw payload (for remapping without fetching)."""
         raise AdapterError(f'the {self.name} adapter cannot remap', permanent=True)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A change a provider system announced (a webhook): which record, and what happened to it."""
+
+    source_type: str
+    source_id: str
+    #: ``create``, ``update``, ``delete``, or ``custom`` (something about a client changed: sync it)
+    action: str
+    client_id: str | None = None
 
 
 @dataclass(frozen=True)

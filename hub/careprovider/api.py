@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from hub.careprovider.oauth import current_provider, server
 from hub.careprovider.operations import adapter_for, dossier_of
 from hub.careprovider.sync import ingest
-from hub.core.errors import InvalidInput
+from hub.core.errors import Forbidden, InvalidInput, NotFound
 from hub.extensions import csrf, limiter
 
 bp = Blueprint('provider_oauth', __name__, url_prefix='/provider/v1')
@@ -30,7 +30,11 @@ def token():
 def push(client_id):
     """Take records in the adapter's format for one of this provider's linked dossiers."""
     provider = current_provider('records')
-    dossier = dossier_of(provider, client_id)
+    try:
+        dossier = dossier_of(provider, client_id)
+    except NotFound:  # the same answer whether the client is linked elsewhere or nowhere: nothing is revealed
+        raise Forbidden(_l('You can only send records for clients who linked their dossier with you.'),
+                        code='not_your_dossier') from None
     payload = request.get_json(silent=True)
     if payload is None:
         raise InvalidInput(_l('The body is not valid JSON.'), code='invalid_json')
@@ -39,3 +43,27 @@ def push(client_id):
         raise InvalidInput(_l('None of the records could be taken.'), code='invalid_records',
                            fields={'records': refused})
     return {'counts': counts, 'refused': refused}
+
+
+#: a webhook body carries ids only; anything bigger is not one
+WEBHOOK_MAX_BYTES = 64 * 1024
+
+
+@bp.post('/webhooks/<provider>')
+@limiter.exempt  # Nedap sends hundreds of events a second during bulk changes; each is verified by its HMAC
+def webhook(provider):
+    """Take a signed change notification (HMAC-SHA512 in X-Signature-SHA512); 401 when the signature is wrong."""
+    from hub.careprovider.events import receive
+    from hub.careprovider.models import Provider
+    from hub.core.errors import AppError, NotFound
+    from hub.extensions import db
+    from hub.web import parse_id
+    provider = db.session.get(Provider, parse_id(provider))
+    if provider is None:
+        raise NotFound(_l('There is no care provider here with this id.'))
+    if (request.content_length or 0) > WEBHOOK_MAX_BYTES:
+        raise AppError(_l('The event is too large.'), code='too_large', status=413)
+    body = request.get_data(cache=True)
+    if len(body) > WEBHOOK_MAX_BYTES:
+        raise AppError(_l('The event is too large.'), code='too_large', status=413)
+    return {'received': receive(provider, request.headers, body)}

@@ -47,6 +47,9 @@ class Practitioner(RecordSchema):
     name = _text(300, required=True, allow_none=False)
     role = fields.String(validate=validate.OneOf(['general_practitioner', 'pharmacy', 'care_team', 'other']),
                          required=True)
+    #: what they do for the client, e.g. "Huisarts" or "Persoonlijk begeleider"
+    function = _text(300)
+    organization = _text(300)
     phone = _text(50)
     address = _text(500)
 
@@ -119,6 +122,47 @@ class Measurement(RecordSchema):
     occurred_at = fields.AwareDateTime(required=True)
 
 
+class Insurance(RecordSchema):
+    """FHIR Coverage (zib Betaler): who pays for the client's care."""
+    insurer = _text(300, required=True, allow_none=False)
+    kind = _text(200)
+    policy_number = _text(100)
+    status = _text(40)
+    period_start = fields.Date(allow_none=True)
+    period_end = fields.Date(allow_none=True)
+
+
+class Condition(RecordSchema):
+    """FHIR Condition (zib Probleem): a health problem or diagnosis."""
+    description = _text(2000, required=True, allow_none=False)
+    code = fields.Nested(Coding, allow_none=True)
+    clinical_status = _text(40)
+    category = _text(200)
+    onset = fields.Date(allow_none=True)
+
+
+class Answer(RecordSchema):
+    question = _text(2000, required=True, allow_none=False)
+    answer = _text(10000)
+
+
+class Questionnaire(RecordSchema):
+    """FHIR QuestionnaireResponse: a completed list (never a restrictive-measure one, never an incomplete one)."""
+    title = _text(300, required=True, allow_none=False)
+    status = fields.String(required=True, validate=validate.OneOf(['completed', 'amended']))
+    author = _text(300)
+    answers = fields.List(fields.Nested(Answer), load_default=list)
+    occurred_at = fields.AwareDateTime(required=True)
+
+
+class Message(RecordSchema):
+    """FHIR Communication: a message from the provider to the client's care page."""
+    text = _text(20000, required=True, allow_none=False)
+    sender = _text(300)
+    topic = _text(300)
+    occurred_at = fields.AwareDateTime(required=True)
+
+
 #: kind -> schema class
 KINDS = {
     'demographics': Demographics,
@@ -129,4 +173,8 @@ KINDS = {
     'plan': Plan,
     'goal': Goal,
     'measurement': Measurement,
+    'insurance': Insurance,
+    'condition': Condition,
+    'questionnaire': Questionnaire,
+    'message': Message,
 }

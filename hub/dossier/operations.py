@@ -15,7 +15,7 @@ from hub.core.timeutil import as_utc, utcnow
 from hub.extensions import db
 
 #: kinds that appear on the timeline
-TIMELINE_KINDS = ('report', 'plan')
+TIMELINE_KINDS = ('report', 'plan', 'questionnaire')
 PAGE_SIZE = 20
 
 

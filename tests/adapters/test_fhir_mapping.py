@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from adapters.fhir import FhirAdapter
-from adapters.fhir.mapping import MAPPERS
+from adapters.fhir.mapping import MAPPERS, NOT_SHOWN
 from hub.careprovider.adapter import SourceRecord
 from hub.careprovider.common import KINDS
 
@@ -33,8 +33,7 @@ def test_every_example_maps_to_valid_records_or_is_not_shown(path):
         record = SourceRecord(source_type=resource['resourceType'], source_id=resource.get('id', 'x'),
                               payload=resource)
         if record.source_type not in MAPPERS:
-            # Condition, Encounter, Flag, AllergyIntolerance, Coverage, CareTeam, Composition,
-            # PractitionerRole: not in the skeleton's common model yet ([providers] adds them)
+            assert NOT_SHOWN[record.source_type]  # skipped with a stated reason
             continue
         for mapped in adapter.map(record):
             schema = KINDS[mapped.kind]()
@@ -54,3 +53,56 @@ def test_known_examples_map_to_what_they_say():
     assert {c['code']['code'] for c in pressure.data['components']} >= {'8480-6', '8462-4'}
     [patient] = mapped('nl-core-Patient-01.json')
     assert patient.kind == 'demographics' and patient.data['name'] and patient.data['birth_date']
+
+
+def test_care_team_coverage_condition_soap_report_and_role_map_to_what_they_say():
+    def mapped(name):
+        [path] = [p for p in FILES if p.name == name]
+        [resource] = resources_in(path)
+        return FhirAdapter({'bundle': str(path)}).map(SourceRecord(resource['resourceType'], resource['id'], resource))
+
+    team = mapped('nl-core-CareTeam-01.json')
+    assert len(team) == 5 and {m.kind for m in team} == {'practitioner'}  # the client and her husband are left out
+    assert team[0].data['name'] == 'W. Klaasen' and team[0].data['role'] == 'general_practitioner'
+    assert any(m.data['role'] == 'pharmacy' for m in team) and len({m.source_id for m in team}) == 5
+    [coverage] = mapped('Coverage-DentalCare-Payer-InsuranceCompany-Jansen.json')
+    assert coverage.kind == 'insurance' and coverage.data['insurer'] == 'Menzis Zorgverzekeraar N.V.'
+    assert coverage.data['policy_number'] == '01234567' and coverage.data['period_start'] == '2025-01-01'
+    [problem] = mapped('hg-ReferralServiceRequest-01-Condition-01.json')
+    assert problem.kind == 'condition' and problem.data['description'] == 'Knie symptomen/klachten'
+    [soap] = mapped('nl-core-SOAPReport-01.json')
+    assert soap.kind == 'report' and 'enalapril' in soap.data['text'] and soap.data['author'] == 'H.A. Janszens'
+    assert mapped('hg-ReferralComposition-01.json') == []  # a referral letter is not a report
+    [role] = mapped('PractitionerRole-DentalCare-PractitionerRole-De-Koning.json')
+    assert role.data['name'] == 'A.B.D.O. de Koning' and 'Tandartsen' in role.data['function']
+
+
+def _questionnaire(status='completed', questionnaire='https://zorg.example/Questionnaire/tevredenheid', text='Hoe gaat het?'):
+    return {'resourceType': 'QuestionnaireResponse', 'id': 'q1', 'status': status, 'questionnaire': questionnaire,
+            'subject': {'reference': 'Patient/p1'}, 'authored': '2026-10-01T10:00:00+02:00',
+            'item': [{'linkId': '1', 'text': text, 'answer': [{'valueString': 'Goed'}]},
+                     {'linkId': '2', 'text': 'Pijn?', 'answer': [{'valueCoding': {'display': 'Nee'}}]}]}
+
+
+@pytest.mark.parametrize('resource, shown', [
+    (_questionnaire(), True),
+    (_questionnaire(status='in-progress'), False),
+    (_questionnaire(questionnaire='https://zorg.example/Questionnaire/wzd-vrijheidsbeperkende-maatregelen'), False),
+    (_questionnaire(text='Is er onvrijwillige zorg toegepast?'), False),
+])
+def test_questionnaires_are_shown_only_when_complete_and_never_about_restrictive_measures(resource, shown):
+    adapter = FhirAdapter({'bundle': '/dev/null'})
+    records = adapter.map(SourceRecord('QuestionnaireResponse', 'q1', resource))
+    assert bool(records) == shown
+    for record in records:
+        data = KINDS[record.kind]().load(record.data)
+        assert data['title'] == 'tevredenheid' and data['answers'][1] == {'question': 'Pijn?', 'answer': 'Nee'}
+
+
+def test_a_communication_from_the_provider_is_a_message():
+    resource = {'resourceType': 'Communication', 'id': 'c1', 'status': 'completed', 'subject': {'reference': 'Patient/p1'},
+                'sent': '2026-10-02T09:30:00Z', 'sender': {'display': 'Team De Linde'},
+                'payload': [{'contentString': 'Morgen komt de fysiotherapeut om 10 uur.'}]}
+    [message] = FhirAdapter({'bundle': '/dev/null'}).map(SourceRecord('Communication', 'c1', resource))
+    assert message.kind == 'message' and KINDS['message']().load(message.data)['sender'] == 'Team De Linde'
+    assert FhirAdapter({'bundle': '/dev/null'}).map(SourceRecord('Communication', 'c1', dict(resource, status='not-done'))) == []

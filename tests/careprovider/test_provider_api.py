@@ -117,8 +117,9 @@ def test_a_provider_pushes_records_to_its_own_linked_dossiers_only(app, register
     assert manager.get(f"/api/v1/circles/{circle['id']}").get_json()['name'] == 'Annie Bakker'
     again = client.post('/provider/v1/dossiers/p-1/records', json=report, headers=one).get_json()
     assert again['counts'] == {'pushed': 1, 'received': 1, 'unchanged': 1, 'refused': 0}
-    assert client.post('/provider/v1/dossiers/p-1/records', json=report, headers=two).status_code == 404
-    assert client.post('/provider/v1/dossiers/nobody/records', json=report, headers=one).status_code == 404
+    refused = client.post('/provider/v1/dossiers/p-1/records', json=report, headers=two)  # another provider's
+    assert refused.status_code == 403 and refused.get_json()['error']['code'] == 'not_your_dossier'
+    assert client.post('/provider/v1/dossiers/nobody/records', json=report, headers=one).status_code == 403
     codes_only = token(client, *credentials(app, 'Zorg Een'), scope='codes')
     assert client.post('/provider/v1/dossiers/p-1/records', json=report, headers=codes_only).status_code == 403
     response = client.post('/provider/v1/dossiers/p-1/records', json={'resourceType': 'Bundle', 'entry': [5]},
@@ -145,3 +146,23 @@ def test_remap_rebuilds_records_from_the_stored_payloads(app, register, db):
     assert result.exit_code == 0 and 'updated 1' in result.output, result.output
     [record] = db.scalars(select(Record))
     assert record.data['name'] == 'Annie Bakker'
+
+
+def test_two_versions_of_one_record_in_one_push_end_in_the_newest(app, register, db):
+    from hub.careprovider.models import Record
+    client = app.test_client()
+    headers = token(client, *credentials(app, 'Zorg Een'))
+    issued = client.post('/provider/v1/coupling-codes', json={'client_id': 'p-1'}, headers=headers).get_json()
+    register('m@example.nl').post('/api/v1/connections', {'code': issued['code']})
+    report = {'resourceType': 'Observation', 'id': 'r1', 'status': 'final', 'subject': {'reference': 'Patient/p-1'},
+              'code': {'coding': [{'system': 'http://snomed.info/sct', 'code': '11591000146107'}]},
+              'effectiveDateTime': '2026-11-20T10:00:00+01:00'}
+    old = {**report, 'meta': {'versionId': '1', 'lastUpdated': '2026-11-20T10:00:00Z'}, 'valueString': 'Eerste versie.'}
+    new = {**report, 'meta': {'versionId': '2', 'lastUpdated': '2026-11-20T11:00:00Z'}, 'valueString': 'Tweede versie.'}
+    body = client.post('/provider/v1/dossiers/p-1/records', headers=headers, json={
+        'resourceType': 'Bundle', 'type': 'collection', 'entry': [{'resource': old}, {'resource': new}]}).get_json()
+    assert body['counts']['created'] == 1 and body['counts']['updated'] == 1
+    body = client.post('/provider/v1/dossiers/p-1/records', headers=headers, json=old).get_json()
+    assert body['counts'] == {'pushed': 1, 'received': 1, 'stale': 1, 'refused': 0}  # late and older: ignored
+    [record] = db.scalars(select(Record))
+    assert record.data['text'] == 'Tweede versie.' and record.source_version == '2'
