@@ -25,6 +25,8 @@ DEFAULTS = {
     'COUPLING_CODE_DAYS': 42,
     'SESSION_IDLE_MINUTES': 30,
     'STEP_UP_MINUTES': 15,
+    #: approving a care plan asks for a second-factor code checked this recently
+    'SIGN_OFF_MINUTES': 5,
     'REMEMBER_DEVICE_DAYS': 90,
     'LOGIN_RATE_LIMIT': '10 per minute',
     'REGISTER_RATE_LIMIT': '5 per minute;30 per hour',

@@ -54,6 +54,11 @@ def schema_of(schema_class):
 
 
 #: (method, path, summary, request schema, success status, success body schema)
+PLAN = {'type': 'object', 'properties': {
+    'id': {'type': 'string'}, 'kind': {'const': 'plan'}, 'version': {'type': 'string'},
+    'approval': {'enum': ['awaiting_signature', 'approved', 'none']}, 'data': {'type': 'object'},
+    'goals': {'type': 'array', 'items': {'type': 'object'}}}}
+
 ROUTES = [
     ('get', '/csrf', 'Get the CSRF token for unsafe calls', None, 200,
      {'type': 'object', 'properties': {'csrf_token': {'type': 'string'}}}),
@@ -110,8 +115,15 @@ ROUTES = [
      200, {'type': 'object'}),
     ('delete', '/circles/{circle_id}/invitations/{invitation_id}', 'Withdraw an invitation (manager)', None, 204,
      None),
-    ('get', '/circles/{circle_id}/timeline', 'Reports and plan cards, newest first (step-up)', None, 200,
-     _list_of({'type': 'object'})),
+    ('get', '/circles/{circle_id}/timeline', 'Reports, plan cards and questionnaires, newest first (step-up)', None,
+     200, _list_of({'type': 'object'})),
+    ('get', '/circles/{circle_id}/plans', 'Care plans with their version and approval state (step-up)', None, 200,
+     _list_of(PLAN)),
+    ('get', '/circles/{circle_id}/plans/{plan_id}', 'One care plan with its goals and actions (step-up)', None, 200,
+     PLAN),
+    ('post', '/circles/{circle_id}/plans/{plan_id}/approve', 'Approve the version you read (manager, second-factor '
+                                                             'code in the last 5 minutes); 409 when it changed',
+     'ApproveSchema', 201, {'type': 'object'}),
 ]
 
 
@@ -121,6 +133,11 @@ CODE = {'type': 'object', 'properties': {
     'expires_at': {'type': 'string', 'format': 'date-time'}}}
 
 #: the provider API: OAuth 2 client credentials, then a bearer token with a scope
+OUTBOX_ITEM = {'type': 'object', 'properties': {
+    'id': {'type': 'string'}, 'created_at': {'type': 'string', 'format': 'date-time'},
+    'kind': {'type': 'string', 'enum': ['message', 'note', 'plan_approval']}, 'client_id': {'type': 'string'},
+    'resource': {'type': ['object', 'null']}, 'status': {'type': 'string', 'enum': ['pending', 'delivered']}}}
+
 PROVIDER_ROUTES = [
     ('post', '/oauth/token', 'Get an access token (client credentials, HTTP Basic; form fields grant_type and '
                              'scope)', None, 200, {'type': 'object'}),
@@ -138,6 +155,11 @@ PROVIDER_ROUTES = [
                                      '401 when the signature is wrong. {provider} is the id `carehub provider list` '
                                      'shows.', None, 200, {'type': 'object', 'properties': {
                                          'received': {'type': 'integer'}}}),
+    ('get', '/outbox', 'Messages, plan approvals and notes for this provider that are not yet delivered, oldest first '
+                       '(scope outbox); each carries its resource in the adapter format', None, 200,
+     _list_of(OUTBOX_ITEM)),
+    ('post', '/outbox/{item_id}/ack', 'Acknowledge an item once it is stored (scope outbox); again: no change', None,
+     200, OUTBOX_ITEM),
 ]
 
 
@@ -163,7 +185,9 @@ def _document(routes, prefix, title, description, csrf):
     from hub.account.api import DeleteSchema
     from hub.account.profile import ProfileSchema
     from hub.connect.provider_api import IssueSchema
-    schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema}
+    from hub.dossier.schemas import ApproveSchema
+    schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema,
+               'ApproveSchema': ApproveSchema}
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
         request_schema = schemas.get(request_schema, request_schema)

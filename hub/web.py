@@ -4,7 +4,7 @@ import logging
 import uuid
 
 from flask import g, has_request_context, jsonify, render_template, request, session
-from flask_babel import format_datetime, get_locale, lazy_gettext as _l
+from flask_babel import format_date, format_datetime, get_locale, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, generate_csrf
 from marshmallow import ValidationError
 from sqlalchemy import text
@@ -146,7 +146,7 @@ def init_app(app):
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(_security_headers)
     app.context_processor(lambda: {'current_language': lambda: str(get_locale()),
-                                   'format_datetime': format_datetime})
+                                   'format_datetime': format_datetime, 'format_date': format_date})
 
     @app.get('/healthz')
     def healthz():

@@ -35,6 +35,8 @@ class OnsDouble:
                      'agenda': {}, 'addresses': {}}
         self.deleted_clients = {}
         self.requests = []
+        #: answer this many report POSTs with 503 (a busy Ons during an update)
+        self.fail_posts = 0
 
     # --- the data, as a care provider's staff would change it ------------------------------------------------
 
@@ -106,6 +108,24 @@ class OnsDouble:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def do_POST(self):
+                double.requests.append(f'POST {self.path}')
+                body = json.loads(self.rfile.read(int(self.headers.get('Content-Length') or 0)) or b'null')
+                if urlsplit(self.path).path != '/v0/administration/dossier/reports' or not isinstance(body, dict) \
+                        or 'reportTypeId' not in body or not self.headers.get('X-Cupido-User-Name'):
+                    status, answer = 400, {'errorResponseEntries': [{'message': 'Validation errors'}]}
+                elif double.fail_posts:
+                    double.fail_posts -= 1
+                    status, answer = 503, {'errorResponseEntries': [{'message': 'Service unavailable'}]}
+                else:
+                    status, answer = 200, double.report(body['clientId'], **body)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def log_message(self, *args):
                 pass
 
@@ -158,6 +178,12 @@ class OnsDouble:
                     return 304, None
             return self._list('reports', 'reports', lambda m: m['clientId'] == client_id and (
                 show_hidden or not m['hidden']), query)
+        if parts[:5] == admin + ['dossier', 'reports', 'by_uuid'] and len(parts) == 6:
+            with self.lock:
+                found = [dict(m) for m in self.data['reports'].values() if m.get('uuid') == parts[5]]
+            if not found:
+                raise LookupError(path)
+            return 200, found[0]
         if parts[:4] == admin + ['dossier', 'reports'] and len(parts) == 5:
             return self._one('reports', parts[4])
         if parts[:4] == admin + ['dossier', 'care_plans'] and parts[4:5] == ['by_client'] and len(parts) == 6:

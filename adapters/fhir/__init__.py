@@ -95,6 +95,17 @@ class FhirAdapter(Adapter):
             else:
                 yield self.source_from_raw(resource['resourceType'], resource)
 
+    def outbound(self, kind, client_id, item_id, content):
+        from adapters.fhir.outbound import outbound
+        return outbound(kind, client_id, item_id, content)
+
+    @property
+    def sends(self):
+        return isinstance(self.source, RestSource)
+
+    def send(self, item):
+        self.source.put(item)
+
     def map(self, record):
         mapper = MAPPERS.get(record.source_type)
         return mapper(record.payload) if mapper else []  # a type the portal does not show

@@ -65,6 +65,26 @@ class RestSource:
         except requests.RequestException as exc:
             raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
 
+    def put(self, resource):
+        """Create or replace a resource by its id (idempotent); raise AdapterError when the server refuses."""
+        url = f"{self.base_url}/{resource['resourceType']}/{resource['id']}"
+        for attempt in (1, 2):
+            try:
+                response = self.session.put(url, json=resource, timeout=TIMEOUT, allow_redirects=False, auth=self.auth,
+                                            headers={'Content-Type': 'application/fhir+json'})
+            except requests.RequestException as exc:
+                raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
+            if response.status_code == 401 and self.auth is not None and attempt == 1:
+                self.auth.forget(response.request.headers.get('Authorization', '').removeprefix('Bearer '))
+                continue
+            break
+        if response.status_code in (200, 201):
+            return
+        if response.status_code == 429 or response.status_code >= 500:
+            raise AdapterError(f'FHIR server answered {response.status_code}',
+                               retry_after=response.headers.get('Retry-After'))
+        raise AdapterError(f'FHIR server refused the item ({response.status_code})', permanent=True)
+
     def _same_server(self, url):
         ours, theirs = urlsplit(self.base_url), urlsplit(url)
         return (ours.scheme, ours.netloc) == (theirs.scheme, theirs.netloc)

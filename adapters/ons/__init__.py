@@ -26,6 +26,8 @@ EVENT_TYPES = {'client': 'client', 'client_contact_relation': 'client_contact_re
 #: CUSTOM events that say something about one client changed: sync that client's dossier
 CUSTOM_CLIENT_EVENTS = {'care_plan_activated', 'client_careallocations_changed', 'external_care_providers_changed',
                         'client_employee_relations_changed'}
+#: report type 111: the type of reports written by family through Caren (ons.md §9)
+FAMILY_COMMUNICATION = 111
 #: how far a webhook or feed reaches back past the watermark (clocks differ; Ons's ``since`` has no offset)
 OVERLAP = timedelta(minutes=5)
 
@@ -125,6 +127,33 @@ class OnsAdapter(Adapter):
     def map(self, record):
         mapper = MAPPERS.get(record.source_type)
         return mapper(record.payload) if mapper else []  # a type the portal does not show
+
+    # --- outbound: everything becomes a report of type 111 "Familie communicatie", the type Caren writes ---------
+
+    def outbound(self, kind, client_id, item_id, content):
+        if kind == 'plan_approval':
+            text = (f"Zorgplan (versie {content['version']}) goedgekeurd door {content['approved_by']} via carehub. "
+                    f"Zegel: {content['seal']}")
+            author, when = content['approved_by'], content['approved_at']
+        elif kind in ('message', 'note'):
+            label = 'Bericht' if kind == 'message' else 'Notitie van de cliënt'
+            text = f"{label}: {content['text']}"
+            author, when = content['author'], content['written_at']
+        else:
+            raise AdapterError(f'no Ons format for {kind}', permanent=True)
+        # Ons has no idempotency key: the uuid lets a repeated POST be recognised (ons.md §1.4)
+        return {'clientId': int(client_id), 'reportTypeId': FAMILY_COMMUNICATION, 'reportingDate': when,
+                'comment': text, 'carenName': author, 'carenRole': content.get('author_role') or 'Cliëntportaal',
+                'uuid': item_id}
+
+    @property
+    def sends(self):
+        return True
+
+    def send(self, item):
+        existing = self.client.get(f"{A}/dossier/reports/by_uuid/{item['uuid']}")
+        if existing is None:  # not there yet (a retry after a lost answer finds it and stops)
+            self.client.post(f'{A}/dossier/reports', item)
 
     # --- webhooks -----------------------------------------------------------------------------------------
 

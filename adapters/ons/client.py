@@ -43,6 +43,20 @@ class OnsClient:
         except ValueError:
             raise AdapterError('Ons answered something that is not JSON', permanent=True) from None
 
+    def post(self, path, body):
+        """POST a model; raise AdapterError when Ons refuses it (it is retried later unless the refusal is final)."""
+        try:
+            response = self.session.post(f'{self.base_url}{path}', json=body, timeout=TIMEOUT, allow_redirects=False,
+                                         headers={'Content-Type': 'application/json; charset=utf-8',
+                                                  'X-Cupido-User-Name': 'carehub'})
+        except requests.RequestException as exc:
+            raise AdapterError(f'Ons not reachable: {type(exc).__name__}') from None
+        if response.status_code in (200, 201):
+            return response.json() if response.content else None
+        if response.status_code == 429 or response.status_code >= 500:
+            raise AdapterError(f'Ons answered {response.status_code}', retry_after=response.headers.get('Retry-After'))
+        raise AdapterError(f'Ons refused the item ({response.status_code})', permanent=True)
+
     def items(self, path, name, params=None, modified_since=None):
         """Return the list in Ons's envelope (``{name: [...]}``); a bare list is taken as well (ons.md §10.1)."""
         body = self.get(path, params, modified_since)

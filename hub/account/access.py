@@ -92,10 +92,10 @@ def device_label():
     return browser
 
 
-def step_up_required():
-    """Raise unless the current session checked its second factor recently (dossier routes)."""
+def step_up_required(minutes=None):
+    """Raise unless the current session checked its second factor recently (dossier routes; a sign-off asks more)."""
     from hub.account.factors import require_step_up
-    require_step_up(current_session())
+    require_step_up(current_session(), minutes)
 
 
 def current_session():

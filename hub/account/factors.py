@@ -163,13 +163,13 @@ def notify_factor_change(account: Account, what: str):
                reset_link=link('/password/forgot'))
 
 
-def require_step_up(auth_session: AuthSession):
-    """Raise unless the session checked a second factor in the last minutes (dossier data)."""
+def require_step_up(auth_session: AuthSession, minutes=None):
+    """Raise unless the session checked a second factor in the last minutes (dossier data; fewer for a sign-off)."""
     account = auth_session.account
     if not account.second_factors:  # the same code as the contract says; the words say what to do
         raise Unauthenticated(_l('Set up a second way to log in (an authenticator app) before you open the '
                                  'dossier.'), code='step_up_required')
-    fresh = timedelta(minutes=setting('STEP_UP_MINUTES'))
+    fresh = timedelta(minutes=minutes or setting('STEP_UP_MINUTES'))
     if auth_session.second_factor_at is None or utcnow() - auth_session.second_factor_at > fresh:
         raise Unauthenticated(_l('For your safety, enter a code from your authenticator app first.'),
                               code='step_up_required')

@@ -240,13 +240,13 @@ def factor_change_redirect():
     return None
 
 
-def step_up_redirect():
-    """Return where to send a person who must check a second factor before dossier data, or None."""
+def step_up_redirect(minutes=None, back=None):
+    """Return where to send a person who must check a second factor before dossier data (or a sign-off), or None."""
     from hub.account.factors import require_step_up
     try:
-        require_step_up(g.auth_session)
+        require_step_up(g.auth_session, minutes)
     except AppError as exc:
-        target = request.full_path if request.query_string else request.path
+        target = back or (request.full_path if request.query_string else request.path)
         endpoint = 'account.step_up' if g.account.second_factors else 'account.totp'
         return url_for(endpoint) + '?' + urlencode({'next': target})
     return None

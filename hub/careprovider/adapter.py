@@ -96,6 +96,23 @@ class Adapter(ABC):
         """Fetch the record a notification is about, as it is now (``deleted`` when the source no longer has it)."""
         raise AdapterError(f'the {self.name} adapter does not take webhooks', permanent=True)
 
+    #: outbound item kinds (their content is checked by OUTBOUND in hub.careprovider.common)
+    def outbound(self, kind: str, client_id: str, item_id: str, content: dict) -> dict:
+        """Return an item for the provider (a message, a plan approval, a client's note) in the system's own format.
+
+        ``item_id`` is carehub's id of the item; put it in the result so that sending twice does no harm.
+        """
+        raise AdapterError(f'the {self.name} adapter has no outbound format', permanent=True)
+
+    @property
+    def sends(self) -> bool:
+        """Whether carehub delivers outbound items to the provider system itself (else it fetches them)."""
+        return False
+
+    def send(self, item: dict):
+        """Deliver one outbound item (as ``outbound`` made it); raise AdapterError to try again later."""
+        raise AdapterError(f'the {self.name} adapter does not send', permanent=True)
+
     def poll(self, since: datetime | None) -> Iterator[SourceRecord]:
         """Yield the records changed since ``since`` over all clients, each with its ``client_id``."""
         raise AdapterError(f'the {self.name} adapter has no change feed', permanent=True)

@@ -3,6 +3,7 @@
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
+from hub.careprovider import outbound  # noqa: F401  registers the outbox transport for provider items
 from hub.careprovider.oauth import current_provider, server
 from hub.careprovider.operations import adapter_for, dossier_of
 from hub.careprovider.sync import ingest
@@ -67,3 +68,19 @@ def webhook(provider):
     if len(body) > WEBHOOK_MAX_BYTES:
         raise AppError(_l('The event is too large.'), code='too_large', status=413)
     return {'received': receive(provider, request.headers, body)}
+
+
+@bp.get('/outbox')
+def outbox():
+    """The messages, plan approvals and notes waiting for this provider, oldest first (scope outbox)."""
+    from hub.careprovider.outbound import item_json, pending_for
+    items, next_cursor = pending_for(current_provider('outbox'), request.args.get('cursor'))
+    return {'items': [item_json(item) for item in items], 'next': next_cursor}
+
+
+@bp.post('/outbox/<item_id>/ack')
+def outbox_ack(item_id):
+    """Acknowledge an item: it was received and stored; it leaves the outbox (again: no change)."""
+    from hub.careprovider.outbound import acknowledge, item_json
+    from hub.web import parse_id
+    return item_json(acknowledge(current_provider('outbox'), parse_id(item_id)))

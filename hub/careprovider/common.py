@@ -178,3 +178,32 @@ KINDS = {
     'questionnaire': Questionnaire,
     'message': Message,
 }
+
+
+class OutboundMessage(RecordSchema):
+    """A message from the care page to the provider (audience ``provider``), or a note the client wrote."""
+    text = _text(20000, required=True, allow_none=False)
+    author = _text(300, required=True, allow_none=False)
+    #: the author's place on the care page: manager, trust or basic
+    author_role = _text(40)
+    written_at = fields.AwareDateTime(required=True)
+    topic = _text(300)
+
+
+class OutboundApproval(RecordSchema):
+    """The client's (or representative's) sign-off of one version of a care plan."""
+    #: the plan as the source knows it, e.g. ``CarePlan/123`` or ``care_plan/77``
+    plan = _text(200, required=True, allow_none=False)
+    version = _text(64, required=True, allow_none=False)
+    approved_by = _text(300, required=True, allow_none=False)
+    approved_at = fields.AwareDateTime(required=True)
+    #: carehub's seal over plan, version, who and when (HMAC-SHA256, base64), so the provider can show it was not changed
+    seal = _text(200, required=True, allow_none=False)
+
+
+#: outbound kind -> schema class
+OUTBOUND = {
+    'message': OutboundMessage,
+    'note': OutboundMessage,
+    'plan_approval': OutboundApproval,
+}

@@ -44,8 +44,11 @@ class OutboxItem(IdMixin, CreatedMixin, db.Model):
 
     __tablename__ = 'outbox_items'
 
-    #: ``mail``, ``sms`` or ``provider``
+    #: ``mail``, ``sms``, ``provider`` (carehub sends it to the provider system) or ``provider_api`` (the
+    #: provider system fetches it from /provider/v1/outbox and acknowledges it)
     channel: Mapped[str] = mapped_column(String(20), nullable=False)
+    #: for provider items: the provider it is for (the provider API lists a provider's own items only)
+    provider_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     payload: Mapped[dict] = mapped_column(JSON, nullable=False)
     #: ``pending``, ``sent`` or ``failed`` (gave up after the last retry)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default='pending')
@@ -55,4 +58,5 @@ class OutboxItem(IdMixin, CreatedMixin, db.Model):
     #: the class of the last delivery error, without personal data
     last_error: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index('ix_outbox_items_due', 'status', 'next_attempt_at'),)
+    __table_args__ = (Index('ix_outbox_items_due', 'status', 'next_attempt_at'),
+                      Index('ix_outbox_items_provider', 'provider_id', 'status', 'created_at'))

@@ -32,9 +32,9 @@ def transport(channel):
     return register
 
 
-def queue(channel, payload):
+def queue(channel, payload, provider_id=None):
     """Add an item for ``channel`` to the current transaction."""
-    item = OutboxItem(channel=channel, payload=payload)
+    item = OutboxItem(channel=channel, payload=payload, provider_id=provider_id)
     db.session.add(item)
     db.session.flush()
     return item
@@ -57,8 +57,9 @@ def _backoff(attempts):
 
 def due_items(limit=50):
     """Return pending items whose time has come, locked so other workers skip them."""
-    query = (select(OutboxItem)
-             .where(OutboxItem.status == 'pending', OutboxItem.next_attempt_at <= utcnow())
+    query = (select(OutboxItem)  # channels without a transport wait to be fetched (provider_api)
+             .where(OutboxItem.status == 'pending', OutboxItem.next_attempt_at <= utcnow(),
+                    OutboxItem.channel.in_(sorted(TRANSPORTS)))
              .order_by(OutboxItem.next_attempt_at).limit(limit))
     if db.engine.dialect.name == 'postgresql':
         query = query.with_for_update(skip_locked=True)
@@ -80,11 +81,16 @@ def deliver(item):
             item.next_attempt_at = utcnow() + _backoff(item.attempts)
             log.warning('outbox item %s failed (%s), retrying later', item.id, item.last_error)
         return False
+    mark_delivered(item)
+    return True
+
+
+def mark_delivered(item):
+    """Record an item as delivered (sent, or acknowledged by the provider system that fetched it)."""
     item.status = 'sent'
     item.sent_at = utcnow()
     item.last_error = None
-    item.payload = {}  # delivered: the addresses, names and codes need not be kept
-    return True
+    item.payload = {}  # delivered: the addresses, names and texts need not be kept
 
 
 def _email_message(payload):

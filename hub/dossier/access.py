@@ -1,7 +1,8 @@
 """Reading dossier data: the capability check and the audit record go together."""
 
 from hub.account.access import step_up_required
-from hub.circle.access import require
+from hub.circle.access import MANAGE, require
+from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError
 
@@ -26,3 +27,14 @@ def _uuid_or_none(value):
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def sign_off(account, circle_id):
+    """Check that ``account`` may approve a care plan for a circle: the manager, after a fresh second factor."""
+    try:
+        member = require(account, circle_id, MANAGE)
+        require(account, circle_id, READ_DOSSIER)
+        step_up_required(setting('SIGN_OFF_MINUTES'))
+    except AppError as exc:
+        raise exc.audited('dossier.plan_approve', 'U', actor=account.id, circle=_uuid_or_none(circle_id), target='plan')
+    return member

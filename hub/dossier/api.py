@@ -4,7 +4,9 @@ from flask import Blueprint, request
 
 from hub.account.access import current_account
 from hub.dossier import operations
-from hub.dossier.access import read_dossier
+from hub.dossier.access import read_dossier, sign_off
+from hub.dossier.schemas import ApproveSchema
+from hub.web import load_json, parse_id
 
 bp = Blueprint('dossier_api', __name__, url_prefix='/api/v1')
 
@@ -14,3 +16,40 @@ def timeline(circle_id):
     member = read_dossier(current_account(), circle_id, 'timeline')
     rows, next_cursor = operations.timeline(member.circle_id, request.args.get('cursor'))
     return {'items': [operations.record_json(row) for row in rows], 'next': next_cursor}
+
+
+def _plan_json(row, approval, goals=None):
+    body = operations.record_json(row)
+    body['version'] = operations.plan_version(row.Record)
+    body['approval'] = operations.approval_state(row.Record, approval)
+    body['approved'] = {'version': approval.version, 'at': approval.approved_at.isoformat()} if approval else None
+    if goals is not None:
+        body['goals'] = [{'id': str(goal.id), **goal.data} for goal in goals]
+    return body
+
+
+@bp.get('/circles/<circle_id>/plans')
+def plans(circle_id):
+    member = read_dossier(current_account(), circle_id, 'plans')
+    rows = operations.plans(member.circle_id)
+    found = operations.approvals(member.circle_id, [row.Record.id for row in rows])
+    return {'items': [_plan_json(row, found.get(row.Record.id)) for row in rows], 'next': None}
+
+
+@bp.get('/circles/<circle_id>/plans/<plan_id>')
+def plan(circle_id, plan_id):
+    member = read_dossier(current_account(), circle_id, 'plan')
+    row = operations.plan(member.circle_id, parse_id(plan_id))
+    approval = operations.approvals(member.circle_id, [row.Record.id]).get(row.Record.id)
+    return _plan_json(row, approval, operations.goals_of(row))
+
+
+@bp.post('/circles/<circle_id>/plans/<plan_id>/approve')
+def approve(circle_id, plan_id):
+    """Sign off one version of a care plan: the manager, after a second-factor code in the last few minutes."""
+    account = current_account()
+    member = sign_off(account, circle_id)
+    body = load_json(ApproveSchema())
+    approval = operations.approve_plan(member, account, parse_id(plan_id), body['version'])
+    return {'id': str(approval.id), 'plan_id': str(approval.record_id), 'version': approval.version,
+            'approved_at': approval.approved_at.isoformat(), 'approved_by': account.name}, 201

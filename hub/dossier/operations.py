@@ -1,17 +1,17 @@
-"""Reading provider records for a care page: plain arguments in, records out."""
+"""Reading provider records for a care page, and approving a care plan: plain arguments in, records out."""
 
-import base64
 import json
-import uuid
-from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from hub.careprovider.models import Dossier, Record
 from hub.connect.models import CircleDossier
-from hub.core.errors import InvalidInput
-from hub.core.timeutil import as_utc, utcnow
+from hub.core.audit import audit
+from hub.core.cursor import decode_cursor, encode_cursor
+from hub.core.errors import Conflict, NotFound
+from hub.core.timeutil import utcnow
+from hub.dossier.models import PlanApproval
 from hub.extensions import db
 
 #: kinds that appear on the timeline
@@ -33,24 +33,6 @@ def client_name(circle) -> str | None:
     return row.Record.data['name'] if row else None
 
 
-def encode_cursor(record) -> str:
-    """Return an opaque cursor that points just past ``record``."""
-    raw = json.dumps([record.occurred_at.isoformat(), str(record.id)])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip('=')
-
-
-def decode_cursor(cursor):
-    """Return (occurred_at, id) from a cursor, or raise InvalidInput."""
-    try:
-        occurred, ident = json.loads(base64.urlsafe_b64decode(cursor + '=' * (-len(cursor) % 4)))
-        moment = datetime.fromisoformat(occurred)
-        if moment.tzinfo is None:
-            raise ValueError('naive')
-        return as_utc(moment), uuid.UUID(ident)
-    except (ValueError, TypeError, AttributeError, OverflowError, RecursionError):
-        raise InvalidInput(_l('The cursor is not valid.'), code='invalid_cursor') from None
-
-
 def timeline(circle_id, cursor=None, limit=PAGE_SIZE):
     """Return (rows, next cursor) of reports and plan cards, newest first."""
     query = _records(circle_id, TIMELINE_KINDS).where(Record.occurred_at.is_not(None))
@@ -59,7 +41,8 @@ def timeline(circle_id, cursor=None, limit=PAGE_SIZE):
         query = query.where(or_(Record.occurred_at < occurred,
                                 and_(Record.occurred_at == occurred, Record.id < ident)))
     rows = db.session.execute(query.order_by(Record.occurred_at.desc(), Record.id.desc()).limit(limit + 1)).all()
-    next_cursor = encode_cursor(rows[limit - 1].Record) if len(rows) > limit else None
+    last = rows[limit - 1].Record if len(rows) > limit else None
+    next_cursor = encode_cursor(last.occurred_at, last.id) if last else None
     return rows[:limit], next_cursor
 
 
@@ -104,3 +87,86 @@ def suggested_invitations(circle_id, known_emails):
         suggestions.append({'first_name': first, 'last_name': last, 'email': email, 'phone': phone,
                             'relationship': data.get('relationship')})
     return suggestions
+
+
+def plans(circle_id):
+    """Return the care plans of a care page, newest first."""
+    return db.session.execute(_records(circle_id, ('plan',)).order_by(
+        Record.occurred_at.desc().nulls_last(), Record.created_at.desc())).all()
+
+
+def plan(circle_id, plan_id):
+    """Return one care plan of a care page (a row of Record and Dossier), or raise NotFound."""
+    row = db.session.execute(_records(circle_id, ('plan',)).where(Record.id == plan_id)).first()
+    if row is None:
+        raise NotFound(_l('This care plan is not on this care page.'))
+    return row
+
+
+def goals_of(row):
+    """Return the goals a plan names, in its order."""
+    ids = row.Record.data.get('goal_ids') or []
+    if not ids:
+        return []
+    found = {r.source_id: r for r in db.session.execute(select(Record).where(
+        Record.dossier_id == row.Dossier.id, Record.kind == 'goal', Record.source_id.in_(ids),
+        Record.deleted.is_(False))).scalars()}
+    return [found[i] for i in ids if i in found]
+
+
+def plan_version(record) -> str:
+    """The version of a plan as its provider numbers it."""
+    return str(record.data.get('version') or record.source_version or record.content_hash[:12])
+
+
+def approvals(circle_id, record_ids):
+    """Return record id -> the newest approval given on this care page."""
+    found = {}
+    for approval in db.session.execute(select(PlanApproval).where(
+            PlanApproval.circle_id == circle_id, PlanApproval.record_id.in_(list(record_ids)))
+            .order_by(PlanApproval.approved_at)).scalars():
+        found[approval.record_id] = approval
+    return found
+
+
+def approval_state(record, approval) -> str:
+    """``approved`` once this care page approved this version, else what the provider says."""
+    if approval is not None and approval.version == plan_version(record):
+        return 'approved'
+    return record.data.get('approval') or 'none'
+
+
+def seal(plan_source, version, who, when) -> str:
+    """Carehub's seal over an approval: HMAC-SHA256 of what was approved, by whom and when (base64)."""
+    import base64
+
+    from hub.core.crypto import keyed_hash
+    canonical = json.dumps([plan_source, version, who, when], separators=(',', ':'), ensure_ascii=False)
+    return base64.b64encode(bytes.fromhex(keyed_hash(canonical, 'plan-approval'))).decode()
+
+
+def approve_plan(member, account, plan_id, version):
+    """Approve one version of a care plan: record it and send the approval to the provider (the outbox)."""
+    from hub.careprovider.outbound import queue_for_provider
+    row = plan(member.circle_id, plan_id)
+    record = row.Record
+    current = plan_version(record)
+    if str(version) != current:
+        raise Conflict(_l('The care plan has changed since you read it. Read it again, then approve it.'),
+                       code='version_changed')
+    if approval_state(record, approvals(member.circle_id, [record.id]).get(record.id)) == 'approved':
+        raise Conflict(_l('You already approved this version of the care plan.'), code='already_approved')
+    if record.data.get('approval') != 'awaiting_signature':
+        raise Conflict(_l('This care plan is not waiting for your approval.'), code='not_awaiting_approval')
+    when = utcnow()
+    who = account.name
+    item = queue_for_provider(row.Dossier, 'plan_approval', {
+        'plan': record.source_id, 'version': current, 'approved_by': who, 'approved_at': when.isoformat(),
+        'seal': seal(record.source_id, current, who, when.isoformat())})
+    approval = PlanApproval(record_id=record.id, circle_id=member.circle_id, account_id=account.id, version=current,
+                            approved_at=when, outbox_item_id=item.id)
+    db.session.add(approval)
+    db.session.flush()
+    audit('dossier.plan_approve', 'U', actor=account, role=member.role, circle=member.circle_id,
+          dossier=row.Dossier.id, target=f'record:{record.id}')
+    return approval

@@ -1,16 +1,34 @@
-"""The care page itself: the client's name, latest reports, next appointments, the timeline."""
+"""The care page itself: the client's name, latest reports, next appointments, the timeline, care plans."""
 
-from flask import Blueprint, g, redirect, render_template, request, session
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 
 from hub.account.access import login_required
 from hub.account.views import step_up_redirect
-from hub.circle.access import can, require
+from hub.circle.access import MANAGE, can, require
 from hub.circle.operations import circles_of
 from hub.connect.operations import dossiers_of
 from hub.dossier import operations
-from hub.dossier.access import READ_DOSSIER, read_dossier
+from hub.config import setting
+from hub.dossier.access import READ_DOSSIER, read_dossier, sign_off
+from hub.web import parse_id
 
 bp = Blueprint('dossier', __name__, template_folder='templates')
+
+PLAN_STATUS = {'draft': _l('Draft'), 'active': _l('Current plan'), 'on-hold': _l('Paused'),
+               'revoked': _l('Stopped'), 'completed': _l('Finished'), 'unknown': _l('Status unknown')}
+
+
+@bp.app_context_processor
+def _helpers():
+    return {'plan_status_label': lambda status: PLAN_STATUS.get(status, status or '')}
+
+
+@bp.app_template_filter('as_date')
+def as_date(value):
+    """A stored ISO date (text) as a date, for format_date."""
+    from datetime import date
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @bp.get('/circles/<circle_id>')
@@ -34,10 +52,56 @@ def overview(circle_id):
 @bp.get('/circles/<circle_id>/timeline')
 @login_required
 def timeline(circle_id):
+    member, unlock = _dossier_page(circle_id, 'timeline')
+    if unlock:
+        return unlock
+    rows, next_cursor = operations.timeline(member.circle_id, request.args.get('cursor'))
+    return render_template('dossier/timeline.html', member=member, rows=rows, next_cursor=next_cursor)
+
+
+def _dossier_page(circle_id, what):
+    """Check the capability, send to the step-up when needed, and audit the read; returns (member, redirect)."""
     require(g.account, circle_id, READ_DOSSIER)
     unlock = step_up_redirect()
     if unlock:
+        return None, redirect(unlock, 303)
+    return read_dossier(g.account, circle_id, what), None
+
+
+@bp.get('/circles/<circle_id>/plans')
+@login_required
+def plans(circle_id):
+    member, unlock = _dossier_page(circle_id, 'plans')
+    if unlock:
+        return unlock
+    rows = operations.plans(member.circle_id)
+    found = operations.approvals(member.circle_id, [row.Record.id for row in rows])
+    states = {row.Record.id: operations.approval_state(row.Record, found.get(row.Record.id)) for row in rows}
+    return render_template('dossier/plans.html', member=member, rows=rows, states=states)
+
+
+@bp.get('/circles/<circle_id>/plans/<plan_id>')
+@login_required
+def plan(circle_id, plan_id):
+    member, unlock = _dossier_page(circle_id, 'plan')
+    if unlock:
+        return unlock
+    row = operations.plan(member.circle_id, parse_id(plan_id))
+    approval = operations.approvals(member.circle_id, [row.Record.id]).get(row.Record.id)
+    return render_template('dossier/plan.html', member=member, row=row, goals=operations.goals_of(row),
+                           approval=approval, state=operations.approval_state(row.Record, approval),
+                           version=operations.plan_version(row.Record), approved=request.args.get('approved'))
+
+
+@bp.post('/circles/<circle_id>/plans/<plan_id>/approve')
+@login_required
+def approve(circle_id, plan_id):
+    """Approve the version shown; a second-factor code from the last few minutes is asked first."""
+    back = url_for('dossier.plan', circle_id=circle_id, plan_id=plan_id)
+    require(g.account, circle_id, MANAGE)
+    unlock = step_up_redirect(setting('SIGN_OFF_MINUTES'), back=back)
+    if unlock:
         return redirect(unlock, 303)
-    member = read_dossier(g.account, circle_id, 'timeline')
-    rows, next_cursor = operations.timeline(member.circle_id, request.args.get('cursor'))
-    return render_template('dossier/timeline.html', member=member, rows=rows, next_cursor=next_cursor)
+    member = sign_off(g.account, circle_id)
+    operations.approve_plan(member, g.account, parse_id(plan_id), request.form.get('version', ''))
+    return redirect(back + '?approved=1', 303)

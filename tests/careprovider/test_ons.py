@@ -258,3 +258,37 @@ def test_the_xstream_feeds_catch_what_webhooks_missed(app, ons, ons_provider, co
     assert texts(manager, circle)[0] == 'Gemist door de webhook.'
     assert len(records(db, source_id=f"report/{missed['id']}")) == 1
     assert not any('andere cliënt' in str(r.data) for r in records(db))
+
+
+def test_items_for_ons_become_family_reports_sent_with_retries_and_once(
+        app, ons, ons_provider, coupling_code, register, db):
+    from hub.careprovider.models import Dossier
+    from hub.careprovider.outbound import queue_for_provider
+    from hub.core.commit import unit_of_work
+    from hub.core.models import OutboxItem
+    from hub.extensions import db as sa_db
+    from hub.worker import deliver_outbox
+    client_id = client_dossier(ons)
+    name, _ = ons_provider()
+    link(register, coupling_code, name, client_id)
+    with app.app_context(), unit_of_work():
+        item = queue_for_provider(sa_db.session.execute(select(Dossier)).scalar_one(), 'note', {
+            'text': 'Ik wil graag op zondag douchen.', 'author': 'Mien van Dijk', 'author_role': 'manager',
+            'written_at': stamp()})
+        item_id = str(item.id)
+    ons.fail_posts = 1  # Ons is busy during an update
+    with app.app_context():
+        deliver_outbox()
+    [waiting] = db.scalars(select(OutboxItem).where(OutboxItem.channel == 'provider'))
+    assert waiting.status == 'pending' and waiting.attempts == 1 and waiting.last_error == 'AdapterError'
+    db.execute(__import__('sqlalchemy').update(OutboxItem).values(next_attempt_at=waiting.created_at))
+    with app.app_context():
+        deliver_outbox()
+    sent = [m for m in ons.data['reports'].values() if m.get('uuid') == item_id]
+    assert len(sent) == 1 and sent[0]['reportTypeId'] == 111 and sent[0]['carenName'] == 'Mien van Dijk'
+    assert sent[0]['comment'] == 'Notitie van de cliënt: Ik wil graag op zondag douchen.'
+    with app.app_context():  # a second delivery (an answer lost on the way) finds it and posts nothing
+        from hub.careprovider.models import Provider
+        from hub.careprovider.operations import adapter_for
+        adapter_for(sa_db.session.execute(select(Provider)).scalar_one()).send(sent[0] | {'uuid': item_id})
+    assert len([m for m in ons.data['reports'].values() if m.get('uuid') == item_id]) == 1

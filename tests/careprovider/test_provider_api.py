@@ -166,3 +166,46 @@ def test_two_versions_of_one_record_in_one_push_end_in_the_newest(app, register,
     assert body['counts'] == {'pushed': 1, 'received': 1, 'stale': 1, 'refused': 0}  # late and older: ignored
     [record] = db.scalars(select(Record))
     assert record.data['text'] == 'Tweede versie.' and record.source_version == '2'
+
+
+def test_a_provider_fetches_its_outbox_and_acknowledges_items_once(app, register, db):
+    from hub.core.models import OutboxItem
+    from tests.dossier.test_plans import plan_resources
+    client = app.test_client()
+    runner = app.test_cli_runner()
+    for name in ('Zorg Haal', 'Zorg Ander'):  # no server to send to: the provider fetches its items
+        runner.invoke(cli, ['provider', 'add', name, '--adapter', 'fhir', '--setting', 'bundle=/dev/null'])
+    def creds(name, scope):
+        lines = runner.invoke(cli, ['provider', 'credentials', name]).output.splitlines()
+        return token(client, lines[0].split()[1], lines[1].split()[1], scope=scope)
+    mine, other = creds('Zorg Haal', 'codes records outbox'), creds('Zorg Ander', 'outbox')
+    codes_only = creds('Zorg Haal', 'codes')
+    issued = client.post('/provider/v1/coupling-codes', json={'client_id': 'p-9'}, headers=mine).get_json()
+    manager = register('m@example.nl', 'Gerda', 'Smit')
+    circle = manager.post('/api/v1/connections', {'code': issued['code']}).get_json()
+    pushed = client.post('/provider/v1/dossiers/p-9/records', headers=mine, json={
+        'resourceType': 'Bundle', 'type': 'collection', 'entry': [{'resource': r} for r in plan_resources('p-9')]})
+    assert pushed.get_json()['counts']['created'] == 3
+    assert client.get('/provider/v1/outbox', headers=mine).get_json() == {'items': [], 'next': None}
+    [plan] = manager.get(f"/api/v1/circles/{circle['id']}/plans").get_json()['items']
+    answer = manager.post(f"/api/v1/circles/{circle['id']}/plans/{plan['id']}/approve", {'version': plan['version']})
+    assert answer.status_code == 201, answer.get_json()
+    with app.app_context():
+        from hub.worker import deliver_outbox
+        deliver_outbox()  # it waits to be fetched: the worker leaves it alone
+
+    assert client.get('/provider/v1/outbox', headers=codes_only).status_code == 403
+    assert client.get('/provider/v1/outbox', headers=other).get_json()['items'] == []
+    [item] = client.get('/provider/v1/outbox', headers=mine).get_json()['items']
+    assert item['kind'] == 'plan_approval' and item['client_id'] == 'p-9' and item['status'] == 'pending'
+    assert item['resource']['resourceType'] == 'Provenance'
+    assert item['resource']['target'][0]['reference'].startswith('CarePlan/p-9-cp/_history/')
+    assert client.post(f"/provider/v1/outbox/{item['id']}/ack", headers=other).status_code == 404
+    acked = client.post(f"/provider/v1/outbox/{item['id']}/ack", headers=mine)
+    assert acked.status_code == 200 and acked.get_json()['status'] == 'delivered'
+    again = client.post(f"/provider/v1/outbox/{item['id']}/ack", headers=mine)  # at least once: a repeat is harmless
+    assert again.status_code == 200 and again.get_json()['status'] == 'delivered'
+    assert client.get('/provider/v1/outbox', headers=mine).get_json()['items'] == []
+    assert client.post('/provider/v1/outbox/not-an-id/ack', headers=mine).status_code == 404
+    [stored] = db.scalars(select(OutboxItem).where(OutboxItem.channel == 'provider_api'))
+    assert stored.status == 'sent' and stored.payload == {} and stored.attempts == 0  # the worker never sends these

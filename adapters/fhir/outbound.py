@@ -1,0 +1,54 @@
+"""Items for the provider as FHIR R4 resources: a Communication for a message or a note, a Provenance for an approval.
+
+The resource id is carehub's item id, and it is sent with PUT: sending it again changes nothing.
+"""
+
+from hub.careprovider.adapter import AdapterError
+
+#: Signature.type for a sign-off (ASTM E1762-95 "Verification Signature")
+VERIFICATION = {'system': 'urn:iso-astm:E1762-95:2013', 'code': '1.2.840.10065.1.12.1.5',
+                'display': 'Verification Signature'}
+CATEGORY = 'https://carehub.nl/fhir/CodeSystem/communication-category'
+
+
+def resource_id(item_id: str) -> str:
+    return f'carehub-{item_id}'
+
+
+def communication(kind, client_id, item_id, content):
+    category = {'message': ('message', 'Bericht van de zorgpagina'), 'note': ('note', 'Notitie van de cliënt')}[kind]
+    resource = {
+        'resourceType': 'Communication', 'id': resource_id(item_id), 'status': 'completed',
+        'identifier': [{'system': 'urn:ietf:rfc:3986', 'value': f'urn:uuid:{item_id}'}],
+        'category': [{'coding': [{'system': CATEGORY, 'code': category[0], 'display': category[1]}]}],
+        'subject': {'reference': f'Patient/{client_id}'}, 'sent': content['written_at'],
+        'sender': {'display': f"{content['author']} ({content['author_role']})" if content.get('author_role')
+                   else content['author']},
+        'payload': [{'contentString': content['text']}]}
+    if content.get('topic'):
+        resource['topic'] = {'text': content['topic']}
+    return resource
+
+
+def provenance(client_id, item_id, content):
+    plan = content['plan'] if content['plan'].startswith('CarePlan/') else f"CarePlan/{content['plan']}"
+    who = {'display': content['approved_by']}
+    return {
+        'resourceType': 'Provenance', 'id': resource_id(item_id),
+        'target': [{'reference': f"{plan}/_history/{content['version']}"}],
+        'recorded': content['approved_at'], 'occurredDateTime': content['approved_at'],
+        'activity': {'coding': [{'system': 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', 'code': 'UPDATE',
+                                 'display': 'revise'}], 'text': 'Zorgplan goedgekeurd door de cliënt of vertegenwoordiger'},
+        'agent': [{'type': {'coding': [{'system': 'http://terminology.hl7.org/CodeSystem/provenance-participant-type',
+                                        'code': 'verifier', 'display': 'Verifier'}]},
+                   'who': who, 'onBehalfOf': {'reference': f'Patient/{client_id}'}}],
+        'signature': [{'type': [VERIFICATION], 'when': content['approved_at'], 'who': who,
+                       'data': content['seal']}]}
+
+
+def outbound(kind, client_id, item_id, content):
+    if kind in ('message', 'note'):
+        return communication(kind, client_id, item_id, content)
+    if kind == 'plan_approval':
+        return provenance(client_id, item_id, content)
+    raise AdapterError(f'no FHIR format for {kind}', permanent=True)

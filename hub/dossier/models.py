@@ -1,0 +1,32 @@
+"""What members do with provider records: approving a care plan."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.core.db import IdMixin, UTCDateTime
+from hub.core.timeutil import utcnow
+from hub.extensions import db
+
+
+class PlanApproval(IdMixin, db.Model):
+    """The sign-off of one version of a care plan by the manager of the care page.
+
+    The approval goes to the provider through the outbox; this row says it was given, by whom and when.
+    """
+
+    __tablename__ = 'plan_approvals'
+
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('records.id', ondelete='CASCADE'), nullable=False)
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
+    #: who approved; kept when the account is deleted later (the provider has the approval on file)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='SET NULL'))
+    #: the plan version approved, as the provider numbers it
+    version: Mapped[str] = mapped_column(String(64), nullable=False)
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    #: the outbox item that carries it to the provider
+    outbox_item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    __table_args__ = (UniqueConstraint('record_id', 'version', name='uq_plan_approvals_record_version'),)

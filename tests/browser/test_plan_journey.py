@@ -1,0 +1,64 @@
+"""Read a care plan and approve it in Chromium: the approval asks for a fresh code, then says it was sent."""
+
+import json
+import re
+from datetime import timedelta
+
+import pyotp
+import pytest
+
+from hub.cli import cli
+from tests.browser.test_account_journey import _enter_code
+from tests.browser.test_journey import _register
+from tests.dossier.test_plans import plan_resources
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_manager_reads_and_approves_a_care_plan(pages, live, live_mailbox, tmp_path):
+    from sqlalchemy import update
+
+    from hub.account.models import AuthSession
+    from hub.careprovider.operations import add_provider
+    from hub.connect.operations import issue_code
+    from hub.core.commit import unit_of_work
+    from hub.core.timeutil import utcnow
+    from hub.extensions import db
+    bundle = tmp_path / 'plan.json'
+    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection',
+                                  'entry': [{'resource': r} for r in plan_resources('client-plan')]}))
+    with live.app_context(), unit_of_work():
+        provider = add_provider('Zorggroep Plan', 'fhir', {'bundle': str(bundle)})
+        _, code = issue_code(provider, 'client-plan')
+
+    manager = pages()
+    page = manager.page
+    _register(page, live_mailbox, 'gerda@example.nl', 'Gerda')
+    page.goto('/profile/totp')
+    totp = pyotp.TOTP(page.locator('code.secret').inner_text().replace(' ', ''))
+    _enter_code(manager, totp)
+    page.goto('/connect')
+    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
+    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
+    assert live.test_cli_runner().invoke(cli, ['sync', 'Zorggroep Plan']).exit_code == 0
+
+    page.reload()
+    page.get_by_role('link', name=re.compile('^(Zorgplannen|Care plans)$')).click()
+    assert re.search('Wacht op jouw akkoord|Waiting for your approval', page.locator('main').inner_text())
+    manager.axe()
+    page.get_by_role('link', name='Zorgplan 2026-2027').click()
+    page.get_by_role('heading', name=re.compile('^(Doelen|Goals)$')).wait_for()
+    assert 'Zelf aankleden in de ochtend' in page.locator('main').inner_text()
+    manager.axe()
+
+    with live.app_context(), unit_of_work():  # the code was entered more than five minutes ago
+        db.session.execute(update(AuthSession).values(second_factor_at=utcnow() - timedelta(minutes=6)))
+    page.get_by_role('button', name=re.compile('akkoord met dit plan|agree with this plan')).click()
+    page.get_by_label(re.compile('^Code')).wait_for()  # a fresh code first
+    manager.axe()
+    _enter_code(manager, totp)
+    page.get_by_role('button', name=re.compile('akkoord met dit plan|agree with this plan')).click()
+    page.get_by_role('status').wait_for()
+    assert re.search('goedkeuring is verstuurd|approval has been sent', page.get_by_role('status').inner_text())
+    assert re.search('Je hebt dit plan goedgekeurd|You approved this plan', page.locator('main').inner_text())
+    manager.axe()

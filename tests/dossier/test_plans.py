@@ -1,0 +1,105 @@
+"""Care plans: read with goals, approved by the manager after a fresh second factor, sent to the provider."""
+
+import base64
+import uuid
+from datetime import timedelta
+
+import requests
+from sqlalchemy import select, update
+
+from hub.cli import cli
+from tests.careprovider.test_fhir_sync import fhir_load
+from tests.circle.test_api import _join
+
+APPROVAL = 'https://carehub.nl/fhir/StructureDefinition/approval-status'
+
+
+def plan_resources(patient_id):
+    subject = {'reference': f'Patient/{patient_id}'}
+    return [
+        {'resourceType': 'Patient', 'id': patient_id, 'name': [{'family': 'Smit', 'given': ['Gerda']}]},
+        {'resourceType': 'Goal', 'id': f'{patient_id}-g1', 'lifecycleStatus': 'active', 'subject': subject,
+         'description': {'text': 'Zelf aankleden in de ochtend'}, 'target': [{'dueDate': '2027-02-01'}]},
+        {'resourceType': 'CarePlan', 'id': f'{patient_id}-cp', 'status': 'active', 'intent': 'plan',
+         'title': 'Zorgplan 2026-2027', 'subject': subject, 'period': {'start': '2026-11-01'},
+         'extension': [{'url': APPROVAL, 'valueCode': 'awaiting-signature'}],
+         'goal': [{'reference': f'Goal/{patient_id}-g1'}],
+         'activity': [{'detail': {'status': 'in-progress', 'description': 'Elke ochtend hulp bij het aankleden',
+                                  'goal': [{'reference': f'Goal/{patient_id}-g1'}]}}]},
+    ]
+
+
+def test_the_manager_approves_a_plan_and_the_approval_reaches_the_fhir_server(
+        app, fhir_server, provider, coupling_code, register, db):
+    from hub.account.models import AuthSession
+    from hub.core.models import AuditRecord, OutboxItem
+    from hub.core.timeutil import utcnow
+    from hub.worker import deliver_outbox
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    fhir_load(fhir_server.base_url, plan_resources(patient_id))
+    name = provider('Zorggroep Plan', base_url=fhir_server.base_url)
+    manager = register('m@example.nl', 'Gerda', 'Smit')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    base = f"/api/v1/circles/{circle['id']}/plans"
+
+    [listed] = manager.get(base).get_json()['items']
+    version = listed['version']  # the server's versionId (Medplum numbers versions with uuids)
+    assert listed['approval'] == 'awaiting_signature' and version
+    plan = manager.get(f"{base}/{listed['id']}").get_json()
+    assert plan['data']['title'] == 'Zorgplan 2026-2027'
+    assert [g['description'] for g in plan['goals']] == ['Zelf aankleden in de ochtend']
+    assert plan['data']['activities'][0]['description'] == 'Elke ochtend hulp bij het aankleden'
+
+    trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')
+    assert trust.get(f"{base}/{listed['id']}").status_code == 200  # the trust group reads the plan
+    refused = trust.post(f"{base}/{listed['id']}/approve", {'version': version})
+    assert refused.status_code == 403  # only the manager signs
+
+    changed = manager.post(f"{base}/{listed['id']}/approve", {'version': '0'})
+    assert changed.status_code == 409 and changed.get_json()['error']['code'] == 'version_changed'
+    db.execute(update(AuthSession).values(second_factor_at=utcnow() - timedelta(minutes=6)))
+    stale = manager.post(f"{base}/{listed['id']}/approve", {'version': version})
+    assert stale.status_code == 401 and stale.get_json()['error']['code'] == 'step_up_required'
+    assert manager.get(base).status_code == 200  # reading still works: 15 minutes for that, 5 for a sign-off
+    manager.step_up()
+    assert manager.post(f"{base}/{listed['id']}/approve", {'version': version, 'extra': 1}).status_code == 422
+    approved = manager.post(f"{base}/{listed['id']}/approve", {'version': version})
+    assert approved.status_code == 201, approved.get_json()
+    assert approved.get_json()['version'] == version and approved.get_json()['approved_by'] == 'Gerda Smit'
+    again = manager.post(f"{base}/{listed['id']}/approve", {'version': version})
+    assert again.status_code == 409 and again.get_json()['error']['code'] == 'already_approved'
+    assert manager.get(base).get_json()['items'][0]['approval'] == 'approved'
+
+    [item] = db.scalars(select(OutboxItem).where(OutboxItem.channel == 'provider'))
+    with app.app_context():
+        deliver_outbox()
+    provenance = requests.get(f'{fhir_server.base_url}/Provenance/carehub-{item.id}', timeout=10).json()
+    assert provenance['target'] == [{'reference': f'CarePlan/{patient_id}-cp/_history/{version}'}]
+    assert provenance['agent'][0]['onBehalfOf'] == {'reference': f'Patient/{patient_id}'}
+    assert provenance['signature'][0]['who'] == {'display': 'Gerda Smit'}
+    assert len(base64.b64decode(provenance['signature'][0]['data'])) == 32
+    [sent] = db.scalars(select(OutboxItem).where(OutboxItem.channel == 'provider'))
+    assert sent.status == 'sent' and sent.payload == {}  # delivered: the name is not kept in the outbox
+    events = [r.outcome for r in db.scalars(select(AuditRecord).where(AuditRecord.event == 'dossier.plan_approve'))]
+    assert events.count('success') == 1 and 'forbidden' in events and 'step_up_required' in events
+
+
+def test_a_plan_not_waiting_for_approval_or_of_another_page_cannot_be_approved(
+        app, fhir_server, provider, coupling_code, register, db):
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    resources = plan_resources(patient_id)
+    resources[2]['extension'] = []
+    fhir_load(fhir_server.base_url, resources)
+    name = provider('Zorggroep Plan', base_url=fhir_server.base_url)
+    manager = register('m@example.nl')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    [plan] = manager.get(f"/api/v1/circles/{circle['id']}/plans").get_json()['items']
+    answer = manager.post(f"/api/v1/circles/{circle['id']}/plans/{plan['id']}/approve", {'version': plan['version']})
+    assert answer.status_code == 409 and answer.get_json()['error']['code'] == 'not_awaiting_approval'
+    other = register('o@example.nl')
+    page = other.post('/api/v1/connections', {'code': coupling_code(name, 'someone-else')}).get_json()
+    assert other.get(f"/api/v1/circles/{page['id']}/plans/{plan['id']}").status_code == 404
+    assert other.post(f"/api/v1/circles/{page['id']}/plans/{plan['id']}/approve",
+                      {'version': '1'}).status_code == 404
