@@ -246,7 +246,8 @@ def phase_mapping(args):
     for raw in raws:
         get_fhir_model_class(raw['resourceType']).model_validate(raw)
     theirs = time.perf_counter() - start
-    return {'resources': len(raws), 'ours_rate': round(len(raws) / ours), 'fhir_resources_rate': round(len(raws) / theirs),
+    return {'resources': len(raws), 'ours_rate': round(len(raws) / ours),
+            'fhir_resources_rate': round(len(raws) / theirs),
             'ratio': round(theirs / ours, 2)}
 
 

@@ -80,6 +80,13 @@ def poll_feeds(now=None):
         log.info('change feed of provider %s: %s', provider_id, dict(counts))
 
 
+def notify_plans():
+    """Tell managers about care plans that came to wait for their approval (after syncs, pushes and events)."""
+    from hub.dossier.operations import notify_plans_awaiting_approval
+    with unit_of_work():
+        notify_plans_awaiting_approval()
+
+
 def purge():
     """Remove what has expired: dead sessions, events handled a week ago."""
     from datetime import timedelta
@@ -94,7 +101,7 @@ def purge():
 
 def run_round():
     """Do one round of background work; one failing part never stops the others or the worker."""
-    for step in (deliver_outbox, handle_events, sync_due, poll_feeds, purge):
+    for step in (handle_events, sync_due, poll_feeds, notify_plans, deliver_outbox, purge):
         try:
             step()
         except Exception:  # noqa: BLE001  logged with its traceback; the next round tries again

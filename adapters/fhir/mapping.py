@@ -4,8 +4,8 @@ import re
 
 from hub.careprovider.adapter import MappedRecord
 
-from adapters.fhir.values import (address, codings, concept_text, has_code, human_name, narrative, parse_date,
-                                  parse_datetime, reference_id, telecom)
+from adapters.fhir.values import (address, codings, concept_text, display, has_code, human_name, narrative,
+                                  parse_date, parse_datetime, reference_id, telecom)
 
 SNOMED = 'http://snomed.info/sct'
 LOINC = 'http://loinc.org'
@@ -102,7 +102,7 @@ def map_observation(resource):
             or narrative(resource)
         if not text or when is None:
             return []
-        performer = next((p.get('display') for p in resource.get('performer') or [] if p.get('display')), None)
+        performer = next(filter(None, (display(p, resource) for p in resource.get('performer') or [])), None)
         category = next((concept_text(c) for c in resource.get('category') or [] if concept_text(c)), None)
         return [_record('report', resource, {'text': text, 'title': None, 'author': performer, 'category': category,
                                              'occurred_at': when.isoformat()}, occurred_at=when)]
@@ -133,8 +133,8 @@ def map_appointment(resource):
     if start is None:
         return []
     end = parse_datetime(resource.get('end'))
-    participants = [p['actor']['display'] for p in resource.get('participant') or []
-                    if (p.get('actor') or {}).get('display') and not reference_id(p['actor'], 'Patient')]
+    participants = [display(p['actor'], resource) for p in resource.get('participant') or []
+                    if display(p.get('actor'), resource) and not reference_id(p['actor'], 'Patient')]
     location = next((p['actor'].get('display') for p in resource.get('participant') or []
                      if reference_id(p.get('actor'), 'Location')), None)
     return [_record('appointment', resource, {
@@ -222,7 +222,7 @@ def map_care_team(resource):
 def map_coverage(resource):
     if resource.get('status') in ('entered-in-error', 'cancelled', 'draft'):
         return []
-    insurer = next((p.get('display') for p in resource.get('payor') or [] if p.get('display')), None)
+    insurer = next(filter(None, (display(p, resource) for p in resource.get('payor') or [])), None)
     if not insurer:
         return []
     period = resource.get('period') or {}
@@ -287,7 +287,7 @@ def map_questionnaire_response(resource):
     if when is None:
         return []
     return [_record('questionnaire', resource, {
-        'title': title, 'status': resource['status'], 'author': (resource.get('author') or {}).get('display'),
+        'title': title, 'status': resource['status'], 'author': display(resource.get('author'), resource),
         'answers': answers, 'occurred_at': when.isoformat()}, occurred_at=when)]
 
 
@@ -299,7 +299,7 @@ def map_communication(resource):
     if not text or when is None:
         return []
     return [_record('message', resource, {
-        'text': text, 'sender': (resource.get('sender') or {}).get('display'),
+        'text': text, 'sender': display(resource.get('sender'), resource),
         'topic': concept_text(resource.get('topic')), 'occurred_at': when.isoformat()}, occurred_at=when)]
 
 
@@ -318,7 +318,7 @@ def map_composition(resource):
     when = parse_datetime(resource.get('date'))
     if not parts or when is None:
         return []
-    author = next((a.get('display') for a in resource.get('author') or [] if a.get('display')), None)
+    author = next(filter(None, (display(a, resource) for a in resource.get('author') or [])), None)
     if author and author.startswith('Healthcare professional (role), '):
         author = author.removeprefix('Healthcare professional (role), ')
     return [_record('report', resource, {'text': '\n'.join(parts), 'title': resource.get('title'), 'author': author,

@@ -98,3 +98,22 @@ def reference_id(reference, resource_type) -> str | None:
     if ref.startswith(prefix):
         return ref[len(prefix):].split('/_history')[0]
     return None
+
+
+def display(reference, resource) -> str | None:
+    """Return the name a Reference points at: its display, or the name of a contained resource (``#id``)."""
+    if not isinstance(reference, dict):
+        return None
+    if reference.get('display'):
+        return reference['display']
+    ref = reference.get('reference') or ''
+    if ref.startswith('#'):
+        found = next((c for c in resource.get('contained') or [] if isinstance(c, dict) and c.get('id') == ref[1:]),
+                     None)
+        if found:
+            if found.get('resourceType') == 'PractitionerRole':
+                return display(found.get('practitioner'), resource) or display(found.get('organization'), resource)
+            if isinstance(found.get('name'), str):
+                return found['name']
+            return human_name(found.get('name'))[0]
+    return None

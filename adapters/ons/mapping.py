@@ -162,7 +162,7 @@ def _measurement(model, source_id, when):
 
 
 def map_care_plan(model):
-    """The plan, its goals (GoalEntry) and its problems (DemandEntry, as conditions); hidden catalogue items are left out."""
+    """The plan, its goals (GoalEntry) and problems (DemandEntry, as conditions); hidden catalogue items left out."""
     status = PLAN_STATUS.get(model.get('status'))
     if status is None:
         return []

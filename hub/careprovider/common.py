@@ -197,7 +197,7 @@ class OutboundApproval(RecordSchema):
     version = _text(64, required=True, allow_none=False)
     approved_by = _text(300, required=True, allow_none=False)
     approved_at = fields.AwareDateTime(required=True)
-    #: carehub's seal over plan, version, who and when (HMAC-SHA256, base64), so the provider can show it was not changed
+    #: carehub's seal over plan, version, who and when (HMAC-SHA256, base64): shows it was not changed
     seal = _text(200, required=True, allow_none=False)
 
 

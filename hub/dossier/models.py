@@ -30,3 +30,19 @@ class PlanApproval(IdMixin, db.Model):
     outbox_item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
     __table_args__ = (UniqueConstraint('record_id', 'version', name='uq_plan_approvals_record_version'),)
+
+
+class PlanNotice(IdMixin, db.Model):
+    """That the manager of a care page was told about this content of a plan (a mail when it waits for approval).
+
+    Keyed by the content hash: a new version of the plan is looked at again, the same one never twice.
+    """
+
+    __tablename__ = 'plan_notices'
+
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('records.id', ondelete='CASCADE'), nullable=False)
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
+    content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    noticed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    __table_args__ = (UniqueConstraint('record_id', 'circle_id', 'content_hash', name='uq_plan_notices'),)

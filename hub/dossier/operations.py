@@ -170,3 +170,39 @@ def approve_plan(member, account, plan_id, version):
     audit('dossier.plan_approve', 'U', actor=account, role=member.role, circle=member.circle_id,
           dossier=row.Dossier.id, target=f'record:{record.id}')
     return approval
+
+
+def notify_plans_awaiting_approval(limit=200) -> int:
+    """Mail the manager of each care page when one of its plans comes to wait for approval; return how many.
+
+    Every plan content is looked at once per care page (PlanNotice), whether it waits or not.
+    """
+    from hub.account.operations import link
+    from hub.circle.models import Member
+    from hub.core.outbox import queue_mail
+    from hub.dossier.models import PlanNotice
+    rows = db.session.execute(
+        select(Record, CircleDossier.circle_id, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
+        .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
+        .outerjoin(PlanNotice, and_(PlanNotice.record_id == Record.id, PlanNotice.circle_id == CircleDossier.circle_id,
+                                    PlanNotice.content_hash == Record.content_hash))
+        .where(Record.kind == 'plan', Record.deleted.is_(False), PlanNotice.id.is_(None)).limit(limit)).all()
+    sent = 0
+    for record, circle_id, dossier in rows:
+        db.session.add(PlanNotice(record_id=record.id, circle_id=circle_id, content_hash=record.content_hash))
+        if record.data.get('approval') != 'awaiting_signature':
+            continue
+        if approval_state(record, approvals(circle_id, [record.id]).get(record.id)) == 'approved':
+            continue
+        manager = db.session.execute(select(Member).where(
+            Member.circle_id == circle_id, Member.role == 'manager')).scalar_one_or_none()
+        if manager is None:
+            continue
+        queue_mail(manager.account.email, 'plan_awaiting_approval', manager.account.language,
+                   account=manager.account, provider=dossier.provider.name, title=record.data.get('title'),
+                   link=link(f'/circles/{circle_id}/plans/{record.id}'))
+        audit('dossier.plan_notice', 'C', actor=None, circle=circle_id, dossier=dossier.id,
+              target=f'record:{record.id}')
+        sent += 1
+    db.session.flush()
+    return sent

@@ -106,3 +106,14 @@ def test_a_communication_from_the_provider_is_a_message():
     [message] = FhirAdapter({'bundle': '/dev/null'}).map(SourceRecord('Communication', 'c1', resource))
     assert message.kind == 'message' and KINDS['message']().load(message.data)['sender'] == 'Team De Linde'
     assert FhirAdapter({'bundle': '/dev/null'}).map(SourceRecord('Communication', 'c1', dict(resource, status='not-done'))) == []
+
+
+def test_names_come_from_contained_resources_too():
+    report = {'resourceType': 'Observation', 'id': 'o1', 'status': 'final',
+              'contained': [{'resourceType': 'Practitioner', 'id': 'p1',
+                             'name': [{'given': ['Linda'], 'family': 'Visser'}]}],
+              'code': {'coding': [{'system': 'http://snomed.info/sct', 'code': '11591000146107'}]},
+              'subject': {'reference': 'Patient/x'}, 'effectiveDateTime': '2026-10-01T09:00:00+02:00',
+              'performer': [{'reference': '#p1'}], 'valueString': 'Rustige nacht.'}
+    [mapped] = FhirAdapter({'bundle': '/dev/null'}).map(SourceRecord('Observation', 'o1', report))
+    assert mapped.data['author'] == 'Linda Visser'

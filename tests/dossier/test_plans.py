@@ -103,3 +103,39 @@ def test_a_plan_not_waiting_for_approval_or_of_another_page_cannot_be_approved(
     assert other.get(f"/api/v1/circles/{page['id']}/plans/{plan['id']}").status_code == 404
     assert other.post(f"/api/v1/circles/{page['id']}/plans/{plan['id']}/approve",
                       {'version': '1'}).status_code == 404
+
+
+def test_the_manager_gets_a_mail_once_when_a_plan_comes_to_wait_for_approval(
+        app, fhir_server, provider, coupling_code, register, mailbox, db):
+    from hub.worker import notify_plans
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    resources = plan_resources(patient_id)
+    fhir_load(fhir_server.base_url, resources)
+    name = provider('Zorggroep Plan', base_url=fhir_server.base_url)
+    manager = register('m@example.nl', 'Gerda', 'Smit')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+    _join(manager, circle, register, 'trust@example.nl', 'trust')
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+
+    def plan_mails():
+        with app.app_context():
+            notify_plans()
+        return [m for m in mailbox.to('m@example.nl') if 'zorgplan' in m['Subject'].lower()]
+    [mail] = plan_mails()
+    assert mail['Subject'] == 'Er wacht een zorgplan op je goedkeuring'
+    assert 'Zorgplan 2026-2027' in mail.get_content()
+    link = mailbox.link('m@example.nl', f"/circles/{circle['id']}/plans/")
+    assert manager.get(link).status_code == 200  # the page of the plan, for the manager
+    assert not [m for m in mailbox.to('trust@example.nl') if 'zorgplan' in m['Subject'].lower()]
+    assert len(plan_mails()) == 1  # the same plan: no second mail
+
+    resources[2]['title'] = 'Zorgplan 2026-2027, herzien'
+    fhir_load(fhir_server.base_url, [resources[2]])
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    assert len(plan_mails()) == 2  # a new version waits again
+
+    resources[2]['extension'] = []
+    resources[2]['title'] = 'Zorgplan 2027'
+    fhir_load(fhir_server.base_url, [resources[2]])
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    assert len(plan_mails()) == 2  # a plan that does not wait gives no mail
