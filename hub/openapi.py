@@ -54,6 +54,11 @@ def schema_of(schema_class):
 
 
 #: (method, path, summary, request schema, success status, success body schema)
+MESSAGE = {'type': 'object', 'properties': {
+    'id': {'type': 'string'}, 'audience': {'enum': ['all', 'trust', 'provider']}, 'text': {'type': 'string'},
+    'created_at': {'type': 'string', 'format': 'date-time'}, 'author': {'type': ['object', 'null']},
+    'from_provider': {'type': ['object', 'null']}, 'provider': {'type': ['object', 'null']}}}
+
 PLAN = {'type': 'object', 'properties': {
     'id': {'type': 'string'}, 'kind': {'const': 'plan'}, 'version': {'type': 'string'},
     'approval': {'enum': ['awaiting_signature', 'approved', 'none']}, 'data': {'type': 'object'},
@@ -117,6 +122,11 @@ ROUTES = [
      None),
     ('get', '/circles/{circle_id}/timeline', 'Reports, plan cards and questionnaires, newest first (step-up)', None,
      200, _list_of({'type': 'object'})),
+    ('get', '/circles/{circle_id}/messages', 'Messages for me, newest first; from members and from the provider '
+                                             '(the first page marks them read)', None, 200, _list_of(MESSAGE)),
+    ('post', '/circles/{circle_id}/messages', 'Write a message for all, the trust group, or the provider and the '
+                                              'trust group (it goes to the provider through the outbox)',
+     'MessageSchema', 201, MESSAGE),
     ('get', '/circles/{circle_id}/plans', 'Care plans with their version and approval state (step-up)', None, 200,
      _list_of(PLAN)),
     ('get', '/circles/{circle_id}/plans/{plan_id}', 'One care plan with its goals and actions (step-up)', None, 200,
@@ -185,9 +195,10 @@ def _document(routes, prefix, title, description, csrf):
     from hub.account.api import DeleteSchema
     from hub.account.profile import ProfileSchema
     from hub.connect.provider_api import IssueSchema
+    from hub.circle.schemas import MessageSchema
     from hub.dossier.schemas import ApproveSchema
     schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema,
-               'ApproveSchema': ApproveSchema}
+               'ApproveSchema': ApproveSchema, 'MessageSchema': MessageSchema}
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
         request_schema = schemas.get(request_schema, request_schema)

@@ -32,7 +32,7 @@ def main():
                     message.string = tuple(extra[key]) if isinstance(message.id, tuple) else extra[key]
     with PO.open('wb') as handle:
         write_po(handle, catalog, width=100, omit_header=False, no_location=True)
-    missing = [m.id for m in catalog if m.id and not m.string]
+    missing = [m.id for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
     for message_id in missing:
         print('untranslated:', message_id)
     return 1 if missing else 0

@@ -291,9 +291,15 @@ def map_questionnaire_response(resource):
         'answers': answers, 'occurred_at': when.isoformat()}, occurred_at=when)]
 
 
+#: the CodeSystem of what carehub itself sends (adapters/fhir/outbound.py): never read back as a message
+OWN_CATEGORY = 'https://carehub.nl/fhir/CodeSystem/communication-category'
+
+
 def map_communication(resource):
     if resource.get('status') in ('entered-in-error', 'not-done', 'preparation'):
         return []
+    if any(c.get('system') == OWN_CATEGORY for concept in resource.get('category') or [] for c in codings(concept)):
+        return []  # what the care page sent: it is on the page already
     text = '\n\n'.join(p['contentString'] for p in resource.get('payload') or [] if p.get('contentString'))
     when = parse_datetime(resource.get('sent') or resource.get('received'))
     if not text or when is None:

@@ -26,6 +26,8 @@ EVENT_TYPES = {'client': 'client', 'client_contact_relation': 'client_contact_re
 #: CUSTOM events that say something about one client changed: sync that client's dossier
 CUSTOM_CLIENT_EVENTS = {'care_plan_activated', 'client_careallocations_changed', 'external_care_providers_changed',
                         'client_employee_relations_changed'}
+#: the uuid of every report carehub writes starts with this: read back, it is not shown twice
+OWN_UUID_PREFIX = 'carehub-'
 #: report type 111: the type of reports written by family through Caren (ons.md §9)
 FAMILY_COMMUNICATION = 111
 #: how far a webhook or feed reaches back past the watermark (clocks differ; Ons's ``since`` has no offset)
@@ -144,7 +146,7 @@ class OnsAdapter(Adapter):
         # Ons has no idempotency key: the uuid lets a repeated POST be recognised (ons.md §1.4)
         return {'clientId': int(client_id), 'reportTypeId': FAMILY_COMMUNICATION, 'reportingDate': when,
                 'comment': text, 'carenName': author, 'carenRole': content.get('author_role') or 'Cliëntportaal',
-                'uuid': item_id}
+                'uuid': f'{OWN_UUID_PREFIX}{item_id}'}
 
     @property
     def sends(self):

@@ -116,8 +116,8 @@ def _number(entry):
 
 
 def map_report(model):
-    if not shown(model):
-        return []
+    if not shown(model) or str(model.get('uuid') or '').startswith('carehub-'):
+        return []  # never shown; or written by carehub itself (a message or note already on the page)
     when = parse_datetime(model.get('reportingDate'))
     if when is None:
         return []

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 
 from marshmallow import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from hub.careprovider.adapter import AdapterError, PushError
@@ -141,12 +141,28 @@ _STORED_COLUMNS = (Record.id, Record.kind, Record.source_id, Record.origin, Reco
                    Record.deleted, Record.source_updated_at)
 
 
-def existing_records(dossier, origins, with_raw=False) -> dict:
+class Batch(defaultdict):
+    """The stored records of a batch of source records, by origin, and the new ones to insert at its end.
+
+    New records are inserted together (one executemany) rather than as ORM objects one by one.
+    """
+
+    def __init__(self):
+        super().__init__(list)
+        self.inserts = []
+
+    def flush(self):
+        if self.inserts:
+            db.session.execute(insert(Record), self.inserts)
+            self.inserts = []
+
+
+def existing_records(dossier, origins, with_raw=False) -> Batch:
     """Return origin -> the stored records made from it, for a batch of source records, in one query.
 
     The stored content is not loaded (the hash decides); the raw payload only when asked (remap).
     """
-    known = defaultdict(list)
+    known = Batch()
     columns = _STORED_COLUMNS + ((Record.raw,) if with_raw else ())
     for row in db.session.execute(select(*columns).where(
             Record.dossier_id == dossier.id, Record.origin.in_(set(origins)))):
@@ -156,9 +172,8 @@ def existing_records(dossier, origins, with_raw=False) -> dict:
 
 def _write(stored, **values):
     values['updated_at'] = utcnow()
-    if stored.entity is not None:
-        for key, value in values.items():
-            setattr(stored.entity, key, value)
+    if stored.entity is not None:  # inserted at the end of this batch: change what will be inserted
+        stored.entity.update(values)
     else:
         db.session.execute(update(Record).where(Record.id == stored.id).values(**values))
 
@@ -181,13 +196,15 @@ def upsert(dossier, source, mapped, data, digest, record, known) -> str:
     """Store one mapped record over ``record`` (the stored one, or None); return what happened."""
     origin = origin_of(source)
     if record is None:
-        new = Record(id=uuid.uuid4(), dossier_id=dossier.id, kind=mapped.kind, source_id=mapped.source_id,
-                     source_type=source.source_type, origin=origin, source_version=source.version,
-                     source_updated_at=source.updated_at, content_hash=digest, data=data, raw=source.payload,
-                     occurred_at=mapped.occurred_at, code=mapped.code, deleted=source.deleted)
-        db.session.add(new)
-        known[origin].append(Stored(new.id, new.kind, new.source_id, origin, new.source_type, digest, new.deleted,
-                                    new.source_updated_at, entity=new))
+        now = utcnow()
+        new = {'id': uuid.uuid4(), 'dossier_id': dossier.id, 'kind': mapped.kind, 'source_id': mapped.source_id,
+               'source_type': source.source_type, 'origin': origin, 'source_version': source.version,
+               'source_updated_at': source.updated_at, 'content_hash': digest, 'data': data, 'raw': source.payload,
+               'occurred_at': mapped.occurred_at, 'code': mapped.code, 'deleted': source.deleted, 'created_at': now,
+               'updated_at': now}
+        known.inserts.append(new)
+        known[origin].append(Stored(new['id'], mapped.kind, mapped.source_id, origin, source.source_type, digest,
+                                    source.deleted, source.updated_at, entity=new))
         return 'created'
     _write(record, source_version=source.version, source_updated_at=source.updated_at, content_hash=digest, data=data,
            raw=source.payload, occurred_at=mapped.occurred_at, code=mapped.code, deleted=source.deleted)
@@ -201,10 +218,9 @@ def store(dossier, adapter, source, counts, known=None):
     ``known`` holds the stored records of a batch by origin (existing_records); without it they are read now.
     """
     origin = origin_of(source)
-    if known is None:
+    alone = known is None
+    if alone:
         known = existing_records(dossier, [origin])
-    elif not isinstance(known, defaultdict):
-        known = defaultdict(list, known)
     stored = {(record.kind, record.source_id): record for record in known.get(origin, [])}
     try:
         mapped_records = [] if source.deleted else adapter.map(source)
@@ -232,6 +248,8 @@ def store(dossier, adapter, source, counts, known=None):
             continue
         counts[upsert(dossier, source, mapped, data, digest, record, known)] += 1
     counts['deleted'] += retire(source, produced, known.get(origin, []))
+    if alone:
+        known.flush()
 
 
 def reconcile_due(dossier) -> bool:
@@ -280,6 +298,7 @@ def sync_dossier(dossier: Dossier, adapter=None, progress=None, commit=None, ful
                     counts['fetched'] += 1
                     seen.add(origin_of(source))
                     store(dossier, adapter, source, counts, known)
+                known.flush()
                 del known
                 run.counts = _counts(counts)
                 db.session.flush()
@@ -427,6 +446,7 @@ def remap(adapter_name=None, progress=None, commit=None) -> Counter:
                     counts['sources'] += 1  # one source may have given several records: map it once
                     first = next(record for record in known[origin] if not record.deleted)
                     store(dossier, adapter, adapter.source_from_raw(first.source_type, first.raw), counts, known)
+                known.flush()
             del known
             db.session.flush()
             if commit:

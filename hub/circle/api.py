@@ -143,3 +143,26 @@ def photo(account_id):
     response.headers['Content-Type'] = 'image/jpeg'
     response.headers['Cache-Control'] = 'private, no-store'
     return response
+
+
+@bp.get('/circles/<circle_id>/messages')
+def messages(circle_id):
+    """Messages for me on this care page, newest first; the first page marks them read."""
+    from hub.circle import messages as board
+    member = require(current_account(), circle_id, 'messages')
+    cursor = request.args.get('cursor')
+    items, next_cursor = board.messages(member, cursor)
+    if not cursor:
+        board.mark_read(member)
+    return {'items': [board.message_json(kind, item) for kind, item in items], 'next': next_cursor}
+
+
+@bp.post('/circles/<circle_id>/messages')
+def post_message(circle_id):
+    from hub.circle import messages as board
+    from hub.circle.schemas import MessageSchema
+    account = current_account()
+    member = require(account, circle_id, 'messages')
+    body = load_json(MessageSchema())
+    message = board.post_message(member, account, body['text'], body['audience'], body['provider_id'])
+    return board.message_json('member', message), 201

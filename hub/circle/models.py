@@ -1,9 +1,9 @@
-"""Circles, their members and invitations."""
+"""Circles, their members, invitations and messages."""
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, Uuid, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.account.models import Account
@@ -35,6 +35,8 @@ class Member(IdMixin, CreatedMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     #: the capabilities the manager chose for this member; None: those of the role
     permissions: Mapped[list | None] = mapped_column(JSON)
+    #: when this member last opened the messages (what is newer is unread)
+    messages_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     circle: Mapped[Circle] = relationship(back_populates='members')
     account: Mapped[Account] = relationship()
@@ -70,3 +72,22 @@ class Invitation(IdMixin, CreatedMixin, db.Model):
 
     circle: Mapped[Circle] = relationship()
     inviter: Mapped[Account | None] = relationship()
+
+
+class Message(IdMixin, CreatedMixin, db.Model):
+    """A message on a care page, for all members, the trust group, or the provider and the trust group."""
+
+    __tablename__ = 'messages'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
+    #: deleting an account deletes what it wrote (deleting is real)
+    author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
+    #: ``all``, ``trust``, or ``provider`` (the provider and the trust group)
+    audience: Mapped[str] = mapped_column(String(20), nullable=False)
+    #: for ``provider``: which provider it went to
+    provider_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('providers.id', ondelete='SET NULL'))
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+
+    author: Mapped[Account] = relationship()
+
+    __table_args__ = (Index('ix_messages_circle_created', 'circle_id', 'created_at'),)

@@ -51,3 +51,16 @@ class MemberChangeSchema(StrictSchema):
 
 class RespondSchema(StrictSchema):
     token = fields.String(validate=validate.Length(min=1, max=2000))
+
+
+def _no_control_characters(value):
+    if any((ord(char) < 32 and char not in '\n\t\r') or 0x202A <= ord(char) <= 0x202E or 0x2066 <= ord(char) <= 0x2069
+           for char in value):
+        raise ValidationError('Contains characters that are not allowed.')
+
+
+class MessageSchema(StrictSchema):
+    """A message: its text (lines allowed), for whom, and for ``provider`` which one (when there are several)."""
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=5000), _no_control_characters])
+    audience = fields.String(required=True, validate=validate.OneOf(('all', 'trust', 'provider')))
+    provider_id = fields.UUID(load_default=None, allow_none=True)

@@ -24,6 +24,7 @@ ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l
 @bp.app_context_processor
 def _helpers():
     return {'can': can, 'client_name': client_name, 'role_label': lambda role: ROLE_LABELS.get(role, role),
+            'audience_label': lambda audience: AUDIENCE_LABELS.get(audience, audience),
             'open_invitations': lambda: len(operations.invitations_for(g.account)) if g.get('account') else 0}
 
 
@@ -150,3 +151,40 @@ def manage_invitation(circle_id, invitation_id, action):
     elif action == 'revoke':
         operations.revoke_invitation(manager, invitation)
     return redirect(url_for('circle.members', circle_id=manager.circle_id), 303)
+
+
+AUDIENCE_LABELS = {'all': _l('All helpers'), 'trust': _l('Only the trust group'),
+                   'provider': _l('The care provider and the trust group')}
+
+
+@bp.route('/circles/<circle_id>/messages', methods=['GET', 'POST'])
+@login_required
+def messages(circle_id):
+    """Read and write messages; a message for the provider goes to them through the outbox."""
+    from hub.circle import messages as board
+    from hub.circle.schemas import MessageSchema
+    from hub.connect.operations import providers_of
+    member = require(g.account, circle_id, 'messages')
+    errors, values = {}, {'audience': 'all'}
+    if request.method == 'POST':
+        values = form_data('text', 'audience', 'provider_id')
+        if not values.get('provider_id'):
+            values.pop('provider_id', None)
+        try:
+            data = MessageSchema().load(values)
+            with undo_on_refusal():
+                board.post_message(member, g.account, data['text'], data['audience'], data['provider_id'])
+        except (ValidationError, AppError) as exc:
+            errors = field_errors(exc)
+        else:
+            return redirect(url_for('circle.messages', circle_id=member.circle_id, sent=1), 303)
+    cursor = request.args.get('cursor')
+    items, next_cursor = board.messages(member, cursor)
+    if not cursor and not errors:
+        board.mark_read(member)
+    audiences = board.audiences_for(member)
+    return (render_template('circle/messages.html', member=member, items=items, next_cursor=next_cursor,
+                            errors=errors, values=values, sent=request.args.get('sent'),
+                            audiences=[(a, AUDIENCE_LABELS[a]) for a in audiences],
+                            providers=providers_of(member.circle_id) if 'provider' in audiences else []),
+            422 if errors else 200)

@@ -43,9 +43,10 @@ def overview(circle_id):
             read_dossier(g.account, member.circle_id, 'overview')
             reports, _ = operations.timeline(member.circle_id, limit=3)
     appointments = operations.upcoming_appointments(member.circle_id) if can(member, 'appointments.care') else []
+    from hub.circle.messages import unread
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
                            dossiers=dossiers_of(member.circle_id), last_synced=operations.last_synced(member.circle_id),
-                           linked=request.args.get('linked'), unlock=unlock,
+                           linked=request.args.get('linked'), unlock=unlock, unread=unread(member),
                            others=[m for m in circles_of(g.account) if m.circle_id != member.circle_id])
 
 
