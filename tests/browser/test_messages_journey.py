@@ -1,0 +1,41 @@
+"""Write messages in Chromium: an empty one is refused in plain words, a sent one is listed, the provider is offered."""
+
+import json
+import re
+
+import pytest
+
+from tests.browser.test_journey import _register
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_manager_writes_messages(pages, live, live_mailbox, tmp_path):
+    from hub.careprovider.operations import add_provider
+    from hub.connect.operations import issue_code
+    from hub.core.commit import unit_of_work
+    bundle = tmp_path / 'client.json'
+    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection', 'entry': [
+        {'resource': {'resourceType': 'Patient', 'id': 'client-msg', 'name': [{'family': 'Bos', 'given': ['Kees']}]}}]}))
+    with live.app_context(), unit_of_work():
+        provider = add_provider('Zorggroep Bericht', 'fhir', {'bundle': str(bundle)})
+        _, code = issue_code(provider, 'client-msg')
+    manager = pages()
+    page = manager.page
+    _register(page, live_mailbox, 'kees@example.nl', 'Kees')
+    page.goto('/connect')
+    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
+    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
+    page.get_by_role('link', name=re.compile('^(Berichten|Messages)')).click()
+    manager.axe()
+    page.get_by_role('button', name=re.compile('Bericht versturen|Send message')).click()
+    page.get_by_role('alert').wait_for()
+    assert page.locator('#text-error').is_visible()
+    manager.axe()
+    page.get_by_label(re.compile('^(Je bericht|Your message)$')).fill('Wie gaat zondag mee naar het bos?')
+    page.get_by_label(re.compile('De zorgaanbieder en de vertrouwensgroep|The care provider and the trust group')).check()
+    page.get_by_label(re.compile('^(Alle mantelzorgers|All helpers)$')).check()
+    page.get_by_role('button', name=re.compile('Bericht versturen|Send message')).click()
+    page.get_by_role('status').wait_for()
+    assert 'Wie gaat zondag mee naar het bos?' in page.locator('.cards').inner_text()
+    manager.axe()
