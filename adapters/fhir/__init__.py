@@ -88,8 +88,12 @@ class FhirAdapter(Adapter):
                          for entry in payload.get('entry') or []]
         else:
             resources = [payload]
+        # a resource may name the client by an identifier (e.g. the BSN) of the client's Patient in the same push
+        known = {(i.get('system'), i.get('value')) for r in resources if isinstance(r, dict)
+                 and r.get('resourceType') == 'Patient' and r.get('id') == client_id for i in r.get('identifier') or []
+                 if isinstance(i, dict) and i.get('value')}
         for index, resource in enumerate(resources):
-            problem = _push_problem(client_id, resource)
+            problem = _push_problem(client_id, resource, known)
             if problem:
                 yield PushError(index, problem)
             else:
@@ -111,7 +115,7 @@ class FhirAdapter(Adapter):
         return mapper(record.payload) if mapper else []  # a type the portal does not show
 
 
-def _push_problem(client_id, resource):
+def _push_problem(client_id, resource, identifiers=frozenset()):
     """Return why a pushed resource is refused, or None."""
     from adapters.fhir.client import patient_reference
     if not isinstance(resource, dict) or not isinstance(resource.get('resourceType'), str):
@@ -124,6 +128,10 @@ def _push_problem(client_id, resource):
         return None if resource['id'] == client_id else 'This Patient is another client.'
     if resource['resourceType'] in ('Practitioner', 'PractitionerRole', 'Organization'):
         return None
-    if patient_reference(resource) != f'Patient/{client_id}':
-        return 'The resource is not about this client.'
-    return None
+    if patient_reference(resource) == f'Patient/{client_id}':
+        return None
+    by_identifier = next(((r.get('identifier') or {}) for key in ('subject', 'patient', 'beneficiary')
+                          if isinstance(r := resource.get(key), dict) and not r.get('reference')), None)
+    if isinstance(by_identifier, dict) and (by_identifier.get('system'), by_identifier.get('value')) in identifiers:
+        return None
+    return 'The resource is not about this client.'

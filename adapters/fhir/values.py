@@ -36,15 +36,42 @@ def parse_date(value) -> date | None:
         return None
 
 
+def _family(name) -> str | None:
+    """The family name as written; when only the Dutch parts are given (own/partner prefix and name), built from them."""
+    if name.get('family'):
+        return name['family']
+    parts = {e.get('url', '').rsplit('-', 2)[-2] + '-' + e.get('url', '').rsplit('-', 1)[-1]: e.get('valueString')
+             for e in (name.get('_family') or {}).get('extension') or []}
+    own = ' '.join(p for p in (parts.get('own-prefix'), parts.get('own-name')) if p)
+    partner = ' '.join(p for p in (parts.get('partner-prefix'), parts.get('partner-name')) if p)
+    return '-'.join(p for p in (own, partner) if p) or None
+
+
+def _call_name(names, official) -> str | None:
+    """The name a person goes by (roepnaam): a given name marked CL, or the given name of a ``usual`` name."""
+    for given, extra in zip(official.get('given') or [], official.get('_given') or []):
+        if any(e.get('valueCode') == 'CL' for e in (extra or {}).get('extension') or []):
+            return given
+    usual = next((n for n in names if n.get('use') == 'usual' and n.get('given') and not n.get('family')), None)
+    return ' '.join(usual['given']) if usual else None
+
+
 def human_name(names) -> tuple[str | None, str | None, str | None]:
-    """Return (full name, given, family) of the best HumanName in a list."""
+    """Return (name to show, given names, family name) of the best HumanName in a list.
+
+    The name to show is the one a person goes by: the roepnaam with the family name (``Jo van Putten``),
+    else the full text, else the given names with the family name.
+    """
     if not names:
         return None, None, None
-    preferred = next((n for n in names if n.get('use') in ('official', 'usual')), names[0])
+    preferred = next((n for n in names if n.get('use') == 'official'),
+                     next((n for n in names if n.get('use') in ('usual', None)), names[0]))
     given = ' '.join(preferred.get('given') or []) or None
-    family = preferred.get('family')
-    full = preferred.get('text') or ' '.join(part for part in (
-        ' '.join(preferred.get('prefix') or []), given, family) if part) or None
+    family = _family(preferred)
+    call = _call_name(names, preferred)
+    if call and family:
+        return f'{call} {family}', given, family
+    full = preferred.get('text') or ' '.join(part for part in (given, family) if part) or None
     return full, given, family
 
 

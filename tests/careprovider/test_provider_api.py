@@ -209,3 +209,20 @@ def test_a_provider_fetches_its_outbox_and_acknowledges_items_once(app, register
     assert client.post('/provider/v1/outbox/not-an-id/ack', headers=mine).status_code == 404
     [stored] = db.scalars(select(OutboxItem).where(OutboxItem.channel == 'provider_api'))
     assert stored.status == 'sent' and stored.payload == {} and stored.attempts == 0  # the worker never sends these
+
+
+def test_a_pushed_resource_may_name_the_client_by_an_identifier_of_its_patient(app, register, db):
+    client = app.test_client()
+    headers = token(client, *credentials(app, 'Zorg Een'))
+    issued = client.post('/provider/v1/coupling-codes', json={'client_id': 'p-1'}, headers=headers).get_json()
+    register('m@example.nl').post('/api/v1/connections', {'code': issued['code']})
+    bsn = {'system': 'http://fhir.nl/fhir/NamingSystem/bsn', 'value': '999911120'}
+    report = {'resourceType': 'Observation', 'id': 'r1', 'status': 'final', 'subject': {'identifier': bsn},
+              'code': {'coding': [{'system': 'http://snomed.info/sct', 'code': '11591000146107'}]},
+              'effectiveDateTime': '2026-11-20T10:00:00+01:00', 'valueString': 'Via het BSN.'}
+    other = dict(report, id='r2', subject={'identifier': dict(bsn, value='123456782')})
+    body = client.post('/provider/v1/dossiers/p-1/records', headers=headers, json={
+        'resourceType': 'Bundle', 'type': 'collection', 'entry': [
+            {'resource': {'resourceType': 'Patient', 'id': 'p-1', 'identifier': [bsn], 'name': [{'text': 'A B'}]}},
+            {'resource': report}, {'resource': other}]}).get_json()
+    assert body['counts']['created'] == 2 and [r['index'] for r in body['refused']] == [2]
