@@ -53,3 +53,19 @@ def approve(circle_id, plan_id):
     approval = operations.approve_plan(member, account, parse_id(plan_id), body['version'])
     return {'id': str(approval.id), 'plan_id': str(approval.record_id), 'version': approval.version,
             'approved_at': approval.approved_at.isoformat(), 'approved_by': account.name}, 201
+
+
+@bp.get('/circles/<circle_id>/access-log')
+def access_log(circle_id):
+    """Who read or did what with the dossier data of this care page, newest first (manager)."""
+    from hub.circle.access import MANAGE, require
+    from hub.core.audit import audit
+    account = current_account()
+    member = require(account, circle_id, MANAGE)
+    rows, next_cursor = operations.access_log(member.circle_id, request.args.get('cursor'))
+    audit('circle.access_log', 'R', actor=account, role=member.role, circle=member.circle_id, target='access-log')
+    return {'items': [{'id': str(row.AuditRecord.id), 'at': row.AuditRecord.at.isoformat(),
+                       'event': row.AuditRecord.event, 'action': row.AuditRecord.action,
+                       'outcome': row.AuditRecord.outcome, 'role': row.AuditRecord.actor_role,
+                       'who': row.Account.name if row.Account else None,
+                       'from': row.AuditRecord.source} for row in rows], 'next': next_cursor}

@@ -206,3 +206,23 @@ def notify_plans_awaiting_approval(limit=200) -> int:
         sent += 1
     db.session.flush()
     return sent
+
+
+#: the events the access log shows: reads of dossier data and what was done with it
+ACCESS_EVENTS = ('dossier.overview', 'dossier.timeline', 'dossier.plans', 'dossier.plan', 'dossier.contacts',
+                 'dossier.messages', 'dossier.plan_approve', 'dossier.export', 'dossier.measurements')
+ACCESS_PAGE = 50
+
+
+def access_log(circle_id, cursor=None, limit=ACCESS_PAGE):
+    """Return (rows of (AuditRecord, Account or None), next cursor): who read or did what with the dossier data."""
+    from hub.account.models import Account
+    from hub.core.models import AuditRecord
+    query = (select(AuditRecord, Account).outerjoin(Account, Account.id == AuditRecord.actor_id)
+             .where(AuditRecord.circle_id == circle_id, AuditRecord.event.in_(ACCESS_EVENTS)))
+    if cursor:
+        moment, ident = decode_cursor(cursor)
+        query = query.where(or_(AuditRecord.at < moment, and_(AuditRecord.at == moment, AuditRecord.id < ident)))
+    rows = db.session.execute(query.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit + 1)).all()
+    last = rows[limit - 1].AuditRecord if len(rows) > limit else None
+    return rows[:limit], encode_cursor(last.at, last.id) if last else None

@@ -106,3 +106,28 @@ def approve(circle_id, plan_id):
     member = sign_off(g.account, circle_id)
     operations.approve_plan(member, g.account, parse_id(plan_id), request.form.get('version', ''))
     return redirect(back + '?approved=1', 303)
+
+
+ACCESS_LABELS = {
+    'dossier.overview': _l('Opened the care page with the latest reports'),
+    'dossier.timeline': _l('Read the reports'),
+    'dossier.plans': _l('Looked at the care plans'),
+    'dossier.plan': _l('Read a care plan'),
+    'dossier.contacts': _l('Looked at the contact persons in the dossier'),
+    'dossier.messages': _l('Read messages from the care provider'),
+    'dossier.plan_approve': _l('Approved a care plan'),
+    'dossier.export': _l('Downloaded the dossier'),
+    'dossier.measurements': _l('Looked at the measurements'),
+}
+
+
+@bp.get('/circles/<circle_id>/access-log')
+@login_required
+def access_log(circle_id):
+    """The manager sees who read what of the dossier, and when."""
+    from hub.core.audit import audit
+    member = require(g.account, circle_id, MANAGE)
+    rows, next_cursor = operations.access_log(member.circle_id, request.args.get('cursor'))
+    audit('circle.access_log', 'R', actor=g.account, role=member.role, circle=member.circle_id, target='access-log')
+    return render_template('dossier/access_log.html', member=member, rows=rows, next_cursor=next_cursor,
+                           labels=ACCESS_LABELS)

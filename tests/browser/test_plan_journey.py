@@ -62,3 +62,9 @@ def test_the_manager_reads_and_approves_a_care_plan(pages, live, live_mailbox, t
     assert re.search('goedkeuring is verstuurd|approval has been sent', page.get_by_role('status').inner_text())
     assert re.search('Je hebt dit plan goedgekeurd|You approved this plan', page.locator('main').inner_text())
     manager.axe()
+    page.get_by_role('link', name=re.compile('Zorgpagina|Care page|Gerda')).first.click()
+    page.get_by_role('link', name=re.compile('Wie keek in het dossier|Who looked at the dossier')).click()
+    assert re.search('Een zorgplan goedgekeurd|Approved a care plan', page.locator('main').inner_text())
+    manager.axe()
+    page.set_viewport_size({'width': 375, 'height': 740})  # a phone: the table reads as a list
+    manager.axe()

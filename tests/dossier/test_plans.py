@@ -139,3 +139,26 @@ def test_the_manager_gets_a_mail_once_when_a_plan_comes_to_wait_for_approval(
     fhir_load(fhir_server.base_url, [resources[2]])
     assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
     assert len(plan_mails()) == 2  # a plan that does not wait gives no mail
+
+
+def test_the_manager_sees_who_read_the_dossier(app, fhir_server, provider, coupling_code, register, db):
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    fhir_load(fhir_server.base_url, plan_resources(patient_id))
+    name = provider('Zorggroep Plan', base_url=fhir_server.base_url)
+    manager = register('m@example.nl', 'Gerda', 'Smit')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')
+    basic, _ = _join(manager, circle, register, 'basic@example.nl', 'basic')
+    trust.get(f"/api/v1/circles/{circle['id']}/timeline")
+    trust.get(f"/api/v1/circles/{circle['id']}/plans")
+    assert basic.get(f"/api/v1/circles/{circle['id']}/timeline").status_code == 403
+    url = f"/api/v1/circles/{circle['id']}/access-log"
+    assert trust.get(url).status_code == 403 and basic.get(url).status_code == 403
+    items = manager.get(url).get_json()['items']
+    assert [(i['who'], i['event'], i['outcome']) for i in items[:3]] == [
+        ('basic Persoon', 'dossier.timeline', 'forbidden'), ('trust Persoon', 'dossier.plans', 'success'),
+        ('trust Persoon', 'dossier.timeline', 'success')]
+    assert items[1]['role'] == 'trust'
+    page = manager.get(f"/circles/{circle['id']}/access-log").get_data(as_text=True)
+    assert 'Zorgplannen bekeken' in page and 'geweigerd' in page
