@@ -127,6 +127,8 @@ ROUTES = [
     ('post', '/circles/{circle_id}/messages', 'Write a message for all, the trust group, or the provider and the '
                                               'trust group (it goes to the provider through the outbox)',
      'MessageSchema', 201, MESSAGE),
+    ('get', '/circles/{circle_id}/measurements', 'Measurement series per code, oldest first, of the last `days` '
+                                                 '(default 365; step-up)', None, 200, _list_of({'type': 'object'})),
     ('get', '/circles/{circle_id}/access-log', 'Who read or did what with the dossier data, newest first (manager)',
      None, 200, _list_of({'type': 'object'})),
     ('get', '/circles/{circle_id}/plans', 'Care plans with their version and approval state (step-up)', None, 200,

@@ -1,6 +1,7 @@
 """The dossier routes of the JSON API."""
 
 from flask import Blueprint, request
+from flask_babel import lazy_gettext as _l
 
 from hub.account.access import current_account
 from hub.dossier import operations
@@ -69,3 +70,19 @@ def access_log(circle_id):
                        'outcome': row.AuditRecord.outcome, 'role': row.AuditRecord.actor_role,
                        'who': row.Account.name if row.Account else None,
                        'from': row.AuditRecord.source} for row in rows], 'next': next_cursor}
+
+
+@bp.get('/circles/<circle_id>/measurements')
+def measurements(circle_id):
+    """Series per code (weight, blood pressure, ...), oldest first, of the last ``days`` (default 365)."""
+    from hub.core.errors import InvalidInput
+    member = read_dossier(current_account(), circle_id, 'measurements')
+    days = request.args.get('days', str(operations.MEASUREMENT_DAYS))
+    if not days.isdigit() or not 1 <= int(days) <= 3650:
+        raise InvalidInput(_l('Give days as a number from 1 to 3650.'), code='invalid_days')
+    series = operations.measurements(member.circle_id, int(days))
+    return {'items': [{'series': name, 'unit': rows[-1].Record.data.get('unit'),
+                       'code': rows[-1].Record.data.get('code'),
+                       'points': [{'id': str(row.Record.id), 'at': row.Record.occurred_at.isoformat(),
+                                   **operations.point_values(row.Record)} for row in rows]}
+                      for name, rows in series.items()], 'next': None}

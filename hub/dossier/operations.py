@@ -226,3 +226,57 @@ def access_log(circle_id, cursor=None, limit=ACCESS_PAGE):
     rows = db.session.execute(query.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit + 1)).all()
     last = rows[limit - 1].AuditRecord if len(rows) > limit else None
     return rows[:limit], encode_cursor(last.at, last.id) if last else None
+
+
+#: how far back the measurements go unless asked otherwise
+MEASUREMENT_DAYS = 365
+
+
+def measurements(circle_id, days=MEASUREMENT_DAYS):
+    """Return series name -> its measurements (rows of Record and Dossier), oldest first, of the last ``days``."""
+    from datetime import timedelta
+    series = {}
+    for row in db.session.execute(_records(circle_id, ('measurement',)).where(
+            Record.occurred_at >= utcnow() - timedelta(days=days)).order_by(Record.code, Record.occurred_at)):
+        series.setdefault(row.Record.code, []).append(row)
+    return series
+
+
+def point_values(record) -> dict:
+    """The numbers of one measurement: ``value``, or one per component (blood pressure: systolic, diastolic)."""
+    values = {}
+    if record.data.get('value') is not None:
+        values['value'] = record.data['value']
+    names = {'8480-6': 'systolic', '8462-4': 'diastolic', '8867-4': 'pulse'}
+    for component in record.data.get('components') or []:
+        code = (component.get('code') or {}).get('code')
+        values[names.get(code, code or 'value')] = component['value']
+    return values
+
+
+def chart(rows, width=600, height=220, pad=36):
+    """Return what an SVG line chart of a series needs: polylines per line, the value axis, the first and last day."""
+    points = [(row.Record.occurred_at, point_values(row.Record)) for row in rows]
+    numbers = [v for _, values in points for v in values.values()]
+    if not numbers:
+        return None
+    low, high = min(numbers), max(numbers)
+    if high == low:
+        low, high = low - 1, high + 1
+    margin = (high - low) * 0.1
+    low, high = low - margin, high + margin
+    start, end = points[0][0], points[-1][0]
+    span = (end - start).total_seconds() or 1
+
+    def x(moment):
+        return round(pad + (width - 2 * pad) * (moment - start).total_seconds() / span, 1)
+
+    def y(value):
+        return round(height - pad - (height - 2 * pad) * (value - low) / (high - low), 1)
+    lines = {}
+    for moment, values in points:
+        for name, value in values.items():
+            lines.setdefault(name, []).append(f'{x(moment)},{y(value)}')
+    return {'width': width, 'height': height, 'pad': pad, 'lines': {k: ' '.join(v) for k, v in lines.items()},
+            'low': round(low + margin, 1), 'high': round(high - margin, 1), 'y_low': y(low + margin),
+            'y_high': y(high - margin), 'start': start, 'end': end}

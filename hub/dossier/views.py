@@ -131,3 +131,22 @@ def access_log(circle_id):
     audit('circle.access_log', 'R', actor=g.account, role=member.role, circle=member.circle_id, target='access-log')
     return render_template('dossier/access_log.html', member=member, rows=rows, next_cursor=next_cursor,
                            labels=ACCESS_LABELS)
+
+
+SERIES_LABELS = {'body_weight': _l('Weight'), 'blood_pressure': _l('Blood pressure'),
+                 'body_temperature': _l('Temperature'), 'heart_rate': _l('Pulse'),
+                 'respiratory_rate': _l('Breathing rate'), 'body_height': _l('Height'),
+                 'oxygen_saturation': _l('Oxygen in the blood')}
+LINE_LABELS = {'value': '', 'systolic': _l('upper pressure'), 'diastolic': _l('lower pressure'), 'pulse': _l('pulse')}
+
+
+@bp.get('/circles/<circle_id>/measurements')
+@login_required
+def measurements(circle_id):
+    member, unlock = _dossier_page(circle_id, 'measurements')
+    if unlock:
+        return unlock
+    series = operations.measurements(member.circle_id)
+    return render_template('dossier/measurements.html', member=member, series=series,
+                           charts={name: operations.chart(rows) for name, rows in series.items()},
+                           values=operations.point_values, labels=SERIES_LABELS, line_labels=LINE_LABELS)

@@ -25,8 +25,13 @@ def test_the_manager_reads_and_approves_a_care_plan(pages, live, live_mailbox, t
     from hub.core.timeutil import utcnow
     from hub.extensions import db
     bundle = tmp_path / 'plan.json'
+    weights = [{'resourceType': 'Observation', 'id': f'w{i}', 'status': 'final',
+                'subject': {'reference': 'Patient/client-plan'},
+                'code': {'coding': [{'system': 'http://loinc.org', 'code': '29463-7'}]},
+                'effectiveDateTime': (utcnow() - timedelta(days=20 * i)).isoformat(),
+                'valueQuantity': {'value': 64 + i % 3, 'unit': 'kg'}} for i in range(6)]
     bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection',
-                                  'entry': [{'resource': r} for r in plan_resources('client-plan')]}))
+                                  'entry': [{'resource': r} for r in plan_resources('client-plan') + weights]}))
     with live.app_context(), unit_of_work():
         provider = add_provider('Zorggroep Plan', 'fhir', {'bundle': str(bundle)})
         _, code = issue_code(provider, 'client-plan')
@@ -67,4 +72,10 @@ def test_the_manager_reads_and_approves_a_care_plan(pages, live, live_mailbox, t
     assert re.search('Een zorgplan goedgekeurd|Approved a care plan', page.locator('main').inner_text())
     manager.axe()
     page.set_viewport_size({'width': 375, 'height': 740})  # a phone: the table reads as a list
+    manager.axe()
+    page.set_viewport_size({'width': 1280, 'height': 800})
+    page.get_by_role('link', name=re.compile('Zorgpagina|Care page|Gerda')).first.click()
+    page.get_by_role('link', name=re.compile('^(Metingen|Measurements)$')).click()
+    page.locator('svg.chart').first.wait_for()
+    assert re.search('Gewicht|Weight', page.locator('main').inner_text())
     manager.axe()

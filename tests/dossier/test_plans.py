@@ -162,3 +162,39 @@ def test_the_manager_sees_who_read_the_dossier(app, fhir_server, provider, coupl
     assert items[1]['role'] == 'trust'
     page = manager.get(f"/circles/{circle['id']}/access-log").get_data(as_text=True)
     assert 'Zorgplannen bekeken' in page and 'geweigerd' in page
+
+
+def test_measurements_come_in_series_for_the_trust_group(app, fhir_server, provider, coupling_code, register, db):
+    from datetime import UTC, datetime
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    subject = {'reference': f'Patient/{patient_id}'}
+    now = datetime.now(UTC)
+    loinc = 'http://loinc.org'
+    weights = [{'resourceType': 'Observation', 'id': f'{patient_id}-w{i}', 'status': 'final', 'subject': subject,
+                'code': {'coding': [{'system': loinc, 'code': '29463-7'}]},
+                'effectiveDateTime': (now - timedelta(days=30 * i)).isoformat(),
+                'valueQuantity': {'value': 70 + i, 'unit': 'kg'}} for i in range(4)]
+    pressure = {'resourceType': 'Observation', 'id': f'{patient_id}-bp', 'status': 'final', 'subject': subject,
+                'code': {'coding': [{'system': loinc, 'code': '85354-9'}]}, 'effectiveDateTime': now.isoformat(),
+                'component': [{'code': {'coding': [{'system': loinc, 'code': '8480-6'}]},
+                               'valueQuantity': {'value': 130, 'unit': 'mm[Hg]'}},
+                              {'code': {'coding': [{'system': loinc, 'code': '8462-4'}]},
+                               'valueQuantity': {'value': 80, 'unit': 'mm[Hg]'}}]}
+    old = dict(weights[0], id=f'{patient_id}-old', effectiveDateTime=(now - timedelta(days=800)).isoformat())
+    fhir_load(fhir_server.base_url, [plan_resources(patient_id)[0], *weights, pressure, old])
+    name = provider('Zorggroep Meting', base_url=fhir_server.base_url)
+    manager = register('m@example.nl')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    url = f"/api/v1/circles/{circle['id']}/measurements"
+    items = {s['series']: s for s in manager.get(url).get_json()['items']}
+    assert [p['value'] for p in items['body_weight']['points']] == [73.0, 72.0, 71.0, 70.0]  # oldest first, last year
+    assert items['blood_pressure']['points'][0]['systolic'] == 130.0
+    assert items['blood_pressure']['points'][0]['diastolic'] == 80.0
+    assert len({s['series']: s for s in manager.get(f'{url}?days=3650').get_json()['items']}['body_weight'][
+        'points']) == 5
+    assert manager.get(f'{url}?days=0').status_code == 422 and manager.get(f'{url}?days=x').status_code == 422
+    basic, _ = _join(manager, circle, register, 'basic@example.nl', 'basic')
+    assert basic.get(url).status_code == 403
+    page = manager.get(f"/circles/{circle['id']}/measurements").get_data(as_text=True)
+    assert 'Gewicht' in page and 'Bloeddruk' in page and '<polyline' in page and '130 / 80' in page
