@@ -129,6 +129,9 @@ ROUTES = [
      'MessageSchema', 201, MESSAGE),
     ('get', '/circles/{circle_id}/measurements', 'Measurement series per code, oldest first, of the last `days` '
                                                  '(default 365; step-up)', None, 200, _list_of({'type': 'object'})),
+    ('get', '/circles/{circle_id}/export', 'Blue Button download (step-up): `from` and `to` months (YYYY-MM), '
+                                           '`format` fhir (a FHIR R4 Bundle, the default) or html (a readable page)',
+     None, 200, {'type': 'object'}),
     ('get', '/circles/{circle_id}/access-log', 'Who read or did what with the dossier data, newest first (manager)',
      None, 200, _list_of({'type': 'object'})),
     ('get', '/circles/{circle_id}/plans', 'Care plans with their version and approval state (step-up)', None, 200,

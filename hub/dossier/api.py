@@ -86,3 +86,11 @@ def measurements(circle_id):
                        'points': [{'id': str(row.Record.id), 'at': row.Record.occurred_at.isoformat(),
                                    **operations.point_values(row.Record)} for row in rows]}
                       for name, rows in series.items()], 'next': None}
+
+
+@bp.get('/circles/<circle_id>/export')
+def export(circle_id):
+    """Blue Button: the dossier data of the months ``from``..``to`` (YYYY-MM) as a FHIR Bundle or a readable page."""
+    from hub.dossier.views import export_response
+    member = read_dossier(current_account(), circle_id, 'export')
+    return export_response(member, request.args)

@@ -280,3 +280,10 @@ def chart(rows, width=600, height=220, pad=36):
     return {'width': width, 'height': height, 'pad': pad, 'lines': {k: ' '.join(v) for k, v in lines.items()},
             'low': round(low + margin, 1), 'high': round(high - margin, 1), 'y_low': y(low + margin),
             'y_high': y(high - margin), 'start': start, 'end': end}
+
+
+def export_rows(circle_id, start=None, end=None):
+    """The records a download holds: every kind, not deleted, in the months asked (undated ones always)."""
+    from hub.dossier.export import KINDS, in_range
+    rows = db.session.execute(_records(circle_id, KINDS).order_by(Record.kind, Record.occurred_at)).all()
+    return [row for row in rows if in_range(row.Record, start, end)]

@@ -19,9 +19,21 @@ PLAN_STATUS = {'draft': _l('Draft'), 'active': _l('Current plan'), 'on-hold': _l
                'revoked': _l('Stopped'), 'completed': _l('Finished'), 'unknown': _l('Status unknown')}
 
 
+KIND_LABELS = {'demographics': _l('Client data'), 'contact_person': _l('Contact persons'),
+               'practitioner': _l('Care professionals'), 'insurance': _l('Insurance'),
+               'condition': _l('Health problems'), 'plan': _l('Care plans'), 'goal': _l('Goals'),
+               'report': _l('Reports'), 'questionnaire': _l('Questionnaires'), 'measurement': _l('Measurements'),
+               'appointment': _l('Appointments'), 'message': _l('Messages from the care provider')}
+
+
 @bp.app_context_processor
 def _helpers():
-    return {'plan_status_label': lambda status: PLAN_STATUS.get(status, status or '')}
+    from datetime import timedelta
+
+    from hub.core.timeutil import utcnow
+    return {'plan_status_label': lambda status: PLAN_STATUS.get(status, status or ''),
+            'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
+            'end_month': lambda end: end - timedelta(days=1)}
 
 
 @bp.app_template_filter('as_date')
@@ -150,3 +162,45 @@ def measurements(circle_id):
     return render_template('dossier/measurements.html', member=member, series=series,
                            charts={name: operations.chart(rows) for name, rows in series.items()},
                            values=operations.point_values, labels=SERIES_LABELS, line_labels=LINE_LABELS)
+
+
+def export_response(member, args):
+    """The download itself: ``format`` fhir (default) or html; ``from`` and ``to`` months."""
+    import json
+
+    from flask import Response
+
+    from hub.core.errors import InvalidInput
+    from hub.dossier import export
+    start, end = export.month_range(args.get('from') or None, args.get('to') or None)
+    kind = args.get('format', 'fhir')
+    if kind not in ('fhir', 'html'):
+        raise InvalidInput(_l('Choose the format fhir or html.'), code='invalid_format')
+    rows = operations.export_rows(member.circle_id, start, end)
+    name = f'dossier-{export.today().isoformat()}'
+    if kind == 'fhir':
+        body, mimetype, name = json.dumps(export.bundle(rows), ensure_ascii=False, indent=1), \
+            'application/fhir+json', f'{name}.json'
+    else:
+        grouped = {}
+        for row in rows:
+            grouped.setdefault(row.Record.kind, []).append(row)
+        body = render_template('dossier/export_page.html', member=member, grouped=grouped, kinds=export.KINDS,
+                               start=start, end=end, values=operations.point_values, labels=SERIES_LABELS)
+        mimetype, name = 'text/html', f'{name}.html'
+    response = Response(body, mimetype=mimetype)
+    response.headers['Content-Disposition'] = f'attachment; filename="{name}"'
+    response.headers['Cache-Control'] = 'no-store'
+    return response
+
+
+@bp.get('/circles/<circle_id>/export')
+@login_required
+def export_page(circle_id):
+    """Choose the months and the format, then download (medical data: after the step-up)."""
+    member, unlock = _dossier_page(circle_id, 'export' if request.args.get('download') else 'export_form')
+    if unlock:
+        return unlock
+    if request.args.get('download'):
+        return export_response(member, request.args)
+    return render_template('dossier/export.html', member=member)

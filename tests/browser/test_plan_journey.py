@@ -79,3 +79,9 @@ def test_the_manager_reads_and_approves_a_care_plan(pages, live, live_mailbox, t
     page.locator('svg.chart').first.wait_for()
     assert re.search('Gewicht|Weight', page.locator('main').inner_text())
     manager.axe()
+    page.get_by_role('link', name=re.compile('Zorgpagina|Care page|Gerda')).first.click()
+    page.get_by_role('link', name=re.compile('^(Downloaden|Download)$')).click()
+    manager.axe()
+    with page.expect_download() as download:
+        page.get_by_role('button', name=re.compile('^(Downloaden|Download)$')).click()
+    assert download.value.suggested_filename.startswith('dossier-') and download.value.suggested_filename.endswith('.html')

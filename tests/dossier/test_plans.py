@@ -198,3 +198,44 @@ def test_measurements_come_in_series_for_the_trust_group(app, fhir_server, provi
     assert basic.get(url).status_code == 403
     page = manager.get(f"/circles/{circle['id']}/measurements").get_data(as_text=True)
     assert 'Gewicht' in page and 'Bloeddruk' in page and '<polyline' in page and '130 / 80' in page
+
+
+def test_the_dossier_downloads_as_fhir_or_a_readable_page_for_the_months_asked(
+        app, fhir_server, provider, coupling_code, register, db):
+    from tests.careprovider.test_fhir_sync import client_records
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    resources = client_records(patient_id, reports=3) + plan_resources(patient_id)[1:]
+    resources[1]['effectiveDateTime'] = '2025-03-10T10:00:00+01:00'  # a report of long ago
+    fhir_load(fhir_server.base_url, resources)
+    name = provider('Zorggroep Download', base_url=fhir_server.base_url)
+    manager = register('m@example.nl')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    url = f"/api/v1/circles/{circle['id']}/export"
+    whole = manager.get(url)
+    assert whole.status_code == 200 and whole.mimetype == 'application/fhir+json'
+    assert 'attachment' in whole.headers['Content-Disposition'] and whole.headers['Cache-Control'] == 'no-store'
+    bundle = whole.get_json()
+    types = sorted(e['resource']['resourceType'] for e in bundle['entry'])
+    assert bundle['type'] == 'collection' and types.count('Observation') == 4 and 'CarePlan' in types
+    response = requests.post(fhir_server.base_url, json={**bundle, 'type': 'batch', 'entry': [
+        {'resource': e['resource'], 'request': {'method': 'PUT', 'url': f"{e['resource']['resourceType']}/x-"
+                                                                           f"{e['resource']['id']}"[:60]}}
+        for e in bundle['entry']]}, headers={'Content-Type': 'application/fhir+json'}, timeout=30)
+    assert response.ok  # a FHIR server takes what we give
+    recent = manager.get(f'{url}?from=2026-01').get_json()
+    assert len(recent['entry']) == len(bundle['entry']) - 1  # the old report is outside the months
+    old = manager.get(f'{url}?from=2025-03&to=2025-03').get_json()
+    assert [e['resource']['id'] for e in old['entry'] if e['resource']['resourceType'] == 'Observation'] == [
+        f'{patient_id}-r0']
+    page = manager.get(f'{url}?format=html')
+    assert page.mimetype == 'text/html' and 'Rapportage nummer 1.' in page.get_data(as_text=True)
+    for bad in ('from=2026-13', 'from=26-01', 'from=2026-05&to=2026-04', 'format=pdf'):
+        assert manager.get(f'{url}?{bad}').status_code == 422, bad
+    basic, _ = _join(manager, circle, register, 'basic@example.nl', 'basic')
+    assert basic.get(url).status_code == 403
+    download = manager.get(f"/circles/{circle['id']}/export?download=1&format=html&from=&to=")
+    assert download.status_code == 200 and 'Dossier van' in download.get_data(as_text=True)
+    assert manager.get(f"/circles/{circle['id']}/export").status_code == 200
+    events = [i['event'] for i in manager.get(f"/api/v1/circles/{circle['id']}/access-log").get_json()['items']]
+    assert events.count('dossier.export') >= 5
