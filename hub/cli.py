@@ -243,15 +243,19 @@ def sync(name, full):
     if not dossiers:
         click.echo('Nothing to sync: no linked dossiers.')
         return
-    failed = 0
+    from collections import Counter
+    failed, totals = 0, Counter()
     with click.progressbar(length=len(dossiers), label='Syncing dossiers', show_pos=True) as bar:
         for dossier in dossiers:
             with unit_of_work():
                 run = sync_dossier(dossier, commit=checkpoint, full=full or None)
             failed += run.status != 'ok'
+            totals.update(run.counts)
             bar.update(1)
             click.echo(f"\n{dossier.provider.name} / {dossier.id}: {run.status} {run.counts}"
                        + (f' ({run.error})' if run.error else ''))
+    click.echo(f"Synced {len(dossiers) - failed} of {len(dossiers)} dossiers: "
+               + (', '.join(f'{key} {value}' for key, value in sorted(totals.items())) or 'nothing fetched'))
     if failed:
         raise click.ClickException(f'{failed} of {len(dossiers)} dossiers failed to sync.')
 

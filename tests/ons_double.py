@@ -118,7 +118,8 @@ class OnsDouble:
                     double.fail_posts -= 1
                     status, answer = 503, {'errorResponseEntries': [{'message': 'Service unavailable'}]}
                 else:
-                    status, answer = 200, double.report(body['clientId'], **body)
+                    status, answer = 200, double.report(body['clientId'], **body,
+                                                        createdBy=self.headers['X-Cupido-User-Name'])
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header('Content-Type', 'application/json')

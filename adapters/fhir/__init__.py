@@ -1,5 +1,7 @@
 """The ``fhir`` adapter: FHIR R4 over REST (or a Bundle file), mapped into the common model."""
 
+import re
+
 from datetime import timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -98,6 +100,10 @@ class FhirAdapter(Adapter):
                 yield PushError(index, problem)
             else:
                 yield self.source_from_raw(resource['resourceType'], resource)
+
+    @classmethod
+    def valid_client_id(cls, client_id):
+        return isinstance(client_id, str) and re.fullmatch(r'[A-Za-z0-9\-.]{1,64}', client_id) is not None
 
     def outbound(self, kind, client_id, item_id, content):
         from adapters.fhir.outbound import outbound

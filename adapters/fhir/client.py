@@ -41,13 +41,18 @@ class RestSource:
         if token:
             self.session.headers['Authorization'] = f'Bearer {token}'
 
-    def _get(self, url, params=None):
+    def _get(self, url, params=None, missing_ok=False):
+        """Return the JSON of a GET; a 404 or 410 is None only for a single resource (``missing_ok``).
+
+        A search page that is gone (an expired paging cache) fails the fetch: ending quietly would make the
+        reconciliation take everything after it for deleted.
+        """
         response = self._send(url, params)
         if response.status_code == 401 and self.auth is not None:
             # the server no longer takes the cached token (revoked early): fetch a new one, try once more
             self.auth.forget(response.request.headers.get('Authorization', '').removeprefix('Bearer '))
             response = self._send(url, params)
-        if response.status_code in (404, 410):
+        if response.status_code in (404, 410) and missing_ok:
             return None
         if response.status_code == 429 or response.status_code >= 500:
             raise AdapterError(f'FHIR server answered {response.status_code}',
@@ -91,11 +96,13 @@ class RestSource:
 
     def read(self, resource_type, resource_id):
         """Return one resource, or None when the server does not have it."""
-        return self._get(f'{self.base_url}/{resource_type}/{resource_id}')
+        return self._get(f'{self.base_url}/{resource_type}/{resource_id}', missing_ok=True)
 
     def search(self, resource_type, params):
         """Yield every resource of a search, page by page through the ``next`` links."""
-        bundle = self._get(f'{self.base_url}/{resource_type}', params={**params, '_count': self.count})
+        # a server without this resource type answers 404 to the first page: nothing to fetch there
+        bundle = self._get(f'{self.base_url}/{resource_type}', params={**params, '_count': self.count},
+                           missing_ok=True)
         while bundle:
             for entry in bundle.get('entry') or []:
                 resource = entry.get('resource')
@@ -112,11 +119,11 @@ class RestSource:
         """Yield the patient, then its resources changed since ``since``."""
         patient = self.read('Patient', client_id)
         if patient is None:
-            raise AdapterError('the client is not known at the FHIR server', permanent=True)
+            raise AdapterError('the client is not known at the FHIR server', permanent=True, about_client=True)
         yield patient
         for reference in patient.get('generalPractitioner') or []:
             kind, _, ident = (reference.get('reference') or '').partition('/')
-            if kind in ('Practitioner', 'Organization') and ident:
+            if kind in ('Practitioner', 'PractitionerRole', 'Organization') and ident:
                 resource = self.read(kind, ident)
                 if resource:
                     yield resource

@@ -24,6 +24,7 @@ SERIES = {
     '8302-2': 'body_height',
     '59408-5': 'oxygen_saturation',
     '2708-6': 'oxygen_saturation',
+    '8893-0': 'heart_rate',  # pulse rate by palpation (zib PulseRate)
 }
 
 
@@ -330,6 +331,32 @@ def map_composition(resource):
     return [_record('report', resource, {'text': '\n'.join(parts), 'title': resource.get('title'), 'author': author,
                                          'category': concept_text(resource.get('type')),
                                          'occurred_at': when.isoformat()}, occurred_at=when)]
+
+
+def skip_reason(resource) -> str | None:
+    """Say why a resource of a type we map gives no record (for the examples test and for operators), or None."""
+    kind = resource.get('resourceType')
+    if kind in NOT_SHOWN:
+        return NOT_SHOWN[kind]
+    status = resource.get('status')
+    if status in ('entered-in-error', 'cancelled', 'not-done', 'preparation', 'draft'):
+        return f'its status is {status}'
+    profiles = ' '.join((resource.get('meta') or {}).get('profile') or [])
+    if kind == 'Observation':
+        if 'SOAPReport.SOAPLine' in profiles:
+            return 'a line of a SOAP report: shown within the report (its Composition)'
+        if 'FluidBalance' in profiles:
+            return 'a fluid balance: not one of the measurements the portal shows'
+        if 'Regularity' in profiles or 'Rhythm' in profiles:
+            return 'a regularity or rhythm finding, not a value to chart'
+        if resource.get('hasMember') and not resource.get('valueQuantity') and not resource.get('component'):
+            return 'a panel that only groups other observations (they are mapped themselves)'
+        return 'a code the portal does not show as a report or measurement'
+    if kind == 'Composition':
+        return 'a document other than a care report (e.g. a referral letter)'
+    if kind == 'QuestionnaireResponse':
+        return 'incomplete, or about restrictive measures (never shown)'
+    return None
 
 
 #: FHIR resource type -> why it is not shown (the common model has no place for it)

@@ -114,7 +114,16 @@ def address(addresses) -> str | None:
     first = addresses[0]
     if first.get('text'):
         return first['text']
-    parts = [' '.join(first.get('line') or []), ' '.join(p for p in (first.get('postalCode'), first.get('city')) if p)]
+    lines = [line for line in first.get('line') or [] if line]
+    if not lines:  # only the Dutch address parts (street, house number, suffix) as extensions of the line
+        for extra in first.get('_line') or []:
+            parts = {e.get('url', '').rsplit('-', 1)[-1]: e.get('valueString')
+                     for e in (extra or {}).get('extension') or []}
+            street = ' '.join(p for p in (parts.get('streetName'), parts.get('houseNumber'),
+                                          parts.get('buildingNumberSuffix')) if p)
+            if street:
+                lines.append(street)
+    parts = [' '.join(lines), ' '.join(p for p in (first.get('postalCode'), first.get('city')) if p)]
     return ', '.join(p for p in parts if p) or None
 
 

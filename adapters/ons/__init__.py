@@ -17,7 +17,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from hub.careprovider.adapter import Adapter, AdapterError, Notification, SourceRecord
 
 from adapters.ons.client import OnsClient
-from adapters.ons.mapping import MAPPERS, parse_datetime
+from adapters.ons.mapping import MAPPERS, OWN_PREFIXES, parse_datetime
 
 A = '/v0/administration'
 #: webhook model type -> our source type (the others are not shown in a care portal)
@@ -26,8 +26,6 @@ EVENT_TYPES = {'client': 'client', 'client_contact_relation': 'client_contact_re
 #: CUSTOM events that say something about one client changed: sync that client's dossier
 CUSTOM_CLIENT_EVENTS = {'care_plan_activated', 'client_careallocations_changed', 'external_care_providers_changed',
                         'client_employee_relations_changed'}
-#: the uuid of every report carehub writes starts with this: read back, it is not shown twice
-OWN_UUID_PREFIX = 'carehub-'
 #: report type 111: the type of reports written by family through Caren (ons.md §9)
 FAMILY_COMMUNICATION = 111
 #: how far a webhook or feed reaches back past the watermark (clocks differ; Ons's ``since`` has no offset)
@@ -71,6 +69,10 @@ class OnsAdapter(Adapter):
         self.client = OnsClient(self.settings['base_url'], cert=cert, verify=self.settings.get('ca_file', True),
                                 session=session)
 
+    @classmethod
+    def valid_client_id(cls, client_id):
+        return isinstance(client_id, str) and client_id.isascii() and client_id.isdigit() and len(client_id) <= 18
+
     # --- pull ---------------------------------------------------------------------------------------------
 
     def _window(self):
@@ -81,7 +83,7 @@ class OnsAdapter(Adapter):
     def fetch(self, client_id, since):
         client = self.client.get(f'{A}/clients/{client_id}')
         if client is None:
-            raise AdapterError('the client is not known at Ons', permanent=True)
+            raise AdapterError('the client is not known at Ons', permanent=True, about_client=True)
         yield self._source('client', client, client_id)
         for relation in self.client.items(f'{A}/client_contact_relations/by_client/{client_id}',
                                           'clientContactRelations') or []:
@@ -100,8 +102,7 @@ class OnsAdapter(Adapter):
             yield self._source('agenda_occurrence', occurrence, client_id)
 
     def reconciles(self, source_type, occurred_at):
-        if source_type == 'report':
-            return False  # an unchanged report list answers 304 and so gives nothing; deletions come as events
+        # a full fetch lists every report (If-Modified-Since is only sent on incremental fetches)
         if source_type == 'agenda_occurrence':  # the agenda is read for a window only
             start, end = self._window()
             return occurred_at is not None and start <= occurred_at.date() < end
@@ -134,19 +135,18 @@ class OnsAdapter(Adapter):
 
     def outbound(self, kind, client_id, item_id, content):
         if kind == 'plan_approval':
-            text = (f"Zorgplan (versie {content['version']}) goedgekeurd door {content['approved_by']} via carehub. "
+            text = (f"{OWN_PREFIXES['plan_approval']} (versie {content['version']}) door {content['approved_by']}. "
                     f"Zegel: {content['seal']}")
             author, when = content['approved_by'], content['approved_at']
         elif kind in ('message', 'note'):
-            label = 'Bericht' if kind == 'message' else 'Notitie van de cliënt'
-            text = f"{label}: {content['text']}"
+            text = f"{OWN_PREFIXES[kind]}: {content['text']}"
             author, when = content['author'], content['written_at']
         else:
             raise AdapterError(f'no Ons format for {kind}', permanent=True)
         # Ons has no idempotency key: the uuid lets a repeated POST be recognised (ons.md §1.4)
         return {'clientId': int(client_id), 'reportTypeId': FAMILY_COMMUNICATION, 'reportingDate': when,
                 'comment': text, 'carenName': author, 'carenRole': content.get('author_role') or 'Cliëntportaal',
-                'uuid': f'{OWN_UUID_PREFIX}{item_id}'}
+                'uuid': item_id}
 
     @property
     def sends(self):
@@ -207,20 +207,24 @@ class OnsAdapter(Adapter):
 
     # --- the xstream feeds (polling, when webhooks were missed) --------------------------------------------
 
-    def poll(self, since):
-        since_text = (since - OVERLAP).astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.000') if since else \
-            '1970-01-01T00:00:00.000'
+    def poll(self, since, clients):
+        """Read the xstream update feeds (and the client deletes) since ``since`` for the linked ``clients``.
+
+        The feeds hold every client of the care provider; others are skipped before their addresses are fetched.
+        """
+        since_text = (since - OVERLAP).astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.000')
         for stream, name, source_type in (('clients', 'clients', 'client'),
                                           ('relations', 'clientContactRelations', 'client_contact_relation'),
                                           ('insurances', 'insurances', 'insurance'), ('reports', 'reports', 'report')):
             for model in self.client.items(f'/v0/xstream/{stream}/updates', name, {'since': since_text}) or []:
+                client_id = _client_of(source_type, model) if isinstance(model, dict) else None
+                if client_id not in clients:
+                    continue
                 if source_type == 'client_contact_relation':
                     model = self._with_addresses(model)
-                record = self._source(source_type, model)
-                yield SourceRecord(record.source_type, record.source_id, record.payload, record.updated_at,
-                                   client_id=_client_of(source_type, model))
+                yield self._source(source_type, model, client_id)
         for model in self.client.items('/v0/xstream/clients/deletes', 'clients', {'since': since_text}) or []:
-            if isinstance(model, dict) and model.get('id') is not None:
+            if isinstance(model, dict) and str(model.get('id')) in clients:
                 yield SourceRecord('client', str(model['id']), {}, deleted=True, client_id=str(model['id']))
 
 

@@ -6,6 +6,8 @@ import requests
 
 from hub.careprovider.adapter import AdapterError
 
+from adapters.ons.mapping import OWN_USER
+
 TIMEOUT = 30
 USER_AGENT = 'carehub/1.0+https://carehub.nl'
 
@@ -48,7 +50,7 @@ class OnsClient:
         try:
             response = self.session.post(f'{self.base_url}{path}', json=body, timeout=TIMEOUT, allow_redirects=False,
                                          headers={'Content-Type': 'application/json; charset=utf-8',
-                                                  'X-Cupido-User-Name': 'carehub'})
+                                                  'X-Cupido-User-Name': OWN_USER})
         except requests.RequestException as exc:
             raise AdapterError(f'Ons not reachable: {type(exc).__name__}') from None
         if response.status_code in (200, 201):

@@ -115,8 +115,20 @@ def _number(entry):
     return value if value == value else None  # not NaN
 
 
+#: how the reports carehub writes begin (outbound items); read back, they are not shown a second time
+OWN_PREFIXES = {'message': 'Bericht via carehub', 'note': 'Notitie van de cliënt via carehub',
+                'plan_approval': 'Zorgplan goedgekeurd via carehub'}
+#: the user name carehub sends in X-Cupido-User-Name, which Ons keeps as the author of what it writes
+OWN_USER = 'carehub'
+
+
+def written_by_carehub(model) -> bool:
+    return model.get('createdBy') == OWN_USER or str(model.get('comment') or '').startswith(
+        tuple(OWN_PREFIXES.values()))
+
+
 def map_report(model):
-    if not shown(model) or str(model.get('uuid') or '').startswith('carehub-'):
+    if not shown(model) or written_by_carehub(model):
         return []  # never shown; or written by carehub itself (a message or note already on the page)
     when = parse_datetime(model.get('reportingDate'))
     if when is None:
@@ -175,7 +187,7 @@ def map_care_plan(model):
         if goal_entry.get('id') and not goal.get('hidden'):
             description = goal_entry.get('title') or goal.get('definition')
             if description:
-                goal_source = f"goal_entry/{goal_entry['id']}"
+                goal_source = f"care_plan/{model['id']}#goal_entry/{goal_entry['id']}"
                 goal_ids.append(goal_source)
                 achieved = entry.get('percentageRealized')
                 records.append(_record('goal', goal_source, {
@@ -185,7 +197,7 @@ def map_care_plan(model):
         demand_entry = entry.get('demandEntry') or {}
         demand = demand_entry.get('demand') or {}
         if demand_entry.get('id') and not demand.get('hidden') and demand.get('definition'):
-            records.append(_record('condition', f"demand_entry/{demand_entry['id']}", {
+            records.append(_record('condition', f"care_plan/{model['id']}#demand_entry/{demand_entry['id']}", {
                 'description': demand['definition'], 'code': None, 'clinical_status': 'active',
                 'category': (demand.get('domain') or {}).get('name') if isinstance(demand.get('domain'), dict)
                 else None, 'onset': None}))

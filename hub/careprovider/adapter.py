@@ -20,10 +20,12 @@ from hub.careprovider.common import KINDS, RecordSchema  # noqa: F401  (re-expor
 class AdapterError(Exception):
     """The provider system could not be reached or answered something unusable."""
 
-    def __init__(self, message, retry_after=None, permanent=False):
+    def __init__(self, message, retry_after=None, permanent=False, about_client=False):
         super().__init__(message)
         self.retry_after = retry_after
         self.permanent = permanent
+        #: the trouble is with this one client (not known there), not with the provider system
+        self.about_client = about_client
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,12 @@ class Adapter(ABC):
     def map(self, record: SourceRecord) -> list[MappedRecord]:
         """Return the common-model records for one source record (none if it is not shown)."""
 
+    @classmethod
+    def valid_client_id(cls, client_id: str) -> bool:
+        """Whether ``client_id`` has the form of a client id in this system (it goes into URL paths)."""
+        return isinstance(client_id, str) and 0 < len(client_id) <= 200 and client_id.isprintable() \
+            and not any(char in client_id for char in '/?#%\\ ')
+
     def reconciles(self, source_type: str, occurred_at: datetime | None) -> bool:
         """Whether a full fetch gives every record like this one, so that a stored one it lacked was deleted."""
         return True
@@ -113,8 +121,11 @@ class Adapter(ABC):
         """Deliver one outbound item (as ``outbound`` made it); raise AdapterError to try again later."""
         raise AdapterError(f'the {self.name} adapter does not send', permanent=True)
 
-    def poll(self, since: datetime | None) -> Iterator[SourceRecord]:
-        """Yield the records changed since ``since`` over all clients, each with its ``client_id``."""
+    def poll(self, since: datetime, clients: set[str]) -> Iterator[SourceRecord]:
+        """Yield the records of ``clients`` changed since ``since``, each with its ``client_id``.
+
+        Records of other clients are passed over before anything more is fetched about them.
+        """
         raise AdapterError(f'the {self.name} adapter has no change feed', permanent=True)
 
     def parse_push(self, client_id: str, payload) -> Iterator[SourceRecord | PushError]:

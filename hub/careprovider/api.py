@@ -4,10 +4,11 @@ from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
 from hub.careprovider import outbound  # noqa: F401  registers the outbox transport for provider items
+from hub.careprovider.adapter import AdapterError
 from hub.careprovider.oauth import current_provider, server
 from hub.careprovider.operations import adapter_for, dossier_of
 from hub.careprovider.sync import ingest
-from hub.core.errors import Forbidden, InvalidInput, NotFound
+from hub.core.errors import AppError, Forbidden, InvalidInput, NotFound
 from hub.extensions import csrf, limiter
 
 bp = Blueprint('provider_oauth', __name__, url_prefix='/provider/v1')
@@ -36,10 +37,17 @@ def push(client_id):
     except NotFound:  # the same answer whether the client is linked elsewhere or nowhere: nothing is revealed
         raise Forbidden(_l('You can only send records for clients who linked their dossier with you.'),
                         code='not_your_dossier') from None
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # absurdly deep nesting
+        payload = None
     if payload is None:
         raise InvalidInput(_l('The body is not valid JSON.'), code='invalid_json')
-    counts, refused = ingest(dossier, adapter_for(provider), payload)
+    try:
+        counts, refused = ingest(dossier, adapter_for(provider), payload)
+    except AdapterError as exc:  # this kind of system does not push records (its changes come as webhooks)
+        raise AppError(_l('This care provider system cannot send records this way.'), code='push_not_supported',
+                       status=400) from exc
     if refused and not counts.get('received'):
         raise InvalidInput(_l('None of the records could be taken.'), code='invalid_records',
                            fields={'records': refused})
@@ -51,12 +59,13 @@ WEBHOOK_MAX_BYTES = 64 * 1024
 
 
 @bp.post('/webhooks/<provider>')
-@limiter.exempt  # Nedap sends hundreds of events a second during bulk changes; each is verified by its HMAC
+# Nedap sends hundreds of events a second in bulk changes: only refused ones (a wrong signature) count to a limit
+@limiter.limit('30 per minute', deduct_when=lambda response: response.status_code == 401)
 def webhook(provider):
     """Take a signed change notification (HMAC-SHA512 in X-Signature-SHA512); 401 when the signature is wrong."""
     from hub.careprovider.events import receive
     from hub.careprovider.models import Provider
-    from hub.core.errors import AppError, NotFound
+    from hub.core.errors import NotFound
     from hub.extensions import db
     from hub.web import parse_id
     provider = db.session.get(Provider, parse_id(provider))

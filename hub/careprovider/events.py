@@ -8,7 +8,9 @@ UPDATE before its CREATE, or after a DELETE, ends in the source's present state.
 
 import hashlib
 import logging
+import random
 from collections import Counter
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -23,8 +25,8 @@ from hub.core.timeutil import utcnow
 from hub.extensions import db
 
 log = logging.getLogger(__name__)
-#: tries before an event is given up (the daily reconciliation still finds the change)
-MAX_ATTEMPTS = 5
+#: tries before an event is given up (the daily reconciliation still finds the change): about a day of backoff
+MAX_ATTEMPTS = 10
 
 
 def receive(provider: Provider, headers, body: bytes) -> int:
@@ -96,39 +98,52 @@ def handle(event: ProviderEvent, adapter, counts):
 
 
 def handle_pending(limit=500) -> Counter:
-    """Handle the events waiting, oldest first; an event that fails is tried again later, a few times."""
+    """Handle the events waiting, oldest first; one that fails is tried again later, with growing waits."""
     counts = Counter()
+    now = utcnow()
     events = db.session.execute(select(ProviderEvent).where(
-        ProviderEvent.handled_at.is_(None), ProviderEvent.attempts < MAX_ATTEMPTS)
+        ProviderEvent.handled_at.is_(None), ProviderEvent.attempts < MAX_ATTEMPTS,
+        (ProviderEvent.retry_at.is_(None)) | (ProviderEvent.retry_at <= now))
         .order_by(ProviderEvent.received_at).limit(limit)).scalars().all()
     adapters = {}
     for event in events:
-        adapter = adapters.get(event.provider_id) or adapters.setdefault(event.provider_id, adapter_for(event.provider))
         event.attempts += 1
         try:
-            with db.session.begin_nested():
+            with db.session.begin_nested():  # a failing event undoes only its own work
+                adapter = adapters.get(event.provider_id) or adapters.setdefault(
+                    event.provider_id, adapter_for(event.provider))
                 handle(event, adapter, counts)
-        except AdapterError as exc:
-            event.error = f'{type(exc).__name__}: {exc}'[:200]
+        except Exception as exc:  # noqa: BLE001  any trouble with one event: try it later, go on with the others
+            event.error = f'{type(exc).__name__}: {exc}'[:200] if isinstance(exc, AdapterError) \
+                else type(exc).__name__
+            event.retry_at = now + min(timedelta(minutes=1) * 2 ** (event.attempts - 1), timedelta(hours=6)) \
+                * random.uniform(0.8, 1.2)
             counts['failed'] += 1
+            log.warning('provider event %s failed: %s', event.id, type(exc).__name__)
             continue
-        event.handled_at, event.error = utcnow(), None
+        event.handled_at, event.error, event.retry_at = utcnow(), None, None
         counts['handled'] += 1
     return counts
 
 
 def poll(provider: Provider, commit=None) -> Counter:
-    """Read a provider's change feed since its watermark (the fallback for missed webhooks)."""
-    adapter = adapter_for(provider)
+    """Read a provider's change feed since its watermark (the fallback for missed webhooks).
+
+    The first time only sets the watermark: the full sync of each dossier already brought the history.
+    """
     counts = Counter()
     started = utcnow()
-    for sources in batched(adapter.poll(provider.watermark), BATCH):
-        counts['fetched'] += len(sources)
-        with db.session.no_autoflush:
-            apply(provider, adapter, sources, counts)
-        db.session.flush()
-        if commit:
-            commit()
+    if provider.watermark is not None:
+        adapter = adapter_for(provider)
+        clients = set(db.session.execute(select(Dossier.client_id).where(
+            Dossier.provider_id == provider.id)).scalars())
+        for sources in batched(adapter.poll(provider.watermark, clients), BATCH):
+            counts['fetched'] += len(sources)
+            with db.session.no_autoflush:
+                apply(provider, adapter, sources, counts)
+            db.session.flush()
+            if commit:
+                commit()
     provider.watermark = started
     provider.failures, provider.paused_until = 0, None
     return counts

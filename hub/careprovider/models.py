@@ -78,6 +78,9 @@ class Record(IdMixin, CreatedMixin, db.Model):
     code: Mapped[str | None] = mapped_column(String(64))
     deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    #: how it last came: ``pull`` (a sync or a webhook's fetch) or ``push`` (the provider API); the reconciliation
+    #: of a pull only retires what a pull brought
+    via: Mapped[str] = mapped_column(String(10), nullable=False, default='pull', server_default='pull')
 
     __table_args__ = (
         UniqueConstraint('dossier_id', 'kind', 'source_id', name='uq_records_dossier_kind_source'),
@@ -156,6 +159,8 @@ class ProviderEvent(IdMixin, db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    #: after a failure: not before then
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the class of the last error, without personal data
     error: Mapped[str | None] = mapped_column(String(200))
 

@@ -126,19 +126,19 @@ class Stored:
     """
 
     __slots__ = ('id', 'kind', 'source_id', 'origin', 'source_type', 'content_hash', 'deleted', 'source_updated_at',
-                 'raw', 'entity')
+                 'via', 'raw', 'entity')
 
-    def __init__(self, id, kind, source_id, origin, source_type, content_hash, deleted, source_updated_at, raw=None,
-                 entity=None):
+    def __init__(self, id, kind, source_id, origin, source_type, content_hash, deleted, source_updated_at, via,
+                 raw=None, entity=None):
         self.id, self.kind, self.source_id, self.origin, self.source_type = id, kind, source_id, origin, source_type
-        self.content_hash, self.deleted, self.source_updated_at, self.raw = (content_hash, deleted, source_updated_at,
-                                                                              raw)
+        self.content_hash, self.deleted, self.source_updated_at = content_hash, deleted, source_updated_at
+        self.via, self.raw = via, raw
         #: the new Record this batch added and has not flushed yet: changed as an object, not by UPDATE
         self.entity = entity
 
 
 _STORED_COLUMNS = (Record.id, Record.kind, Record.source_id, Record.origin, Record.source_type, Record.content_hash,
-                   Record.deleted, Record.source_updated_at)
+                   Record.deleted, Record.source_updated_at, Record.via)
 
 
 class Batch(defaultdict):
@@ -150,11 +150,19 @@ class Batch(defaultdict):
     def __init__(self):
         super().__init__(list)
         self.inserts = []
+        self.updates = []
 
     def flush(self):
+        """Write the batch: one executemany for the new records, one per set of changed columns for the others."""
         if self.inserts:
             db.session.execute(insert(Record), self.inserts)
             self.inserts = []
+        groups = defaultdict(list)
+        for values in self.updates:
+            groups[tuple(sorted(values))].append(values)
+        for rows in groups.values():
+            db.session.execute(update(Record), rows)  # by primary key
+        self.updates = []
 
 
 def existing_records(dossier, origins, with_raw=False) -> Batch:
@@ -170,52 +178,59 @@ def existing_records(dossier, origins, with_raw=False) -> Batch:
     return known
 
 
-def _write(stored, **values):
+def _write(known, stored, **values):
     values['updated_at'] = utcnow()
     if stored.entity is not None:  # inserted at the end of this batch: change what will be inserted
         stored.entity.update(values)
     else:
-        db.session.execute(update(Record).where(Record.id == stored.id).values(**values))
+        known.updates.append({'id': stored.id, **values})
 
 
-def retire(source, produced, stored) -> int:
+def retire(source, produced, known) -> int:
     """Mark deleted the records of a source that its newest version no longer gives (e.g. entered in error)."""
     retired = 0
-    for record in stored:
+    for record in known.get(origin_of(source), []):
         if record.deleted:
             continue
         newer = record.source_updated_at and source.updated_at and source.updated_at < record.source_updated_at
         if (record.kind, record.source_id) not in produced and not newer:
-            _write(record, deleted=True)
+            _write(known, record, deleted=True)
             record.deleted = True
             retired += 1
     return retired
 
 
-def upsert(dossier, source, mapped, data, digest, record, known) -> str:
-    """Store one mapped record over ``record`` (the stored one, or None); return what happened."""
+def upsert(dossier, source, mapped, data, digest, record, known, via=None) -> str:
+    """Store one mapped record over ``record`` (the stored one, or None); return what happened.
+
+    ``via`` says how it came (pull or push); None (a remap) keeps what it was.
+    """
     origin = origin_of(source)
+    via = via or (record.via if record is not None else 'pull')
     if record is None:
         now = utcnow()
         new = {'id': uuid.uuid4(), 'dossier_id': dossier.id, 'kind': mapped.kind, 'source_id': mapped.source_id,
                'source_type': source.source_type, 'origin': origin, 'source_version': source.version,
                'source_updated_at': source.updated_at, 'content_hash': digest, 'data': data, 'raw': source.payload,
                'occurred_at': mapped.occurred_at, 'code': mapped.code, 'deleted': source.deleted, 'created_at': now,
-               'updated_at': now}
+               'updated_at': now, 'via': via}
         known.inserts.append(new)
         known[origin].append(Stored(new['id'], mapped.kind, mapped.source_id, origin, source.source_type, digest,
-                                    source.deleted, source.updated_at, entity=new))
+                                    source.deleted, source.updated_at, via, entity=new))
         return 'created'
-    _write(record, source_version=source.version, source_updated_at=source.updated_at, content_hash=digest, data=data,
-           raw=source.payload, occurred_at=mapped.occurred_at, code=mapped.code, deleted=source.deleted)
-    record.content_hash, record.deleted, record.source_updated_at = digest, source.deleted, source.updated_at
+    _write(known, record, source_version=source.version, source_updated_at=source.updated_at, content_hash=digest,
+           data=data, raw=source.payload, occurred_at=mapped.occurred_at, code=mapped.code, deleted=source.deleted,
+           via=via)
+    record.content_hash, record.deleted, record.source_updated_at, record.via = (digest, source.deleted,
+                                                                                 source.updated_at, via)
     return 'updated'
 
 
-def store(dossier, adapter, source, counts, known=None):
+def store(dossier, adapter, source, counts, known=None, via='pull'):
     """Map and store one source record; a record the adapter cannot read is counted, never fatal.
 
     ``known`` holds the stored records of a batch by origin (existing_records); without it they are read now.
+    ``via`` is how it came (``pull``, ``push``; None for a remap, which keeps it).
     """
     origin = origin_of(source)
     alone = known is None
@@ -238,6 +253,11 @@ def store(dossier, adapter, source, counts, known=None):
             continue
         digest = content_hash(mapped.kind, mapped.data)
         if record is not None and record.content_hash == digest and not record.deleted:
+            if source.updated_at and (record.source_updated_at is None or source.updated_at > record.source_updated_at):
+                # a newer version that maps to the same content: keep its payload and time (for remap and ordering)
+                _write(known, record, raw=source.payload, source_version=source.version,
+                       source_updated_at=source.updated_at)
+                record.source_updated_at = source.updated_at
             counts['unchanged'] += 1
             continue
         try:
@@ -246,8 +266,8 @@ def store(dossier, adapter, source, counts, known=None):
             counts['rejected'] += 1
             log.warning('rejected %s %s: %s', source.source_type, mapped.kind, type(exc).__name__)
             continue
-        counts[upsert(dossier, source, mapped, data, digest, record, known)] += 1
-    counts['deleted'] += retire(source, produced, known.get(origin, []))
+        counts[upsert(dossier, source, mapped, data, digest, record, known, via)] += 1
+    counts['deleted'] += retire(source, produced, known)
     if alone:
         known.flush()
 
@@ -262,7 +282,7 @@ def reconcile(dossier, adapter, seen) -> int:
     """Mark deleted what is stored but was not in a complete fetch: the source deleted it."""
     gone = [record_id for record_id, origin, source_type, occurred_at in db.session.execute(
         select(Record.id, Record.origin, Record.source_type, Record.occurred_at).where(
-            Record.dossier_id == dossier.id, Record.deleted.is_(False)))
+            Record.dossier_id == dossier.id, Record.deleted.is_(False), Record.via != 'push'))
             if origin not in seen and adapter.reconciles(source_type, occurred_at)]
     now = utcnow()
     for chunk in batched(gone, BATCH):
@@ -343,7 +363,8 @@ def schedule_retry(dossier: Dossier, exc: Exception):
     now = utcnow()
     dossier.failures += 1
     provider = dossier.provider
-    provider.failures += 1
+    if not getattr(exc, 'about_client', False):  # one unknown client must not pause the whole provider
+        provider.failures += 1
     if getattr(exc, 'permanent', False):
         wait = timedelta(minutes=setting('SYNC_INTERVAL_MINUTES'))
     elif getattr(exc, 'retry_after', None):
@@ -404,14 +425,22 @@ def dossiers_to_sync(provider_name=None):
 
 
 def ingest(dossier: Dossier, adapter, payload) -> tuple[dict, list]:
-    """Store records a provider pushed for a dossier; returns the counts and the refused records."""
+    """Store records a provider pushed for a dossier; returns the counts and the refused records (index, reason).
+
+    A record the common model does not take is refused with its index too; the others are stored.
+    """
     counts, refused = Counter(), []
-    for item in adapter.parse_push(dossier.client_id, payload):
+    for index, item in enumerate(adapter.parse_push(dossier.client_id, payload)):
         if isinstance(item, PushError):
             refused.append({'index': item.index, 'message': item.message})
             continue
         counts['received'] += 1
-        store(dossier, adapter, item, counts)
+        rejected = counts['rejected']
+        store(dossier, adapter, item, counts, via='push')
+        if counts['rejected'] > rejected:
+            refused.append({'index': index, 'message': 'The record does not fit the common model (a field is '
+                                                       'missing, too long or of the wrong kind).'})
+    dossier.sync_requested = True  # the provider has news: fetch the rest of it soon
     run = SyncRun(dossier_id=dossier.id, status='ok', finished_at=utcnow(),
                   counts={'pushed': 1, **{k: v for k, v in counts.items() if v}, 'refused': len(refused)})
     db.session.add(run)
@@ -445,7 +474,8 @@ def remap(adapter_name=None, progress=None, commit=None) -> Counter:
                 for origin in origins:
                     counts['sources'] += 1  # one source may have given several records: map it once
                     first = next(record for record in known[origin] if not record.deleted)
-                    store(dossier, adapter, adapter.source_from_raw(first.source_type, first.raw), counts, known)
+                    store(dossier, adapter, adapter.source_from_raw(first.source_type, first.raw), counts, known,
+                          via=None)
                 known.flush()
             del known
             db.session.flush()

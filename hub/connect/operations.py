@@ -16,7 +16,7 @@ from hub.config import setting
 from hub.connect.models import CircleDossier, CouplingCode
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
-from hub.core.errors import AppError, Conflict, NotFound, TooManyRequests
+from hub.core.errors import AppError, Conflict, InvalidInput, NotFound, TooManyRequests
 from hub.core.models import AuditRecord
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -55,6 +55,10 @@ def normalize_code(typed) -> str | None:
 
 def issue_code(provider: Provider, client_id: str, transfer=False) -> tuple[CouplingCode, str]:
     """Make a coupling code for a client at ``provider``; returns it with the code to print."""
+    from hub.careprovider.registry import adapter_class
+    if not adapter_class(provider.adapter).valid_client_id(client_id):
+        raise InvalidInput(_l('This is not a client id this care provider system uses.'),
+                           fields={'client_id': [_l('Check the client id.')]})
     code = ''.join(secrets.choice(CROCKFORD) for _ in range(CODE_LENGTH))  # 60 random bits
     coupling = CouplingCode(provider_id=provider.id, client_id=client_id, code_hash=keyed_hash(code, 'coupling'),
                             transfer=transfer, expires_at=utcnow() + timedelta(days=setting('COUPLING_CODE_DAYS')))

@@ -63,6 +63,8 @@ def test_an_adapter_maps_deterministically_into_valid_records_without_changing_i
         assert payload == before
         ids = [record.source_id for record in first]
         assert len(ids) == len(set(ids))
+        origin = f'{source.source_type}/{source.source_id}'  # keys never collide between two source records
+        assert all(i == origin or i.startswith(origin + '#') for i in ids), (origin, ids)
         for record in first:
             assert record.kind in KINDS and isinstance(record.source_id, str) and record.source_id
             KINDS[record.kind]().load(record.data)
@@ -101,3 +103,22 @@ def test_an_adapter_imports_only_the_interface_of_the_hub(name):
                 top = module.split('.')[0]
                 assert top not in ('flask', 'flask_sqlalchemy', 'sqlalchemy'), f'{path.name} imports {module}'
                 assert top != 'hub' or module in ALLOWED, f'{path.name} imports {module}'
+
+
+def test_a_missing_duplicate_or_wrong_adapter_stops_start_up():
+    from importlib.metadata import EntryPoint
+
+    from hub.careprovider.registry import AdapterLoadError
+
+    def point(name, value):
+        return EntryPoint(name=name, value=value, group='carehub.adapters')
+    with pytest.raises(AdapterLoadError, match='no adapters'):
+        load_adapters([])
+    with pytest.raises(AdapterLoadError, match='twice'):
+        load_adapters([point('fhir', 'adapters.fhir:FhirAdapter'), point('fhir', 'adapters.fhir:FhirAdapter')])
+    with pytest.raises(AdapterLoadError, match='failed to load'):
+        load_adapters([point('gone', 'adapters.gone:GoneAdapter')])
+    with pytest.raises(AdapterLoadError, match='not an Adapter'):
+        load_adapters([point('fhir', 'adapters.fhir:FhirSettings')])
+    with pytest.raises(AdapterLoadError, match='calls itself'):
+        load_adapters([point('other', 'adapters.fhir:FhirAdapter')])

@@ -284,13 +284,14 @@ def test_items_for_ons_become_family_reports_sent_with_retries_and_once(
     db.execute(__import__('sqlalchemy').update(OutboxItem).values(next_attempt_at=waiting.created_at))
     with app.app_context():
         deliver_outbox()
-    sent = [m for m in ons.data['reports'].values() if m.get('uuid') == f'carehub-{item_id}']
+    sent = [m for m in ons.data['reports'].values() if m.get('uuid') == item_id]
     assert len(sent) == 1 and sent[0]['reportTypeId'] == 111 and sent[0]['carenName'] == 'Mien van Dijk'
-    assert sent[0]['comment'] == 'Notitie van de cliënt: Ik wil graag op zondag douchen.'
+    assert sent[0]['comment'] == 'Notitie van de cliënt via carehub: Ik wil graag op zondag douchen.'
+    assert sent[0]['createdBy'] == 'carehub'  # Ons keeps the user name of X-Cupido-User-Name
     with app.app_context():  # a second delivery (an answer lost on the way) finds it and posts nothing
         from hub.careprovider.models import Provider
         from hub.careprovider.operations import adapter_for
         adapter_for(sa_db.session.execute(select(Provider)).scalar_one()).send(sent[0])
-    assert len([m for m in ons.data['reports'].values() if m.get('uuid') == f'carehub-{item_id}']) == 1
+    assert len([m for m in ons.data['reports'].values() if m.get('uuid') == item_id]) == 1
     assert app.test_cli_runner().invoke(cli, ['sync', name, '--full']).exit_code == 0
     assert not [r for r in records(db, kind='report') if 'zondag douchen' in r.data['text']]  # not read back

@@ -112,8 +112,9 @@ def test_a_provider_pushes_records_to_its_own_linked_dossiers_only(app, register
     response = client.post('/provider/v1/dossiers/p-1/records', json=bundle, headers=one)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert [r['index'] for r in body['refused']] == [2, 3, 5]
-    assert body['counts']['created'] == 2 and body['counts']['rejected'] == 1  # r3 does not fit the common model
+    assert [r['index'] for r in body['refused']] == [2, 3, 4, 5]  # r3 does not fit the common model: index 4
+    assert 'common model' in body['refused'][2]['message']
+    assert body['counts']['created'] == 2 and body['counts']['rejected'] == 1
     assert manager.get(f"/api/v1/circles/{circle['id']}").get_json()['name'] == 'Annie Bakker'
     again = client.post('/provider/v1/dossiers/p-1/records', json=report, headers=one).get_json()
     assert again['counts'] == {'pushed': 1, 'received': 1, 'unchanged': 1, 'refused': 0}
