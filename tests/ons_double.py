@@ -37,6 +37,17 @@ class OnsDouble:
         self.requests = []
         #: answer this many report POSTs with 503 (a busy Ons during an update)
         self.fail_posts = 0
+        #: the report-type catalogue of this customer (ons.md §5.3; 220 Saturatie as in the catalogue example)
+        self.report_types = [
+            {'id': 101, 'name': 'Rapportage', 'valueType': 'Comment', 'enabled': True},
+            {'id': 102, 'name': 'Gewicht', 'valueType': 'BMI', 'unit': 'kg', 'enabled': True},
+            {'id': 103, 'name': 'Bloeddruk', 'valueType': 'BloodPressure', 'enabled': True},
+            {'id': 104, 'name': 'Temperatuur', 'valueType': 'Decimal', 'unit': '°C', 'enabled': True},
+            {'id': 109, 'name': 'Medisch', 'valueType': 'Comment', 'enabled': True},
+            {'id': 111, 'name': 'Familie communicatie', 'valueType': 'FamilyCommunication', 'enabled': True},
+            {'id': 220, 'name': 'Saturatie', 'valueType': 'Decimal', 'unit': '%', 'enabled': True},
+            {'id': 315, 'name': 'SOEP', 'valueType': 'Soap', 'enabled': True},
+        ]
 
     # --- the data, as a care provider's staff would change it ------------------------------------------------
 
@@ -179,6 +190,8 @@ class OnsDouble:
                     return 304, None
             return self._list('reports', 'reports', lambda m: m['clientId'] == client_id and (
                 show_hidden or not m['hidden']), query)
+        if parts[:4] == admin + ['dossier', 'report_types'] and len(parts) == 4:
+            return 200, {'reportTypes': [dict(t) for t in self.report_types]}
         if parts[:5] == admin + ['dossier', 'reports', 'by_uuid'] and len(parts) == 6:
             with self.lock:
                 found = [dict(m) for m in self.data['reports'].values() if m.get('uuid') == parts[5]]

@@ -68,6 +68,16 @@ class OnsAdapter(Adapter):
         cert = (self.settings['cert_file'], self.settings['key_file']) if 'cert_file' in self.settings else None
         self.client = OnsClient(self.settings['base_url'], cert=cert, verify=self.settings.get('ca_file', True),
                                 session=session)
+        self._report_types = None
+
+    def _with_report_type(self, report):
+        """Add the customer's own name, value type and unit of the report type (codes differ per customer, §10.9)."""
+        if self._report_types is None:
+            self._report_types = {item.get('id'): {key: item.get(key) for key in ('name', 'valueType', 'unit')}
+                                  for item in self.client.items(f'{A}/dossier/report_types', 'reportTypes') or []
+                                  if isinstance(item, dict)}
+        kind = self._report_types.get(report.get('reportTypeId'))
+        return {**report, 'reportType': kind} if kind else report
 
     @classmethod
     def valid_client_id(cls, client_id):
@@ -93,7 +103,7 @@ class OnsAdapter(Adapter):
         # the report search answers 304 when nothing changed since the last fetch
         for report in self.client.pages(f'{A}/dossier/reports/search_by_client', 'reports', {'client_id': client_id},
                                         self.settings['limit'], modified_since=since - OVERLAP if since else None):
-            yield self._source('report', report, client_id)
+            yield self._source('report', self._with_report_type(report), client_id)
         for plan in self.client.items(f'{A}/dossier/care_plans/by_client/{client_id}', 'carePlans') or []:
             yield self._source('care_plan', self._with_entries(plan), client_id)
         start, end = self._window()
@@ -199,6 +209,8 @@ class OnsAdapter(Adapter):
             return SourceRecord(notification.source_type, notification.source_id, {}, deleted=True)
         if notification.source_type == 'client_contact_relation':
             model = self._with_addresses(model)
+        elif notification.source_type == 'report':
+            model = self._with_report_type(model)
         elif notification.source_type == 'care_plan':
             model = self._with_entries(model)
         return SourceRecord(notification.source_type, str(model['id']), model,
@@ -222,6 +234,8 @@ class OnsAdapter(Adapter):
                     continue
                 if source_type == 'client_contact_relation':
                     model = self._with_addresses(model)
+                elif source_type == 'report':
+                    model = self._with_report_type(model)
                 yield self._source(source_type, model, client_id)
         for model in self.client.items('/v0/xstream/clients/deletes', 'clients', {'since': since_text}) or []:
             if isinstance(model, dict) and str(model.get('id')) in clients:

@@ -135,8 +135,10 @@ def map_report(model):
         return []
     type_id = model.get('reportTypeId')
     source_id = f"report/{model['id']}"
-    if type_id in MEASUREMENTS:
-        return _measurement(model, source_id, when)
+    kind = model.get('reportType') or {}
+    measurement = measurement_of(type_id, kind)
+    if measurement:
+        return _measurement(model, source_id, when, measurement, kind.get('name'))
     soap = [f"{SOAP_PARTS.get(part.get('soapPart'), part.get('soapPart') or '')}: {part['content']}".lstrip(': ')
             for part in model.get('soapReportEntries') or []
             if part.get('content') and not part.get('confidential')]
@@ -146,14 +148,29 @@ def map_report(model):
     author = ' '.join(p for p in (model.get('carenName'), f"({model['carenRole']})" if model.get('carenRole') else None)
                       if p) or None
     return [_record('report', source_id, {
-        'text': text, 'title': None, 'author': author, 'category': REPORT_TYPES.get(type_id),
+        'text': text, 'title': None, 'author': author, 'category': kind.get('name') or REPORT_TYPES.get(type_id),
         'occurred_at': when.isoformat()}, occurred_at=when)]
 
 
-def _measurement(model, source_id, when):
-    series, loinc, entry_name, unit = MEASUREMENTS[model['reportTypeId']]
+def measurement_of(type_id, kind):
+    """The measurement a report type holds: by the customer's catalogue (value type and unit), else by Nedap's ids."""
+    value_type, unit, name = kind.get('valueType'), (kind.get('unit') or '').lower(), (kind.get('name') or '').lower()
+    if value_type == 'BMI':
+        return MEASUREMENTS[102]
+    if value_type == 'BloodPressure':
+        return MEASUREMENTS[103]
+    if value_type == 'Decimal' and unit in ('°c', 'c', 'cel'):
+        return MEASUREMENTS[104]
+    if value_type == 'Decimal' and 'saturatie' in name:
+        return MEASUREMENTS[311]
+    return None if kind else MEASUREMENTS.get(type_id)
+
+
+def _measurement(model, source_id, when, measurement, type_name=None):
+    series, loinc, entry_name, unit = measurement
     entries = _entries(model)
-    code = {'system': LOINC, 'code': loinc, 'display': REPORT_TYPES[model['reportTypeId']]}
+    code = {'system': LOINC, 'code': loinc,
+            'display': type_name or REPORT_TYPES.get(model['reportTypeId']) or series}
     value, components = None, []
     if series == 'blood_pressure':
         for name, comp_code in (('systolicPressure', '8480-6'), ('diastolicPressure', '8462-4'),

@@ -206,6 +206,7 @@ def upsert(dossier, source, mapped, data, digest, record, known, via=None) -> st
     ``via`` says how it came (pull or push); None (a remap) keeps what it was.
     """
     origin = origin_of(source)
+    remapping = via is None
     via = via or (record.via if record is not None else 'pull')
     if record is None:
         now = utcnow()
@@ -218,9 +219,11 @@ def upsert(dossier, source, mapped, data, digest, record, known, via=None) -> st
         known[origin].append(Stored(new['id'], mapped.kind, mapped.source_id, origin, source.source_type, digest,
                                     source.deleted, source.updated_at, via, entity=new))
         return 'created'
-    _write(known, record, source_version=source.version, source_updated_at=source.updated_at, content_hash=digest,
-           data=data, raw=source.payload, occurred_at=mapped.occurred_at, code=mapped.code, deleted=source.deleted,
-           via=via)
+    values = {'content_hash': digest, 'data': data, 'occurred_at': mapped.occurred_at, 'code': mapped.code,
+              'deleted': source.deleted, 'via': via}
+    if not remapping:  # a remap maps the stored payload: it need not be written again
+        values.update(raw=source.payload, source_version=source.version, source_updated_at=source.updated_at)
+    _write(known, record, **values)
     record.content_hash, record.deleted, record.source_updated_at, record.via = (digest, source.deleted,
                                                                                  source.updated_at, via)
     return 'updated'

@@ -51,6 +51,8 @@ def client_dossier(ons):
         {'soapPart': 'Subjective', 'content': 'Voelt zich moe.'},
         {'soapPart': 'Objective', 'content': 'Geheime observatie.', 'confidential': True}])
     ons.report(cid, reportTypeId=111, comment='Dochter belde, alles goed.', carenName='Joke', carenRole='Mantelzorger')
+    ons.report(cid, reportTypeId=220, comment=None,  # this customer's own code for saturation (ons.md §10.9)
+               reportEntries=[{'name': 'decimalValue', 'value': '96', 'unit': '%'}])
     ons.put('care_plans', {'clientId': cid, 'employeeId': 7, 'status': 'ACTIVE',
                            'beginDate': '2026-09-01T00:00:00.000+02:00', 'carePlanEntries': [{
                                'id': 71, 'percentageRealized': 40,
@@ -97,7 +99,9 @@ def test_a_sync_pulls_the_dossier_and_never_shows_confidential_hidden_or_restric
     assert result.exit_code == 0, result.output
     kinds = sorted(r.kind for r in records(db, deleted=False))
     assert kinds == sorted(['demographics', 'contact_person', 'insurance', 'report', 'report', 'report',
-                            'measurement', 'measurement', 'plan', 'goal', 'condition', 'appointment'])
+                            'measurement', 'measurement', 'measurement', 'plan', 'goal', 'condition', 'appointment'])
+    [saturation] = records(db, kind='measurement', code='oxygen_saturation')
+    assert saturation.data['value'] == 96.0 and saturation.data['code']['display'] == 'Saturatie'
     shown = ' '.join(texts(manager, circle))
     assert 'goed gegeten' in shown and 'S: Voelt zich moe.' in shown and 'Dochter belde' in shown
     for secret in ('Vertrouwelijk', 'Verborgen', 'Vrijheidsbeperkende', 'Geheime'):
