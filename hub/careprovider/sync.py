@@ -78,7 +78,7 @@ def batched(items, size):
         yield batch
 
 
-def prefetched(items, depth=2 * BATCH):
+def prefetched(items, depth=4 * BATCH):
     """Yield from ``items`` while a thread fetches ahead: the adapter waits on the network, the engine on the database.
 
     An error of the fetch is raised here, in the caller's thread; when the caller stops, the fetch stops too.
