@@ -134,6 +134,14 @@ ROUTES = [
      None, 200, {'type': 'object'}),
     ('get', '/circles/{circle_id}/access-log', 'Who read or did what with the dossier data, newest first (manager)',
      None, 200, _list_of({'type': 'object'})),
+    ('get', '/circles/{circle_id}/appointments', 'The calendar from `from` to `to` (ISO date-times with a zone; '
+                                                 'default the next 60 days): helpers\' appointments (public, or '
+                                                 'private to their author) and care appointments from the dossier',
+     None, 200, _list_of({'type': 'object'})),
+    ('post', '/circles/{circle_id}/appointments', 'Add an appointment (visibility public or private)',
+     'AppointmentSchema', 201, {'type': 'object'}),
+    ('delete', '/circles/{circle_id}/appointments/{entry_id}', 'Remove an appointment (its author, or the manager)',
+     None, 204, None),
     ('get', '/circles/{circle_id}/plans', 'Care plans with their version and approval state (step-up)', None, 200,
      _list_of(PLAN)),
     ('get', '/circles/{circle_id}/plans/{plan_id}', 'One care plan with its goals and actions (step-up)', None, 200,
@@ -202,10 +210,10 @@ def _document(routes, prefix, title, description, csrf):
     from hub.account.api import DeleteSchema
     from hub.account.profile import ProfileSchema
     from hub.connect.provider_api import IssueSchema
-    from hub.circle.schemas import MessageSchema
+    from hub.circle.schemas import AppointmentSchema, MessageSchema
     from hub.dossier.schemas import ApproveSchema
     schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema,
-               'ApproveSchema': ApproveSchema, 'MessageSchema': MessageSchema}
+               'ApproveSchema': ApproveSchema, 'MessageSchema': MessageSchema, 'AppointmentSchema': AppointmentSchema}
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
         request_schema = schemas.get(request_schema, request_schema)

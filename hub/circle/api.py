@@ -166,3 +166,59 @@ def post_message(circle_id):
     body = load_json(MessageSchema())
     message = board.post_message(member, account, body['text'], body['audience'], body['provider_id'])
     return board.message_json('member', message), 201
+
+
+def _moment(name):
+    """An ISO date-time with a time zone from the query, or None."""
+    from datetime import datetime
+
+    from flask_babel import lazy_gettext as _l
+
+    from hub.core.errors import InvalidInput
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise InvalidInput(_l('Give a date and time with a time zone, for example 2026-12-01T00:00:00+01:00.'),
+                           code='invalid_datetime', fields={name: [_l('Not a date and time with a time zone.')]})
+    return moment
+
+
+@bp.get('/circles/<circle_id>/appointments')
+def appointments(circle_id):
+    """Helpers' appointments and the care appointments from the dossier in a window (default: the next 60 days)."""
+    from flask_babel import lazy_gettext as _l
+
+    from hub.circle import calendar
+    from hub.core.errors import Forbidden
+    account = current_account()
+    member = require(account, circle_id)
+    if not any(permission.startswith('appointments.') for permission in permissions_of(member)):
+        raise Forbidden(_l('You may not see the calendar of this care page.'))
+    start, end = calendar.window(_moment('from'), _moment('to'))
+    return {'items': [calendar.entry_json(kind, item, account) for kind, item in calendar.entries(
+        member, account, start, end)], 'next': None}
+
+
+@bp.post('/circles/<circle_id>/appointments')
+def add_appointment(circle_id):
+    from hub.circle import calendar
+    from hub.circle.schemas import AppointmentSchema
+    account = current_account()
+    member = require(account, circle_id)
+    data = load_json(AppointmentSchema())
+    entry = calendar.add_entry(member, account, **data)
+    return calendar.entry_json('own', entry, account), 201
+
+
+@bp.delete('/circles/<circle_id>/appointments/<entry_id>')
+def remove_appointment(circle_id, entry_id):
+    from hub.circle import calendar
+    account = current_account()
+    member = require(account, circle_id)
+    calendar.remove_entry(member, account, parse_id(entry_id))
+    return '', 204

@@ -91,3 +91,22 @@ class Message(IdMixin, CreatedMixin, db.Model):
     author: Mapped[Account] = relationship()
 
     __table_args__ = (Index('ix_messages_circle_created', 'circle_id', 'created_at'),)
+
+
+class CalendarEntry(IdMixin, CreatedMixin, db.Model):
+    """An appointment a member put on the care page's calendar (care appointments come from the dossier)."""
+
+    __tablename__ = 'calendar_entries'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
+    author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    location: Mapped[str | None] = mapped_column(String(200))
+    #: ``public`` (members who see helpers' appointments) or ``private`` (the author only)
+    visibility: Mapped[str] = mapped_column(String(10), nullable=False)
+
+    author: Mapped[Account] = relationship()
+
+    __table_args__ = (Index('ix_calendar_entries_circle_starts', 'circle_id', 'starts_at'),)

@@ -64,3 +64,12 @@ class MessageSchema(StrictSchema):
     text = fields.String(required=True, validate=[validate.Length(min=1, max=5000), _no_control_characters])
     audience = fields.String(required=True, validate=validate.OneOf(('all', 'trust', 'provider')))
     provider_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class AppointmentSchema(StrictSchema):
+    """An appointment a member adds: what, when (with a time zone), where, and who sees it."""
+    title = Text(required=True, max_length=200)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    location = Text(load_default=None, allow_none=True, max_length=200)
+    visibility = fields.String(load_default='public', validate=validate.OneOf(('public', 'private')))

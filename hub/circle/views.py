@@ -1,7 +1,7 @@
 """The care page pages: choose a care page, members, invite, invitations."""
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, lazy_gettext as _l
 from marshmallow import ValidationError
 
 from hub.account.access import login_required
@@ -188,3 +188,64 @@ def messages(circle_id):
                             audiences=[(a, AUDIENCE_LABELS[a]) for a in audiences],
                             providers=providers_of(member.circle_id) if 'provider' in audiences else []),
             422 if errors else 200)
+
+
+def _local_moment(day, clock):
+    """A date and a time typed on a form, in the person's time zone, as an aware datetime (or None)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from flask_babel import get_timezone
+    try:
+        naive = datetime.strptime(f'{day} {clock}', '%Y-%m-%d %H:%M')
+    except ValueError:
+        return None
+    return naive.replace(tzinfo=ZoneInfo(str(get_timezone())))
+
+
+@bp.route('/circles/<circle_id>/calendar', methods=['GET', 'POST'])
+@login_required
+def calendar_page(circle_id):
+    """The calendar: appointments of helpers and care appointments, by day; and a form to add one."""
+    from hub.circle import calendar
+    member = require(g.account, circle_id)
+    if not any(p.startswith('appointments.') for p in permissions_of(member)):
+        require(g.account, circle_id, 'appointments.own')  # says in plain words that this is not allowed
+    errors, values = {}, {'visibility': 'public'}
+    if request.method == 'POST':
+        values = form_data('title', 'day', 'start', 'end', 'location', 'visibility')
+        starts_at = _local_moment(values.get('day'), values.get('start'))
+        ends_at = _local_moment(values.get('day'), values.get('end')) if values.get('end') else None
+        if not values.get('title', '').strip():
+            errors['title'] = [_l('Say what the appointment is.')]
+        if starts_at is None:
+            errors['start'] = [_l('Choose a day and a start time.')]
+        if values.get('end') and ends_at is None:
+            errors['end'] = [_l('Choose an end time, or leave it empty.')]
+        if values.get('visibility') not in ('public', 'private'):
+            errors['visibility'] = [_l('Choose who may see it.')]
+        if not errors:
+            try:
+                with undo_on_refusal():
+                    calendar.add_entry(member, g.account, values['title'].strip()[:200], starts_at, ends_at,
+                                       (values.get('location') or '').strip()[:200] or None, values['visibility'])
+            except AppError as exc:
+                errors = field_errors(exc) or {'_form': [exc.message]}
+            else:
+                return redirect(url_for('circle.calendar_page', circle_id=member.circle_id, added=1), 303)
+    items = calendar.entries(member, g.account, *calendar.window())
+    days = {}
+    for kind, item in items:
+        moment = item.starts_at if kind == 'own' else item.Record.occurred_at
+        days.setdefault(format_date(moment, 'EEEE d MMMM'), []).append((kind, item, moment))
+    return (render_template('circle/calendar.html', member=member, days=days, errors=errors, values=values,
+                            added=request.args.get('added')), 422 if errors else 200)
+
+
+@bp.post('/circles/<circle_id>/calendar/<entry_id>/remove')
+@login_required
+def remove_calendar_entry(circle_id, entry_id):
+    from hub.circle import calendar
+    member = require(g.account, circle_id)
+    calendar.remove_entry(member, g.account, parse_id(entry_id))
+    return redirect(url_for('circle.calendar_page', circle_id=member.circle_id), 303)

@@ -39,3 +39,40 @@ def test_the_manager_writes_messages(pages, live, live_mailbox, tmp_path):
     page.get_by_role('status').wait_for()
     assert 'Wie gaat zondag mee naar het bos?' in page.locator('.cards').inner_text()
     manager.axe()
+
+
+def test_the_manager_puts_an_appointment_on_the_calendar(pages, live, live_mailbox, tmp_path):
+    from datetime import date, timedelta
+
+    from hub.careprovider.operations import add_provider
+    from hub.connect.operations import issue_code
+    from hub.core.commit import unit_of_work
+    bundle = tmp_path / 'client.json'
+    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection', 'entry': [
+        {'resource': {'resourceType': 'Patient', 'id': 'client-cal', 'name': [{'family': 'Bos', 'given': ['Kees']}]}}]}))
+    with live.app_context(), unit_of_work():
+        provider = add_provider('Zorggroep Agenda', 'fhir', {'bundle': str(bundle)})
+        _, code = issue_code(provider, 'client-cal')
+    manager = pages()
+    page = manager.page
+    _register(page, live_mailbox, 'agenda@example.nl', 'Kees')
+    page.goto('/connect')
+    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
+    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
+    page.get_by_role('link', name=re.compile('^(Agenda|Calendar)$')).click()
+    manager.axe()
+    page.get_by_role('button', name=re.compile('In de agenda zetten|Add to the calendar')).click()
+    page.get_by_role('alert').wait_for()
+    manager.axe()
+    day = (date.today() + timedelta(days=2)).isoformat()
+    page.get_by_label(re.compile('^(Wat|What)')).fill('Samen naar de markt')
+    page.get_by_label(re.compile('^(Dag|Day)$')).fill(day)
+    page.get_by_label(re.compile('^(Begintijd|Start time)$')).fill('10:30')
+    page.get_by_label(re.compile('^(Alleen ik|Only me)$')).check()
+    page.get_by_role('button', name=re.compile('In de agenda zetten|Add to the calendar')).click()
+    page.get_by_role('status').wait_for()
+    assert '10:30 Samen naar de markt' in page.locator('.cards').inner_text()
+    assert re.search('Alleen jij ziet dit|Only you see this', page.locator('.cards').inner_text())
+    manager.axe()
+    page.get_by_role('button', name=re.compile('Weghalen|Remove')).click()
+    assert 'Samen naar de markt' not in page.locator('main').inner_text()
