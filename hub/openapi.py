@@ -142,6 +142,15 @@ ROUTES = [
      'AppointmentSchema', 201, {'type': 'object'}),
     ('delete', '/circles/{circle_id}/appointments/{entry_id}', 'Remove an appointment (its author, or the manager)',
      None, 204, None),
+    ('get', '/circles/{circle_id}/notes', 'The notes of the care page, the last changed first', None, 200,
+     _list_of({'type': 'object'})),
+    ('post', '/circles/{circle_id}/notes', 'Write a note (every member reads it)', 'NoteSchema', 201,
+     {'type': 'object'}),
+    ('patch', '/circles/{circle_id}/notes/{note_id}', 'Change your own note', 'NoteSchema', 200, {'type': 'object'}),
+    ('delete', '/circles/{circle_id}/notes/{note_id}', 'Delete a note (its author, or the manager)', None, 204,
+     None),
+    ('post', '/circles/{circle_id}/notes/{note_id}/share', 'Send a note to the care provider (manager)',
+     'ShareSchema', 200, {'type': 'object'}),
     ('get', '/circles/{circle_id}/plans', 'Care plans with their version and approval state (step-up)', None, 200,
      _list_of(PLAN)),
     ('get', '/circles/{circle_id}/plans/{plan_id}', 'One care plan with its goals and actions (step-up)', None, 200,
@@ -210,10 +219,11 @@ def _document(routes, prefix, title, description, csrf):
     from hub.account.api import DeleteSchema
     from hub.account.profile import ProfileSchema
     from hub.connect.provider_api import IssueSchema
-    from hub.circle.schemas import AppointmentSchema, MessageSchema
+    from hub.circle.schemas import AppointmentSchema, MessageSchema, NoteSchema, ShareSchema
     from hub.dossier.schemas import ApproveSchema
     schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema,
-               'ApproveSchema': ApproveSchema, 'MessageSchema': MessageSchema, 'AppointmentSchema': AppointmentSchema}
+               'ApproveSchema': ApproveSchema, 'MessageSchema': MessageSchema, 'AppointmentSchema': AppointmentSchema,
+               'NoteSchema': NoteSchema, 'ShareSchema': ShareSchema}
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
         request_schema = schemas.get(request_schema, request_schema)

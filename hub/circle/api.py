@@ -222,3 +222,49 @@ def remove_appointment(circle_id, entry_id):
     member = require(account, circle_id)
     calendar.remove_entry(member, account, parse_id(entry_id))
     return '', 204
+
+
+@bp.get('/circles/<circle_id>/notes')
+def notes(circle_id):
+    from hub.circle import notes as pad
+    account = current_account()
+    member = require(account, circle_id)
+    return {'items': [pad.note_json(note, account) for note in pad.notes(member)], 'next': None}
+
+
+@bp.post('/circles/<circle_id>/notes')
+def add_note(circle_id):
+    from hub.circle import notes as pad
+    from hub.circle.schemas import NoteSchema
+    account = current_account()
+    member = require(account, circle_id)
+    return pad.note_json(pad.write_note(member, account, load_json(NoteSchema())['text']), account), 201
+
+
+@bp.patch('/circles/<circle_id>/notes/<note_id>')
+def change_note(circle_id, note_id):
+    from hub.circle import notes as pad
+    from hub.circle.schemas import NoteSchema
+    account = current_account()
+    member = require(account, circle_id)
+    text = load_json(NoteSchema())['text']
+    return pad.note_json(pad.write_note(member, account, text, parse_id(note_id)), account)
+
+
+@bp.delete('/circles/<circle_id>/notes/<note_id>')
+def delete_note(circle_id, note_id):
+    from hub.circle import notes as pad
+    account = current_account()
+    pad.delete_note(require(account, circle_id), account, parse_id(note_id))
+    return '', 204
+
+
+@bp.post('/circles/<circle_id>/notes/<note_id>/share')
+def share_note(circle_id, note_id):
+    """The manager sends a note to a care provider (``provider_id`` when the page has several)."""
+    from hub.circle import notes as pad
+    from hub.circle.schemas import ShareSchema
+    account = current_account()
+    member = require(account, circle_id)
+    data = load_json(ShareSchema())
+    return pad.note_json(pad.share_note(member, account, parse_id(note_id), data['provider_id']), account)

@@ -110,3 +110,20 @@ class CalendarEntry(IdMixin, CreatedMixin, db.Model):
     author: Mapped[Account] = relationship()
 
     __table_args__ = (Index('ix_calendar_entries_circle_starts', 'circle_id', 'starts_at'),)
+
+
+class Note(IdMixin, CreatedMixin, db.Model):
+    """A note on the care page, for all its members; the manager may also send one to the care provider."""
+
+    __tablename__ = 'notes'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False,
+                                                 index=True)
+    author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: when it was sent to a care provider (through the outbox), and to which
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shared_with: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('providers.id', ondelete='SET NULL'))
+
+    author: Mapped[Account] = relationship()

@@ -73,3 +73,11 @@ class AppointmentSchema(StrictSchema):
     ends_at = fields.AwareDateTime(load_default=None, allow_none=True)
     location = Text(load_default=None, allow_none=True, max_length=200)
     visibility = fields.String(load_default='public', validate=validate.OneOf(('public', 'private')))
+
+
+class NoteSchema(StrictSchema):
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=10000), _no_control_characters])
+
+
+class ShareSchema(StrictSchema):
+    provider_id = fields.UUID(load_default=None, allow_none=True)

@@ -249,3 +249,38 @@ def remove_calendar_entry(circle_id, entry_id):
     member = require(g.account, circle_id)
     calendar.remove_entry(member, g.account, parse_id(entry_id))
     return redirect(url_for('circle.calendar_page', circle_id=member.circle_id), 303)
+
+
+@bp.route('/circles/<circle_id>/notes', methods=['GET', 'POST'])
+@login_required
+def notes_page(circle_id):
+    """Notes for everyone on the care page: write, change or delete your own; the manager can send one on."""
+    from hub.circle import notes as pad
+    from hub.circle.schemas import NoteSchema
+    from hub.connect.operations import providers_of
+    member = require(g.account, circle_id)
+    errors, values, done = {}, {}, None
+    if request.method == 'POST':
+        action = request.form.get('action', 'save')
+        note_id = parse_id(request.form['note_id']) if request.form.get('note_id') else None
+        try:
+            with undo_on_refusal():
+                if action == 'delete':
+                    pad.delete_note(member, g.account, note_id)
+                    done = 'deleted'
+                elif action == 'share':
+                    provider = request.form.get('provider_id')
+                    pad.share_note(member, g.account, note_id, parse_id(provider) if provider else None)
+                    done = 'shared'
+                else:
+                    values = form_data('text')
+                    pad.write_note(member, g.account, NoteSchema().load(values)['text'], note_id)
+                    done = 'saved'
+        except (ValidationError, AppError) as exc:
+            errors = field_errors(exc)
+        else:
+            return redirect(url_for('circle.notes_page', circle_id=member.circle_id, done=done), 303)
+    return (render_template('circle/notes.html', member=member, notes=pad.notes(member), errors=errors,
+                            values=values, done=request.args.get('done'),
+                            providers=providers_of(member.circle_id) if can(member, MANAGE) else []),
+            422 if errors else 200)

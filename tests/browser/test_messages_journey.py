@@ -76,3 +76,30 @@ def test_the_manager_puts_an_appointment_on_the_calendar(pages, live, live_mailb
     manager.axe()
     page.get_by_role('button', name=re.compile('Weghalen|Remove')).click()
     assert 'Samen naar de markt' not in page.locator('main').inner_text()
+
+
+def test_notes_on_the_page(pages, live, live_mailbox, tmp_path):
+    from hub.careprovider.operations import add_provider
+    from hub.connect.operations import issue_code
+    from hub.core.commit import unit_of_work
+    bundle = tmp_path / 'client.json'
+    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection', 'entry': [
+        {'resource': {'resourceType': 'Patient', 'id': 'client-note', 'name': [{'family': 'Bos', 'given': ['Kees']}]}}]}))
+    with live.app_context(), unit_of_work():
+        provider = add_provider('Zorggroep Notitie', 'fhir', {'bundle': str(bundle)})
+        _, code = issue_code(provider, 'client-note')
+    manager = pages()
+    page = manager.page
+    _register(page, live_mailbox, 'notitie@example.nl', 'Kees')
+    page.goto('/connect')
+    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
+    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
+    page.get_by_role('link', name=re.compile('^(Notities|Notes)$')).click()
+    manager.axe()
+    page.get_by_label(re.compile('^(Je notitie|Your note)$')).fill('Sleutel ligt bij de buren.')
+    page.get_by_role('button', name=re.compile('Notitie bewaren|Save note')).click()
+    page.get_by_role('status').wait_for()
+    manager.axe()
+    page.get_by_role('button', name=re.compile('Sturen naar Zorggroep Notitie|Send to Zorggroep Notitie')).click()
+    assert re.search('naar de zorgaanbieder gestuurd|sent to the care provider', page.get_by_role('status').inner_text())
+    manager.axe()

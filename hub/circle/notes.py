@@ -1,0 +1,83 @@
+"""Notes on a care page: every member reads them and writes their own; the manager can send one to the provider."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from hub.careprovider.outbound import queue_for_provider
+from hub.circle.access import MANAGE, can
+from hub.circle.models import Note
+from hub.connect.operations import dossiers_of
+from hub.core.audit import audit
+from hub.core.errors import Forbidden, InvalidInput, NotFound
+from hub.core.timeutil import utcnow
+from hub.extensions import db
+
+
+def notes(member):
+    """The care page's notes, the last changed first."""
+    return db.session.execute(select(Note).where(Note.circle_id == member.circle_id)
+                              .order_by(Note.updated_at.desc())).scalars().all()
+
+
+def _own_note(member, account, note_id) -> Note:
+    note = db.session.get(Note, note_id)
+    if note is None or note.circle_id != member.circle_id:
+        raise NotFound(_l('There is no such note on this care page.'))
+    if note.author_id != account.id:
+        raise Forbidden(_l('You can only change your own notes.'))
+    return note
+
+
+def write_note(member, account, text, note_id=None) -> Note:
+    """Add a note, or change one of your own."""
+    now = utcnow()
+    if note_id is None:
+        note = Note(circle_id=member.circle_id, author_id=account.id, text=text, created_at=now, updated_at=now)
+        db.session.add(note)
+        action = 'C'
+    else:
+        note = _own_note(member, account, note_id)
+        note.text, note.updated_at, action = text, now, 'U'
+    db.session.flush()
+    audit('circle.note', action, actor=account, role=member.role, circle=member.circle_id, target=f'note:{note.id}')
+    return note
+
+
+def delete_note(member, account, note_id):
+    """The author deletes a note; the manager may delete any."""
+    note = db.session.get(Note, note_id)
+    if note is None or note.circle_id != member.circle_id:
+        raise NotFound(_l('There is no such note on this care page.'))
+    if note.author_id != account.id and not can(member, MANAGE):
+        raise Forbidden(_l('Only the one who wrote it, or the manager, can delete this note.'))
+    audit('circle.note', 'D', actor=account, role=member.role, circle=member.circle_id, target=f'note:{note.id}')
+    db.session.delete(note)
+
+
+def share_note(member, account, note_id, provider_id=None) -> Note:
+    """The manager (the client or their representative) sends a note to a care provider, through the outbox."""
+    if not can(member, MANAGE):
+        raise Forbidden(_l('Only the manager can send a note to the care provider.'))
+    note = db.session.get(Note, note_id)
+    if note is None or note.circle_id != member.circle_id:
+        raise NotFound(_l('There is no such note on this care page.'))
+    dossiers = [d for d in dossiers_of(member.circle_id) if provider_id is None or d.provider_id == provider_id]
+    if len({d.provider_id for d in dossiers}) != 1:
+        raise InvalidInput(_l('Choose which care provider the note is for.'),
+                           fields={'provider_id': [_l('Choose a care provider of this care page.')]})
+    dossier = dossiers[0]
+    queue_for_provider(dossier, 'note', {'text': note.text, 'author': note.author.name,
+                                         'author_role': 'manager' if note.author_id == account.id else None,
+                                         'written_at': note.updated_at.isoformat()})
+    note.shared_at, note.shared_with = utcnow(), dossier.provider_id
+    audit('circle.note_share', 'C', actor=account, role=member.role, circle=member.circle_id, dossier=dossier.id,
+          target=f'note:{note.id}')
+    return note
+
+
+def note_json(note, account=None) -> dict:
+    return {'id': str(note.id), 'text': note.text, 'author': {'name': note.author.name},
+            'created_at': note.created_at.isoformat(), 'updated_at': note.updated_at.isoformat(),
+            'mine': account is not None and note.author_id == account.id,
+            'shared': {'at': note.shared_at.isoformat(), 'provider_id': str(note.shared_with)}
+            if note.shared_at else None}
