@@ -151,6 +151,17 @@ ROUTES = [
      None),
     ('post', '/circles/{circle_id}/notes/{note_id}/share', 'Send a note to the care provider (manager)',
      'ShareSchema', 200, {'type': 'object'}),
+    ('get', '/circles/{circle_id}/board', 'The board: posts with their reactions, newest first', None, 200,
+     _list_of({'type': 'object'})),
+    ('post', '/circles/{circle_id}/board', 'Post on the board (data.board_post)', 'BoardSchema', 201,
+     {'type': 'object'}),
+    ('post', '/circles/{circle_id}/board/{post_id}/reactions', 'React to a post (data.board_react)', 'BoardSchema',
+     201, {'type': 'object'}),
+    ('delete', '/circles/{circle_id}/board/{post_id}', 'Delete a post (your own, or with data.board_delete)', None,
+     204, None),
+    ('delete', '/circles/{circle_id}/board/{post_id}/reactions/{reaction_id}', 'Delete a reaction (your own, or '
+                                                                                'with data.board_delete)', None,
+     204, None),
     ('get', '/circles/{circle_id}/plans', 'Care plans with their version and approval state (step-up)', None, 200,
      _list_of(PLAN)),
     ('get', '/circles/{circle_id}/plans/{plan_id}', 'One care plan with its goals and actions (step-up)', None, 200,
@@ -219,11 +230,11 @@ def _document(routes, prefix, title, description, csrf):
     from hub.account.api import DeleteSchema
     from hub.account.profile import ProfileSchema
     from hub.connect.provider_api import IssueSchema
-    from hub.circle.schemas import AppointmentSchema, MessageSchema, NoteSchema, ShareSchema
+    from hub.circle.schemas import AppointmentSchema, BoardSchema, MessageSchema, NoteSchema, ShareSchema
     from hub.dossier.schemas import ApproveSchema
     schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema,
                'ApproveSchema': ApproveSchema, 'MessageSchema': MessageSchema, 'AppointmentSchema': AppointmentSchema,
-               'NoteSchema': NoteSchema, 'ShareSchema': ShareSchema}
+               'NoteSchema': NoteSchema, 'ShareSchema': ShareSchema, 'BoardSchema': BoardSchema}
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
         request_schema = schemas.get(request_schema, request_schema)

@@ -268,3 +268,48 @@ def share_note(circle_id, note_id):
     member = require(account, circle_id)
     data = load_json(ShareSchema())
     return pad.note_json(pad.share_note(member, account, parse_id(note_id), data['provider_id']), account)
+
+
+@bp.get('/circles/<circle_id>/board')
+def board(circle_id):
+    from hub.circle import board as prikbord
+    account = current_account()
+    member = require(account, circle_id)
+    items, next_cursor = prikbord.posts(member, request.args.get('cursor'))
+    return {'items': [prikbord.post_json(post, account) for post in items], 'next': next_cursor}
+
+
+@bp.post('/circles/<circle_id>/board')
+def add_board_post(circle_id):
+    from hub.circle import board as prikbord
+    from hub.circle.schemas import BoardSchema
+    account = current_account()
+    member = require(account, circle_id)
+    return prikbord.post_json(prikbord.add_post(member, account, load_json(BoardSchema())['text']), account), 201
+
+
+@bp.post('/circles/<circle_id>/board/<post_id>/reactions')
+def react_on_board(circle_id, post_id):
+    from hub.circle import board as prikbord
+    from hub.circle.schemas import BoardSchema
+    account = current_account()
+    member = require(account, circle_id)
+    reaction = prikbord.react(member, account, parse_id(post_id), load_json(BoardSchema())['text'])
+    return {'id': str(reaction.id), 'text': reaction.text, 'created_at': reaction.created_at.isoformat(),
+            'author': {'name': account.name}, 'mine': True}, 201
+
+
+@bp.delete('/circles/<circle_id>/board/<post_id>')
+def delete_board_post(circle_id, post_id):
+    from hub.circle import board as prikbord
+    account = current_account()
+    prikbord.delete_post(require(account, circle_id), account, parse_id(post_id))
+    return '', 204
+
+
+@bp.delete('/circles/<circle_id>/board/<post_id>/reactions/<reaction_id>')
+def delete_board_reaction(circle_id, post_id, reaction_id):
+    from hub.circle import board as prikbord
+    account = current_account()
+    prikbord.delete_reaction(require(account, circle_id), account, parse_id(post_id), parse_id(reaction_id))
+    return '', 204

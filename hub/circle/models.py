@@ -127,3 +127,32 @@ class Note(IdMixin, CreatedMixin, db.Model):
     shared_with: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('providers.id', ondelete='SET NULL'))
 
     author: Mapped[Account] = relationship()
+
+
+class BoardPost(IdMixin, CreatedMixin, db.Model):
+    """A short status post on the care page's board (prikbord); members react below it."""
+
+    __tablename__ = 'board_posts'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
+    author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+
+    author: Mapped[Account] = relationship()
+    reactions: Mapped[list['BoardReaction']] = relationship(order_by='BoardReaction.created_at',
+                                                            cascade='all, delete-orphan', passive_deletes=True)
+
+    __table_args__ = (Index('ix_board_posts_circle_created', 'circle_id', 'created_at'),)
+
+
+class BoardReaction(IdMixin, CreatedMixin, db.Model):
+    """A reaction to a board post."""
+
+    __tablename__ = 'board_reactions'
+
+    post_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('board_posts.id', ondelete='CASCADE'), nullable=False,
+                                               index=True)
+    author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+
+    author: Mapped[Account] = relationship()

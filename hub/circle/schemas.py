@@ -81,3 +81,8 @@ class NoteSchema(StrictSchema):
 
 class ShareSchema(StrictSchema):
     provider_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class BoardSchema(StrictSchema):
+    """A board post or a reaction: short."""
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=1000), _no_control_characters])

@@ -284,3 +284,37 @@ def notes_page(circle_id):
                             values=values, done=request.args.get('done'),
                             providers=providers_of(member.circle_id) if can(member, MANAGE) else []),
             422 if errors else 200)
+
+
+@bp.route('/circles/<circle_id>/board', methods=['GET', 'POST'])
+@login_required
+def board_page(circle_id):
+    """The board: short posts with reactions."""
+    from hub.circle import board as prikbord
+    from hub.circle.schemas import BoardSchema
+    member = require(g.account, circle_id)
+    errors, values = {}, {}
+    if request.method == 'POST':
+        action = request.form.get('action', 'post')
+        post_id = parse_id(request.form['post_id']) if request.form.get('post_id') else None
+        try:
+            with undo_on_refusal():
+                if action == 'delete':
+                    prikbord.delete_post(member, g.account, post_id)
+                elif action == 'delete_reaction':
+                    prikbord.delete_reaction(member, g.account, post_id, parse_id(request.form.get('reaction_id')))
+                elif action == 'react':
+                    values = {'text': request.form.get('text', '')}
+                    prikbord.react(member, g.account, post_id, BoardSchema().load(values)['text'])
+                else:
+                    values = form_data('text')
+                    prikbord.add_post(member, g.account, BoardSchema().load(values)['text'])
+        except (ValidationError, AppError) as exc:
+            errors = field_errors(exc)
+            if action == 'react':
+                errors = {f'reaction-{post_id}': errors.get('text', [_l('Write a reaction first.')]), '_react': True}
+        else:
+            return redirect(url_for('circle.board_page', circle_id=member.circle_id), 303)
+    items, next_cursor = prikbord.posts(member, request.args.get('cursor'))
+    return (render_template('circle/board.html', member=member, posts=items, next_cursor=next_cursor, errors=errors,
+                            values=values), 422 if errors else 200)

@@ -103,3 +103,34 @@ def test_notes_on_the_page(pages, live, live_mailbox, tmp_path):
     page.get_by_role('button', name=re.compile('Sturen naar Zorggroep Notitie|Send to Zorggroep Notitie')).click()
     assert re.search('naar de zorgaanbieder gestuurd|sent to the care provider', page.get_by_role('status').inner_text())
     manager.axe()
+
+
+def test_the_board_with_a_reaction(pages, live, live_mailbox, tmp_path):
+    from hub.careprovider.operations import add_provider
+    from hub.connect.operations import issue_code
+    from hub.core.commit import unit_of_work
+    bundle = tmp_path / 'client.json'
+    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection', 'entry': [
+        {'resource': {'resourceType': 'Patient', 'id': 'client-board', 'name': [{'family': 'Bos', 'given': ['Kees']}]}}]}))
+    with live.app_context(), unit_of_work():
+        provider = add_provider('Zorggroep Prikbord', 'fhir', {'bundle': str(bundle)})
+        _, code = issue_code(provider, 'client-board')
+    manager = pages()
+    page = manager.page
+    _register(page, live_mailbox, 'prikbord@example.nl', 'Kees')
+    page.goto('/connect')
+    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
+    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
+    page.get_by_role('link', name=re.compile('^(Prikbord|Board)$')).click()
+    manager.axe()
+    page.get_by_label(re.compile('Wat is er nieuw|What is new')).fill('Vandaag mooi weer, we gaan naar buiten.')
+    page.get_by_role('button', name=re.compile('^(Plaatsen|Post)$')).click()
+    page.get_by_role('button', name=re.compile('^(Reageren|React)$')).click()
+    page.locator('.has-error').wait_for()  # an empty reaction is refused in plain words
+    assert page.locator('.has-error').count() == 1
+    manager.axe()
+    page.get_by_label(re.compile('^(Je reactie|Your reaction)$')).fill('Geniet ervan!')
+    page.get_by_role('button', name=re.compile('^(Reageren|React)$')).click()
+    page.locator('.reactions').wait_for()
+    assert 'Geniet ervan!' in page.locator('.reactions').inner_text()
+    manager.axe()
