@@ -13,9 +13,10 @@ import json
 import threading
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
 from urllib.parse import parse_qs, urlsplit
+
+from tests.servers import json_handler, serve
 
 CUSTOMER = 'TE1002'
 
@@ -101,48 +102,32 @@ class OnsDouble:
     def start(self):
         double = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(json_handler()):
             def do_GET(self):
                 url = urlsplit(self.path)
-                query = {k: v for k, v in parse_qs(url.query).items()}
                 double.requests.append(self.path)
                 try:
-                    status, body = double.route(url.path, query, self.headers)
+                    status, body = double.route(url.path, parse_qs(url.query), self.headers)
                 except LookupError:
                     status, body = 404, {'errorResponseEntries': [{'message': 'Not found'}]}
                 except (ValueError, KeyError):
                     status, body = 400, {'errorResponseEntries': [{'message': 'Could not parse request parameter'}]}
-                data = b'' if body is None else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.answer(status, body)
 
             def do_POST(self):
                 double.requests.append(f'POST {self.path}')
                 body = json.loads(self.rfile.read(int(self.headers.get('Content-Length') or 0)) or b'null')
                 if urlsplit(self.path).path != '/v0/administration/dossier/reports' or not isinstance(body, dict) \
                         or 'reportTypeId' not in body or not self.headers.get('X-Cupido-User-Name'):
-                    status, answer = 400, {'errorResponseEntries': [{'message': 'Validation errors'}]}
+                    self.answer(400, {'errorResponseEntries': [{'message': 'Validation errors'}]})
                 elif double.fail_posts:
                     double.fail_posts -= 1
-                    status, answer = 503, {'errorResponseEntries': [{'message': 'Service unavailable'}]}
+                    self.answer(503, {'errorResponseEntries': [{'message': 'Service unavailable'}]})
                 else:
-                    status, answer = 200, double.report(body['clientId'], **body,
-                                                        createdBy=self.headers['X-Cupido-User-Name'])
-                data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                    self.answer(200, double.report(body['clientId'], **body,
+                                                   createdBy=self.headers['X-Cupido-User-Name']))
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve(Handler)
         self.base_url = f'http://127.0.0.1:{self.server.server_port}'
         return self
 

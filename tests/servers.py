@@ -180,3 +180,30 @@ class Proxy:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def json_handler():
+    """A BaseHTTPRequestHandler base with ``answer(status, body)`` for JSON and no request logging."""
+    import json
+    from http.server import BaseHTTPRequestHandler
+
+    class JsonHandler(BaseHTTPRequestHandler):
+        def answer(self, status, body):
+            data = b'' if body is None else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header('Content-Type', 'application/json')
+            self.send_header('Content-Length', str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+    return JsonHandler
+
+
+def serve(handler):
+    """Serve ``handler`` on a free loopback port in a thread; returns the server (``.server_port``, ``.shutdown()``)."""
+    from http.server import ThreadingHTTPServer
+    server = ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

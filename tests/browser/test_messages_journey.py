@@ -10,22 +10,30 @@ from tests.browser.test_journey import _register
 pytestmark = pytest.mark.browser
 
 
-def test_the_manager_writes_messages(pages, live, live_mailbox, tmp_path):
+def linked_manager(pages, live, live_mailbox, tmp_path, client_id, email, resources=()):
+    """A manager in Chromium whose care page is linked to a dossier loaded from a Bundle file (no FHIR server)."""
     from hub.careprovider.operations import add_provider
     from hub.connect.operations import issue_code
     from hub.core.commit import unit_of_work
-    bundle = tmp_path / 'client.json'
-    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection', 'entry': [
-        {'resource': {'resourceType': 'Patient', 'id': 'client-msg', 'name': [{'family': 'Bos', 'given': ['Kees']}]}}]}))
+    bundle = tmp_path / f'{client_id}.json'
+    patient = {'resourceType': 'Patient', 'id': client_id, 'name': [{'family': 'Bos', 'given': ['Kees']}]}
+    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection',
+                                  'entry': [{'resource': r} for r in (patient, *resources)]}))
     with live.app_context(), unit_of_work():
-        provider = add_provider('Zorggroep Bericht', 'fhir', {'bundle': str(bundle)})
-        _, code = issue_code(provider, 'client-msg')
+        provider = add_provider(f'Zorggroep {client_id}', 'fhir', {'bundle': str(bundle)})
+        _, code = issue_code(provider, client_id)
     manager = pages()
+    _register(manager.page, live_mailbox, email, 'Kees')
+    manager.page.goto('/connect')
+    manager.page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
+    manager.page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
+    manager.page.get_by_role('status').wait_for()
+    return manager
+
+
+def test_the_manager_writes_messages(pages, live, live_mailbox, tmp_path):
+    manager = linked_manager(pages, live, live_mailbox, tmp_path, 'client-msg', 'kees@example.nl')
     page = manager.page
-    _register(page, live_mailbox, 'kees@example.nl', 'Kees')
-    page.goto('/connect')
-    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
-    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
     page.get_by_role('link', name=re.compile('^(Berichten|Messages)')).click()
     manager.axe()
     page.get_by_role('button', name=re.compile('Bericht versturen|Send message')).click()
@@ -44,21 +52,8 @@ def test_the_manager_writes_messages(pages, live, live_mailbox, tmp_path):
 def test_the_manager_puts_an_appointment_on_the_calendar(pages, live, live_mailbox, tmp_path):
     from datetime import date, timedelta
 
-    from hub.careprovider.operations import add_provider
-    from hub.connect.operations import issue_code
-    from hub.core.commit import unit_of_work
-    bundle = tmp_path / 'client.json'
-    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection', 'entry': [
-        {'resource': {'resourceType': 'Patient', 'id': 'client-cal', 'name': [{'family': 'Bos', 'given': ['Kees']}]}}]}))
-    with live.app_context(), unit_of_work():
-        provider = add_provider('Zorggroep Agenda', 'fhir', {'bundle': str(bundle)})
-        _, code = issue_code(provider, 'client-cal')
-    manager = pages()
+    manager = linked_manager(pages, live, live_mailbox, tmp_path, 'client-cal', 'agenda@example.nl')
     page = manager.page
-    _register(page, live_mailbox, 'agenda@example.nl', 'Kees')
-    page.goto('/connect')
-    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
-    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
     page.get_by_role('link', name=re.compile('^(Agenda|Calendar)$')).click()
     manager.axe()
     page.get_by_role('button', name=re.compile('In de agenda zetten|Add to the calendar')).click()
@@ -79,48 +74,22 @@ def test_the_manager_puts_an_appointment_on_the_calendar(pages, live, live_mailb
 
 
 def test_notes_on_the_page(pages, live, live_mailbox, tmp_path):
-    from hub.careprovider.operations import add_provider
-    from hub.connect.operations import issue_code
-    from hub.core.commit import unit_of_work
-    bundle = tmp_path / 'client.json'
-    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection', 'entry': [
-        {'resource': {'resourceType': 'Patient', 'id': 'client-note', 'name': [{'family': 'Bos', 'given': ['Kees']}]}}]}))
-    with live.app_context(), unit_of_work():
-        provider = add_provider('Zorggroep Notitie', 'fhir', {'bundle': str(bundle)})
-        _, code = issue_code(provider, 'client-note')
-    manager = pages()
+    manager = linked_manager(pages, live, live_mailbox, tmp_path, 'client-note', 'notitie@example.nl')
     page = manager.page
-    _register(page, live_mailbox, 'notitie@example.nl', 'Kees')
-    page.goto('/connect')
-    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
-    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
     page.get_by_role('link', name=re.compile('^(Notities|Notes)$')).click()
     manager.axe()
     page.get_by_label(re.compile('^(Je notitie|Your note)$')).fill('Sleutel ligt bij de buren.')
     page.get_by_role('button', name=re.compile('Notitie bewaren|Save note')).click()
     page.get_by_role('status').wait_for()
     manager.axe()
-    page.get_by_role('button', name=re.compile('Sturen naar Zorggroep Notitie|Send to Zorggroep Notitie')).click()
+    page.get_by_role('button', name=re.compile('(Sturen naar|Send to) Zorggroep client-note')).click()
     assert re.search('naar de zorgaanbieder gestuurd|sent to the care provider', page.get_by_role('status').inner_text())
     manager.axe()
 
 
 def test_the_board_with_a_reaction(pages, live, live_mailbox, tmp_path):
-    from hub.careprovider.operations import add_provider
-    from hub.connect.operations import issue_code
-    from hub.core.commit import unit_of_work
-    bundle = tmp_path / 'client.json'
-    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection', 'entry': [
-        {'resource': {'resourceType': 'Patient', 'id': 'client-board', 'name': [{'family': 'Bos', 'given': ['Kees']}]}}]}))
-    with live.app_context(), unit_of_work():
-        provider = add_provider('Zorggroep Prikbord', 'fhir', {'bundle': str(bundle)})
-        _, code = issue_code(provider, 'client-board')
-    manager = pages()
+    manager = linked_manager(pages, live, live_mailbox, tmp_path, 'client-board', 'prikbord@example.nl')
     page = manager.page
-    _register(page, live_mailbox, 'prikbord@example.nl', 'Kees')
-    page.goto('/connect')
-    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
-    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
     page.get_by_role('link', name=re.compile('^(Prikbord|Board)$')).click()
     manager.axe()
     page.get_by_label(re.compile('Wat is er nieuw|What is new')).fill('Vandaag mooi weer, we gaan naar buiten.')

@@ -1,18 +1,16 @@
 """OAuth 2 client credentials towards a FHIR server: cached, refreshed before expiry, once under a race."""
 
 import base64
-import json
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
 
 from tests.careprovider.test_fhir_sync import fhir_load
-from tests.servers import Proxy
+from tests.servers import Proxy, json_handler, serve
 
 
 class TokenServer:
@@ -26,32 +24,20 @@ class TokenServer:
     def start(self):
         token_server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(json_handler()):
             def do_POST(self):
                 body = parse_qs(self.rfile.read(int(self.headers.get('Content-Length') or 0)).decode())
                 basic = base64.b64encode(f'{token_server.client_id}:{token_server.secret}'.encode()).decode()
                 if self.headers.get('Authorization') != f'Basic {basic}' or body.get('grant_type') != [
                         'client_credentials']:
-                    return self._answer(401, {'error': 'invalid_client'})
+                    return self.answer(401, {'error': 'invalid_client'})
                 time.sleep(0.2)  # a slow token endpoint makes the race real
                 with token_server.lock:
                     token = f'token-{len(token_server.issued) + 1}'
                     token_server.issued.append(token)
-                self._answer(200, {'access_token': token, 'token_type': 'Bearer', 'expires_in': token_server.lifetime})
+                self.answer(200, {'access_token': token, 'token_type': 'Bearer', 'expires_in': token_server.lifetime})
 
-            def _answer(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve(Handler)
         self.url = f'http://127.0.0.1:{self.server.server_port}/oauth/token'
         return self
 

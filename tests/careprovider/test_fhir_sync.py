@@ -143,32 +143,19 @@ def test_a_report_entered_in_error_leaves_the_timeline_and_odd_data_is_rejected_
 
 
 def test_a_next_link_to_another_host_is_refused(app):
-    import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
-
     from adapters.fhir import FhirAdapter
     from hub.careprovider.adapter import AdapterError
+    from tests.servers import json_handler, serve
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(json_handler()):
         def do_GET(self):
-            import json
             if self.path.startswith('/fhir/Patient/'):
-                body = {'resourceType': 'Patient', 'id': 'p1'}
+                self.answer(200, {'resourceType': 'Patient', 'id': 'p1'})
             else:
-                body = {'resourceType': 'Bundle', 'type': 'searchset', 'entry': [],
-                        'link': [{'relation': 'next', 'url': 'http://evil.example/fhir/Observation?page=2'}]}
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header('Content-Type', 'application/fhir+json')
-            self.send_header('Content-Length', str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+                self.answer(200, {'resourceType': 'Bundle', 'type': 'searchset', 'entry': [],
+                                  'link': [{'relation': 'next', 'url': 'http://evil.example/fhir/Observation?page=2'}]})
 
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(('127.0.0.1', 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(Handler)
     try:
         adapter = FhirAdapter({'base_url': f'http://127.0.0.1:{server.server_port}/fhir'})
         with pytest.raises(AdapterError, match='another host'):
