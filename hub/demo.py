@@ -85,8 +85,10 @@ def set_up(bundle_path: Path):
         if db.session.get(CircleDossier, dossier.id) is None:
             circle = create_circle(accounts['manager'])
             db.session.add(CircleDossier(dossier_id=dossier.id, circle_id=circle.id))
-            for role in ('trust', 'basic'):
-                db.session.add(Member(circle_id=circle.id, account_id=accounts[role].id, role=role, permissions=[]))
+            for role in ('trust', 'basic'):  # permissions None: those of the role
+                db.session.add(Member(circle_id=circle.id, account_id=accounts[role].id, role=role, permissions=None))
+            db.session.flush()
+            _page_content(circle.id, accounts)
     with unit_of_work():
         run = sync_dossier(get_or_create_dossier(provider_by_name(PROVIDER), MAIN_CLIENT))
     counts = dict(run.counts)
@@ -95,10 +97,32 @@ def set_up(bundle_path: Path):
     return counts, code
 
 
+def _page_content(circle_id, accounts):
+    """What helpers wrote on the demo care page: messages, notes, the board and the calendar."""
+    from datetime import timedelta
+
+    from hub.circle import board, calendar, messages, notes
+    from hub.circle.access import membership
+    from hub.core.timeutil import utcnow
+    members = {role: membership(account, circle_id) for role, account in accounts.items()}
+    messages.post_message(members['manager'], accounts['manager'],
+                          'Zondag komt de hele familie op bezoek. Wie neemt er taart mee?', 'all')
+    messages.post_message(members['basic'], accounts['basic'], 'Ik neem appeltaart mee!', 'all')
+    messages.post_message(members['trust'], accounts['trust'],
+                          'Ik heb met de arts gesproken over de nieuwe medicijnen. Bel me gerust.', 'trust')
+    notes.write_note(members['trust'], accounts['trust'], 'De reservebril ligt in de bovenste la van het nachtkastje.')
+    post = board.add_post(members['basic'], accounts['basic'], 'Vandaag samen gewandeld in het park. Mooi weer!')
+    board.react(members['manager'], accounts['manager'], post.id, 'Wat fijn, dank je wel!')
+    soon = (utcnow() + timedelta(days=3)).replace(hour=13, minute=0, second=0, microsecond=0)
+    calendar.add_entry(members['basic'], accounts['basic'], 'Samen naar de markt', soon, soon + timedelta(hours=2),
+                       'Markt in het centrum')
+
+
 def _deliver_in_background(app, stop):
-    from hub.worker import deliver_outbox
+    from hub.worker import deliver_outbox, notify_plans
     while not stop.is_set():
         with app.app_context():
+            notify_plans()
             deliver_outbox()
         stop.wait(2)
 
