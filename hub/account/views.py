@@ -41,6 +41,11 @@ def typed_twice():
     return password, {}
 
 
+def error_status(exc) -> int:
+    """The status a form page answers with: 422 for input to correct, else the refusal's own (403, 404, 409)."""
+    return 422 if isinstance(exc, ValidationError) else getattr(exc, 'status', 422)
+
+
 def field_errors(exc):
     """Turn a ValidationError or AppError into {field: [messages]} for a form."""
     if isinstance(exc, ValidationError):

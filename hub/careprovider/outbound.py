@@ -22,7 +22,8 @@ from hub.core.models import OutboxItem
 from hub.core.outbox import mark_delivered, transport
 from hub.extensions import db
 
-CHANNELS = ('provider', 'provider_api')
+#: what the provider fetches itself (items carehub sends are not offered twice)
+CHANNELS = ('provider_api',)
 PAGE_SIZE = 100
 
 
@@ -74,7 +75,7 @@ def acknowledge(provider: Provider, item_id) -> OutboxItem:
         raise NotFound(_l('There is no such item for you.'))
     if item.status == 'pending':
         mark_delivered(item)
-        audit('provider.outbox_ack', 'U', target=f'outbox:{item.id}')
+        audit('provider.outbox_ack', 'U', role='provider', target=f'outbox:{item.id} provider:{provider.id}')
     return item
 
 

@@ -24,10 +24,13 @@ PAGE_SIZE = 20
 
 
 def audiences_for(member) -> tuple:
-    """The audiences a member reads and writes: basic members only ``all``; the trust group and manager all three."""
+    """The audiences a member reads and writes: ``all``; ``trust`` for the trust group (and the manager);
+    ``provider`` with the capability to write with the care provider (the trust preset has it)."""
     if not can(member, 'messages'):
         return ()
-    return AUDIENCES if member.role in ('manager', 'trust') else ('all',)
+    return tuple(audience for audience, allowed in (
+        ('all', True), ('trust', member.role in ('manager', 'trust')),
+        ('provider', can(member, 'messages.provider'))) if allowed)
 
 
 def post_message(member, account, text, audience, provider_id=None) -> Message:

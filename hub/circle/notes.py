@@ -8,7 +8,7 @@ from hub.circle.access import MANAGE, can
 from hub.circle.models import Note
 from hub.connect.operations import dossiers_of
 from hub.core.audit import audit
-from hub.core.errors import Forbidden, InvalidInput, NotFound
+from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -61,6 +61,8 @@ def share_note(member, account, note_id, provider_id=None) -> Note:
     note = db.session.get(Note, note_id)
     if note is None or note.circle_id != member.circle_id:
         raise NotFound(_l('There is no such note on this care page.'))
+    if note.shared_at is not None and note.shared_at >= note.updated_at:
+        raise Conflict(_l('This note has been sent already.'), code='already_sent')
     dossiers = [d for d in dossiers_of(member.circle_id) if provider_id is None or d.provider_id == provider_id]
     if len({d.provider_id for d in dossiers}) != 1:
         raise InvalidInput(_l('Choose which care provider the note is for.'),

@@ -149,6 +149,10 @@ def remove_member(actor: Member, member: Member):
         raise Conflict(_l('The manager cannot leave. Hand the care page over or delete it.'), code='manager_role')
     audit('circle.member_remove', 'D', actor=actor.account, role=actor.role, circle=member.circle_id,
           target=f'member:{member.id}')
+    from hub.circle.models import CalendarEntry
+    db.session.execute(delete(CalendarEntry).where(  # private entries nobody else can see or remove
+        CalendarEntry.circle_id == member.circle_id, CalendarEntry.author_id == member.account_id,
+        CalendarEntry.visibility == 'private'))
     db.session.delete(member)
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 CATALOGUE = {
     'messages': [
         ('messages', _l('Read and send messages')),
+        ('messages.provider', _l('Read and send messages with the care provider')),
     ],
     'appointments': [
         ('appointments.own', _l('See own appointments')),

@@ -5,13 +5,14 @@ from flask_babel import format_date, lazy_gettext as _l
 from marshmallow import ValidationError
 
 from hub.account.access import login_required
-from hub.account.views import field_errors, form_data, step_up_redirect
+from hub.account.views import error_status, field_errors, form_data, step_up_redirect
 from hub.circle import operations
 from hub.circle.access import MANAGE, can, permissions_of, require
 from hub.circle.permissions import CATALOGUE
 from hub.circle.schemas import InvitationSchema
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
+from hub.core.timeutil import utcnow
 from hub.dossier.operations import client_name
 from hub.web import parse_id
 
@@ -165,7 +166,7 @@ def messages(circle_id):
     from hub.circle.schemas import MessageSchema
     from hub.connect.operations import providers_of
     member = require(g.account, circle_id, 'messages')
-    errors, values = {}, {'audience': 'all'}
+    errors, values, status = {}, {'audience': 'all'}, 200
     if request.method == 'POST':
         values = form_data('text', 'audience', 'provider_id')
         if not values.get('provider_id'):
@@ -175,7 +176,7 @@ def messages(circle_id):
             with undo_on_refusal():
                 board.post_message(member, g.account, data['text'], data['audience'], data['provider_id'])
         except (ValidationError, AppError) as exc:
-            errors = field_errors(exc)
+            errors, status = field_errors(exc), error_status(exc)
         else:
             return redirect(url_for('circle.messages', circle_id=member.circle_id, sent=1), 303)
     cursor = request.args.get('cursor')
@@ -186,8 +187,7 @@ def messages(circle_id):
     return (render_template('circle/messages.html', member=member, items=items, next_cursor=next_cursor,
                             errors=errors, values=values, sent=request.args.get('sent'),
                             audiences=[(a, AUDIENCE_LABELS[a]) for a in audiences],
-                            providers=providers_of(member.circle_id) if 'provider' in audiences else []),
-            422 if errors else 200)
+                            providers=providers_of(member.circle_id) if 'provider' in audiences else []), status)
 
 
 def _local_moment(day, clock):
@@ -211,26 +211,33 @@ def calendar_page(circle_id):
     member = require(g.account, circle_id)
     if not any(p.startswith('appointments.') for p in permissions_of(member)):
         require(g.account, circle_id, 'appointments.own')  # says in plain words that this is not allowed
-    errors, values = {}, {'visibility': 'public'}
+    errors, values, status = {}, {'visibility': 'public'}, 200
     if request.method == 'POST':
+        from hub.circle.schemas import AppointmentSchema
         values = form_data('title', 'day', 'start', 'end', 'location', 'visibility')
         starts_at = _local_moment(values.get('day'), values.get('start'))
         ends_at = _local_moment(values.get('day'), values.get('end')) if values.get('end') else None
-        if not values.get('title', '').strip():
-            errors['title'] = [_l('Say what the appointment is.')]
         if starts_at is None:
             errors['start'] = [_l('Choose a day and a start time.')]
         if values.get('end') and ends_at is None:
             errors['end'] = [_l('Choose an end time, or leave it empty.')]
-        if values.get('visibility') not in ('public', 'private'):
-            errors['visibility'] = [_l('Choose who may see it.')]
-        if not errors:
+        try:  # the same rules as the API: lengths, characters, who may see it
+            data = AppointmentSchema().load({
+                'title': values.get('title', ''), 'location': values.get('location') or None,
+                'visibility': values.get('visibility', ''),
+                'starts_at': (starts_at or utcnow()).isoformat(), 'ends_at': ends_at.isoformat() if ends_at else None})
+        except ValidationError as exc:
+            names = {'starts_at': 'start', 'ends_at': 'end'}
+            errors.update({names.get(key, key): value for key, value in field_errors(exc).items()})
+        if errors:
+            status = 422
+        else:
             try:
                 with undo_on_refusal():
-                    calendar.add_entry(member, g.account, values['title'].strip()[:200], starts_at, ends_at,
-                                       (values.get('location') or '').strip()[:200] or None, values['visibility'])
+                    calendar.add_entry(member, g.account, **data)
             except AppError as exc:
-                errors = field_errors(exc) or {'_form': [exc.message]}
+                errors, status = field_errors(exc), error_status(exc)
+                errors = {{'starts_at': 'start', 'ends_at': 'end'}.get(k, k): v for k, v in errors.items()}
             else:
                 return redirect(url_for('circle.calendar_page', circle_id=member.circle_id, added=1), 303)
     items = calendar.entries(member, g.account, *calendar.window())
@@ -239,7 +246,7 @@ def calendar_page(circle_id):
         moment = item.starts_at if kind == 'own' else item.Record.occurred_at
         days.setdefault(format_date(moment, 'EEEE d MMMM'), []).append((kind, item, moment))
     return (render_template('circle/calendar.html', member=member, days=days, errors=errors, values=values,
-                            added=request.args.get('added')), 422 if errors else 200)
+                            added=request.args.get('added')), status)
 
 
 @bp.post('/circles/<circle_id>/calendar/<entry_id>/remove')
@@ -259,7 +266,7 @@ def notes_page(circle_id):
     from hub.circle.schemas import NoteSchema
     from hub.connect.operations import providers_of
     member = require(g.account, circle_id)
-    errors, values, done = {}, {}, None
+    errors, values, done, status = {}, {}, None, 200
     if request.method == 'POST':
         action = request.form.get('action', 'save')
         note_id = parse_id(request.form['note_id']) if request.form.get('note_id') else None
@@ -277,13 +284,12 @@ def notes_page(circle_id):
                     pad.write_note(member, g.account, NoteSchema().load(values)['text'], note_id)
                     done = 'saved'
         except (ValidationError, AppError) as exc:
-            errors = field_errors(exc)
+            errors, status = field_errors(exc), error_status(exc)
         else:
             return redirect(url_for('circle.notes_page', circle_id=member.circle_id, done=done), 303)
     return (render_template('circle/notes.html', member=member, notes=pad.notes(member), errors=errors,
                             values=values, done=request.args.get('done'),
-                            providers=providers_of(member.circle_id) if can(member, MANAGE) else []),
-            422 if errors else 200)
+                            providers=providers_of(member.circle_id) if can(member, MANAGE) else []), status)
 
 
 @bp.route('/circles/<circle_id>/board', methods=['GET', 'POST'])
@@ -293,7 +299,7 @@ def board_page(circle_id):
     from hub.circle import board as prikbord
     from hub.circle.schemas import BoardSchema
     member = require(g.account, circle_id)
-    errors, values = {}, {}
+    errors, values, status = {}, {}, 200
     if request.method == 'POST':
         action = request.form.get('action', 'post')
         post_id = parse_id(request.form['post_id']) if request.form.get('post_id') else None
@@ -310,11 +316,11 @@ def board_page(circle_id):
                     values = form_data('text')
                     prikbord.add_post(member, g.account, BoardSchema().load(values)['text'])
         except (ValidationError, AppError) as exc:
-            errors = field_errors(exc)
+            errors, status = field_errors(exc), error_status(exc)
             if action == 'react':
                 errors = {f'reaction-{post_id}': errors.get('text', [_l('Write a reaction first.')]), '_react': True}
         else:
             return redirect(url_for('circle.board_page', circle_id=member.circle_id), 303)
     items, next_cursor = prikbord.posts(member, request.args.get('cursor'))
     return (render_template('circle/board.html', member=member, posts=items, next_cursor=next_cursor, errors=errors,
-                            values=values), 422 if errors else 200)
+                            values=values), status)

@@ -10,15 +10,24 @@ from hub.core.errors import AppError
 READ_DOSSIER = 'dossier'
 
 
-def read_dossier(account, circle_id, what):
-    """Check that ``account`` may read the dossier data of a circle and audit the read, or the refusal."""
+def read_dossier(account, circle_id, what, detail=None):
+    """Check that ``account`` may read the dossier data of a circle and audit the read, or the refusal.
+
+    ``detail`` says more of what was read (a record id, the months of a download) in the audit record.
+    """
+    target = f'{what}:{detail}' if detail else what
     try:
         member = require(account, circle_id, READ_DOSSIER)
         step_up_required()
     except AppError as exc:
-        raise exc.audited(f'dossier.{what}', 'R', actor=account.id, circle=_uuid_or_none(circle_id), target=what)
-    audit(f'dossier.{what}', 'R', actor=account, role=member.role, circle=member.circle_id, target=what)
+        raise refused(exc, account, circle_id, f'dossier.{what}', 'R', target)
+    audit(f'dossier.{what}', 'R', actor=account, role=member.role, circle=member.circle_id, target=target)
     return member
+
+
+def refused(exc, account, circle_id, event, action, target):
+    """The refusal, audited with the care page it was about (the manager's access log leaves out strangers)."""
+    return exc.audited(event, action, actor=account.id, circle=_uuid_or_none(circle_id), target=target)
 
 
 def _uuid_or_none(value):
@@ -36,5 +45,5 @@ def sign_off(account, circle_id):
         require(account, circle_id, READ_DOSSIER)
         step_up_required(setting('SIGN_OFF_MINUTES'))
     except AppError as exc:
-        raise exc.audited('dossier.plan_approve', 'U', actor=account.id, circle=_uuid_or_none(circle_id), target='plan')
+        raise refused(exc, account, circle_id, 'dossier.plan_approve', 'U', 'plan')
     return member

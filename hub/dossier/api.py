@@ -25,7 +25,7 @@ def _plan_json(row, approval, goals=None):
     body['approval'] = operations.approval_state(row.Record, approval)
     body['approved'] = {'version': approval.version, 'at': approval.approved_at.isoformat()} if approval else None
     if goals is not None:
-        body['goals'] = [{'id': str(goal.id), **goal.data} for goal in goals]
+        body['goals'] = [{**goal.data, 'id': str(goal.id)} for goal in goals]
     return body
 
 
@@ -39,7 +39,7 @@ def plans(circle_id):
 
 @bp.get('/circles/<circle_id>/plans/<plan_id>')
 def plan(circle_id, plan_id):
-    member = read_dossier(current_account(), circle_id, 'plan')
+    member = read_dossier(current_account(), circle_id, 'plan', plan_id[:40])
     row = operations.plan(member.circle_id, parse_id(plan_id))
     approval = operations.approvals(member.circle_id, [row.Record.id]).get(row.Record.id)
     return _plan_json(row, approval, operations.goals_of(row))
@@ -91,6 +91,6 @@ def measurements(circle_id):
 @bp.get('/circles/<circle_id>/export')
 def export(circle_id):
     """Blue Button: the dossier data of the months ``from``..``to`` (YYYY-MM) as a FHIR Bundle or a readable page."""
-    from hub.dossier.views import export_response
-    member = read_dossier(current_account(), circle_id, 'export')
+    from hub.dossier.views import export_detail, export_response
+    member = read_dossier(current_account(), circle_id, 'export', export_detail(request.args))
     return export_response(member, request.args)

@@ -198,8 +198,8 @@ def notify_plans_awaiting_approval(limit=200) -> int:
             Member.circle_id == circle_id, Member.role == 'manager')).scalar_one_or_none()
         if manager is None:
             continue
-        queue_mail(manager.account.email, 'plan_awaiting_approval', manager.account.language,
-                   account=manager.account, provider=dossier.provider.name, title=record.data.get('title'),
+        queue_mail(manager.account.email, 'plan_awaiting_approval', manager.account.language,  # no plan content
+                   account=manager.account, provider=dossier.provider.name,
                    link=link(f'/circles/{circle_id}/plans/{record.id}'))
         audit('dossier.plan_notice', 'C', actor=None, circle=circle_id, dossier=dossier.id,
               target=f'record:{record.id}')
@@ -210,7 +210,8 @@ def notify_plans_awaiting_approval(limit=200) -> int:
 
 #: the events the access log shows: reads of dossier data and what was done with it
 ACCESS_EVENTS = ('dossier.overview', 'dossier.timeline', 'dossier.plans', 'dossier.plan', 'dossier.contacts',
-                 'dossier.messages', 'dossier.plan_approve', 'dossier.export', 'dossier.measurements')
+                 'dossier.messages', 'dossier.plan_approve', 'dossier.export', 'dossier.measurements',
+                 'dossier.appointments')
 ACCESS_PAGE = 50
 
 
@@ -219,7 +220,8 @@ def access_log(circle_id, cursor=None, limit=ACCESS_PAGE):
     from hub.account.models import Account
     from hub.core.models import AuditRecord
     query = (select(AuditRecord, Account).outerjoin(Account, Account.id == AuditRecord.actor_id)
-             .where(AuditRecord.circle_id == circle_id, AuditRecord.event.in_(ACCESS_EVENTS)))
+             .where(AuditRecord.circle_id == circle_id, AuditRecord.event.in_(ACCESS_EVENTS),
+                    AuditRecord.outcome != 'not_found'))  # a stranger's try is for the auditor, not the manager
     if cursor:
         moment, ident = decode_cursor(cursor)
         query = query.where(or_(AuditRecord.at < moment, and_(AuditRecord.at == moment, AuditRecord.id < ident)))
@@ -282,8 +284,24 @@ def chart(rows, width=600, height=220, pad=36):
             'y_high': y(high - margin), 'start': start, 'end': end}
 
 
-def export_rows(circle_id, start=None, end=None):
-    """The records a download holds: every kind, not deleted, in the months asked (undated ones always)."""
-    from hub.dossier.export import KINDS, in_range
-    rows = db.session.execute(_records(circle_id, KINDS).order_by(Record.kind, Record.occurred_at)).all()
-    return [row for row in rows if in_range(row.Record, start, end)]
+#: kind -> the capability that shows it (medical data needs ``dossier``)
+EXPORT_CAPABILITIES = {'demographics': 'data.client', 'contact_person': 'data.contacts', 'insurance': 'data.insurance',
+                       'appointment': 'appointments.care', 'message': 'messages.provider', 'condition': 'dossier',
+                       'plan': 'dossier', 'goal': 'dossier', 'report': 'dossier', 'questionnaire': 'dossier',
+                       'measurement': 'dossier'}
+
+
+def export_rows(member, start=None, end=None):
+    """The records a download holds: the kinds this member may see, not deleted, in the months asked (undated ones
+    always). GP and pharmacy need ``data.gp_pharmacy``, the care team ``data.care_team``."""
+    from hub.circle.access import can
+    from hub.dossier.export import KINDS
+    kinds = [kind for kind in KINDS if kind == 'practitioner' or can(member, EXPORT_CAPABILITIES[kind])]
+    query = _records(member.circle_id, kinds)
+    if start is not None:
+        query = query.where(or_(Record.occurred_at.is_(None), Record.occurred_at >= start))
+    if end is not None:
+        query = query.where(or_(Record.occurred_at.is_(None), Record.occurred_at < end))
+    rows = db.session.execute(query.order_by(Record.kind, Record.occurred_at)).all()
+    return [row for row in rows if row.Record.kind != 'practitioner' or can(member, 'data.care_team' if (
+        row.Record.data.get('role') == 'care_team') else 'data.gp_pharmacy')]

@@ -10,7 +10,8 @@ from hub.circle.operations import circles_of
 from hub.connect.operations import dossiers_of
 from hub.dossier import operations
 from hub.config import setting
-from hub.dossier.access import READ_DOSSIER, read_dossier, sign_off
+from hub.core.errors import AppError, InvalidInput
+from hub.dossier.access import READ_DOSSIER, read_dossier, refused, sign_off
 from hub.web import parse_id
 
 bp = Blueprint('dossier', __name__, template_folder='templates')
@@ -54,7 +55,12 @@ def overview(circle_id):
         if unlock is None:
             read_dossier(g.account, member.circle_id, 'overview')
             reports, _ = operations.timeline(member.circle_id, limit=3)
-    appointments = operations.upcoming_appointments(member.circle_id) if can(member, 'appointments.care') else []
+    appointments = []
+    if can(member, 'appointments.care'):
+        from hub.core.audit import audit
+        appointments = operations.upcoming_appointments(member.circle_id)
+        audit('dossier.appointments', 'R', actor=g.account, role=member.role, circle=member.circle_id,
+              target='appointments:overview')
     from hub.circle.messages import unread
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
                            dossiers=dossiers_of(member.circle_id), last_synced=operations.last_synced(member.circle_id),
@@ -72,13 +78,16 @@ def timeline(circle_id):
     return render_template('dossier/timeline.html', member=member, rows=rows, next_cursor=next_cursor)
 
 
-def _dossier_page(circle_id, what):
+def _dossier_page(circle_id, what, detail=None):
     """Check the capability, send to the step-up when needed, and audit the read; returns (member, redirect)."""
-    require(g.account, circle_id, READ_DOSSIER)
+    try:
+        require(g.account, circle_id, READ_DOSSIER)
+    except AppError as exc:
+        raise refused(exc, g.account, circle_id, f'dossier.{what}', 'R', what) from None
     unlock = step_up_redirect()
     if unlock:
         return None, redirect(unlock, 303)
-    return read_dossier(g.account, circle_id, what), None
+    return read_dossier(g.account, circle_id, what, detail), None
 
 
 @bp.get('/circles/<circle_id>/plans')
@@ -96,7 +105,7 @@ def plans(circle_id):
 @bp.get('/circles/<circle_id>/plans/<plan_id>')
 @login_required
 def plan(circle_id, plan_id):
-    member, unlock = _dossier_page(circle_id, 'plan')
+    member, unlock = _dossier_page(circle_id, 'plan', plan_id)
     if unlock:
         return unlock
     row = operations.plan(member.circle_id, parse_id(plan_id))
@@ -116,7 +125,10 @@ def approve(circle_id, plan_id):
     if unlock:
         return redirect(unlock, 303)
     member = sign_off(g.account, circle_id)
-    operations.approve_plan(member, g.account, parse_id(plan_id), request.form.get('version', ''))
+    version = request.form.get('version', '')
+    if not version:
+        raise InvalidInput(_l('The page misses the version of the plan. Open the plan again.'), code='invalid_version')
+    operations.approve_plan(member, g.account, parse_id(plan_id), version)
     return redirect(back + '?approved=1', 303)
 
 
@@ -130,6 +142,7 @@ ACCESS_LABELS = {
     'dossier.plan_approve': _l('Approved a care plan'),
     'dossier.export': _l('Downloaded the dossier'),
     'dossier.measurements': _l('Looked at the measurements'),
+    'dossier.appointments': _l('Looked at the care appointments'),
 }
 
 
@@ -164,6 +177,11 @@ def measurements(circle_id):
                            values=operations.point_values, labels=SERIES_LABELS, line_labels=LINE_LABELS)
 
 
+def export_detail(args) -> str:
+    """What a download held, for the audit record: its months and format."""
+    return f"{(args.get('from') or '')[:7]}..{(args.get('to') or '')[:7]} {(args.get('format') or 'fhir')[:4]}"
+
+
 def export_response(member, args):
     """The download itself: ``format`` fhir (default) or html; ``from`` and ``to`` months."""
     import json
@@ -176,7 +194,7 @@ def export_response(member, args):
     kind = args.get('format', 'fhir')
     if kind not in ('fhir', 'html'):
         raise InvalidInput(_l('Choose the format fhir or html.'), code='invalid_format')
-    rows = operations.export_rows(member.circle_id, start, end)
+    rows = operations.export_rows(member, start, end)
     name = f'dossier-{export.today().isoformat()}'
     if kind == 'fhir':
         body, mimetype, name = json.dumps(export.bundle(rows), ensure_ascii=False, indent=1), \
@@ -198,7 +216,8 @@ def export_response(member, args):
 @login_required
 def export_page(circle_id):
     """Choose the months and the format, then download (medical data: after the step-up)."""
-    member, unlock = _dossier_page(circle_id, 'export' if request.args.get('download') else 'export_form')
+    member, unlock = _dossier_page(circle_id, 'export' if request.args.get('download') else 'export_form',
+                                   export_detail(request.args) if request.args.get('download') else None)
     if unlock:
         return unlock
     if request.args.get('download'):
