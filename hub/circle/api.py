@@ -229,7 +229,8 @@ def notes(circle_id):
     from hub.circle import notes as pad
     account = current_account()
     member = require(account, circle_id)
-    return {'items': [pad.note_json(note, account) for note in pad.notes(member)], 'next': None}
+    items, next_cursor = pad.notes(member, request.args.get('cursor'))
+    return {'items': [pad.note_json(note, account) for note in items], 'next': next_cursor}
 
 
 @bp.post('/circles/<circle_id>/notes')

@@ -1,22 +1,31 @@
 """Notes on a care page: every member reads them and writes their own; the manager can send one to the provider."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import MANAGE, can
 from hub.circle.models import Note
 from hub.connect.operations import dossiers_of
 from hub.core.audit import audit
+from hub.core.cursor import decode_cursor, encode_cursor
 from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
 
-def notes(member):
-    """The care page's notes, the last changed first."""
-    return db.session.execute(select(Note).where(Note.circle_id == member.circle_id)
-                              .order_by(Note.updated_at.desc())).scalars().all()
+PAGE_SIZE = 50
+
+
+def notes(member, cursor=None, limit=PAGE_SIZE):
+    """Return (notes, next cursor): the care page's notes, the last changed first."""
+    query = select(Note).where(Note.circle_id == member.circle_id)
+    if cursor:
+        moment, ident = decode_cursor(cursor)
+        query = query.where(or_(Note.updated_at < moment, and_(Note.updated_at == moment, Note.id < ident)))
+    found = db.session.execute(query.order_by(Note.updated_at.desc(), Note.id.desc()).limit(limit + 1)).scalars().all()
+    last = found[limit - 1] if len(found) > limit else None
+    return found[:limit], encode_cursor(last.updated_at, last.id) if last else None
 
 
 def _own_note(member, account, note_id) -> Note:

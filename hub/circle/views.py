@@ -287,7 +287,8 @@ def notes_page(circle_id):
             errors, status = field_errors(exc), error_status(exc)
         else:
             return redirect(url_for('circle.notes_page', circle_id=member.circle_id, done=done), 303)
-    return (render_template('circle/notes.html', member=member, notes=pad.notes(member), errors=errors,
+    items, next_cursor = pad.notes(member, request.args.get('cursor'))
+    return (render_template('circle/notes.html', member=member, notes=items, next_cursor=next_cursor, errors=errors,
                             values=values, done=request.args.get('done'),
                             providers=providers_of(member.circle_id) if can(member, MANAGE) else []), status)
 
