@@ -47,7 +47,8 @@ def account_json(account):
     """Return the JSON of an account as its owner sees it."""
     return {'id': str(account.id), 'email': account.email, 'first_name': account.first_name,
             'last_name': account.last_name, 'language': account.language, 'timezone': account.timezone,
-            'phone': account.phone, 'phone_pending': account.phone_pending, 'second_factors': account.second_factors}
+            'phone': account.phone, 'phone_pending': account.phone_pending, 'second_factors': account.second_factors,
+            'notify_messages': account.notify_messages}
 
 
 def wrong_code_response():

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, Text, Uuid
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, Text, Uuid, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
@@ -30,6 +30,8 @@ class Account(IdMixin, CreatedMixin, db.Model):
     terms_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     language: Mapped[str] = mapped_column(String(5), nullable=False, default='nl')
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default='Europe/Amsterdam')
+    #: a mail when a message comes in on a care page (one, until the messages are read)
+    notify_messages: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=true())
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the account works from / until these moments (seed 003: "not active yet", "expired")
     valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime)

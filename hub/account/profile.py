@@ -10,7 +10,7 @@ from hub.account.models import Account, AuthSession, RememberedDevice
 from hub.account.passwords import verify_password
 from hub.core.audit import audit
 from hub.core.errors import AppError, NotFound
-from hub.core.schemas import StrictSchema, Text
+from hub.core.schemas import StrictBoolean, StrictSchema, Text
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -22,6 +22,8 @@ class ProfileSchema(StrictSchema):
     timezone = fields.String(validate=validate.Length(max=64))
     #: a new mobile number: it is used only after the code sent to it comes back
     phone = fields.String(validate=validate.Length(max=25), allow_none=True)
+    #: a mail when a message comes in on a care page
+    notify_messages = StrictBoolean()
 
     @validates('timezone')
     def _zone(self, value, **kwargs):

@@ -307,7 +307,9 @@ def profile_page():
     errors, saved = {}, request.args.get('saved')
     if request.method == 'POST':
         try:
-            data = profile.ProfileSchema().load(form_data('first_name', 'last_name', 'language'))
+            values = form_data('first_name', 'last_name', 'language')
+            values['notify_messages'] = request.form.get('notify_messages') == 'yes'
+            data = profile.ProfileSchema().load(values)
         except ValidationError as exc:
             errors = field_errors(exc)
         else:

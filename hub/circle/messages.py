@@ -56,7 +56,26 @@ def post_message(member, account, text, audience, provider_id=None) -> Message:
                                                 'written_at': message.created_at.isoformat()})
     audit('circle.message', 'C', actor=account, role=member.role, circle=member.circle_id,
           dossier=dossier.id if dossier else None, target=f'message:{message.id}')
+    notify(member.circle_id, audience, but=account.id)
     return message
+
+
+def notify(circle_id, audience, but=None):
+    """Mail the members who read ``audience`` that there is a new message: once, until they have read them.
+
+    The mail says only that there is something new, never what (it may be about someone's health).
+    """
+    from hub.account.operations import link
+    from hub.circle.models import Member
+    from hub.core.outbox import queue_mail
+    from hub.dossier.operations import client_name
+    for reader in db.session.execute(select(Member).where(Member.circle_id == circle_id)).scalars():
+        if reader.account_id == but or not reader.account.notify_messages or audience not in audiences_for(reader):
+            continue
+        if unread(reader) != 1:  # it had unread messages already: it was told then
+            continue
+        queue_mail(reader.account.email, 'new_message', reader.account.language, account=reader.account,
+                   page=client_name(reader.circle) or '', link=link(f'/circles/{circle_id}/messages'))
 
 
 def _provider_messages(circle_id):

@@ -108,3 +108,27 @@ def test_with_two_providers_the_writer_chooses_one(app, fhir_server, provider, c
     assert sent.status_code == 201 and sent.get_json()['provider'] == {'id': chosen['id']}
     wrong = manager.post(url, {'text': 'x', 'audience': 'provider', 'provider_id': str(uuid.uuid4())})
     assert wrong.status_code == 422
+
+
+def test_one_mail_until_the_messages_are_read_and_none_for_those_who_turned_it_off(
+        app, fhir_server, provider, coupling_code, register, mailbox, db):
+    manager, circle, _, _ = page_of(fhir_server, provider, coupling_code, register, extra=lambda p: [])
+    basic, _ = _join(manager, circle, register, 'basic@example.nl', 'basic')
+    trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')
+    url = f"/api/v1/circles/{circle['id']}/messages"
+    for client in (basic, trust, manager):
+        client.get(url)  # all read
+
+    def new_mails(address):
+        return [m for m in mailbox.to(address) if 'nieuw bericht' in m['Subject'].lower()]
+    assert trust.patch('/api/v1/me', {'notify_messages': False}).get_json()['notify_messages'] is False
+    manager.post(url, {'text': 'Eerste bericht over de medicijnen.', 'audience': 'all'})
+    manager.post(url, {'text': 'Tweede bericht.', 'audience': 'all'})
+    [mail] = new_mails('basic@example.nl')  # one mail for two messages: not read in between
+    assert 'medicijnen' not in mail.get_content() and f"/circles/{circle['id']}/messages" in mail.get_content()
+    assert new_mails('trust@example.nl') == [] and new_mails('m@example.nl') == []  # turned off; the writer
+    manager.post(url, {'text': 'Alleen voor de vertrouwensgroep.', 'audience': 'trust'})
+    assert len(new_mails('basic@example.nl')) == 1  # not for basic members
+    basic.get(url)
+    manager.post(url, {'text': 'Derde bericht.', 'audience': 'all'})
+    assert len(new_mails('basic@example.nl')) == 2  # read in between: a new mail
