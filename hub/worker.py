@@ -81,10 +81,12 @@ def poll_feeds(now=None):
 
 
 def notify_plans():
-    """Tell managers about care plans that came to wait for their approval (after syncs, pushes and events)."""
-    from hub.dossier.operations import notify_plans_awaiting_approval
+    """Tell managers about care plans that came to wait for their approval, and readers about the provider's
+    messages (after syncs, pushes and events)."""
+    from hub.dossier.operations import notify_plans_awaiting_approval, notify_provider_messages
     with unit_of_work():
         notify_plans_awaiting_approval()
+        notify_provider_messages()
 
 
 def purge():

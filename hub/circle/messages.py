@@ -72,10 +72,13 @@ def notify(circle_id, audience, but=None):
     for reader in db.session.execute(select(Member).where(Member.circle_id == circle_id)).scalars():
         if reader.account_id == but or not reader.account.notify_messages or audience not in audiences_for(reader):
             continue
-        if unread(reader) != 1:  # it had unread messages already: it was told then
+        told = reader.messages_mailed_at is not None and (
+            reader.messages_read_at is None or reader.messages_mailed_at > reader.messages_read_at)
+        if told or not unread(reader):  # mailed already and not read since
             continue
         queue_mail(reader.account.email, 'new_message', reader.account.language, account=reader.account,
                    page=client_name(reader.circle) or '', link=link(f'/circles/{circle_id}/messages'))
+        reader.messages_mailed_at = utcnow()
 
 
 def _provider_messages(circle_id):

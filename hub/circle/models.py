@@ -37,6 +37,8 @@ class Member(IdMixin, CreatedMixin, db.Model):
     permissions: Mapped[list | None] = mapped_column(JSON)
     #: when this member last opened the messages (what is newer is unread)
     messages_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when this member was last mailed about new messages (no new mail until they have read them)
+    messages_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     circle: Mapped[Circle] = relationship(back_populates='members')
     account: Mapped[Account] = relationship()

@@ -1,4 +1,4 @@
-"""What members do with provider records: approving a care plan."""
+"""What members do with provider records: approving a care plan; what the care page was told about."""
 
 import uuid
 from datetime import datetime
@@ -32,17 +32,18 @@ class PlanApproval(IdMixin, db.Model):
     __table_args__ = (UniqueConstraint('record_id', 'version', name='uq_plan_approvals_record_version'),)
 
 
-class PlanNotice(IdMixin, db.Model):
-    """That the manager of a care page was told about this content of a plan (a mail when it waits for approval).
+class RecordNotice(IdMixin, db.Model):
+    """That a care page was told about this content of a record: a plan waiting for approval, a provider's message.
 
-    Keyed by the content hash: a new version of the plan is looked at again, the same one never twice.
+    Keyed by the content hash: a new version is looked at again, the same one never twice.
     """
 
-    __tablename__ = 'plan_notices'
+    __tablename__ = 'record_notices'
 
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('records.id', ondelete='CASCADE'), nullable=False)
     circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     noticed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
+    #: the constraint keeps the name it had when only plans were noticed
     __table_args__ = (UniqueConstraint('record_id', 'circle_id', 'content_hash', name='uq_plan_notices'),)

@@ -172,24 +172,29 @@ def approve_plan(member, account, plan_id, version):
     return approval
 
 
-def notify_plans_awaiting_approval(limit=200) -> int:
-    """Mail the manager of each care page when one of its plans comes to wait for approval; return how many.
-
-    Every plan content is looked at once per care page (PlanNotice), whether it waits or not.
-    """
-    from hub.account.operations import link
-    from hub.circle.models import Member
-    from hub.core.outbox import queue_mail
-    from hub.dossier.models import PlanNotice
+def unnoticed(kind, limit=200):
+    """Return (Record, circle id, Dossier) rows of ``kind`` whose content no care page was told about yet, and mark
+    them told (RecordNotice), whatever is done with them."""
+    from hub.dossier.models import RecordNotice
     rows = db.session.execute(
         select(Record, CircleDossier.circle_id, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
         .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
-        .outerjoin(PlanNotice, and_(PlanNotice.record_id == Record.id, PlanNotice.circle_id == CircleDossier.circle_id,
-                                    PlanNotice.content_hash == Record.content_hash))
-        .where(Record.kind == 'plan', Record.deleted.is_(False), PlanNotice.id.is_(None)).limit(limit)).all()
+        .outerjoin(RecordNotice, and_(RecordNotice.record_id == Record.id,
+                                      RecordNotice.circle_id == CircleDossier.circle_id,
+                                      RecordNotice.content_hash == Record.content_hash))
+        .where(Record.kind == kind, Record.deleted.is_(False), RecordNotice.id.is_(None)).limit(limit)).all()
+    for record, circle_id, _ in rows:
+        db.session.add(RecordNotice(record_id=record.id, circle_id=circle_id, content_hash=record.content_hash))
+    return rows
+
+
+def notify_plans_awaiting_approval(limit=200) -> int:
+    """Mail the manager of each care page when one of its plans comes to wait for approval; return how many."""
+    from hub.account.operations import link
+    from hub.circle.models import Member
+    from hub.core.outbox import queue_mail
     sent = 0
-    for record, circle_id, dossier in rows:
-        db.session.add(PlanNotice(record_id=record.id, circle_id=circle_id, content_hash=record.content_hash))
+    for record, circle_id, dossier in unnoticed('plan', limit):
         if record.data.get('approval') != 'awaiting_signature':
             continue
         if approval_state(record, approvals(circle_id, [record.id]).get(record.id)) == 'approved':
@@ -206,6 +211,14 @@ def notify_plans_awaiting_approval(limit=200) -> int:
         sent += 1
     db.session.flush()
     return sent
+
+
+def notify_provider_messages(limit=200):
+    """Tell the readers of provider messages that the provider wrote (a mail, as for members' messages)."""
+    from hub.circle.messages import notify
+    for circle_id in {circle_id for _, circle_id, _ in unnoticed('message', limit)}:
+        notify(circle_id, 'provider')
+    db.session.flush()
 
 
 #: the events the access log shows: reads of dossier data and what was done with it

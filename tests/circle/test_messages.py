@@ -132,3 +132,23 @@ def test_one_mail_until_the_messages_are_read_and_none_for_those_who_turned_it_o
     basic.get(url)
     manager.post(url, {'text': 'Derde bericht.', 'audience': 'all'})
     assert len(new_mails('basic@example.nl')) == 2  # read in between: a new mail
+
+
+def test_readers_get_a_mail_when_the_provider_writes(app, fhir_server, provider, coupling_code, register, mailbox, db):
+    from hub.worker import notify_plans
+    manager, circle, name, patient_id = page_of(fhir_server, provider, coupling_code, register, extra=lambda p: [])
+    basic, _ = _join(manager, circle, register, 'basic@example.nl', 'basic')
+    for client in (basic, manager):
+        client.get(f"/api/v1/circles/{circle['id']}/messages")
+    fhir_load(fhir_server.base_url, [{
+        'resourceType': 'Communication', 'id': f'{patient_id}-c1', 'status': 'completed',
+        'subject': {'reference': f'Patient/{patient_id}'}, 'sent': '2030-01-01T09:00:00Z',
+        'sender': {'display': 'Team De Linde'}, 'payload': [{'contentString': 'De fysiotherapeut komt later.'}]}])
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    with app.app_context():
+        notify_plans()
+        notify_plans()  # the same message: no second mail
+
+    def new_mails(address):
+        return [m for m in mailbox.to(address) if 'nieuw bericht' in m['Subject'].lower()]
+    assert len(new_mails('m@example.nl')) == 1 and new_mails('basic@example.nl') == []
