@@ -5,6 +5,7 @@ refreshed 60 seconds before it expires, by one thread at a time: twenty requests
 cause one refresh. Tokens and secrets are never logged or put in an error message.
 """
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass
@@ -40,7 +41,8 @@ class ClientCredentials(requests.auth.AuthBase):
 
     def __init__(self, token_url, client_id, client_secret, scope=None):
         self.token_url, self.client_id, self._secret, self.scope = token_url, client_id, client_secret, scope
-        self.key = (token_url, client_id, scope)
+        # the secret's hash is part of the key: after a rotated secret the old token is not used on
+        self.key = (token_url, client_id, scope, hashlib.sha256(client_secret.encode()).hexdigest())
         with _locks_lock:
             self.lock = _locks.setdefault(self.key, threading.Lock())
 
