@@ -99,7 +99,9 @@ class OnsDouble:
 
     # --- the HTTP side ----------------------------------------------------------------------------------------
 
-    def start(self):
+    def start(self, tls=None):
+        """Serve on loopback; with ``tls`` (a folder from ``make_certificates``) over HTTPS that demands a client
+        certificate signed by the stage's CA, as Ons does (mutual TLS only)."""
         double = self
 
         class Handler(json_handler()):
@@ -128,7 +130,15 @@ class OnsDouble:
                                                    createdBy=self.headers['X-Cupido-User-Name']))
 
         self.server = serve(Handler)
-        self.base_url = f'http://127.0.0.1:{self.server.server_port}'
+        if tls is not None:
+            import ssl
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+            context.load_cert_chain(tls / 'server.pem', tls / 'server.key')
+            context.load_verify_locations(tls / 'ca.pem')
+            context.verify_mode = ssl.CERT_REQUIRED
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.base_url = f"{'https' if tls else 'http'}://127.0.0.1:{self.server.server_port}"
         return self
 
     def stop(self):
@@ -209,3 +219,45 @@ class OnsDouble:
                     return 200, {'clients': [{'id': k} for k, when in self.deleted_clients.items()
                                              if datetime.fromisoformat(when) > since]}
         raise LookupError(path)
+
+
+def make_certificates(folder):
+    """Write a test CA, a server certificate for 127.0.0.1 and a connector's client certificate (PEM) into folder."""
+    import ipaddress
+    from datetime import timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = datetime.now(UTC)
+
+    def name(common):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
+
+    def write(stem, key, cert):
+        (folder / f'{stem}.key').write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        (folder / f'{stem}.pem').write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(name('Ons test CA')).issuer_name(name('Ons test CA'))
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    write('ca', ca_key, ca)
+    for stem, common, usage, alt in (
+            ('server', 'api-development.ons.test', ExtendedKeyUsageOID.SERVER_AUTH,
+             x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))])),
+            ('client', f'carehub-{CUSTOMER}-test', ExtendedKeyUsageOID.CLIENT_AUTH, None)):
+        key = ec.generate_private_key(ec.SECP256R1())
+        builder = (x509.CertificateBuilder().subject_name(name(common)).issuer_name(ca.subject)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=1))
+                   .add_extension(x509.ExtendedKeyUsage([usage]), critical=False))
+        if alt is not None:
+            builder = builder.add_extension(alt, critical=False)
+        write(stem, key, builder.sign(ca_key, hashes.SHA256()))
+    return folder

@@ -19,16 +19,15 @@ class OnsClient:
         self.base_url = base_url.rstrip('/')
         self.session = session or requests.Session()
         self.session.headers.update({'Accept': 'application/json', 'User-Agent': USER_AGENT})
-        if cert:
-            self.session.cert = cert
-        self.session.verify = verify
+        # given with every request: a Session's own verify loses to REQUESTS_CA_BUNDLE in the environment
+        self.tls = {'cert': cert, 'verify': verify}
 
     def get(self, path, params=None, modified_since=None):
         """Return the JSON body of ``GET path``; None for 404/410 and for 304 (not modified)."""
         headers = {'If-Modified-Since': format_datetime(modified_since, usegmt=True)} if modified_since else None
         try:
             response = self.session.get(f'{self.base_url}{path}', params=params, headers=headers, timeout=TIMEOUT,
-                                        allow_redirects=False)
+                                        allow_redirects=False, **self.tls)
         except requests.RequestException as exc:
             raise AdapterError(f'Ons not reachable: {type(exc).__name__}') from None
         if response.status_code in (304, 404, 410):
@@ -50,7 +49,7 @@ class OnsClient:
         try:
             response = self.session.post(f'{self.base_url}{path}', json=body, timeout=TIMEOUT, allow_redirects=False,
                                          headers={'Content-Type': 'application/json; charset=utf-8',
-                                                  'X-Cupido-User-Name': OWN_USER})
+                                                  'X-Cupido-User-Name': OWN_USER}, **self.tls)
         except requests.RequestException as exc:
             raise AdapterError(f'Ons not reachable: {type(exc).__name__}') from None
         if response.status_code in (200, 201):

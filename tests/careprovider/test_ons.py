@@ -299,3 +299,26 @@ def test_items_for_ons_become_family_reports_sent_with_retries_and_once(
     assert len([m for m in ons.data['reports'].values() if m.get('uuid') == item_id]) == 1
     assert app.test_cli_runner().invoke(cli, ['sync', name, '--full']).exit_code == 0
     assert not [r for r in records(db, kind='report') if 'zondag douchen' in r.data['text']]  # not read back
+
+
+def test_ons_is_reached_over_mutual_tls_only(tmp_path):
+    from adapters.ons import OnsAdapter
+    from hub.careprovider.adapter import AdapterError
+    from tests.ons_double import make_certificates
+    tls = make_certificates(tmp_path)
+    double = OnsDouble(secret=SECRET).start(tls=tls)
+    try:
+        client = double.client()
+        adapter = OnsAdapter({'base_url': double.base_url, 'cert_file': str(tls / 'client.pem'),
+                              'key_file': str(tls / 'client.key'), 'ca_file': str(tls / 'ca.pem')})
+        [source] = [s for s in adapter.fetch(str(client['id']), None) if s.source_type == 'client']
+        assert source.payload['lastName'] == 'Dijk'
+        without = OnsAdapter({'base_url': double.base_url, 'ca_file': str(tls / 'ca.pem')})
+        with pytest.raises(AdapterError, match='not reachable'):
+            list(without.fetch(str(client['id']), None))  # no client certificate: the handshake fails
+        untrusted = OnsAdapter({'base_url': double.base_url, 'cert_file': str(tls / 'client.pem'),
+                                'key_file': str(tls / 'client.key')})
+        with pytest.raises(AdapterError, match='not reachable'):
+            list(untrusted.fetch(str(client['id']), None))  # the server is not checked against the stage's CA
+    finally:
+        double.stop()
