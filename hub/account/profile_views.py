@@ -1,0 +1,142 @@
+"""The profile pages: details and language, sessions and browsers, password, phone, photo, deleting the account.
+
+They are routes of the account blueprint (hub.account.views), kept in a module of their own.
+"""
+
+from flask import g, redirect, render_template, request, session, url_for
+from marshmallow import ValidationError
+
+from hub.account import factors
+from hub.account.access import log_in, log_out, login_required
+from hub.account.api import login_limit
+from hub.account.views import bp, factor_change_redirect, field_errors, form_data, typed_twice
+from hub.core.commit import undo_on_refusal
+from hub.core.errors import AppError
+from hub.extensions import limiter
+
+
+@bp.route('/profile', methods=['GET', 'POST'])
+@login_required
+def profile_page():
+    from hub.account import profile
+    errors, saved = {}, request.args.get('saved')
+    if request.method == 'POST':
+        try:
+            values = form_data('first_name', 'last_name', 'language')
+            values['notify_messages'] = request.form.get('notify_messages') == 'yes'
+            data = profile.ProfileSchema().load(values)
+        except ValidationError as exc:
+            errors = field_errors(exc)
+        else:
+            profile.update_profile(g.account, data)
+            session.pop('lang', None)  # the chosen language now follows the profile
+            return redirect(url_for('account.profile_page', saved=1), 303)
+    return (render_template('account/profile.html', errors=errors, saved=saved,
+                            sessions=profile.sessions_of(g.account), devices=profile.devices_of(g.account)),
+            422 if errors else 200)
+
+
+@bp.post('/profile/sessions/<session_id>/end')
+@login_required
+def end_session_page(session_id):
+    from hub.account import profile
+    from hub.web import parse_id
+    if session_id == 'all':
+        profile.end_every_session(g.account, but=g.auth_session)
+        log_out()
+        return render_template('account/logged_out.html')
+    profile.end_session_of(g.account, parse_id(session_id))
+    return redirect(url_for('account.profile_page'), 303)
+
+
+@bp.post('/profile/devices/<device_id>/forget')
+@login_required
+def forget_device_page(device_id):
+    from hub.account import profile
+    from hub.web import parse_id
+    profile.forget_device(g.account, parse_id(device_id))
+    return redirect(url_for('account.profile_page'), 303)
+
+
+@bp.route('/profile/password', methods=['GET', 'POST'])
+@login_required
+@limiter.limit(login_limit, methods=['POST'])
+def change_password_page():
+    from hub.account import passwords_ops
+    errors = {}
+    if request.method == 'POST':
+        password, errors = typed_twice()
+        if not errors:
+            try:
+                with undo_on_refusal():
+                    passwords_ops.change_password(g.account, request.form.get('current_password', ''), password)
+            except AppError as exc:
+                errors = field_errors(exc)
+            else:
+                log_in(g.account)
+                return redirect(url_for('account.profile_page', saved=1), 303)
+    return render_template('account/change_password.html', errors=errors), 422 if errors else 200
+
+
+@bp.route('/profile/delete', methods=['GET', 'POST'])
+@login_required
+@limiter.limit(login_limit, methods=['POST'])
+def delete_account_page():
+    from hub.circle.operations import delete_account, managed_circles
+    managed = managed_circles(g.account)
+    errors = {}
+    if request.method == 'POST' and not managed:
+        try:
+            with undo_on_refusal():
+                delete_account(g.account, request.form.get('password', ''))
+        except AppError as exc:
+            errors = field_errors(exc)
+        else:
+            log_out()
+            return render_template('account/deleted.html')
+    return render_template('account/delete.html', managed=managed, errors=errors), 422 if errors else 200
+
+
+@bp.route('/profile/phone', methods=['GET', 'POST'])
+@login_required
+def phone_page():
+    from hub.account import profile
+    errors, values = {}, {}
+    blocked = factor_change_redirect()
+    if blocked:
+        return blocked
+    if request.method == 'POST' and 'code' in request.form:
+        if profile.confirm_phone(g.account, g.auth_session, request.form['code']):
+            return redirect(url_for('account.profile_page', saved=1), 303)
+        errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
+    elif request.method == 'POST':
+        values = form_data('phone')
+        try:
+            with undo_on_refusal():
+                profile.change_phone(g.account, g.auth_session, values.get('phone', '').strip())
+        except AppError as exc:
+            errors = field_errors(exc)
+        else:
+            if g.account.phone_pending is None:
+                return redirect(url_for('account.profile_page', saved=1), 303)
+    return (render_template('account/phone.html', errors=errors, values=values,
+                            waiting=g.account.phone_pending), 422 if errors else 200)
+
+
+@bp.post('/profile/photo')
+@login_required
+def photo_page():
+    from hub.account.photos import MAX_BYTES, remove_photo, set_photo
+    if request.form.get('remove') == 'yes':
+        remove_photo(g.account)
+        return redirect(url_for('account.profile_page', saved=1), 303)
+    upload = request.files.get('photo')
+    try:
+        with undo_on_refusal():
+            set_photo(g.account, upload.stream.read(MAX_BYTES + 1) if upload else b'')
+    except AppError as exc:
+        from hub.account import profile
+        return (render_template('account/profile.html', errors=field_errors(exc), saved=None,
+                                sessions=profile.sessions_of(g.account), devices=profile.devices_of(g.account)),
+                422)
+    return redirect(url_for('account.profile_page', saved=1), 303)
