@@ -53,6 +53,27 @@ def require(account, circle_id, capability=None) -> Member:
     return member
 
 
+def require_author_or(member, account, author_id, capability, message):
+    """Raise unless the account wrote the thing, or the member has ``capability`` (e.g. the manager tidies up)."""
+    if author_id != account.id and not can(member, capability):
+        raise Forbidden(message)
+
+
+def sees_calendar(member) -> bool:
+    """Whether a member may open the calendar at all (any of the appointments capabilities)."""
+    return any(can(member, code) for code in ('appointments.own', 'appointments.care', 'appointments.add'))
+
+
+def message_audiences(member) -> tuple:
+    """The audiences a member reads and writes: ``all``; ``trust`` for the trust group (and the manager);
+    ``provider`` with the capability to write with the care provider (the trust preset has it)."""
+    if not can(member, 'messages'):
+        return ()
+    return tuple(audience for audience, allowed in (
+        ('all', True), ('trust', member.role in ('manager', 'trust')),
+        ('provider', can(member, 'messages.provider'))) if allowed)
+
+
 def shares_a_circle(account, other_id) -> bool:
     """Tell whether ``account`` and the account ``other_id`` are on a care page together (or are one)."""
     from sqlalchemy.orm import aliased

@@ -4,7 +4,7 @@ from flask import Blueprint, request
 
 from hub.account.access import current_account
 from hub.circle import operations
-from hub.circle.access import MANAGE, permissions_of, require
+from hub.circle.access import MANAGE, permissions_of, require, sees_calendar
 from hub.circle.schemas import InvitationSchema, MemberChangeSchema, RespondSchema
 from hub.connect.operations import providers_of
 from hub.dossier.operations import client_name
@@ -197,7 +197,7 @@ def appointments(circle_id):
     from hub.core.errors import Forbidden
     account = current_account()
     member = require(account, circle_id)
-    if not any(permission.startswith('appointments.') for permission in permissions_of(member)):
+    if not sees_calendar(member):
         raise Forbidden(_l('You may not see the calendar of this care page.'))
     start, end = calendar.window(_moment('from'), _moment('to'))
     return {'items': [calendar.entry_json(kind, item, account) for kind, item in calendar.entries(

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from hub.circle.access import can
+from hub.circle.access import can, require_author_or
 from hub.circle.models import BoardPost, BoardReaction
 from hub.core.audit import audit
 from hub.core.cursor import decode_cursor, encode_cursor
@@ -62,8 +62,8 @@ def react(member, account, post_id, text) -> BoardReaction:
 
 
 def _may_delete(member, account, author_id):
-    if author_id != account.id and not can(member, 'data.board_delete'):
-        raise Forbidden(_l('You can only delete your own posts and reactions.'))
+    require_author_or(member, account, author_id, 'data.board_delete',
+                      _l('You can only delete your own posts and reactions.'))
 
 
 def delete_post(member, account, post_id):

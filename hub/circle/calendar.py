@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from hub.careprovider.models import Dossier, Record
-from hub.circle.access import MANAGE, can
+from hub.circle.access import MANAGE, can, require_author_or
 from hub.circle.models import CalendarEntry
 from hub.connect.models import CircleDossier
 from hub.core.audit import audit
@@ -51,8 +51,8 @@ def remove_entry(member, account, entry_id):
     if entry is None or entry.circle_id != member.circle_id or (
             entry.visibility == 'private' and entry.author_id != account.id):
         raise NotFound(_l('There is no such appointment on this care page.'))
-    if entry.author_id != account.id and not can(member, MANAGE):
-        raise Forbidden(_l('Only the one who added it, or the manager, can remove this appointment.'))
+    require_author_or(member, account, entry.author_id, MANAGE,
+                      _l('Only the one who added it, or the manager, can remove this appointment.'))
     audit('circle.appointment', 'D', actor=account, role=member.role, circle=member.circle_id,
           target=f'appointment:{entry.id}')
     db.session.delete(entry)

@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, or_, select
 
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
-from hub.circle.access import can
+from hub.circle.access import message_audiences
 from hub.circle.models import Message
 from hub.connect.models import CircleDossier
 from hub.connect.operations import dossiers_of
@@ -19,23 +19,14 @@ from hub.core.errors import Forbidden, InvalidInput
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
-AUDIENCES = ('all', 'trust', 'provider')
 PAGE_SIZE = 20
 
 
-def audiences_for(member) -> tuple:
-    """The audiences a member reads and writes: ``all``; ``trust`` for the trust group (and the manager);
-    ``provider`` with the capability to write with the care provider (the trust preset has it)."""
-    if not can(member, 'messages'):
-        return ()
-    return tuple(audience for audience, allowed in (
-        ('all', True), ('trust', member.role in ('manager', 'trust')),
-        ('provider', can(member, 'messages.provider'))) if allowed)
 
 
 def post_message(member, account, text, audience, provider_id=None) -> Message:
     """Write a message; one for the provider also goes into the outbox, in the same transaction."""
-    if audience not in audiences_for(member):
+    if audience not in message_audiences(member):
         raise Forbidden(_l('You cannot write messages for this group.'))
     dossier = None
     if audience == 'provider':
@@ -70,7 +61,7 @@ def notify(circle_id, audience, but=None):
     from hub.core.outbox import queue_mail
     from hub.dossier.operations import client_name
     for reader in db.session.execute(select(Member).where(Member.circle_id == circle_id)).scalars():
-        if reader.account_id == but or not reader.account.notify_messages or audience not in audiences_for(reader):
+        if reader.account_id == but or not reader.account.notify_messages or audience not in message_audiences(reader):
             continue
         told = reader.messages_mailed_at is not None and (
             reader.messages_read_at is None or reader.messages_mailed_at > reader.messages_read_at)
@@ -90,7 +81,7 @@ def _provider_messages(circle_id):
 
 def messages(member, cursor=None, limit=PAGE_SIZE):
     """Return (items, next cursor), newest first: each item is ('member', Message) or ('provider', (Record, Dossier))."""
-    audiences = audiences_for(member)
+    audiences = message_audiences(member)
     own = select(Message).where(Message.circle_id == member.circle_id, Message.audience.in_(audiences))
     theirs = _provider_messages(member.circle_id)
     if cursor:
@@ -112,7 +103,7 @@ def messages(member, cursor=None, limit=PAGE_SIZE):
 
 def unread(member) -> int:
     """How many messages the member has not seen yet (not counting their own)."""
-    audiences = audiences_for(member)
+    audiences = message_audiences(member)
     if not audiences:
         return 0
     since = member.messages_read_at

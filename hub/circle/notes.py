@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from hub.careprovider.outbound import queue_for_provider
-from hub.circle.access import MANAGE, can
+from hub.circle.access import MANAGE, can, require_author_or
 from hub.circle.models import Note
 from hub.connect.operations import dossiers_of
 from hub.core.audit import audit
@@ -57,15 +57,15 @@ def delete_note(member, account, note_id):
     note = db.session.get(Note, note_id)
     if note is None or note.circle_id != member.circle_id:
         raise NotFound(_l('There is no such note on this care page.'))
-    if note.author_id != account.id and not can(member, MANAGE):
-        raise Forbidden(_l('Only the one who wrote it, or the manager, can delete this note.'))
+    require_author_or(member, account, note.author_id, MANAGE,
+                      _l('Only the one who wrote it, or the manager, can delete this note.'))
     audit('circle.note', 'D', actor=account, role=member.role, circle=member.circle_id, target=f'note:{note.id}')
     db.session.delete(note)
 
 
 def share_note(member, account, note_id, provider_id=None) -> Note:
     """The manager (the client or their representative) sends a note to a care provider, through the outbox."""
-    if not can(member, MANAGE):
+    if not can(member, MANAGE):  # the wording says what it is about; the rule is the manager's
         raise Forbidden(_l('Only the manager can send a note to the care provider.'))
     note = db.session.get(Note, note_id)
     if note is None or note.circle_id != member.circle_id:

@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 from hub.account.access import login_required
 from hub.account.views import error_status, field_errors, form_data, step_up_redirect
 from hub.circle import operations
-from hub.circle.access import MANAGE, can, permissions_of, require
+from hub.circle.access import MANAGE, can, message_audiences, permissions_of, require, sees_calendar
 from hub.circle.permissions import CATALOGUE
 from hub.circle.schemas import InvitationSchema
 from hub.core.commit import undo_on_refusal
@@ -25,7 +25,7 @@ ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l
 @bp.app_context_processor
 def _helpers():
     return {'can': can, 'client_name': client_name, 'role_label': lambda role: ROLE_LABELS.get(role, role),
-            'audience_label': lambda audience: AUDIENCE_LABELS.get(audience, audience),
+            'audience_label': lambda audience: AUDIENCE_LABELS.get(audience, audience), 'sees_calendar': sees_calendar,
             'open_invitations': lambda: len(operations.invitations_for(g.account)) if g.get('account') else 0}
 
 
@@ -183,7 +183,7 @@ def messages(circle_id):
     items, next_cursor = board.messages(member, cursor)
     if not cursor and not errors:
         board.mark_read(member)
-    audiences = board.audiences_for(member)
+    audiences = message_audiences(member)
     return (render_template('circle/messages.html', member=member, items=items, next_cursor=next_cursor,
                             errors=errors, values=values, sent=request.args.get('sent'),
                             audiences=[(a, AUDIENCE_LABELS[a]) for a in audiences],
@@ -209,7 +209,7 @@ def calendar_page(circle_id):
     """The calendar: appointments of helpers and care appointments, by day; and a form to add one."""
     from hub.circle import calendar
     member = require(g.account, circle_id)
-    if not any(p.startswith('appointments.') for p in permissions_of(member)):
+    if not sees_calendar(member):
         require(g.account, circle_id, 'appointments.own')  # says in plain words that this is not allowed
     errors, values, status = {}, {'visibility': 'public'}, 200
     if request.method == 'POST':

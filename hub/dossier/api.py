@@ -91,6 +91,6 @@ def measurements(circle_id):
 @bp.get('/circles/<circle_id>/export')
 def export(circle_id):
     """Blue Button: the dossier data of the months ``from``..``to`` (YYYY-MM) as a FHIR Bundle or a readable page."""
-    from hub.dossier.views import export_detail, export_response
-    member = read_dossier(current_account(), circle_id, 'export', export_detail(request.args))
-    return export_response(member, request.args)
+    from hub.dossier.download import download, download_detail
+    member = read_dossier(current_account(), circle_id, 'export', download_detail(request.args))
+    return download(member, request.args)

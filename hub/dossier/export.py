@@ -20,7 +20,7 @@ KINDS = ('demographics', 'contact_person', 'practitioner', 'insurance', 'conditi
 def month_range(first: str | None, last: str | None):
     """Return (start, end) datetimes for ``YYYY-MM`` months (both included); absent: from the start, up to now."""
     def parse(value):
-        if not re.fullmatch(r'\d{4}-(0[1-9]|1[0-2])', value or ''):
+        if not re.fullmatch(r'(19|20)\d\d-(0[1-9]|1[0-2])', value or ''):  # also keeps datetime() in range
             raise InvalidInput(_l('Give the months as YYYY-MM, for example 2026-01.'), code='invalid_month')
         return int(value[:4]), int(value[5:])
     start = datetime(*parse(first), 1, tzinfo=UTC) if first else None
@@ -31,12 +31,6 @@ def month_range(first: str | None, last: str | None):
     if start and end and start >= end:
         raise InvalidInput(_l('The first month comes after the last one.'), code='invalid_month')
     return start, end
-
-
-def in_range(record, start, end) -> bool:
-    """Records without a time (the client's data, contact persons, ...) are always part of the download."""
-    moment = record.occurred_at
-    return moment is None or ((start is None or moment >= start) and (end is None or moment < end))
 
 
 def _subject(client_id):

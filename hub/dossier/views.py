@@ -12,6 +12,7 @@ from hub.dossier import operations
 from hub.config import setting
 from hub.core.errors import AppError, InvalidInput
 from hub.dossier.access import READ_DOSSIER, read_dossier, refused, sign_off
+from hub.dossier.download import LINE_LABELS, SERIES_LABELS, download, download_detail
 from hub.web import parse_id
 
 bp = Blueprint('dossier', __name__, template_folder='templates')
@@ -158,11 +159,6 @@ def access_log(circle_id):
                            labels=ACCESS_LABELS)
 
 
-SERIES_LABELS = {'body_weight': _l('Weight'), 'blood_pressure': _l('Blood pressure'),
-                 'body_temperature': _l('Temperature'), 'heart_rate': _l('Pulse'),
-                 'respiratory_rate': _l('Breathing rate'), 'body_height': _l('Height'),
-                 'oxygen_saturation': _l('Oxygen in the blood')}
-LINE_LABELS = {'value': '', 'systolic': _l('upper pressure'), 'diastolic': _l('lower pressure'), 'pulse': _l('pulse')}
 
 
 @bp.get('/circles/<circle_id>/measurements')
@@ -177,49 +173,14 @@ def measurements(circle_id):
                            values=operations.point_values, labels=SERIES_LABELS, line_labels=LINE_LABELS)
 
 
-def export_detail(args) -> str:
-    """What a download held, for the audit record: its months and format."""
-    return f"{(args.get('from') or '')[:7]}..{(args.get('to') or '')[:7]} {(args.get('format') or 'fhir')[:4]}"
-
-
-def export_response(member, args):
-    """The download itself: ``format`` fhir (default) or html; ``from`` and ``to`` months."""
-    import json
-
-    from flask import Response
-
-    from hub.core.errors import InvalidInput
-    from hub.dossier import export
-    start, end = export.month_range(args.get('from') or None, args.get('to') or None)
-    kind = args.get('format', 'fhir')
-    if kind not in ('fhir', 'html'):
-        raise InvalidInput(_l('Choose the format fhir or html.'), code='invalid_format')
-    rows = operations.export_rows(member, start, end)
-    name = f'dossier-{export.today().isoformat()}'
-    if kind == 'fhir':
-        body, mimetype, name = json.dumps(export.bundle(rows), ensure_ascii=False, indent=1), \
-            'application/fhir+json', f'{name}.json'
-    else:
-        grouped = {}
-        for row in rows:
-            grouped.setdefault(row.Record.kind, []).append(row)
-        body = render_template('dossier/export_page.html', member=member, grouped=grouped, kinds=export.KINDS,
-                               start=start, end=end, values=operations.point_values, labels=SERIES_LABELS)
-        mimetype, name = 'text/html', f'{name}.html'
-    response = Response(body, mimetype=mimetype)
-    response.headers['Content-Disposition'] = f'attachment; filename="{name}"'
-    response.headers['Cache-Control'] = 'no-store'
-    return response
-
-
 @bp.get('/circles/<circle_id>/export')
 @login_required
 def export_page(circle_id):
     """Choose the months and the format, then download (medical data: after the step-up)."""
     member, unlock = _dossier_page(circle_id, 'export' if request.args.get('download') else 'export_form',
-                                   export_detail(request.args) if request.args.get('download') else None)
+                                   download_detail(request.args) if request.args.get('download') else None)
     if unlock:
         return unlock
     if request.args.get('download'):
-        return export_response(member, request.args)
+        return download(member, request.args)
     return render_template('dossier/export.html', member=member)
