@@ -28,8 +28,12 @@ DEFAULTS = {
     #: approving a care plan asks for a second-factor code checked this recently
     'SIGN_OFF_MINUTES': 5,
     'REMEMBER_DEVICE_DAYS': 90,
+    #: a browser that logged in to an address is not throttled by failures elsewhere for this long
+    'KNOWN_BROWSER_MAX_AGE': 365 * 24 * 3600,
     'LOGIN_RATE_LIMIT': '10 per minute',
     'REGISTER_RATE_LIMIT': '5 per minute;30 per hour',
+    #: profile photos one account may upload (each is decoded, which costs memory and time)
+    'PHOTO_RATE_LIMIT': '5 per minute;20 per day',
     #: how many proxies in front of carehub set X-Forwarded-For/-Proto (0: trust none)
     'PROXY_HOPS': 0,
     'SESSION_MAX_HOURS': 12,

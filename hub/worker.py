@@ -90,14 +90,16 @@ def notify_plans():
 
 
 def purge():
-    """Remove what has expired: dead sessions, events handled a week ago."""
+    """Remove what has expired: dead sessions, forgotten login failures, events handled a week ago."""
     from datetime import timedelta
 
+    from hub.account import throttle
     from hub.account.operations import purge_sessions
     from hub.careprovider.events import purge_handled
     from hub.core.timeutil import utcnow
     with unit_of_work():
         purge_sessions()
+        throttle.purge()
         purge_handled(utcnow() - timedelta(days=7))
 
 

@@ -16,7 +16,7 @@ PO = ROOT / 'hub' / 'translations' / 'nl' / 'LC_MESSAGES' / 'messages.po'
 
 def main():
     bin_dir = Path(sys.executable).parent
-    subprocess.run([bin_dir / 'pybabel', 'extract', '-F', 'babel.cfg', '-k', '_l', '-k', 'lazy_gettext',
+    subprocess.run([bin_dir / 'pybabel', 'extract', '-F', 'babel.cfg', '-k', '_l', '-k', 'lazy_gettext', '-k', 'lazy_ngettext:1,2',
                     '--no-location', '--omit-header', '-o', 'hub/translations/messages.pot', '.'], cwd=ROOT,
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([bin_dir / 'pybabel', 'update', '--no-fuzzy-matching', '-i', 'hub/translations/messages.pot',

@@ -39,7 +39,8 @@ def app_settings(database_url, instance_path, smtp_url):
             'SMTP_URL': smtp_url, 'BASE_URL': 'https://carehub.test', 'TESTING': True,
             'ARGON2_TIME_COST': 1, 'ARGON2_MEMORY_COST': 1024, 'ARGON2_PARALLELISM': 1,
             # tests register many accounts from one address; test_limits checks the real limit
-            'REGISTER_RATE_LIMIT': '1000 per minute', 'LOGIN_RATE_LIMIT': '1000 per minute'}
+            'REGISTER_RATE_LIMIT': '1000 per minute', 'LOGIN_RATE_LIMIT': '1000 per minute',
+            'PHOTO_RATE_LIMIT': '1000 per minute'}
 
 
 @pytest.fixture(scope='session', params=['sqlite', 'postgresql'])

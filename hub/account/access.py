@@ -46,6 +46,43 @@ def log_in(account, second_factor=False, pending=False, keep_age=False):
         g.pending_session, g.auth_session, g.account = auth_session, None, None
     else:
         g.pending_session, g.auth_session, g.account = None, auth_session, account
+        mark_known_browser(account.email)
+
+
+def mark_known_browser(email):
+    """Remember, in this response's cookie, that this browser logged in to ``email`` (login throttling)."""
+    g.known_browser_email = email
+
+
+def known_browser_cookie_name():
+    """Return the name of the known-browser cookie (``__Host-`` under HTTPS)."""
+    from flask import current_app
+    return '__Host-carehub-known' if current_app.config['SESSION_COOKIE_SECURE'] else 'carehub-known'
+
+
+def login_source():
+    """Return where this request comes from, for throttling: the client address (hub.config PROXY_HOPS)."""
+    return request.remote_addr
+
+
+def known_browser(email):
+    """Return the id of this browser when it logged in to ``email`` before, else None."""
+    from hub.account.throttle import known_browser as lookup
+    return lookup(request.cookies.get(known_browser_cookie_name()), email)
+
+
+def set_known_browser_cookie(response):
+    """After a login, write the known-browser cookie (after every request; does nothing otherwise)."""
+    email = g.get('known_browser_email')
+    if email and response.status_code < 400:
+        from flask import current_app
+
+        from hub.account.throttle import add_known_browser
+        from hub.config import setting
+        value = add_known_browser(request.cookies.get(known_browser_cookie_name()), email)
+        response.set_cookie(known_browser_cookie_name(), value, max_age=setting('KNOWN_BROWSER_MAX_AGE'), path='/',
+                            httponly=True, samesite='Lax', secure=current_app.config['SESSION_COOKIE_SECURE'])
+    return response
 
 
 def log_out():
@@ -120,3 +157,14 @@ def login_required(view):
             return redirect('/login?' + urlencode({'next': target}), 303)
         return view(*args, **kwargs)
     return wrapper
+
+
+def account_key():
+    """Return the key that counts a logged-in person's tries wherever they come from (rate limits per account)."""
+    account = g.get('account')
+    return f'account:{account.id}' if account is not None else f'source:{request.remote_addr}'
+
+
+def photo_limit():
+    from hub.config import setting
+    return setting('PHOTO_RATE_LIMIT')

@@ -6,8 +6,9 @@ from flask_wtf.csrf import generate_csrf
 from marshmallow import fields, validate
 
 from hub.account import factors, operations, profile
-from hub.account.access import (current_account, current_session, device_cookie_name, device_label, load_current_account,
-                                log_in, log_out, set_device_cookie)
+from hub.account.access import (account_key, current_account, current_session, device_cookie_name, device_label, known_browser,
+                                load_current_account, log_in, log_out, login_source, mark_known_browser,
+                                photo_limit, set_device_cookie, set_known_browser_cookie)
 from hub.account import passwords_ops
 from hub.account.schemas import (ActivateSchema, ChangePasswordSchema, ForgotSchema, LoginSchema, RegisterSchema,
                                  ResetSchema)
@@ -19,6 +20,7 @@ from hub.web import error_response, load_json, parse_id
 
 bp = Blueprint('account_api', __name__, url_prefix='/api/v1')
 bp.before_app_request(load_current_account)
+bp.after_app_request(set_known_browser_cookie)
 
 
 def login_limit():
@@ -74,11 +76,10 @@ def activate():
 @limiter.limit(login_limit)
 def login():
     data = load_json(LoginSchema())
-    account = operations.authenticate(data['email'], data['password'])
+    account = operations.authenticate(data['email'], data['password'], login_source(), known_browser(data['email']))
     if account is None:
-        return error_response('invalid_credentials', _l('The email address or password is not right, or there were '
-                                                        'too many tries. Wait a few minutes, or reset your password.'),
-                              401)
+        return error_response('invalid_credentials', _l('The email address or password is not right. Check them and '
+                                                        'try again, or choose a new password.'), 401)
     if account.second_factors and not factors.remembered(account, request.cookies.get(device_cookie_name())):
         log_in(account, pending=True)
         return {'second_factor': account.second_factors, 'csrf_token': generate_csrf()}
@@ -276,6 +277,7 @@ def reset():
                               {'code': [str(_l('Enter the code from your authenticator app too.'))]})
     if passwords_ops.reset_password(data['token'], data['password'], data['method'], data['code']) is None:
         return wrong_code_response()
+    mark_known_browser(account.email)
     return {'message': str(_l('Your password is changed. You can log in with it now.'))}
 
 
@@ -316,6 +318,7 @@ def password_strength():
 
 
 @bp.post('/me/photo')
+@limiter.limit(photo_limit, key_func=account_key)
 def upload_photo():
     from hub.account.photos import MAX_BYTES, set_photo
     account = current_account()

@@ -140,3 +140,16 @@ class AccountPhoto(db.Model):
                                                   primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class LoginThrottle(db.Model):
+    """Failed logins counted for one key: an address, a source, or one known browser (OWASP device cookies)."""
+
+    __tablename__ = 'login_throttles'
+
+    #: keyed hash of ``kind:value`` (the address or source itself is not stored)
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: no login is tried for this key before this moment
+    wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

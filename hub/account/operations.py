@@ -97,7 +97,7 @@ def activate(token: str, password: str) -> Account:
     return account
 
 
-#: failed logins that cost nothing; after them each try waits, doubling from 1 to 15 minutes
+#: wrong second-factor codes that cost nothing; after them each try waits, doubling from 1 to 15 minutes
 FREE_FAILURES = 5
 FIRST_WAIT = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(minutes=15)
@@ -106,7 +106,7 @@ FAILURES_FORGOTTEN = timedelta(hours=12)
 
 
 def throttled_until(account: Account, now=None):
-    """Return until when the account's logins wait after failures, or None."""
+    """Return until when the account's second-factor codes wait after wrong ones, or None."""
     now = now or utcnow()
     if account.last_failed_at is None or now - account.last_failed_at > FAILURES_FORGOTTEN:
         return None
@@ -138,30 +138,32 @@ def check_available(account: Account, now=None):
                                     'it.'), code='account_expired').audited('account.login', 'E', actor=account.id)
 
 
-def authenticate(email: str, password: str) -> Account | None:
+def authenticate(email: str, password: str, source: str | None = None, browser: str | None = None) -> Account | None:
     """Return the active account for these credentials, or None; counts and audits failures.
 
-    A wrong password, an unknown address and a throttled account all give None after the same
-    amount of work, so the answer tells an attacker nothing.
+    ``source`` is where the request comes from and ``browser`` the id of a browser that logged in to
+    this address before (hub.account.throttle). While a try must wait, Throttled is raised without
+    looking at the password. A wrong password and an unknown address give None after the same work.
     """
-    account = account_by_email(email) if len(email) <= 254 else None
+    from hub.account import throttle
+    email = email if len(email) <= 254 else email[:254]
+    keys = throttle.keys_for(email, source, browser)
+    account = account_by_email(email)
     now = utcnow()
-    if account is not None and account.last_failed_at and now - account.last_failed_at > FAILURES_FORGOTTEN:
-        account.failed_logins = 0
-    waiting = account is not None and throttled_until(account, now) is not None
-    valid = verify_password(None if waiting or account is None else account.password_hash, password)
+    try:
+        throttle.check(keys, now)
+    except throttle.Throttled as exc:
+        raise exc.audited('account.login', 'E', actor=account.id if account else None)
+    valid = verify_password(None if account is None else account.password_hash, password)
     if account is not None and valid and account.status != 'pending':
         check_available(account, now)  # with the right password, say plainly why the account cannot log in
     if account is None or not valid or account.status != 'active':
-        if account is not None and not waiting:
-            account.failed_logins += 1
-            account.last_failed_at = now
-        audit('account.login', 'E', actor=account, outcome='throttled' if waiting else 'failed')
+        throttle.failed(keys, now)
+        audit('account.login', 'E', actor=account, outcome='failed')
         return None
+    throttle.clear(keys)
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
-    if not account.second_factors:  # with a second factor the count clears only after a right code
-        account.failed_logins, account.last_failed_at = 0, None
     account.last_login_at = now
     audit('account.login', 'E', actor=account)
     return account

@@ -100,6 +100,8 @@ def set_password(account: Account, password: str, expected_stamp: str, event: st
     if account.password_hash:
         db.session.add(PasswordHistory(account_id=account.id, password_hash=account.password_hash))
     db.session.refresh(account)
+    from hub.account.throttle import clear
+    clear([('address', account.email)])  # the guesses at the old password no longer matter
     end_all_sessions(account)
     db.session.execute(delete(RememberedDevice).where(RememberedDevice.account_id == account.id))
     queue_mail(account.email, 'password_changed', account.language, account=account, when=utcnow(),

@@ -1,5 +1,11 @@
-"""Profile photos: JPEG or PNG up to 5 MB, checked by content and re-encoded (no metadata kept)."""
+"""Profile photos: JPEG or PNG up to 5 MB, checked by content and re-encoded (no metadata kept).
 
+Memory is bounded before anything is decoded: a JPEG is decoded at a reduced scale (the decoder's
+draft mode, at most twice the size we keep), a PNG only up to 4096 by 4096 pixels, and one process
+decodes one photo at a time.
+"""
+
+import threading
 import warnings
 from io import BytesIO
 
@@ -13,9 +19,13 @@ from hub.core.timeutil import utcnow
 from hub.extensions import db
 
 MAX_BYTES = 5 * 1024 * 1024
-#: refuse images that would unpack to more pixels than this (decompression bombs)
-MAX_PIXELS = 40_000_000
+#: a JPEG is decoded at 1/2 to 1/8 of its size, so it may be large (a 48-megapixel phone camera is 8000 by 6000)
+MAX_JPEG_SIDE = 10_000
+#: a PNG is decoded in full: 4096 by 4096 RGBA is 64 MB at most
+MAX_PNG_SIDE = 4096
 SIDE = 512
+#: one decode at a time in a process, whatever the number of threads
+_DECODING = threading.BoundedSemaphore(1)
 
 
 def _refuse():
@@ -28,17 +38,20 @@ def reencode(data: bytes) -> bytes:
     if not data or len(data) > MAX_BYTES:
         raise _refuse()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _DECODING:
             warnings.simplefilter('error', Image.DecompressionBombWarning)  # a bomb is refused, not warned about
             image = Image.open(BytesIO(data))
-            if image.format not in ('JPEG', 'MPO', 'PNG') or image.width * image.height > MAX_PIXELS:
+            if image.format in ('JPEG', 'MPO') and max(image.size) <= MAX_JPEG_SIDE:
+                image.draft('RGB', (SIDE * 2, SIDE * 2))  # decode at a fraction of the size: little memory
+            elif image.format != 'PNG' or max(image.size) > MAX_PNG_SIDE:
                 raise _refuse()
             image.load()
-            image = ImageOps.exif_transpose(image).convert('RGB')  # upright, as the phone showed it
+            image = ImageOps.exif_transpose(image)  # upright, as the phone showed it
+            image.thumbnail((SIDE, SIDE))
+            image = image.convert('RGB')
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError,
             Image.DecompressionBombWarning, ValueError):
         raise _refuse() from None
-    image.thumbnail((SIDE, SIDE))
     out = BytesIO()
     image.save(out, format='JPEG', quality=85, optimize=True)
     return out.getvalue()

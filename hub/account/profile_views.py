@@ -7,7 +7,7 @@ from flask import g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 
 from hub.account import factors
-from hub.account.access import log_in, log_out, login_required
+from hub.account.access import account_key, log_in, log_out, login_required, photo_limit
 from hub.account.api import login_limit
 from hub.account.views import bp, factor_change_redirect, field_errors, form_data, typed_twice
 from hub.core.commit import undo_on_refusal
@@ -125,6 +125,7 @@ def phone_page():
 
 @bp.post('/profile/photo')
 @login_required
+@limiter.limit(photo_limit, key_func=account_key)
 def photo_page():
     from hub.account.photos import MAX_BYTES, remove_photo, set_photo
     if request.form.get('remove') == 'yes':

@@ -9,10 +9,11 @@ from urllib.parse import urlencode
 from flask import make_response
 
 from hub.account import factors, operations
-from hub.account.access import (device_cookie_name, device_label, log_in, log_out, login_required,
-                                set_device_cookie)
+from hub.account.access import (device_cookie_name, device_label, known_browser, log_in, log_out, login_required,
+                                login_source, set_device_cookie)
 from hub.account.api import login_limit, register_limit
 from hub.account.schemas import LoginSchema, RegisterSchema
+from hub.account.throttle import Throttled
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.extensions import limiter
@@ -115,7 +116,16 @@ def login():
         except ValidationError as exc:
             errors = field_errors(exc)
         else:
-            account = operations.authenticate(data['email'], data['password'])
+            try:
+                with undo_on_refusal():
+                    account = operations.authenticate(data['email'], data['password'], login_source(),
+                                                      known_browser(data['email']))
+            except Throttled as exc:
+                errors = {'_form': [exc.message]}
+                response = make_response(render_template('account/login.html', errors=errors, values=values,
+                                                         next=next_path), 429)
+                response.headers['Retry-After'] = str(exc.retry_after)
+                return response
             if account is not None:
                 if account.second_factors and not factors.remembered(account,
                                                                      request.cookies.get(device_cookie_name())):
@@ -123,8 +133,8 @@ def login():
                     return redirect(url_for('account.second_factor', next=next_path), 303)
                 log_in(account)
                 return redirect(next_path, 303)
-            errors = {'_form': [_l('The email address or password is not right, or there were too many tries. '
-                                   'Wait a few minutes, or reset your password.')]}
+            errors = {'_form': [_l('The email address or password is not right. Check them and try again, or '
+                                   'choose a new password.')]}
     return (render_template('account/login.html', errors=errors, values=values, next=next_path),
             401 if '_form' in errors else 422 if errors else 200)
 

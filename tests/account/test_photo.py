@@ -73,3 +73,53 @@ def test_a_broken_png_is_refused_not_a_server_error(register):
     good = image_bytes('PNG')
     broken = good[:60] + bytes(40) + good[100:]
     assert upload(account, broken).status_code == 422
+
+
+def _peak_memory_of_reencoding(path):
+    """Re-encode the file at ``path`` in a fresh process; return its answer and the growth of its peak RSS in MB."""
+    import subprocess
+    import sys
+    script = (
+        'import resource, sys\n'
+        'from hub.account import photos\n'
+        'data = open(sys.argv[1], "rb").read()\n'
+        'before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n'
+        'try:\n'
+        '    photos.reencode(data); answer = "ok"\n'
+        'except Exception as exc:\n'
+        '    answer = type(exc).__name__\n'
+        'print(answer, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)\n')
+    out = subprocess.run([sys.executable, '-c', script, str(path)], capture_output=True, text=True, check=True)
+    answer, grown = out.stdout.split()
+    return answer, int(grown)
+
+
+def test_a_huge_png_is_refused_before_it_is_decoded(register, tmp_path):
+    out = BytesIO()
+    Image.new('RGBA', (6300, 6300), (10, 20, 30, 255)).save(out, format='PNG', optimize=True)
+    assert len(out.getvalue()) < 400 * 1024  # a small file that unpacks to 160 MB
+    (tmp_path / 'big.png').write_bytes(out.getvalue())
+    answer, grown = _peak_memory_of_reencoding(tmp_path / 'big.png')
+    assert answer == 'InvalidInput' and grown < 20, grown
+    account = register('big@example.nl')
+    assert upload(account, out.getvalue()).status_code == 422
+
+
+def test_a_large_camera_jpeg_is_taken_with_little_memory(register, tmp_path):
+    out = BytesIO()
+    Image.new('RGB', (8000, 6000), (120, 80, 40)).save(out, format='JPEG', quality=70)
+    (tmp_path / 'camera.jpg').write_bytes(out.getvalue())
+    answer, grown = _peak_memory_of_reencoding(tmp_path / 'camera.jpg')
+    assert answer == 'ok' and grown < 40, grown  # in full it would be 144 MB
+    account = register('cam@example.nl')
+    assert upload(account, out.getvalue(), 'camera.jpg').status_code == 201
+
+
+def test_uploads_are_limited_per_account(app, register):
+    account = register('many@example.nl')
+    app.config['CAREHUB']['PHOTO_RATE_LIMIT'] = '3 per minute'
+    try:
+        answers = [upload(account, image_bytes('PNG', (40, 40))).status_code for _ in range(4)]
+    finally:
+        app.config['CAREHUB']['PHOTO_RATE_LIMIT'] = '1000 per minute'
+    assert answers == [201, 201, 201, 429]

@@ -116,28 +116,7 @@ def test_enrolment_refuses_a_wrong_code_and_a_second_enrolment_needs_a_fresh_che
     assert account.post('/api/v1/me/totp').status_code == 401
 
 
-def test_login_throttling_waits_after_five_failures(register, new_api, db):
-    from hub.account.models import Account
-    register('t@example.nl', totp=False)
-    attacker = new_api()
-    for _ in range(6):
-        attacker.post('/api/v1/session', {'email': 't@example.nl', 'password': 'not the password at all'})
-    [account] = db.scalars(select(Account))
-    assert account.failed_logins == 5  # the sixth try came while waiting: not counted
-    owner = new_api()
-    throttled = owner.post('/api/v1/session', {'email': 't@example.nl', 'password': PASSWORD})
-    unknown = owner.post('/api/v1/session', {'email': 'nobody@example.nl', 'password': PASSWORD})
-    assert throttled.status_code == unknown.status_code == 401
-    assert throttled.get_json() == unknown.get_json()
-    from hub.core.timeutil import utcnow
-    db.execute(update(Account).values(last_failed_at=utcnow() - timedelta(minutes=3)))
-    assert owner.post('/api/v1/session', {'email': 't@example.nl', 'password': PASSWORD}).status_code == 200
-    assert db.scalars(select(Account))[0].failed_logins == 0
-
-
-def test_throttled_and_wrong_take_similar_time(register, new_api, db):
-    from hub.account.models import Account
-    from hub.core.timeutil import utcnow
+def test_wrong_and_unknown_take_similar_time(register, new_api):
     register('s@example.nl', totp=False)
     client = new_api()
 
@@ -145,19 +124,17 @@ def test_throttled_and_wrong_take_similar_time(register, new_api, db):
         start = time.perf_counter()
         client.post('/api/v1/session', {'email': email, 'password': 'a wrong password here'})
         return time.perf_counter() - start
-    wrong = min(timed('s@example.nl') for _ in range(3))
-    db.execute(update(Account).values(failed_logins=9, last_failed_at=utcnow()))
-    throttled = min(timed('s@example.nl') for _ in range(3))
-    unknown = min(timed('nobody@example.nl') for _ in range(3))
-    # all three verify one argon2 hash: none is an order of magnitude cheaper than the others
-    assert max(wrong, throttled, unknown) < 10 * min(wrong, throttled, unknown)
+    wrong = min(timed('s@example.nl') for _ in range(2))
+    unknown = min(timed('nobody@example.nl') for _ in range(2))
+    # both verify one argon2 hash: neither is an order of magnitude cheaper than the other
+    assert max(wrong, unknown) < 10 * min(wrong, unknown)
 
 
 def test_per_ip_limit_ignores_x_forwarded_for(app, new_api):
     client = new_api()
     app.config['CAREHUB']['LOGIN_RATE_LIMIT'] = '10 per minute'  # the default
     try:
-        codes = [client.post('/api/v1/session', {'email': 'x@example.nl', 'password': 'whatever it is'},
+        codes = [client.post('/api/v1/session', {'email': f'x{n}@example.nl', 'password': 'whatever it is'},
                              headers={'X-Forwarded-For': f'10.0.0.{n}'}).status_code for n in range(12)]
         response = client.post('/api/v1/session', {'email': 'x@example.nl', 'password': 'x'})
     finally:

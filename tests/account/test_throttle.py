@@ -1,0 +1,120 @@
+"""Login throttling after OWASP's device-cookie scheme: guesses from elsewhere never lock the owner out."""
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from tests.conftest import PASSWORD
+
+WRONG = 'not the password at all'
+
+
+def _login(client, email, password, source='127.0.0.1'):
+    client.csrf()
+    return client.post('/api/v1/session', {'email': email, 'password': password},
+                       environ_base={'REMOTE_ADDR': source})
+
+
+def _past_the_wait(db):
+    from hub.account.models import LoginThrottle
+    from hub.core.timeutil import utcnow
+    db.execute(update(LoginThrottle).values(wait_until=utcnow() - timedelta(seconds=1)))
+
+
+def test_guesses_from_elsewhere_never_lock_out_a_browser_the_owner_used(register, new_api, db):
+    owner = register('t@example.nl', totp=False)  # this browser logged in: it is known
+    attacker = new_api()
+    answers = [_login(attacker, 't@example.nl', WRONG, '198.51.100.7') for _ in range(7)]
+    assert [a.status_code for a in answers] == [401] * 5 + [429, 429]
+    refused = answers[5]
+    assert refused.get_json()['error']['code'] == 'too_many_tries'
+    assert 1 <= int(refused.headers['Retry-After']) <= 60
+    assert _login(owner, 't@example.nl', PASSWORD, '203.0.113.9').status_code == 200
+
+
+def test_a_right_password_while_waiting_is_told_to_wait_never_that_it_is_wrong(register, new_api, db):
+    register('w@example.nl', totp=False)
+    attacker, owner = new_api(), new_api()
+    for _ in range(5):
+        _login(attacker, 'w@example.nl', WRONG, '198.51.100.7')
+    waiting = _login(owner, 'w@example.nl', PASSWORD, '203.0.113.9')  # a new browser of the owner
+    assert waiting.status_code == 429 and 'Retry-After' in waiting.headers
+    assert waiting.get_json()['error']['code'] == 'too_many_tries'
+    _past_the_wait(db)
+    assert _login(owner, 'w@example.nl', PASSWORD, '203.0.113.9').status_code == 200
+
+
+def test_the_wait_grows_with_each_failure_after_it(register, new_api, db):
+    register('p@example.nl', totp=False)
+    attacker = new_api()
+    waits = []
+    for _ in range(5):
+        _login(attacker, 'p@example.nl', WRONG, '198.51.100.7')
+    for _ in range(4):
+        refused = _login(attacker, 'p@example.nl', WRONG, '198.51.100.7')
+        waits.append(int(refused.headers['Retry-After']))
+        _past_the_wait(db)
+        assert _login(attacker, 'p@example.nl', WRONG, '198.51.100.7').status_code == 401
+    last = _login(attacker, 'p@example.nl', WRONG, '198.51.100.7')
+    waits.append(int(last.headers['Retry-After']))
+    assert waits[0] <= 60 and waits[1] > 60 and waits[2] > 120 and waits[-1] <= 15 * 60
+    assert waits == sorted(waits)
+
+
+def test_unknown_addresses_are_throttled_the_same_way(new_api):
+    attacker = new_api()
+    answers = [_login(attacker, 'nobody@example.nl', WRONG, '198.51.100.7').status_code for _ in range(6)]
+    assert answers == [401] * 5 + [429]
+
+
+def test_one_source_guessing_many_addresses_waits(new_api):
+    attacker = new_api()
+    answers = [_login(attacker, f'person{n}@example.nl', WRONG, '198.51.100.8').status_code for n in range(21)]
+    assert answers == [401] * 20 + [429]
+    assert _login(new_api(), 'person1@example.nl', WRONG, '198.51.100.9').status_code == 401  # another source
+
+
+def test_a_known_browser_cookie_only_locks_itself(register, new_api, db):
+    owner = register('k@example.nl', totp=False)
+    answers = [_login(owner, 'k@example.nl', WRONG, '203.0.113.9').status_code for _ in range(6)]
+    assert answers == [401] * 5 + [429]
+    assert _login(new_api(), 'k@example.nl', PASSWORD, '203.0.113.10').status_code == 200  # not the address
+
+
+def test_a_forged_known_browser_cookie_is_not_trusted(register, new_api, app):
+    register('f@example.nl', totp=False)
+    attacker = new_api()
+    attacker.client.set_cookie('carehub-known', 'forged.cookie.value')
+    answers = [_login(attacker, 'f@example.nl', WRONG, '198.51.100.7').status_code for _ in range(6)]
+    assert answers == [401] * 5 + [429]
+
+
+def test_a_reset_always_works_and_makes_the_browser_known(register, new_api, mailbox, db):
+    register('r@example.nl', totp=False)
+    attacker, owner = new_api(), new_api()
+    for _ in range(6):
+        _login(attacker, 'r@example.nl', WRONG, '198.51.100.7')
+    owner.post('/api/v1/password/forgot', {'email': 'r@example.nl'})
+    token = mailbox.link('r@example.nl', '/password/reset').split('token=')[1]
+    new_password = 'zeven zwanen zwemmen zuidwaarts'
+    assert owner.post('/api/v1/password/reset', {'token': token, 'password': new_password}).status_code == 200
+    for _ in range(6):  # the attacker goes on
+        _login(attacker, 'r@example.nl', WRONG, '198.51.100.7')
+    assert _login(owner, 'r@example.nl', new_password, '203.0.113.9').status_code == 200
+
+
+def test_the_login_page_says_how_long_to_wait(register, app, new_api):
+    import re
+    register('l@example.nl', totp=False)
+    attacker = new_api()
+    for _ in range(5):
+        _login(attacker, 'l@example.nl', WRONG, '198.51.100.7')
+    browser = app.test_client()
+    page = browser.get('/login', headers={'Accept-Language': 'nl'}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = browser.post('/login', data={'email': 'l@example.nl', 'password': PASSWORD, 'csrf_token': token},
+                            headers={'Accept-Language': 'nl'})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 429 and 'Retry-After' in response.headers
+    assert 'Wacht 1 minuten' in text or 'Wacht 1 minuut' in text, text[-2000:]
+    assert 'klopt niet' not in text
