@@ -84,19 +84,47 @@ def provider_list():
 
 @provider.command('credentials')
 @click.argument('name')
+@click.option('--list', 'show', is_flag=True, help='List the API clients of this provider instead.')
+@click.option('--revoke', metavar='CLIENT_ID', help='Revoke this client: its secret and tokens stop working at once.')
+@click.option('--rotate', metavar='CLIENT_ID', help='Print new credentials and revoke this client in one step.')
 @with_appcontext
-def provider_credentials(name):
-    """Print a new client id and secret for the provider API (the secret is shown only now)."""
-    from hub.careprovider.oauth import new_credentials
+def provider_credentials(name, show, revoke, rotate):
+    """Print a new client id and secret for the provider API (the secret is shown only now).
+
+    To change a secret without a gap: make new credentials, put them in the provider system, then
+    --revoke the old client; --rotate does both at once.
+    """
+    from hub.careprovider.oauth import clients_of, new_credentials, revoke_credentials
     from hub.careprovider.operations import provider_by_name
     from hub.core.errors import AppError
+    if sum(bool(option) for option in (show, revoke, rotate)) > 1:
+        raise click.UsageError('Use one of --list, --revoke and --rotate.')
     try:
         with unit_of_work():
-            client_id, secret = new_credentials(provider_by_name(name))
+            provider = provider_by_name(name)
+            if show:
+                rows = [(row.client_id, _local(row.created_at), _local(row.revoked_at) if row.revoked_at else '')
+                        for row in clients_of(provider)]
+            elif revoke:
+                revoke_credentials(provider, revoke)
+            else:
+                if rotate:
+                    revoke_credentials(provider, rotate)
+                client_id, secret = new_credentials(provider)
     except AppError as exc:
         raise click.ClickException(str(exc.message)) from None
+    if show:
+        click.echo(f'{"client_id":<30} {"created":<20} revoked')
+        for client_id, created, revoked in rows:
+            click.echo(f'{client_id:<30} {created:<20} {revoked}')
+        return
+    if revoke:
+        click.echo(f'revoked {revoke}: its tokens no longer work')
+        return
     click.echo(f'client_id     {client_id}')
     click.echo(f'client_secret {secret}')
+    if rotate:
+        click.echo(f'revoked       {rotate}', err=True)
     click.echo(f'token URL     {setting("BASE_URL")}/provider/v1/oauth/token (grant client_credentials; '
                'scopes codes records outbox)', err=True)
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from hub.core.errors import AppError, InvalidInput, NotFound
+from hub.core.text import has_lone_surrogate
 from hub.extensions import db
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,14 @@ def wants_json():
     return request.path.startswith(('/api/', '/provider/'))
 
 
-def error_response(code, message, status, fields=None):
+def error_response(code, message, status, fields=None, extra=None):
     """Answer an error as JSON for the APIs or as a page for people."""
     if wants_json():
         body = {'error': {'code': code, 'message': str(message)}}
         if fields:
             body['error']['fields'] = fields
+        if extra:
+            body['error'].update(extra)
         return jsonify(body), status
     return render_template('errors.html', code=code, message=message, status=status), status
 
@@ -78,6 +81,9 @@ def load_json(schema):
         raise AppError(_l('The body is not valid JSON.'), code='invalid_json')
     if not isinstance(data, dict):
         raise InvalidInput(_l('The body must be a JSON object.'))
+    if has_lone_surrogate(data):
+        raise InvalidInput(_l('The text holds characters that are not allowed (a lone UTF-16 surrogate).'),
+                           code='invalid_text')
     try:
         return schema.load(data)
     except ValidationError as exc:
@@ -93,7 +99,10 @@ def parse_id(value):
 
 
 def _handle_app_error(exc):
-    return error_response(exc.code, exc.message, exc.status, exc.fields)
+    response = error_response(exc.code, exc.message, exc.status, exc.fields, exc.extra)
+    if getattr(exc, 'retry_after', None):
+        response[0].headers['Retry-After'] = str(exc.retry_after)
+    return response
 
 
 def _handle_csrf(exc):

@@ -27,3 +27,42 @@ def test_odd_input_never_gives_a_server_error(app, provider, coupling_code, regi
     for months in ('from=9999-12&to=9999-12', 'from=0000-01'):  # out of the calendar's range: said plainly
         answer = m.get(f'{base}/export?{months}')
         assert answer.status_code == 422 and answer.get_json()['error']['code'] == 'invalid_month'
+
+
+def test_the_five_causes_of_a_server_error_get_a_clear_answer(app, fhir_server, provider, coupling_code, register):
+    """Lone surrogates, dates at the calendar's ends, huge numbers and deep nesting: a 4xx, never a 500."""
+    import hashlib
+    import hmac
+    import json
+    import re
+
+    from tests.circle.test_messages import page_of
+    m, circle, _, _ = page_of(fhir_server, provider, coupling_code, register, extra=lambda p: [])
+    base = f"/api/v1/circles/{circle['id']}"
+    anonymous = app.test_client()
+    token = anonymous.get('/api/v1/csrf').get_json()['csrf_token']
+    surrogate = '{"email": "a\\ud800@example.nl", "password": "x\\udfff"}'
+    for path in ('/api/v1/session', '/api/v1/password/forgot', '/api/v1/accounts'):
+        answer = anonymous.post(path, data=surrogate, content_type='application/json',
+                                headers={'X-CSRF-Token': token})
+        assert answer.status_code == 422, (path, answer.get_json())
+        assert answer.get_json()['error']['code'] == 'invalid_text'
+    note = m._send('POST', f'{base}/notes', None, data='{"text": "hallo \\ud800"}', content_type='application/json')
+    assert note.status_code == 422
+    for query in ('from=9999-12-31T00:00:00%2B00:00', 'from=0001-01-01T00:00:00%2B14:00',
+                  'to=0001-01-01T00:00:00-12:00'):
+        answer = m.get(f'{base}/appointments?{query}')
+        assert answer.status_code == 422 and answer.get_json()['error']['code'] == 'invalid_datetime', query
+    for moment in ('0001-01-01T00:00:00+14:00', '9999-12-31T23:59:59-12:00', '9999-12-31T00:00:00+00:00'):
+        answer = m.post(f'{base}/appointments', {'title': 'x', 'starts_at': moment})
+        assert answer.status_code == 422 and 'starts_at' in answer.get_json()['error']['fields'], moment
+    page = m.client.get(f"/circles/{circle['id']}/calendar").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    for day in ('0001-01-01', '9999-12-31'):
+        answer = m.client.post(f"/circles/{circle['id']}/calendar", data={
+            'csrf_token': csrf, 'title': 'Verjaardag', 'day': day, 'start': '00:00', 'visibility': 'public'})
+        assert answer.status_code == 422, day
+    m.step_up()
+    answer = m.get(f"{base}/measurements?days={'9' * 5000}")
+    assert answer.status_code == 422 and answer.get_json()['error']['code'] == 'invalid_days'
+

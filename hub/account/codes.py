@@ -3,7 +3,6 @@
 import secrets
 from datetime import timedelta
 
-import phonenumbers
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -12,6 +11,7 @@ from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
 from hub.core.errors import InvalidInput, TooManyRequests
 from hub.core.outbox import queue
+from hub.core.phone import parse_phone
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -25,17 +25,10 @@ CHANNELS = ('sms', 'voice')
 def normalize_phone(number) -> str:
     """Return a mobile number in E.164 (Dutch numbers may be typed the Dutch way), or raise InvalidInput."""
     message = _l('This is not a mobile number we can send a code to. Type it like 0612345678 or +31612345678.')
-    if not isinstance(number, str) or not 8 <= len(number) <= 25:
+    parsed = parse_phone(number, mobile=True)
+    if parsed is None:
         raise InvalidInput(message, fields={'phone': [str(message)]})
-    try:
-        parsed = phonenumbers.parse(number, 'NL')
-    except phonenumbers.NumberParseException:
-        raise InvalidInput(message, fields={'phone': [str(message)]}) from None
-    kind = phonenumbers.number_type(parsed)
-    if not phonenumbers.is_valid_number(parsed) or kind not in (phonenumbers.PhoneNumberType.MOBILE,
-                                                                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
-        raise InvalidInput(message, fields={'phone': [str(message)]})
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return parsed
 
 
 def _latest(account, purpose, auth_session):

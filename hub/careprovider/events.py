@@ -39,8 +39,8 @@ def receive(provider: Provider, headers, body: bytes) -> int:
             'provider.webhook', 'E', target=f'provider:{provider.id}')
     try:
         notifications = adapter.parse_webhook(body)
-    except (ValueError, TypeError) as exc:
-        raise InvalidInput(_l('The event could not be read.'), code='invalid_event') from exc
+    except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+        raise InvalidInput(_l('The event could not be read.'), code='invalid_event') from None
     new = 0
     for index, notification in enumerate(notifications):
         digest = hashlib.sha256(body + index.to_bytes(4, 'big')).hexdigest()

@@ -8,12 +8,12 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import ClientMixin, grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hub.careprovider.models import Provider, ProviderClient, ProviderToken
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
-from hub.core.errors import Forbidden, Unauthenticated
+from hub.core.errors import Forbidden, NotFound, Unauthenticated
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -130,3 +130,24 @@ def new_credentials(provider: Provider) -> tuple[str, str]:
     db.session.flush()
     audit('provider.credentials', 'C', target=f'provider:{provider.id}')
     return client_id, secret
+
+
+def clients_of(provider: Provider) -> list[ProviderClient]:
+    """Return the provider's API clients, the newest first, revoked ones too."""
+    return db.session.execute(select(ProviderClient).where(ProviderClient.provider_id == provider.id)
+                              .order_by(ProviderClient.created_at.desc())).scalars().all()
+
+
+def revoke_credentials(provider: Provider, client_id: str) -> ProviderClient:
+    """Revoke one of the provider's API clients: its secret and every token it was given stop working at once."""
+    row = db.session.execute(select(ProviderClient).where(ProviderClient.provider_id == provider.id,
+                                                          ProviderClient.client_id == client_id)).scalar_one_or_none()
+    if row is None:
+        raise NotFound(_l('This care provider has no API client with this id.'))
+    now = utcnow()
+    if row.revoked_at is None:
+        row.revoked_at = now
+        db.session.execute(update(ProviderToken).where(ProviderToken.client_id == row.id,
+                                                       ProviderToken.revoked_at.is_(None)).values(revoked_at=now))
+        audit('provider.credentials', 'D', target=f'provider:{provider.id}')
+    return row

@@ -25,6 +25,7 @@ from hub.careprovider.common import KINDS
 from hub.careprovider.models import Dossier, Provider, Record, SyncRun
 from hub.careprovider.operations import adapter_for
 from hub.config import setting
+from hub.core.text import has_lone_surrogate
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -436,6 +437,10 @@ def ingest(dossier: Dossier, adapter, payload) -> tuple[dict, list]:
     for index, item in enumerate(adapter.parse_push(dossier.client_id, payload)):
         if isinstance(item, PushError):
             refused.append({'index': item.index, 'message': item.message})
+            continue
+        if has_lone_surrogate(item.payload):
+            refused.append({'index': index, 'message': 'The record holds text that is not valid Unicode (a lone '
+                                                       'UTF-16 surrogate).'})
             continue
         counts['received'] += 1
         rejected = counts['rejected']

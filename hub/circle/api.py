@@ -175,6 +175,7 @@ def _moment(name):
     from flask_babel import lazy_gettext as _l
 
     from hub.core.errors import InvalidInput
+    from hub.core.timeutil import plausible
     value = request.args.get(name)
     if not value:
         return None
@@ -182,7 +183,7 @@ def _moment(name):
         moment = datetime.fromisoformat(value)
     except ValueError:
         moment = None
-    if moment is None or moment.tzinfo is None:
+    if moment is None or moment.tzinfo is None or plausible(moment) is None:
         raise InvalidInput(_l('Give a date and time with a time zone, for example 2026-12-01T00:00:00+01:00.'),
                            code='invalid_datetime', fields={name: [_l('Not a date and time with a time zone.')]})
     return moment
@@ -245,11 +246,11 @@ def add_note(circle_id):
 @bp.patch('/circles/<circle_id>/notes/<note_id>')
 def change_note(circle_id, note_id):
     from hub.circle import notes as pad
-    from hub.circle.schemas import NoteSchema
+    from hub.circle.schemas import NoteChangeSchema
     account = current_account()
     member = require(account, circle_id)
-    text = load_json(NoteSchema())['text']
-    return pad.note_json(pad.write_note(member, account, text, parse_id(note_id)), account)
+    data = load_json(NoteChangeSchema())
+    return pad.note_json(pad.write_note(member, account, data['text'], parse_id(note_id), data['version']), account)
 
 
 @bp.delete('/circles/<circle_id>/notes/<note_id>')

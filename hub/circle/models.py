@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.account.models import Account
@@ -124,6 +124,8 @@ class Note(IdMixin, CreatedMixin, db.Model):
     author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: 1 when written, one more at each change: a change names the version it was made on
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default='1')
     #: when it was sent to a care provider (through the outbox), and to which
     shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     shared_with: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('providers.id', ondelete='SET NULL'))

@@ -1,7 +1,7 @@
 """Notes on a care page: every member reads them and writes their own; the manager can send one to the provider."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import MANAGE, can, require_author_or
@@ -37,16 +37,33 @@ def _own_note(member, account, note_id) -> Note:
     return note
 
 
-def write_note(member, account, text, note_id=None) -> Note:
-    """Add a note, or change one of your own."""
+class VersionConflict(Conflict):
+    code = 'version_conflict'
+
+
+def write_note(member, account, text, note_id=None, version=None) -> Note:
+    """Add a note, or change one of your own as it was at ``version``.
+
+    A change made on an older version is refused with the current note, so the later of two
+    changes from stale views never overwrites the earlier one unseen.
+    """
     now = utcnow()
     if note_id is None:
-        note = Note(circle_id=member.circle_id, author_id=account.id, text=text, created_at=now, updated_at=now)
+        note = Note(circle_id=member.circle_id, author_id=account.id, text=text, created_at=now, updated_at=now,
+                    version=1)
         db.session.add(note)
         action = 'C'
     else:
         note = _own_note(member, account, note_id)
-        note.text, note.updated_at, action = text, now, 'U'
+        changed = db.session.execute(
+            update(Note).where(Note.id == note.id, Note.version == version)
+            .values(text=text, updated_at=now, version=Note.version + 1)
+            .execution_options(synchronize_session=False)).rowcount
+        db.session.refresh(note)
+        if changed != 1:
+            raise VersionConflict(_l('This note was changed in the meantime. Read the new text, then make your change '
+                                     'again.'), extra={'current': note_json(note, account)})
+        action = 'U'
     db.session.flush()
     audit('circle.note', action, actor=account, role=member.role, circle=member.circle_id, target=f'note:{note.id}')
     return note
@@ -87,7 +104,7 @@ def share_note(member, account, note_id, provider_id=None) -> Note:
 
 
 def note_json(note, account=None) -> dict:
-    return {'id': str(note.id), 'text': note.text, 'author': {'name': note.author.name},
+    return {'id': str(note.id), 'text': note.text, 'version': note.version, 'author': {'name': note.author.name},
             'created_at': note.created_at.isoformat(), 'updated_at': note.updated_at.isoformat(),
             'mine': account is not None and note.author_id == account.id,
             'shared': {'at': note.shared_at.isoformat(), 'provider_id': str(note.shared_with)}

@@ -1,25 +1,19 @@
 """Input of the circle routes."""
 
-import re
-
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from hub.circle.permissions import GRANTABLE, HELPER_ROLES
-from hub.core.schemas import StrictSchema, Text
+from hub.core.schemas import Moment, Phone, StrictSchema, Text
+from hub.core.text import bad_characters
 
 
 class InvitationSchema(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     first_name = Text(required=True, max_length=100)
     last_name = Text(required=True, max_length=100)
-    phone = fields.String(load_default=None, allow_none=True)
+    phone = Phone(load_default=None, allow_none=True)
     role = fields.String(required=True, validate=validate.OneOf(HELPER_ROLES))
     permissions = fields.List(fields.String(), load_default=None, allow_none=True)
-
-    @validates('phone')
-    def _phone(self, value, **kwargs):
-        if value and not re.fullmatch(r'\+?\d{8,15}', value):
-            raise ValidationError('Use digits only, for example 0612345678 or +31612345678.')
 
     @validates('permissions')
     def _permissions(self, value, **kwargs):
@@ -54,8 +48,7 @@ class RespondSchema(StrictSchema):
 
 
 def _no_control_characters(value):
-    if any((ord(char) < 32 and char not in '\n\t\r') or 0x202A <= ord(char) <= 0x202E or 0x2066 <= ord(char) <= 0x2069
-           for char in value):
+    if bad_characters(value, multiline=True):
         raise ValidationError('Contains characters that are not allowed.')
 
 
@@ -69,14 +62,19 @@ class MessageSchema(StrictSchema):
 class AppointmentSchema(StrictSchema):
     """An appointment a member adds: what, when (with a time zone), where, and who sees it."""
     title = Text(required=True, max_length=200)
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    starts_at = Moment(required=True)
+    ends_at = Moment(load_default=None, allow_none=True)
     location = Text(load_default=None, allow_none=True, max_length=200)
     visibility = fields.String(load_default='public', validate=validate.OneOf(('public', 'private')))
 
 
 class NoteSchema(StrictSchema):
     text = fields.String(required=True, validate=[validate.Length(min=1, max=10000), _no_control_characters])
+
+
+class NoteChangeSchema(NoteSchema):
+    #: the version the change was made on (a stale one is refused, so no text is lost)
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2 ** 31 - 1))
 
 
 class ShareSchema(StrictSchema):

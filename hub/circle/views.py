@@ -258,12 +258,17 @@ def remove_calendar_entry(circle_id, entry_id):
     return redirect(url_for('circle.calendar_page', circle_id=member.circle_id), 303)
 
 
+def _int(value):
+    """Return a form's number as an int, or the text itself (the schema then says it is not a number)."""
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else value
+
+
 @bp.route('/circles/<circle_id>/notes', methods=['GET', 'POST'])
 @login_required
 def notes_page(circle_id):
     """Notes for everyone on the care page: write, change or delete your own; the manager can send one on."""
     from hub.circle import notes as pad
-    from hub.circle.schemas import NoteSchema
+    from hub.circle.schemas import NoteChangeSchema, NoteSchema
     from hub.connect.operations import providers_of
     member = require(g.account, circle_id)
     errors, values, done, status = {}, {}, None, 200
@@ -279,12 +284,21 @@ def notes_page(circle_id):
                     provider = request.form.get('provider_id')
                     pad.share_note(member, g.account, note_id, parse_id(provider) if provider else None)
                     done = 'shared'
-                else:
+                elif note_id is None:
                     values = form_data('text')
-                    pad.write_note(member, g.account, NoteSchema().load(values)['text'], note_id)
+                    pad.write_note(member, g.account, NoteSchema().load(values)['text'])
+                    done = 'saved'
+                else:
+                    values = form_data('text', 'version')
+                    data = NoteChangeSchema().load({'text': values['text'], 'version': _int(values['version'])})
+                    pad.write_note(member, g.account, data['text'], note_id, data['version'])
                     done = 'saved'
         except (ValidationError, AppError) as exc:
             errors, status = field_errors(exc), error_status(exc)
+            if note_id is not None:  # the text stays in the form of that note, nothing typed is lost
+                values = dict(values, note_id=str(note_id))
+                if isinstance(exc, pad.VersionConflict):
+                    values['conflict'] = exc.extra['current']
         else:
             return redirect(url_for('circle.notes_page', circle_id=member.circle_id, done=done), 303)
     items, next_cursor = pad.notes(member, request.args.get('cursor'))

@@ -7,12 +7,14 @@ class AppError(Exception):
     status = 400
     code = 'bad_request'
 
-    def __init__(self, message, code=None, status=None, fields=None):
+    def __init__(self, message, code=None, status=None, fields=None, extra=None):
         super().__init__(message)
         self.message = message
         self.code = code or self.code
         self.status = status or self.status
         self.fields = fields
+        #: more members of the error object, e.g. the current state after a conflict
+        self.extra = extra
         #: arguments for hub.core.audit.audit(), written after the rollback (a refused read, a wrong code)
         self.audit = None
 
@@ -26,6 +28,8 @@ class AppError(Exception):
         error = {'code': self.code, 'message': self.message}
         if self.fields:
             error['fields'] = self.fields
+        if self.extra:
+            error.update(self.extra)
         return {'error': error}
 
 

@@ -2,6 +2,10 @@
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
 
+from hub.core.phone import parse_phone
+from hub.core.text import bad_characters
+from hub.core.timeutil import plausible
+
 
 class StrictSchema(Schema):
     """A schema that refuses unknown fields and strips surrounding spaces from strings."""
@@ -44,7 +48,31 @@ class Text(fields.String):
                                   else f'At least {self.min_length} characters.')
         if len(value) > self.max_length:
             raise ValidationError(f'At most {self.max_length} characters.')
-        if any(ord(char) < 32 or 0x202A <= ord(char) <= 0x202E or 0x2066 <= ord(char) <= 0x2069
-               for char in value):
+        if bad_characters(value):
             raise ValidationError('Contains characters that are not allowed.')
         return value
+
+
+class Moment(fields.AwareDateTime):
+    """A date and time with a time zone, between 1900 and 2200 (so adding a window to it never overflows)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if plausible(moment) is None:
+            raise ValidationError('Give a date between 1900 and 2200.')
+        return moment
+
+
+class Phone(fields.String):
+    """A phone number as people type it, stored in E.164 (hub.core.phone: the one parser)."""
+
+    def __init__(self, *, mobile=False, **kwargs):
+        super().__init__(**kwargs)
+        self.mobile = mobile
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        parsed = parse_phone(value, mobile=self.mobile)
+        if parsed is None:
+            raise ValidationError('Type a phone number like 0612345678 or +31612345678.')
+        return parsed

@@ -78,7 +78,7 @@ def measurements(circle_id):
     from hub.core.errors import InvalidInput
     member = read_dossier(current_account(), circle_id, 'measurements')
     days = request.args.get('days', str(operations.MEASUREMENT_DAYS))
-    if not days.isdigit() or not 1 <= int(days) <= 3650:
+    if len(days) > 4 or not days.isdigit() or not 1 <= int(days) <= 3650:
         raise InvalidInput(_l('Give days as a number from 1 to 3650.'), code='invalid_days')
     series = operations.measurements(member.circle_id, int(days))
     return {'items': [{'series': name, 'unit': rows[-1].Record.data.get('unit'),

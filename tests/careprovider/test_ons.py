@@ -322,3 +322,13 @@ def test_ons_is_reached_over_mutual_tls_only(tmp_path):
             list(untrusted.fetch(str(client['id']), None))  # the server is not checked against the stage's CA
     finally:
         double.stop()
+
+
+def test_a_signed_webhook_nested_5000_deep_is_refused_plainly(app, ons, ons_provider):
+    import hashlib
+    import hmac
+    _, provider_id = ons_provider()
+    body = ('[' * 5000 + ']' * 5000).encode()
+    signature = hmac.new(SECRET.encode(), body, hashlib.sha512).hexdigest()
+    answer = post_event(app, provider_id, body, signature)
+    assert answer.status_code == 422 and answer.get_json()['error']['code'] == 'invalid_event'

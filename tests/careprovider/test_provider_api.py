@@ -227,3 +227,54 @@ def test_a_pushed_resource_may_name_the_client_by_an_identifier_of_its_patient(a
             {'resource': {'resourceType': 'Patient', 'id': 'p-1', 'identifier': [bsn], 'name': [{'text': 'A B'}]}},
             {'resource': report}, {'resource': other}]}).get_json()
     assert body['counts']['created'] == 2 and [r['index'] for r in body['refused']] == [2]
+
+
+def test_a_record_with_a_lone_surrogate_is_refused_and_the_rest_stored(app, register):
+    import json
+    client = app.test_client()
+    one = token(client, *credentials(app, 'Zorg Een'))
+    issued = client.post('/provider/v1/coupling-codes', json={'client_id': 'p-1'}, headers=one).get_json()
+    manager = register('m@example.nl')
+    manager.post('/api/v1/connections', {'code': issued['code']})
+    report = {'resourceType': 'Observation', 'id': 'r1', 'status': 'final', 'subject': {'reference': 'Patient/p-1'},
+              'code': {'coding': [{'system': 'http://snomed.info/sct', 'code': '11591000146107'}]},
+              'effectiveDateTime': '2026-11-20T10:00:00+01:00', 'valueString': 'Goed verslag.'}
+    body = json.dumps({'resourceType': 'Bundle', 'type': 'collection', 'entry': [
+        {'resource': report}, {'resource': {**report, 'id': 'r2', 'valueString': 'SURROGATE'}}]})
+    body = body.replace('SURROGATE', 'kapot \\ud800 verslag')
+    response = client.post('/provider/v1/dossiers/p-1/records', data=body, content_type='application/json',
+                           headers=one)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    answer = response.get_json()
+    assert [r['index'] for r in answer['refused']] == [1] and answer['counts']['created'] == 1
+
+
+def test_credentials_are_listed_revoked_and_rotated(app):
+    runner = app.test_cli_runner()
+    client = app.test_client()
+    client_id, secret = credentials(app, 'Zorg Een')
+    headers = token(client, client_id, secret)
+    assert client.get('/provider/v1/outbox', headers=headers).status_code == 200
+    listed = runner.invoke(cli, ['provider', 'credentials', 'Zorg Een', '--list'])
+    assert listed.exit_code == 0 and client_id in listed.output
+    revoked = runner.invoke(cli, ['provider', 'credentials', 'Zorg Een', '--revoke', client_id])
+    assert revoked.exit_code == 0, revoked.output
+    assert client.get('/provider/v1/outbox', headers=headers).status_code == 401  # its token died at once
+    refused = client.post('/provider/v1/oauth/token', data={'grant_type': 'client_credentials'}, auth=(client_id, secret))
+    assert refused.status_code in (400, 401) and refused.get_json()['error'] == 'invalid_client'
+    listed = runner.invoke(cli, ['provider', 'credentials', 'Zorg Een', '--list']).output
+    [line] = [line for line in listed.splitlines() if line.startswith(client_id)]
+    assert len(line.split()) > 3  # the revocation time is shown
+    unknown = runner.invoke(cli, ['provider', 'credentials', 'Zorg Een', '--revoke', 'ch_nobody'])
+    assert unknown.exit_code != 0 and 'no API client' in unknown.output
+
+    second = runner.invoke(cli, ['provider', 'credentials', 'Zorg Een']).output.splitlines()
+    second_id, second_secret = second[0].split()[1], second[1].split()[1]
+    old_headers = token(client, second_id, second_secret)
+    rotated = runner.invoke(cli, ['provider', 'credentials', 'Zorg Een', '--rotate', second_id])
+    assert rotated.exit_code == 0, rotated.output
+    new_id, new_secret = rotated.output.splitlines()[0].split()[1], rotated.output.splitlines()[1].split()[1]
+    assert client.get('/provider/v1/outbox', headers=old_headers).status_code == 401
+    assert client.get('/provider/v1/outbox', headers=token(client, new_id, new_secret)).status_code == 200
+    both = runner.invoke(cli, ['provider', 'credentials', 'Zorg Een', '--list', '--revoke', new_id])
+    assert both.exit_code != 0

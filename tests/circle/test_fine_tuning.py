@@ -57,7 +57,8 @@ def test_a_stranger_is_not_on_the_access_log_and_a_note_goes_out_once(
     assert manager.post(f"{url}/{note['id']}/share", {}).status_code == 200
     again = manager.post(f"{url}/{note['id']}/share", {})
     assert again.status_code == 409 and again.get_json()['error']['code'] == 'already_sent'
-    manager.patch(f"{url}/{note['id']}", {'text': 'Graag geen bezoek na negen uur.'})
+    changed = manager.patch(f"{url}/{note['id']}", {'text': 'Graag geen bezoek na negen uur.', 'version': 1})
+    assert changed.status_code == 200
     assert manager.post(f"{url}/{note['id']}/share", {}).status_code == 200  # changed: it may go again
 
 

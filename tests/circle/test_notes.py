@@ -22,8 +22,8 @@ def test_notes_are_shared_on_the_page_and_the_manager_sends_one_on(
     note_id = written.get_json()['id']
     [seen] = manager.get(url).get_json()['items']
     assert seen['text'] == 'De bril ligt in de bovenste la.' and not seen['mine']
-    assert manager.patch(f'{url}/{note_id}', {'text': 'Overschreven'}).status_code == 403
-    changed = basic.patch(f'{url}/{note_id}', {'text': 'De bril ligt in de onderste la.'})
+    assert manager.patch(f'{url}/{note_id}', {'text': 'Overschreven', 'version': 1}).status_code == 403
+    changed = basic.patch(f'{url}/{note_id}', {'text': 'De bril ligt in de onderste la.', 'version': 1})
     assert changed.status_code == 200 and changed.get_json()['text'] == 'De bril ligt in de onderste la.'
     for bad in ({'text': ''}, {'text': 'x' * 10001}, {}, {'text': 'x', 'extra': 1}):
         assert basic.post(url, bad).status_code == 422, bad
@@ -47,3 +47,32 @@ def test_notes_are_shared_on_the_page_and_the_manager_sends_one_on(
     assert [n['id'] for n in basic.get(url).get_json()['items']] == [mine['id']]
     assert register('x@example.nl').get(url).status_code == 404
     assert manager.delete(f'{url}/{uuid.uuid4()}').status_code == 404
+
+
+def test_a_change_from_a_stale_view_is_refused_and_loses_nothing(fhir_server, provider, coupling_code, register):
+    import re
+    manager, circle, _, _ = page_of(fhir_server, provider, coupling_code, register, extra=lambda p: [])
+    url = f"/api/v1/circles/{circle['id']}/notes"
+    note = manager.post(url, {'text': 'Eerste versie'}).get_json()
+    assert note['version'] == 1
+    # two views of version 1: a phone and a laptop
+    first = manager.patch(f"{url}/{note['id']}", {'text': 'Van de telefoon', 'version': 1})
+    assert first.status_code == 200 and first.get_json()['version'] == 2
+    stale = manager.patch(f"{url}/{note['id']}", {'text': 'Van de laptop', 'version': 1})
+    assert stale.status_code == 409
+    error = stale.get_json()['error']
+    assert error['code'] == 'version_conflict' and error['current']['text'] == 'Van de telefoon'
+    assert error['current']['version'] == 2
+    assert manager.get(url).get_json()['items'][0]['text'] == 'Van de telefoon'
+    for bad in ({'text': 'x'}, {'text': 'x', 'version': '2'}, {'text': 'x', 'version': 0}):
+        assert manager.patch(f"{url}/{note['id']}", bad).status_code == 422, bad
+    # the page keeps the text typed on the stale view and shows the current one
+    page = manager.client.get(url.replace('/api/v1', ''), headers={'Accept-Language': 'nl'}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = manager.client.post(url.replace('/api/v1', ''), data={
+        'csrf_token': token, 'note_id': note['id'], 'version': '1', 'text': 'Getypt op een oude pagina',
+        'action': 'save'}, headers={'Accept-Language': 'nl'})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert 'Getypt op een oude pagina' in text and 'Van de telefoon' in text
+    assert manager.get(url).get_json()['items'][0]['text'] == 'Van de telefoon'
