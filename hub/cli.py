@@ -12,10 +12,27 @@ from hub.core.commit import unit_of_work
 
 def _create_app():
     from hub import create_app
-    return create_app()
+    try:
+        return create_app()
+    except RuntimeError as exc:  # a missing secret key: say so in one line, no traceback
+        raise click.ClickException(str(exc)) from None
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+class CarehubGroup(FlaskGroup):
+    """Flask's group, but listing and finding commands needs no app: every command is registered here.
+
+    (Flask's own group loads the app to look for more commands, and prints a traceback when it cannot,
+    e.g. before a secret key is set; commands that need the app still say plainly what is missing.)
+    """
+
+    def list_commands(self, ctx):
+        return click.Group.list_commands(self, ctx)
+
+    def get_command(self, ctx, name):
+        return click.Group.get_command(self, ctx, name)
+
+
+@click.group(cls=CarehubGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
 def cli():
     """carehub: a federated account hub for long-term care."""
 

@@ -1,6 +1,7 @@
 """``carehub demo``: an instance with a demo provider, clients, accounts, and a server."""
 
 import json
+import logging
 import secrets
 import threading
 import time
@@ -22,12 +23,17 @@ ACCOUNTS = [
 PASSWORD = 'tulpen in de vensterbank 2026'
 
 
-def _ensure_secret(instance: Path):
+def _ensure_instance(instance: Path, base_url: str):
+    """Write the demo's instance file: a secret key (once), and the address it serves on, so that other
+    ``carehub`` commands on this instance print links that work."""
     config_file = instance / 'carehub.cfg'
     instance.mkdir(parents=True, exist_ok=True)
-    if not config_file.exists():
-        config_file.write_text(f'SECRET_KEY = {secrets.token_urlsafe(48)!r}\n')
-        config_file.chmod(0o600)
+    lines = config_file.read_text().splitlines() if config_file.exists() else []
+    if not any(line.startswith('SECRET_KEY') for line in lines):
+        lines.append(f'SECRET_KEY = {secrets.token_urlsafe(48)!r}')
+    lines = [line for line in lines if not line.startswith('BASE_URL')] + [f'BASE_URL = {base_url!r}']
+    config_file.write_text('\n'.join(lines) + '\n')
+    config_file.chmod(0o600)
 
 
 def _account(email, first, last):
@@ -118,12 +124,21 @@ def _page_content(circle_id, accounts):
                        'Markt in het centrum')
 
 
-def _deliver_in_background(app, stop):
-    from hub.worker import deliver_outbox, notify_plans
+def demo_round(app):
+    """Do what the worker does, for the demo server: due syncs (a dossier just linked), notices, mail."""
+    from hub.worker import deliver_outbox, notify_plans, sync_due
+    with app.app_context():
+        sync_due()
+        notify_plans()
+        deliver_outbox()
+
+
+def _work_in_background(app, stop):
     while not stop.is_set():
-        with app.app_context():
-            notify_plans()
-            deliver_outbox()
+        try:
+            demo_round(app)
+        except Exception:  # noqa: BLE001  the demo server goes on; the next round tries again
+            logging.getLogger(__name__).exception('demo background round failed')
         stop.wait(2)
 
 
@@ -133,12 +148,13 @@ def run_demo(host='127.0.0.1', port=5000, serve=True, code_for=None):
 
     from hub import create_app
     instance = Path(load_config()['INSTANCE_PATH'])
-    _ensure_secret(instance)
-    app = create_app({'BASE_URL': f'http://{host}:{port}'})
     if code_for:
+        app = create_app()
         with app.app_context():
             click.echo(demo_code(code_for))
         return
+    _ensure_instance(instance, f'http://{host}:{port}')
+    app = create_app()
     with app.app_context():
         upgrade()
         counts, code = set_up(instance / 'demo' / 'bundle.json')
@@ -153,7 +169,7 @@ def run_demo(host='127.0.0.1', port=5000, serve=True, code_for=None):
     if not serve:
         return
     stop = threading.Event()
-    threading.Thread(target=_deliver_in_background, args=(app, stop), daemon=True).start()
+    threading.Thread(target=_work_in_background, args=(app, stop), daemon=True).start()
     try:
         from werkzeug.serving import run_simple
         run_simple(host, port, app, use_reloader=False, threaded=True)

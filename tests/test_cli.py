@@ -94,3 +94,18 @@ def test_codes_are_listed_with_their_state_revoked_and_printed_as_a_letter(app, 
     again = runner.invoke(cli, ['provider', 'revoke', 'Zorg', code_id])
     assert again.exit_code == 1
     assert runner.invoke(cli, ['provider', 'revoke', 'Zorg', 'nonsense']).exit_code == 2
+
+
+def test_help_without_a_secret_key_prints_no_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+    env = {key: value for key, value in os.environ.items() if not key.startswith('CAREHUB_')}
+    env['CAREHUB_INSTANCE_PATH'] = str(tmp_path)
+    carehub = os.path.join(os.path.dirname(sys.executable), 'carehub')
+    helped = subprocess.run([carehub, '--help'], env=env, capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0 and 'Traceback' not in helped.stderr + helped.stdout
+    assert 'provider' in helped.stdout and 'demo' in helped.stdout
+    refused = subprocess.run([carehub, 'provider', 'list'], env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and 'Traceback' not in refused.stderr
+    assert 'CAREHUB_SECRET_KEY' in refused.stderr and len(refused.stderr.strip().splitlines()) == 1

@@ -59,8 +59,12 @@ def test_demo_sets_up_an_instance_with_logins_and_a_code(tmp_path):
     assert basic.get(f"/api/v1/circles/{circle['id']}/board").get_json()['items'][0]['reactions']
     [plan] = manager.get(f"/api/v1/circles/{circle['id']}/plans").get_json()['items']
     assert plan['approval'] == 'awaiting_signature'
-    response = manager.post('/api/v1/connections', {'code': coupling, 'circle_id': circle['id']})
-    assert response.status_code == 201 and len(response.get_json()['providers']) == 1
+    linked = manager.post('/api/v1/connections', {'code': coupling})  # Annie Bakker on a page of her own
+    assert linked.status_code == 201
+    from hub.demo import demo_round
+    demo_round(app)  # what the demo server does every few seconds: the new dossier is synced at once
+    annie = manager.get(f"/api/v1/circles/{linked.get_json()['id']}/timeline").get_json()['items']
+    assert annie, 'the dossier linked with the printed code is still empty'
 
 
 def test_demo_contact_persons_are_suggested_on_the_invite_page(tmp_path):
@@ -84,3 +88,16 @@ def test_demo_contact_persons_are_suggested_on_the_invite_page(tmp_path):
     page = mieke.get(f"/circles/{circle['id']}/invite").get_data(as_text=True)
     # Mieke is both the manager and the daughter in the dossier: she is not suggested to herself
     assert 'Contactpersonen uit het dossier' not in page
+
+
+def test_commands_print_links_to_the_port_the_demo_serves_on(tmp_path):
+    env = {**os.environ, 'CAREHUB_INSTANCE_PATH': str(tmp_path)}
+    env.pop('CAREHUB_BASE_URL', None)
+    carehub = os.path.join(os.path.dirname(sys.executable), 'carehub')
+    result = subprocess.run([carehub, 'demo', '--no-serve', '--port', '5099'], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert 'http://127.0.0.1:5099' in result.stdout
+    printed = subprocess.run([carehub, 'provider', 'credentials', 'Zorggroep Demo'], env=env, capture_output=True,
+                             text=True, timeout=60)
+    assert 'http://127.0.0.1:5099/provider/v1/oauth/token' in printed.stderr, printed.stderr

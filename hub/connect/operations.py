@@ -125,6 +125,7 @@ def _redeem(account, typed_code, circle_id):
     if circle_id is None:
         circle = create_circle(account)
     db.session.add(CircleDossier(dossier_id=dossier.id, circle_id=circle.id))
+    dossier.sync_requested = True  # the care page should show the dossier soon, not at the next interval
     db.session.flush()
     audit('coupling.redeem', 'C', actor=account, role='manager', circle=circle, dossier=dossier,
           target=f'coupling_code:{coupling.id}')

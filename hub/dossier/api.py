@@ -81,7 +81,7 @@ def measurements(circle_id):
     if len(days) > 4 or not days.isdigit() or not 1 <= int(days) <= 3650:
         raise InvalidInput(_l('Give days as a number from 1 to 3650.'), code='invalid_days')
     series = operations.measurements(member.circle_id, int(days))
-    return {'items': [{'series': name, 'unit': rows[-1].Record.data.get('unit'),
+    return {'items': [{'series': name, 'unit': operations.unit_of(rows[-1].Record),
                        'code': rows[-1].Record.data.get('code'),
                        'points': [{'id': str(row.Record.id), 'at': row.Record.occurred_at.isoformat(),
                                    **operations.point_values(row.Record)} for row in rows]}

@@ -247,14 +247,39 @@ def access_log(circle_id, cursor=None, limit=ACCESS_PAGE):
 MEASUREMENT_DAYS = 365
 
 
+#: a series with nothing in the window still shows this many of its latest measurements
+LATEST_OUTSIDE_WINDOW = 10
+
+
 def measurements(circle_id, days=MEASUREMENT_DAYS):
-    """Return series name -> its measurements (rows of Record and Dossier), oldest first, of the last ``days``."""
+    """Return series name -> its measurements (rows of Record and Dossier), oldest first, of the last ``days``.
+
+    A series measured only before the window shows its latest measurements all the same: a weight
+    taken two years ago is old news, not no news.
+    """
     from datetime import timedelta
+    since = utcnow() - timedelta(days=days)
     series = {}
     for row in db.session.execute(_records(circle_id, ('measurement',)).where(
-            Record.occurred_at >= utcnow() - timedelta(days=days)).order_by(Record.code, Record.occurred_at)):
+            Record.occurred_at >= since).order_by(Record.code, Record.occurred_at)):
         series.setdefault(row.Record.code, []).append(row)
+    older = _records(circle_id, ('measurement',)).where(Record.occurred_at < since)
+    if series:
+        older = older.where(Record.code.not_in(list(series)))
+    codes = db.session.execute(older.with_only_columns(Record.code).distinct()).scalars().all()
+    for code in sorted(codes, key=lambda c: c or ''):
+        rows = db.session.execute(older.where(Record.code == code).order_by(Record.occurred_at.desc())
+                                  .limit(LATEST_OUTSIDE_WINDOW)).all()
+        series[code] = rows[::-1]
     return series
+
+
+def unit_of(record) -> str | None:
+    """Return the unit of a measurement: its own, or its components' (blood pressure: mm[Hg] for both)."""
+    if record.data.get('unit'):
+        return record.data['unit']
+    units = {component.get('unit') for component in record.data.get('components') or [] if component.get('unit')}
+    return units.pop() if len(units) == 1 else None
 
 
 def point_values(record) -> dict:

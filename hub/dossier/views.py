@@ -170,7 +170,8 @@ def measurements(circle_id):
     series = operations.measurements(member.circle_id)
     return render_template('dossier/measurements.html', member=member, series=series,
                            charts={name: operations.chart(rows) for name, rows in series.items()},
-                           values=operations.point_values, labels=SERIES_LABELS, line_labels=LINE_LABELS)
+                           values=operations.point_values, unit_of=operations.unit_of, labels=SERIES_LABELS,
+                           line_labels=LINE_LABELS)
 
 
 @bp.get('/circles/<circle_id>/export')

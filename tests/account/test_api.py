@@ -188,3 +188,14 @@ def test_the_password_is_hashed_again_when_the_argon2_parameters_change(app, reg
         app.config['CAREHUB']['ARGON2_TIME_COST'] = 1
     [after] = db.scalars(select(Account))
     assert ',t=2,' in after.password_hash
+
+
+def test_names_refuse_invisible_characters(register, new_api):
+    client = new_api()
+    for name in ('Jan\u200b', '\ufeffJan', 'Jan\u2028Bos', 'Jan\u00adBos', 'Jan\u202eBos'):
+        answer = client.post('/api/v1/accounts', {'email': 'z@example.nl', 'first_name': name, 'last_name': 'Bos',
+                                                  'accept_terms': True})
+        assert answer.status_code == 422 and 'first_name' in answer.get_json()['error']['fields'], repr(name)
+    account = register('n@example.nl')
+    assert account.patch('/api/v1/me', {'last_name': 'Bos\u200d'}).status_code == 422
+    assert account.patch('/api/v1/me', {'last_name': "d'Ancona-van 't Hof"}).status_code == 200

@@ -1,5 +1,6 @@
 """``carehub sync`` pulls a client's records from a real FHIR R4 server into the common model."""
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -124,6 +125,11 @@ def test_a_report_entered_in_error_leaves_the_timeline_and_odd_data_is_rejected_
     assert app.test_cli_runner().invoke(cli, ['sync']).exit_code == 0
     timeline = f"/api/v1/circles/{circle['id']}/timeline"
     assert len(manager.get(timeline).get_json()['items']) == 3
+    manager.step_up()
+    for path in ('timeline', ''):  # headings never skip a level (axe heading-order): h1, then h2 ...
+        page = manager.client.get(f"/circles/{circle['id']}/{path}".rstrip('/')).get_data(as_text=True)
+        levels = [int(level) for level in re.findall(r'<h([1-6])[\s>]', page)]
+        assert levels and levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:])), (path, levels)
 
     wrong = next(r for r in resources if r['id'] == f'{patient_id}-r0')
     wrong['status'] = 'entered-in-error'

@@ -181,7 +181,9 @@ def test_measurements_come_in_series_for_the_trust_group(app, fhir_server, provi
                               {'code': {'coding': [{'system': loinc, 'code': '8462-4'}]},
                                'valueQuantity': {'value': 80, 'unit': 'mm[Hg]'}}]}
     old = dict(weights[0], id=f'{patient_id}-old', effectiveDateTime=(now - timedelta(days=800)).isoformat())
-    fhir_load(fhir_server.base_url, [plan_resources(patient_id)[0], *weights, pressure, old])
+    height = dict(weights[0], id=f'{patient_id}-h', code={'coding': [{'system': loinc, 'code': '8302-2'}]},
+                  effectiveDateTime=(now - timedelta(days=730)).isoformat(), valueQuantity={'value': 172, 'unit': 'cm'})
+    fhir_load(fhir_server.base_url, [plan_resources(patient_id)[0], *weights, pressure, old, height])
     name = provider('Zorggroep Meting', base_url=fhir_server.base_url)
     manager = register('m@example.nl')
     circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
@@ -191,13 +193,16 @@ def test_measurements_come_in_series_for_the_trust_group(app, fhir_server, provi
     assert [p['value'] for p in items['body_weight']['points']] == [73.0, 72.0, 71.0, 70.0]  # oldest first, last year
     assert items['blood_pressure']['points'][0]['systolic'] == 130.0
     assert items['blood_pressure']['points'][0]['diastolic'] == 80.0
+    assert items['blood_pressure']['unit'] == 'mm[Hg]'  # the components' unit
+    assert [p['value'] for p in items['body_height']['points']] == [172.0]  # two years old: still its latest value
     assert len({s['series']: s for s in manager.get(f'{url}?days=3650').get_json()['items']}['body_weight'][
         'points']) == 5
     assert manager.get(f'{url}?days=0').status_code == 422 and manager.get(f'{url}?days=x').status_code == 422
     basic, _ = _join(manager, circle, register, 'basic@example.nl', 'basic')
     assert basic.get(url).status_code == 403
     page = manager.get(f"/circles/{circle['id']}/measurements").get_data(as_text=True)
-    assert 'Gewicht' in page and 'Bloeddruk' in page and '<polyline' in page and '130 / 80' in page
+    assert 'Gewicht' in page and 'Bloeddruk' in page and '<polyline' in page and '130 / 80 mm[Hg]' in page
+    assert '172 cm' in page and ' .</desc>' not in page
 
 
 def test_the_dossier_downloads_as_fhir_or_a_readable_page_for_the_months_asked(
