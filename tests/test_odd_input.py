@@ -66,3 +66,36 @@ def test_the_five_causes_of_a_server_error_get_a_clear_answer(app, fhir_server, 
     answer = m.get(f"{base}/measurements?days={'9' * 5000}")
     assert answer.status_code == 422 and answer.get_json()['error']['code'] == 'invalid_days'
 
+
+
+def test_empty_forms_answer_with_the_form_and_what_to_do(app, fhir_server, provider, coupling_code, register, db):
+    import re
+
+    from hub.core.models import AuditRecord
+    from sqlalchemy import select
+
+    from tests.circle.test_messages import page_of
+    browser = app.test_client()
+    page = browser.get('/password/forgot', headers={'Accept-Language': 'nl'}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    for typed in ('', '   ', 'geen-adres'):
+        answer = browser.post('/password/forgot', data={'csrf_token': token, 'email': typed},
+                              headers={'Accept-Language': 'nl'})
+        text = answer.get_data(as_text=True)
+        assert answer.status_code == 422 and 'name="email"' in text and 'Kijk in je e-mail' not in text, typed
+
+    m, circle, _, _ = page_of(fhir_server, provider, coupling_code, register, extra=lambda p: [])
+    page = m.client.get('/connect').get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    for _ in range(6):  # more than the daily limit of wrong codes: empty ones do not count
+        answer = m.client.post('/connect', data={'csrf_token': token, 'code': '  '}, headers={'Accept-Language': 'nl'})
+        assert answer.status_code == 422 and 'koppelcode' in answer.get_data(as_text=True).lower()
+    assert m.post('/api/v1/connections', {'code': coupling_code('Zorggroep Bericht', 'p-second')}).status_code == 201
+    assert not db.scalars(select(AuditRecord).where(AuditRecord.event == 'coupling.redeem',
+                                                    AuditRecord.outcome != 'success'))
+
+    m.step_up()
+    answer = m.client.get(f"/circles/{circle['id']}/export?download=1&from=2026-13&to=&format=html",
+                          headers={'Accept-Language': 'nl'})
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and '<form' in text and 'value="2026-13"' in text and 'JJJJ-MM' in text.upper()

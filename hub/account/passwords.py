@@ -1,7 +1,9 @@
 """Password hashing (argon2id) and the password rules."""
 
+import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -62,11 +64,41 @@ def _dummy_for(*params):
     return _hasher(*params).hash('carehub-dummy-password')
 
 
+#: words no password may contain, besides the person's own: the service and what it is about
+SERVICE_WORDS = ('carehub', 'zorg')
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset:
+    """Return the common Dutch words of the blocklist (hub/account/data, with its source and licence)."""
+    lines = (Path(__file__).parent / 'data' / 'dutch-common-words.txt').read_text(encoding='utf-8').splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith('#'))
+
+
+def own_words(user_inputs) -> list[str]:
+    """Return the person's own words: the email address, its local part and the parts of it, the names."""
+    words = set(SERVICE_WORDS)
+    for value in user_inputs:
+        if not value:
+            continue
+        value = str(value).lower().strip()
+        words.add(value)
+        if '@' in value:
+            local = value.split('@')[0]
+            words.add(local)
+            words.update(re.split(r'[._+\-]', local))
+        words.update(value.split())
+    return sorted(word for word in words if len(word) >= 3)
+
+
+def _zxcvbn(password, user_inputs):
+    return zxcvbn(password[:STRENGTH_WINDOW] or ' ', user_inputs=own_words(user_inputs) + ['welkom', 'wachtwoord'])
+
+
 def strength(password: str, user_inputs=()) -> dict:
     """Return zxcvbn's score (0-4) and its hints, for the meter on the password pages."""
     problems = password_problems(password, user_inputs)
-    inputs = [part for value in user_inputs if value for part in str(value).lower().replace('@', ' ').split()]
-    result = zxcvbn(normalize(password)[:STRENGTH_WINDOW] or ' ', user_inputs=inputs + ['carehub', 'zorg', 'welkom'])
+    result = _zxcvbn(normalize(password), user_inputs)
     return {'score': result['score'] if password else 0, 'ok': not problems,
             'problems': [str(problem) for problem in problems],
             'suggestions': list(result['feedback'].get('suggestions') or [])}
@@ -81,8 +113,14 @@ def password_problems(password: str, user_inputs=()) -> list:
         return [_l('Use at most %(n)d characters.', n=MAX_LENGTH)]
     if any(ord(char) < 32 or ord(char) == 127 for char in password):
         return [_l('The password contains characters that cannot be typed.')]
-    inputs = [part for value in user_inputs if value for part in str(value).lower().replace('@', ' ').split()]
-    result = zxcvbn(password[:STRENGTH_WINDOW], user_inputs=inputs + ['carehub', 'zorg', 'welkom'])
+    lowered = password.lower()
+    if any(word in lowered for word in own_words(user_inputs)):
+        return [_l('Do not use your name, your email address or the words carehub or zorg in your password.')]
+    letters = re.sub(r'^[\W\d_]+|[\W\d_]+$', '', lowered)
+    if not letters or letters in common_words() or lowered.replace(' ', '') in common_words():
+        return [_l('A common word with digits or signs around it is easy to guess. Use a sentence of several '
+                   'words, for example "blauwe fietsen op de dijk".')]
+    result = _zxcvbn(password, user_inputs)
     if result['score'] < 3:
         problems = [_l('This password is too easy to guess. Make it longer, for example a sentence of '
                        'several words.')]

@@ -273,8 +273,10 @@ def forgot():
     from hub.account import passwords_ops
     if request.method == 'POST':
         email = request.form.get('email', '').strip()
-        if email and all(ord(char) > 31 for char in email):
-            passwords_ops.request_reset(email)
+        if not email or '@' not in email or len(email) > 254 or any(ord(char) <= 31 for char in email):
+            message = _l('Fill in the email address you log in with, for example naam@voorbeeld.nl.')
+            return render_template('account/forgot.html', errors={'email': [message]}, values={'email': email}), 422
+        passwords_ops.request_reset(email)
         return render_template('account/reset_sent.html')
     return render_template('account/forgot.html', errors={}, values={})
 

@@ -96,6 +96,9 @@ def failures_today(account) -> int:
 
 def redeem(account, typed_code, circle_id=None):
     """Link the code's dossier to a new care page managed by ``account``, or to one it manages."""
+    if not isinstance(typed_code, str) or not typed_code.strip():  # nothing typed: not a wrong try
+        message = _l('Type the coupling code from the letter of your care provider, for example ABCD-EFGH-JKLM.')
+        raise InvalidInput(message, code='code_missing', fields={'code': [str(message)]})
     if failures_today(account) >= MAX_FAILURES_A_DAY:
         raise TooManyRequests(_l('You typed a wrong code too often today. Try again tomorrow, or call your care '
                                  'provider.'), code='too_many_codes')

@@ -182,6 +182,10 @@ def export_page(circle_id):
                                    download_detail(request.args) if request.args.get('download') else None)
     if unlock:
         return unlock
+    values, errors = {key: request.args.get(key, '') for key in ('from', 'to', 'format')}, {}
     if request.args.get('download'):
-        return download(member, request.args)
-    return render_template('dossier/export.html', member=member)
+        try:
+            return download(member, request.args)
+        except InvalidInput as exc:  # the form again, with what was chosen and what to change
+            errors = {'_form': [exc.message]}
+    return render_template('dossier/export.html', member=member, values=values, errors=errors), 422 if errors else 200

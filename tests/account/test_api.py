@@ -161,7 +161,7 @@ def test_hostile_bodies_get_clear_errors(api, register):
     response = api.post('/api/v1/password/forgot', {'email': 'a\x00b@example.nl'})
     assert response.status_code == 422
     page = api.client.post('/password/forgot', data={'email': 'x\x00@example.nl', 'csrf_token': api.csrf()})
-    assert page.status_code == 200
+    assert page.status_code == 422  # the form again, with what to do
 
 
 def test_password_strength_counts_the_persons_own_details(api, mailbox):
@@ -199,3 +199,18 @@ def test_names_refuse_invisible_characters(register, new_api):
     account = register('n@example.nl')
     assert account.patch('/api/v1/me', {'last_name': 'Bos\u200d'}).status_code == 422
     assert account.patch('/api/v1/me', {'last_name': "d'Ancona-van 't Hof"}).status_code == 200
+
+
+def test_own_words_and_common_dutch_passwords_are_refused(api, mailbox):
+    response = api.post('/api/v1/accounts', {'email': 'mieke.jansen@example.nl', 'first_name': 'Mieke',
+                                             'last_name': 'Jansen', 'accept_terms': True})
+    assert response.status_code == 202
+    token = mailbox.link('mieke.jansen@example.nl', '/activate').split('token=')[1].split('&')[0]
+    for password in ('mieke.jansen@example.nl', 'MiekeJansen2026!!', 'Welkom12345!', 'Wachtwoord2026!!',
+                     '!!Voetbal19871987', 'mijn carehub wachtzin 77', 'de zorg van de dag 1987'):
+        answer = api.post('/api/v1/accounts/activate', {'token': token, 'password': password})
+        assert answer.status_code == 422 and answer.get_json()['error']['code'] == 'weak_password', password
+    strength = api.post('/api/v1/password/strength', {'password': 'Welkom12345!', 'token': token}).get_json()
+    assert not strength['ok'] and strength['problems']
+    assert api.post('/api/v1/accounts/activate', {'token': token,
+                                                  'password': 'blauwe fietsen op de dijk 1987'}).status_code == 200
