@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from hub.core.errors import AppError, InvalidInput, NotFound
+from hub.core.messages import translate_errors
 from hub.core.text import has_lone_surrogate
 from hub.extensions import db
 
@@ -87,7 +88,7 @@ def load_json(schema):
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise InvalidInput(_l('Some fields are missing or not valid.'), fields=exc.messages) from None
+        raise InvalidInput(_l('Some fields are missing or not valid.'), fields=translate_errors(exc.messages)) from None
 
 
 def parse_id(value):

@@ -12,6 +12,7 @@ from zxcvbn import zxcvbn
 
 from hub.config import setting
 from hub.core.errors import InvalidInput
+from hub.core.messages import translate
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -101,7 +102,7 @@ def strength(password: str, user_inputs=()) -> dict:
     result = _zxcvbn(normalize(password), user_inputs)
     return {'score': result['score'] if password else 0, 'ok': not problems,
             'problems': [str(problem) for problem in problems],
-            'suggestions': list(result['feedback'].get('suggestions') or [])}
+            'suggestions': [translate(text) for text in result['feedback'].get('suggestions') or []]}
 
 
 def password_problems(password: str, user_inputs=()) -> list:
@@ -126,7 +127,7 @@ def password_problems(password: str, user_inputs=()) -> list:
                        'several words.')]
         warning = result['feedback'].get('warning')
         if warning:
-            problems.append(warning)
+            problems.append(translate(warning))
         return problems
     return []
 

@@ -28,7 +28,7 @@ class ProfileSchema(StrictSchema):
     @validates('timezone')
     def _zone(self, value, **kwargs):
         if value not in available_timezones():
-            raise ValidationError('Not a known time zone, for example Europe/Amsterdam.')
+            raise ValidationError(_l('This time zone is not known. Choose one like Europe/Amsterdam.'))
 
 
 def update_profile(account: Account, data: dict, auth_session=None) -> Account:

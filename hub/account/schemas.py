@@ -1,5 +1,6 @@
 """Input of the account routes."""
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates
 
 from hub.core.schemas import StrictBoolean, StrictSchema, Text
@@ -15,7 +16,7 @@ class RegisterSchema(StrictSchema):
     @validates('accept_terms')
     def _accepted(self, value, **kwargs):
         if value is not True:
-            raise ValidationError('You must accept the terms to create an account.')
+            raise ValidationError(_l('Accept the terms of use and the privacy statement to make an account.'))
 
 
 class PasswordField(fields.String):

@@ -16,6 +16,7 @@ from hub.account.schemas import LoginSchema, RegisterSchema
 from hub.account.throttle import Throttled
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
+from hub.core.messages import translate_errors
 from hub.extensions import limiter
 
 bp = Blueprint('account', __name__, template_folder='templates')
@@ -50,7 +51,8 @@ def error_status(exc) -> int:
 def field_errors(exc):
     """Turn a ValidationError or AppError into {field: [messages]} for a form."""
     if isinstance(exc, ValidationError):
-        return {key: value if isinstance(value, list) else [str(value)] for key, value in exc.messages.items()}
+        messages = translate_errors(exc.messages)
+        return {key: value if isinstance(value, list) else [str(value)] for key, value in messages.items()}
     return exc.fields or {'_form': [exc.message]}
 
 

@@ -11,6 +11,7 @@ from hub.careprovider.registry import adapter_class
 from hub.core.audit import audit
 from hub.core.crypto import decrypt, encrypt
 from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.core.messages import translate_errors
 from hub.extensions import db
 
 
@@ -28,7 +29,7 @@ def add_provider(name: str, adapter: str, settings: dict, sync_interval_minutes:
     try:
         cls.settings_schema().load(settings)
     except ValidationError as exc:
-        raise InvalidInput(_l('The settings are not valid for this adapter.'), fields=exc.messages) from None
+        raise InvalidInput(_l('The settings are not valid for this adapter.'), fields=translate_errors(exc.messages)) from None
     if db.session.execute(select(Provider.id).where(Provider.name == name)).first():
         raise Conflict(_l('A care provider with this name already exists.'))
     provider = Provider(name=name, adapter=adapter, settings_encrypted=encrypt(json.dumps(settings)),

@@ -18,6 +18,7 @@ from hub.careprovider.operations import adapter_for
 from hub.core.audit import audit
 from hub.core.cursor import decode_cursor, encode_cursor
 from hub.core.errors import InvalidInput, NotFound
+from hub.core.messages import translate_errors
 from hub.core.models import OutboxItem
 from hub.core.outbox import mark_delivered, transport
 from hub.extensions import db
@@ -33,7 +34,7 @@ def queue_for_provider(dossier: Dossier, kind: str, content: dict) -> OutboxItem
     try:
         content = schema.dump(schema.load(content))
     except ValidationError as exc:
-        raise InvalidInput(_l('This cannot be sent to the care provider.'), fields=exc.messages) from None
+        raise InvalidInput(_l('This cannot be sent to the care provider.'), fields=translate_errors(exc.messages)) from None
     adapter = adapter_for(dossier.provider)
     item_id = uuid.uuid4()
     resource = adapter.outbound(kind, dossier.client_id, str(item_id), content)

@@ -1,5 +1,6 @@
 """Input of the circle routes."""
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from hub.circle.permissions import GRANTABLE, HELPER_ROLES
@@ -25,7 +26,7 @@ def check_permissions(chosen):
     if chosen is not None:
         unknown = set(chosen) - GRANTABLE
         if unknown:
-            raise ValidationError(f'These cannot be given: {", ".join(sorted(unknown))}.')
+            raise ValidationError(_l('These cannot be given: %(names)s.', names=', '.join(sorted(unknown))))
 
 
 class MemberChangeSchema(StrictSchema):
@@ -40,7 +41,7 @@ class MemberChangeSchema(StrictSchema):
     @validates_schema
     def _something(self, data, **kwargs):
         if not data:
-            raise ValidationError('Give a role or permissions to change.')
+            raise ValidationError(_l('Choose a role or permissions to change.'))
 
 
 class RespondSchema(StrictSchema):
@@ -49,7 +50,7 @@ class RespondSchema(StrictSchema):
 
 def _no_control_characters(value):
     if bad_characters(value, multiline=True):
-        raise ValidationError('Contains characters that are not allowed.')
+        raise ValidationError(_l('This holds characters that are not allowed, such as invisible ones. Type it again.'))
 
 
 class MessageSchema(StrictSchema):

@@ -1,5 +1,6 @@
 """Marshmallow pieces shared by the schemas of every package."""
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
 
 from hub.core.phone import parse_phone
@@ -30,7 +31,7 @@ class StrictBoolean(fields.Boolean):
     def _deserialize(self, value, attr, data, **kwargs):
         if value is True or value is False:
             return value
-        raise ValidationError('Not a valid boolean.')
+        raise ValidationError(_l('Fill in true or false.'))
 
 
 class Text(fields.String):
@@ -44,12 +45,12 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if len(value) < self.min_length:
-            raise ValidationError('This field may not be empty.' if self.min_length == 1
-                                  else f'At least {self.min_length} characters.')
+            raise ValidationError(_l('Fill in this field.') if self.min_length == 1
+                                  else _l('Use at least %(n)s characters.', n=self.min_length))
         if len(value) > self.max_length:
-            raise ValidationError(f'At most {self.max_length} characters.')
+            raise ValidationError(_l('Use at most %(n)s characters.', n=self.max_length))
         if bad_characters(value):
-            raise ValidationError('Contains characters that are not allowed.')
+            raise ValidationError(_l('This holds characters that are not allowed, such as invisible ones. Type it again.'))
         return value
 
 
@@ -59,7 +60,7 @@ class Moment(fields.AwareDateTime):
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
         if plausible(moment) is None:
-            raise ValidationError('Give a date between 1900 and 2200.')
+            raise ValidationError(_l('Give a date between 1900 and 2200.'))
         return moment
 
 
@@ -74,5 +75,5 @@ class Phone(fields.String):
         value = super()._deserialize(value, attr, data, **kwargs)
         parsed = parse_phone(value, mobile=self.mobile)
         if parsed is None:
-            raise ValidationError('Type a phone number like 0612345678 or +31612345678.')
+            raise ValidationError(_l('Type a phone number like 06 12345678 or +31 6 12345678.'))
         return parsed
