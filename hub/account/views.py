@@ -63,6 +63,37 @@ def home():
     return render_template('account/home.html')
 
 
+@bp.get('/terms')
+def terms():
+    """The terms of use, in the person's language, with their version (TERMS_VERSION)."""
+    return _legal('terms', _l('Terms of use'))
+
+
+@bp.get('/privacy')
+def privacy():
+    """The privacy statement: what carehub keeps, why, how long, who sees what, and the person's rights."""
+    return _legal('privacy', _l('Privacy statement'))
+
+
+@bp.get('/voorwaarden')
+def terms_nl():
+    return redirect(url_for('account.terms'), 301)
+
+
+@bp.get('/privacyverklaring')
+def privacy_nl():
+    return redirect(url_for('account.privacy'), 301)
+
+
+def _legal(document, title):
+    from flask_babel import get_locale
+
+    from hub.config import setting
+    language = 'en' if str(get_locale()) == 'en' else 'nl'
+    return render_template('account/legal.html', document=document, title=title, language=language,
+                           version=setting('TERMS_VERSION'))
+
+
 @bp.route('/register', methods=['GET', 'POST'])
 @limiter.limit(register_limit, methods=['POST'])
 def register():

@@ -214,3 +214,21 @@ def test_own_words_and_common_dutch_passwords_are_refused(api, mailbox):
     assert not strength['ok'] and strength['problems']
     assert api.post('/api/v1/accounts/activate', {'token': token,
                                                   'password': 'blauwe fietsen op de dijk 1987'}).status_code == 200
+
+
+def test_the_terms_and_privacy_statement_exist_in_both_languages(app):
+    client = app.test_client()
+    for path, dutch, english in (('/terms', 'Gebruiksvoorwaarden', 'Terms of use'),
+                                 ('/privacy', 'Privacyverklaring', 'Privacy statement')):
+        nl = client.get(path, headers={'Accept-Language': 'nl'}).get_data(as_text=True)
+        en = client.get(path, headers={'Accept-Language': 'en'}).get_data(as_text=True)
+        assert f'<h1>{dutch}</h1>' in nl and f'<h1>{english}</h1>' in en
+        assert 'Versie 2026-11' in nl and 'Version 2026-11' in en
+    privacy = client.get('/privacy', headers={'Accept-Language': 'nl'}).get_data(as_text=True)
+    for promise in ('Hoe lang', 'Wie ziet wat', 'Je rechten', 'Autoriteit Persoonsgegevens', '12 uur', '90 dagen'):
+        assert promise in privacy
+    assert client.get('/voorwaarden').headers['Location'].endswith('/terms')
+    assert client.get('/privacyverklaring').headers['Location'].endswith('/privacy')
+    register = client.get('/register', headers={'Accept-Language': 'nl'}).get_data(as_text=True)
+    assert 'href="/terms"' in register and 'href="/privacy"' in register
+    assert 'href="/privacy"' in client.get('/login').get_data(as_text=True)  # the footer of every page

@@ -17,6 +17,13 @@ def test_register_activate_login_and_link_a_dossier(pages, live, live_mailbox):
     person.axe()
     page.get_by_role('link', name=re.compile('Account maken|Create account')).first.click()
     person.axe()
+    page.get_by_role('link', name='Privacyverklaring').first.click()  # what carehub keeps, before signing up
+    assert page.get_by_role('heading', level=1).inner_text() == 'Privacyverklaring'
+    person.axe()
+    page.go_back()
+    page.get_by_role('link', name='Gebruiksvoorwaarden').first.click()
+    person.axe()
+    page.go_back()
     page.get_by_role('button', name=re.compile('Account maken|Create account')).click()
     assert page.locator('.error-text').count() >= 3  # empty form: every field says what is missing
     person.axe()
@@ -78,7 +85,7 @@ def test_register_activate_login_and_link_a_dossier(pages, live, live_mailbox):
     page.get_by_role('status').wait_for()
     assert re.search('beheerder|manager', page.get_by_role('status').inner_text(), re.I)
     person.axe()
-    assert len(person.checked) == 14
+    assert len(person.checked) == 16
 
 
 def test_invite_a_helper_who_registers_through_the_link(pages, live, live_mailbox):
