@@ -11,7 +11,7 @@ from hub.account.passwords import check_password, hash_password, verify_password
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput
-from hub.core.outbox import queue_mail
+from hub.core.outbox import queue, queue_mail, transport
 from hub.core.timeutil import utcnow
 from hub.core.tokens import InvalidToken, make_token, read_token
 from hub.extensions import db
@@ -22,8 +22,19 @@ MAX_RESET_CODE_FAILURES = 5
 
 
 def request_reset(email: str):
-    """Mail a reset link to an active account with this address; do nothing visible otherwise."""
-    account = account_by_email(email) if isinstance(email, str) and len(email) <= 254 else None
+    """Queue a request for a reset link; the worker mails it if the address has an active account.
+
+    The request does the same work for any address (one outbox row), so neither the answer nor its
+    timing tells whether an address has an account.
+    """
+    if isinstance(email, str) and 0 < len(email) <= 254:
+        queue('reset_request', {'email': email})
+
+
+@transport('reset_request')
+def send_reset_link(payload):
+    """Mail a reset link to an active account with this address; do nothing visible otherwise (the worker)."""
+    account = account_by_email(payload['email'])
     if account is None or account.status != 'active':
         audit('account.reset_request', 'E', outcome='unknown')
         return

@@ -106,3 +106,25 @@ def test_change_password_needs_the_current_one(register, new_api, db):
     assert db.count(PasswordHistory) == 1
     back = account.post('/api/v1/me/password', {'current_password': NEW, 'password': PASSWORD})
     assert back.status_code == 422 and back.get_json()['error']['code'] == 'password_reused'
+
+
+def test_forgot_does_the_same_work_for_a_known_and_an_unknown_address(register, new_api, db, mailbox):
+    from sqlalchemy import select
+
+    from hub.account.models import Account
+    from hub.core.models import AuditRecord, OutboxItem
+    register('known@example.nl', totp=False)
+    mailbox.deliver()
+    stamp = db.scalars(select(Account.security_stamp))[0]
+    before = db.count(OutboxItem)
+    client = new_api()
+    known = client.post('/api/v1/password/forgot', {'email': 'known@example.nl'})
+    unknown = client.post('/api/v1/password/forgot', {'email': 'nobody@example.nl'})
+    assert known.status_code == unknown.status_code == 202 and known.get_json() == unknown.get_json()
+    queued = db.scalars(select(OutboxItem).order_by(OutboxItem.created_at))[before:]
+    assert [item.channel for item in queued] == ['reset_request', 'reset_request']  # one row each, nothing else
+    assert db.scalars(select(Account.security_stamp))[0] == stamp  # nothing about the account changed yet
+    assert not db.scalars(select(AuditRecord).where(AuditRecord.event == 'account.reset_request'))
+    assert mailbox.link('known@example.nl', '/password/reset')  # the worker mails the known one
+    assert not mailbox.to('nobody@example.nl')
+    assert all(item.payload == {} for item in db.scalars(select(OutboxItem)))  # no address is kept
