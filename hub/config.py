@@ -28,6 +28,8 @@ DEFAULTS = {
     #: approving a care plan asks for a second-factor code checked this recently
     'SIGN_OFF_MINUTES': 5,
     'REMEMBER_DEVICE_DAYS': 90,
+    #: days a password may be used before a new one is asked (0: never, as NIST SP 800-63B advises)
+    'PASSWORD_MAX_AGE_DAYS': 0,
     #: a browser that logged in to an address is not throttled by failures elsewhere for this long
     'KNOWN_BROWSER_MAX_AGE': 365 * 24 * 3600,
     'LOGIN_RATE_LIMIT': '10 per minute',

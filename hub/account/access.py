@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from flask_babel import lazy_gettext as _l
 
 from hub.account.operations import end_session, find_session, start_session
-from hub.core.errors import Unauthenticated
+from hub.core.errors import Forbidden, Unauthenticated
 
 
 def load_current_account():
@@ -168,3 +168,26 @@ def account_key():
 def photo_limit():
     from hub.config import setting
     return setting('PHOTO_RATE_LIMIT')
+
+
+#: what a person whose password expired may still do: choose a new one, read the texts, log out
+OPEN_WITH_AN_EXPIRED_PASSWORD = {
+    'account.change_password_page', 'account_api.change_password', 'account_api.logout', 'account.logout',
+    'account_api.me', 'account_api.password_strength', 'csrf_token', 'static', 'set_language', 'healthz',
+    'account.terms', 'account.privacy', 'account_api.login', 'account.login', 'account_api.second_factor',
+    'account_api.second_factor_send', 'account.second_factor'}
+
+
+def require_fresh_password():
+    """Before every request: with an expired password, only choosing a new one is possible (PASSWORD_MAX_AGE_DAYS)."""
+    from hub.account.operations import password_age
+    account = g.get('account')
+    if account is None or request.endpoint in OPEN_WITH_AN_EXPIRED_PASSWORD:
+        return None
+    age = password_age(account)
+    if age is None or age['status'] != 'expired':
+        return None
+    from hub.web import wants_json
+    if wants_json():
+        raise Forbidden(_l('Your password has expired. Choose a new one first.'), code='password_expired')
+    return redirect('/profile/password?' + urlencode({'expired': 1}), 303)

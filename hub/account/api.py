@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 from hub.account import factors, operations, profile
 from hub.account.access import (account_key, current_account, current_session, device_cookie_name, device_label, known_browser,
                                 load_current_account, log_in, log_out, login_source, mark_known_browser,
-                                photo_limit, set_device_cookie, set_known_browser_cookie)
+                                photo_limit, require_fresh_password, set_device_cookie, set_known_browser_cookie)
 from hub.account import passwords_ops
 from hub.account.schemas import (ActivateSchema, ChangePasswordSchema, ForgotSchema, LoginSchema, RegisterSchema,
                                  ResetSchema)
@@ -20,6 +20,7 @@ from hub.web import error_response, load_json, parse_id
 
 bp = Blueprint('account_api', __name__, url_prefix='/api/v1')
 bp.before_app_request(load_current_account)
+bp.before_app_request(require_fresh_password)
 bp.after_app_request(set_known_browser_cookie)
 
 
@@ -50,7 +51,15 @@ def account_json(account):
     return {'id': str(account.id), 'email': account.email, 'first_name': account.first_name,
             'last_name': account.last_name, 'language': account.language, 'timezone': account.timezone,
             'phone': account.phone, 'phone_pending': account.phone_pending, 'second_factors': account.second_factors,
-            'notify_messages': account.notify_messages}
+            'notify_messages': account.notify_messages, 'password': password_json(account)}
+
+
+def password_json(account):
+    """Where the password stands, when passwords expire (PASSWORD_MAX_AGE_DAYS): the login says it."""
+    age = operations.password_age(account)
+    if age is None:
+        return None
+    return {'status': age['status'], 'expires_at': age['expires_at'].isoformat(), 'days_left': age['days_left']}
 
 
 def wrong_code_response():

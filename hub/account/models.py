@@ -22,6 +22,8 @@ class Account(IdMixin, CreatedMixin, db.Model):
     last_name: Mapped[str] = mapped_column(String(100), nullable=False)
     #: argon2id; None until the account is activated
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    #: when the password was last set (for PASSWORD_MAX_AGE_DAYS; None: since activation)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: ``pending`` (not activated), ``active`` or ``disabled``
     status: Mapped[str] = mapped_column(String(20), nullable=False, default='pending')
     #: random; changes when the password changes, which voids activation and reset links

@@ -92,7 +92,7 @@ def activate(token: str, password: str) -> Account:
     account.password_hash = hash_password(password)
     account.security_stamp = secrets.token_hex(16)
     account.status = 'active'
-    account.activated_at = utcnow()
+    account.activated_at = account.password_changed_at = utcnow()
     audit('account.activate', 'U', actor=account, target=f'account:{account.id}')
     return account
 
@@ -167,6 +167,27 @@ def authenticate(email: str, password: str, source: str | None = None, browser: 
     account.last_login_at = now
     audit('account.login', 'E', actor=account)
     return account
+
+
+#: days before a password expires that the login warns
+PASSWORD_WARN_DAYS = 14
+
+
+def password_age(account: Account, now=None) -> dict | None:
+    """Say where the password stands when PASSWORD_MAX_AGE_DAYS is set: ``ok``, ``expiring`` or ``expired``.
+
+    Returns None when passwords do not expire (the default), else {status, expires_at, days_left}.
+    """
+    max_days = setting('PASSWORD_MAX_AGE_DAYS')
+    if not max_days or account.password_hash is None:
+        return None
+    now = now or utcnow()
+    since = account.password_changed_at or account.activated_at or account.created_at
+    expires_at = since + timedelta(days=max_days)
+    days_left = max(0, (expires_at - now).days)
+    status = 'expired' if expires_at <= now else 'expiring' if expires_at - now <= timedelta(
+        days=PASSWORD_WARN_DAYS) else 'ok'
+    return {'status': status, 'expires_at': expires_at, 'days_left': days_left}
 
 
 def start_session(account: Account, second_factor=False, pending=False, label=None) -> tuple[AuthSession, str]:

@@ -103,7 +103,7 @@ def set_password(account: Account, password: str, expected_stamp: str, event: st
     result = db.session.execute(update(Account).where(Account.id == account.id,
                                                        Account.security_stamp == expected_stamp)
                                 .values(password_hash=new_hash, security_stamp=new_stamp, reset_failures=0,
-                                        failed_logins=0, last_failed_at=None)
+                                        failed_logins=0, last_failed_at=None, password_changed_at=utcnow())
                                 .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise InvalidToken(_l('This link has already been used or is no longer valid. Ask for a new one.'),

@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from hub.account import factors
 from hub.account.access import account_key, log_in, log_out, login_required, photo_limit
 from hub.account.api import login_limit
-from hub.account.views import bp, factor_change_redirect, field_errors, form_data, typed_twice
+from hub.account.views import bp, factor_change_redirect, field_errors, form_data, local_target, typed_twice
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.extensions import limiter
@@ -74,8 +74,11 @@ def change_password_page():
                 errors = field_errors(exc)
             else:
                 log_in(g.account)
-                return redirect(url_for('account.profile_page', saved=1), 303)
-    return render_template('account/change_password.html', errors=errors), 422 if errors else 200
+                next_path = local_target(request.values.get('next'), None)
+                return redirect(next_path or url_for('account.profile_page', saved=1), 303)
+    return (render_template('account/change_password.html', errors=errors, expired=request.args.get('expired'),
+                            expiring=request.args.get('expiring', type=int),
+                            next=local_target(request.values.get('next'), None)), 422 if errors else 200)
 
 
 @bp.route('/profile/delete', methods=['GET', 'POST'])

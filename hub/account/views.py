@@ -165,11 +165,21 @@ def login():
                     log_in(account, pending=True)
                     return redirect(url_for('account.second_factor', next=next_path), 303)
                 log_in(account)
-                return redirect(next_path, 303)
+                return redirect(after_login(account, next_path), 303)
             errors = {'_form': [_l('The email address or password is not right. Check them and try again, or '
                                    'choose a new password.')]}
     return (render_template('account/login.html', errors=errors, values=values, next=next_path),
             401 if '_form' in errors else 422 if errors else 200)
+
+
+def after_login(account, next_path):
+    """Where a login goes: the page asked for, or first the password page when the password (almost) expired."""
+    age = operations.password_age(account)
+    if age is None or age['status'] == 'ok':
+        return next_path
+    if age['status'] == 'expired':
+        return url_for('account.change_password_page', expired=1)
+    return url_for('account.change_password_page', expiring=age['days_left'], next=next_path)
 
 
 @bp.route('/logout', methods=['GET', 'POST'])
@@ -226,7 +236,7 @@ def second_factor():
         if not factors.verify_factor(account, pending, method, code, 'account.login_second_factor'):
             return False
         log_in(account, second_factor=True, keep_age=True)
-        response = make_response(redirect(next_path, 303))
+        response = make_response(redirect(after_login(account, next_path), 303))
         if request.form.get('remember_device') == 'yes':
             set_device_cookie(response, factors.remember_device(account, device_label()))
         return response

@@ -128,3 +128,47 @@ def test_forgot_does_the_same_work_for_a_known_and_an_unknown_address(register, 
     assert mailbox.link('known@example.nl', '/password/reset')  # the worker mails the known one
     assert not mailbox.to('nobody@example.nl')
     assert all(item.payload == {} for item in db.scalars(select(OutboxItem)))  # no address is kept
+
+
+def test_a_password_past_its_age_is_changed_first_and_the_login_says_so(app, register, new_api, db):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from hub.account.models import Account
+    from hub.core.timeutil import utcnow
+    from tests.conftest import PASSWORD
+    register('age@example.nl', totp=False)
+    client = new_api()
+    assert client.post('/api/v1/session', {'email': 'age@example.nl', 'password': PASSWORD}).get_json()[
+        'account']['password'] is None  # off by default, as NIST advises
+    app.config['CAREHUB']['PASSWORD_MAX_AGE_DAYS'] = 90
+    try:
+        db.execute(update(Account).values(password_changed_at=utcnow() - timedelta(days=80)))
+        client.csrf()
+        warned = client.post('/api/v1/session', {'email': 'age@example.nl', 'password': PASSWORD}).get_json()
+        assert warned['account']['password']['status'] == 'expiring'
+        assert warned['account']['password']['days_left'] in (9, 10)
+        assert client.get('/api/v1/circles').status_code == 200  # a warning only
+        page = client.client.get('/login')
+        import re
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+        answer = client.client.post('/login', data={'email': 'age@example.nl', 'password': PASSWORD,
+                                                    'csrf_token': token}, headers={'Accept-Language': 'nl'})
+        assert '/profile/password?expiring=' in answer.headers['Location']
+        shown = client.client.get(answer.headers['Location'], headers={'Accept-Language': 'nl'}).get_data(as_text=True)
+        assert 'Je wachtwoord verloopt over' in shown
+
+        db.execute(update(Account).values(password_changed_at=utcnow() - timedelta(days=91)))
+        client.csrf()
+        expired = client.post('/api/v1/session', {'email': 'age@example.nl', 'password': PASSWORD}).get_json()
+        assert expired['account']['password']['status'] == 'expired'
+        refused = client.get('/api/v1/circles')
+        assert refused.status_code == 403 and refused.get_json()['error']['code'] == 'password_expired'
+        assert client.client.get('/circles').headers['Location'].startswith('/profile/password?expired=1')
+        changed = client.post('/api/v1/me/password', {'current_password': PASSWORD,
+                                                      'password': 'zeven zwanen zwemmen zuidwaarts'})
+        assert changed.status_code == 200 and changed.get_json()['account']['password']['status'] == 'ok'
+        assert client.get('/api/v1/circles').status_code == 200
+    finally:
+        app.config['CAREHUB']['PASSWORD_MAX_AGE_DAYS'] = 0
