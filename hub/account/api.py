@@ -33,13 +33,13 @@ def register_limit():
 
 
 class CodeSchema(StrictSchema):
-    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice']))
+    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice', 'email']))
     code = fields.String(required=True, validate=validate.Length(min=1, max=20))
     remember_device = StrictBoolean(load_default=False)
 
 
 class MethodSchema(StrictSchema):
-    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice']))
+    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice', 'email']))
 
 
 class TotpCodeSchema(StrictSchema):
@@ -62,6 +62,23 @@ def password_json(account):
     return {'status': age['status'], 'expires_at': age['expires_at'].isoformat(), 'days_left': age['days_left']}
 
 
+def needs_check(account):
+    """Tell whether this login needs a second check, and send the mail code when that is the check.
+
+    With a second factor: unless this browser was remembered for it. Without one: on a browser that
+    never logged in to this account (a code by mail, as mijnCaress's device check does).
+    """
+    if account.second_factors:
+        return not factors.remembered(account, request.cookies.get(device_cookie_name()))
+    return known_browser(account.email) is None
+
+
+def send_login_mail_code(account, pending):
+    """Send the login code by mail to an account without a second factor (right after the password)."""
+    from hub.account.codes import send_code
+    send_code(account, pending, 'login', 'email', account.email)
+
+
 def wrong_code_response():
     error = factors.wrong_code_error()
     return error_response(error.code, error.message, error.status, error.fields)
@@ -78,6 +95,7 @@ def register():
 def activate():
     data = load_json(ActivateSchema())
     account = operations.activate(data['token'], data['password'])
+    mark_known_browser(account.email)  # the link from the mail was opened here: this browser is the owner's
     return account_json(account)
 
 
@@ -89,9 +107,11 @@ def login():
     if account is None:
         return error_response('invalid_credentials', _l('The email address or password is not right. Check them and '
                                                         'try again, or choose a new password.'), 401)
-    if account.second_factors and not factors.remembered(account, request.cookies.get(device_cookie_name())):
+    if needs_check(account):
         log_in(account, pending=True)
-        return {'second_factor': account.second_factors, 'csrf_token': generate_csrf()}
+        if not account.second_factors:
+            send_login_mail_code(account, g.pending_session)
+        return {'second_factor': factors.login_methods(account), 'csrf_token': generate_csrf()}
     log_in(account)
     return {'account': account_json(account), 'csrf_token': generate_csrf()}
 
@@ -104,9 +124,10 @@ def second_factor_send():
     pending = g.get('pending_session')
     if pending is None:
         raise Unauthenticated(_l('Log in with your email address and password first.'))
-    if data['method'] not in ('sms', 'voice') or data['method'] not in pending.account.second_factors:
+    if data['method'] not in ('sms', 'voice', 'email') or data['method'] not in factors.login_methods(pending.account):
         return error_response('method_not_available', _l('This way of checking is not set up for your account.'), 400)
-    send_code(pending.account, pending, 'login', data['method'], pending.account.phone)
+    to = pending.account.email if data['method'] == 'email' else pending.account.phone
+    send_code(pending.account, pending, 'login', data['method'], to)
     return {'method': data['method'], 'sent': True}, 202
 
 
@@ -120,9 +141,9 @@ def second_factor():
     account = pending.account
     if not factors.verify_factor(account, pending, data['method'], data['code'], 'account.login_second_factor'):
         return wrong_code_response()
-    log_in(account, second_factor=True, keep_age=True)
+    log_in(account, second_factor=bool(account.second_factors), keep_age=True)
     response = {'account': account_json(account), 'csrf_token': generate_csrf()}
-    if data['remember_device']:
+    if data['remember_device'] and account.second_factors:
         from flask import jsonify
         return set_device_cookie(jsonify(response), factors.remember_device(account, device_label()))
     return response

@@ -10,7 +10,7 @@ from hub.account.models import Account, AuthSession, OneTimeCode
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
 from hub.core.errors import InvalidInput, TooManyRequests
-from hub.core.outbox import queue
+from hub.core.outbox import queue, queue_mail
 from hub.core.phone import parse_phone
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -19,7 +19,8 @@ VALID = timedelta(minutes=10)
 MAX_TRIES = 5
 MAX_SENDS = 3
 SEND_WINDOW = timedelta(minutes=15)
-CHANNELS = ('sms', 'voice')
+#: email: the code at login on a new browser for an account without a second factor (seed: mijnCaress)
+CHANNELS = ('sms', 'voice', 'email')
 
 
 def normalize_phone(number) -> str:
@@ -41,7 +42,7 @@ def _latest(account, purpose, auth_session):
 def send_code(account: Account, auth_session: AuthSession | None, purpose: str, channel: str, to: str):
     """Make a new code and queue it for ``to``; refused after 3 sends in 15 minutes."""
     if channel not in CHANNELS:
-        raise InvalidInput(_l('Choose sms or voice.'))
+        raise InvalidInput(_l('Choose sms, voice or email.'))
     sent = db.session.execute(select(func.count()).select_from(OneTimeCode).where(
         OneTimeCode.account_id == account.id, OneTimeCode.created_at > utcnow() - SEND_WINDOW)).scalar_one()
     if sent >= MAX_SENDS:
@@ -55,10 +56,15 @@ def send_code(account: Account, auth_session: AuthSession | None, purpose: str, 
                                attempts=previous.attempts if previous else 0))  # a new code does not reset tries
     if previous is not None and previous.used_at is None:
         previous.used_at = utcnow()  # only the newest code works
-    with force_locale(account.language):
-        spoken = ' '.join(code) if channel == 'voice' else code
-        text = str(_l('Your carehub code is %(code)s. It works for 10 minutes. Never give it to anyone.', code=spoken))
-    queue('sms', {'to': to, 'channel': channel, 'message': text})
+    if channel == 'email':
+        queue_mail(account.email, 'login_code', account.language, account=account, code=code,
+                   minutes=int(VALID.total_seconds() // 60))
+    else:
+        with force_locale(account.language):
+            spoken = ' '.join(code) if channel == 'voice' else code
+            text = str(_l('Your carehub code is %(code)s. It works for 10 minutes. Never give it to anyone.',
+                          code=spoken))
+        queue('sms', {'to': to, 'channel': channel, 'message': text})
     audit('account.code_send', 'E', actor=account, target=f'{purpose}:{channel}')
 
 

@@ -95,9 +95,18 @@ def confirm_totp(account: Account, auth_session: AuthSession, code) -> bool:
     return True
 
 
+def login_methods(account: Account) -> list[str]:
+    """Return how a login on a new browser is checked: the account's second factors, else a code by mail."""
+    return account.second_factors or ['email']
+
+
 def verify_factor(account: Account, auth_session: AuthSession, method, code, event) -> bool:
-    """Check a second-factor code for this session; False for a wrong one (at most 5 a session)."""
-    if method not in account.second_factors:
+    """Check a second-factor code for this session; False for a wrong one (at most 5 a session).
+
+    At login an account without a second factor is checked with a code by mail (a new browser only).
+    """
+    allowed = login_methods(account) if auth_session.pending else account.second_factors
+    if method not in allowed:
         raise AppError(_l('This way of checking is not set up for your account.'), code='method_not_available')
     _count_try(auth_session)
     if method == 'totp':

@@ -11,7 +11,7 @@ from flask import make_response
 from hub.account import factors, operations
 from hub.account.access import (device_cookie_name, device_label, known_browser, log_in, log_out, login_required,
                                 login_source, set_device_cookie)
-from hub.account.api import login_limit, register_limit
+from hub.account.api import login_limit, needs_check, register_limit, send_login_mail_code
 from hub.account.schemas import LoginSchema, RegisterSchema
 from hub.account.throttle import Throttled
 from hub.core.commit import undo_on_refusal
@@ -160,9 +160,10 @@ def login():
                 response.headers['Retry-After'] = str(exc.retry_after)
                 return response
             if account is not None:
-                if account.second_factors and not factors.remembered(account,
-                                                                     request.cookies.get(device_cookie_name())):
+                if needs_check(account):
                     log_in(account, pending=True)
+                    if not account.second_factors:
+                        send_login_mail_code(account, g.pending_session)
                     return redirect(url_for('account.second_factor', next=next_path), 303)
                 log_in(account)
                 return redirect(after_login(account, next_path), 303)
@@ -195,7 +196,7 @@ def _code_page(template, action, verify, send=None, **context):
     """Show a code form: send a code by SMS or a call, or check a code and go on with ``verify``'s answer."""
     errors, sent = {}, None
     method = request.form.get('method', 'totp')
-    if request.method == 'POST' and request.form.get('send') in ('sms', 'voice') and send is not None:
+    if request.method == 'POST' and request.form.get('send') in ('sms', 'voice', 'email') and send is not None:
         try:
             with undo_on_refusal():
                 send(request.form['send'])
@@ -206,7 +207,8 @@ def _code_page(template, action, verify, send=None, **context):
     elif request.method == 'POST':
         try:
             with undo_on_refusal():
-                result = verify(request.form.get('code', ''), method if method in ('totp', 'sms', 'voice') else 'totp')
+                result = verify(request.form.get('code', ''),
+                                method if method in ('totp', 'sms', 'voice', 'email') else 'totp')
         except AppError as exc:
             errors = field_errors(exc)
         else:
@@ -217,8 +219,10 @@ def _code_page(template, action, verify, send=None, **context):
             422 if errors else 200)
 
 
-def _sender(account, auth_session, purpose):
+def _sender(account, auth_session, purpose, by_mail=False):
     from hub.account.codes import send_code
+    if by_mail:
+        return lambda channel: send_code(account, auth_session, purpose, 'email', account.email)
     return (lambda channel: send_code(account, auth_session, purpose, channel, account.phone)) if account.phone \
         else None
 
@@ -235,14 +239,16 @@ def second_factor():
         account = pending.account
         if not factors.verify_factor(account, pending, method, code, 'account.login_second_factor'):
             return False
-        log_in(account, second_factor=True, keep_age=True)
+        log_in(account, second_factor=bool(account.second_factors), keep_age=True)
         response = make_response(redirect(after_login(account, next_path), 303))
-        if request.form.get('remember_device') == 'yes':
+        if request.form.get('remember_device') == 'yes' and account.second_factors:
             set_device_cookie(response, factors.remember_device(account, device_label()))
         return response
+    account = pending.account
+    by_mail = not account.second_factors
     return _code_page('account/second_factor.html', url_for('account.second_factor'), verify, next=next_path,
-                      remember=True, send=_sender(pending.account, pending, 'login'),
-                      methods=pending.account.second_factors)
+                      remember=not by_mail, send=_sender(account, pending, 'login', by_mail),
+                      methods=factors.login_methods(account), by_mail=by_mail)
 
 
 @bp.route('/step-up', methods=['GET', 'POST'])

@@ -17,10 +17,10 @@ def test_change_names_language_and_zone(register):
     assert account.get('/api/v1/me').get_json()['timezone'] == 'Europe/London'
 
 
-def test_sessions_are_listed_and_can_end(register, new_api):
+def test_sessions_are_listed_and_can_end(register, new_api, mailbox):
     account = register('s@example.nl', totp=False)
     other = new_api()
-    other.post('/api/v1/session', {'email': 's@example.nl', 'password': PASSWORD})
+    other.login('s@example.nl', PASSWORD, mailbox)
     items = account.get('/api/v1/me/sessions').get_json()['items']
     assert len(items) == 2 and sum(i['current'] for i in items) == 1
     theirs = next(i for i in items if not i['current'])

@@ -118,3 +118,26 @@ def test_the_login_page_says_how_long_to_wait(register, app, new_api):
     assert response.status_code == 429 and 'Retry-After' in response.headers
     assert 'Wacht 1 minuten' in text or 'Wacht 1 minuut' in text, text[-2000:]
     assert 'klopt niet' not in text
+
+
+def test_a_new_browser_of_an_account_without_a_second_factor_gets_a_code_by_mail(register, new_api, mailbox):
+    register('nb@example.nl', totp=False)
+    browser = new_api()
+    first = _login(browser, 'nb@example.nl', PASSWORD)
+    assert first.status_code == 200 and first.get_json()['second_factor'] == ['email']
+    assert browser.get('/api/v1/me').status_code == 401  # not logged in before the code
+    mail = mailbox.last_to('nb@example.nl')
+    assert 'code' in mail['Subject'].lower()
+    assert browser.post('/api/v1/session/second-factor', {'method': 'email', 'code': '000000'}).status_code == 400
+    assert browser.post('/api/v1/session/second-factor/send', {'method': 'email'}).status_code == 202
+    code = mailbox.code('nb@example.nl')
+    assert browser.post('/api/v1/session/second-factor', {'method': 'totp', 'code': code}).status_code == 400
+    done = browser.post('/api/v1/session/second-factor', {'method': 'email', 'code': code})
+    assert done.status_code == 200 and done.get_json()['account']['email'] == 'nb@example.nl'
+    assert browser.post('/api/v1/step-up', {'method': 'email'}).status_code == 400  # not a second factor
+    browser.delete('/api/v1/session')
+    again = _login(browser, 'nb@example.nl', PASSWORD)  # this browser is known now: no code
+    assert again.status_code == 200 and 'account' in again.get_json()
+    sent = len(mailbox.to('nb@example.nl'))
+    other = _login(new_api(), 'nb@example.nl', PASSWORD)
+    assert other.get_json()['second_factor'] == ['email'] and len(mailbox.to('nb@example.nl')) == sent + 1

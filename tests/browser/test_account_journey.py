@@ -87,6 +87,12 @@ def test_profile_sessions_password_and_delete(pages, live, live_mailbox):
     _register(page, live_mailbox, 'piet@example.nl', 'Piet')
     other = pages()
     _login(other, 'piet@example.nl')
+    assert '/login/second-factor' in other.page.url  # a new browser: a code by mail first
+    other.axe()
+    other.page.get_by_label(re.compile('^Code')).fill(live_mailbox.code('piet@example.nl'))
+    other.page.get_by_role('button', name=re.compile('^(Code controleren|Check code)$')).click()
+    other.page.wait_for_load_state()
+    assert '/login' not in other.page.url
     page.goto('/profile')
     first.axe()
     page.get_by_label(re.compile('^(Voornaam|First name)')).fill('Pieter')
@@ -115,3 +121,19 @@ def test_profile_sessions_password_and_delete(pages, live, live_mailbox):
     first.axe()
     _login(other, 'piet@example.nl', NEW)
     assert '/login' in other.page.url
+
+
+def test_a_new_browser_asks_a_mailed_code_and_can_send_another(pages, live, live_mailbox):
+    first = pages()
+    _register(first.page, live_mailbox, 'kees@example.nl', 'Kees')
+    person = pages()
+    page = person.page
+    _login(person, 'kees@example.nl')
+    assert '/login/second-factor' in page.url
+    page.get_by_role('button', name=re.compile('^(Stuur me een nieuwe code|Send me a new code)$')).click()
+    page.get_by_role('status').wait_for()
+    person.axe()
+    page.get_by_label(re.compile('^Code')).fill(live_mailbox.code('kees@example.nl'))
+    page.get_by_role('button', name=re.compile('^(Code controleren|Check code)$')).click()
+    page.wait_for_load_state()
+    assert '/login' not in page.url
