@@ -15,6 +15,18 @@ CIRCLE = {'type': 'object', 'required': ['id', 'name', 'role', 'permissions', 'p
     'providers': {'type': 'array', 'items': {'type': 'object'}}}}
 
 
+#: the token endpoint answers errors as RFC 6749 section 5.2 says, not in the envelope of the rest
+OAUTH_ERROR = {'type': 'object', 'required': ['error'], 'properties': {
+    'error': {'enum': ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client',
+                       'unsupported_grant_type', 'invalid_scope']},
+    'error_description': {'type': 'string'}, 'error_uri': {'type': 'string'}}}
+TOKEN = {'type': 'object', 'required': ['access_token', 'token_type', 'expires_in'], 'properties': {
+    'access_token': {'type': 'string'}, 'token_type': {'type': 'string'}, 'expires_in': {'type': 'integer'},
+    'scope': {'type': 'string'}}}
+TOKEN_REQUEST = {'type': 'object', 'required': ['grant_type'], 'properties': {
+    'grant_type': {'const': 'client_credentials'}, 'scope': {'type': 'string'}}}
+
+
 def _list_of(item):
     return {'type': 'object', 'required': ['items', 'next'],
             'properties': {'items': {'type': 'array', 'items': item}, 'next': {'type': ['string', 'null']}}}
@@ -70,16 +82,18 @@ ROUTES = [
     ('post', '/accounts', 'Register (always 202)', RegisterSchema, 202, {'type': 'object'}),
     ('post', '/accounts/activate', 'Set the first password and activate', ActivateSchema, 200, {'type': 'object'}),
     ('post', '/session', 'Log in (may ask for a second factor)', LoginSchema, 200, {'type': 'object'}),
-    ('post', '/session/second-factor', 'Give the second factor', None, 200, {'type': 'object'}),
-    ('post', '/session/second-factor/send', 'Send a login code by SMS or a call', None, 202, {'type': 'object'}),
-    ('post', '/me/phone/verify', 'Confirm a new mobile number with the code sent to it', None, 200,
+    ('post', '/session/second-factor', 'Give the second factor (method email: the code mailed at login on a new '
+                                       'browser)', 'CodeSchema', 200, {'type': 'object'}),
+    ('post', '/session/second-factor/send', 'Send a login code by SMS, a call or mail', 'MethodSchema', 202,
+     {'type': 'object'}),
+    ('post', '/me/phone/verify', 'Confirm a new mobile number with the code sent to it', 'TotpCodeSchema', 200,
      {'type': 'object'}),
     ('delete', '/session', 'Log out', None, 204, None),
-    ('post', '/password/strength', 'How strong a password is, with hints', None, 200, {'type': 'object'}),
+    ('post', '/password/strength', 'How strong a password is, with hints', 'StrengthSchema', 200, {'type': 'object'}),
     ('post', '/password/forgot', 'Ask for a reset link (always 202)', ForgotSchema, 202, {'type': 'object'}),
     ('get', '/password/reset', 'What a reset link needs', None, 200, {'type': 'object'}),
     ('post', '/password/reset', 'Set a new password with a reset link', ResetSchema, 200, {'type': 'object'}),
-    ('post', '/password/reset/send', 'Send the code for a reset link by SMS or a call', None, 202,
+    ('post', '/password/reset/send', 'Send the code for a reset link by SMS or a call', 'ResetSendSchema', 202,
      {'type': 'object'}),
     ('get', '/me', 'My profile', None, 200, {'type': 'object'}),
     ('patch', '/me', 'Change my names, language or time zone', 'ProfileSchema', 200, {'type': 'object'}),
@@ -95,10 +109,11 @@ ROUTES = [
     ('delete', '/me/devices/{device_id}', 'Forget a remembered browser', None, 204, None),
     ('post', '/me/password', 'Change my password', ChangePasswordSchema, 200, {'type': 'object'}),
     ('post', '/me/totp', 'Start enrolling an authenticator app', None, 201, {'type': 'object'}),
-    ('post', '/me/totp/verify', 'Confirm the authenticator app with a code', None, 200, {'type': 'object'}),
-    ('post', '/step-up', 'Ask for a step-up code', None, 200, {'type': 'object'}),
-    ('post', '/step-up/verify', 'Check a step-up code', None, 200, {'type': 'object'}),
-    ('post', '/connections', 'Redeem a coupling code', None, 201, CIRCLE),
+    ('post', '/me/totp/verify', 'Confirm the authenticator app with a code', 'TotpCodeSchema', 200,
+     {'type': 'object'}),
+    ('post', '/step-up', 'Ask for a step-up code', 'MethodSchema', 200, {'type': 'object'}),
+    ('post', '/step-up/verify', 'Check a step-up code', 'CodeSchema', 200, {'type': 'object'}),
+    ('post', '/connections', 'Redeem a coupling code', 'RedeemSchema', 201, CIRCLE),
     ('get', '/circles', 'My care pages', None, 200, _list_of(CIRCLE)),
     ('get', '/circles/{circle_id}', 'One care page', None, 200, CIRCLE),
     ('get', '/circles/{circle_id}/members', 'Members of a care page', None, 200, _list_of({'type': 'object'})),
@@ -146,7 +161,9 @@ ROUTES = [
      _list_of({'type': 'object'})),
     ('post', '/circles/{circle_id}/notes', 'Write a note (every member reads it)', 'NoteSchema', 201,
      {'type': 'object'}),
-    ('patch', '/circles/{circle_id}/notes/{note_id}', 'Change your own note', 'NoteSchema', 200, {'type': 'object'}),
+    ('patch', '/circles/{circle_id}/notes/{note_id}', 'Change your own note, as it was at `version` (409 '
+                                                      'version_conflict with the current note when it changed)',
+     'NoteChangeSchema', 200, {'type': 'object'}),
     ('delete', '/circles/{circle_id}/notes/{note_id}', 'Delete a note (its author, or the manager)', None, 204,
      None),
     ('post', '/circles/{circle_id}/notes/{note_id}/share', 'Send a note to the care provider (manager)',
@@ -178,14 +195,16 @@ CODE = {'type': 'object', 'properties': {
     'expires_at': {'type': 'string', 'format': 'date-time'}}}
 
 #: the provider API: OAuth 2 client credentials, then a bearer token with a scope
-OUTBOX_ITEM = {'type': 'object', 'properties': {
+#: a delivered item keeps no content: its kind, client id and resource are null from then on
+OUTBOX_ITEM = {'type': 'object', 'required': ['id', 'created_at', 'kind', 'client_id', 'resource', 'status'],
+               'properties': {
     'id': {'type': 'string'}, 'created_at': {'type': 'string', 'format': 'date-time'},
-    'kind': {'type': 'string', 'enum': ['message', 'note', 'plan_approval']}, 'client_id': {'type': 'string'},
+    'kind': {'enum': ['message', 'note', 'plan_approval', None]}, 'client_id': {'type': ['string', 'null']},
     'resource': {'type': ['object', 'null']}, 'status': {'type': 'string', 'enum': ['pending', 'delivered']}}}
 
 PROVIDER_ROUTES = [
     ('post', '/oauth/token', 'Get an access token (client credentials, HTTP Basic; form fields grant_type and '
-                             'scope)', None, 200, {'type': 'object'}),
+                             'scope)', None, 200, TOKEN),
     ('post', '/coupling-codes', 'Issue a coupling code for a client (scope codes)', 'IssueSchema', 201, CODE),
     ('get', '/coupling-codes', 'The codes this provider issued, with their state (scope codes)', None, 200,
      _list_of(CODE)),
@@ -227,20 +246,30 @@ def provider_document():
 
 
 def _document(routes, prefix, title, description, csrf):
-    from hub.account.api import DeleteSchema
+    from hub.account.api import (CodeSchema, DeleteSchema, MethodSchema, ResetSendSchema, StrengthSchema,
+                                 TotpCodeSchema)
     from hub.account.profile import ProfileSchema
+    from hub.connect.api import RedeemSchema
     from hub.connect.provider_api import IssueSchema
-    from hub.circle.schemas import AppointmentSchema, BoardSchema, MessageSchema, NoteSchema, ShareSchema
+    from hub.circle.schemas import (AppointmentSchema, BoardSchema, MessageSchema, NoteChangeSchema, NoteSchema,
+                                    ShareSchema)
     from hub.dossier.schemas import ApproveSchema
     schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema,
                'ApproveSchema': ApproveSchema, 'MessageSchema': MessageSchema, 'AppointmentSchema': AppointmentSchema,
-               'NoteSchema': NoteSchema, 'ShareSchema': ShareSchema, 'BoardSchema': BoardSchema}
+               'NoteSchema': NoteSchema, 'NoteChangeSchema': NoteChangeSchema, 'ShareSchema': ShareSchema,
+               'BoardSchema': BoardSchema, 'CodeSchema': CodeSchema, 'MethodSchema': MethodSchema,
+               'TotpCodeSchema': TotpCodeSchema, 'ResetSendSchema': ResetSendSchema, 'StrengthSchema': StrengthSchema,
+               'RedeemSchema': RedeemSchema}
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
         request_schema = schemas.get(request_schema, request_schema)
+        error = OAUTH_ERROR if path == '/oauth/token' else ERROR
         operation = {'summary': summary, 'responses': {
             str(status): {'description': 'OK', **({'content': {'application/json': {'schema': body}}} if body else {})},
-            'default': {'description': 'An error', 'content': {'application/json': {'schema': ERROR}}}}}
+            'default': {'description': 'An error', 'content': {'application/json': {'schema': error}}}}}
+        if path == '/oauth/token':
+            operation['requestBody'] = {'required': True, 'content': {
+                'application/x-www-form-urlencoded': {'schema': TOKEN_REQUEST}}}
         parameters = [{'name': part[1:-1], 'in': 'path', 'required': True, 'schema': {'type': 'string'}}
                       for part in path.split('/') if part.startswith('{')]
         if parameters:

@@ -206,6 +206,11 @@ def test_a_provider_fetches_its_outbox_and_acknowledges_items_once(app, register
     assert acked.status_code == 200 and acked.get_json()['status'] == 'delivered'
     again = client.post(f"/provider/v1/outbox/{item['id']}/ack", headers=mine)  # at least once: a repeat is harmless
     assert again.status_code == 200 and again.get_json()['status'] == 'delivered'
+    import jsonschema_rs
+    document = client.get('/provider/v1/openapi.json').get_json()
+    documented = document['paths']['/outbox/{item_id}/ack']['post']['responses']['200']['content']['application/json']
+    for answer in (item, acked.get_json(), again.get_json()):  # the document tells the truth, before and after
+        jsonschema_rs.validate(documented['schema'], answer)
     assert client.get('/provider/v1/outbox', headers=mine).get_json()['items'] == []
     assert client.post('/provider/v1/outbox/not-an-id/ack', headers=mine).status_code == 404
     [stored] = db.scalars(select(OutboxItem).where(OutboxItem.channel == 'provider_api'))
