@@ -96,6 +96,8 @@ ROUTES = [
     ('post', '/password/reset/send', 'Send the code for a reset link by SMS or a call', 'ResetSendSchema', 202,
      {'type': 'object'}),
     ('get', '/me', 'My profile', None, 200, {'type': 'object'}),
+    ('post', '/me/terms', 'Accept the terms of use of `version` (needed after they changed: other calls answer 403 '
+                          'terms_changed until then)', 'TermsSchema', 200, {'type': 'object'}),
     ('patch', '/me', 'Change my names, language or time zone', 'ProfileSchema', 200, {'type': 'object'}),
     ('delete', '/me', 'Delete my account (with my password)', 'DeleteSchema', 204, None),
     ('get', '/me/sessions', 'Where I am logged in', None, 200, _list_of({'type': 'object'})),
@@ -247,7 +249,7 @@ def provider_document():
 
 def _document(routes, prefix, title, description, csrf):
     from hub.account.api import (CodeSchema, DeleteSchema, MethodSchema, ResetSendSchema, StrengthSchema,
-                                 TotpCodeSchema)
+                                 TermsSchema, TotpCodeSchema)
     from hub.account.profile import ProfileSchema
     from hub.connect.api import RedeemSchema
     from hub.connect.provider_api import IssueSchema
@@ -259,7 +261,7 @@ def _document(routes, prefix, title, description, csrf):
                'NoteSchema': NoteSchema, 'NoteChangeSchema': NoteChangeSchema, 'ShareSchema': ShareSchema,
                'BoardSchema': BoardSchema, 'CodeSchema': CodeSchema, 'MethodSchema': MethodSchema,
                'TotpCodeSchema': TotpCodeSchema, 'ResetSendSchema': ResetSendSchema, 'StrengthSchema': StrengthSchema,
-               'RedeemSchema': RedeemSchema}
+               'RedeemSchema': RedeemSchema, 'TermsSchema': TermsSchema}
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
         request_schema = schemas.get(request_schema, request_schema)

@@ -170,24 +170,33 @@ def photo_limit():
     return setting('PHOTO_RATE_LIMIT')
 
 
-#: what a person whose password expired may still do: choose a new one, read the texts, log out
-OPEN_WITH_AN_EXPIRED_PASSWORD = {
+#: what a person may still do before accepting new terms or choosing a new password: that, reading, logging out
+ALWAYS_OPEN = {
     'account.change_password_page', 'account_api.change_password', 'account_api.logout', 'account.logout',
     'account_api.me', 'account_api.password_strength', 'csrf_token', 'static', 'set_language', 'healthz',
     'account.terms', 'account.privacy', 'account_api.login', 'account.login', 'account_api.second_factor',
-    'account_api.second_factor_send', 'account.second_factor'}
+    'account_api.second_factor_send', 'account.second_factor', 'account.accept_terms_page', 'account_api.accept_terms',
+    'account.terms_nl', 'account.privacy_nl'}
 
 
-def require_fresh_password():
-    """Before every request: with an expired password, only choosing a new one is possible (PASSWORD_MAX_AGE_DAYS)."""
-    from hub.account.operations import password_age
+def require_current_account():
+    """Before every request: new terms of use are accepted first, and an expired password is changed first.
+
+    The API answers 403 ``terms_changed`` or ``password_expired``; pages lead to the page that mends it.
+    """
+    from hub.account.operations import password_age, terms_outdated
     account = g.get('account')
-    if account is None or request.endpoint in OPEN_WITH_AN_EXPIRED_PASSWORD:
+    if account is None or request.endpoint in ALWAYS_OPEN:
         return None
+    from hub.web import wants_json
+    if terms_outdated(account):
+        if wants_json():
+            raise Forbidden(_l('The terms of use have changed. Read them and accept them first.'), code='terms_changed')
+        target = request.full_path if request.query_string else request.path
+        return redirect('/terms/accept?' + urlencode({'next': target}), 303)
     age = password_age(account)
     if age is None or age['status'] != 'expired':
         return None
-    from hub.web import wants_json
     if wants_json():
         raise Forbidden(_l('Your password has expired. Choose a new one first.'), code='password_expired')
     return redirect('/profile/password?' + urlencode({'expired': 1}), 303)

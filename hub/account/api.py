@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 from hub.account import factors, operations, profile
 from hub.account.access import (account_key, current_account, current_session, device_cookie_name, device_label, known_browser,
                                 load_current_account, log_in, log_out, login_source, mark_known_browser,
-                                photo_limit, require_fresh_password, set_device_cookie, set_known_browser_cookie)
+                                photo_limit, require_current_account, set_device_cookie, set_known_browser_cookie)
 from hub.account import passwords_ops
 from hub.account.schemas import (ActivateSchema, ChangePasswordSchema, ForgotSchema, LoginSchema, RegisterSchema,
                                  ResetSchema)
@@ -20,7 +20,7 @@ from hub.web import error_response, load_json, parse_id
 
 bp = Blueprint('account_api', __name__, url_prefix='/api/v1')
 bp.before_app_request(load_current_account)
-bp.before_app_request(require_fresh_password)
+bp.before_app_request(require_current_account)
 bp.after_app_request(set_known_browser_cookie)
 
 
@@ -51,7 +51,8 @@ def account_json(account):
     return {'id': str(account.id), 'email': account.email, 'first_name': account.first_name,
             'last_name': account.last_name, 'language': account.language, 'timezone': account.timezone,
             'phone': account.phone, 'phone_pending': account.phone_pending, 'second_factors': account.second_factors,
-            'notify_messages': account.notify_messages, 'password': password_json(account)}
+            'notify_messages': account.notify_messages, 'password': password_json(account),
+            'terms_version': account.terms_version}
 
 
 def password_json(account):
@@ -154,6 +155,17 @@ def logout():
     current_account()
     log_out()
     return '', 204
+
+
+class TermsSchema(StrictSchema):
+    version = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+@bp.post('/me/terms')
+def accept_terms():
+    """Accept the terms of use of the version shown (GET /terms): needed after they changed."""
+    account = operations.accept_terms(current_account(), load_json(TermsSchema())['version'])
+    return account_json(account)
 
 
 @bp.get('/me')

@@ -169,6 +169,22 @@ def authenticate(email: str, password: str, source: str | None = None, browser: 
     return account
 
 
+def terms_outdated(account: Account) -> bool:
+    """Tell whether the account accepted an older version of the terms than TERMS_VERSION."""
+    return account.terms_version != setting('TERMS_VERSION')
+
+
+def accept_terms(account: Account, version: str) -> Account:
+    """Record that the account accepts the terms of ``version``, which must be the current one."""
+    from hub.core.errors import Conflict
+    if version != setting('TERMS_VERSION'):
+        raise Conflict(_l('These are not the current terms. Reload the page and read the new ones.'),
+                       code='terms_changed')
+    account.terms_version, account.terms_accepted_at = version, utcnow()
+    audit('account.terms_accept', 'U', actor=account, target=f'terms:{version}')
+    return account
+
+
 #: days before a password expires that the login warns
 PASSWORD_WARN_DAYS = 14
 

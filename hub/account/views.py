@@ -85,6 +85,28 @@ def privacy_nl():
     return redirect(url_for('account.privacy'), 301)
 
 
+@bp.route('/terms/accept', methods=['GET', 'POST'])
+@login_required
+def accept_terms_page():
+    """The terms changed since the person accepted them: read and accept the new version to go on."""
+    from hub.config import setting
+    next_path = local_target(request.values.get('next'), url_for('circle.dashboard'))
+    errors = {}
+    if request.method == 'POST':
+        if request.form.get('accept_terms') != 'yes':
+            errors = {'accept_terms': [_l('Tick the box to accept the new terms, or log out.')]}
+        else:
+            try:
+                with undo_on_refusal():
+                    operations.accept_terms(g.account, request.form.get('version', ''))
+            except AppError as exc:
+                errors = field_errors(exc)
+            else:
+                return redirect(next_path, 303)
+    return (render_template('account/accept_terms.html', version=setting('TERMS_VERSION'), next=next_path,
+                            errors=errors), 422 if errors else 200)
+
+
 def _legal(document, title):
     from flask_babel import get_locale
 

@@ -232,3 +232,34 @@ def test_the_terms_and_privacy_statement_exist_in_both_languages(app):
     register = client.get('/register', headers={'Accept-Language': 'nl'}).get_data(as_text=True)
     assert 'href="/terms"' in register and 'href="/privacy"' in register
     assert 'href="/privacy"' in client.get('/login').get_data(as_text=True)  # the footer of every page
+
+
+def test_new_terms_are_accepted_before_anything_else(app, register, db):
+    import re
+
+    from sqlalchemy import select
+
+    from hub.account.models import Account
+    account = register('t@example.nl', totp=False)
+    app.config['CAREHUB']['TERMS_VERSION'] = '2027-01'
+    try:
+        refused = account.get('/api/v1/circles')
+        assert refused.status_code == 403 and refused.get_json()['error']['code'] == 'terms_changed'
+        assert account.get('/api/v1/me').get_json()['terms_version'] == '2026-11'
+        page = account.client.get('/circles')
+        assert page.status_code == 303 and page.headers['Location'].startswith('/terms/accept?next=%2Fcircles')
+        form = account.client.get('/terms/accept', headers={'Accept-Language': 'nl'}).get_data(as_text=True)
+        assert 'Versie 2027-01' in form
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        unticked = account.client.post('/terms/accept', data={'csrf_token': token, 'version': '2027-01'})
+        assert unticked.status_code == 422
+        stale = account.post('/api/v1/me/terms', {'version': '2026-11'})
+        assert stale.status_code == 409 and stale.get_json()['error']['code'] == 'terms_changed'
+        accepted = account.client.post('/terms/accept', data={'csrf_token': token, 'version': '2027-01',
+                                                              'accept_terms': 'yes', 'next': '/circles'})
+        assert accepted.status_code == 303 and accepted.headers['Location'] == '/circles'
+        assert account.get('/api/v1/circles').status_code == 200
+        [stored] = db.scalars(select(Account))
+        assert stored.terms_version == '2027-01'
+    finally:
+        app.config['CAREHUB']['TERMS_VERSION'] = '2026-11'
