@@ -45,10 +45,11 @@ def _account(email, first, last):
     import pyotp
 
     from hub.core.crypto import encrypt
+    from hub.config import setting
     account = account_by_email(email)
     if account is None:
         account = Account(email=email, first_name=first, last_name=last, security_stamp=secrets.token_hex(16),
-                          terms_version='demo', terms_accepted_at=utcnow(), status='active',
+                          terms_version=setting('TERMS_VERSION'), terms_accepted_at=utcnow(), status='active',
                           password_hash=hash_password(PASSWORD), activated_at=utcnow(),
                           totp_secret=encrypt(pyotp.random_base32()))
         db.session.add(account)
