@@ -1,4 +1,4 @@
-"""A test double of Nedap's Ons API at the HTTP boundary, built from ../shared/reference/ons.md.
+"""A test double of Nedap's Ons API at the HTTP boundary, built from docs/reference/ons.md.
 
 It serves the /v0 paths the ons adapter reads, with Ons's list envelopes (``{"reports": [...]}``), offset and
 limit paging without links, If-Modified-Since on the report search, hidden reports only with show_hidden,

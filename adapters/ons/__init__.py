@@ -1,4 +1,4 @@
-"""The ``ons`` adapter: Nedap Ons (the system behind Caren), as ../shared/reference/ons.md describes its API.
+"""The ``ons`` adapter: Nedap Ons (the system behind Caren), as docs/reference/ons.md describes its API.
 
 Pull: a client's record, contact persons (with the phone and email on their addresses), insurances,
 reports, care plans with their entries, and agenda occurrences. Push: signed webhooks that carry only

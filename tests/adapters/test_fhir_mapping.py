@@ -10,7 +10,7 @@ from adapters.fhir.mapping import MAPPERS, NOT_SHOWN, skip_reason
 from hub.careprovider.adapter import SourceRecord
 from hub.careprovider.common import KINDS
 
-#: a copy of ../shared/reference/fhir-nl (CC0; sources and licenses in its manifest.json and README.md)
+#: a copy of the Nictiz and MedMij examples (CC0; sources and licenses in its manifest.json and README.md)
 REFERENCE = Path(__file__).resolve().parents[1] / 'data' / 'fhir-nl'
 FILES = sorted(p for p in REFERENCE.rglob('*.json') if p.name != 'manifest.json')
 
