@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install test-deps system-deps translations clean bench-sync
+.PHONY: demo test test-quick lint install test-deps system-deps translations clean bench-sync
 
 $(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ system-deps:
 
 $(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-test.txt 2>&1 | grep -v 'is ignored' || true
-	$(BIN)/python -c 'import pytest, aiosmtpd, playwright'
+	$(BIN)/python -c 'import pytest, aiosmtpd, playwright, schemathesis'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -36,8 +36,16 @@ node_modules/.installed: package.json package-lock.json
 
 test-deps: system-deps install $(VENV)/.test-installed node_modules/.installed
 
-test: test-deps
+test: test-deps lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The inner loop: SQLite only, no browser (a few minutes); needs what `make test` installs once.
+test-quick: install $(VENV)/.test-installed lint
+	$(BIN)/pytest -q -x -k 'not postgresql' --ignore=tests/browser $(PYTEST_ARGS)
+
+# pyflakes, isort and bugbear (pyproject.toml [tool.ruff])
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) node_modules instance

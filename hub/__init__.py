@@ -32,11 +32,17 @@ def create_app(config=None):
     limiter.init_app(app)
 
     from hub import web
-    from hub.account import api as account_api, views as account_views
-    from hub.circle import api as circle_api, views as circle_views
-    from hub.careprovider import api as provider_oauth_api, oauth
-    from hub.connect import api as connect_api, provider_api as connect_provider_api, views as connect_views
-    from hub.dossier import api as dossier_api, views as dossier_views
+    from hub.account import api as account_api
+    from hub.account import views as account_views
+    from hub.careprovider import api as provider_oauth_api
+    from hub.careprovider import oauth
+    from hub.circle import api as circle_api
+    from hub.circle import views as circle_views
+    from hub.connect import api as connect_api
+    from hub.connect import provider_api as connect_provider_api
+    from hub.connect import views as connect_views
+    from hub.dossier import api as dossier_api
+    from hub.dossier import views as dossier_views
     web.init_app(app)
     oauth.init_app(app)
     for module in (account_api, account_views, connect_api, connect_views, circle_api, circle_views,

@@ -37,15 +37,15 @@ def _ensure_instance(instance: Path, base_url: str):
 
 
 def _account(email, first, last):
+    import pyotp
+
     from hub.account.models import Account
     from hub.account.operations import account_by_email
     from hub.account.passwords import hash_password
+    from hub.config import setting
+    from hub.core.crypto import encrypt
     from hub.core.timeutil import utcnow
     from hub.extensions import db
-    import pyotp
-
-    from hub.core.crypto import encrypt
-    from hub.config import setting
     account = account_by_email(email)
     if account is None:
         account = Account(email=email, first_name=first, last_name=last, security_stamp=secrets.token_hex(16),

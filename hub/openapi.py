@@ -2,8 +2,14 @@
 
 from marshmallow import fields
 
-from hub.account.schemas import (ActivateSchema, ChangePasswordSchema, ForgotSchema, LoginSchema, RegisterSchema,
-                                 ResetSchema)
+from hub.account.schemas import (
+    ActivateSchema,
+    ChangePasswordSchema,
+    ForgotSchema,
+    LoginSchema,
+    RegisterSchema,
+    ResetSchema,
+)
 from hub.circle.schemas import InvitationSchema, MemberChangeSchema, RespondSchema
 
 ERROR = {'type': 'object', 'required': ['error'], 'properties': {'error': {
@@ -248,13 +254,26 @@ def provider_document():
 
 
 def _document(routes, prefix, title, description, csrf):
-    from hub.account.api import (CodeSchema, DeleteSchema, MethodSchema, ResetSendSchema, StrengthSchema,
-                                 TermsSchema, TotpCodeSchema)
+    from hub.account.api import (
+        CodeSchema,
+        DeleteSchema,
+        MethodSchema,
+        ResetSendSchema,
+        StrengthSchema,
+        TermsSchema,
+        TotpCodeSchema,
+    )
     from hub.account.profile import ProfileSchema
+    from hub.circle.schemas import (
+        AppointmentSchema,
+        BoardSchema,
+        MessageSchema,
+        NoteChangeSchema,
+        NoteSchema,
+        ShareSchema,
+    )
     from hub.connect.api import RedeemSchema
     from hub.connect.provider_api import IssueSchema
-    from hub.circle.schemas import (AppointmentSchema, BoardSchema, MessageSchema, NoteChangeSchema, NoteSchema,
-                                    ShareSchema)
     from hub.dossier.schemas import ApproveSchema
     schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema,
                'ApproveSchema': ApproveSchema, 'MessageSchema': MessageSchema, 'AppointmentSchema': AppointmentSchema,

@@ -4,7 +4,8 @@ import logging
 import uuid
 
 from flask import g, has_request_context, jsonify, render_template, request, session
-from flask_babel import format_date, format_datetime, get_locale, lazy_gettext as _l
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, generate_csrf
 from marshmallow import ValidationError
 from sqlalchemy import text

@@ -31,9 +31,6 @@ def test_odd_input_never_gives_a_server_error(app, provider, coupling_code, regi
 
 def test_the_five_causes_of_a_server_error_get_a_clear_answer(app, fhir_server, provider, coupling_code, register):
     """Lone surrogates, dates at the calendar's ends, huge numbers and deep nesting: a 4xx, never a 500."""
-    import hashlib
-    import hmac
-    import json
     import re
 
     from tests.circle.test_messages import page_of
@@ -71,9 +68,9 @@ def test_the_five_causes_of_a_server_error_get_a_clear_answer(app, fhir_server, 
 def test_empty_forms_answer_with_the_form_and_what_to_do(app, fhir_server, provider, coupling_code, register, db):
     import re
 
-    from hub.core.models import AuditRecord
     from sqlalchemy import select
 
+    from hub.core.models import AuditRecord
     from tests.circle.test_messages import page_of
     browser = app.test_client()
     page = browser.get('/password/forgot', headers={'Accept-Language': 'nl'}).get_data(as_text=True)

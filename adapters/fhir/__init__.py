@@ -1,17 +1,15 @@
 """The ``fhir`` adapter: FHIR R4 over REST (or a Bundle file), mapped into the common model."""
 
 import re
-
 from datetime import timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-
-from hub.careprovider.adapter import Adapter, PushError, SourceRecord
 
 from adapters.fhir.auth import ClientCredentials
 from adapters.fhir.client import BundleSource, RestSource
 from adapters.fhir.mapping import MAPPERS
 from adapters.fhir.values import parse_datetime
+from hub.careprovider.adapter import Adapter, PushError, SourceRecord
 
 
 class FhirSettings(Schema):

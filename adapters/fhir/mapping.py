@@ -2,10 +2,20 @@
 
 import re
 
+from adapters.fhir.values import (
+    address,
+    codings,
+    concept_text,
+    display,
+    has_code,
+    human_name,
+    narrative,
+    parse_date,
+    parse_datetime,
+    reference_id,
+    telecom,
+)
 from hub.careprovider.adapter import MappedRecord
-
-from adapters.fhir.values import (address, codings, concept_text, display, has_code, human_name, narrative,
-                                  parse_date, parse_datetime, reference_id, telecom)
 
 SNOMED = 'http://snomed.info/sct'
 LOINC = 'http://loinc.org'

@@ -3,9 +3,8 @@
 The resource id is carehub's item id, and it is sent with PUT: sending it again changes nothing.
 """
 
-from hub.careprovider.adapter import AdapterError
-
 from adapters.fhir.mapping import OWN_CATEGORY as CATEGORY  # read back, these are skipped
+from hub.careprovider.adapter import AdapterError
 
 #: Signature.type for a sign-off (ASTM E1762-95 "Verification Signature")
 VERIFICATION = {'system': 'urn:iso-astm:E1762-95:2013', 'code': '1.2.840.10065.1.12.1.5',

@@ -49,7 +49,7 @@ def _family(name) -> str | None:
 
 def _call_name(names, official) -> str | None:
     """The name a person goes by (roepnaam): a given name marked CL, or the given name of a ``usual`` name."""
-    for given, extra in zip(official.get('given') or [], official.get('_given') or []):
+    for given, extra in zip(official.get('given') or [], official.get('_given') or [], strict=False):
         if any(e.get('valueCode') == 'CL' for e in (extra or {}).get('extension') or []):
             return given
     usual = next((n for n in names if n.get('use') == 'usual' and n.get('given') and not n.get('family')), None)

@@ -14,10 +14,9 @@ from datetime import UTC, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hub.careprovider.adapter import Adapter, AdapterError, Notification, SourceRecord
-
 from adapters.ons.client import OnsClient
 from adapters.ons.mapping import MAPPERS, OWN_PREFIXES, parse_datetime
+from hub.careprovider.adapter import Adapter, AdapterError, Notification, SourceRecord
 
 A = '/v0/administration'
 #: webhook model type -> our source type (the others are not shown in a care portal)

@@ -4,9 +4,8 @@ from email.utils import format_datetime
 
 import requests
 
-from hub.careprovider.adapter import AdapterError
-
 from adapters.ons.mapping import OWN_USER
+from hub.careprovider.adapter import AdapterError
 
 TIMEOUT = 30
 USER_AGENT = 'carehub/1.0+https://carehub.nl'

@@ -4,8 +4,8 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from flask import g, redirect, request, session
-from sqlalchemy import inspect
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
 
 from hub.account.operations import end_session, find_session, start_session
 from hub.core.errors import Forbidden, Unauthenticated

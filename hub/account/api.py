@@ -5,13 +5,32 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from marshmallow import fields, validate
 
-from hub.account import factors, operations, profile
-from hub.account.access import (account_key, current_account, current_session, device_cookie_name, device_label, known_browser,
-                                load_current_account, log_in, log_out, login_source, mark_known_browser,
-                                photo_limit, require_current_account, set_device_cookie, set_known_browser_cookie)
-from hub.account import passwords_ops
-from hub.account.schemas import (ActivateSchema, ChangePasswordSchema, ForgotSchema, LoginSchema, RegisterSchema,
-                                 ResetSchema)
+from hub.account import factors, operations, passwords_ops, profile
+from hub.account.access import (
+    account_key,
+    current_account,
+    current_session,
+    device_cookie_name,
+    device_label,
+    known_browser,
+    load_current_account,
+    log_in,
+    log_out,
+    login_source,
+    mark_known_browser,
+    photo_limit,
+    require_current_account,
+    set_device_cookie,
+    set_known_browser_cookie,
+)
+from hub.account.schemas import (
+    ActivateSchema,
+    ChangePasswordSchema,
+    ForgotSchema,
+    LoginSchema,
+    RegisterSchema,
+    ResetSchema,
+)
 from hub.config import setting
 from hub.core.errors import AppError, Unauthenticated
 from hub.core.schemas import StrictBoolean, StrictSchema

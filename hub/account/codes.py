@@ -3,7 +3,8 @@
 import secrets
 from datetime import timedelta
 
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from hub.account.models import Account, AuthSession, OneTimeCode

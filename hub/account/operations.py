@@ -153,7 +153,7 @@ def authenticate(email: str, password: str, source: str | None = None, browser: 
     try:
         throttle.check(keys, now)
     except throttle.Throttled as exc:
-        raise exc.audited('account.login', 'E', actor=account.id if account else None)
+        raise exc.audited('account.login', 'E', actor=account.id if account else None) from None
     valid = verify_password(None if account is None else account.password_hash, password)
     if account is not None and valid and account.status != 'pending':
         check_available(account, now)  # with the right password, say plainly why the account cannot log in

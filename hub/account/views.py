@@ -1,16 +1,21 @@
 """The account pages: register, activate, log in, log out."""
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from urllib.parse import urlencode
+
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from urllib.parse import urlencode
-
-from flask import make_response
-
 from hub.account import factors, operations
-from hub.account.access import (device_cookie_name, device_label, known_browser, log_in, log_out, login_required,
-                                login_source, set_device_cookie)
+from hub.account.access import (
+    device_label,
+    known_browser,
+    log_in,
+    log_out,
+    login_required,
+    login_source,
+    set_device_cookie,
+)
 from hub.account.api import login_limit, needs_check, register_limit, send_login_mail_code
 from hub.account.schemas import LoginSchema, RegisterSchema
 from hub.account.throttle import Throttled
@@ -331,7 +336,7 @@ def step_up_redirect(minutes=None, back=None):
     from hub.account.factors import require_step_up
     try:
         require_step_up(g.auth_session, minutes)
-    except AppError as exc:
+    except AppError:
         target = back or (request.full_path if request.query_string else request.path)
         endpoint = 'account.step_up' if g.account.second_factors else 'account.totp'
         return url_for(endpoint) + '?' + urlencode({'next': target})

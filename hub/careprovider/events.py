@@ -39,7 +39,7 @@ def receive(provider: Provider, headers, body: bytes) -> int:
             'provider.webhook', 'E', target=f'provider:{provider.id}')
     try:
         notifications = adapter.parse_webhook(body)
-    except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+    except (ValueError, TypeError, RecursionError):  # RecursionError: absurdly deep nesting
         raise InvalidInput(_l('The event could not be read.'), code='invalid_event') from None
     new = 0
     for index, notification in enumerate(notifications):

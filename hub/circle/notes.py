@@ -13,7 +13,6 @@ from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
-
 PAGE_SIZE = 50
 
 

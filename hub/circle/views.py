@@ -1,7 +1,8 @@
 """The care page pages: choose a care page, members, invite, invitations."""
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
-from flask_babel import format_date, lazy_gettext as _l
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from hub.account.access import login_required

@@ -4,11 +4,11 @@ from flask import Blueprint
 from marshmallow import fields, validate
 
 from hub.account.access import current_account
+from hub.account.api import login_limit
 from hub.circle.access import MANAGE, membership, require
 from hub.circle.api import circle_json
 from hub.connect import operations
 from hub.core.schemas import StrictSchema
-from hub.account.api import login_limit
 from hub.extensions import limiter
 from hub.web import load_json, parse_id
 

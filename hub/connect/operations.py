@@ -105,7 +105,7 @@ def redeem(account, typed_code, circle_id=None):
     try:
         return _redeem(account, typed_code, circle_id)
     except InvalidCode as exc:
-        raise exc.audited('coupling.redeem', 'E', actor=account.id)
+        raise exc.audited('coupling.redeem', 'E', actor=account.id) from None
 
 
 def _redeem(account, typed_code, circle_id):

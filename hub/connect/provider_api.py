@@ -1,7 +1,6 @@
 """The provider API for coupling: issue, list and revoke codes; unlink a dossier."""
 
 from flask import Blueprint, request
-from marshmallow import fields, validate
 
 from hub.careprovider.oauth import current_provider
 from hub.careprovider.operations import dossier_of

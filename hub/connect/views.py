@@ -4,12 +4,12 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import login_required
+from hub.account.api import login_limit
 from hub.circle.access import MANAGE, can, require
 from hub.circle.operations import circles_of
 from hub.connect import operations
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
-from hub.account.api import login_limit
 from hub.extensions import limiter
 from hub.web import parse_id
 

@@ -20,7 +20,7 @@ def read_dossier(account, circle_id, what, detail=None):
         member = require(account, circle_id, READ_DOSSIER)
         step_up_required()
     except AppError as exc:
-        raise refused(exc, account, circle_id, f'dossier.{what}', 'R', target)
+        raise refused(exc, account, circle_id, f'dossier.{what}', 'R', target) from None
     audit(f'dossier.{what}', 'R', actor=account, role=member.role, circle=member.circle_id, target=target)
     return member
 
@@ -45,5 +45,5 @@ def sign_off(account, circle_id):
         require(account, circle_id, READ_DOSSIER)
         step_up_required(setting('SIGN_OFF_MINUTES'))
     except AppError as exc:
-        raise refused(exc, account, circle_id, 'dossier.plan_approve', 'U', 'plan')
+        raise refused(exc, account, circle_id, 'dossier.plan_approve', 'U', 'plan') from None
     return member

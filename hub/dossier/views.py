@@ -7,10 +7,10 @@ from hub.account.access import login_required
 from hub.account.views import step_up_redirect
 from hub.circle.access import MANAGE, can, require
 from hub.circle.operations import circles_of
-from hub.connect.operations import dossiers_of
-from hub.dossier import operations
 from hub.config import setting
+from hub.connect.operations import dossiers_of
 from hub.core.errors import AppError, InvalidInput
+from hub.dossier import operations
 from hub.dossier.access import READ_DOSSIER, read_dossier, refused, sign_off
 from hub.dossier.download import LINE_LABELS, SERIES_LABELS, download, download_detail
 from hub.web import parse_id

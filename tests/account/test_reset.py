@@ -109,7 +109,6 @@ def test_change_password_needs_the_current_one(register, new_api, db):
 
 
 def test_forgot_does_the_same_work_for_a_known_and_an_unknown_address(register, new_api, db, mailbox):
-    from sqlalchemy import select
 
     from hub.account.models import Account
     from hub.core.models import AuditRecord, OutboxItem

@@ -6,7 +6,7 @@ import pyotp
 import pytest
 
 from tests.browser.test_journey import _register
-from tests.conftest import Clock, PASSWORD
+from tests.conftest import PASSWORD, Clock
 
 pytestmark = pytest.mark.browser
 NEW = 'groene appels in een houten kist'

@@ -5,7 +5,6 @@ import re
 import pytest
 
 from tests.browser.test_journey import _register
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 

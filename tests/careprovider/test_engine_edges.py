@@ -3,7 +3,6 @@
 import uuid
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, update
 
 from hub.cli import cli
