@@ -31,7 +31,7 @@ def create_app(config=None):
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from hub import web
+    from hub import openapi, web
     from hub.account import api as account_api
     from hub.account import views as account_views
     from hub.careprovider import api as provider_oauth_api
@@ -44,6 +44,7 @@ def create_app(config=None):
     from hub.dossier import api as dossier_api
     from hub.dossier import views as dossier_views
     web.init_app(app)
+    openapi.init_app(app)
     oauth.init_app(app)
     for module in (account_api, account_views, connect_api, connect_views, circle_api, circle_views,
                    dossier_api, dossier_views, provider_oauth_api, connect_provider_api):

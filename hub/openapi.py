@@ -304,3 +304,9 @@ def _document(routes, prefix, title, description, csrf):
         paths.setdefault(path, {})[method] = operation
     return {'openapi': '3.1.0', 'info': {'title': title, 'version': '1', 'description': description},
             'servers': [{'url': prefix}], 'paths': paths}
+
+
+def init_app(app):
+    """Serve both documents (registered by create_app: the documents know every package, web knows none)."""
+    app.add_url_rule('/api/v1/openapi.json', 'openapi', document)
+    app.add_url_rule('/provider/v1/openapi.json', 'provider_openapi', provider_document)

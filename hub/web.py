@@ -92,6 +92,34 @@ def load_json(schema):
         raise InvalidInput(_l('Some fields are missing or not valid.'), fields=translate_errors(exc.messages)) from None
 
 
+# --- what every form page shares -------------------------------------------------------------------------
+
+def local_target(target, default='/'):
+    """Return ``target`` if it is a path on this site, else ``default`` (no open redirects)."""
+    if (isinstance(target, str) and target.startswith('/') and not target.startswith('//')
+            and '\\' not in target and all(ord(char) > 31 for char in target)):
+        return target
+    return default
+
+
+def form_data(*names):
+    """Return the named form fields as a dict, leaving out absent ones."""
+    return {name: request.form[name] for name in names if name in request.form}
+
+
+def error_status(exc) -> int:
+    """The status a form page answers with: 422 for input to correct, else the refusal's own (403, 404, 409)."""
+    return 422 if isinstance(exc, ValidationError) else getattr(exc, 'status', 422)
+
+
+def field_errors(exc):
+    """Turn a ValidationError or AppError into {field: [messages]} for a form."""
+    if isinstance(exc, ValidationError):
+        messages = translate_errors(exc.messages)
+        return {key: value if isinstance(value, list) else [str(value)] for key, value in messages.items()}
+    return exc.fields or {'_form': [exc.message]}
+
+
 def parse_id(value):
     """Return the UUID in a URL, or raise NotFound for anything else."""
     try:
@@ -164,16 +192,6 @@ def init_app(app):
         db.session.execute(text('SELECT 1'))
         return {'status': 'ok'}
 
-    @app.get('/api/v1/openapi.json')
-    def openapi():
-        from hub.openapi import document
-        return document()
-
-    @app.get('/provider/v1/openapi.json')
-    def provider_openapi():
-        from hub.openapi import provider_document
-        return provider_document()
-
     @app.get('/api/v1/csrf')
     def csrf_token():
         return {'csrf_token': generate_csrf()}
@@ -181,8 +199,6 @@ def init_app(app):
     @app.post('/language')
     def set_language():
         from flask import redirect
-
-        from hub.account.views import local_target
         lang = request.form.get('lang')
         if lang in LANGUAGES:
             session['lang'] = lang

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
 from hub.account.operations import end_session, find_session, start_session
-from hub.core.errors import Forbidden, Unauthenticated
+from hub.core.errors import AppError, Forbidden, Unauthenticated
 
 
 def load_current_account():
@@ -200,3 +200,29 @@ def require_current_account():
     if wants_json():
         raise Forbidden(_l('Your password has expired. Choose a new one first.'), code='password_expired')
     return redirect('/profile/password?' + urlencode({'expired': 1}), 303)
+
+
+def step_up_redirect(minutes=None, back=None):
+    """Return where to send a person who must check a second factor before dossier data (or a sign-off), or None."""
+    from flask import url_for
+
+    from hub.account.factors import require_step_up
+    try:
+        require_step_up(g.auth_session, minutes)
+    except AppError:
+        target = back or (request.full_path if request.query_string else request.path)
+        endpoint = 'account.step_up' if g.account.second_factors else 'account.totp'
+        return url_for(endpoint) + '?' + urlencode({'next': target})
+    return None
+
+
+def login_limit():
+    """The rate limit of every route that checks a password or a code (LOGIN_RATE_LIMIT)."""
+    from hub.config import setting
+    return setting('LOGIN_RATE_LIMIT')
+
+
+def register_limit():
+    """The rate limit of signing up (REGISTER_RATE_LIMIT)."""
+    from hub.config import setting
+    return setting('REGISTER_RATE_LIMIT')

@@ -16,9 +16,11 @@ from hub.account.access import (
     load_current_account,
     log_in,
     log_out,
+    login_limit,
     login_source,
     mark_known_browser,
     photo_limit,
+    register_limit,
     require_current_account,
     set_device_cookie,
     set_known_browser_cookie,
@@ -31,7 +33,6 @@ from hub.account.schemas import (
     RegisterSchema,
     ResetSchema,
 )
-from hub.config import setting
 from hub.core.errors import AppError, Unauthenticated
 from hub.core.schemas import StrictBoolean, StrictSchema
 from hub.extensions import limiter
@@ -41,14 +42,6 @@ bp = Blueprint('account_api', __name__, url_prefix='/api/v1')
 bp.before_app_request(load_current_account)
 bp.before_app_request(require_current_account)
 bp.after_app_request(set_known_browser_cookie)
-
-
-def login_limit():
-    return setting('LOGIN_RATE_LIMIT')
-
-
-def register_limit():
-    return setting('REGISTER_RATE_LIMIT')
 
 
 class CodeSchema(StrictSchema):

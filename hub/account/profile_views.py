@@ -7,12 +7,12 @@ from flask import g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 
 from hub.account import factors
-from hub.account.access import account_key, log_in, log_out, login_required, photo_limit
-from hub.account.api import login_limit
-from hub.account.views import bp, factor_change_redirect, field_errors, form_data, local_target, typed_twice
+from hub.account.access import account_key, log_in, log_out, login_limit, login_required, photo_limit
+from hub.account.views import bp, factor_change_redirect, typed_twice
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.extensions import limiter
+from hub.web import field_errors, form_data, local_target
 
 
 @bp.route('/profile', methods=['GET', 'POST'])

@@ -1,6 +1,5 @@
 """The account pages: register, activate, log in, log out."""
 
-from urllib.parse import urlencode
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -12,32 +11,21 @@ from hub.account.access import (
     known_browser,
     log_in,
     log_out,
+    login_limit,
     login_required,
     login_source,
+    register_limit,
     set_device_cookie,
 )
-from hub.account.api import login_limit, needs_check, register_limit, send_login_mail_code
+from hub.account.api import needs_check, send_login_mail_code
 from hub.account.schemas import LoginSchema, RegisterSchema
 from hub.account.throttle import Throttled
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
-from hub.core.messages import translate_errors
 from hub.extensions import limiter
+from hub.web import field_errors, form_data, local_target
 
 bp = Blueprint('account', __name__, template_folder='templates')
-
-
-def local_target(target, default='/'):
-    """Return ``target`` if it is a path on this site, else ``default`` (no open redirects)."""
-    if (isinstance(target, str) and target.startswith('/') and not target.startswith('//')
-            and '\\' not in target and all(ord(char) > 31 for char in target)):
-        return target
-    return default
-
-
-def form_data(*names):
-    """Return the named form fields as a dict, leaving out absent ones."""
-    return {name: request.form[name] for name in names if name in request.form}
 
 
 def typed_twice():
@@ -46,19 +34,6 @@ def typed_twice():
     if password != request.form.get('password_confirm', ''):
         return password, {'password_confirm': [_l('The two passwords are not the same.')]}
     return password, {}
-
-
-def error_status(exc) -> int:
-    """The status a form page answers with: 422 for input to correct, else the refusal's own (403, 404, 409)."""
-    return 422 if isinstance(exc, ValidationError) else getattr(exc, 'status', 422)
-
-
-def field_errors(exc):
-    """Turn a ValidationError or AppError into {field: [messages]} for a form."""
-    if isinstance(exc, ValidationError):
-        messages = translate_errors(exc.messages)
-        return {key: value if isinstance(value, list) else [str(value)] for key, value in messages.items()}
-    return exc.fields or {'_form': [exc.message]}
 
 
 @bp.get('/')
@@ -328,18 +303,6 @@ def factor_change_redirect():
             log_out()
             return redirect(url_for('account.login', next=request.full_path), 303)
         return redirect(url_for('account.step_up', next=request.full_path), 303)
-    return None
-
-
-def step_up_redirect(minutes=None, back=None):
-    """Return where to send a person who must check a second factor before dossier data (or a sign-off), or None."""
-    from hub.account.factors import require_step_up
-    try:
-        require_step_up(g.auth_session, minutes)
-    except AppError:
-        target = back or (request.full_path if request.query_string else request.path)
-        endpoint = 'account.step_up' if g.account.second_factors else 'account.totp'
-        return url_for(endpoint) + '?' + urlencode({'next': target})
     return None
 
 

@@ -5,8 +5,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from hub.account.access import login_required
-from hub.account.views import error_status, field_errors, form_data, step_up_redirect
+from hub.account.access import login_required, step_up_redirect
 from hub.circle import operations
 from hub.circle.access import MANAGE, can, message_audiences, permissions_of, require, sees_calendar
 from hub.circle.permissions import CATALOGUE
@@ -15,7 +14,7 @@ from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.core.timeutil import utcnow
 from hub.dossier.operations import client_name
-from hub.web import parse_id
+from hub.web import error_status, field_errors, form_data, parse_id
 
 bp = Blueprint('circle', __name__, template_folder='templates')
 

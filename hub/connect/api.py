@@ -3,8 +3,7 @@
 from flask import Blueprint
 from marshmallow import fields, validate
 
-from hub.account.access import current_account
-from hub.account.api import login_limit
+from hub.account.access import current_account, login_limit
 from hub.circle.access import MANAGE, membership, require
 from hub.circle.api import circle_json
 from hub.connect import operations

@@ -3,8 +3,7 @@
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
-from hub.account.access import login_required
-from hub.account.api import login_limit
+from hub.account.access import login_limit, login_required
 from hub.circle.access import MANAGE, can, require
 from hub.circle.operations import circles_of
 from hub.connect import operations
