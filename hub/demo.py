@@ -74,9 +74,8 @@ def set_up(bundle_path: Path):
     from hub.careprovider.models import Provider
     from hub.careprovider.operations import add_provider, get_or_create_dossier, provider_by_name
     from hub.careprovider.sync import sync_dossier
-    from hub.circle.models import Member
+    from hub.circle.models import CircleDossier, Member
     from hub.circle.operations import create_circle
-    from hub.connect.models import CircleDossier
     from hub.connect.operations import issue_code
     from hub.demo_data import MAIN_CLIENT, SECOND_CLIENT, demo_bundle
     from hub.extensions import db

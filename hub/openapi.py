@@ -256,7 +256,6 @@ def provider_document():
 def _document(routes, prefix, title, description, csrf):
     from hub.account.api import (
         CodeSchema,
-        DeleteSchema,
         MethodSchema,
         ResetSendSchema,
         StrengthSchema,
@@ -264,6 +263,7 @@ def _document(routes, prefix, title, description, csrf):
         TotpCodeSchema,
     )
     from hub.account.profile import ProfileSchema
+    from hub.account.schemas import DeleteSchema
     from hub.circle.schemas import (
         AppointmentSchema,
         BoardSchema,

@@ -201,20 +201,6 @@ def verify_phone():
     return account_json(account)
 
 
-class DeleteSchema(StrictSchema):
-    password = fields.String(required=True, validate=validate.Length(min=1, max=4096))
-
-
-@bp.delete('/me')
-@limiter.limit(login_limit)
-def delete_me():
-    from hub.circle.operations import delete_account
-    data = load_json(DeleteSchema())
-    delete_account(current_account(), data['password'])
-    log_out()
-    return '', 204
-
-
 def session_json(item):
     return {'id': str(item.id), 'label': item.label, 'created_at': item.created_at.isoformat(),
             'last_seen_at': item.last_seen_at.isoformat(), 'current': item.id == g.auth_session.id}

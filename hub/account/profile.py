@@ -115,8 +115,8 @@ def forget_device(account: Account, device_id) -> None:
     db.session.delete(device)
 
 
-def delete_account(account: Account, password: str) -> None:
-    """Delete the account and its personal data; the audit log keeps only its id.
+def erase_account(account: Account, password: str) -> None:
+    """Erase the account and its personal data; the audit log keeps only its id.
 
     The caller makes sure it manages no care page any more (hand it over or delete it first).
     """

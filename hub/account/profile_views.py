@@ -81,25 +81,6 @@ def change_password_page():
                             next=local_target(request.values.get('next'), None)), 422 if errors else 200)
 
 
-@bp.route('/profile/delete', methods=['GET', 'POST'])
-@login_required
-@limiter.limit(login_limit, methods=['POST'])
-def delete_account_page():
-    from hub.circle.operations import delete_account, managed_circles
-    managed = managed_circles(g.account)
-    errors = {}
-    if request.method == 'POST' and not managed:
-        try:
-            with undo_on_refusal():
-                delete_account(g.account, request.form.get('password', ''))
-        except AppError as exc:
-            errors = field_errors(exc)
-        else:
-            log_out()
-            return render_template('account/deleted.html')
-    return render_template('account/delete.html', managed=managed, errors=errors), 422 if errors else 200
-
-
 @bp.route('/profile/phone', methods=['GET', 'POST'])
 @login_required
 def phone_page():

@@ -50,3 +50,8 @@ class ResetSchema(StrictSchema):
 class ChangePasswordSchema(StrictSchema):
     current_password = PasswordField(required=True)
     password = PasswordField(required=True)
+
+
+class DeleteSchema(StrictSchema):
+    """Deleting one's account: the password again."""
+    password = fields.String(required=True, validate=validate.Length(min=1, max=4096))

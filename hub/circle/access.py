@@ -5,13 +5,17 @@ import uuid
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from hub.account.access import step_up_required
 from hub.circle.models import Member
 from hub.circle.permissions import PRESETS
-from hub.core.errors import Forbidden, NotFound
+from hub.core.audit import audit
+from hub.core.errors import AppError, Forbidden, NotFound
 from hub.extensions import db
 
 #: pseudo-capability of the manager: invite, remove and change members
 MANAGE = 'manage'
+#: capability needed to read medical data (plans, reports)
+READ_DOSSIER = 'dossier'
 
 
 def permissions_of(member: Member) -> frozenset:
@@ -82,3 +86,30 @@ def shares_a_circle(account, other_id) -> bool:
     mine, theirs = aliased(Member), aliased(Member)
     return db.session.execute(select(mine.id).join(theirs, theirs.circle_id == mine.circle_id).where(
         mine.account_id == account.id, theirs.account_id == other_id).limit(1)).first() is not None
+
+
+def read_dossier(account, circle_id, what, detail=None):
+    """Check that ``account`` may read the dossier data of a circle and audit the read, or the refusal.
+
+    ``detail`` says more of what was read (a record id, the months of a download) in the audit record.
+    """
+    target = f'{what}:{detail}' if detail else what
+    try:
+        member = require(account, circle_id, READ_DOSSIER)
+        step_up_required()
+    except AppError as exc:
+        raise refused(exc, account, circle_id, f'dossier.{what}', 'R', target) from None
+    audit(f'dossier.{what}', 'R', actor=account, role=member.role, circle=member.circle_id, target=target)
+    return member
+
+
+def refused(exc, account, circle_id, event, action, target):
+    """The refusal, audited with the care page it was about (the manager's access log leaves out strangers)."""
+    return exc.audited(event, action, actor=account.id, circle=_uuid_or_none(circle_id), target=target)
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

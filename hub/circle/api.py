@@ -2,12 +2,12 @@
 
 from flask import Blueprint, request
 
-from hub.account.access import current_account
+from hub.account.access import current_account, login_limit
 from hub.circle import operations
 from hub.circle.access import MANAGE, permissions_of, require, sees_calendar
+from hub.circle.dossiers import client_name, providers_of
 from hub.circle.schemas import InvitationSchema, MemberChangeSchema, RespondSchema
-from hub.connect.operations import providers_of
-from hub.dossier.operations import client_name
+from hub.extensions import limiter
 from hub.web import load_json, parse_id
 
 bp = Blueprint('circle_api', __name__, url_prefix='/api/v1')
@@ -314,4 +314,16 @@ def delete_board_reaction(circle_id, post_id, reaction_id):
     from hub.circle import board as prikbord
     account = current_account()
     prikbord.delete_reaction(require(account, circle_id), account, parse_id(post_id), parse_id(reaction_id))
+    return '', 204
+
+
+@bp.delete('/me')
+@limiter.limit(login_limit)
+def delete_me():
+    """Delete my account (with my password); refused while I manage a care page (hand it over first)."""
+    from hub.account.access import log_out
+    from hub.account.schemas import DeleteSchema
+    data = load_json(DeleteSchema())
+    operations.delete_account(current_account(), data['password'])
+    log_out()
     return '', 204

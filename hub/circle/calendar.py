@@ -8,8 +8,7 @@ from sqlalchemy import and_, or_, select
 
 from hub.careprovider.models import Dossier, Record
 from hub.circle.access import MANAGE, can, require_author_or
-from hub.circle.models import CalendarEntry
-from hub.connect.models import CircleDossier
+from hub.circle.models import CalendarEntry, CircleDossier
 from hub.core.audit import audit
 from hub.core.errors import Forbidden, InvalidInput, NotFound
 from hub.core.timeutil import utcnow

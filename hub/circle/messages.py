@@ -10,9 +10,8 @@ from sqlalchemy import and_, func, or_, select
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import message_audiences
-from hub.circle.models import Message
-from hub.connect.models import CircleDossier
-from hub.connect.operations import dossiers_of
+from hub.circle.dossiers import client_name, dossiers_of
+from hub.circle.models import CircleDossier, Message
 from hub.core.audit import audit
 from hub.core.cursor import decode_cursor, encode_cursor
 from hub.core.errors import Forbidden, InvalidInput
@@ -59,7 +58,6 @@ def notify(circle_id, audience, but=None):
     from hub.account.operations import link
     from hub.circle.models import Member
     from hub.core.outbox import queue_mail
-    from hub.dossier.operations import client_name
     for reader in db.session.execute(select(Member).where(Member.circle_id == circle_id)).scalars():
         if reader.account_id == but or not reader.account.notify_messages or audience not in message_audiences(reader):
             continue

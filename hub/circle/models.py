@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.account.models import Account
+from hub.careprovider.models import Dossier
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.extensions import db
 
@@ -160,3 +161,16 @@ class BoardReaction(IdMixin, CreatedMixin, db.Model):
     text: Mapped[str] = mapped_column(Text, nullable=False)
 
     author: Mapped[Account] = relationship()
+
+
+class CircleDossier(CreatedMixin, db.Model):
+    """A dossier shown on a care page; a dossier is on at most one care page."""
+
+    __tablename__ = 'circle_dossiers'
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('dossiers.id', ondelete='CASCADE'),
+                                                  primary_key=True)
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'),
+                                                 nullable=False, index=True)
+
+    dossier: Mapped[Dossier] = relationship()

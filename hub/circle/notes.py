@@ -5,8 +5,8 @@ from sqlalchemy import and_, or_, select, update
 
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import MANAGE, can, require_author_or
+from hub.circle.dossiers import dossiers_of
 from hub.circle.models import Note
-from hub.connect.operations import dossiers_of
 from hub.core.audit import audit
 from hub.core.cursor import decode_cursor, encode_cursor
 from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound

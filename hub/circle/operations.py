@@ -238,8 +238,8 @@ def forget_invitations_to(email: str):
 
 def delete_account(account: Account, password: str):
     """Delete an account that manages no care page (hand it over or delete it first), and the invitations to it."""
-    from hub.account.profile import delete_account as delete_personal_data
+    from hub.account.profile import erase_account
     if managed_circles(account):
         raise Conflict(_l('You manage a care page. Hand it over or delete it first.'), code='hand_over_first')
     forget_invitations_to(account.email)
-    delete_personal_data(account, password)
+    erase_account(account, password)

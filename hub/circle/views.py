@@ -5,15 +5,16 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from hub.account.access import login_required, step_up_redirect
+from hub.account.access import login_limit, login_required, step_up_redirect
 from hub.circle import operations
-from hub.circle.access import MANAGE, can, message_audiences, permissions_of, require, sees_calendar
+from hub.circle.access import MANAGE, can, message_audiences, permissions_of, read_dossier, require, sees_calendar
+from hub.circle.dossiers import client_name, dossiers_of, providers_of, suggested_invitations
 from hub.circle.permissions import CATALOGUE
 from hub.circle.schemas import InvitationSchema
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.core.timeutil import utcnow
-from hub.dossier.operations import client_name
+from hub.extensions import limiter
 from hub.web import error_status, field_errors, form_data, parse_id
 
 bp = Blueprint('circle', __name__, template_folder='templates')
@@ -44,7 +45,6 @@ def dashboard():
 @bp.get('/circles/<circle_id>/members')
 @login_required
 def members(circle_id):
-    from hub.connect.operations import dossiers_of
     member = require(g.account, circle_id)
     invitations = operations.pending_invitations(member.circle_id) if can(member, MANAGE) else []
     return render_template('circle/members.html', member=member, members=operations.members_of(member.circle_id),
@@ -78,8 +78,6 @@ def invite(circle_id):
 
 def _suggestions(manager):
     """Contact persons from the dossiers to invite with one click (dossier data: after the step-up)."""
-    from hub.dossier.access import read_dossier
-    from hub.dossier.operations import suggested_invitations
     if step_up_redirect() is not None:
         return []
     read_dossier(g.account, manager.circle_id, 'contacts')
@@ -164,7 +162,6 @@ def messages(circle_id):
     """Read and write messages; a message for the provider goes to them through the outbox."""
     from hub.circle import messages as board
     from hub.circle.schemas import MessageSchema
-    from hub.connect.operations import providers_of
     member = require(g.account, circle_id, 'messages')
     errors, values, status = {}, {'audience': 'all'}, 200
     if request.method == 'POST':
@@ -269,7 +266,6 @@ def notes_page(circle_id):
     """Notes for everyone on the care page: write, change or delete your own; the manager can send one on."""
     from hub.circle import notes as pad
     from hub.circle.schemas import NoteChangeSchema, NoteSchema
-    from hub.connect.operations import providers_of
     member = require(g.account, circle_id)
     errors, values, done, status = {}, {}, None, 200
     if request.method == 'POST':
@@ -339,3 +335,23 @@ def board_page(circle_id):
     items, next_cursor = prikbord.posts(member, request.args.get('cursor'))
     return (render_template('circle/board.html', member=member, posts=items, next_cursor=next_cursor, errors=errors,
                             values=values), status)
+
+
+@bp.route('/profile/delete', methods=['GET', 'POST'])
+@login_required
+@limiter.limit(login_limit, methods=['POST'])
+def delete_account_page():
+    """Delete my account: first hand over or delete the care pages I manage."""
+    from hub.account.access import log_out
+    managed = operations.managed_circles(g.account)
+    errors = {}
+    if request.method == 'POST' and not managed:
+        try:
+            with undo_on_refusal():
+                operations.delete_account(g.account, request.form.get('password', ''))
+        except AppError as exc:
+            errors = field_errors(exc)
+        else:
+            log_out()
+            return render_template('account/deleted.html')
+    return render_template('account/delete.html', managed=managed, errors=errors), 422 if errors else 200

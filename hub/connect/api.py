@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 from hub.account.access import current_account, login_limit
 from hub.circle.access import MANAGE, membership, require
 from hub.circle.api import circle_json
+from hub.circle.dossiers import dossiers_of, linked_dossier
 from hub.connect import operations
 from hub.core.schemas import StrictSchema
 from hub.extensions import limiter
@@ -36,13 +37,13 @@ def dossier_json(dossier) -> dict:
 @bp.get('/circles/<circle_id>/dossiers')
 def dossiers(circle_id):
     member = require(current_account(), circle_id)
-    return {'items': [dossier_json(d) for d in operations.dossiers_of(member.circle_id)], 'next': None}
+    return {'items': [dossier_json(d) for d in dossiers_of(member.circle_id)], 'next': None}
 
 
 @bp.delete('/circles/<circle_id>/dossiers/<dossier_id>')
 def unlink(circle_id, dossier_id):
     manager = require(current_account(), circle_id, MANAGE)
-    operations.unlink_dossier(operations.dossier_of(manager.circle_id, parse_id(dossier_id)), manager.account)
+    operations.unlink_dossier(linked_dossier(manager.circle_id, parse_id(dossier_id)), manager.account)
     return '', 204
 
 

@@ -1,4 +1,4 @@
-"""Coupling codes and circle–dossier links."""
+"""Coupling codes: one-time codes a provider hands a client to link a dossier."""
 
 import uuid
 from datetime import datetime
@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.careprovider.models import Dossier, Provider
+from hub.careprovider.models import Provider
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.extensions import db
 
@@ -29,16 +29,3 @@ class CouplingCode(IdMixin, CreatedMixin, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     provider: Mapped[Provider] = relationship()
-
-
-class CircleDossier(CreatedMixin, db.Model):
-    """A dossier shown on a care page; a dossier is on at most one care page."""
-
-    __tablename__ = 'circle_dossiers'
-
-    dossier_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('dossiers.id', ondelete='CASCADE'),
-                                                  primary_key=True)
-    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'),
-                                                 nullable=False, index=True)
-
-    dossier: Mapped[Dossier] = relationship()

@@ -10,10 +10,11 @@ from sqlalchemy import func, select, update
 from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.operations import get_or_create_dossier
 from hub.circle.access import MANAGE, require
-from hub.circle.models import Circle
+from hub.circle.dossiers import dossiers_of
+from hub.circle.models import Circle, CircleDossier
 from hub.circle.operations import create_circle, delete_circle, transfer_management
 from hub.config import setting
-from hub.connect.models import CircleDossier, CouplingCode
+from hub.connect.models import CouplingCode
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
 from hub.core.errors import AppError, Conflict, InvalidInput, NotFound, TooManyRequests
@@ -133,26 +134,6 @@ def _redeem(account, typed_code, circle_id):
     audit('coupling.redeem', 'C', actor=account, role='manager', circle=circle, dossier=dossier,
           target=f'coupling_code:{coupling.id}')
     return circle
-
-
-def dossiers_of(circle_id) -> list[Dossier]:
-    """Return the dossiers linked to a care page."""
-    return db.session.execute(select(Dossier).join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
-                              .where(CircleDossier.circle_id == circle_id)
-                              .order_by(CircleDossier.created_at)).scalars().all()
-
-
-def providers_of(circle_id) -> list[Provider]:
-    """Return the providers whose data a care page shows, each once."""
-    return list({dossier.provider_id: dossier.provider for dossier in dossiers_of(circle_id)}.values())
-
-
-def dossier_of(circle_id, dossier_id) -> Dossier:
-    """Return a dossier linked to this care page, or raise NotFound."""
-    link = db.session.get(CircleDossier, dossier_id)
-    if link is None or link.circle_id != circle_id:
-        raise NotFound(_l('This dossier is not linked to this care page.'))
-    return link.dossier
 
 
 def unlink_dossier(dossier: Dossier, actor=None):

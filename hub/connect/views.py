@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.account.access import login_limit, login_required
 from hub.circle.access import MANAGE, can, require
+from hub.circle.dossiers import linked_dossier
 from hub.circle.operations import circles_of
 from hub.connect import operations
 from hub.core.commit import undo_on_refusal
@@ -38,7 +39,7 @@ def redeem():
 @login_required
 def unlink(circle_id, dossier_id):
     manager = require(g.account, circle_id, MANAGE)
-    dossier = operations.dossier_of(manager.circle_id, parse_id(dossier_id))
+    dossier = linked_dossier(manager.circle_id, parse_id(dossier_id))
     back = url_for('circle.members', circle_id=manager.circle_id)
     if request.method == 'POST':
         operations.unlink_dossier(dossier, g.account)

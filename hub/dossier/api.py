@@ -4,8 +4,9 @@ from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import current_account
+from hub.circle.access import read_dossier
 from hub.dossier import operations
-from hub.dossier.access import read_dossier, sign_off
+from hub.dossier.access import sign_off
 from hub.dossier.schemas import ApproveSchema
 from hub.web import load_json, parse_id
 

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from hub.careprovider.models import Dossier, Record
-from hub.connect.models import CircleDossier
+from hub.circle.dossiers import records_of
+from hub.circle.models import CircleDossier
 from hub.core.audit import audit
 from hub.core.cursor import decode_cursor, encode_cursor
 from hub.core.errors import Conflict, NotFound
@@ -19,23 +20,9 @@ TIMELINE_KINDS = ('report', 'plan', 'questionnaire')
 PAGE_SIZE = 20
 
 
-def _records(circle_id, kinds):
-    return (select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
-            .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
-            .where(CircleDossier.circle_id == circle_id, Record.kind.in_(kinds), Record.deleted.is_(False)))
-
-
-def client_name(circle) -> str | None:
-    """Return the name to show for a care page: its own name, else the client's from a dossier."""
-    if circle.name:
-        return circle.name
-    row = db.session.execute(_records(circle.id, ('demographics',)).order_by(Record.created_at).limit(1)).first()
-    return row.Record.data['name'] if row else None
-
-
 def timeline(circle_id, cursor=None, limit=PAGE_SIZE):
     """Return (rows, next cursor) of reports and plan cards, newest first."""
-    query = _records(circle_id, TIMELINE_KINDS).where(Record.occurred_at.is_not(None))
+    query = records_of(circle_id, TIMELINE_KINDS).where(Record.occurred_at.is_not(None))
     if cursor:
         occurred, ident = decode_cursor(cursor)
         query = query.where(or_(Record.occurred_at < occurred,
@@ -49,7 +36,7 @@ def timeline(circle_id, cursor=None, limit=PAGE_SIZE):
 def upcoming_appointments(circle_id, limit=5):
     """Return the next care appointments of a care page."""
     return db.session.execute(
-        _records(circle_id, ('appointment',)).where(Record.occurred_at >= utcnow())
+        records_of(circle_id, ('appointment',)).where(Record.occurred_at >= utcnow())
         .order_by(Record.occurred_at).limit(limit)).all()
 
 
@@ -69,35 +56,15 @@ def record_json(row) -> dict:
             'provider': {'id': str(dossier.provider.id), 'name': dossier.provider.name}, 'data': record.data}
 
 
-def contact_persons(circle_id):
-    """Return the contact persons (RelatedPerson) in the care page's dossiers."""
-    return db.session.execute(_records(circle_id, ('contact_person',)).order_by(Record.created_at)).all()
-
-
-def suggested_invitations(circle_id, known_emails):
-    """Return contact persons from the dossiers as invitation suggestions (those not yet on the page)."""
-    suggestions = []
-    for row in contact_persons(circle_id):
-        data = row.Record.data
-        email = (data.get('email') or '').strip().lower()
-        if email in known_emails:
-            continue
-        first, _, last = data['name'].partition(' ')
-        phone = ''.join(ch for ch in (data.get('phone') or '') if ch.isdigit() or ch == '+')
-        suggestions.append({'first_name': first, 'last_name': last, 'email': email, 'phone': phone,
-                            'relationship': data.get('relationship')})
-    return suggestions
-
-
 def plans(circle_id):
     """Return the care plans of a care page, newest first."""
-    return db.session.execute(_records(circle_id, ('plan',)).order_by(
+    return db.session.execute(records_of(circle_id, ('plan',)).order_by(
         Record.occurred_at.desc().nulls_last(), Record.created_at.desc())).all()
 
 
 def plan(circle_id, plan_id):
     """Return one care plan of a care page (a row of Record and Dossier), or raise NotFound."""
-    row = db.session.execute(_records(circle_id, ('plan',)).where(Record.id == plan_id)).first()
+    row = db.session.execute(records_of(circle_id, ('plan',)).where(Record.id == plan_id)).first()
     if row is None:
         raise NotFound(_l('This care plan is not on this care page.'))
     return row
@@ -260,10 +227,10 @@ def measurements(circle_id, days=MEASUREMENT_DAYS):
     from datetime import timedelta
     since = utcnow() - timedelta(days=days)
     series = {}
-    for row in db.session.execute(_records(circle_id, ('measurement',)).where(
+    for row in db.session.execute(records_of(circle_id, ('measurement',)).where(
             Record.occurred_at >= since).order_by(Record.code, Record.occurred_at)):
         series.setdefault(row.Record.code, []).append(row)
-    older = _records(circle_id, ('measurement',)).where(Record.occurred_at < since)
+    older = records_of(circle_id, ('measurement',)).where(Record.occurred_at < since)
     if series:
         older = older.where(Record.code.not_in(list(series)))
     codes = db.session.execute(older.with_only_columns(Record.code).distinct()).scalars().all()
@@ -335,7 +302,7 @@ def export_rows(member, start=None, end=None):
     from hub.circle.access import can
     from hub.dossier.export import KINDS
     kinds = [kind for kind in KINDS if kind == 'practitioner' or can(member, EXPORT_CAPABILITIES[kind])]
-    query = _records(member.circle_id, kinds)
+    query = records_of(member.circle_id, kinds)
     if start is not None:
         query = query.where(or_(Record.occurred_at.is_(None), Record.occurred_at >= start))
     if end is not None:

@@ -4,13 +4,13 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import login_required, step_up_redirect
-from hub.circle.access import MANAGE, can, require
+from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
+from hub.circle.dossiers import dossiers_of
 from hub.circle.operations import circles_of
 from hub.config import setting
-from hub.connect.operations import dossiers_of
 from hub.core.errors import AppError, InvalidInput
 from hub.dossier import operations
-from hub.dossier.access import READ_DOSSIER, read_dossier, refused, sign_off
+from hub.dossier.access import sign_off
 from hub.dossier.download import LINE_LABELS, SERIES_LABELS, download, download_detail
 from hub.web import parse_id
 

@@ -1,0 +1,64 @@
+"""The dossiers shown on a care page: the links, and the records read through them."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from hub.careprovider.models import Dossier, Provider, Record
+from hub.circle.models import CircleDossier
+from hub.core.errors import NotFound
+from hub.extensions import db
+
+
+def records_of(circle_id, kinds):
+    """Return the query of the live records of these kinds in the care page's dossiers (rows of Record, Dossier)."""
+    return (select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
+            .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
+            .where(CircleDossier.circle_id == circle_id, Record.kind.in_(kinds), Record.deleted.is_(False)))
+
+
+def dossiers_of(circle_id) -> list[Dossier]:
+    """Return the dossiers linked to a care page."""
+    return db.session.execute(select(Dossier).join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
+                              .where(CircleDossier.circle_id == circle_id)
+                              .order_by(CircleDossier.created_at)).scalars().all()
+
+
+def providers_of(circle_id) -> list[Provider]:
+    """Return the providers whose data a care page shows, each once."""
+    return list({dossier.provider_id: dossier.provider for dossier in dossiers_of(circle_id)}.values())
+
+
+def linked_dossier(circle_id, dossier_id) -> Dossier:
+    """Return a dossier linked to this care page, or raise NotFound."""
+    link = db.session.get(CircleDossier, dossier_id)
+    if link is None or link.circle_id != circle_id:
+        raise NotFound(_l('This dossier is not linked to this care page.'))
+    return link.dossier
+
+
+def client_name(circle) -> str | None:
+    """Return the name to show for a care page: its own name, else the client's from a dossier."""
+    if circle.name:
+        return circle.name
+    row = db.session.execute(records_of(circle.id, ('demographics',)).order_by(Record.created_at).limit(1)).first()
+    return row.Record.data['name'] if row else None
+
+
+def contact_persons(circle_id):
+    """Return the contact persons (RelatedPerson) in the care page's dossiers."""
+    return db.session.execute(records_of(circle_id, ('contact_person',)).order_by(Record.created_at)).all()
+
+
+def suggested_invitations(circle_id, known_emails):
+    """Return contact persons from the dossiers as invitation suggestions (those not yet on the page)."""
+    suggestions = []
+    for row in contact_persons(circle_id):
+        data = row.Record.data
+        email = (data.get('email') or '').strip().lower()
+        if email in known_emails:
+            continue
+        first, _, last = data['name'].partition(' ')
+        phone = ''.join(ch for ch in (data.get('phone') or '') if ch.isdigit() or ch == '+')
+        suggestions.append({'first_name': first, 'last_name': last, 'email': email, 'phone': phone,
+                            'relationship': data.get('relationship')})
+    return suggestions
