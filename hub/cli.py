@@ -6,12 +6,25 @@ import time
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
+from hub import create_app
+from hub.account.operations import account_by_email, end_all_sessions
+from hub.careprovider.models import Dossier, Provider
+from hub.careprovider.oauth import clients_of, new_credentials, revoke_credentials
+from hub.careprovider.operations import add_provider, provider_by_name
+from hub.careprovider.registry import adapter_class
+from hub.careprovider.sync import dossiers_to_sync, sync_dossier
+from hub.careprovider.sync import remap as remap_all
 from hub.config import setting
-from hub.core.commit import unit_of_work
+from hub.connect.operations import code_state, codes_of, issue_code, revoke_code
+from hub.core.audit import audit
+from hub.core.commit import checkpoint, unit_of_work
+from hub.core.errors import AppError
+from hub.demo import run_demo
+from hub.extensions import db
+from hub.worker import run_round
 
 
 def _create_app():
-    from hub import create_app
     try:
         return create_app()
     except RuntimeError as exc:  # a missing secret key: say so in one line, no traceback
@@ -62,8 +75,6 @@ def provider():
 @with_appcontext
 def provider_add(name, adapter, settings, sync_every):
     """Register a care provider."""
-    from hub.careprovider.operations import add_provider
-    from hub.core.errors import AppError
     parsed = {}
     for item in settings:
         key, sep, value = item.partition('=')
@@ -76,9 +87,7 @@ def provider_add(name, adapter, settings, sync_every):
     except AppError as exc:
         raise click.ClickException(f'{exc.message} {exc.fields or ""}'.strip()) from None
     click.echo(f'Added care provider {provider.name!r} (adapter {provider.adapter}), id {provider.id}.')
-    from hub.careprovider.registry import adapter_class
     if adapter_class(adapter).webhooks:
-        from hub.config import setting
         click.echo(f"Webhook URL for the provider system: {setting('BASE_URL')}/provider/v1/webhooks/{provider.id}")
 
 
@@ -88,8 +97,6 @@ def provider_list():
     """List the providers with their adapter, linked dossiers and sync health."""
     from sqlalchemy import func, select
 
-    from hub.careprovider.models import Dossier, Provider
-    from hub.extensions import db
     with unit_of_work():
         rows = db.session.execute(select(Provider, func.count(Dossier.id)).outerjoin(Dossier)
                                   .group_by(Provider.id).order_by(Provider.name)).all()
@@ -111,9 +118,6 @@ def provider_credentials(name, show, revoke, rotate):
     To change a secret without a gap: make new credentials, put them in the provider system, then
     --revoke the old client; --rotate does both at once.
     """
-    from hub.careprovider.oauth import clients_of, new_credentials, revoke_credentials
-    from hub.careprovider.operations import provider_by_name
-    from hub.core.errors import AppError
     if sum(bool(option) for option in (show, revoke, rotate)) > 1:
         raise click.UsageError('Use one of --list, --revoke and --rotate.')
     try:
@@ -155,9 +159,6 @@ def provider_credentials(name, show, revoke, rotate):
 @with_appcontext
 def provider_code(name, client_id, transfer, letter, client_name):
     """Issue a coupling code for a client and print it."""
-    from hub.careprovider.operations import provider_by_name
-    from hub.connect.operations import issue_code
-    from hub.core.errors import AppError
     try:
         with unit_of_work():
             provider = provider_by_name(name)
@@ -189,9 +190,6 @@ def _local(moment, pattern='%Y-%m-%d %H:%M %Z'):
 @with_appcontext
 def provider_codes(name):
     """List a provider's coupling codes with their state (the codes themselves are not stored)."""
-    from hub.careprovider.operations import provider_by_name
-    from hub.connect.operations import code_state, codes_of
-    from hub.core.errors import AppError
     try:
         with unit_of_work():
             rows = [(str(c.id), c.client_id, code_state(c), c) for c in codes_of(provider_by_name(name))]
@@ -213,9 +211,6 @@ def provider_revoke(name, code_id):
     """Revoke a coupling code that is still valid (by the id that `codes` shows)."""
     import uuid
 
-    from hub.careprovider.operations import provider_by_name
-    from hub.connect.operations import revoke_code
-    from hub.core.errors import AppError
     try:
         with unit_of_work():
             revoke_code(provider_by_name(name), uuid.UUID(code_id))
@@ -261,8 +256,6 @@ def account_valid(email, valid_from, valid_until):
 
 
 def _set_account(email, **values):
-    from hub.account.operations import account_by_email, end_all_sessions
-    from hub.core.audit import audit
     with unit_of_work():
         found = account_by_email(email)
         if found is None or found.status == 'pending':
@@ -281,8 +274,6 @@ def _set_account(email, **values):
 @with_appcontext
 def sync(name, full):
     """Sync the linked dossiers now, of one provider or of all."""
-    from hub.careprovider.sync import dossiers_to_sync, sync_dossier
-    from hub.core.commit import checkpoint
     with unit_of_work():
         dossiers = dossiers_to_sync(name)
     if not dossiers:
@@ -310,8 +301,6 @@ def sync(name, full):
 @with_appcontext
 def remap(adapter_name):
     """Rebuild the common records from the stored raw payloads (after an adapter changed); fetches nothing."""
-    from hub.careprovider.sync import remap as remap_all
-    from hub.core.commit import checkpoint
     with unit_of_work():
         counts = remap_all(adapter_name, commit=checkpoint)
     click.echo(', '.join(f'{key} {value}' for key, value in sorted(counts.items()) if value) or 'nothing stored')
@@ -323,7 +312,6 @@ def remap(adapter_name):
 @with_appcontext
 def worker(once, interval):
     """Deliver the outbox and run scheduled syncs until stopped."""
-    from hub.worker import run_round
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     while True:
         run_round()
@@ -339,5 +327,4 @@ def worker(once, interval):
 @click.option('--code', 'code_for', metavar='EMAIL', help="Print a demo account's current authenticator code.")
 def demo(port, host, no_serve, code_for):
     """Set up an instance with a demo provider and client, print how to log in, and serve."""
-    from hub.demo import run_demo
     run_demo(host=host, port=port, serve=not no_serve, code_for=code_for)

@@ -10,8 +10,25 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from hub.config import load_config
+from hub import create_app
+from hub.account.models import Account
+from hub.account.operations import account_by_email
+from hub.account.passwords import hash_password
+from hub.careprovider.models import Provider
+from hub.careprovider.operations import add_provider, get_or_create_dossier, provider_by_name
+from hub.careprovider.sync import sync_dossier
+from hub.circle import board, calendar, messages, notes
+from hub.circle.access import membership
+from hub.circle.models import CircleDossier, Member
+from hub.circle.operations import create_circle
+from hub.config import load_config, setting
+from hub.connect.operations import issue_code
 from hub.core.commit import unit_of_work
+from hub.core.crypto import decrypt, encrypt
+from hub.core.timeutil import utcnow
+from hub.demo_data import MAIN_CLIENT, SECOND_CLIENT, demo_bundle
+from hub.extensions import db
+from hub.worker import deliver_outbox, notify_plans, sync_due
 
 PROVIDER = 'Zorggroep Demo'
 #: demo logins: (email, first name, last name, role on the main care page)
@@ -39,13 +56,6 @@ def _ensure_instance(instance: Path, base_url: str):
 def _account(email, first, last):
     import pyotp
 
-    from hub.account.models import Account
-    from hub.account.operations import account_by_email
-    from hub.account.passwords import hash_password
-    from hub.config import setting
-    from hub.core.crypto import encrypt
-    from hub.core.timeutil import utcnow
-    from hub.extensions import db
     account = account_by_email(email)
     if account is None:
         account = Account(email=email, first_name=first, last_name=last, security_stamp=secrets.token_hex(16),
@@ -61,8 +71,6 @@ def demo_code(email):
     """Return the current authenticator code of a demo account (demo accounts only)."""
     import pyotp
 
-    from hub.account.operations import account_by_email
-    from hub.core.crypto import decrypt
     account = account_by_email(email)
     if account is None or not account.email.endswith('@demo.carehub.nl') or not account.totp_secret:
         raise click.ClickException(f'{email} is not a demo account.')
@@ -71,14 +79,6 @@ def demo_code(email):
 
 def set_up(bundle_path: Path):
     """Create (or refresh) the demo provider, accounts, care page and data; return a fresh code."""
-    from hub.careprovider.models import Provider
-    from hub.careprovider.operations import add_provider, get_or_create_dossier, provider_by_name
-    from hub.careprovider.sync import sync_dossier
-    from hub.circle.models import CircleDossier, Member
-    from hub.circle.operations import create_circle
-    from hub.connect.operations import issue_code
-    from hub.demo_data import MAIN_CLIENT, SECOND_CLIENT, demo_bundle
-    from hub.extensions import db
 
     bundle_path.parent.mkdir(parents=True, exist_ok=True)
     bundle_path.write_text(json.dumps(demo_bundle()))
@@ -107,9 +107,6 @@ def _page_content(circle_id, accounts):
     """What helpers wrote on the demo care page: messages, notes, the board and the calendar."""
     from datetime import timedelta
 
-    from hub.circle import board, calendar, messages, notes
-    from hub.circle.access import membership
-    from hub.core.timeutil import utcnow
     members = {role: membership(account, circle_id) for role, account in accounts.items()}
     messages.post_message(members['manager'], accounts['manager'],
                           'Zondag komt de hele familie op bezoek. Wie neemt er taart mee?', 'all')
@@ -126,7 +123,6 @@ def _page_content(circle_id, accounts):
 
 def demo_round(app):
     """Do what the worker does, for the demo server: due syncs (a dossier just linked), notices, mail."""
-    from hub.worker import deliver_outbox, notify_plans, sync_due
     with app.app_context():
         sync_due()
         notify_plans()
@@ -146,7 +142,6 @@ def run_demo(host='127.0.0.1', port=5000, serve=True, code_for=None):
     """Set everything up, print the logins, and serve until stopped."""
     from flask_migrate import upgrade
 
-    from hub import create_app
     instance = Path(load_config()['INSTANCE_PATH'])
     if code_for:
         app = create_app()

@@ -2,15 +2,38 @@
 
 from marshmallow import fields
 
+from hub.account.api import (
+    CodeSchema,
+    MethodSchema,
+    ResetSendSchema,
+    StrengthSchema,
+    TermsSchema,
+    TotpCodeSchema,
+)
+from hub.account.profile import ProfileSchema
 from hub.account.schemas import (
     ActivateSchema,
     ChangePasswordSchema,
+    DeleteSchema,
     ForgotSchema,
     LoginSchema,
     RegisterSchema,
     ResetSchema,
 )
-from hub.circle.schemas import InvitationSchema, MemberChangeSchema, RespondSchema
+from hub.circle.schemas import (
+    AppointmentSchema,
+    BoardSchema,
+    InvitationSchema,
+    MemberChangeSchema,
+    MessageSchema,
+    NoteChangeSchema,
+    NoteSchema,
+    RespondSchema,
+    ShareSchema,
+)
+from hub.connect.api import RedeemSchema
+from hub.connect.provider_api import IssueSchema
+from hub.dossier.schemas import ApproveSchema
 
 ERROR = {'type': 'object', 'required': ['error'], 'properties': {'error': {
     'type': 'object', 'required': ['code', 'message'],
@@ -254,27 +277,6 @@ def provider_document():
 
 
 def _document(routes, prefix, title, description, csrf):
-    from hub.account.api import (
-        CodeSchema,
-        MethodSchema,
-        ResetSendSchema,
-        StrengthSchema,
-        TermsSchema,
-        TotpCodeSchema,
-    )
-    from hub.account.profile import ProfileSchema
-    from hub.account.schemas import DeleteSchema
-    from hub.circle.schemas import (
-        AppointmentSchema,
-        BoardSchema,
-        MessageSchema,
-        NoteChangeSchema,
-        NoteSchema,
-        ShareSchema,
-    )
-    from hub.connect.api import RedeemSchema
-    from hub.connect.provider_api import IssueSchema
-    from hub.dossier.schemas import ApproveSchema
     schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema,
                'ApproveSchema': ApproveSchema, 'MessageSchema': MessageSchema, 'AppointmentSchema': AppointmentSchema,
                'NoteSchema': NoteSchema, 'NoteChangeSchema': NoteChangeSchema, 'ShareSchema': ShareSchema,

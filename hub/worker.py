@@ -2,8 +2,17 @@
 
 import logging
 
-from hub.core.commit import unit_of_work
+from hub.account import throttle
+from hub.account.operations import purge_sessions
+from hub.careprovider.events import handle_pending, poll, purge_handled
+from hub.careprovider.models import Dossier, Provider
+from hub.careprovider.registry import adapter_class
+from hub.careprovider.sync import dossiers_due, sync_dossier, sync_interval, trip_breaker
+from hub.core.commit import checkpoint, unit_of_work
 from hub.core.outbox import deliver, due_items
+from hub.core.timeutil import utcnow
+from hub.dossier.operations import notify_plans_awaiting_approval, notify_provider_messages
+from hub.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +32,8 @@ def deliver_outbox(limit=50) -> int:
 
 def sync_due():
     """Sync the dossiers that are due (interval passed or retry time come), skipping paused providers."""
-    from hub.careprovider.sync import dossiers_due, sync_dossier
-    from hub.core.commit import checkpoint
     with unit_of_work():
         due = [d.id for d in dossiers_due()]
-    from hub.careprovider.models import Dossier
-    from hub.extensions import db
     for dossier_id in due:
         try:
             with unit_of_work():
@@ -42,7 +47,6 @@ def sync_due():
 
 def handle_events():
     """Fetch and store what the providers' webhooks announced."""
-    from hub.careprovider.events import handle_pending
     with unit_of_work():
         counts = handle_pending()
     if counts:
@@ -53,13 +57,6 @@ def poll_feeds(now=None):
     """Read the change feeds of providers whose adapter has one, once per sync interval (missed webhooks)."""
     from sqlalchemy import select
 
-    from hub.careprovider.events import poll
-    from hub.careprovider.models import Dossier, Provider
-    from hub.careprovider.registry import adapter_class
-    from hub.careprovider.sync import sync_interval, trip_breaker
-    from hub.core.commit import checkpoint
-    from hub.core.timeutil import utcnow
-    from hub.extensions import db
     now = now or utcnow()
     with unit_of_work():
         due = [p.id for p in db.session.execute(select(Provider).where(
@@ -83,7 +80,6 @@ def poll_feeds(now=None):
 def notify_plans():
     """Tell managers about care plans that came to wait for their approval, and readers about the provider's
     messages (after syncs, pushes and events)."""
-    from hub.dossier.operations import notify_plans_awaiting_approval, notify_provider_messages
     with unit_of_work():
         notify_plans_awaiting_approval()
         notify_provider_messages()
@@ -93,10 +89,6 @@ def purge():
     """Remove what has expired: dead sessions, forgotten login failures, events handled a week ago."""
     from datetime import timedelta
 
-    from hub.account import throttle
-    from hub.account.operations import purge_sessions
-    from hub.careprovider.events import purge_handled
-    from hub.core.timeutil import utcnow
     with unit_of_work():
         purge_sessions()
         throttle.purge()

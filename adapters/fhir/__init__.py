@@ -6,8 +6,9 @@ from datetime import timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from adapters.fhir.auth import ClientCredentials
-from adapters.fhir.client import BundleSource, RestSource
+from adapters.fhir.client import BundleSource, RestSource, patient_reference
 from adapters.fhir.mapping import MAPPERS
+from adapters.fhir.outbound import outbound
 from adapters.fhir.values import parse_datetime
 from hub.careprovider.adapter import Adapter, PushError, SourceRecord
 
@@ -104,7 +105,6 @@ class FhirAdapter(Adapter):
         return isinstance(client_id, str) and re.fullmatch(r'[A-Za-z0-9\-.]{1,64}', client_id) is not None
 
     def outbound(self, kind, client_id, item_id, content):
-        from adapters.fhir.outbound import outbound
         return outbound(kind, client_id, item_id, content)
 
     @property
@@ -121,7 +121,6 @@ class FhirAdapter(Adapter):
 
 def _push_problem(client_id, resource, identifiers=frozenset()):
     """Return why a pushed resource is refused, or None."""
-    from adapters.fhir.client import patient_reference
     if not isinstance(resource, dict) or not isinstance(resource.get('resourceType'), str):
         return 'Not a FHIR resource.'
     if resource['resourceType'] not in MAPPERS:

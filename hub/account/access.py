@@ -7,8 +7,13 @@ from flask import g, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
-from hub.account.operations import end_session, find_session, start_session
+from hub.account.factors import require_step_up
+from hub.account.operations import end_session, find_session, password_age, start_session, terms_outdated
+from hub.account.throttle import add_known_browser
+from hub.account.throttle import known_browser as lookup
+from hub.config import setting
 from hub.core.errors import AppError, Forbidden, Unauthenticated
+from hub.web import wants_json
 
 
 def load_current_account():
@@ -67,7 +72,6 @@ def login_source():
 
 def known_browser(email):
     """Return the id of this browser when it logged in to ``email`` before, else None."""
-    from hub.account.throttle import known_browser as lookup
     return lookup(request.cookies.get(known_browser_cookie_name()), email)
 
 
@@ -77,8 +81,6 @@ def set_known_browser_cookie(response):
     if email and response.status_code < 400:
         from flask import current_app
 
-        from hub.account.throttle import add_known_browser
-        from hub.config import setting
         value = add_known_browser(request.cookies.get(known_browser_cookie_name()), email)
         response.set_cookie(known_browser_cookie_name(), value, max_age=setting('KNOWN_BROWSER_MAX_AGE'), path='/',
                             httponly=True, samesite='Lax', secure=current_app.config['SESSION_COOKIE_SECURE'])
@@ -108,7 +110,6 @@ def set_device_cookie(response, token):
     """Put a remembered-browser token in its cookie: HttpOnly, Lax, Secure under HTTPS, 90 days."""
     from flask import current_app
 
-    from hub.config import setting
     response.set_cookie(device_cookie_name(), token, max_age=setting('REMEMBER_DEVICE_DAYS') * 86400, path='/',
                         httponly=True, samesite='Lax', secure=current_app.config['SESSION_COOKIE_SECURE'])
     return response
@@ -131,7 +132,6 @@ def device_label():
 
 def step_up_required(minutes=None):
     """Raise unless the current session checked its second factor recently (dossier routes; a sign-off asks more)."""
-    from hub.account.factors import require_step_up
     require_step_up(current_session(), minutes)
 
 
@@ -166,7 +166,6 @@ def account_key():
 
 
 def photo_limit():
-    from hub.config import setting
     return setting('PHOTO_RATE_LIMIT')
 
 
@@ -184,11 +183,9 @@ def require_current_account():
 
     The API answers 403 ``terms_changed`` or ``password_expired``; pages lead to the page that mends it.
     """
-    from hub.account.operations import password_age, terms_outdated
     account = g.get('account')
     if account is None or request.endpoint in ALWAYS_OPEN:
         return None
-    from hub.web import wants_json
     if terms_outdated(account):
         if wants_json():
             raise Forbidden(_l('The terms of use have changed. Read them and accept them first.'), code='terms_changed')
@@ -206,7 +203,6 @@ def step_up_redirect(minutes=None, back=None):
     """Return where to send a person who must check a second factor before dossier data (or a sign-off), or None."""
     from flask import url_for
 
-    from hub.account.factors import require_step_up
     try:
         require_step_up(g.auth_session, minutes)
     except AppError:
@@ -218,11 +214,9 @@ def step_up_redirect(minutes=None, back=None):
 
 def login_limit():
     """The rate limit of every route that checks a password or a code (LOGIN_RATE_LIMIT)."""
-    from hub.config import setting
     return setting('LOGIN_RATE_LIMIT')
 
 
 def register_limit():
     """The rate limit of signing up (REGISTER_RATE_LIMIT)."""
-    from hub.config import setting
     return setting('REGISTER_RATE_LIMIT')

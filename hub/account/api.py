@@ -25,6 +25,9 @@ from hub.account.access import (
     set_device_cookie,
     set_known_browser_cookie,
 )
+from hub.account.codes import send_code
+from hub.account.passwords import strength
+from hub.account.photos import MAX_BYTES, remove_photo, set_photo
 from hub.account.schemas import (
     ActivateSchema,
     ChangePasswordSchema,
@@ -88,7 +91,6 @@ def needs_check(account):
 
 def send_login_mail_code(account, pending):
     """Send the login code by mail to an account without a second factor (right after the password)."""
-    from hub.account.codes import send_code
     send_code(account, pending, 'login', 'email', account.email)
 
 
@@ -132,7 +134,6 @@ def login():
 @bp.post('/session/second-factor/send')
 @limiter.limit(login_limit)
 def second_factor_send():
-    from hub.account.codes import send_code
     data = load_json(MethodSchema())
     pending = g.get('pending_session')
     if pending is None:
@@ -265,7 +266,6 @@ def step_up():
         return error_response('method_not_available', _l('This way of checking is not set up for your account.'), 400)
     if data['method'] == 'totp':
         return {'method': 'totp', 'sent': False}
-    from hub.account.codes import send_code
     send_code(account, current_session(), 'step_up', data['method'], account.phone)
     return {'method': data['method'], 'sent': True}
 
@@ -340,7 +340,6 @@ class StrengthSchema(StrictSchema):
 @limiter.limit('60 per minute')
 def password_strength():
     """How strong a password is, with hints; the person's own details count as easy to guess."""
-    from hub.account.passwords import strength
     data = load_json(StrengthSchema())
     inputs = []
     account = g.get('account')
@@ -360,7 +359,6 @@ def password_strength():
 @bp.post('/me/photo')
 @limiter.limit(photo_limit, key_func=account_key)
 def upload_photo():
-    from hub.account.photos import MAX_BYTES, set_photo
     account = current_account()
     upload = request.files.get('photo')
     if upload is None:
@@ -371,6 +369,5 @@ def upload_photo():
 
 @bp.delete('/me/photo')
 def delete_photo():
-    from hub.account.photos import remove_photo
     remove_photo(current_account())
     return '', 204

@@ -11,10 +11,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.account.models import Account, AuthSession, RememberedDevice
+from hub.account.operations import link, throttled_until
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.crypto import decrypt, encrypt, keyed_hash, random_token
 from hub.core.errors import AppError, Conflict, TooManyRequests, Unauthenticated
+from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -129,7 +131,6 @@ def wrong_code_error() -> WrongCode:
 
 def _count_try(auth_session):
     """Refuse a try after 5 wrong codes in this session, or while the account waits after failures."""
-    from hub.account.operations import throttled_until
     if auth_session.factor_failures >= MAX_FAILURES or throttled_until(auth_session.account) is not None:
         raise TooManyRequests(_l('Too many wrong codes. Wait a few minutes and log in again.'), code='too_many_codes')
 
@@ -166,8 +167,6 @@ def require_factor_change(auth_session: AuthSession):
 
 def notify_factor_change(account: Account, what: str):
     """Mail the owner that a way of logging in changed (so a change by someone else is noticed)."""
-    from hub.account.operations import link
-    from hub.core.outbox import queue_mail
     queue_mail(account.email, 'factor_changed', account.language, account=account, what=what,
                reset_link=link('/password/forgot'))
 

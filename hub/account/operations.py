@@ -6,12 +6,13 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from hub.account import throttle
 from hub.account.models import Account, AuthSession
 from hub.account.passwords import check_password, hash_password, needs_rehash, verify_password
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash, random_token
-from hub.core.errors import AppError
+from hub.core.errors import AppError, Conflict
 from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
 from hub.core.tokens import InvalidToken, make_token, read_token
@@ -145,7 +146,6 @@ def authenticate(email: str, password: str, source: str | None = None, browser: 
     this address before (hub.account.throttle). While a try must wait, Throttled is raised without
     looking at the password. A wrong password and an unknown address give None after the same work.
     """
-    from hub.account import throttle
     email = email if len(email) <= 254 else email[:254]
     keys = throttle.keys_for(email, source, browser)
     account = account_by_email(email)
@@ -176,7 +176,6 @@ def terms_outdated(account: Account) -> bool:
 
 def accept_terms(account: Account, version: str) -> Account:
     """Record that the account accepts the terms of ``version``, which must be the current one."""
-    from hub.core.errors import Conflict
     if version != setting('TERMS_VERSION'):
         raise Conflict(_l('These are not the current terms. Reload the page and read the new ones.'),
                        code='terms_changed')

@@ -5,11 +5,15 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
+from hub.account.codes import check_code, send_code
+from hub.account.factors import check_totp
 from hub.account.models import Account, PasswordHistory, RememberedDevice
 from hub.account.operations import account_by_email, end_all_sessions, link
 from hub.account.passwords import check_password, hash_password, verify_password
+from hub.account.throttle import clear
 from hub.config import setting
 from hub.core.audit import audit
+from hub.core.crypto import decrypt
 from hub.core.errors import AppError, InvalidInput
 from hub.core.outbox import queue, queue_mail, transport
 from hub.core.timeutil import utcnow
@@ -63,8 +67,6 @@ def account_for_reset(token) -> Account:
 
 def check_reset_code(account: Account, method, code) -> bool:
     """Check the second factor on a reset link; False for a wrong code (counted, 5 kill the link)."""
-    from hub.account.factors import check_totp
-    from hub.core.crypto import decrypt
     if not account.second_factors:
         return True
     if account.reset_failures >= MAX_RESET_CODE_FAILURES:
@@ -74,7 +76,6 @@ def check_reset_code(account: Account, method, code) -> bool:
     if method == 'totp' and check_totp(decrypt(account.totp_secret), code, account):
         return True
     if method in ('sms', 'voice'):
-        from hub.account.codes import check_code
         if check_code(account, None, 'reset', code):
             return True
     account.reset_failures += 1
@@ -111,7 +112,6 @@ def set_password(account: Account, password: str, expected_stamp: str, event: st
     if account.password_hash:
         db.session.add(PasswordHistory(account_id=account.id, password_hash=account.password_hash))
     db.session.refresh(account)
-    from hub.account.throttle import clear
     clear([('address', account.email)])  # the guesses at the old password no longer matter
     end_all_sessions(account)
     db.session.execute(delete(RememberedDevice).where(RememberedDevice.account_id == account.id))
@@ -140,7 +140,6 @@ def change_password(account: Account, current: str, password: str):
 
 def send_reset_code(token, channel):
     """Send the second-factor code for a reset link by SMS or a call (accounts with a phone number)."""
-    from hub.account.codes import send_code
     account = account_for_reset(token)
     if channel not in account.second_factors or channel not in ('sms', 'voice'):
         raise AppError(_l('This way of checking is not set up for your account.'), code='method_not_available')

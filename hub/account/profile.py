@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates
 from sqlalchemy import delete, select
 
+from hub.account.codes import check_code, normalize_phone, send_code
+from hub.account.factors import notify_factor_change, require_factor_change
 from hub.account.models import Account, AuthSession, RememberedDevice
 from hub.account.passwords import verify_password
 from hub.core.audit import audit
@@ -44,8 +46,6 @@ def update_profile(account: Account, data: dict, auth_session=None) -> Account:
 
 def change_phone(account: Account, auth_session, number):
     """Start using a new mobile number (a code goes to it), or stop using one (None)."""
-    from hub.account.codes import normalize_phone, send_code
-    from hub.account.factors import notify_factor_change, require_factor_change
     require_factor_change(auth_session)
     if number is None or number == '':
         account.phone = account.phone_pending = None
@@ -58,13 +58,11 @@ def change_phone(account: Account, auth_session, number):
 
 def confirm_phone(account: Account, auth_session, code) -> bool:
     """Take the new number into use when the code sent to it is right; False for a wrong code."""
-    from hub.account.codes import check_code
     if account.phone_pending is None or not check_code(account, auth_session, 'phone', code):
         return False
     account.phone, account.phone_pending = account.phone_pending, None
     if auth_session is not None:
         auth_session.second_factor_at = utcnow()
-    from hub.account.factors import notify_factor_change
     notify_factor_change(account, 'phone')
     audit('account.phone_verify', 'U', actor=account)
     return True

@@ -6,19 +6,19 @@ They are routes of the account blueprint (hub.account.views), kept in a module o
 from flask import g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 
-from hub.account import factors
+from hub.account import factors, passwords_ops, profile
 from hub.account.access import account_key, log_in, log_out, login_limit, login_required, photo_limit
+from hub.account.photos import MAX_BYTES, remove_photo, set_photo
 from hub.account.views import bp, factor_change_redirect, typed_twice
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.extensions import limiter
-from hub.web import field_errors, form_data, local_target
+from hub.web import field_errors, form_data, local_target, parse_id
 
 
 @bp.route('/profile', methods=['GET', 'POST'])
 @login_required
 def profile_page():
-    from hub.account import profile
     errors, saved = {}, request.args.get('saved')
     if request.method == 'POST':
         try:
@@ -39,8 +39,6 @@ def profile_page():
 @bp.post('/profile/sessions/<session_id>/end')
 @login_required
 def end_session_page(session_id):
-    from hub.account import profile
-    from hub.web import parse_id
     if session_id == 'all':
         profile.end_every_session(g.account, but=g.auth_session)
         log_out()
@@ -52,8 +50,6 @@ def end_session_page(session_id):
 @bp.post('/profile/devices/<device_id>/forget')
 @login_required
 def forget_device_page(device_id):
-    from hub.account import profile
-    from hub.web import parse_id
     profile.forget_device(g.account, parse_id(device_id))
     return redirect(url_for('account.profile_page'), 303)
 
@@ -62,7 +58,6 @@ def forget_device_page(device_id):
 @login_required
 @limiter.limit(login_limit, methods=['POST'])
 def change_password_page():
-    from hub.account import passwords_ops
     errors = {}
     if request.method == 'POST':
         password, errors = typed_twice()
@@ -84,7 +79,6 @@ def change_password_page():
 @bp.route('/profile/phone', methods=['GET', 'POST'])
 @login_required
 def phone_page():
-    from hub.account import profile
     errors, values = {}, {}
     blocked = factor_change_redirect()
     if blocked:
@@ -111,7 +105,6 @@ def phone_page():
 @login_required
 @limiter.limit(photo_limit, key_func=account_key)
 def photo_page():
-    from hub.account.photos import MAX_BYTES, remove_photo, set_photo
     if request.form.get('remove') == 'yes':
         remove_photo(g.account)
         return redirect(url_for('account.profile_page', saved=1), 303)
@@ -120,7 +113,6 @@ def photo_page():
         with undo_on_refusal():
             set_photo(g.account, upload.stream.read(MAX_BYTES + 1) if upload else b'')
     except AppError as exc:
-        from hub.account import profile
         return (render_template('account/profile.html', errors=field_errors(exc), saved=None,
                                 sessions=profile.sessions_of(g.account), devices=profile.devices_of(g.account)),
                 422)

@@ -69,7 +69,6 @@ def privacy_nl():
 @login_required
 def accept_terms_page():
     """The terms changed since the person accepted them: read and accept the new version to go on."""
-    from hub.config import setting
     next_path = local_target(request.values.get('next'), url_for('circle.dashboard'))
     errors = {}
     if request.method == 'POST':
@@ -90,7 +89,6 @@ def accept_terms_page():
 def _legal(document, title):
     from flask_babel import get_locale
 
-    from hub.config import setting
     language = 'en' if str(get_locale()) == 'en' else 'nl'
     return render_template('account/legal.html', document=document, title=title, language=language,
                            version=setting('TERMS_VERSION'))
@@ -222,7 +220,6 @@ def _code_page(template, action, verify, send=None, **context):
 
 
 def _sender(account, auth_session, purpose, by_mail=False):
-    from hub.account.codes import send_code
     if by_mail:
         return lambda channel: send_code(account, auth_session, purpose, 'email', account.email)
     return (lambda channel: send_code(account, auth_session, purpose, channel, account.phone)) if account.phone \
@@ -309,7 +306,6 @@ def factor_change_redirect():
 @bp.route('/password/forgot', methods=['GET', 'POST'])
 @limiter.limit(login_limit, methods=['POST'])
 def forgot():
-    from hub.account import passwords_ops
     if request.method == 'POST':
         email = request.form.get('email', '').strip()
         if not email or '@' not in email or len(email) > 254 or any(ord(char) <= 31 for char in email):
@@ -323,7 +319,6 @@ def forgot():
 @bp.route('/password/reset', methods=['GET', 'POST'])
 @limiter.limit(login_limit, methods=['POST'])
 def reset():
-    from hub.account import passwords_ops
     token = request.values.get('token', '')
     account = passwords_ops.account_for_reset(token)
     errors, sent = {}, None
@@ -351,4 +346,9 @@ def reset():
                             method=sent or request.form.get('method', 'totp')), 422 if errors else 200)
 
 
-from hub.account import profile_views  # noqa: E402,F401  the profile pages: same blueprint, their own module
+from hub.account import (
+    passwords_ops,
+    profile_views,  # noqa: E402,F401  the profile pages: same blueprint, their own module
+)
+from hub.account.codes import send_code
+from hub.config import setting

@@ -5,11 +5,15 @@ from flask_babel import lazy_gettext as _l
 
 from hub.careprovider import outbound  # noqa: F401  registers the outbox transport for provider items
 from hub.careprovider.adapter import AdapterError
+from hub.careprovider.events import receive
+from hub.careprovider.models import Provider
 from hub.careprovider.oauth import current_provider, server
 from hub.careprovider.operations import adapter_for, dossier_of
+from hub.careprovider.outbound import acknowledge, item_json, pending_for
 from hub.careprovider.sync import ingest
 from hub.core.errors import AppError, Forbidden, InvalidInput, NotFound
-from hub.extensions import csrf, limiter
+from hub.extensions import csrf, db, limiter
+from hub.web import error_response, parse_id
 
 bp = Blueprint('provider_oauth', __name__, url_prefix='/provider/v1')
 csrf.exempt(bp)  # provider systems authenticate with client credentials and bearer tokens, not cookies
@@ -20,7 +24,6 @@ csrf.exempt(bp)  # provider systems authenticate with client credentials and bea
 def token():
     from authlib.oauth2.rfc6749.errors import InsecureTransportError
 
-    from hub.web import error_response
     try:
         return server.create_token_response()
     except InsecureTransportError:
@@ -63,11 +66,6 @@ WEBHOOK_MAX_BYTES = 64 * 1024
 @limiter.limit('30 per minute', deduct_when=lambda response: response.status_code == 401)
 def webhook(provider):
     """Take a signed change notification (HMAC-SHA512 in X-Signature-SHA512); 401 when the signature is wrong."""
-    from hub.careprovider.events import receive
-    from hub.careprovider.models import Provider
-    from hub.core.errors import NotFound
-    from hub.extensions import db
-    from hub.web import parse_id
     provider = db.session.get(Provider, parse_id(provider))
     if provider is None:
         raise NotFound(_l('There is no care provider here with this id.'))
@@ -82,7 +80,6 @@ def webhook(provider):
 @bp.get('/outbox')
 def outbox():
     """The messages, plan approvals and notes waiting for this provider, oldest first (scope outbox)."""
-    from hub.careprovider.outbound import item_json, pending_for
     items, next_cursor = pending_for(current_provider('outbox'), request.args.get('cursor'))
     return {'items': [item_json(item) for item in items], 'next': next_cursor}
 
@@ -90,6 +87,4 @@ def outbox():
 @bp.post('/outbox/<item_id>/ack')
 def outbox_ack(item_id):
     """Acknowledge an item: it was received and stored; it leaves the outbox (again: no change)."""
-    from hub.careprovider.outbound import acknowledge, item_json
-    from hub.web import parse_id
     return item_json(acknowledge(current_provider('outbox'), parse_id(item_id)))

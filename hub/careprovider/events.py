@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from hub.careprovider.adapter import AdapterError
+from hub.careprovider.adapter import AdapterError, Notification
 from hub.careprovider.models import Dossier, Provider, ProviderEvent, Record
 from hub.careprovider.operations import adapter_for
 from hub.careprovider.sync import BATCH, batched, origin_of, store
@@ -87,7 +87,6 @@ def apply(provider, adapter, sources, counts):
 
 def handle(event: ProviderEvent, adapter, counts):
     """Handle one event: fetch what it is about and store it, or ask for a sync of the client's dossier."""
-    from hub.careprovider.adapter import Notification
     notification = Notification(event.source_type, event.source_id, event.action, event.client_id)
     if event.action == 'custom':
         for dossier in _dossiers(event.provider_id, [event.client_id]).values():

@@ -2,11 +2,27 @@
 
 from flask import Blueprint, request
 
-from hub.account.access import current_account, login_limit
-from hub.circle import operations
-from hub.circle.access import MANAGE, permissions_of, require, sees_calendar
+from hub.account.access import current_account, log_out, login_limit
+from hub.account.photos import photo_of
+from hub.account.schemas import DeleteSchema
+from hub.circle import board as prikbord
+from hub.circle import calendar, operations
+from hub.circle import notes as pad
+from hub.circle.access import MANAGE, permissions_of, require, sees_calendar, shares_a_circle
 from hub.circle.dossiers import client_name, providers_of
-from hub.circle.schemas import InvitationSchema, MemberChangeSchema, RespondSchema
+from hub.circle.schemas import (
+    AppointmentSchema,
+    BoardSchema,
+    InvitationSchema,
+    MemberChangeSchema,
+    MessageSchema,
+    NoteChangeSchema,
+    NoteSchema,
+    RespondSchema,
+    ShareSchema,
+)
+from hub.core.errors import Forbidden, InvalidInput, NotFound
+from hub.core.timeutil import plausible
 from hub.extensions import limiter
 from hub.web import load_json, parse_id
 
@@ -132,9 +148,6 @@ def photo(account_id):
     """A member's profile photo, for people on a care page with them."""
     from flask import make_response
 
-    from hub.account.photos import photo_of
-    from hub.circle.access import shares_a_circle
-    from hub.core.errors import NotFound
     other = parse_id(account_id)
     found = photo_of(other) if shares_a_circle(current_account(), other) else None
     if found is None:
@@ -160,7 +173,6 @@ def messages(circle_id):
 @bp.post('/circles/<circle_id>/messages')
 def post_message(circle_id):
     from hub.circle import messages as board
-    from hub.circle.schemas import MessageSchema
     account = current_account()
     member = require(account, circle_id, 'messages')
     body = load_json(MessageSchema())
@@ -174,8 +186,6 @@ def _moment(name):
 
     from flask_babel import lazy_gettext as _l
 
-    from hub.core.errors import InvalidInput
-    from hub.core.timeutil import plausible
     value = request.args.get(name)
     if not value:
         return None
@@ -194,8 +204,6 @@ def appointments(circle_id):
     """Helpers' appointments and the care appointments from the dossier in a window (default: the next 60 days)."""
     from flask_babel import lazy_gettext as _l
 
-    from hub.circle import calendar
-    from hub.core.errors import Forbidden
     account = current_account()
     member = require(account, circle_id)
     if not sees_calendar(member):
@@ -207,8 +215,6 @@ def appointments(circle_id):
 
 @bp.post('/circles/<circle_id>/appointments')
 def add_appointment(circle_id):
-    from hub.circle import calendar
-    from hub.circle.schemas import AppointmentSchema
     account = current_account()
     member = require(account, circle_id)
     data = load_json(AppointmentSchema())
@@ -218,7 +224,6 @@ def add_appointment(circle_id):
 
 @bp.delete('/circles/<circle_id>/appointments/<entry_id>')
 def remove_appointment(circle_id, entry_id):
-    from hub.circle import calendar
     account = current_account()
     member = require(account, circle_id)
     calendar.remove_entry(member, account, parse_id(entry_id))
@@ -227,7 +232,6 @@ def remove_appointment(circle_id, entry_id):
 
 @bp.get('/circles/<circle_id>/notes')
 def notes(circle_id):
-    from hub.circle import notes as pad
     account = current_account()
     member = require(account, circle_id)
     items, next_cursor = pad.notes(member, request.args.get('cursor'))
@@ -236,8 +240,6 @@ def notes(circle_id):
 
 @bp.post('/circles/<circle_id>/notes')
 def add_note(circle_id):
-    from hub.circle import notes as pad
-    from hub.circle.schemas import NoteSchema
     account = current_account()
     member = require(account, circle_id)
     return pad.note_json(pad.write_note(member, account, load_json(NoteSchema())['text']), account), 201
@@ -245,8 +247,6 @@ def add_note(circle_id):
 
 @bp.patch('/circles/<circle_id>/notes/<note_id>')
 def change_note(circle_id, note_id):
-    from hub.circle import notes as pad
-    from hub.circle.schemas import NoteChangeSchema
     account = current_account()
     member = require(account, circle_id)
     data = load_json(NoteChangeSchema())
@@ -255,7 +255,6 @@ def change_note(circle_id, note_id):
 
 @bp.delete('/circles/<circle_id>/notes/<note_id>')
 def delete_note(circle_id, note_id):
-    from hub.circle import notes as pad
     account = current_account()
     pad.delete_note(require(account, circle_id), account, parse_id(note_id))
     return '', 204
@@ -264,8 +263,6 @@ def delete_note(circle_id, note_id):
 @bp.post('/circles/<circle_id>/notes/<note_id>/share')
 def share_note(circle_id, note_id):
     """The manager sends a note to a care provider (``provider_id`` when the page has several)."""
-    from hub.circle import notes as pad
-    from hub.circle.schemas import ShareSchema
     account = current_account()
     member = require(account, circle_id)
     data = load_json(ShareSchema())
@@ -274,7 +271,6 @@ def share_note(circle_id, note_id):
 
 @bp.get('/circles/<circle_id>/board')
 def board(circle_id):
-    from hub.circle import board as prikbord
     account = current_account()
     member = require(account, circle_id)
     items, next_cursor = prikbord.posts(member, request.args.get('cursor'))
@@ -283,8 +279,6 @@ def board(circle_id):
 
 @bp.post('/circles/<circle_id>/board')
 def add_board_post(circle_id):
-    from hub.circle import board as prikbord
-    from hub.circle.schemas import BoardSchema
     account = current_account()
     member = require(account, circle_id)
     return prikbord.post_json(prikbord.add_post(member, account, load_json(BoardSchema())['text']), account), 201
@@ -292,8 +286,6 @@ def add_board_post(circle_id):
 
 @bp.post('/circles/<circle_id>/board/<post_id>/reactions')
 def react_on_board(circle_id, post_id):
-    from hub.circle import board as prikbord
-    from hub.circle.schemas import BoardSchema
     account = current_account()
     member = require(account, circle_id)
     reaction = prikbord.react(member, account, parse_id(post_id), load_json(BoardSchema())['text'])
@@ -303,7 +295,6 @@ def react_on_board(circle_id, post_id):
 
 @bp.delete('/circles/<circle_id>/board/<post_id>')
 def delete_board_post(circle_id, post_id):
-    from hub.circle import board as prikbord
     account = current_account()
     prikbord.delete_post(require(account, circle_id), account, parse_id(post_id))
     return '', 204
@@ -311,7 +302,6 @@ def delete_board_post(circle_id, post_id):
 
 @bp.delete('/circles/<circle_id>/board/<post_id>/reactions/<reaction_id>')
 def delete_board_reaction(circle_id, post_id, reaction_id):
-    from hub.circle import board as prikbord
     account = current_account()
     prikbord.delete_reaction(require(account, circle_id), account, parse_id(post_id), parse_id(reaction_id))
     return '', 204
@@ -321,8 +311,6 @@ def delete_board_reaction(circle_id, post_id, reaction_id):
 @limiter.limit(login_limit)
 def delete_me():
     """Delete my account (with my password); refused while I manage a care page (hand it over first)."""
-    from hub.account.access import log_out
-    from hub.account.schemas import DeleteSchema
     data = load_json(DeleteSchema())
     operations.delete_account(current_account(), data['password'])
     log_out()

@@ -7,14 +7,16 @@ for those who may see provider messages; a message to the provider goes into the
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
+from hub.account.operations import link
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import message_audiences
 from hub.circle.dossiers import client_name, dossiers_of
-from hub.circle.models import CircleDossier, Message
+from hub.circle.models import CircleDossier, Member, Message
 from hub.core.audit import audit
 from hub.core.cursor import decode_cursor, encode_cursor
 from hub.core.errors import Forbidden, InvalidInput
+from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -55,9 +57,6 @@ def notify(circle_id, audience, but=None):
 
     The mail says only that there is something new, never what (it may be about someone's health).
     """
-    from hub.account.operations import link
-    from hub.circle.models import Member
-    from hub.core.outbox import queue_mail
     for reader in db.session.execute(select(Member).where(Member.circle_id == circle_id)).scalars():
         if reader.account_id == but or not reader.account.notify_messages or audience not in message_audiences(reader):
             continue

@@ -7,7 +7,8 @@ from sqlalchemy import delete, select
 
 from hub.account.models import Account
 from hub.account.operations import link, normalize_email
-from hub.circle.models import Circle, Invitation, Member
+from hub.account.profile import erase_account
+from hub.circle.models import CalendarEntry, Circle, Invitation, Member
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import Conflict, Forbidden, NotFound
@@ -149,7 +150,6 @@ def remove_member(actor: Member, member: Member):
         raise Conflict(_l('The manager cannot leave. Hand the care page over or delete it.'), code='manager_role')
     audit('circle.member_remove', 'D', actor=actor.account, role=actor.role, circle=member.circle_id,
           target=f'member:{member.id}')
-    from hub.circle.models import CalendarEntry
     db.session.execute(delete(CalendarEntry).where(  # private entries nobody else can see or remove
         CalendarEntry.circle_id == member.circle_id, CalendarEntry.author_id == member.account_id,
         CalendarEntry.visibility == 'private'))
@@ -238,7 +238,6 @@ def forget_invitations_to(email: str):
 
 def delete_account(account: Account, password: str):
     """Delete an account that manages no care page (hand it over or delete it first), and the invitations to it."""
-    from hub.account.profile import erase_account
     if managed_circles(account):
         raise Conflict(_l('You manage a care page. Hand it over or delete it first.'), code='hand_over_first')
     forget_invitations_to(account.email)

@@ -5,12 +5,22 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from hub.account.access import login_limit, login_required, step_up_redirect
-from hub.circle import operations
+from hub.account.access import log_out, login_limit, login_required, step_up_redirect
+from hub.circle import board as prikbord
+from hub.circle import calendar, operations
+from hub.circle import messages as board
+from hub.circle import notes as pad
 from hub.circle.access import MANAGE, can, message_audiences, permissions_of, read_dossier, require, sees_calendar
 from hub.circle.dossiers import client_name, dossiers_of, providers_of, suggested_invitations
 from hub.circle.permissions import CATALOGUE
-from hub.circle.schemas import InvitationSchema
+from hub.circle.schemas import (
+    AppointmentSchema,
+    BoardSchema,
+    InvitationSchema,
+    MessageSchema,
+    NoteChangeSchema,
+    NoteSchema,
+)
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.core.timeutil import utcnow
@@ -160,8 +170,6 @@ AUDIENCE_LABELS = {'all': _l('All helpers'), 'trust': _l('Only the trust group')
 @login_required
 def messages(circle_id):
     """Read and write messages; a message for the provider goes to them through the outbox."""
-    from hub.circle import messages as board
-    from hub.circle.schemas import MessageSchema
     member = require(g.account, circle_id, 'messages')
     errors, values, status = {}, {'audience': 'all'}, 200
     if request.method == 'POST':
@@ -204,13 +212,11 @@ def _local_moment(day, clock):
 @login_required
 def calendar_page(circle_id):
     """The calendar: appointments of helpers and care appointments, by day; and a form to add one."""
-    from hub.circle import calendar
     member = require(g.account, circle_id)
     if not sees_calendar(member):
         require(g.account, circle_id, 'appointments.own')  # says in plain words that this is not allowed
     errors, values, status = {}, {'visibility': 'public'}, 200
     if request.method == 'POST':
-        from hub.circle.schemas import AppointmentSchema
         values = form_data('title', 'day', 'start', 'end', 'location', 'visibility')
         starts_at = _local_moment(values.get('day'), values.get('start'))
         ends_at = _local_moment(values.get('day'), values.get('end')) if values.get('end') else None
@@ -249,7 +255,6 @@ def calendar_page(circle_id):
 @bp.post('/circles/<circle_id>/calendar/<entry_id>/remove')
 @login_required
 def remove_calendar_entry(circle_id, entry_id):
-    from hub.circle import calendar
     member = require(g.account, circle_id)
     calendar.remove_entry(member, g.account, parse_id(entry_id))
     return redirect(url_for('circle.calendar_page', circle_id=member.circle_id), 303)
@@ -264,8 +269,6 @@ def _int(value):
 @login_required
 def notes_page(circle_id):
     """Notes for everyone on the care page: write, change or delete your own; the manager can send one on."""
-    from hub.circle import notes as pad
-    from hub.circle.schemas import NoteChangeSchema, NoteSchema
     member = require(g.account, circle_id)
     errors, values, done, status = {}, {}, None, 200
     if request.method == 'POST':
@@ -307,8 +310,6 @@ def notes_page(circle_id):
 @login_required
 def board_page(circle_id):
     """The board: short posts with reactions."""
-    from hub.circle import board as prikbord
-    from hub.circle.schemas import BoardSchema
     member = require(g.account, circle_id)
     errors, values, status = {}, {}, 200
     if request.method == 'POST':
@@ -342,7 +343,6 @@ def board_page(circle_id):
 @limiter.limit(login_limit, methods=['POST'])
 def delete_account_page():
     """Delete my account: first hand over or delete the care pages I manage."""
-    from hub.account.access import log_out
     managed = operations.managed_circles(g.account)
     errors = {}
     if request.method == 'POST' and not managed:

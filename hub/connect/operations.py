@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.operations import get_or_create_dossier
+from hub.careprovider.registry import adapter_class
 from hub.circle.access import MANAGE, require
 from hub.circle.dossiers import dossiers_of
 from hub.circle.models import Circle, CircleDossier
@@ -56,7 +57,6 @@ def normalize_code(typed) -> str | None:
 
 def issue_code(provider: Provider, client_id: str, transfer=False) -> tuple[CouplingCode, str]:
     """Make a coupling code for a client at ``provider``; returns it with the code to print."""
-    from hub.careprovider.registry import adapter_class
     if not adapter_class(provider.adapter).valid_client_id(client_id):
         raise InvalidInput(_l('This is not a client id this care provider system uses.'),
                            fields={'client_id': [_l('Check the client id.')]})

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 from flask import Flask
 
+from hub.core.audit import audit
 from hub.extensions import db
 
 
@@ -29,7 +30,6 @@ def _audit_refusal(exc):
     """Write the audit record a refusal asked for, in its own small transaction after the rollback."""
     record = getattr(exc, 'audit', None)
     if record:
-        from hub.core.audit import audit
         audit(**record)
         db.session.commit()
 
@@ -58,7 +58,6 @@ def undo_on_refusal():
         db.session.rollback()
         record = getattr(exc, 'audit', None)
         if record:  # the refusal itself is recorded; the page's answer commits it
-            from hub.core.audit import audit
             audit(**record)
         raise
 

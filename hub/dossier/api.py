@@ -4,9 +4,12 @@ from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import current_account
-from hub.circle.access import read_dossier
+from hub.circle.access import MANAGE, read_dossier, require
+from hub.core.audit import audit
+from hub.core.errors import InvalidInput
 from hub.dossier import operations
 from hub.dossier.access import sign_off
+from hub.dossier.download import download, download_detail
 from hub.dossier.schemas import ApproveSchema
 from hub.web import load_json, parse_id
 
@@ -60,8 +63,6 @@ def approve(circle_id, plan_id):
 @bp.get('/circles/<circle_id>/access-log')
 def access_log(circle_id):
     """Who read or did what with the dossier data of this care page, newest first (manager)."""
-    from hub.circle.access import MANAGE, require
-    from hub.core.audit import audit
     account = current_account()
     member = require(account, circle_id, MANAGE)
     rows, next_cursor = operations.access_log(member.circle_id, request.args.get('cursor'))
@@ -76,7 +77,6 @@ def access_log(circle_id):
 @bp.get('/circles/<circle_id>/measurements')
 def measurements(circle_id):
     """Series per code (weight, blood pressure, ...), oldest first, of the last ``days`` (default 365)."""
-    from hub.core.errors import InvalidInput
     member = read_dossier(current_account(), circle_id, 'measurements')
     days = request.args.get('days', str(operations.MEASUREMENT_DAYS))
     if len(days) > 4 or not days.isdigit() or not 1 <= int(days) <= 3650:
@@ -92,6 +92,5 @@ def measurements(circle_id):
 @bp.get('/circles/<circle_id>/export')
 def export(circle_id):
     """Blue Button: the dossier data of the months ``from``..``to`` (YYYY-MM) as a FHIR Bundle or a readable page."""
-    from hub.dossier.download import download, download_detail
     member = read_dossier(current_account(), circle_id, 'export', download_detail(request.args))
     return download(member, request.args)

@@ -5,14 +5,23 @@ import json
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
+from hub.account.models import Account
+from hub.account.operations import link
 from hub.careprovider.models import Dossier, Record
+from hub.careprovider.outbound import queue_for_provider
+from hub.circle.access import can
 from hub.circle.dossiers import records_of
-from hub.circle.models import CircleDossier
+from hub.circle.messages import notify
+from hub.circle.models import CircleDossier, Member
 from hub.core.audit import audit
+from hub.core.crypto import keyed_hash
 from hub.core.cursor import decode_cursor, encode_cursor
 from hub.core.errors import Conflict, NotFound
+from hub.core.models import AuditRecord
+from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
-from hub.dossier.models import PlanApproval
+from hub.dossier.export import KINDS
+from hub.dossier.models import PlanApproval, RecordNotice
 from hub.extensions import db
 
 #: kinds that appear on the timeline
@@ -107,14 +116,12 @@ def seal(plan_source, version, who, when) -> str:
     """Carehub's seal over an approval: HMAC-SHA256 of what was approved, by whom and when (base64)."""
     import base64
 
-    from hub.core.crypto import keyed_hash
     canonical = json.dumps([plan_source, version, who, when], separators=(',', ':'), ensure_ascii=False)
     return base64.b64encode(bytes.fromhex(keyed_hash(canonical, 'plan-approval'))).decode()
 
 
 def approve_plan(member, account, plan_id, version):
     """Approve one version of a care plan: record it and send the approval to the provider (the outbox)."""
-    from hub.careprovider.outbound import queue_for_provider
     row = plan(member.circle_id, plan_id)
     record = row.Record
     current = plan_version(record)
@@ -142,7 +149,6 @@ def approve_plan(member, account, plan_id, version):
 def unnoticed(kind, limit=200):
     """Return (Record, circle id, Dossier) rows of ``kind`` whose content no care page was told about yet, and mark
     them told (RecordNotice), whatever is done with them."""
-    from hub.dossier.models import RecordNotice
     rows = db.session.execute(
         select(Record, CircleDossier.circle_id, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
         .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
@@ -157,9 +163,6 @@ def unnoticed(kind, limit=200):
 
 def notify_plans_awaiting_approval(limit=200) -> int:
     """Mail the manager of each care page when one of its plans comes to wait for approval; return how many."""
-    from hub.account.operations import link
-    from hub.circle.models import Member
-    from hub.core.outbox import queue_mail
     sent = 0
     for record, circle_id, dossier in unnoticed('plan', limit):
         if record.data.get('approval') != 'awaiting_signature':
@@ -182,7 +185,6 @@ def notify_plans_awaiting_approval(limit=200) -> int:
 
 def notify_provider_messages(limit=200):
     """Tell the readers of provider messages that the provider wrote (a mail, as for members' messages)."""
-    from hub.circle.messages import notify
     for circle_id in {circle_id for _, circle_id, _ in unnoticed('message', limit)}:
         notify(circle_id, 'provider')
     db.session.flush()
@@ -197,8 +199,6 @@ ACCESS_PAGE = 50
 
 def access_log(circle_id, cursor=None, limit=ACCESS_PAGE):
     """Return (rows of (AuditRecord, Account or None), next cursor): who read or did what with the dossier data."""
-    from hub.account.models import Account
-    from hub.core.models import AuditRecord
     query = (select(AuditRecord, Account).outerjoin(Account, Account.id == AuditRecord.actor_id)
              .where(AuditRecord.circle_id == circle_id, AuditRecord.event.in_(ACCESS_EVENTS),
                     AuditRecord.outcome != 'not_found'))  # a stranger's try is for the auditor, not the manager
@@ -299,8 +299,6 @@ EXPORT_CAPABILITIES = {'demographics': 'data.client', 'contact_person': 'data.co
 def export_rows(member, start=None, end=None):
     """The records a download holds: the kinds this member may see, not deleted, in the months asked (undated ones
     always). GP and pharmacy need ``data.gp_pharmacy``, the care team ``data.care_team``."""
-    from hub.circle.access import can
-    from hub.dossier.export import KINDS
     kinds = [kind for kind in KINDS if kind == 'practitioner' or can(member, EXPORT_CAPABILITIES[kind])]
     query = records_of(member.circle_id, kinds)
     if start is not None:

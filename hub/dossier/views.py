@@ -6,9 +6,12 @@ from flask_babel import lazy_gettext as _l
 from hub.account.access import login_required, step_up_redirect
 from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
 from hub.circle.dossiers import dossiers_of
+from hub.circle.messages import unread
 from hub.circle.operations import circles_of
 from hub.config import setting
+from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput
+from hub.core.timeutil import utcnow
 from hub.dossier import operations
 from hub.dossier.access import sign_off
 from hub.dossier.download import LINE_LABELS, SERIES_LABELS, download, download_detail
@@ -31,7 +34,6 @@ KIND_LABELS = {'demographics': _l('Client data'), 'contact_person': _l('Contact 
 def _helpers():
     from datetime import timedelta
 
-    from hub.core.timeutil import utcnow
     return {'plan_status_label': lambda status: PLAN_STATUS.get(status, status or ''),
             'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
             'end_month': lambda end: end - timedelta(days=1)}
@@ -57,11 +59,9 @@ def overview(circle_id):
             reports, _ = operations.timeline(member.circle_id, limit=3)
     appointments = []
     if can(member, 'appointments.care'):
-        from hub.core.audit import audit
         appointments = operations.upcoming_appointments(member.circle_id)
         audit('dossier.appointments', 'R', actor=g.account, role=member.role, circle=member.circle_id,
               target='appointments:overview')
-    from hub.circle.messages import unread
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
                            dossiers=dossiers_of(member.circle_id), last_synced=operations.last_synced(member.circle_id),
                            linked=request.args.get('linked'), unlock=unlock, unread=unread(member),
@@ -150,7 +150,6 @@ ACCESS_LABELS = {
 @login_required
 def access_log(circle_id):
     """The manager sees who read what of the dossier, and when."""
-    from hub.core.audit import audit
     member = require(g.account, circle_id, MANAGE)
     rows, next_cursor = operations.access_log(member.circle_id, request.args.get('cursor'))
     audit('circle.access_log', 'R', actor=g.account, role=member.role, circle=member.circle_id, target='access-log')
