@@ -32,6 +32,10 @@ def create_app(config=None):
     limiter.init_app(app)
 
     from hub import openapi, web
+    from hub.account import (
+        access,
+        profile_views,  # noqa: F401  the profile pages: routes on the account blueprint
+    )
     from hub.account import api as account_api
     from hub.account import views as account_views
     from hub.careprovider import api as provider_oauth_api
@@ -46,6 +50,13 @@ def create_app(config=None):
     web.init_app(app)
     openapi.init_app(app)
     oauth.init_app(app)
+    # app-wide hooks: who is logged in, what they must do first, the known-browser cookie; template helpers
+    app.before_request(access.load_current_account)
+    app.before_request(access.require_current_account)
+    app.after_request(access.set_known_browser_cookie)
+    app.context_processor(circle_views.template_helpers)
+    app.context_processor(dossier_views.template_helpers)
+    app.add_template_filter(dossier_views.as_date, 'as_date')
     for module in (account_api, account_views, connect_api, connect_views, circle_api, circle_views,
                    dossier_api, dossier_views, provider_oauth_api, connect_provider_api):
         app.register_blueprint(module.bp)

@@ -2,23 +2,21 @@
 
 from marshmallow import fields
 
-from hub.account.api import (
+from hub.account.schemas import (
+    ActivateSchema,
+    ChangePasswordSchema,
     CodeSchema,
+    DeleteSchema,
+    ForgotSchema,
+    LoginSchema,
     MethodSchema,
+    ProfileSchema,
+    RegisterSchema,
+    ResetSchema,
     ResetSendSchema,
     StrengthSchema,
     TermsSchema,
     TotpCodeSchema,
-)
-from hub.account.profile import ProfileSchema
-from hub.account.schemas import (
-    ActivateSchema,
-    ChangePasswordSchema,
-    DeleteSchema,
-    ForgotSchema,
-    LoginSchema,
-    RegisterSchema,
-    ResetSchema,
 )
 from hub.circle.schemas import (
     AppointmentSchema,
@@ -31,8 +29,7 @@ from hub.circle.schemas import (
     RespondSchema,
     ShareSchema,
 )
-from hub.connect.api import RedeemSchema
-from hub.connect.provider_api import IssueSchema
+from hub.connect.schemas import IssueSchema, RedeemSchema
 from hub.dossier.schemas import ApproveSchema
 
 ERROR = {'type': 'object', 'required': ['error'], 'properties': {'error': {

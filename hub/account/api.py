@@ -3,7 +3,6 @@
 from flask import Blueprint, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
-from marshmallow import fields, validate
 
 from hub.account import factors, operations, passwords_ops, profile
 from hub.account.access import (
@@ -13,7 +12,6 @@ from hub.account.access import (
     device_cookie_name,
     device_label,
     known_browser,
-    load_current_account,
     log_in,
     log_out,
     login_limit,
@@ -21,9 +19,7 @@ from hub.account.access import (
     mark_known_browser,
     photo_limit,
     register_limit,
-    require_current_account,
     set_device_cookie,
-    set_known_browser_cookie,
 )
 from hub.account.codes import send_code
 from hub.account.passwords import strength
@@ -31,34 +27,23 @@ from hub.account.photos import MAX_BYTES, remove_photo, set_photo
 from hub.account.schemas import (
     ActivateSchema,
     ChangePasswordSchema,
+    CodeSchema,
     ForgotSchema,
     LoginSchema,
+    MethodSchema,
+    ProfileSchema,
     RegisterSchema,
     ResetSchema,
+    ResetSendSchema,
+    StrengthSchema,
+    TermsSchema,
+    TotpCodeSchema,
 )
 from hub.core.errors import AppError, Unauthenticated
-from hub.core.schemas import StrictBoolean, StrictSchema
 from hub.extensions import limiter
 from hub.web import error_response, load_json, parse_id
 
 bp = Blueprint('account_api', __name__, url_prefix='/api/v1')
-bp.before_app_request(load_current_account)
-bp.before_app_request(require_current_account)
-bp.after_app_request(set_known_browser_cookie)
-
-
-class CodeSchema(StrictSchema):
-    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice', 'email']))
-    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    remember_device = StrictBoolean(load_default=False)
-
-
-class MethodSchema(StrictSchema):
-    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice', 'email']))
-
-
-class TotpCodeSchema(StrictSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
 
 
 def account_json(account):
@@ -170,10 +155,6 @@ def logout():
     return '', 204
 
 
-class TermsSchema(StrictSchema):
-    version = fields.String(required=True, validate=validate.Length(min=1, max=20))
-
-
 @bp.post('/me/terms')
 def accept_terms():
     """Accept the terms of use of the version shown (GET /terms): needed after they changed."""
@@ -188,7 +169,7 @@ def me():
 
 @bp.patch('/me')
 def update_me():
-    data = load_json(profile.ProfileSchema())
+    data = load_json(ProfileSchema())
     return account_json(profile.update_profile(current_account(), data, current_session()))
 
 
@@ -302,11 +283,6 @@ def reset_send():
     return {'method': data['method'], 'sent': True}, 202
 
 
-class ResetSendSchema(StrictSchema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    method = fields.String(required=True, validate=validate.OneOf(['sms', 'voice']))
-
-
 @bp.post('/password/reset')
 @limiter.limit(login_limit)
 def reset():
@@ -329,11 +305,6 @@ def change_password():
     passwords_ops.change_password(account, data['current_password'], data['password'])
     log_in(account, keep_age=True)  # every other session ended; this one goes on with a new id
     return {'account': account_json(account), 'csrf_token': generate_csrf()}
-
-
-class StrengthSchema(StrictSchema):
-    password = fields.String(required=True, validate=validate.Length(max=4096))
-    token = fields.String(validate=validate.Length(max=2000))
 
 
 @bp.post('/password/strength')

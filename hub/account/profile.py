@@ -1,9 +1,7 @@
 """The profile: names and language, sessions, remembered browsers, deleting the account."""
 
-from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields, validate, validates
 from sqlalchemy import delete, select
 
 from hub.account.codes import check_code, normalize_phone, send_code
@@ -12,25 +10,8 @@ from hub.account.models import Account, AuthSession, RememberedDevice
 from hub.account.passwords import verify_password
 from hub.core.audit import audit
 from hub.core.errors import AppError, NotFound
-from hub.core.schemas import StrictBoolean, StrictSchema, Text
 from hub.core.timeutil import utcnow
 from hub.extensions import db
-
-
-class ProfileSchema(StrictSchema):
-    first_name = Text(max_length=100)
-    last_name = Text(max_length=100)
-    language = fields.String(validate=validate.OneOf(['nl', 'en']))
-    timezone = fields.String(validate=validate.Length(max=64))
-    #: a new mobile number: it is used only after the code sent to it comes back
-    phone = fields.String(validate=validate.Length(max=25), allow_none=True)
-    #: a mail when a message comes in on a care page
-    notify_messages = StrictBoolean()
-
-    @validates('timezone')
-    def _zone(self, value, **kwargs):
-        if value not in available_timezones():
-            raise ValidationError(_l('This time zone is not known. Choose one like Europe/Amsterdam.'))
 
 
 def update_profile(account: Account, data: dict, auth_session=None) -> Account:

@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 from hub.account import factors, passwords_ops, profile
 from hub.account.access import account_key, log_in, log_out, login_limit, login_required, photo_limit
 from hub.account.photos import MAX_BYTES, remove_photo, set_photo
+from hub.account.schemas import ProfileSchema
 from hub.account.views import bp, factor_change_redirect, typed_twice
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
@@ -24,7 +25,7 @@ def profile_page():
         try:
             values = form_data('first_name', 'last_name', 'language')
             values['notify_messages'] = request.form.get('notify_messages') == 'yes'
-            data = profile.ProfileSchema().load(values)
+            data = ProfileSchema().load(values)
         except ValidationError as exc:
             errors = field_errors(exc)
         else:

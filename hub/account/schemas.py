@@ -1,5 +1,7 @@
 """Input of the account routes."""
 
+from zoneinfo import available_timezones
+
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates
 
@@ -55,3 +57,47 @@ class ChangePasswordSchema(StrictSchema):
 class DeleteSchema(StrictSchema):
     """Deleting one's account: the password again."""
     password = fields.String(required=True, validate=validate.Length(min=1, max=4096))
+
+
+class CodeSchema(StrictSchema):
+    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice', 'email']))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    remember_device = StrictBoolean(load_default=False)
+
+
+class MethodSchema(StrictSchema):
+    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice', 'email']))
+
+
+class TotpCodeSchema(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class TermsSchema(StrictSchema):
+    version = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class ResetSendSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    method = fields.String(required=True, validate=validate.OneOf(['sms', 'voice']))
+
+
+class StrengthSchema(StrictSchema):
+    password = fields.String(required=True, validate=validate.Length(max=4096))
+    token = fields.String(validate=validate.Length(max=2000))
+
+
+class ProfileSchema(StrictSchema):
+    first_name = Text(max_length=100)
+    last_name = Text(max_length=100)
+    language = fields.String(validate=validate.OneOf(['nl', 'en']))
+    timezone = fields.String(validate=validate.Length(max=64))
+    #: a new mobile number: it is used only after the code sent to it comes back
+    phone = fields.String(validate=validate.Length(max=25), allow_none=True)
+    #: a mail when a message comes in on a care page
+    notify_messages = StrictBoolean()
+
+    @validates('timezone')
+    def _zone(self, value, **kwargs):
+        if value not in available_timezones():
+            raise ValidationError(_l('This time zone is not known. Choose one like Europe/Amsterdam.'))

@@ -5,7 +5,7 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from hub.account import factors, operations
+from hub.account import factors, operations, passwords_ops
 from hub.account.access import (
     device_label,
     known_browser,
@@ -18,8 +18,10 @@ from hub.account.access import (
     set_device_cookie,
 )
 from hub.account.api import needs_check, send_login_mail_code
+from hub.account.codes import send_code
 from hub.account.schemas import LoginSchema, RegisterSchema
 from hub.account.throttle import Throttled
+from hub.config import setting
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.extensions import limiter
@@ -344,11 +346,3 @@ def reset():
                 errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
     return (render_template('account/reset.html', account=account, token=token, errors=errors, sent=sent,
                             method=sent or request.form.get('method', 'totp')), 422 if errors else 200)
-
-
-from hub.account import (
-    passwords_ops,
-    profile_views,  # noqa: E402,F401  the profile pages: same blueprint, their own module
-)
-from hub.account.codes import send_code
-from hub.config import setting

@@ -33,8 +33,8 @@ bp = Blueprint('circle', __name__, template_folder='templates')
 ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l('Basic')}
 
 
-@bp.app_context_processor
-def _helpers():
+def template_helpers():
+    """What the templates of every package use from circle: permissions, names, labels (create_app adds them)."""
     return {'can': can, 'client_name': client_name, 'role_label': lambda role: ROLE_LABELS.get(role, role),
             'audience_label': lambda audience: AUDIENCE_LABELS.get(audience, audience), 'sees_calendar': sees_calendar,
             'open_invitations': lambda: len(operations.invitations_for(g.account)) if g.get('account') else 0}

@@ -1,23 +1,17 @@
 """The coupling routes of the JSON API."""
 
 from flask import Blueprint
-from marshmallow import fields, validate
 
 from hub.account.access import current_account, login_limit
 from hub.circle.access import MANAGE, membership, require
 from hub.circle.api import circle_json
 from hub.circle.dossiers import dossiers_of, linked_dossier
 from hub.connect import operations
-from hub.core.schemas import StrictSchema
+from hub.connect.schemas import RedeemSchema
 from hub.extensions import limiter
 from hub.web import load_json, parse_id
 
 bp = Blueprint('connect_api', __name__, url_prefix='/api/v1')
-
-
-class RedeemSchema(StrictSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    circle_id = fields.UUID(load_default=None)
 
 
 @bp.post('/connections')

@@ -5,17 +5,12 @@ from flask import Blueprint, request
 from hub.careprovider.oauth import current_provider
 from hub.careprovider.operations import dossier_of
 from hub.connect import operations
-from hub.core.schemas import StrictBoolean, StrictSchema, Text
+from hub.connect.schemas import IssueSchema
 from hub.extensions import csrf
 from hub.web import load_json, parse_id
 
 bp = Blueprint('connect_provider_api', __name__, url_prefix='/provider/v1')
 csrf.exempt(bp)
-
-
-class IssueSchema(StrictSchema):
-    client_id = Text(required=True, max_length=200)
-    transfer = StrictBoolean(load_default=False)
 
 
 def code_json(coupling, code=None) -> dict:

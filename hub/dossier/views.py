@@ -1,5 +1,7 @@
 """The care page itself: the client's name, latest reports, next appointments, the timeline, care plans."""
 
+from datetime import date, timedelta
+
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -30,19 +32,15 @@ KIND_LABELS = {'demographics': _l('Client data'), 'contact_person': _l('Contact 
                'appointment': _l('Appointments'), 'message': _l('Messages from the care provider')}
 
 
-@bp.app_context_processor
-def _helpers():
-    from datetime import timedelta
-
+def template_helpers():
+    """Labels and dates for the dossier templates (create_app adds them)."""
     return {'plan_status_label': lambda status: PLAN_STATUS.get(status, status or ''),
             'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
             'end_month': lambda end: end - timedelta(days=1)}
 
 
-@bp.app_template_filter('as_date')
 def as_date(value):
-    """A stored ISO date (text) as a date, for format_date."""
-    from datetime import date
+    """A stored ISO date (text) as a date, for format_date (the template filter as_date)."""
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
