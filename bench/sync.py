@@ -198,7 +198,7 @@ def _sync(args):
 
 
 def phase_remap(args):
-    from hub.careprovider.sync import remap
+    from hub.careprovider.remap import remap
     from hub.core.commit import checkpoint, unit_of_work
     with _app(args).app_context():
         start = time.perf_counter()

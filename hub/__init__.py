@@ -38,8 +38,8 @@ def create_app(config=None):
     )
     from hub.account import api as account_api
     from hub.account import views as account_views
-    from hub.careprovider import api as provider_oauth_api
     from hub.careprovider import oauth
+    from hub.careprovider import provider_api as careprovider_api
     from hub.circle import api as circle_api
     from hub.circle import views as circle_views
     from hub.connect import api as connect_api
@@ -58,7 +58,7 @@ def create_app(config=None):
     app.context_processor(dossier_views.template_helpers)
     app.add_template_filter(dossier_views.as_date, 'as_date')
     for module in (account_api, account_views, connect_api, connect_views, circle_api, circle_views,
-                   dossier_api, dossier_views, provider_oauth_api, connect_provider_api):
+                   dossier_api, dossier_views, careprovider_api, connect_provider_api):
         app.register_blueprint(module.bp)
 
     from hub.careprovider.registry import load_adapters

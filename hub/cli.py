@@ -12,8 +12,9 @@ from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.oauth import clients_of, new_credentials, revoke_credentials
 from hub.careprovider.operations import add_provider, provider_by_name
 from hub.careprovider.registry import adapter_class
-from hub.careprovider.sync import dossiers_to_sync, sync_dossier
-from hub.careprovider.sync import remap as remap_all
+from hub.careprovider.remap import remap as remap_all
+from hub.careprovider.schedule import dossiers_to_sync
+from hub.careprovider.sync import sync_dossier
 from hub.config import setting
 from hub.connect.operations import code_state, codes_of, issue_code, revoke_code
 from hub.core.audit import audit

@@ -11,9 +11,9 @@ import click
 from sqlalchemy import select
 
 from hub import create_app
+from hub.account.hashing import hash_password
 from hub.account.models import Account
 from hub.account.operations import account_by_email
-from hub.account.passwords import hash_password
 from hub.careprovider.models import Provider
 from hub.careprovider.operations import add_provider, get_or_create_dossier, provider_by_name
 from hub.careprovider.sync import sync_dossier

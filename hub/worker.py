@@ -7,7 +7,8 @@ from hub.account.operations import purge_sessions
 from hub.careprovider.events import handle_pending, poll, purge_handled
 from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.registry import adapter_class
-from hub.careprovider.sync import dossiers_due, sync_dossier, sync_interval, trip_breaker
+from hub.careprovider.schedule import dossiers_due, sync_interval, trip_breaker
+from hub.careprovider.sync import sync_dossier
 from hub.core.commit import checkpoint, unit_of_work
 from hub.core.outbox import deliver, due_items
 from hub.core.timeutil import utcnow

@@ -4,7 +4,7 @@ from flask import Blueprint, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
-from hub.account import factors, operations, passwords_ops, profile
+from hub.account import factors, operations, passwords, profile
 from hub.account.access import (
     account_key,
     current_account,
@@ -22,7 +22,7 @@ from hub.account.access import (
     set_device_cookie,
 )
 from hub.account.codes import send_code
-from hub.account.passwords import strength
+from hub.account.password_rules import strength
 from hub.account.photos import MAX_BYTES, remove_photo, set_photo
 from hub.account.schemas import (
     ActivateSchema,
@@ -265,13 +265,13 @@ def step_up_verify():
 @bp.post('/password/forgot')
 @limiter.limit(login_limit)
 def forgot():
-    passwords_ops.request_reset(load_json(ForgotSchema())['email'])
+    passwords.request_reset(load_json(ForgotSchema())['email'])
     return {'message': str(_l('If this address has an account, we sent it a link to choose a new password.'))}, 202
 
 
 @bp.get('/password/reset')
 def reset_info():
-    account = passwords_ops.account_for_reset(request.args.get('token'))
+    account = passwords.account_for_reset(request.args.get('token'))
     return {'second_factor': account.second_factors}
 
 
@@ -279,7 +279,7 @@ def reset_info():
 @limiter.limit(login_limit)
 def reset_send():
     data = load_json(ResetSendSchema())
-    passwords_ops.send_reset_code(data['token'], data['method'])
+    passwords.send_reset_code(data['token'], data['method'])
     return {'method': data['method'], 'sent': True}, 202
 
 
@@ -287,11 +287,11 @@ def reset_send():
 @limiter.limit(login_limit)
 def reset():
     data = load_json(ResetSchema())
-    account = passwords_ops.account_for_reset(data['token'])
+    account = passwords.account_for_reset(data['token'])
     if account.second_factors and not data['code']:
         return error_response('second_factor_required', _l('Enter the code from your authenticator app too.'), 400,
                               {'code': [str(_l('Enter the code from your authenticator app too.'))]})
-    if passwords_ops.reset_password(data['token'], data['password'], data['method'], data['code']) is None:
+    if passwords.reset_password(data['token'], data['password'], data['method'], data['code']) is None:
         return wrong_code_response()
     mark_known_browser(account.email)
     return {'message': str(_l('Your password is changed. You can log in with it now.'))}
@@ -302,7 +302,7 @@ def reset():
 def change_password():
     data = load_json(ChangePasswordSchema())
     account = current_account()
-    passwords_ops.change_password(account, data['current_password'], data['password'])
+    passwords.change_password(account, data['current_password'], data['password'])
     log_in(account, keep_age=True)  # every other session ended; this one goes on with a new id
     return {'account': account_json(account), 'csrf_token': generate_csrf()}
 
@@ -319,7 +319,7 @@ def password_strength():
             account = operations.account_for_activation(data['token'])
         except AppError:
             try:
-                account = passwords_ops.account_for_reset(data['token'])
+                account = passwords.account_for_reset(data['token'])
             except AppError:
                 account = None
     if account is not None:

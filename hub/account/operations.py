@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from hub.account import throttle
+from hub.account.hashing import hash_password, needs_rehash, verify_password
 from hub.account.models import Account, AuthSession
-from hub.account.passwords import check_password, hash_password, needs_rehash, verify_password
+from hub.account.password_rules import check_password
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash, random_token

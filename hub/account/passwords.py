@@ -1,139 +1,147 @@
-"""Password hashing (argon2id) and the password rules."""
+"""Choosing a new password: reset by a mailed link, change when logged in, and what ends when it changes."""
 
-import re
-import unicodedata
-from functools import lru_cache
-from pathlib import Path
+import secrets
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from zxcvbn import zxcvbn
+from sqlalchemy import delete, select, update
 
+from hub.account.codes import check_code, send_code
+from hub.account.factors import check_totp
+from hub.account.hashing import hash_password, verify_password
+from hub.account.models import Account, PasswordHistory, RememberedDevice
+from hub.account.operations import account_by_email, end_all_sessions, link
+from hub.account.password_rules import check_password
+from hub.account.throttle import clear
 from hub.config import setting
-from hub.core.errors import InvalidInput
-from hub.core.messages import translate
+from hub.core.audit import audit
+from hub.core.crypto import decrypt
+from hub.core.errors import AppError, InvalidInput
+from hub.core.outbox import queue, queue_mail, transport
+from hub.core.timeutil import utcnow
+from hub.core.tokens import InvalidToken, make_token, read_token
+from hub.extensions import db
 
-MIN_LENGTH = 12
-MAX_LENGTH = 256
-#: zxcvbn looks at this many characters; a longer password is at least as strong
-STRENGTH_WINDOW = 100
-
-
-@lru_cache(maxsize=4)
-def _hasher(time_cost, memory_cost, parallelism):
-    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
-
-
-def hasher():
-    """Return the argon2id hasher with the configured parameters."""
-    return _hasher(setting('ARGON2_TIME_COST'), setting('ARGON2_MEMORY_COST'), setting('ARGON2_PARALLELISM'))
+#: a new password may not be one of this many earlier ones (the current one included)
+HISTORY = 5
+MAX_RESET_CODE_FAILURES = 5
 
 
-def normalize(password: str) -> str:
-    """Return the password in Unicode NFC, so the same typed text always matches."""
-    return unicodedata.normalize('NFC', password)
+def request_reset(email: str):
+    """Queue a request for a reset link; the worker mails it if the address has an active account.
+
+    The request does the same work for any address (one outbox row), so neither the answer nor its
+    timing tells whether an address has an account.
+    """
+    if isinstance(email, str) and 0 < len(email) <= 254:
+        queue('reset_request', {'email': email})
 
 
-def hash_password(password: str) -> str:
-    """Return the argon2id hash of ``password``."""
-    return hasher().hash(normalize(password))
+@transport('reset_request')
+def send_reset_link(payload):
+    """Mail a reset link to an active account with this address; do nothing visible otherwise (the worker)."""
+    account = account_by_email(payload['email'])
+    if account is None or account.status != 'active':
+        audit('account.reset_request', 'E', outcome='unknown')
+        return
+    # only the newest link works, and it gets its own five tries for the second factor
+    account.security_stamp, account.reset_failures = secrets.token_hex(16), 0
+    token = make_token('reset', {'a': str(account.id), 's': account.security_stamp})
+    queue_mail(account.email, 'reset', account.language, account=account, reset_link=link('/password/reset', token=token),
+               minutes=setting('RESET_MAX_AGE') // 60)
+    audit('account.reset_request', 'E', actor=account)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """Tell whether ``password`` matches; without a hash, spend the same time and say no."""
-    if password_hash is None:
-        password_hash = _dummy_hash()
-        password = password + '\x00never'
+def account_for_reset(token) -> Account:
+    """Return the account a reset token is for, or raise InvalidToken (used, expired, forged)."""
+    payload = read_token('reset', token)
+    import uuid
     try:
-        return hasher().verify(password_hash, normalize(password))
-    except (VerificationError, InvalidHashError):
-        return False
+        account = db.session.get(Account, uuid.UUID(str(payload.get('a'))))
+    except ValueError:
+        account = None
+    if account is None or account.status != 'active' or not secrets.compare_digest(
+            str(payload.get('s', '')), account.security_stamp):
+        raise InvalidToken(_l('This link has already been used or is no longer valid. Ask for a new one.'),
+                           code='token_used')
+    return account
 
 
-def needs_rehash(password_hash: str) -> bool:
-    """Tell whether the hash was made with other parameters than the configured ones."""
-    return hasher().check_needs_rehash(password_hash)
+def check_reset_code(account: Account, method, code) -> bool:
+    """Check the second factor on a reset link; False for a wrong code (counted, 5 kill the link)."""
+    if not account.second_factors:
+        return True
+    if account.reset_failures >= MAX_RESET_CODE_FAILURES:
+        raise InvalidToken(_l('Too many wrong codes. Ask for a new link.'), code='token_used')
+    if method not in account.second_factors:
+        method = None
+    if method == 'totp' and check_totp(decrypt(account.totp_secret), code, account):
+        return True
+    if method in ('sms', 'voice'):
+        if check_code(account, None, 'reset', code):
+            return True
+    account.reset_failures += 1
+    if account.reset_failures >= MAX_RESET_CODE_FAILURES:
+        account.security_stamp = secrets.token_hex(16)  # the link dies
+    audit('account.reset', 'U', actor=account, outcome='wrong_code')
+    return False
 
 
-def _dummy_hash():
-    return _dummy_for(setting('ARGON2_TIME_COST'), setting('ARGON2_MEMORY_COST'), setting('ARGON2_PARALLELISM'))
+def _recent_hashes(account):
+    older = db.session.execute(select(PasswordHistory.password_hash).where(PasswordHistory.account_id == account.id)
+                               .order_by(PasswordHistory.created_at.desc()).limit(HISTORY - 1)).scalars().all()
+    return [account.password_hash, *older] if account.password_hash else older
 
 
-@lru_cache(maxsize=4)
-def _dummy_for(*params):
-    return _hasher(*params).hash('carehub-dummy-password')
+def set_password(account: Account, password: str, expected_stamp: str, event: str):
+    """Set a new password if the account's stamp is still ``expected_stamp`` (one of parallel tries wins).
+
+    Every session and remembered browser of the account ends, and a mail tells the owner.
+    """
+    check_password(password, [account.email, account.first_name, account.last_name])
+    if any(verify_password(old, password) for old in _recent_hashes(account)):
+        raise InvalidInput(_l('Choose a password you did not use recently.'), code='password_reused',
+                           fields={'password': [str(_l('Choose a password you did not use recently.'))]})
+    new_hash, new_stamp = hash_password(password), secrets.token_hex(16)
+    result = db.session.execute(update(Account).where(Account.id == account.id,
+                                                       Account.security_stamp == expected_stamp)
+                                .values(password_hash=new_hash, security_stamp=new_stamp, reset_failures=0,
+                                        failed_logins=0, last_failed_at=None, password_changed_at=utcnow())
+                                .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise InvalidToken(_l('This link has already been used or is no longer valid. Ask for a new one.'),
+                           code='token_used')
+    if account.password_hash:
+        db.session.add(PasswordHistory(account_id=account.id, password_hash=account.password_hash))
+    db.session.refresh(account)
+    clear([('address', account.email)])  # the guesses at the old password no longer matter
+    end_all_sessions(account)
+    db.session.execute(delete(RememberedDevice).where(RememberedDevice.account_id == account.id))
+    queue_mail(account.email, 'password_changed', account.language, account=account, when=utcnow(),
+               reset_link=link('/password/forgot'))
+    audit(event, 'U', actor=account)
+    return account
 
 
-#: words no password may contain, besides the person's own: the service and what it is about
-SERVICE_WORDS = ('carehub', 'zorg')
+def reset_password(token, password, method=None, code=None):
+    """Set a new password through a reset link (with the second factor when the account has one)."""
+    account = account_for_reset(token)
+    stamp = account.security_stamp
+    if not check_reset_code(account, method, code):
+        return None
+    return set_password(account, password, stamp, 'account.reset')
 
 
-@lru_cache(maxsize=1)
-def common_words() -> frozenset:
-    """Return the common Dutch words of the blocklist (hub/account/data, with its source and licence)."""
-    lines = (Path(__file__).parent / 'data' / 'dutch-common-words.txt').read_text(encoding='utf-8').splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith('#'))
+def change_password(account: Account, current: str, password: str):
+    """Change the password of a logged-in account, which must give its current one."""
+    if not verify_password(account.password_hash, current):
+        raise AppError(_l('Your current password is not right.'), code='wrong_password', status=400,
+                       fields={'current_password': [str(_l('Your current password is not right.'))]})
+    return set_password(account, password, account.security_stamp, 'account.password_change')
 
 
-def own_words(user_inputs) -> list[str]:
-    """Return the person's own words: the email address, its local part and the parts of it, the names."""
-    words = set(SERVICE_WORDS)
-    for value in user_inputs:
-        if not value:
-            continue
-        value = str(value).lower().strip()
-        words.add(value)
-        if '@' in value:
-            local = value.split('@')[0]
-            words.add(local)
-            words.update(re.split(r'[._+\-]', local))
-        words.update(value.split())
-    return sorted(word for word in words if len(word) >= 3)
-
-
-def _zxcvbn(password, user_inputs):
-    return zxcvbn(password[:STRENGTH_WINDOW] or ' ', user_inputs=own_words(user_inputs) + ['welkom', 'wachtwoord'])
-
-
-def strength(password: str, user_inputs=()) -> dict:
-    """Return zxcvbn's score (0-4) and its hints, for the meter on the password pages."""
-    problems = password_problems(password, user_inputs)
-    result = _zxcvbn(normalize(password), user_inputs)
-    return {'score': result['score'] if password else 0, 'ok': not problems,
-            'problems': [str(problem) for problem in problems],
-            'suggestions': [translate(text) for text in result['feedback'].get('suggestions') or []]}
-
-
-def password_problems(password: str, user_inputs=()) -> list:
-    """Return what is wrong with ``password`` in plain words (empty when it is good)."""
-    password = normalize(password)
-    if len(password) < MIN_LENGTH:
-        return [_l('Use at least %(n)d characters.', n=MIN_LENGTH)]
-    if len(password) > MAX_LENGTH:
-        return [_l('Use at most %(n)d characters.', n=MAX_LENGTH)]
-    if any(ord(char) < 32 or ord(char) == 127 for char in password):
-        return [_l('The password contains characters that cannot be typed.')]
-    lowered = password.lower()
-    if any(word in lowered for word in own_words(user_inputs)):
-        return [_l('Do not use your name, your email address or the words carehub or zorg in your password.')]
-    letters = re.sub(r'^[\W\d_]+|[\W\d_]+$', '', lowered)
-    if not letters or letters in common_words() or lowered.replace(' ', '') in common_words():
-        return [_l('A common word with digits or signs around it is easy to guess. Use a sentence of several '
-                   'words, for example "blauwe fietsen op de dijk".')]
-    result = _zxcvbn(password, user_inputs)
-    if result['score'] < 3:
-        problems = [_l('This password is too easy to guess. Make it longer, for example a sentence of '
-                       'several words.')]
-        warning = result['feedback'].get('warning')
-        if warning:
-            problems.append(translate(warning))
-        return problems
-    return []
-
-
-def check_password(password: str, user_inputs=()):
-    """Raise InvalidInput when ``password`` breaks a rule."""
-    problems = password_problems(password, user_inputs)
-    if problems:
-        raise InvalidInput(problems[0], code='weak_password', fields={'password': [str(p) for p in problems]})
+def send_reset_code(token, channel):
+    """Send the second-factor code for a reset link by SMS or a call (accounts with a phone number)."""
+    account = account_for_reset(token)
+    if channel not in account.second_factors or channel not in ('sms', 'voice'):
+        raise AppError(_l('This way of checking is not set up for your account.'), code='method_not_available')
+    send_code(account, None, 'reset', channel, account.phone)

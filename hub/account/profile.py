@@ -6,8 +6,8 @@ from sqlalchemy import delete, select
 
 from hub.account.codes import check_code, normalize_phone, send_code
 from hub.account.factors import notify_factor_change, require_factor_change
+from hub.account.hashing import verify_password
 from hub.account.models import Account, AuthSession, RememberedDevice
-from hub.account.passwords import verify_password
 from hub.core.audit import audit
 from hub.core.errors import AppError, NotFound
 from hub.core.timeutil import utcnow

@@ -6,7 +6,7 @@ They are routes of the account blueprint (hub.account.views), kept in a module o
 from flask import g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 
-from hub.account import factors, passwords_ops, profile
+from hub.account import factors, passwords, profile
 from hub.account.access import account_key, log_in, log_out, login_limit, login_required, photo_limit
 from hub.account.photos import MAX_BYTES, remove_photo, set_photo
 from hub.account.schemas import ProfileSchema
@@ -65,7 +65,7 @@ def change_password_page():
         if not errors:
             try:
                 with undo_on_refusal():
-                    passwords_ops.change_password(g.account, request.form.get('current_password', ''), password)
+                    passwords.change_password(g.account, request.form.get('current_password', ''), password)
             except AppError as exc:
                 errors = field_errors(exc)
             else:

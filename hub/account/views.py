@@ -5,7 +5,7 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from hub.account import factors, operations, passwords_ops
+from hub.account import factors, operations, passwords
 from hub.account.access import (
     device_label,
     known_browser,
@@ -313,7 +313,7 @@ def forgot():
         if not email or '@' not in email or len(email) > 254 or any(ord(char) <= 31 for char in email):
             message = _l('Fill in the email address you log in with, for example naam@voorbeeld.nl.')
             return render_template('account/forgot.html', errors={'email': [message]}, values={'email': email}), 422
-        passwords_ops.request_reset(email)
+        passwords.request_reset(email)
         return render_template('account/reset_sent.html')
     return render_template('account/forgot.html', errors={}, values={})
 
@@ -322,12 +322,12 @@ def forgot():
 @limiter.limit(login_limit, methods=['POST'])
 def reset():
     token = request.values.get('token', '')
-    account = passwords_ops.account_for_reset(token)
+    account = passwords.account_for_reset(token)
     errors, sent = {}, None
     if request.method == 'POST' and request.form.get('send') in ('sms', 'voice'):
         try:
             with undo_on_refusal():
-                passwords_ops.send_reset_code(token, request.form['send'])
+                passwords.send_reset_code(token, request.form['send'])
             sent = request.form['send']
         except AppError as exc:
             errors = field_errors(exc)
@@ -336,7 +336,7 @@ def reset():
         if not errors:
             try:
                 with undo_on_refusal():
-                    done = passwords_ops.reset_password(token, password, request.form.get('method', 'totp'),
+                    done = passwords.reset_password(token, password, request.form.get('method', 'totp'),
                                                     request.form.get('code'))
             except AppError as exc:
                 errors = field_errors(exc)

@@ -9,7 +9,6 @@ import hashlib
 import json
 import logging
 import queue
-import random
 import threading
 import uuid
 from collections import Counter, defaultdict
@@ -20,12 +19,12 @@ from marshmallow import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from hub.careprovider.adapter import AdapterError, PushError
+from hub.careprovider.adapter import AdapterError
 from hub.careprovider.common import KINDS
-from hub.careprovider.models import Dossier, Provider, Record, SyncRun
+from hub.careprovider.models import Dossier, Record, SyncRun
 from hub.careprovider.operations import adapter_for
+from hub.careprovider.schedule import schedule_retry
 from hub.config import setting
-from hub.core.text import has_lone_surrogate
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -350,145 +349,3 @@ def sync_dossier(dossier: Dossier, adapter=None, progress=None, commit=None, ful
     run.status, run.counts = 'ok', _counts(counts)
     db.session.flush()
     return run
-
-
-#: failed syncs in a row after which a provider is paused (the circuit breaker opens)
-BREAKER_FAILURES = 5
-BREAKER_PAUSE = timedelta(minutes=30)
-LONGEST_RETRY = timedelta(hours=6)
-
-
-def schedule_retry(dossier: Dossier, exc: Exception):
-    """Plan the next try after a failure: exponential backoff with jitter, or what Retry-After asks.
-
-    A refusal that will not change by trying again (a 4xx other than 429) waits for the normal interval.
-    A provider that keeps failing is paused, and the manager and the operator see it.
-    """
-    now = utcnow()
-    dossier.failures += 1
-    provider = dossier.provider
-    if not getattr(exc, 'about_client', False):  # one unknown client must not pause the whole provider
-        provider.failures += 1
-    if getattr(exc, 'permanent', False):
-        wait = timedelta(minutes=setting('SYNC_INTERVAL_MINUTES'))
-    elif getattr(exc, 'retry_after', None):
-        wait = _retry_after(exc.retry_after)
-    else:
-        wait = min(timedelta(minutes=1) * 2 ** (dossier.failures - 1), LONGEST_RETRY) * random.uniform(0.8, 1.2)
-    dossier.retry_at = now + min(wait, LONGEST_RETRY)
-    trip_breaker(provider, now)
-
-
-def trip_breaker(provider: Provider, now=None):
-    """Pause a provider that keeps failing (the circuit breaker opens); longer each time it fails again."""
-    if provider.failures >= BREAKER_FAILURES:
-        now = now or utcnow()
-        provider.paused_until = now + min(BREAKER_PAUSE * 2 ** (provider.failures - BREAKER_FAILURES), LONGEST_RETRY)
-        log.warning('provider %s paused until %s after %d failures', provider.id, provider.paused_until,
-                    provider.failures)
-
-
-def _retry_after(value) -> timedelta:
-    """Read a Retry-After header: seconds, or an HTTP date."""
-    from email.utils import parsedate_to_datetime
-    try:
-        return timedelta(seconds=max(0, int(value)))
-    except (TypeError, ValueError):
-        try:
-            return max(parsedate_to_datetime(value) - utcnow(), timedelta(0))
-        except (TypeError, ValueError):
-            return timedelta(minutes=1)
-
-
-def sync_interval(provider) -> timedelta:
-    """Return the time between scheduled syncs of a provider's dossiers."""
-    return timedelta(minutes=provider.sync_interval_minutes or setting('SYNC_INTERVAL_MINUTES'))
-
-
-def dossiers_due(now=None):
-    """Return the dossiers a scheduled sync should run now, skipping paused providers.
-
-    Due: never synced, asked for by a webhook or push, a retry whose time has come, or the provider's
-    interval passed since the last sync.
-    """
-    now = now or utcnow()
-    candidates = db.session.execute(select(Dossier).join(Provider).where(
-        (Dossier.retry_at.is_(None)) | (Dossier.retry_at <= now),
-        (Provider.paused_until.is_(None)) | (Provider.paused_until <= now))).scalars()
-    return [dossier for dossier in candidates
-            if dossier.last_synced_at is None or dossier.sync_requested or dossier.retry_at is not None
-            or dossier.last_synced_at <= now - sync_interval(dossier.provider)]
-
-
-def dossiers_to_sync(provider_name=None):
-    """Return the dossiers to sync, of one provider or of all."""
-    query = select(Dossier).join(Provider).order_by(Provider.name, Dossier.created_at)
-    if provider_name:
-        query = query.where(Provider.name == provider_name)
-    return db.session.execute(query).scalars().all()
-
-
-def ingest(dossier: Dossier, adapter, payload) -> tuple[dict, list]:
-    """Store records a provider pushed for a dossier; returns the counts and the refused records (index, reason).
-
-    A record the common model does not take is refused with its index too; the others are stored.
-    """
-    counts, refused = Counter(), []
-    for index, item in enumerate(adapter.parse_push(dossier.client_id, payload)):
-        if isinstance(item, PushError):
-            refused.append({'index': item.index, 'message': item.message})
-            continue
-        if has_lone_surrogate(item.payload):
-            refused.append({'index': index, 'message': 'The record holds text that is not valid Unicode (a lone '
-                                                       'UTF-16 surrogate).'})
-            continue
-        counts['received'] += 1
-        rejected = counts['rejected']
-        store(dossier, adapter, item, counts, via='push')
-        if counts['rejected'] > rejected:
-            refused.append({'index': index, 'message': 'The record does not fit the common model (a field is '
-                                                       'missing, too long or of the wrong kind).'})
-    dossier.sync_requested = True  # the provider has news: fetch the rest of it soon
-    run = SyncRun(dossier_id=dossier.id, status='ok', finished_at=utcnow(),
-                  counts={'pushed': 1, **{k: v for k, v in counts.items() if v}, 'refused': len(refused)})
-    db.session.add(run)
-    db.session.flush()
-    return dict(run.counts), refused
-
-
-def remap(adapter_name=None, progress=None, commit=None) -> Counter:
-    """Map every stored raw payload again (after an adapter changed), without fetching anything.
-
-    It streams: the stored records are read a batch of origins at a time (and committed per batch when
-    ``commit`` is given). A source that is gone (every record of it deleted) stays gone.
-    """
-    counts = Counter()
-    query = select(Dossier.id).join(Provider)
-    if adapter_name:
-        query = query.where(Provider.adapter == adapter_name)
-    for dossier_id in db.session.execute(query).scalars().all():
-        dossier = db.session.get(Dossier, dossier_id)
-        adapter = adapter_for(dossier.provider)
-        after = ''
-        while True:
-            origins = db.session.execute(select(Record.origin).where(
-                Record.dossier_id == dossier_id, Record.deleted.is_(False), Record.origin > after)
-                .group_by(Record.origin).order_by(Record.origin).limit(BATCH)).scalars().all()
-            if not origins:
-                break
-            after = origins[-1]
-            with db.session.no_autoflush:
-                known = existing_records(dossier, origins, with_raw=True)
-                for origin in origins:
-                    counts['sources'] += 1  # one source may have given several records: map it once
-                    first = next(record for record in known[origin] if not record.deleted)
-                    store(dossier, adapter, adapter.source_from_raw(first.source_type, first.raw), counts, known,
-                          via=None)
-                known.flush()
-            del known
-            db.session.flush()
-            if commit:
-                commit()
-            if progress:
-                progress(len(origins))
-    return counts

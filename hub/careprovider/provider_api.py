@@ -1,4 +1,4 @@
-"""The provider API's token endpoint: OAuth 2 client credentials (/provider/v1/oauth/token)."""
+"""The provider API for provider systems: OAuth 2 tokens, pushed records, signed webhooks and the outbox (/provider/v1)."""
 
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,7 @@ from hub.careprovider.models import Provider
 from hub.careprovider.oauth import current_provider, server
 from hub.careprovider.operations import adapter_for, dossier_of
 from hub.careprovider.outbound import acknowledge, item_json, pending_for
-from hub.careprovider.sync import ingest
+from hub.careprovider.push import ingest
 from hub.core.errors import AppError, Forbidden, InvalidInput, NotFound
 from hub.extensions import csrf, db, limiter
 from hub.web import error_response, parse_id
