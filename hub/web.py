@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from contextlib import contextmanager
 
 from flask import g, has_request_context, jsonify, render_template, request, session
 from flask_babel import format_date, format_datetime, get_locale
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError, InvalidInput, NotFound
 from hub.core.messages import translate_errors
 from hub.core.text import has_lone_surrogate
@@ -118,6 +120,32 @@ def field_errors(exc):
         messages = translate_errors(exc.messages)
         return {key: value if isinstance(value, list) else [str(value)] for key, value in messages.items()}
     return exc.fields or {'_form': [exc.message]}
+
+
+class FormStep:
+    """What a form step came to: nothing wrong (``ok``), or the errors per field and the status to answer with."""
+
+    def __init__(self):
+        self.errors, self.status, self.error = {}, 200, None
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+@contextmanager
+def form_step():
+    """Run one step of a form page: a refusal is undone and kept as field errors with the API's status.
+
+    ``with form_step() as step: ...`` then ``if step.ok: return redirect(...)``; otherwise show the
+    form again with ``step.errors``, answered with ``step.status`` (422 for input, else 403, 404, 409, 429).
+    """
+    step = FormStep()
+    try:
+        with undo_on_refusal():
+            yield step
+    except (ValidationError, AppError) as exc:
+        step.errors, step.status, step.error = field_errors(exc), error_status(exc), exc
 
 
 def parse_id(value):

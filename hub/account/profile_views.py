@@ -4,37 +4,31 @@ They are routes of the account blueprint (hub.account.views), kept in a module o
 """
 
 from flask import g, redirect, render_template, request, session, url_for
-from marshmallow import ValidationError
 
 from hub.account import factors, passwords, profile
 from hub.account.access import account_key, log_in, log_out, login_limit, login_required, photo_limit
 from hub.account.photos import MAX_BYTES, remove_photo, set_photo
 from hub.account.schemas import ProfileSchema
 from hub.account.views import bp, factor_change_redirect, typed_twice
-from hub.core.commit import undo_on_refusal
-from hub.core.errors import AppError
 from hub.extensions import limiter
-from hub.web import field_errors, form_data, local_target, parse_id
+from hub.web import form_data, form_step, local_target, parse_id
 
 
 @bp.route('/profile', methods=['GET', 'POST'])
 @login_required
 def profile_page():
-    errors, saved = {}, request.args.get('saved')
+    errors, saved, status = {}, request.args.get('saved'), 200
     if request.method == 'POST':
-        try:
+        with form_step() as step:
             values = form_data('first_name', 'last_name', 'language')
             values['notify_messages'] = request.form.get('notify_messages') == 'yes'
-            data = ProfileSchema().load(values)
-        except ValidationError as exc:
-            errors = field_errors(exc)
-        else:
-            profile.update_profile(g.account, data)
+            profile.update_profile(g.account, ProfileSchema().load(values))
+        if step.ok:
             session.pop('lang', None)  # the chosen language now follows the profile
             return redirect(url_for('account.profile_page', saved=1), 303)
+        errors, status = step.errors, step.status
     return (render_template('account/profile.html', errors=errors, saved=saved,
-                            sessions=profile.sessions_of(g.account), devices=profile.devices_of(g.account)),
-            422 if errors else 200)
+                            sessions=profile.sessions_of(g.account), devices=profile.devices_of(g.account)), status)
 
 
 @bp.post('/profile/sessions/<session_id>/end')
@@ -59,22 +53,21 @@ def forget_device_page(device_id):
 @login_required
 @limiter.limit(login_limit, methods=['POST'])
 def change_password_page():
-    errors = {}
+    errors, status = {}, 200
     if request.method == 'POST':
         password, errors = typed_twice()
+        status = 422 if errors else 200
         if not errors:
-            try:
-                with undo_on_refusal():
-                    passwords.change_password(g.account, request.form.get('current_password', ''), password)
-            except AppError as exc:
-                errors = field_errors(exc)
-            else:
+            with form_step() as step:
+                passwords.change_password(g.account, request.form.get('current_password', ''), password)
+            if step.ok:
                 log_in(g.account)
                 next_path = local_target(request.values.get('next'), None)
                 return redirect(next_path or url_for('account.profile_page', saved=1), 303)
+            errors, status = step.errors, step.status
     return (render_template('account/change_password.html', errors=errors, expired=request.args.get('expired'),
                             expiring=request.args.get('expiring', type=int),
-                            next=local_target(request.values.get('next'), None)), 422 if errors else 200)
+                            next=local_target(request.values.get('next'), None)), status)
 
 
 @bp.route('/profile/phone', methods=['GET', 'POST'])
@@ -90,14 +83,11 @@ def phone_page():
         errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
     elif request.method == 'POST':
         values = form_data('phone')
-        try:
-            with undo_on_refusal():
-                profile.change_phone(g.account, g.auth_session, values.get('phone', '').strip())
-        except AppError as exc:
-            errors = field_errors(exc)
-        else:
-            if g.account.phone_pending is None:
-                return redirect(url_for('account.profile_page', saved=1), 303)
+        with form_step() as step:
+            profile.change_phone(g.account, g.auth_session, values.get('phone', '').strip())
+        if step.ok and g.account.phone_pending is None:
+            return redirect(url_for('account.profile_page', saved=1), 303)
+        errors = step.errors
     return (render_template('account/phone.html', errors=errors, values=values,
                             waiting=g.account.phone_pending), 422 if errors else 200)
 
@@ -110,11 +100,10 @@ def photo_page():
         remove_photo(g.account)
         return redirect(url_for('account.profile_page', saved=1), 303)
     upload = request.files.get('photo')
-    try:
-        with undo_on_refusal():
-            set_photo(g.account, upload.stream.read(MAX_BYTES + 1) if upload else b'')
-    except AppError as exc:
-        return (render_template('account/profile.html', errors=field_errors(exc), saved=None,
+    with form_step() as step:
+        set_photo(g.account, upload.stream.read(MAX_BYTES + 1) if upload else b'')
+    if not step.ok:
+        return (render_template('account/profile.html', errors=step.errors, saved=None,
                                 sessions=profile.sessions_of(g.account), devices=profile.devices_of(g.account)),
-                422)
+                step.status)
     return redirect(url_for('account.profile_page', saved=1), 303)

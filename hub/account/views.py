@@ -3,7 +3,6 @@
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 
 from hub.account import factors, operations, passwords
 from hub.account.access import (
@@ -20,12 +19,10 @@ from hub.account.access import (
 from hub.account.api import needs_check, send_login_mail_code
 from hub.account.codes import send_code
 from hub.account.schemas import LoginSchema, RegisterSchema
-from hub.account.throttle import Throttled
 from hub.config import setting
-from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError
 from hub.extensions import limiter
-from hub.web import field_errors, form_data, local_target
+from hub.web import form_data, form_step, local_target
 
 bp = Blueprint('account', __name__, template_folder='templates')
 
@@ -72,20 +69,18 @@ def privacy_nl():
 def accept_terms_page():
     """The terms changed since the person accepted them: read and accept the new version to go on."""
     next_path = local_target(request.values.get('next'), url_for('circle.dashboard'))
-    errors = {}
+    errors, status = {}, 200
     if request.method == 'POST':
         if request.form.get('accept_terms') != 'yes':
-            errors = {'accept_terms': [_l('Tick the box to accept the new terms, or log out.')]}
+            errors, status = {'accept_terms': [_l('Tick the box to accept the new terms, or log out.')]}, 422
         else:
-            try:
-                with undo_on_refusal():
-                    operations.accept_terms(g.account, request.form.get('version', ''))
-            except AppError as exc:
-                errors = field_errors(exc)
-            else:
+            with form_step() as step:
+                operations.accept_terms(g.account, request.form.get('version', ''))
+            if step.ok:
                 return redirect(next_path, 303)
+            errors, status = step.errors, step.status
     return (render_template('account/accept_terms.html', version=setting('TERMS_VERSION'), next=next_path,
-                            errors=errors), 422 if errors else 200)
+                            errors=errors), status)
 
 
 def _legal(document, title):
@@ -99,18 +94,17 @@ def _legal(document, title):
 @bp.route('/register', methods=['GET', 'POST'])
 @limiter.limit(register_limit, methods=['POST'])
 def register():
-    errors, values = {}, {}
+    errors, values, status = {}, {}, 200
     next_path = local_target(request.values.get('next'), None)
     if request.method == 'POST':
         values = form_data('email', 'first_name', 'last_name')
         data = dict(values, accept_terms=request.form.get('accept_terms') == 'yes', language=_lang())
-        try:
+        with form_step() as step:
             operations.register(RegisterSchema().load(data), next_path=next_path)
-        except ValidationError as exc:
-            errors = field_errors(exc)
-        else:
+        if step.ok:
             return render_template('account/check_email.html', email=values.get('email'))
-    return render_template('account/register.html', errors=errors, values=values, next=next_path), 422 if errors else 200
+        errors, status = step.errors, step.status
+    return render_template('account/register.html', errors=errors, values=values, next=next_path), status
 
 
 def _lang():
@@ -123,56 +117,49 @@ def activate():
     token = request.values.get('token', '')
     next_path = local_target(request.values.get('next'), None)
     account = operations.account_for_activation(token)
-    errors = {}
+    errors, status = {}, 200
     if request.method == 'POST':
         password, errors = typed_twice()
+        status = 422 if errors else 200
         if not errors:
-            try:
-                with undo_on_refusal():
-                    account = operations.activate(token, password)
-            except AppError as exc:
-                errors = field_errors(exc)
-            else:
+            with form_step() as step:
+                account = operations.activate(token, password)
+            if step.ok:
                 log_in(account)
                 return redirect(next_path or url_for('circle.dashboard'), 303)
+            errors, status = step.errors, step.status
     return (render_template('account/activate.html', account=account, token=token, next=next_path, errors=errors),
-            422 if errors else 200)
+            status)
 
 
 @bp.route('/login', methods=['GET', 'POST'])
 @limiter.limit(login_limit, methods=['POST'])
 def login():
     next_path = local_target(request.values.get('next'))
-    errors, values = {}, {}
+    errors, values, status = {}, {}, 200
     if request.method == 'POST':
         values = form_data('email')
-        try:
+        with form_step() as step:
             data = LoginSchema().load(form_data('email', 'password'))
-        except ValidationError as exc:
-            errors = field_errors(exc)
-        else:
-            try:
-                with undo_on_refusal():
-                    account = operations.authenticate(data['email'], data['password'], login_source(),
-                                                      known_browser(data['email']))
-            except Throttled as exc:
-                errors = {'_form': [exc.message]}
-                response = make_response(render_template('account/login.html', errors=errors, values=values,
-                                                         next=next_path), 429)
-                response.headers['Retry-After'] = str(exc.retry_after)
-                return response
-            if account is not None:
-                if needs_check(account):
-                    log_in(account, pending=True)
-                    if not account.second_factors:
-                        send_login_mail_code(account, g.pending_session)
-                    return redirect(url_for('account.second_factor', next=next_path), 303)
-                log_in(account)
-                return redirect(after_login(account, next_path), 303)
-            errors = {'_form': [_l('The email address or password is not right. Check them and try again, or '
-                                   'choose a new password.')]}
-    return (render_template('account/login.html', errors=errors, values=values, next=next_path),
-            401 if '_form' in errors else 422 if errors else 200)
+            account = operations.authenticate(data['email'], data['password'], login_source(),
+                                              known_browser(data['email']))
+        if step.ok and account is not None:
+            if needs_check(account):
+                log_in(account, pending=True)
+                if not account.second_factors:
+                    send_login_mail_code(account, g.pending_session)
+                return redirect(url_for('account.second_factor', next=next_path), 303)
+            log_in(account)
+            return redirect(after_login(account, next_path), 303)
+        errors, status = step.errors, step.status
+        if step.ok:  # a wrong address or password
+            errors, status = {'_form': [_l('The email address or password is not right. Check them and try again, '
+                                           'or choose a new password.')]}, 401
+    response = make_response(render_template('account/login.html', errors=errors, values=values, next=next_path),
+                             status)
+    if getattr(step.error if request.method == 'POST' else None, 'retry_after', None):
+        response.headers['Retry-After'] = str(step.error.retry_after)  # throttled: how long to wait
+    return response
 
 
 def after_login(account, next_path):
@@ -198,27 +185,23 @@ def _code_page(template, action, verify, send=None, **context):
     """Show a code form: send a code by SMS or a call, or check a code and go on with ``verify``'s answer."""
     errors, sent = {}, None
     method = request.form.get('method', 'totp')
+    status = 200
     if request.method == 'POST' and request.form.get('send') in ('sms', 'voice', 'email') and send is not None:
-        try:
-            with undo_on_refusal():
-                send(request.form['send'])
-        except AppError as exc:
-            errors = field_errors(exc)
-        else:
+        with form_step() as step:
+            send(request.form['send'])
+        if step.ok:
             sent, method = request.form['send'], request.form['send']
+        errors, status = step.errors, step.status
     elif request.method == 'POST':
-        try:
-            with undo_on_refusal():
-                result = verify(request.form.get('code', ''),
-                                method if method in ('totp', 'sms', 'voice', 'email') else 'totp')
-        except AppError as exc:
-            errors = field_errors(exc)
-        else:
-            if result is not False:
-                return result
-            errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
-    return (render_template(template, errors=errors, action=action, sent=sent, method=method, **context),
-            422 if errors else 200)
+        with form_step() as step:
+            result = verify(request.form.get('code', ''),
+                            method if method in ('totp', 'sms', 'voice', 'email') else 'totp')
+        if step.ok and result is not False:
+            return result
+        errors, status = step.errors, step.status
+        if step.ok:  # a wrong code (counted)
+            errors, status = {'code': [str(factors.wrong_code_error().fields['code'][0])]}, 422
+    return render_template(template, errors=errors, action=action, sent=sent, method=method, **context), status
 
 
 def _sender(account, auth_session, purpose, by_mail=False):
@@ -323,26 +306,23 @@ def forgot():
 def reset():
     token = request.values.get('token', '')
     account = passwords.account_for_reset(token)
-    errors, sent = {}, None
+    errors, sent, status = {}, None, 200
     if request.method == 'POST' and request.form.get('send') in ('sms', 'voice'):
-        try:
-            with undo_on_refusal():
-                passwords.send_reset_code(token, request.form['send'])
-            sent = request.form['send']
-        except AppError as exc:
-            errors = field_errors(exc)
+        with form_step() as step:
+            passwords.send_reset_code(token, request.form['send'])
+        sent = request.form['send'] if step.ok else None
+        errors, status = step.errors, step.status
     elif request.method == 'POST':
         password, errors = typed_twice()
+        status = 422 if errors else 200
         if not errors:
-            try:
-                with undo_on_refusal():
-                    done = passwords.reset_password(token, password, request.form.get('method', 'totp'),
-                                                    request.form.get('code'))
-            except AppError as exc:
-                errors = field_errors(exc)
-            else:
-                if done is not None:
-                    return render_template('account/reset_done.html')
-                errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
+            with form_step() as step:
+                done = passwords.reset_password(token, password, request.form.get('method', 'totp'),
+                                                request.form.get('code'))
+            if step.ok and done is not None:
+                return render_template('account/reset_done.html')
+            errors, status = step.errors, step.status
+            if step.ok:  # a wrong code (counted)
+                errors, status = {'code': [str(factors.wrong_code_error().fields['code'][0])]}, 422
     return (render_template('account/reset.html', account=account, token=token, errors=errors, sent=sent,
-                            method=sent or request.form.get('method', 'totp')), 422 if errors else 200)
+                            method=sent or request.form.get('method', 'totp')), status)

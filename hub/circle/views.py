@@ -21,11 +21,9 @@ from hub.circle.schemas import (
     NoteChangeSchema,
     NoteSchema,
 )
-from hub.core.commit import undo_on_refusal
-from hub.core.errors import AppError
 from hub.core.timeutil import utcnow
 from hub.extensions import limiter
-from hub.web import error_status, field_errors, form_data, parse_id
+from hub.web import field_errors, form_data, form_step, parse_id
 
 bp = Blueprint('circle', __name__, template_folder='templates')
 
@@ -66,24 +64,21 @@ def members(circle_id):
 @login_required
 def invite(circle_id):
     manager = require(g.account, circle_id, MANAGE)
-    errors, values = {}, {}
+    errors, values, status = {}, {}, 200
     if request.method == 'POST':
         values = form_data('email', 'first_name', 'last_name', 'phone', 'role')
         if not values.get('phone'):
             values.pop('phone', None)
-        try:
+        with form_step() as step:
             data = InvitationSchema().load(values)
-            with undo_on_refusal():
-                invitation = operations.invite_helper(manager.circle, manager, data, client_name(manager.circle) or '')
-        except (ValidationError, AppError) as exc:
-            errors = field_errors(exc)
-        else:
+            invitation = operations.invite_helper(manager.circle, manager, data, client_name(manager.circle) or '')
+        if step.ok:
             return render_template('circle/invited.html', member=manager, invitation=invitation)
+        errors, status = step.errors, step.status
     else:
         values = {key: request.args[key] for key in ('first_name', 'last_name', 'email', 'phone') if key in request.args}
     return (render_template('circle/invite.html', member=manager, errors=errors, values=values, catalogue=CATALOGUE,
-                            suggestions=_suggestions(manager), unlock=step_up_redirect()),
-            422 if errors else 200)
+                            suggestions=_suggestions(manager), unlock=step_up_redirect()), status)
 
 
 def _suggestions(manager):
@@ -138,8 +133,7 @@ def remove_member(circle_id, member_id):
         require(g.account, circle_id, MANAGE)
     back = url_for('circle.members', circle_id=actor.circle_id)
     if request.method == 'POST':
-        with undo_on_refusal():
-            operations.remove_member(actor, member)
+        operations.remove_member(actor, member)  # a refusal raises: the wrapper rolls back and answers
         return redirect(url_for('circle.dashboard', all=1) if leaving else back, 303)
     if leaving:
         return _confirm(_l('Leave this care page'), _l('You will no longer see this care page. The manager can invite '
@@ -176,14 +170,12 @@ def messages(circle_id):
         values = form_data('text', 'audience', 'provider_id')
         if not values.get('provider_id'):
             values.pop('provider_id', None)
-        try:
+        with form_step() as step:
             data = MessageSchema().load(values)
-            with undo_on_refusal():
-                board.post_message(member, g.account, data['text'], data['audience'], data['provider_id'])
-        except (ValidationError, AppError) as exc:
-            errors, status = field_errors(exc), error_status(exc)
-        else:
+            board.post_message(member, g.account, data['text'], data['audience'], data['provider_id'])
+        if step.ok:
             return redirect(url_for('circle.messages', circle_id=member.circle_id, sent=1), 303)
+        errors, status = step.errors, step.status
     cursor = request.args.get('cursor')
     items, next_cursor = board.messages(member, cursor)
     if not cursor and not errors:
@@ -235,14 +227,12 @@ def calendar_page(circle_id):
         if errors:
             status = 422
         else:
-            try:
-                with undo_on_refusal():
-                    calendar.add_entry(member, g.account, **data)
-            except AppError as exc:
-                errors, status = field_errors(exc), error_status(exc)
-                errors = {{'starts_at': 'start', 'ends_at': 'end'}.get(k, k): v for k, v in errors.items()}
-            else:
+            with form_step() as step:
+                calendar.add_entry(member, g.account, **data)
+            if step.ok:
                 return redirect(url_for('circle.calendar_page', circle_id=member.circle_id, added=1), 303)
+            errors = {{'starts_at': 'start', 'ends_at': 'end'}.get(k, k): v for k, v in step.errors.items()}
+            status = step.status
     items = calendar.entries(member, g.account, *calendar.window())
     days = {}
     for kind, item in items:
@@ -274,32 +264,30 @@ def notes_page(circle_id):
     if request.method == 'POST':
         action = request.form.get('action', 'save')
         note_id = parse_id(request.form['note_id']) if request.form.get('note_id') else None
-        try:
-            with undo_on_refusal():
-                if action == 'delete':
-                    pad.delete_note(member, g.account, note_id)
-                    done = 'deleted'
-                elif action == 'share':
-                    provider = request.form.get('provider_id')
-                    pad.share_note(member, g.account, note_id, parse_id(provider) if provider else None)
-                    done = 'shared'
-                elif note_id is None:
-                    values = form_data('text')
-                    pad.write_note(member, g.account, NoteSchema().load(values)['text'])
-                    done = 'saved'
-                else:
-                    values = form_data('text', 'version')
-                    data = NoteChangeSchema().load({'text': values['text'], 'version': _int(values['version'])})
-                    pad.write_note(member, g.account, data['text'], note_id, data['version'])
-                    done = 'saved'
-        except (ValidationError, AppError) as exc:
-            errors, status = field_errors(exc), error_status(exc)
-            if note_id is not None:  # the text stays in the form of that note, nothing typed is lost
-                values = dict(values, note_id=str(note_id))
-                if isinstance(exc, pad.VersionConflict):
-                    values['conflict'] = exc.extra['current']
-        else:
+        with form_step() as step:
+            if action == 'delete':
+                pad.delete_note(member, g.account, note_id)
+                done = 'deleted'
+            elif action == 'share':
+                provider = request.form.get('provider_id')
+                pad.share_note(member, g.account, note_id, parse_id(provider) if provider else None)
+                done = 'shared'
+            elif note_id is None:
+                values = form_data('text')
+                pad.write_note(member, g.account, NoteSchema().load(values)['text'])
+                done = 'saved'
+            else:
+                values = form_data('text', 'version')
+                data = NoteChangeSchema().load({'text': values['text'], 'version': _int(values['version'])})
+                pad.write_note(member, g.account, data['text'], note_id, data['version'])
+                done = 'saved'
+        if step.ok:
             return redirect(url_for('circle.notes_page', circle_id=member.circle_id, done=done), 303)
+        errors, status = step.errors, step.status
+        if note_id is not None:  # the text stays in the form of that note, nothing typed is lost
+            values = dict(values, note_id=str(note_id))
+            if isinstance(step.error, pad.VersionConflict):
+                values['conflict'] = step.error.extra['current']
     items, next_cursor = pad.notes(member, request.args.get('cursor'))
     return (render_template('circle/notes.html', member=member, notes=items, next_cursor=next_cursor, errors=errors,
                             values=values, done=request.args.get('done'),
@@ -315,24 +303,22 @@ def board_page(circle_id):
     if request.method == 'POST':
         action = request.form.get('action', 'post')
         post_id = parse_id(request.form['post_id']) if request.form.get('post_id') else None
-        try:
-            with undo_on_refusal():
-                if action == 'delete':
-                    prikbord.delete_post(member, g.account, post_id)
-                elif action == 'delete_reaction':
-                    prikbord.delete_reaction(member, g.account, post_id, parse_id(request.form.get('reaction_id')))
-                elif action == 'react':
-                    values = {'text': request.form.get('text', '')}
-                    prikbord.react(member, g.account, post_id, BoardSchema().load(values)['text'])
-                else:
-                    values = form_data('text')
-                    prikbord.add_post(member, g.account, BoardSchema().load(values)['text'])
-        except (ValidationError, AppError) as exc:
-            errors, status = field_errors(exc), error_status(exc)
-            if action == 'react':
-                errors = {f'reaction-{post_id}': errors.get('text', [_l('Write a reaction first.')]), '_react': True}
-        else:
+        with form_step() as step:
+            if action == 'delete':
+                prikbord.delete_post(member, g.account, post_id)
+            elif action == 'delete_reaction':
+                prikbord.delete_reaction(member, g.account, post_id, parse_id(request.form.get('reaction_id')))
+            elif action == 'react':
+                values = {'text': request.form.get('text', '')}
+                prikbord.react(member, g.account, post_id, BoardSchema().load(values)['text'])
+            else:
+                values = form_data('text')
+                prikbord.add_post(member, g.account, BoardSchema().load(values)['text'])
+        if step.ok:
             return redirect(url_for('circle.board_page', circle_id=member.circle_id), 303)
+        errors, status = step.errors, step.status
+        if action == 'react':
+            errors = {f'reaction-{post_id}': errors.get('text', [_l('Write a reaction first.')]), '_react': True}
     items, next_cursor = prikbord.posts(member, request.args.get('cursor'))
     return (render_template('circle/board.html', member=member, posts=items, next_cursor=next_cursor, errors=errors,
                             values=values), status)
@@ -344,14 +330,12 @@ def board_page(circle_id):
 def delete_account_page():
     """Delete my account: first hand over or delete the care pages I manage."""
     managed = operations.managed_circles(g.account)
-    errors = {}
+    errors, status = {}, 200
     if request.method == 'POST' and not managed:
-        try:
-            with undo_on_refusal():
-                operations.delete_account(g.account, request.form.get('password', ''))
-        except AppError as exc:
-            errors = field_errors(exc)
-        else:
+        with form_step() as step:
+            operations.delete_account(g.account, request.form.get('password', ''))
+        if step.ok:
             log_out()
             return render_template('account/deleted.html')
-    return render_template('account/delete.html', managed=managed, errors=errors), 422 if errors else 200
+        errors, status = step.errors, step.status
+    return render_template('account/delete.html', managed=managed, errors=errors), status

@@ -8,10 +8,9 @@ from hub.circle.access import MANAGE, can, require
 from hub.circle.dossiers import linked_dossier
 from hub.circle.operations import circles_of
 from hub.connect import operations
-from hub.core.commit import undo_on_refusal
-from hub.core.errors import AppError
+from hub.connect.schemas import RedeemSchema
 from hub.extensions import limiter
-from hub.web import parse_id
+from hub.web import form_data, form_step, parse_id
 
 bp = Blueprint('connect', __name__, template_folder='templates')
 
@@ -21,18 +20,18 @@ bp = Blueprint('connect', __name__, template_folder='templates')
 @limiter.limit(login_limit, methods=['POST'])
 def redeem():
     managed = [m for m in circles_of(g.account) if can(m, MANAGE)]
-    errors, values = {}, {}
+    errors, values, status = {}, {}, 200
     if request.method == 'POST':
-        values = {'code': request.form.get('code', ''), 'circle_id': request.form.get('circle_id', '')}
-        try:
-            circle_id = parse_id(values['circle_id']) if values['circle_id'] else None
-            with undo_on_refusal():
-                circle = operations.redeem(g.account, values['code'], circle_id)
-        except AppError as exc:
-            errors = {'code': [exc.message]}
-        else:
+        values = form_data('code', 'circle_id')
+        with form_step() as step:  # the same schema and the same answers as POST /api/v1/connections
+            data = RedeemSchema().load({key: value for key, value in values.items() if value or key == 'code'})
+            circle = operations.redeem(g.account, data['code'], data['circle_id'])
+        if step.ok:
             return redirect(url_for('dossier.overview', circle_id=circle.id, linked=1), 303)
-    return render_template('connect/redeem.html', errors=errors, values=values, managed=managed), 422 if errors else 200
+        errors, status = step.errors, step.status
+        if '_form' in errors:  # a refusal of the code is said beside the field
+            errors = {'code': errors['_form']}
+    return render_template('connect/redeem.html', errors=errors, values=values, managed=managed), status
 
 
 @bp.route('/circles/<circle_id>/dossiers/<dossier_id>/unlink', methods=['GET', 'POST'])

@@ -101,7 +101,7 @@ def test_a_refused_code_on_the_page_stays_unused(register, provider, coupling_co
     page = person.client.get('/connect').get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = person.client.post('/connect', data={'code': second_code, 'csrf_token': token})
-    assert response.status_code == 422
+    assert response.status_code == 409  # as the API answers: the dossier is linked already
     assert db.count(CouplingCode, CouplingCode.redeemed_at.is_(None)) == 1
 
 
@@ -186,8 +186,8 @@ def test_wrong_codes_on_the_page_are_audited_and_counted(register, provider, cou
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     for n in range(5):
         response = person.client.post('/connect', data={'code': f'ABCD-EFGH-JK{n:02d}', 'csrf_token': token})
-        assert response.status_code == 422
+        assert response.status_code == 400  # as the API answers a wrong code
     assert db.count(AuditRecord, AuditRecord.event == 'coupling.redeem') == 5
     response = person.client.post('/connect', data={'code': good, 'csrf_token': token})
-    assert response.status_code == 422 and ('te vaak' in response.get_data(as_text=True).lower()
+    assert response.status_code == 429 and ('te vaak' in response.get_data(as_text=True).lower()
                                             or 'too often' in response.get_data(as_text=True).lower())
