@@ -1,6 +1,7 @@
-"""The OpenAPI 3.1 document of the JSON API, built from the routes and their marshmallow schemas."""
+"""The OpenAPI 3.1 documents of both JSON APIs, built with apispec from the routes and their marshmallow schemas."""
 
-from marshmallow import fields
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
 
 from hub.account.schemas import (
     ActivateSchema,
@@ -30,6 +31,7 @@ from hub.circle.schemas import (
     ShareSchema,
 )
 from hub.connect.schemas import IssueSchema, RedeemSchema
+from hub.core.schemas import Text
 from hub.dossier.schemas import ApproveSchema
 
 ERROR = {'type': 'object', 'required': ['error'], 'properties': {'error': {
@@ -56,39 +58,6 @@ TOKEN_REQUEST = {'type': 'object', 'required': ['grant_type'], 'properties': {
 def _list_of(item):
     return {'type': 'object', 'required': ['items', 'next'],
             'properties': {'items': {'type': 'array', 'items': item}, 'next': {'type': ['string', 'null']}}}
-
-
-def _field_schema(field):
-    if isinstance(field, fields.List):
-        schema = {'type': 'array', 'items': _field_schema(field.inner)}
-    elif isinstance(field, fields.Boolean):
-        schema = {'type': 'boolean'}
-    elif isinstance(field, fields.Integer):
-        schema = {'type': 'integer'}
-    elif isinstance(field, fields.UUID):
-        schema = {'type': 'string', 'format': 'uuid'}
-    elif isinstance(field, fields.Email):
-        schema = {'type': 'string', 'format': 'email'}
-    else:
-        schema = {'type': 'string'}
-    for validator in field.validators:
-        if hasattr(validator, 'choices'):
-            schema['enum'] = list(validator.choices)
-        if getattr(validator, 'max', None) is not None and schema['type'] == 'string':
-            schema['maxLength'] = validator.max
-    if getattr(field, 'max_length', None):
-        schema['maxLength'] = field.max_length
-    if field.allow_none:
-        schema['type'] = [schema['type'], 'null']
-    return schema
-
-
-def schema_of(schema_class):
-    """Return the JSON Schema of a marshmallow input schema (unknown fields are refused)."""
-    schema = schema_class()
-    return {'type': 'object', 'additionalProperties': False,
-            'required': sorted(name for name, f in schema.fields.items() if f.required),
-            'properties': {name: _field_schema(f) for name, f in schema.fields.items()}}
 
 
 #: (method, path, summary, request schema, success status, success body schema)
@@ -273,13 +242,25 @@ def provider_document():
     return doc
 
 
+def _text_lengths(self, field, **kwargs):
+    """Say the lengths our Text field takes (apispec knows marshmallow's validators, not this field's own)."""
+    if isinstance(field, Text):
+        return {'minLength': field.min_length, 'maxLength': field.max_length}
+    return {}
+
+
 def _document(routes, prefix, title, description, csrf):
+    """Build a document with apispec from the schemas the routes load, so a route is documented as it reads."""
     schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema,
                'ApproveSchema': ApproveSchema, 'MessageSchema': MessageSchema, 'AppointmentSchema': AppointmentSchema,
                'NoteSchema': NoteSchema, 'NoteChangeSchema': NoteChangeSchema, 'ShareSchema': ShareSchema,
                'BoardSchema': BoardSchema, 'CodeSchema': CodeSchema, 'MethodSchema': MethodSchema,
                'TotpCodeSchema': TotpCodeSchema, 'ResetSendSchema': ResetSendSchema, 'StrengthSchema': StrengthSchema,
                'RedeemSchema': RedeemSchema, 'TermsSchema': TermsSchema}
+    plugin = MarshmallowPlugin()
+    spec = APISpec(title=title, version='1', openapi_version='3.1.0', plugins=[plugin],
+                   info={'description': description}, servers=[{'url': prefix}])
+    plugin.converter.add_attribute_function(_text_lengths)
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
         request_schema = schemas.get(request_schema, request_schema)
@@ -296,13 +277,14 @@ def _document(routes, prefix, title, description, csrf):
             operation['parameters'] = parameters
         if request_schema is not None:
             operation['requestBody'] = {'required': request_schema is not RespondSchema,  # the token is optional
-                                        'content': {'application/json': {'schema': schema_of(request_schema)}}}
+                                        'content': {'application/json': {'schema': request_schema}}}
         if csrf and method != 'get':
             operation.setdefault('parameters', []).append(
                 {'name': 'X-CSRF-Token', 'in': 'header', 'required': True, 'schema': {'type': 'string'}})
         paths.setdefault(path, {})[method] = operation
-    return {'openapi': '3.1.0', 'info': {'title': title, 'version': '1', 'description': description},
-            'servers': [{'url': prefix}], 'paths': paths}
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
 
 
 def init_app(app):
