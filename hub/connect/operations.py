@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.operations import get_or_create_dossier
@@ -15,11 +15,11 @@ from hub.circle.dossiers import dossiers_of
 from hub.circle.models import Circle, CircleDossier
 from hub.circle.operations import create_circle, delete_circle, transfer_management
 from hub.config import setting
+from hub.connect.access import require_tries_left
 from hub.connect.models import CouplingCode
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
-from hub.core.errors import AppError, Conflict, InvalidInput, NotFound, TooManyRequests
-from hub.core.models import AuditRecord
+from hub.core.errors import AppError, Conflict, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -85,24 +85,12 @@ def _claim(code: str, account) -> CouplingCode:
 
 
 #: wrong coupling codes an account may type in 24 hours
-MAX_FAILURES_A_DAY = 5
-
-
-def failures_today(account) -> int:
-    """Return how many wrong coupling codes the account typed in the last 24 hours (from the audit log)."""
-    return db.session.execute(select(func.count()).select_from(AuditRecord).where(
-        AuditRecord.event == 'coupling.redeem', AuditRecord.actor_id == account.id,
-        AuditRecord.outcome == InvalidCode.code, AuditRecord.at > utcnow() - timedelta(days=1))).scalar_one()
-
-
 def redeem(account, typed_code, circle_id=None):
     """Link the code's dossier to a new care page managed by ``account``, or to one it manages."""
     if not isinstance(typed_code, str) or not typed_code.strip():  # nothing typed: not a wrong try
         message = _l('Type the coupling code from the letter of your care provider, for example ABCD-EFGH-JKLM.')
         raise InvalidInput(message, code='code_missing', fields={'code': [str(message)]})
-    if failures_today(account) >= MAX_FAILURES_A_DAY:
-        raise TooManyRequests(_l('You typed a wrong code too often today. Try again tomorrow, or call your care '
-                                 'provider.'), code='too_many_codes')
+    require_tries_left(account)
     try:
         return _redeem(account, typed_code, circle_id)
     except InvalidCode as exc:
