@@ -137,7 +137,7 @@ def resend(circle_id, invitation_id):
 
 
 @bp.delete('/circles/<circle_id>/invitations/<invitation_id>')
-def revoke(circle_id, invitation_id):
+def revoke_invitation(circle_id, invitation_id):
     manager = require(current_account(), circle_id, MANAGE)
     operations.revoke_invitation(manager, operations.open_invitation(manager.circle_id, parse_id(invitation_id)))
     return '', 204

@@ -40,7 +40,7 @@ def codes():
 
 
 @bp.post('/coupling-codes/<code_id>/revoke')
-def revoke(code_id):
+def revoke_code(code_id):
     provider = current_provider('codes')
     return code_json(operations.revoke_code(provider, parse_id(code_id)))
 
