@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-quick lint install test-deps system-deps translations clean bench-sync
+.PHONY: demo test test-quick lint install test-deps system-deps translations clean bench-sync bench-web
 
 $(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,3 +53,9 @@ clean:
 bench-sync: test-deps
 	$(BIN)/pip install -q -r requirements-bench.txt
 	$(BIN)/python bench/sync.py $(BENCH_ARGS)
+
+# The reading side under load beside a bare Flask hello world (wrk from Debian's packages).
+bench-web: install $(VENV)/.test-installed
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
+		|| sudo apt-get install -y -qq wrk
+	$(BIN)/python bench/web.py $(BENCH_ARGS)

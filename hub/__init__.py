@@ -61,6 +61,11 @@ def create_app(config=None):
                    dossier_api, dossier_views, careprovider_api, connect_provider_api):
         app.register_blueprint(module.bp)
 
+    if values['COUNT_STATEMENTS']:
+        from hub.core.db import count_statements
+        with app.app_context():
+            count_statements(app, db.engine)
+
     from hub.careprovider.registry import load_adapters
     app.extensions['carehub.adapters'] = load_adapters()
     return app

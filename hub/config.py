@@ -46,6 +46,8 @@ DEFAULTS = {
     #: hours between full fetches that compare everything stored with the source (finds deletions)
     'RECONCILE_HOURS': 24,
     'TESTING': False,
+    #: answer each request with the number of SQL statements it ran, in X-SQL-Statements (make bench-web)
+    'COUNT_STATEMENTS': False,
 }
 
 _INT_KEYS = {key for key, value in DEFAULTS.items() if isinstance(value, int) and not isinstance(value, bool)}

@@ -51,3 +51,19 @@ def install_sqlite_pragmas():
     from sqlalchemy.engine import Engine
     if not event.contains(Engine, 'connect', _sqlite_pragmas):
         event.listen(Engine, 'connect', _sqlite_pragmas)
+
+
+def count_statements(app, engine):
+    """Answer every request with the number of SQL statements it ran (X-SQL-Statements; the web benchmark)."""
+    from flask import g, has_request_context
+    from sqlalchemy import event
+
+    @event.listens_for(engine, 'before_cursor_execute')
+    def _count(*args, **kwargs):
+        if has_request_context():
+            g.sql_statements = g.get('sql_statements', 0) + 1
+
+    @app.after_request
+    def _header(response):
+        response.headers['X-SQL-Statements'] = str(g.get('sql_statements', 0))
+        return response
