@@ -87,6 +87,8 @@ class Record(IdMixin, CreatedMixin, db.Model):
         Index('ix_records_dossier_kind_occurred', 'dossier_id', 'kind', 'occurred_at'),
         Index('ix_records_dossier_code_occurred', 'dossier_id', 'code', 'occurred_at'),
         Index('ix_records_dossier_origin', 'dossier_id', 'origin'),
+        #: the timeline's order (newest first, then id) for any mix of kinds: read from the index, not sorted
+        Index('ix_records_dossier_occurred_id', 'dossier_id', 'occurred_at', 'id'),
     )
 
 

@@ -3,14 +3,14 @@
 import json
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, tuple_
 
 from hub.account.models import Account
 from hub.account.operations import link
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import can
-from hub.circle.dossiers import records_of
+from hub.circle.dossiers import dossiers_of, records_of
 from hub.circle.messages import notify
 from hub.circle.models import CircleDossier, Member
 from hub.core.audit import audit
@@ -30,13 +30,21 @@ PAGE_SIZE = 20
 
 
 def timeline(circle_id, cursor=None, limit=PAGE_SIZE):
-    """Return (rows, next cursor) of reports and plan cards, newest first."""
-    query = records_of(circle_id, TIMELINE_KINDS).where(Record.occurred_at.is_not(None))
-    if cursor:
-        occurred, ident = decode_cursor(cursor)
-        query = query.where(or_(Record.occurred_at < occurred,
-                                and_(Record.occurred_at == occurred, Record.id < ident)))
-    rows = db.session.execute(query.order_by(Record.occurred_at.desc(), Record.id.desc()).limit(limit + 1)).all()
+    """Return (rows, next cursor) of reports and plan cards, newest first.
+
+    Each dossier is read on its own by the index (dossier, occurred_at, id), which serves this order for
+    any mix of kinds, so a page costs the same at any dossier size; the pages of several dossiers merge.
+    """
+    after = decode_cursor(cursor) if cursor else None
+    rows = []
+    for dossier in dossiers_of(circle_id):
+        query = (select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
+                 .where(Record.dossier_id == dossier.id, Record.kind.in_(TIMELINE_KINDS), Record.deleted.is_(False),
+                        Record.occurred_at.is_not(None)))
+        if after:  # a row value: the index is entered at the cursor (an OR of the two parts is not)
+            query = query.where(tuple_(Record.occurred_at, Record.id) < tuple(after))
+        rows += db.session.execute(query.order_by(Record.occurred_at.desc(), Record.id.desc()).limit(limit + 1)).all()
+    rows.sort(key=lambda row: (row.Record.occurred_at, row.Record.id), reverse=True)
     last = rows[limit - 1].Record if len(rows) > limit else None
     next_cursor = encode_cursor(last.occurred_at, last.id) if last else None
     return rows[:limit], next_cursor
