@@ -36,12 +36,18 @@ class CreatedMixin:
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """Turn on foreign keys (for ON DELETE CASCADE) and wait for locks instead of failing."""
+    """Turn on foreign keys (for ON DELETE CASCADE), wait for locks instead of failing, and write ahead.
+
+    WAL lets the app's workers read while one writes (a dossier read writes its audit record);
+    synchronous=NORMAL is safe with WAL (a crash may lose the last commits, never corrupt the file).
+    """
     import sqlite3
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute('PRAGMA foreign_keys=ON')
         cursor.execute('PRAGMA busy_timeout=10000')
+        cursor.execute('PRAGMA journal_mode=WAL')
+        cursor.execute('PRAGMA synchronous=NORMAL')
         cursor.close()
 
 
