@@ -78,23 +78,23 @@ ROUTES = [
     ('post', '/accounts/activate', 'Set the first password and activate', ActivateSchema, 200, {'type': 'object'}),
     ('post', '/session', 'Log in (may ask for a second factor)', LoginSchema, 200, {'type': 'object'}),
     ('post', '/session/second-factor', 'Give the second factor (method email: the code mailed at login on a new '
-                                       'browser)', 'CodeSchema', 200, {'type': 'object'}),
-    ('post', '/session/second-factor/send', 'Send a login code by SMS, a call or mail', 'MethodSchema', 202,
+                                       'browser)', CodeSchema, 200, {'type': 'object'}),
+    ('post', '/session/second-factor/send', 'Send a login code by SMS, a call or mail', MethodSchema, 202,
      {'type': 'object'}),
-    ('post', '/me/phone/verify', 'Confirm a new mobile number with the code sent to it', 'TotpCodeSchema', 200,
+    ('post', '/me/phone/verify', 'Confirm a new mobile number with the code sent to it', TotpCodeSchema, 200,
      {'type': 'object'}),
     ('delete', '/session', 'Log out', None, 204, None),
-    ('post', '/password/strength', 'How strong a password is, with hints', 'StrengthSchema', 200, {'type': 'object'}),
+    ('post', '/password/strength', 'How strong a password is, with hints', StrengthSchema, 200, {'type': 'object'}),
     ('post', '/password/forgot', 'Ask for a reset link (always 202)', ForgotSchema, 202, {'type': 'object'}),
     ('get', '/password/reset', 'What a reset link needs', None, 200, {'type': 'object'}),
     ('post', '/password/reset', 'Set a new password with a reset link', ResetSchema, 200, {'type': 'object'}),
-    ('post', '/password/reset/send', 'Send the code for a reset link by SMS or a call', 'ResetSendSchema', 202,
+    ('post', '/password/reset/send', 'Send the code for a reset link by SMS or a call', ResetSendSchema, 202,
      {'type': 'object'}),
     ('get', '/me', 'My profile', None, 200, {'type': 'object'}),
     ('post', '/me/terms', 'Accept the terms of use of `version` (needed after they changed: other calls answer 403 '
-                          'terms_changed until then)', 'TermsSchema', 200, {'type': 'object'}),
-    ('patch', '/me', 'Change my names, language or time zone', 'ProfileSchema', 200, {'type': 'object'}),
-    ('delete', '/me', 'Delete my account (with my password)', 'DeleteSchema', 204, None),
+                          'terms_changed until then)', TermsSchema, 200, {'type': 'object'}),
+    ('patch', '/me', 'Change my names, language or time zone', ProfileSchema, 200, {'type': 'object'}),
+    ('delete', '/me', 'Delete my account (with my password)', DeleteSchema, 204, None),
     ('get', '/me/sessions', 'Where I am logged in', None, 200, _list_of({'type': 'object'})),
     ('delete', '/me/sessions', 'Log out everywhere', None, 204, None),
     ('delete', '/me/sessions/{session_id}', 'Log out one session', None, 204, None),
@@ -106,11 +106,11 @@ ROUTES = [
     ('delete', '/me/devices/{device_id}', 'Forget a remembered browser', None, 204, None),
     ('post', '/me/password', 'Change my password', ChangePasswordSchema, 200, {'type': 'object'}),
     ('post', '/me/totp', 'Start enrolling an authenticator app', None, 201, {'type': 'object'}),
-    ('post', '/me/totp/verify', 'Confirm the authenticator app with a code', 'TotpCodeSchema', 200,
+    ('post', '/me/totp/verify', 'Confirm the authenticator app with a code', TotpCodeSchema, 200,
      {'type': 'object'}),
-    ('post', '/step-up', 'Ask for a step-up code', 'MethodSchema', 200, {'type': 'object'}),
-    ('post', '/step-up/verify', 'Check a step-up code', 'CodeSchema', 200, {'type': 'object'}),
-    ('post', '/connections', 'Redeem a coupling code', 'RedeemSchema', 201, CIRCLE),
+    ('post', '/step-up', 'Ask for a step-up code', MethodSchema, 200, {'type': 'object'}),
+    ('post', '/step-up/verify', 'Check a step-up code', CodeSchema, 200, {'type': 'object'}),
+    ('post', '/connections', 'Redeem a coupling code', RedeemSchema, 201, CIRCLE),
     ('get', '/circles', 'My care pages', None, 200, _list_of(CIRCLE)),
     ('get', '/circles/{circle_id}', 'One care page', None, 200, CIRCLE),
     ('get', '/circles/{circle_id}/members', 'Members of a care page', None, 200, _list_of({'type': 'object'})),
@@ -138,7 +138,7 @@ ROUTES = [
                                              '(the first page marks them read)', None, 200, _list_of(MESSAGE)),
     ('post', '/circles/{circle_id}/messages', 'Write a message for all, the trust group, or the provider and the '
                                               'trust group (it goes to the provider through the outbox)',
-     'MessageSchema', 201, MESSAGE),
+     MessageSchema, 201, MESSAGE),
     ('get', '/circles/{circle_id}/measurements', 'Measurement series per code, oldest first, of the last `days` '
                                                  '(default 365; step-up)', None, 200, _list_of({'type': 'object'})),
     ('get', '/circles/{circle_id}/export', 'Blue Button download (step-up): `from` and `to` months (YYYY-MM), '
@@ -151,25 +151,25 @@ ROUTES = [
                                                  'private to their author) and care appointments from the dossier',
      None, 200, _list_of({'type': 'object'})),
     ('post', '/circles/{circle_id}/appointments', 'Add an appointment (visibility public or private)',
-     'AppointmentSchema', 201, {'type': 'object'}),
+     AppointmentSchema, 201, {'type': 'object'}),
     ('delete', '/circles/{circle_id}/appointments/{entry_id}', 'Remove an appointment (its author, or the manager)',
      None, 204, None),
     ('get', '/circles/{circle_id}/notes', 'The notes of the care page, the last changed first', None, 200,
      _list_of({'type': 'object'})),
-    ('post', '/circles/{circle_id}/notes', 'Write a note (every member reads it)', 'NoteSchema', 201,
+    ('post', '/circles/{circle_id}/notes', 'Write a note (every member reads it)', NoteSchema, 201,
      {'type': 'object'}),
     ('patch', '/circles/{circle_id}/notes/{note_id}', 'Change your own note, as it was at `version` (409 '
                                                       'version_conflict with the current note when it changed)',
-     'NoteChangeSchema', 200, {'type': 'object'}),
+     NoteChangeSchema, 200, {'type': 'object'}),
     ('delete', '/circles/{circle_id}/notes/{note_id}', 'Delete a note (its author, or the manager)', None, 204,
      None),
     ('post', '/circles/{circle_id}/notes/{note_id}/share', 'Send a note to the care provider (manager)',
-     'ShareSchema', 200, {'type': 'object'}),
+     ShareSchema, 200, {'type': 'object'}),
     ('get', '/circles/{circle_id}/board', 'The board: posts with their reactions, newest first', None, 200,
      _list_of({'type': 'object'})),
-    ('post', '/circles/{circle_id}/board', 'Post on the board (data.board_post)', 'BoardSchema', 201,
+    ('post', '/circles/{circle_id}/board', 'Post on the board (data.board_post)', BoardSchema, 201,
      {'type': 'object'}),
-    ('post', '/circles/{circle_id}/board/{post_id}/reactions', 'React to a post (data.board_react)', 'BoardSchema',
+    ('post', '/circles/{circle_id}/board/{post_id}/reactions', 'React to a post (data.board_react)', BoardSchema,
      201, {'type': 'object'}),
     ('delete', '/circles/{circle_id}/board/{post_id}', 'Delete a post (your own, or with data.board_delete)', None,
      204, None),
@@ -182,7 +182,7 @@ ROUTES = [
      PLAN),
     ('post', '/circles/{circle_id}/plans/{plan_id}/approve', 'Approve the version you read (manager, second-factor '
                                                              'code in the last 5 minutes); 409 when it changed',
-     'ApproveSchema', 201, {'type': 'object'}),
+     ApproveSchema, 201, {'type': 'object'}),
 ]
 
 
@@ -202,7 +202,7 @@ OUTBOX_ITEM = {'type': 'object', 'required': ['id', 'created_at', 'kind', 'clien
 PROVIDER_ROUTES = [
     ('post', '/oauth/token', 'Get an access token (client credentials, HTTP Basic; form fields grant_type and '
                              'scope)', None, 200, TOKEN),
-    ('post', '/coupling-codes', 'Issue a coupling code for a client (scope codes)', 'IssueSchema', 201, CODE),
+    ('post', '/coupling-codes', 'Issue a coupling code for a client (scope codes)', IssueSchema, 201, CODE),
     ('get', '/coupling-codes', 'The codes this provider issued, with their state (scope codes)', None, 200,
      _list_of(CODE)),
     ('post', '/coupling-codes/{code_id}/revoke', 'Revoke a code that is still valid (scope codes)', None, 200, CODE),
@@ -251,19 +251,12 @@ def _text_lengths(self, field, **kwargs):
 
 def _document(routes, prefix, title, description, csrf):
     """Build a document with apispec from the schemas the routes load, so a route is documented as it reads."""
-    schemas = {'IssueSchema': IssueSchema, 'ProfileSchema': ProfileSchema, 'DeleteSchema': DeleteSchema,
-               'ApproveSchema': ApproveSchema, 'MessageSchema': MessageSchema, 'AppointmentSchema': AppointmentSchema,
-               'NoteSchema': NoteSchema, 'NoteChangeSchema': NoteChangeSchema, 'ShareSchema': ShareSchema,
-               'BoardSchema': BoardSchema, 'CodeSchema': CodeSchema, 'MethodSchema': MethodSchema,
-               'TotpCodeSchema': TotpCodeSchema, 'ResetSendSchema': ResetSendSchema, 'StrengthSchema': StrengthSchema,
-               'RedeemSchema': RedeemSchema, 'TermsSchema': TermsSchema}
     plugin = MarshmallowPlugin()
     spec = APISpec(title=title, version='1', openapi_version='3.1.0', plugins=[plugin],
                    info={'description': description}, servers=[{'url': prefix}])
     plugin.converter.add_attribute_function(_text_lengths)
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
-        request_schema = schemas.get(request_schema, request_schema)
         error = OAUTH_ERROR if path == '/oauth/token' else ERROR
         operation = {'summary': summary, 'responses': {
             str(status): {'description': 'OK', **({'content': {'application/json': {'schema': body}}} if body else {})},

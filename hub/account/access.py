@@ -7,7 +7,8 @@ from flask import g, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
-from hub.account.factors import require_step_up
+from hub.account.codes import send_code
+from hub.account.factors import remembered, require_step_up
 from hub.account.operations import end_session, find_session, password_age, start_session, terms_outdated
 from hub.account.throttle import add_known_browser
 from hub.account.throttle import known_browser as lookup
@@ -220,3 +221,19 @@ def login_limit():
 def register_limit():
     """The rate limit of signing up (REGISTER_RATE_LIMIT)."""
     return setting('REGISTER_RATE_LIMIT')
+
+
+def start_login(account) -> bool:
+    """After a right password: log in, or open a pending session for the second check; True when it is pending.
+
+    With a second factor the check is skipped on a browser remembered for it. Without one, a browser that
+    never logged in to this account gets a code by mail first (as mijnCaress's device check does).
+    """
+    if account.second_factors:
+        pending = not remembered(account, request.cookies.get(device_cookie_name()))
+    else:
+        pending = known_browser(account.email) is None
+    log_in(account, pending=pending)
+    if pending and not account.second_factors:
+        send_code(account, g.pending_session, 'login', 'email', account.email)
+    return pending

@@ -9,7 +9,6 @@ from hub.account.access import (
     account_key,
     current_account,
     current_session,
-    device_cookie_name,
     device_label,
     known_browser,
     log_in,
@@ -20,6 +19,7 @@ from hub.account.access import (
     photo_limit,
     register_limit,
     set_device_cookie,
+    start_login,
 )
 from hub.account.codes import send_code
 from hub.account.password_rules import strength
@@ -63,22 +63,6 @@ def password_json(account):
     return {'status': age['status'], 'expires_at': age['expires_at'].isoformat(), 'days_left': age['days_left']}
 
 
-def needs_check(account):
-    """Tell whether this login needs a second check, and send the mail code when that is the check.
-
-    With a second factor: unless this browser was remembered for it. Without one: on a browser that
-    never logged in to this account (a code by mail, as mijnCaress's device check does).
-    """
-    if account.second_factors:
-        return not factors.remembered(account, request.cookies.get(device_cookie_name()))
-    return known_browser(account.email) is None
-
-
-def send_login_mail_code(account, pending):
-    """Send the login code by mail to an account without a second factor (right after the password)."""
-    send_code(account, pending, 'login', 'email', account.email)
-
-
 def wrong_code_response():
     error = factors.wrong_code_error()
     return error_response(error.code, error.message, error.status, error.fields)
@@ -105,14 +89,9 @@ def login():
     data = load_json(LoginSchema())
     account = operations.authenticate(data['email'], data['password'], login_source(), known_browser(data['email']))
     if account is None:
-        return error_response('invalid_credentials', _l('The email address or password is not right. Check them and '
-                                                        'try again, or choose a new password.'), 401)
-    if needs_check(account):
-        log_in(account, pending=True)
-        if not account.second_factors:
-            send_login_mail_code(account, g.pending_session)
+        return error_response('invalid_credentials', operations.WRONG_CREDENTIALS, 401)
+    if start_login(account):
         return {'second_factor': factors.login_methods(account), 'csrf_token': generate_csrf()}
-    log_in(account)
     return {'account': account_json(account), 'csrf_token': generate_csrf()}
 
 

@@ -140,6 +140,11 @@ def check_available(account: Account, now=None):
                                     'it.'), code='account_expired').audited('account.login', 'E', actor=account.id)
 
 
+#: the answer to a wrong address or password (the API and the login page)
+WRONG_CREDENTIALS = _l('The email address or password is not right. Check them and try again, or choose a new '
+                       'password.')
+
+
 def authenticate(email: str, password: str, source: str | None = None, browser: str | None = None) -> Account | None:
     """Return the active account for these credentials, or None; counts and audits failures.
 
@@ -147,9 +152,8 @@ def authenticate(email: str, password: str, source: str | None = None, browser: 
     this address before (hub.account.throttle). While a try must wait, Throttled is raised without
     looking at the password. A wrong password and an unknown address give None after the same work.
     """
-    email = email if len(email) <= 254 else email[:254]
-    keys = throttle.keys_for(email, source, browser)
-    account = account_by_email(email)
+    keys = throttle.keys_for(email[:254], source, browser)
+    account = account_by_email(email) if len(email) <= 254 else None
     now = utcnow()
     try:
         throttle.check(keys, now)

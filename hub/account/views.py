@@ -15,8 +15,8 @@ from hub.account.access import (
     login_source,
     register_limit,
     set_device_cookie,
+    start_login,
 )
-from hub.account.api import needs_check, send_login_mail_code
 from hub.account.codes import send_code
 from hub.account.schemas import LoginSchema, RegisterSchema
 from hub.config import setting
@@ -144,21 +144,17 @@ def login():
             account = operations.authenticate(data['email'], data['password'], login_source(),
                                               known_browser(data['email']))
         if step.ok and account is not None:
-            if needs_check(account):
-                log_in(account, pending=True)
-                if not account.second_factors:
-                    send_login_mail_code(account, g.pending_session)
+            if start_login(account):
                 return redirect(url_for('account.second_factor', next=next_path), 303)
-            log_in(account)
             return redirect(after_login(account, next_path), 303)
         errors, status = step.errors, step.status
         if step.ok:  # a wrong address or password
-            errors, status = {'_form': [_l('The email address or password is not right. Check them and try again, '
-                                           'or choose a new password.')]}, 401
+            errors, status = {'_form': [operations.WRONG_CREDENTIALS]}, 401
     response = make_response(render_template('account/login.html', errors=errors, values=values, next=next_path),
                              status)
-    if getattr(step.error if request.method == 'POST' else None, 'retry_after', None):
-        response.headers['Retry-After'] = str(step.error.retry_after)  # throttled: how long to wait
+    retry_after = getattr(step.error, 'retry_after', None) if request.method == 'POST' else None
+    if retry_after:  # throttled: how long to wait, as the API says it
+        response.headers['Retry-After'] = str(retry_after)
     return response
 
 

@@ -16,6 +16,12 @@ def records_of(circle_id, kinds):
             .where(CircleDossier.circle_id == circle_id, Record.kind.in_(kinds), Record.deleted.is_(False)))
 
 
+def records_in(dossier_id, kinds):
+    """Return the query of the live records of these kinds in one dossier (rows of Record, Dossier)."""
+    return (select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
+            .where(Record.dossier_id == dossier_id, Record.kind.in_(kinds), Record.deleted.is_(False)))
+
+
 def dossiers_of(circle_id) -> list[Dossier]:
     """Return the dossiers linked to a care page."""
     return db.session.execute(select(Dossier).join(CircleDossier, CircleDossier.dossier_id == Dossier.id)

@@ -10,7 +10,7 @@ from hub.account.operations import link
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import can
-from hub.circle.dossiers import dossiers_of, records_of
+from hub.circle.dossiers import dossiers_of, records_in, records_of
 from hub.circle.messages import notify
 from hub.circle.models import CircleDossier, Member
 from hub.core.audit import audit
@@ -38,9 +38,7 @@ def timeline(circle_id, cursor=None, limit=PAGE_SIZE):
     after = decode_cursor(cursor) if cursor else None
     rows = []
     for dossier in dossiers_of(circle_id):
-        query = (select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
-                 .where(Record.dossier_id == dossier.id, Record.kind.in_(TIMELINE_KINDS), Record.deleted.is_(False),
-                        Record.occurred_at.is_not(None)))
+        query = records_in(dossier.id, TIMELINE_KINDS).where(Record.occurred_at.is_not(None))
         if after:  # a row value: the index is entered at the cursor (an OR of the two parts is not)
             query = query.where(tuple_(Record.occurred_at, Record.id) < tuple(after))
         rows += db.session.execute(query.order_by(Record.occurred_at.desc(), Record.id.desc()).limit(limit + 1)).all()
