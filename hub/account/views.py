@@ -13,6 +13,7 @@ from hub.account.access import (
     login_limit,
     login_required,
     login_source,
+    mark_known_browser,
     register_limit,
     set_device_cookie,
     start_login,
@@ -316,6 +317,7 @@ def reset():
                 done = passwords.reset_password(token, password, request.form.get('method', 'totp'),
                                                 request.form.get('code'))
             if step.ok and done is not None:
+                mark_known_browser(done.email)  # as the API does: the owner's browser, never throttled by others
                 return render_template('account/reset_done.html')
             errors, status = step.errors, step.status
             if step.ok:  # a wrong code (counted)

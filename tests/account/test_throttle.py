@@ -141,3 +141,21 @@ def test_a_new_browser_of_an_account_without_a_second_factor_gets_a_code_by_mail
     sent = len(mailbox.to('nb@example.nl'))
     other = _login(new_api(), 'nb@example.nl', PASSWORD)
     assert other.get_json()['second_factor'] == ['email'] and len(mailbox.to('nb@example.nl')) == sent + 1
+
+
+def test_a_reset_on_the_page_makes_the_browser_known_too(register, new_api, mailbox):
+    import re
+    register('rp@example.nl', totp=False)
+    attacker, owner = new_api(), new_api()
+    owner.post('/api/v1/password/forgot', {'email': 'rp@example.nl'})
+    link = mailbox.link('rp@example.nl', '/password/reset')
+    page = owner.client.get(link).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    new_password = 'zeven zwanen zwemmen zuidwaarts'
+    done = owner.client.post(link, data={'csrf_token': token, 'password': new_password,
+                                         'password_confirm': new_password})
+    assert done.status_code == 200, done.get_data(as_text=True)[-800:]
+    for _ in range(6):
+        _login(attacker, 'rp@example.nl', WRONG, '198.51.100.7')
+    answer = _login(owner, 'rp@example.nl', new_password, '203.0.113.9')
+    assert answer.status_code == 200 and 'account' in answer.get_json()  # known: no wait, and no mailed code
