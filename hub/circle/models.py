@@ -93,7 +93,7 @@ class Message(IdMixin, CreatedMixin, db.Model):
 
     author: Mapped[Account] = relationship()
 
-    __table_args__ = (Index('ix_messages_circle_created', 'circle_id', 'created_at'),)
+    __table_args__ = (Index('ix_messages_circle_created_id', 'circle_id', 'created_at', 'id'),)
 
 
 class CalendarEntry(IdMixin, CreatedMixin, db.Model):
@@ -120,8 +120,7 @@ class Note(IdMixin, CreatedMixin, db.Model):
 
     __tablename__ = 'notes'
 
-    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False,
-                                                 index=True)
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
     author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
@@ -132,6 +131,8 @@ class Note(IdMixin, CreatedMixin, db.Model):
     shared_with: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('providers.id', ondelete='SET NULL'))
 
     author: Mapped[Account] = relationship()
+
+    __table_args__ = (Index('ix_notes_circle_updated_id', 'circle_id', 'updated_at', 'id'),)
 
 
 class BoardPost(IdMixin, CreatedMixin, db.Model):
@@ -147,7 +148,7 @@ class BoardPost(IdMixin, CreatedMixin, db.Model):
     reactions: Mapped[list['BoardReaction']] = relationship(order_by='BoardReaction.created_at',
                                                             cascade='all, delete-orphan', passive_deletes=True)
 
-    __table_args__ = (Index('ix_board_posts_circle_created', 'circle_id', 'created_at'),)
+    __table_args__ = (Index('ix_board_posts_circle_created_id', 'circle_id', 'created_at', 'id'),)
 
 
 class BoardReaction(IdMixin, CreatedMixin, db.Model):

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import tuple_
 
 from hub.core.errors import InvalidInput
 from hub.core.timeutil import as_utc
@@ -27,3 +28,16 @@ def decode_cursor(cursor: str):
         return as_utc(parsed), uuid.UUID(ident)
     except (ValueError, TypeError, AttributeError, OverflowError, RecursionError):
         raise InvalidInput(_l('The cursor is not valid.'), code='invalid_cursor') from None
+
+
+def after_cursor(query, moment_column, id_column, cursor, newest_first=True):
+    """Return ``query`` limited to the rows past ``cursor`` in the order (moment, id).
+
+    A row value (``(moment, id) < (:moment, :id)``) lets the database enter an index on (…, moment, id)
+    at the cursor; the same test written as an OR of its two parts is read from the start of the index.
+    """
+    if not cursor:
+        return query
+    moment, ident = decode_cursor(cursor)
+    row = tuple_(moment_column, id_column)
+    return query.where(row < (moment, ident) if newest_first else row > (moment, ident))

@@ -34,7 +34,7 @@ class AuditRecord(IdMixin, db.Model):
     source: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
-        Index('ix_audit_records_circle_at', 'circle_id', 'at'),
+        Index('ix_audit_records_circle_at_id', 'circle_id', 'at', 'id'),
         Index('ix_audit_records_actor_at', 'actor_id', 'at'),
     )
 
