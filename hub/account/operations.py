@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from hub.account import throttle
 from hub.account.hashing import hash_password, needs_rehash, verify_password
@@ -227,8 +228,9 @@ def find_session(token: str | None) -> AuthSession | None:
     """Return the live session for a cookie token; an idle or too old one is ended."""
     if not token or not isinstance(token, str):
         return None
-    auth_session = db.session.execute(
-        select(AuthSession).where(AuthSession.token_hash == keyed_hash(token, 'session'))).scalar_one_or_none()
+    auth_session = db.session.execute(  # with its account: every request needs both
+        select(AuthSession).options(joinedload(AuthSession.account))
+        .where(AuthSession.token_hash == keyed_hash(token, 'session'))).scalar_one_or_none()
     if auth_session is None:
         return None
     now = utcnow()

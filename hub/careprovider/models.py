@@ -73,7 +73,8 @@ class Record(IdMixin, CreatedMixin, db.Model):
     #: SHA-256 of the mapped content: an unchanged record is not written again
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     data: Mapped[dict] = mapped_column(JSON, nullable=False)
-    raw: Mapped[dict] = mapped_column(JSON, nullable=False)
+    #: deferred: only the download and the remap read it (a read without undefer raises, it never lazy-loads)
+    raw: Mapped[dict] = mapped_column(JSON, nullable=False, deferred=True, deferred_raiseload=True)
     occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     code: Mapped[str | None] = mapped_column(String(64))
     deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

@@ -2,8 +2,10 @@
 
 import uuid
 
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload
 
 from hub.account.access import step_up_required
 from hub.circle.models import Member
@@ -40,10 +42,15 @@ def membership(account, circle_id) -> Member:
         circle_uuid = circle_id if isinstance(circle_id, uuid.UUID) else uuid.UUID(str(circle_id))
     except ValueError:
         raise NotFound(_l('This care page does not exist, or you are not a member.')) from None
-    member = db.session.execute(select(Member).where(
+    known = g.setdefault('memberships', {}) if has_app_context() else {}
+    member = known.get((account.id, circle_uuid))
+    if member is not None and inspect(member).persistent:  # one request asks once (unless it was removed)
+        return member
+    member = db.session.execute(select(Member).options(joinedload(Member.circle)).where(
         Member.circle_id == circle_uuid, Member.account_id == account.id)).scalar_one_or_none()
     if member is None:
         raise NotFound(_l('This care page does not exist, or you are not a member.'))
+    known[(account.id, circle_uuid)] = member
     return member
 
 

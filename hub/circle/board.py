@@ -5,13 +5,13 @@ Posting needs ``data.board_post``, reacting ``data.board_react``; everyone delet
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from hub.circle.access import can, require_author_or
 from hub.circle.models import BoardPost, BoardReaction
 from hub.core.audit import audit
-from hub.core.cursor import decode_cursor, encode_cursor
+from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.errors import Forbidden, NotFound
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -21,11 +21,10 @@ PAGE_SIZE = 20
 
 def posts(member, cursor=None, limit=PAGE_SIZE):
     """Return (posts with their reactions, next cursor), newest first."""
-    query = select(BoardPost).options(selectinload(BoardPost.reactions)).where(BoardPost.circle_id == member.circle_id)
-    if cursor:
-        moment, ident = decode_cursor(cursor)
-        query = query.where(or_(BoardPost.created_at < moment,
-                                and_(BoardPost.created_at == moment, BoardPost.id < ident)))
+    query = select(BoardPost).options(  # with their authors: no query per post or reaction
+        joinedload(BoardPost.author), selectinload(BoardPost.reactions).joinedload(BoardReaction.author)
+    ).where(BoardPost.circle_id == member.circle_id)
+    query = after_cursor(query, BoardPost.created_at, BoardPost.id, cursor)
     found = db.session.execute(query.order_by(BoardPost.created_at.desc(), BoardPost.id.desc())
                                .limit(limit + 1)).scalars().all()
     last = found[limit - 1] if len(found) > limit else None

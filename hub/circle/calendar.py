@@ -4,11 +4,13 @@ from the provider's dossier."""
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
-from hub.careprovider.models import Dossier, Record
+from hub.careprovider.models import Record
 from hub.circle.access import MANAGE, can, require_author_or
-from hub.circle.models import CalendarEntry, CircleDossier
+from hub.circle.dossiers import records_of
+from hub.circle.models import CalendarEntry
 from hub.core.audit import audit
 from hub.core.errors import Forbidden, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
@@ -68,16 +70,13 @@ def entries(member, account, start, end):
         visible = CalendarEntry.author_id == account.id
         if can(member, 'appointments.own'):
             visible = or_(visible, CalendarEntry.visibility == 'public')
-        for entry in db.session.execute(select(CalendarEntry).where(
+        for entry in db.session.execute(select(CalendarEntry).options(joinedload(CalendarEntry.author)).where(
                 CalendarEntry.circle_id == member.circle_id, visible, CalendarEntry.starts_at >= start,
                 CalendarEntry.starts_at < end)).scalars():
             items.append((entry.starts_at, 'own', entry))
     if can(member, 'appointments.care'):
-        for row in db.session.execute(
-                select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
-                .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
-                .where(CircleDossier.circle_id == member.circle_id, Record.kind == 'appointment',
-                       Record.deleted.is_(False), and_(Record.occurred_at >= start, Record.occurred_at < end))):
+        for row in db.session.execute(records_of(member.circle_id, ('appointment',)).where(
+                Record.occurred_at >= start, Record.occurred_at < end)):
             items.append((row.Record.occurred_at, 'care', row))
         audit('dossier.appointments', 'R', actor=account, role=member.role, circle=member.circle_id,
               target='appointments')

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Dossier, Provider, Record
 from hub.circle.models import CircleDossier
@@ -11,20 +12,20 @@ from hub.extensions import db
 
 def records_of(circle_id, kinds):
     """Return the query of the live records of these kinds in the care page's dossiers (rows of Record, Dossier)."""
-    return (select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
+    return (select(Record, Dossier).options(joinedload(Dossier.provider)).join(Dossier, Record.dossier_id == Dossier.id)
             .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
             .where(CircleDossier.circle_id == circle_id, Record.kind.in_(kinds), Record.deleted.is_(False)))
 
 
 def records_in(dossier_id, kinds):
     """Return the query of the live records of these kinds in one dossier (rows of Record, Dossier)."""
-    return (select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
+    return (select(Record, Dossier).options(joinedload(Dossier.provider)).join(Dossier, Record.dossier_id == Dossier.id)
             .where(Record.dossier_id == dossier_id, Record.kind.in_(kinds), Record.deleted.is_(False)))
 
 
 def dossiers_of(circle_id) -> list[Dossier]:
     """Return the dossiers linked to a care page."""
-    return db.session.execute(select(Dossier).join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
+    return db.session.execute(select(Dossier).options(joinedload(Dossier.provider)).join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
                               .where(CircleDossier.circle_id == circle_id)
                               .order_by(CircleDossier.created_at)).scalars().all()
 

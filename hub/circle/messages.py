@@ -5,7 +5,8 @@ for those who may see provider messages; a message to the provider goes into the
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from hub.account.operations import link
 from hub.careprovider.models import Dossier, Record
@@ -14,7 +15,7 @@ from hub.circle.access import message_audiences
 from hub.circle.dossiers import client_name, dossiers_of
 from hub.circle.models import CircleDossier, Member, Message
 from hub.core.audit import audit
-from hub.core.cursor import decode_cursor, encode_cursor
+from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.errors import Forbidden, InvalidInput
 from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
@@ -79,12 +80,10 @@ def _provider_messages(circle_id):
 def messages(member, cursor=None, limit=PAGE_SIZE):
     """Return (items, next cursor), newest first: each item is ('member', Message) or ('provider', (Record, Dossier))."""
     audiences = message_audiences(member)
-    own = select(Message).where(Message.circle_id == member.circle_id, Message.audience.in_(audiences))
+    own = select(Message).options(joinedload(Message.author)).where(Message.circle_id == member.circle_id, Message.audience.in_(audiences))
     theirs = _provider_messages(member.circle_id)
-    if cursor:
-        moment, ident = decode_cursor(cursor)
-        own = own.where(or_(Message.created_at < moment, and_(Message.created_at == moment, Message.id < ident)))
-        theirs = theirs.where(or_(Record.occurred_at < moment, and_(Record.occurred_at == moment, Record.id < ident)))
+    own = after_cursor(own, Message.created_at, Message.id, cursor)
+    theirs = after_cursor(theirs, Record.occurred_at, Record.id, cursor)
     found = [(m.created_at, m.id, 'member', m) for m in db.session.execute(
         own.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit + 1)).scalars()]
     if 'provider' in audiences:
@@ -106,14 +105,12 @@ def unread(member) -> int:
     since = member.messages_read_at
     own = select(func.count(Message.id)).where(Message.circle_id == member.circle_id,
                                                Message.audience.in_(audiences), Message.author_id != member.account_id)
-    count = db.session.execute(own.where(Message.created_at > since) if since else own).scalar_one()
+    counts = [own.where(Message.created_at > since) if since else own]
     if 'provider' in audiences:
-        theirs = select(func.count()).select_from(_provider_messages(member.circle_id).subquery())
-        if since:
-            theirs = select(func.count()).select_from(
-                _provider_messages(member.circle_id).where(Record.occurred_at > since).subquery())
-        count += db.session.execute(theirs).scalar_one()
-    return count
+        theirs = _provider_messages(member.circle_id).with_only_columns(Record.id)
+        counts.append(select(func.count()).select_from(
+            (theirs.where(Record.occurred_at > since) if since else theirs).subquery()))
+    return sum(db.session.execute(select(*(count.scalar_subquery() for count in counts))).one())
 
 
 def mark_read(member):

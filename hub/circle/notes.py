@@ -1,14 +1,15 @@
 """Notes on a care page: every member reads them and writes their own; the manager can send one to the provider."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import MANAGE, can, require_author_or
 from hub.circle.dossiers import dossiers_of
 from hub.circle.models import Note
 from hub.core.audit import audit
-from hub.core.cursor import decode_cursor, encode_cursor
+from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -18,10 +19,8 @@ PAGE_SIZE = 50
 
 def notes(member, cursor=None, limit=PAGE_SIZE):
     """Return (notes, next cursor): the care page's notes, the last changed first."""
-    query = select(Note).where(Note.circle_id == member.circle_id)
-    if cursor:
-        moment, ident = decode_cursor(cursor)
-        query = query.where(or_(Note.updated_at < moment, and_(Note.updated_at == moment, Note.id < ident)))
+    query = select(Note).options(joinedload(Note.author)).where(Note.circle_id == member.circle_id)
+    query = after_cursor(query, Note.updated_at, Note.id, cursor)
     found = db.session.execute(query.order_by(Note.updated_at.desc(), Note.id.desc()).limit(limit + 1)).scalars().all()
     last = found[limit - 1] if len(found) > limit else None
     return found[:limit], encode_cursor(last.updated_at, last.id) if last else None

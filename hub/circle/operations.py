@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from hub.account.models import Account
 from hub.account.operations import link, normalize_email
@@ -30,13 +31,14 @@ def create_circle(manager: Account, name=None) -> Circle:
 
 def circles_of(account: Account) -> list[Member]:
     """Return the account's memberships, oldest first."""
-    return db.session.execute(select(Member).where(Member.account_id == account.id)
-                              .order_by(Member.created_at)).scalars().all()
+    return db.session.execute(select(Member).options(joinedload(Member.circle))
+                              .where(Member.account_id == account.id).order_by(Member.created_at)).scalars().all()
 
 
 def members_of(circle_id) -> list[Member]:
     """Return the members of a circle, the manager first."""
-    members = db.session.execute(select(Member).where(Member.circle_id == circle_id)).scalars().all()
+    members = db.session.execute(select(Member).options(joinedload(Member.account))
+                                 .where(Member.circle_id == circle_id)).scalars().all()
     return sorted(members, key=lambda m: (m.role != 'manager', m.account.last_name.lower(), m.account.first_name))
 
 

@@ -3,7 +3,8 @@
 import json
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import undefer
 
 from hub.account.models import Account
 from hub.account.operations import link
@@ -15,7 +16,7 @@ from hub.circle.messages import notify
 from hub.circle.models import CircleDossier, Member
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
-from hub.core.cursor import decode_cursor, encode_cursor
+from hub.core.cursor import after_cursor, decode_cursor, encode_cursor
 from hub.core.errors import Conflict, NotFound
 from hub.core.models import AuditRecord
 from hub.core.outbox import queue_mail
@@ -29,18 +30,18 @@ TIMELINE_KINDS = ('report', 'plan', 'questionnaire')
 PAGE_SIZE = 20
 
 
-def timeline(circle_id, cursor=None, limit=PAGE_SIZE):
-    """Return (rows, next cursor) of reports and plan cards, newest first.
+def timeline(circle_id, cursor=None, limit=PAGE_SIZE, dossiers=None):
+    """Return (rows, next cursor) of reports and plan cards, newest first (``dossiers``: those of the page, if read).
 
     Each dossier is read on its own by the index (dossier, occurred_at, id), which serves this order for
     any mix of kinds, so a page costs the same at any dossier size; the pages of several dossiers merge.
     """
-    after = decode_cursor(cursor) if cursor else None
+    if cursor:
+        decode_cursor(cursor)  # a bad cursor is refused even when no dossier is linked
     rows = []
-    for dossier in dossiers_of(circle_id):
+    for dossier in dossiers_of(circle_id) if dossiers is None else dossiers:
         query = records_in(dossier.id, TIMELINE_KINDS).where(Record.occurred_at.is_not(None))
-        if after:  # a row value: the index is entered at the cursor (an OR of the two parts is not)
-            query = query.where(tuple_(Record.occurred_at, Record.id) < tuple(after))
+        query = after_cursor(query, Record.occurred_at, Record.id, cursor)
         rows += db.session.execute(query.order_by(Record.occurred_at.desc(), Record.id.desc()).limit(limit + 1)).all()
     rows.sort(key=lambda row: (row.Record.occurred_at, row.Record.id), reverse=True)
     last = rows[limit - 1].Record if len(rows) > limit else None
@@ -55,11 +56,9 @@ def upcoming_appointments(circle_id, limit=5):
         .order_by(Record.occurred_at).limit(limit)).all()
 
 
-def last_synced(circle_id):
-    """Return when the newest data of the care page was fetched."""
-    times = [d.last_synced_at for d in db.session.execute(
-        select(Dossier).join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
-        .where(CircleDossier.circle_id == circle_id)).scalars() if d.last_synced_at]
+def last_synced(dossiers):
+    """Return when the newest data of these dossiers (a care page's) was fetched."""
+    times = [dossier.last_synced_at for dossier in dossiers if dossier.last_synced_at]
     return max(times) if times else None
 
 
@@ -208,9 +207,7 @@ def access_log(circle_id, cursor=None, limit=ACCESS_PAGE):
     query = (select(AuditRecord, Account).outerjoin(Account, Account.id == AuditRecord.actor_id)
              .where(AuditRecord.circle_id == circle_id, AuditRecord.event.in_(ACCESS_EVENTS),
                     AuditRecord.outcome != 'not_found'))  # a stranger's try is for the auditor, not the manager
-    if cursor:
-        moment, ident = decode_cursor(cursor)
-        query = query.where(or_(AuditRecord.at < moment, and_(AuditRecord.at == moment, AuditRecord.id < ident)))
+    query = after_cursor(query, AuditRecord.at, AuditRecord.id, cursor)
     rows = db.session.execute(query.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit + 1)).all()
     last = rows[limit - 1].AuditRecord if len(rows) > limit else None
     return rows[:limit], encode_cursor(last.at, last.id) if last else None
@@ -306,7 +303,7 @@ def export_rows(member, start=None, end=None):
     """The records a download holds: the kinds this member may see, not deleted, in the months asked (undated ones
     always). GP and pharmacy need ``data.gp_pharmacy``, the care team ``data.care_team``."""
     kinds = [kind for kind in KINDS if kind == 'practitioner' or can(member, EXPORT_CAPABILITIES[kind])]
-    query = records_of(member.circle_id, kinds)
+    query = records_of(member.circle_id, kinds).options(undefer(Record.raw))  # the provider's own FHIR
     if start is not None:
         query = query.where(or_(Record.occurred_at.is_(None), Record.occurred_at >= start))
     if end is not None:

@@ -49,19 +49,20 @@ def as_date(value):
 def overview(circle_id):
     member = require(g.account, circle_id)
     session['circle'] = str(member.circle_id)  # the care page to open next time
-    reports, unlock = [], None
+    dossiers = dossiers_of(member.circle_id)
+    reports, unlock, appointments = [], None, []
     if can(member, READ_DOSSIER):
         unlock = step_up_redirect()
-        if unlock is None:
+        if unlock is None:  # one audit record for the read of the page (its reports and appointments)
             read_dossier(g.account, member.circle_id, 'overview')
-            reports, _ = operations.timeline(member.circle_id, limit=3)
-    appointments = []
+            reports, _ = operations.timeline(member.circle_id, limit=3, dossiers=dossiers)
     if can(member, 'appointments.care'):
         appointments = operations.upcoming_appointments(member.circle_id)
-        audit('dossier.appointments', 'R', actor=g.account, role=member.role, circle=member.circle_id,
-              target='appointments:overview')
+        if not (can(member, READ_DOSSIER) and unlock is None):  # else the overview's record covers them
+            audit('dossier.appointments', 'R', actor=g.account, role=member.role, circle=member.circle_id,
+                  target='appointments:overview')
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
-                           dossiers=dossiers_of(member.circle_id), last_synced=operations.last_synced(member.circle_id),
+                           dossiers=dossiers, last_synced=operations.last_synced(dossiers),
                            linked=request.args.get('linked'), unlock=unlock, unread=unread(member),
                            others=[m for m in circles_of(g.account) if m.circle_id != member.circle_id])
 

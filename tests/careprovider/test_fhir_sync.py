@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from hub.cli import cli
 
@@ -145,7 +146,7 @@ def test_a_report_entered_in_error_leaves_the_timeline_and_odd_data_is_rejected_
     assert runs[-1].counts.get('deleted') == 1 and runs[-1].counts.get('rejected') == 1
     items = manager.get(timeline).get_json()['items']
     assert len(items) == 2 and all('nummer 0' not in i['data']['text'] for i in items)
-    [gone] = db.scalars(select(Record).where(Record.source_id == f'Observation/{patient_id}-r0'))
+    [gone] = db.scalars(select(Record).options(undefer(Record.raw)).where(Record.source_id == f'Observation/{patient_id}-r0'))
     assert gone.deleted and gone.raw['status'] == 'final'  # the record stays, marked, for the audit trail
 
 
