@@ -55,7 +55,7 @@ bench-sync: test-deps
 	$(BIN)/python bench/sync.py $(BENCH_ARGS)
 
 # The reading side under load beside a bare Flask hello world (wrk from Debian's packages).
-bench-web: install $(VENV)/.test-installed
+bench-web: system-deps install $(VENV)/.test-installed
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
 		|| sudo apt-get install -y -qq wrk
 	$(BIN)/python bench/web.py $(BENCH_ARGS)

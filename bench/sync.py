@@ -95,6 +95,7 @@ def main():
     parser.add_argument('--child', help=argparse.SUPPRESS)
     parser.add_argument('--instance', help=argparse.SUPPRESS)
     parser.add_argument('--base-url', help=argparse.SUPPRESS)
+    parser.add_argument('--bundle', help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:  # one phase in its own process, so that its peak memory is its own
         print(json.dumps(PHASES[args.child](args)))
@@ -128,6 +129,16 @@ def main():
     figures['remap_changed'] = child(args, 'remap_changed', instance)
     figures['remap_changed']['ratio_to_baseline'] = round(
         figures['remap_changed']['rate'] / figures['remap']['baseline_rate'], 2)
+    # the engine's own ceiling: the same dossier from a source that costs nothing (the fhir adapter's Bundle file)
+    free = instance / 'free'
+    free.mkdir()
+    bundle = free / 'bundle.json'
+    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection',
+                                  'entry': [{'resource': item} for item in generate(args.resources)]}))
+    child(args, 'setup', free, bundle=bundle)
+    figures['free_sync'] = child(args, 'first_sync', free)
+    figures['free_sync']['ratio_to_baseline'] = round(
+        figures['free_sync']['rate'] / figures['remap']['baseline_rate'], 2)
     figures['mapping'] = child(args, 'mapping', instance)
     figures['peak_rss_mb'] = max(figures['first_sync']['peak_rss_mb'], figures['second_sync']['peak_rss_mb'])
     out = ROOT / 'bench' / 'results' / f"sync-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
@@ -137,9 +148,10 @@ def main():
     print(f'\nfigures written to {out.relative_to(ROOT)}')
 
 
-def child(args, phase, instance, base_url=None):
+def child(args, phase, instance, base_url=None, bundle=None):
     command = [sys.executable, __file__, '--child', phase, '--instance', str(instance), '--count', str(args.count),
-               '--mapping', str(args.mapping)] + (['--base-url', base_url] if base_url else [])
+               '--mapping', str(args.mapping)] + (['--base-url', base_url] if base_url else []) + (
+        ['--bundle', str(bundle)] if bundle else [])
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode:
         raise SystemExit(f'phase {phase} failed:\n{result.stderr}')
@@ -165,8 +177,9 @@ def phase_setup(args):
     with _app(args).app_context():
         upgrade()
         with unit_of_work():
-            provider = add_provider('Bench', 'fhir', {'base_url': args.base_url, 'count': args.count,
-                                                      'overlap_seconds': OVERLAP_SECONDS})
+            settings = {'bundle': args.bundle} if args.bundle else {
+                'base_url': args.base_url, 'count': args.count, 'overlap_seconds': OVERLAP_SECONDS}
+            provider = add_provider('Bench', 'fhir', settings)
             get_or_create_dossier(provider, PATIENT)
     return {}
 
@@ -293,6 +306,8 @@ def print_table(f):
          f"ratio {f['remap']['ratio_to_baseline']} (target >= 0.25)"),
         ('carehub remap, adapter changed', f"{f['remap_changed']['rate']}/s, every record written",
          f"ratio {f['remap_changed']['ratio_to_baseline']} (target >= 0.25)"),
+        ('carehub sync from a Bundle file', f"{f['free_sync']['rate']}/s vs baseline {f['remap']['baseline_rate']}/s",
+         f"ratio {f['free_sync']['ratio_to_baseline']} (target >= 0.5)"),
         ('peak RSS of the sync process', f"{f['peak_rss_mb']} MB", '(target < 200 MB)'),
         ('mapping vs fhir.resources', f"{f['mapping']['ours_rate']}/s vs {f['mapping']['fhir_resources_rate']}/s",
          f"ratio {f['mapping']['ratio']} (target >= 2)"),

@@ -1,7 +1,7 @@
 """Benchmark the reading side of carehub against a bare Flask hello world, at three dossier sizes.
 
-Run with `make bench-web` (or `python bench/web.py --sizes 100,10000 --seconds 5`). For each size it seeds
-a care page with that many reports (bulk inserts), serves carehub with gunicorn (2 sync workers) beside a
+Run with `make bench-web` (or `python bench/web.py --sizes 100,10000 --seconds 5 --databases sqlite`). On
+SQLite and on a throwaway PostgreSQL (tests/servers.py), for each size it seeds a care page with that many reports (bulk inserts), serves carehub with gunicorn (2 sync workers) beside a
 bare Flask app served the same way, logs in as the manager (second factor done, so the dossier opens), and
 loads each route with wrk (2 threads, 4 connections). It prints req/s, p50, p99, the ratio to hello world,
 the SQL statements per request and the latency at the largest size over the smallest, and writes the
@@ -104,11 +104,14 @@ def seed(instance: Path, reports: int, database_url=None):
             with unit_of_work():
                 db.session.execute(insert(Record), rows)
         with unit_of_work():
-            position = min(10_000, reports - 1)
+            position = min(10_000, max(0, reports - 50))  # a full page follows it at every size
             row = db.session.execute(select(Record.occurred_at, Record.id).where(Record.dossier_id == dossier_id)
                                      .order_by(Record.occurred_at.desc(), Record.id.desc())
                                      .offset(position).limit(1)).one()
             deep = encode_cursor(row.occurred_at, row.id)
+        if db.engine.dialect.name == 'postgresql':  # fresh statistics, as autovacuum gives them a minute after a sync
+            with db.engine.connect().execution_options(isolation_level='AUTOCOMMIT') as connection:
+                connection.exec_driver_sql('ANALYZE')
     return secret, str(circle_id), deep
 
 
@@ -156,10 +159,10 @@ def load(url, seconds, cookie=None):
             'p99_ms': percentile.get('99'), 'non_2xx': int(errors.group(1)) if errors else 0}
 
 
-def run_size(reports, seconds, hello_rps, work):
-    instance = work / f'carehub-{reports}'
+def run_size(reports, seconds, hello_rps, work, database_url=None):
+    instance = work / f'carehub-{reports}-{"postgresql" if database_url else "sqlite"}'
     started = time.perf_counter()
-    secret, circle_id, deep = seed(instance, reports)
+    secret, circle_id, deep = seed(instance, reports, database_url)
     seeded = time.perf_counter() - started
     port = free_port()
     env = {**os.environ, 'CAREHUB_INSTANCE_PATH': str(instance), 'CAREHUB_COUNT_STATEMENTS': '1'}
@@ -179,7 +182,7 @@ def run_size(reports, seconds, hello_rps, work):
             figures['statements'] = int(probe.headers.get('X-SQL-Statements', -1))
             figures['ratio_to_hello'] = round(figures['rps'] / hello_rps, 4)
             results[name] = figures
-            print(f'  {reports:>7} {name:20} {figures["rps"]:8.1f} req/s  p50 {figures["p50_ms"]:7.1f} ms  '
+            print(f'  {"postgresql" if database_url else "sqlite":10} {reports:>7} {name:20} {figures["rps"]:8.1f} req/s  p50 {figures["p50_ms"]:7.1f} ms  '
                   f'p99 {figures["p99_ms"]:7.1f} ms  {figures["ratio_to_hello"]:.3f} of hello  '
                   f'{figures["statements"]} statements', flush=True)
     finally:
@@ -188,12 +191,38 @@ def run_size(reports, seconds, hello_rps, work):
     return {'seeded_seconds': round(seeded, 1), 'routes': results}
 
 
+def run_database(database, sizes, seconds, hello_rps, work):
+    """Run every size on one database; return the figures and the latency growth from the smallest size."""
+    server = None
+    if database == 'postgresql':
+        from tests.servers import PostgresServer
+        server = PostgresServer().start()
+    try:
+        runs = {str(size): run_size(size, seconds, hello_rps, work,
+                                    server.create_database(f'bench_{size}') if server else None) for size in sizes}
+    finally:
+        if server:
+            server.stop()
+    small, large = str(min(sizes)), str(max(sizes))
+    growth = {name: round(runs[large]['routes'][name]['p50_ms'] / runs[small]['routes'][name]['p50_ms'], 2)
+              for name, _ in ROUTES} if small != large else {}
+    if growth:
+        print(f'{database}: p50 latency at {large} reports over {small}: '
+              + ', '.join(f'{k} {v}' for k, v in growth.items()))
+    return {'sizes': runs, 'latency_growth': growth}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--sizes', default='100,10000,100000', help='reports per care page, comma separated')
     parser.add_argument('--seconds', type=int, default=10, help='seconds of load per route')
+    parser.add_argument('--databases', default='sqlite,postgresql', help='sqlite, postgresql or both')
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(',')]
+    databases = [name.strip() for name in args.databases.split(',')]
+    unknown = set(databases) - {'sqlite', 'postgresql'}
+    if unknown:
+        parser.error(f'unknown database: {", ".join(sorted(unknown))}')
     with tempfile.TemporaryDirectory(prefix='carehub-bench-web-') as folder:
         work = Path(folder)
         port = free_port()
@@ -204,14 +233,11 @@ def main():
             hello.terminate()
             hello.wait(timeout=30)
         print(f'hello world (bare Flask, gunicorn -w 2): {baseline["rps"]:.1f} req/s, p99 {baseline["p99_ms"]:.1f} ms')
-        runs = {str(size): run_size(size, args.seconds, baseline['rps'], work) for size in sizes}
-    small, large = str(min(sizes)), str(max(sizes))
-    growth = {name: round(runs[large]['routes'][name]['p50_ms'] / runs[small]['routes'][name]['p50_ms'], 2)
-              for name, _ in ROUTES} if small != large else {}
-    if growth:
-        print(f'p50 latency at {large} reports over {small}: ' + ', '.join(f'{k} {v}' for k, v in growth.items()))
-    result = {'when': datetime.now(UTC).isoformat(), 'database': 'sqlite', 'seconds': args.seconds,
-              'hello_world': baseline, 'sizes': runs, 'latency_growth': growth}
+        results = {}
+        for database in databases:
+            results[database] = run_database(database, sizes, args.seconds, baseline['rps'], work)
+    result = {'when': datetime.now(UTC).isoformat(), 'seconds': args.seconds, 'hello_world': baseline,
+              'databases': results}
     out = ROOT / 'bench' / 'results' / f'web-{datetime.now(UTC):%Y%m%dT%H%M%S}.json'
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=1))

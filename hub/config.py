@@ -8,6 +8,10 @@ from pathlib import Path
 DEFAULTS = {
     'SECRET_KEY': None,
     'DATABASE_URL': None,  # None: SQLite file in the instance folder
+    #: connections each app process keeps open to PostgreSQL (the threads a worker serves at once; gunicorn's sync
+    #: workers need 1): the server sees processes x (pool + DATABASE_POOL_OVERFLOW) at most
+    'DATABASE_POOL_SIZE': 2,
+    'DATABASE_POOL_OVERFLOW': 4,
     'BASE_URL': 'http://127.0.0.1:5000',
     'SMTP_URL': None,  # None: mails become .eml files in <instance>/mail
     'MAIL_FROM': 'carehub <noreply@carehub.localhost>',
@@ -85,14 +89,22 @@ def load_config(overrides=None, environ=None):
     return values
 
 
+def _engine_options(values):
+    """The database engine's options: a pool sized to the process on a server database."""
+    # hide_parameters: an error in the log never carries the values (names, addresses)
+    options = {'pool_pre_ping': True, 'hide_parameters': True}
+    if not values['DATABASE_URL'].startswith('sqlite'):
+        options.update(pool_size=values['DATABASE_POOL_SIZE'], max_overflow=values['DATABASE_POOL_OVERFLOW'])
+    return options
+
+
 def flask_settings(values):
     """Translate carehub settings into the names Flask and its extensions read."""
     secure = values['BASE_URL'].startswith('https://')
     return {
         'SECRET_KEY': values['SECRET_KEY'],
         'SQLALCHEMY_DATABASE_URI': values['DATABASE_URL'],
-        # hide_parameters: an error in the log never carries the values (names, addresses)
-        'SQLALCHEMY_ENGINE_OPTIONS': {'pool_pre_ping': True, 'hide_parameters': True},
+        'SQLALCHEMY_ENGINE_OPTIONS': _engine_options(values),
         'TESTING': values['TESTING'],
         'SESSION_COOKIE_NAME': '__Host-carehub' if secure else 'carehub',
         'SESSION_COOKIE_HTTPONLY': True,

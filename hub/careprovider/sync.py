@@ -78,7 +78,11 @@ def batched(items, size):
         yield batch
 
 
-def prefetched(items, depth=4 * BATCH):
+#: items the prefetch hands over at once
+CHUNK = 50
+
+
+def prefetched(items, depth=4 * BATCH // CHUNK):
     """Yield from ``items`` while a thread fetches ahead: the adapter waits on the network, the engine on the database.
 
     An error of the fetch is raised here, in the caller's thread; when the caller stops, the fetch stops too.
@@ -96,13 +100,19 @@ def prefetched(items, depth=4 * BATCH):
         return False
 
     def produce():
+        chunk = []  # handed over in chunks: a queue operation per item cost more than the item's own work
         try:
             for item in items:
-                if not put(('item', item)):
-                    return
+                chunk.append(item)
+                if len(chunk) == CHUNK:
+                    if not put(('items', chunk)):
+                        return
+                    chunk = []
         except BaseException as exc:  # noqa: BLE001  handed to the caller's thread
+            put(('items', chunk))
             put(('end', exc))
         else:
+            put(('items', chunk))
             put(('end', None))
 
     threading.Thread(target=produce, name='sync-prefetch', daemon=True).start()
@@ -113,7 +123,7 @@ def prefetched(items, depth=4 * BATCH):
                 if value is not None:
                     raise value
                 return
-            yield value
+            yield from value
     finally:
         stop.set()
 
