@@ -14,7 +14,6 @@ from hub.careprovider.operations import add_provider, provider_by_name
 from hub.careprovider.registry import adapter_class
 from hub.careprovider.remap import remap as remap_all
 from hub.careprovider.schedule import dossiers_to_sync
-from hub.careprovider.sync import sync_dossier
 from hub.config import setting
 from hub.connect.operations import code_state, codes_of, issue_code, revoke_code
 from hub.core.audit import audit
@@ -22,7 +21,7 @@ from hub.core.commit import checkpoint, unit_of_work
 from hub.core.errors import AppError
 from hub.demo import run_demo
 from hub.extensions import db
-from hub.worker import run_round
+from hub.worker import run_round, sync_one
 
 
 def _create_app():
@@ -284,13 +283,16 @@ def sync(name, full):
     failed, totals = 0, Counter()
     with click.progressbar(length=len(dossiers), label='Syncing dossiers', show_pos=True) as bar:
         for dossier in dossiers:
-            with unit_of_work():
-                run = sync_dossier(dossier, commit=checkpoint, full=full or None)
-            failed += run.status != 'ok'
-            totals.update(run.counts)
+            result = sync_one(dossier.id, full=full or None)
             bar.update(1)
-            click.echo(f"\n{dossier.provider.name} / {dossier.id}: {run.status} {run.counts}"
-                       + (f' ({run.error})' if run.error else ''))
+            if result is None:
+                failed += 1
+                click.echo(f'\n{dossier.provider.name} / {dossier.id}: busy, another worker is syncing it')
+                continue
+            status, counts, error = result
+            failed += status != 'ok'
+            totals.update(counts)
+            click.echo(f"\n{dossier.provider.name} / {dossier.id}: {status} {counts}" + (f' ({error})' if error else ''))
     click.echo(f"Synced {len(dossiers) - failed} of {len(dossiers)} dossiers: "
                + (', '.join(f'{key} {value}' for key, value in sorted(totals.items())) or 'nothing fetched'))
     if failed:

@@ -7,7 +7,7 @@ from hub.account.operations import purge_sessions
 from hub.careprovider.events import handle_pending, poll, purge_handled
 from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.registry import adapter_class
-from hub.careprovider.schedule import dossiers_due, sync_interval, trip_breaker
+from hub.careprovider.schedule import claim, dossiers_due, release, renew_claim, sync_interval, trip_breaker
 from hub.careprovider.sync import sync_dossier
 from hub.core.commit import checkpoint, unit_of_work
 from hub.core.outbox import deliver, due_items
@@ -31,19 +31,43 @@ def deliver_outbox(limit=50) -> int:
             return sent
 
 
+def sync_one(dossier_id, full=None):
+    """Sync one dossier unless another worker is syncing it; return (status, counts, error), or None when busy.
+
+    The claim (careprovider.schedule.claim) is committed first and renewed with every batch's commit.
+    """
+    with unit_of_work():
+        if not claim(dossier_id):
+            log.info('dossier %s is being synced by another worker', dossier_id)
+            return None
+    try:
+        with unit_of_work():
+            def commit():
+                renew_claim(dossier_id)
+                checkpoint()
+            run = sync_dossier(db.session.get(Dossier, dossier_id), commit=commit, full=full)
+            return run.status, dict(run.counts), run.error
+    finally:
+        with unit_of_work():
+            release(dossier_id)
+
+
+def due_dossiers() -> list:
+    """The ids of the dossiers whose sync is due."""
+    with unit_of_work():
+        return [d.id for d in dossiers_due()]
+
+
 def sync_due():
     """Sync the dossiers that are due (interval passed or retry time come), skipping paused providers."""
-    with unit_of_work():
-        due = [d.id for d in dossiers_due()]
-    for dossier_id in due:
+    for dossier_id in due_dossiers():
         try:
-            with unit_of_work():
-                run = sync_dossier(db.session.get(Dossier, dossier_id), commit=checkpoint)
-                status, counts = run.status, dict(run.counts)
+            result = sync_one(dossier_id)
         except Exception:  # noqa: BLE001  one dossier's trouble must not stop the others
             log.exception('sync of dossier %s failed', dossier_id)
             continue
-        log.info('synced dossier %s: %s %s', dossier_id, status, counts)
+        if result:
+            log.info('synced dossier %s: %s %s', dossier_id, *result[:2])
 
 
 def handle_events():

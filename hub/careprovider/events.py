@@ -100,10 +100,12 @@ def handle_pending(limit=500) -> Counter:
     """Handle the events waiting, oldest first; one that fails is tried again later, with growing waits."""
     counts = Counter()
     now = utcnow()
-    events = db.session.execute(select(ProviderEvent).where(
+    query = select(ProviderEvent).where(
         ProviderEvent.handled_at.is_(None), ProviderEvent.attempts < MAX_ATTEMPTS,
-        (ProviderEvent.retry_at.is_(None)) | (ProviderEvent.retry_at <= now))
-        .order_by(ProviderEvent.received_at).limit(limit)).scalars().all()
+        (ProviderEvent.retry_at.is_(None)) | (ProviderEvent.retry_at <= now)).order_by(ProviderEvent.received_at)
+    if db.engine.dialect.name == 'postgresql':  # two workers at once each take other events
+        query = query.with_for_update(skip_locked=True)
+    events = db.session.execute(query.limit(limit)).scalars().all()
     adapters = {}
     for event in events:
         event.attempts += 1

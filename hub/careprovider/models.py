@@ -50,6 +50,8 @@ class Dossier(IdMixin, CreatedMixin, db.Model):
     reconciled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: a webhook or push asked for a sync as soon as the worker can
     sync_requested: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    #: a worker syncing this dossier holds it until then (renewed while it runs): no two workers sync it at once
+    sync_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     provider: Mapped[Provider] = relationship()
 

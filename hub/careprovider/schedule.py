@@ -5,7 +5,7 @@ import random
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from hub.careprovider.models import Dossier, Provider
 from hub.config import setting
@@ -88,3 +88,33 @@ def dossiers_to_sync(provider_name=None):
     if provider_name:
         query = query.where(Provider.name == provider_name)
     return db.session.execute(query).scalars().all()
+
+
+#: how long a claim on a dossier holds without being renewed (a worker that died lets go after this)
+CLAIM = timedelta(minutes=10)
+
+
+def claim(dossier_id) -> bool:
+    """Claim a dossier for this worker's sync; False when another worker holds it.
+
+    One conditional UPDATE, so of two workers at once exactly one wins, on SQLite and PostgreSQL alike; the
+    claim outlives the commits a long sync makes along the way (a transaction lock would not), and a worker
+    that dies lets go when its claim runs out. The caller commits it before the sync starts.
+    """
+    now = utcnow()
+    claimed = db.session.execute(update(Dossier).where(
+        Dossier.id == dossier_id, or_(Dossier.sync_claimed_until.is_(None), Dossier.sync_claimed_until < now))
+        .values(sync_claimed_until=now + CLAIM).execution_options(synchronize_session=False))
+    return claimed.rowcount == 1
+
+
+def renew_claim(dossier_id):
+    """Hold the claim a while longer (after each batch of a long sync)."""
+    db.session.execute(update(Dossier).where(Dossier.id == dossier_id).values(sync_claimed_until=utcnow() + CLAIM)
+                       .execution_options(synchronize_session=False))
+
+
+def release(dossier_id):
+    """Let go of a dossier after its sync."""
+    db.session.execute(update(Dossier).where(Dossier.id == dossier_id).values(sync_claimed_until=None)
+                       .execution_options(synchronize_session=False))
