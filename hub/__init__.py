@@ -30,6 +30,11 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)
     limiter.init_app(app)
+    from hub.core import background
+    background.init_app(app)
+    if values['REDIS_URL']:  # background work runs on Celery, with Redis as the broker
+        from hub.tasks import make_celery
+        make_celery(app)
 
     from hub import openapi, web
     from hub.account import (

@@ -1,9 +1,11 @@
 """The ``carehub`` command: one click group with subcommands."""
 
 import logging
+import os
 import time
 
 import click
+from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from hub import create_app
@@ -21,6 +23,7 @@ from hub.core.commit import checkpoint, unit_of_work
 from hub.core.errors import AppError
 from hub.demo import run_demo
 from hub.extensions import db
+from hub.tasks import make_celery
 from hub.worker import run_round, sync_one
 
 
@@ -310,12 +313,27 @@ def remap(adapter_name):
 
 
 @cli.command()
-@click.option('--once', is_flag=True, help='Deliver what is due and stop.')
-@click.option('--interval', default=5.0, show_default=True, help='Seconds between rounds.')
+@click.option('--once', is_flag=True, help='Do one round of what is due in this process and stop.')
+@click.option('--interval', default=5.0, show_default=True, help='Seconds between rounds (without Redis).')
+@click.option('--beat', is_flag=True, help='With Redis: also send the scheduled tasks (in one worker only).')
+@click.option('--concurrency', type=click.IntRange(1, 64), help='With Redis: worker processes (default: the CPUs).')
 @with_appcontext
-def worker(once, interval):
-    """Deliver the outbox and run scheduled syncs until stopped."""
+def worker(once, interval, beat, concurrency):
+    """Deliver the outbox and run scheduled syncs until stopped.
+
+    With CAREHUB_REDIS_URL set this starts a Celery worker (Redis is the broker; run as many as needed, and
+    one with --beat, or `celery beat`); without it, one process does the work in rounds.
+    """
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    if setting('REDIS_URL') and not once:
+        argv = ['worker', '--loglevel=INFO', '--queues=carehub', '--without-gossip', '--without-mingle',
+                f'--hostname=carehub-{os.getpid()}@%h']
+        if beat:
+            argv.append('--beat')
+        if concurrency:
+            argv.append(f'--concurrency={concurrency}')
+        make_celery(current_app._get_current_object()).worker_main(argv)
+        return
     while True:
         run_round()
         if once:

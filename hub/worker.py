@@ -1,6 +1,7 @@
 """One round of background work: deliver the outbox, handle provider events, run the syncs that are due."""
 
 import logging
+import time
 
 from hub.account import throttle
 from hub.account.operations import purge_sessions
@@ -18,16 +19,20 @@ from hub.extensions import db
 log = logging.getLogger(__name__)
 
 
-def deliver_outbox(limit=50) -> int:
-    """Deliver the due outbox items, each in its own transaction; return how many went out."""
+def deliver_outbox(limit=50, seconds=None) -> int:
+    """Deliver the due outbox items, each in its own transaction; return how many went out.
+
+    It stops when nothing is due, after ``limit`` items, or after ``seconds`` (None: no such bound).
+    """
     sent = 0
+    until = time.monotonic() + seconds if seconds else None
     while True:
         with unit_of_work():
             items = due_items(limit=1)
             if not items:
                 return sent
             sent += deliver(items[0])
-        if sent >= limit:
+        if (limit is not None and sent >= limit) or (until is not None and time.monotonic() > until):
             return sent
 
 

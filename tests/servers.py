@@ -1,4 +1,4 @@
-"""Real servers the tests start themselves on loopback: PostgreSQL, an SMTP sink, the FHIR server."""
+"""Real servers the tests start themselves on loopback: PostgreSQL, Redis, an SMTP sink, the FHIR server."""
 
 import glob
 import os
@@ -64,6 +64,39 @@ class PostgresServer:
 
     def stop(self):
         self._run(_pg_bin('pg_ctl'), '-D', str(self.data), '-m', 'immediate', 'stop')
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class RedisServer:
+    """A throwaway Redis on loopback: no persistence, its folder removed when stopped."""
+
+    def __init__(self):
+        import tempfile
+        self.folder = Path(tempfile.mkdtemp(prefix='carehub-redis-'))
+        self.port = free_port()
+        self.url = f'redis://127.0.0.1:{self.port}/0'
+
+    def start(self):
+        binary = shutil.which('redis-server')
+        if not binary:
+            raise RuntimeError('redis-server not found: install Redis (make test does)')
+        self.process = subprocess.Popen(
+            [binary, '--port', str(self.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+             '--dir', str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                with socket.create_connection(('127.0.0.1', self.port), timeout=1) as sock:
+                    sock.sendall(b'PING\r\n')
+                    if sock.recv(16).startswith(b'+PONG'):
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError('redis-server did not start')
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

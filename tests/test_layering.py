@@ -15,7 +15,7 @@ LAYERS = {
     'hub.config': 0, 'hub.extensions': 0, 'hub.core': 1, 'hub.web': 2,
     'hub.account': 3, 'hub.careprovider': 4, 'hub.circle': 5, 'hub.connect': 6, 'hub.dossier': 6,
     # the app itself: it assembles everything, and nothing of the domain imports it
-    'hub.openapi': 9, 'hub': 10, 'hub.cli': 10, 'hub.worker': 10, 'hub.demo': 10, 'hub.demo_data': 10,
+    'hub.openapi': 9, 'hub': 10, 'hub.cli': 10, 'hub.worker': 10, 'hub.tasks': 10, 'hub.demo': 10, 'hub.demo_data': 10,
     'hub.migrations': 10,
 }
 #: parts of one layer that must not import each other either

@@ -20,6 +20,7 @@ from hub.careprovider.adapter import AdapterError, Notification
 from hub.careprovider.models import Dossier, Provider, ProviderEvent, Record
 from hub.careprovider.operations import adapter_for
 from hub.careprovider.sync import BATCH, batched, origin_of, store
+from hub.core.background import soon
 from hub.core.errors import InvalidInput, NotFound, Unauthenticated
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -52,6 +53,8 @@ def receive(provider: Provider, headers, body: bytes) -> int:
             new += 1
         except IntegrityError:
             continue  # the same event again (Nedap redelivers): kept once
+    if new:
+        soon('carehub.handle_events')
     return new
 
 
@@ -91,6 +94,7 @@ def handle(event: ProviderEvent, adapter, counts):
     if event.action == 'custom':
         for dossier in _dossiers(event.provider_id, [event.client_id]).values():
             dossier.sync_requested = True
+            soon('carehub.sync_dossier', dossier.id)
             counts['sync_requested'] += 1
         return
     apply(event.provider, adapter, [adapter.fetch_notified(notification)], counts)

@@ -16,6 +16,7 @@ from hub.careprovider.common import OUTBOUND
 from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.operations import adapter_for
 from hub.core.audit import audit
+from hub.core.background import soon
 from hub.core.cursor import decode_cursor, encode_cursor
 from hub.core.errors import InvalidInput, NotFound
 from hub.core.messages import translate_errors
@@ -44,6 +45,8 @@ def queue_for_provider(dossier: Dossier, kind: str, content: dict) -> OutboxItem
                                'resource': resource})
     db.session.add(item)
     db.session.flush()
+    if adapter.sends:
+        soon('carehub.deliver_outbox')
     return item
 
 

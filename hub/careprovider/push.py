@@ -5,6 +5,7 @@ from collections import Counter
 from hub.careprovider.adapter import PushError
 from hub.careprovider.models import Dossier, SyncRun
 from hub.careprovider.sync import store
+from hub.core.background import soon
 from hub.core.text import has_lone_surrogate
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -31,6 +32,7 @@ def ingest(dossier: Dossier, adapter, payload) -> tuple[dict, list]:
             refused.append({'index': index, 'message': 'The record does not fit the common model (a field is '
                                                        'missing, too long or of the wrong kind).'})
     dossier.sync_requested = True  # the provider has news: fetch the rest of it soon
+    soon('carehub.sync_dossier', dossier.id)
     run = SyncRun(dossier_id=dossier.id, status='ok', finished_at=utcnow(),
                   counts={'pushed': 1, **{k: v for k, v in counts.items() if v}, 'refused': len(refused)})
     db.session.add(run)

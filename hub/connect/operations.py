@@ -18,6 +18,7 @@ from hub.config import setting
 from hub.connect.access import require_tries_left
 from hub.connect.models import CouplingCode
 from hub.core.audit import audit
+from hub.core.background import soon
 from hub.core.crypto import keyed_hash
 from hub.core.errors import AppError, Conflict, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
@@ -119,6 +120,7 @@ def _redeem(account, typed_code, circle_id):
     db.session.add(CircleDossier(dossier_id=dossier.id, circle_id=circle.id))
     dossier.sync_requested = True  # the care page should show the dossier soon, not at the next interval
     db.session.flush()
+    soon('carehub.sync_dossier', dossier.id)
     audit('coupling.redeem', 'C', actor=account, role='manager', circle=circle, dossier=dossier,
           target=f'coupling_code:{coupling.id}')
     return circle

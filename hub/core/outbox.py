@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from hub.config import setting
+from hub.core.background import soon
 from hub.core.models import OutboxItem
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -37,6 +38,8 @@ def queue(channel, payload, provider_id=None):
     item = OutboxItem(channel=channel, payload=payload, provider_id=provider_id)
     db.session.add(item)
     db.session.flush()
+    if channel in TRANSPORTS:
+        soon('carehub.deliver_outbox')
     return item
 
 
