@@ -50,7 +50,15 @@ def queue_mail(to, template, language, **context):
     """
     with force_locale(language or setting('DEFAULT_LANGUAGE')):
         subject, _, body = render_template(f'mail/{template}.txt', **context).partition('\n')
-    return queue('mail', {'to': to, 'subject': subject.strip(), 'body': body.strip() + '\n'})
+    item = queue('mail', {'to': to, 'subject': subject.strip(), 'body': body.strip() + '\n'})
+    item.payload = {**item.payload, 'message_id': message_id(item.id)}
+    return item
+
+
+def message_id(item_id) -> str:
+    """The Message-ID of a mail: the same at every attempt, so a receiver can drop a mail that came twice (a worker
+    that died after the server took the mail and before it marked it sent delivers it again)."""
+    return f'<{item_id}@{urlsplit(setting("BASE_URL")).hostname or "carehub.localhost"}>'
 
 
 def _backoff(attempts):
@@ -101,7 +109,7 @@ def _email_message(payload):
     message['From'] = setting('MAIL_FROM')
     message['To'] = payload['to']
     message['Subject'] = payload['subject']
-    message['Message-ID'] = make_msgid(domain='carehub.localhost')
+    message['Message-ID'] = payload.get('message_id') or make_msgid(domain='carehub.localhost')
     message.set_content(payload['body'])
     return message
 
