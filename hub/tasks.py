@@ -110,8 +110,18 @@ def _register(celery):
 
     @celery.task(name='carehub.sync_due')
     def sync_due():
-        for dossier_id in worker.due_dossiers():
+        providers, alone = worker.due_work()
+        for provider_id in providers:
+            export_provider.delay(str(provider_id))
+        for dossier_id in alone:
             sync_dossier.delay(str(dossier_id))
+
+    @celery.task(name='carehub.export_provider')
+    def export_provider(provider_id):
+        import uuid
+        counts = worker.export_one(uuid.UUID(provider_id))  # None: nothing due, or other workers have them
+        if counts is not None:
+            log.info('exported provider %s: %s', provider_id, counts)
 
     @celery.task(name='carehub.sync_dossier')
     def sync_dossier(dossier_id):

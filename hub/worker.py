@@ -2,13 +2,26 @@
 
 import logging
 import time
+from datetime import timedelta
 
 from hub.account import throttle
 from hub.account.operations import purge_sessions
+from hub.careprovider.bulk import exported, sync_provider
 from hub.careprovider.events import handle_pending, poll, purge_handled
 from hub.careprovider.models import Dossier, Provider
+from hub.careprovider.operations import adapter_for
 from hub.careprovider.registry import adapter_class
-from hub.careprovider.schedule import claim, dossiers_due, release, renew_claim, sync_interval, trip_breaker
+from hub.careprovider.schedule import (
+    claim,
+    claim_many,
+    dossiers_due,
+    release,
+    release_many,
+    renew_claim,
+    renew_claims,
+    sync_interval,
+    trip_breaker,
+)
 from hub.careprovider.sync import sync_dossier
 from hub.core.commit import checkpoint, unit_of_work
 from hub.core.outbox import deliver, due_items
@@ -17,6 +30,9 @@ from hub.dossier.operations import notify_plans_awaiting_approval, notify_provid
 from hub.extensions import db
 
 log = logging.getLogger(__name__)
+
+#: how long an export holds its dossiers without renewing (an export of many clients takes a while)
+EXPORT_CLAIM = timedelta(minutes=30)
 
 
 def deliver_outbox(limit=50, seconds=None) -> int:
@@ -57,15 +73,61 @@ def sync_one(dossier_id, full=None):
             release(dossier_id)
 
 
-def due_dossiers() -> list:
-    """The ids of the dossiers whose sync is due."""
+def due_work():
+    """What is due: (ids of providers to export, ids of dossiers to sync alone).
+
+    A dossier of a provider that exports (FHIR Bulk Data) waits for its provider's export, unless it is new,
+    asked for, retrying or due for its reconciliation (bulk.exported).
+    """
+    providers, alone, adapters = set(), [], {}
     with unit_of_work():
-        return [d.id for d in dossiers_due()]
+        for dossier in dossiers_due():
+            adapter = adapters.get(dossier.provider_id) or adapters.setdefault(
+                dossier.provider_id, adapter_for(dossier.provider))
+            if exported(dossier, adapter):
+                providers.add(dossier.provider_id)
+            else:
+                alone.append(dossier.id)
+    return sorted(providers, key=str), alone
+
+
+def export_one(provider_id):
+    """Sync the due dossiers of one exporting provider from one export; return the counts (None: nothing to do)."""
+    with unit_of_work():
+        provider = db.session.get(Provider, provider_id)
+        adapter = adapter_for(provider)
+        due = [d.id for d in dossiers_due() if d.provider_id == provider_id and exported(d, adapter)]
+        claimed = claim_many(due, EXPORT_CLAIM)
+    if not claimed:
+        return None
+    try:
+        with unit_of_work():
+            renewed = [time.monotonic()]
+
+            def commit():
+                if time.monotonic() - renewed[0] > 60:  # hold the claims while the export runs
+                    renew_claims(claimed, EXPORT_CLAIM)
+                    renewed[0] = time.monotonic()
+                checkpoint()
+            return dict(sync_provider(db.session.get(Provider, provider_id), claimed, adapter=adapter, commit=commit))
+    finally:
+        with unit_of_work():
+            release_many(claimed)
 
 
 def sync_due():
-    """Sync the dossiers that are due (interval passed or retry time come), skipping paused providers."""
-    for dossier_id in due_dossiers():
+    """Sync what is due (interval passed or retry time come), skipping paused providers: one export per
+    exporting provider, the other dossiers one by one."""
+    providers, alone = due_work()
+    for provider_id in providers:
+        try:
+            counts = export_one(provider_id)
+        except Exception:  # noqa: BLE001  one provider's trouble must not stop the others
+            log.exception('export of provider %s failed', provider_id)
+            continue
+        if counts is not None:
+            log.info('exported provider %s: %s', provider_id, counts)
+    for dossier_id in alone:
         try:
             result = sync_one(dossier_id)
         except Exception:  # noqa: BLE001  one dossier's trouble must not stop the others
@@ -117,7 +179,6 @@ def notify_plans():
 
 def purge():
     """Remove what has expired: dead sessions, forgotten login failures, events handled a week ago."""
-    from datetime import timedelta
 
     with unit_of_work():
         purge_sessions()

@@ -1,11 +1,13 @@
 """The ``fhir`` adapter: FHIR R4 over REST (or a Bundle file), mapped into the common model."""
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from adapters.fhir.auth import ClientCredentials
+from adapters.fhir.bulk import BulkExport
 from adapters.fhir.client import BundleSource, RestSource, patient_reference
 from adapters.fhir.mapping import MAPPERS
 from adapters.fhir.outbound import outbound
@@ -25,6 +27,9 @@ class FhirSettings(Schema):
     scope = fields.String(validate=validate.Length(min=1, max=500))
     #: seconds an incremental fetch looks back past the watermark (clocks and commits are not exact)
     overlap_seconds = fields.Integer(load_default=300, validate=validate.Range(min=0, max=86400))
+    #: sync every client at once with FHIR Bulk Data ``$export``: ``system``, or ``Group/<id>`` (the provider's
+    #: group of the clients it enrolled); a dossier still syncs alone when it is new, asked for, or reconciled
+    export = fields.String(validate=validate.Regexp(r'^(system|Group/[A-Za-z0-9\-.]{1,64})$'))
 
     @validates_schema
     def _one_source(self, data, **kwargs):
@@ -35,6 +40,8 @@ class FhirSettings(Schema):
             raise ValidationError('Give token_url, client_id and client_secret together.')
         if oauth and 'token' in data:
             raise ValidationError('Give a static token or client credentials, not both.')
+        if 'export' in data and 'bundle' in data:
+            raise ValidationError('A bulk export needs a FHIR server (base_url), not a bundle.')
 
     def load(self, data, **kwargs):
         if isinstance(data, dict):  # settings from the command line are strings
@@ -73,6 +80,27 @@ class FhirAdapter(Adapter):
                 continue
             seen.add(key)
             yield self.source_from_raw(resource['resourceType'], resource)
+
+    def exports(self):
+        return 'export' in self.settings
+
+    def fetch_all(self, since):
+        """Yield every client's resources changed since ``since`` from one Bulk Data export, each with its client
+        id (the Patient's own id, or the patient it points at); deletions (a ``_since`` export) without one."""
+        export = BulkExport(self.source, self.settings['export'])
+        status_url = export.kick_off(since - self.source.overlap if since is not None else None)
+        manifest = export.manifest(status_url)
+        for resource in export.resources(manifest):
+            resource_type = resource.get('resourceType')
+            if not resource.get('id') or resource_type not in MAPPERS:
+                continue
+            reference = f"Patient/{resource['id']}" if resource_type == 'Patient' else patient_reference(resource)
+            if not reference or not reference.startswith('Patient/'):
+                continue
+            yield replace(self.source_from_raw(resource_type, resource), client_id=reference.removeprefix('Patient/'))
+        for resource_type, resource_id in export.deleted(manifest):
+            yield SourceRecord(source_type=resource_type, source_id=resource_id, payload={}, deleted=True)
+        export.finish(status_url)
 
     def source_from_raw(self, source_type, payload):
         meta = payload.get('meta') or {}

@@ -87,6 +87,15 @@ class Adapter(ABC):
         """Whether a full fetch gives every record like this one, so that a stored one it lacked was deleted."""
         return True
 
+    def exports(self) -> bool:
+        """Whether this provider's settings export every client's changes at once (fetch_all)."""
+        return False
+
+    def fetch_all(self, since: datetime | None) -> Iterator[SourceRecord]:
+        """Yield every client's source records changed since ``since``, each with its ``client_id``; a deletion
+        whose client the source does not say comes with ``client_id`` None (the engine finds it by origin)."""
+        raise AdapterError(f'the {self.name} adapter does not export', permanent=True)
+
     #: the adapter takes signed webhooks (verify_webhook, parse_webhook, fetch_notified)
     webhooks: ClassVar[bool] = False
     #: the adapter reads a provider-wide change feed (poll)

@@ -108,6 +108,36 @@ def claim(dossier_id) -> bool:
     return claimed.rowcount == 1
 
 
+def claim_many(dossier_ids, length=CLAIM) -> list:
+    """Claim the dossiers no other worker holds, at once; return the ids claimed (the caller commits)."""
+    now, claimed = utcnow(), []
+    ids = list(dossier_ids)
+    for start in range(0, len(ids), 500):
+        claimed += db.session.execute(update(Dossier).where(
+            Dossier.id.in_(ids[start:start + 500]),
+            or_(Dossier.sync_claimed_until.is_(None), Dossier.sync_claimed_until < now))
+            .values(sync_claimed_until=now + length).returning(Dossier.id)
+            .execution_options(synchronize_session=False)).scalars().all()
+    return claimed
+
+
+def renew_claims(dossier_ids, length=CLAIM):
+    """Hold many claims a while longer."""
+    ids = list(dossier_ids)
+    for start in range(0, len(ids), 500):
+        db.session.execute(update(Dossier).where(Dossier.id.in_(ids[start:start + 500]))
+                           .values(sync_claimed_until=utcnow() + length)
+                           .execution_options(synchronize_session=False))
+
+
+def release_many(dossier_ids):
+    """Let go of many dossiers."""
+    ids = list(dossier_ids)
+    for start in range(0, len(ids), 500):
+        db.session.execute(update(Dossier).where(Dossier.id.in_(ids[start:start + 500]))
+                           .values(sync_claimed_until=None).execution_options(synchronize_session=False))
+
+
 def renew_claim(dossier_id):
     """Hold the claim a while longer (after each batch of a long sync)."""
     db.session.execute(update(Dossier).where(Dossier.id == dossier_id).values(sync_claimed_until=utcnow() + CLAIM)

@@ -303,7 +303,7 @@ def reconcile(dossier, adapter, seen) -> int:
     return len(gone)
 
 
-def _counts(counts):
+def nonzero(counts):
     return {key: value for key, value in counts.items() if value}
 
 
@@ -333,7 +333,7 @@ def sync_dossier(dossier: Dossier, adapter=None, progress=None, commit=None, ful
                     store(dossier, adapter, source, counts, known)
                 known.flush()
                 del known
-                run.counts = _counts(counts)
+                run.counts = nonzero(counts)
                 db.session.flush()
                 if commit:
                     commit()
@@ -344,7 +344,7 @@ def sync_dossier(dossier: Dossier, adapter=None, progress=None, commit=None, ful
     except Exception as exc:  # noqa: BLE001  a failed fetch is recorded on the run, never lost
         run.status, run.error = 'failed', f'{type(exc).__name__}: {exc}' if isinstance(exc, AdapterError) \
             else type(exc).__name__
-        run.finished_at, run.counts = utcnow(), _counts(counts)
+        run.finished_at, run.counts = utcnow(), nonzero(counts)
         schedule_retry(dossier, exc)
         log.warning('sync of dossier %s failed: %s', dossier.id, type(exc).__name__)
         db.session.flush()
@@ -356,6 +356,6 @@ def sync_dossier(dossier: Dossier, adapter=None, progress=None, commit=None, ful
     dossier.last_synced_at = run.finished_at = utcnow()
     dossier.failures, dossier.retry_at, dossier.sync_requested = 0, None, False
     dossier.provider.failures, dossier.provider.paused_until = 0, None
-    run.status, run.counts = 'ok', _counts(counts)
+    run.status, run.counts = 'ok', nonzero(counts)
     db.session.flush()
     return run
