@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-quick lint install test-deps system-deps translations clean bench-sync bench-web
+.PHONY: demo test test-quick lint install test-deps system-deps translations clean bench-sync bench-web bench-scale
 
 $(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,3 +59,9 @@ bench-web: system-deps install $(VENV)/.test-installed
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
 		|| sudo apt-get install -y -qq wrk
 	$(BIN)/python bench/web.py $(BENCH_ARGS)
+
+# One and two app servers behind one address, one and two Celery workers, on PostgreSQL and Redis.
+bench-scale: system-deps install $(VENV)/.test-installed
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
+		|| sudo apt-get install -y -qq wrk
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)

@@ -115,9 +115,12 @@ def seed(instance: Path, reports: int, database_url=None):
     return secret, str(circle_id), deep
 
 
-def serve(target, port, env, chdir=None):
-    """Start gunicorn with 2 sync workers on loopback and wait until it answers."""
-    command = [str(BIN / 'gunicorn'), '-w', '2', '-b', f'127.0.0.1:{port}', '--log-level', 'warning', target]
+def serve(target, port, env, chdir=None, workers=2, reuse_port=False):
+    """Start gunicorn with sync workers on loopback and wait until it answers (``reuse_port``: several servers
+    share the port, the kernel spreads the connections)."""
+    command = [str(BIN / 'gunicorn'), '-w', str(workers), '-b', f'127.0.0.1:{port}', '--log-level', 'warning', target]
+    if reuse_port:
+        command.insert(1, '--reuse-port')
     if chdir:
         command[1:1] = ['--chdir', str(chdir)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
