@@ -52,6 +52,7 @@ def web_part(work, postgres, redis, seconds):
         hello = [web.serve('hello:app', port, dict(os.environ), chdir=ROOT / 'bench', workers=1, reuse_port=True)
                  for _ in range(servers)]
         try:
+            web.load(f'http://127.0.0.1:{port}/', 1)  # warm up
             baseline = web.load(f'http://127.0.0.1:{port}/', seconds)
         finally:
             _stop(hello)
@@ -60,6 +61,7 @@ def web_part(work, postgres, redis, seconds):
                    for _ in range(servers)]
         try:
             _, cookie = web.log_in(f'http://127.0.0.1:{port}', secret)
+            web.load(f'http://127.0.0.1:{port}/circles/{circle_id}', 1, cookie)  # warm up
             page = web.load(f'http://127.0.0.1:{port}/circles/{circle_id}', seconds, cookie)
         finally:
             _stop(carehub)

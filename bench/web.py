@@ -181,6 +181,7 @@ def run_size(reports, seconds, hello_rps, work, database_url=None):
             probe = session.get(url, timeout=60, allow_redirects=False)
             if probe.status_code != 200:
                 raise RuntimeError(f'{name}: {probe.status_code} {probe.text[:300]}')
+            load(url, 1, cookie)  # warm up: each worker's first requests compile templates and fill caches
             figures = load(url, seconds, cookie)
             figures['statements'] = int(probe.headers.get('X-SQL-Statements', -1))
             figures['ratio_to_hello'] = round(figures['rps'] / hello_rps, 4)
@@ -231,6 +232,7 @@ def main():
         port = free_port()
         hello = serve('hello:app', port, dict(os.environ), chdir=ROOT / 'bench')
         try:
+            load(f'http://127.0.0.1:{port}/', 1)  # warm up, as for carehub
             baseline = load(f'http://127.0.0.1:{port}/', args.seconds)
         finally:
             hello.terminate()
