@@ -322,7 +322,7 @@ def worker(once, interval, beat, concurrency):
     """Deliver the outbox and run scheduled syncs until stopped.
 
     With CAREHUB_REDIS_URL set this starts a Celery worker (Redis is the broker; run as many as needed, and
-    one with --beat, or `celery beat`); without it, one process does the work in rounds.
+    one with --beat); without it, one process does all the work in rounds.
     """
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     if setting('REDIS_URL') and not once:
@@ -334,6 +334,9 @@ def worker(once, interval, beat, concurrency):
             argv.append(f'--concurrency={concurrency}')
         make_celery(current_app._get_current_object()).worker_main(argv)
         return
+    if beat or concurrency:
+        click.echo('Without CAREHUB_REDIS_URL one process does all the work: --beat and --concurrency are not used.',
+                   err=True)
     while True:
         run_round()
         if once:
