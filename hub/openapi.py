@@ -60,6 +60,20 @@ def _list_of(item):
             'properties': {'items': {'type': 'array', 'items': item}, 'next': {'type': ['string', 'null']}}}
 
 
+TIMELINE = {'type': 'object', 'required': ['items', 'next', 'last_visit', 'new_count'], 'properties': {
+    'items': {'type': 'array', 'items': {'type': 'object', 'required': ['id', 'kind', 'occurred_at', 'new'],
+                                         'properties': {'kind': {'enum': ['report', 'plan', 'questionnaire']},
+                                                        'new': {'type': 'boolean'}}}},
+    'next': {'type': ['string', 'null']}, 'last_visit': {'type': ['string', 'null'], 'format': 'date-time'},
+    'new_count': {'type': 'integer', 'minimum': 0, 'maximum': 100}}}
+#: the query parameters of a route, where it has any
+QUERY = {
+    ('get', '/circles/{circle_id}/timeline'): [
+        {'name': 'cursor', 'in': 'query', 'schema': {'type': 'string'}},
+        {'name': 'kind', 'in': 'query', 'schema': {'enum': ['report', 'plan', 'questionnaire']}}],
+}
+
+
 #: (method, path, summary, request schema, success status, success body schema)
 MESSAGE = {'type': 'object', 'properties': {
     'id': {'type': 'string'}, 'audience': {'enum': ['all', 'trust', 'provider']}, 'text': {'type': 'string'},
@@ -132,8 +146,9 @@ ROUTES = [
      200, {'type': 'object'}),
     ('delete', '/circles/{circle_id}/invitations/{invitation_id}', 'Withdraw an invitation (manager)', None, 204,
      None),
-    ('get', '/circles/{circle_id}/timeline', 'Reports, plan cards and questionnaires, newest first (step-up)', None,
-     200, _list_of({'type': 'object'})),
+    ('get', '/circles/{circle_id}/timeline', 'Reports, plan cards and questionnaires, newest first (step-up); '
+                                             '`kind` one of them; `new` marks what came after the previous visit',
+     None, 200, TIMELINE),
     ('get', '/circles/{circle_id}/messages', 'Messages for me, newest first; from members and from the provider '
                                              '(the first page marks them read)', None, 200, _list_of(MESSAGE)),
     ('post', '/circles/{circle_id}/messages', 'Write a message for all, the trust group, or the provider and the '
@@ -266,6 +281,7 @@ def _document(routes, prefix, title, description, csrf):
                 'application/x-www-form-urlencoded': {'schema': TOKEN_REQUEST}}}
         parameters = [{'name': part[1:-1], 'in': 'path', 'required': True, 'schema': {'type': 'string'}}
                       for part in path.split('/') if part.startswith('{')]
+        parameters += QUERY.get((method, path), [])
         if parameters:
             operation['parameters'] = parameters
         if request_schema is not None:

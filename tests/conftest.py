@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import uuid
 
 import pytest
 from sqlalchemy import text
@@ -293,3 +294,21 @@ def coupling_code(db):
     def make(provider_name, client_id, **kwargs):
         return db.run(lambda: issue_code(provider_by_name(provider_name), client_id, **kwargs)[1])
     return make
+
+
+@pytest.fixture
+def care_page(app, register, provider, coupling_code, db):
+    """A manager (second factor done) of a care page linked to dossiers at two providers."""
+    from sqlalchemy import select
+
+    from hub.account.models import Account
+    from hub.careprovider.models import Dossier
+    manager = register('manager@example.nl', 'Mieke', 'Jansen')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(provider(), 'client-1')}).get_json()
+    other = provider('Zorggroep Twee')
+    response = manager.post('/api/v1/connections', {'code': coupling_code(other, 'client-2'), 'circle_id': circle['id']})
+    assert response.status_code in (200, 201), response.get_json()
+    dossier_ids = [dossier.id for dossier in db.scalars(select(Dossier))]
+    assert len(dossier_ids) == 2
+    [manager_id] = [account.id for account in db.scalars(select(Account))]
+    return manager, uuid.UUID(circle['id']), dossier_ids, manager_id

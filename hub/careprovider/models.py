@@ -87,11 +87,14 @@ class Record(IdMixin, CreatedMixin, db.Model):
 
     __table_args__ = (
         UniqueConstraint('dossier_id', 'kind', 'source_id', name='uq_records_dossier_kind_source'),
-        Index('ix_records_dossier_kind_occurred', 'dossier_id', 'kind', 'occurred_at'),
+        #: one kind in time order (a timeline of one kind, measurements, appointments), ties by id
+        Index('ix_records_dossier_kind_occurred_id', 'dossier_id', 'kind', 'occurred_at', 'id'),
         Index('ix_records_dossier_code_occurred', 'dossier_id', 'code', 'occurred_at'),
         Index('ix_records_dossier_origin', 'dossier_id', 'origin'),
         #: the timeline's order (newest first, then id) for any mix of kinds: read from the index, not sorted
         Index('ix_records_dossier_occurred_id', 'dossier_id', 'occurred_at', 'id'),
+        #: what came in since a member's last visit (the timeline's new items)
+        Index('ix_records_dossier_created', 'dossier_id', 'created_at'),
     )
 
 

@@ -40,6 +40,10 @@ class Member(IdMixin, CreatedMixin, db.Model):
     messages_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: when this member was last mailed about new messages (no new mail until they have read them)
     messages_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when this member's current visit of the timeline began, and when the one before began: what came into
+    #: the dossier after the one before is new to them (dossier.operations.visit_timeline)
+    timeline_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timeline_previous_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     circle: Mapped[Circle] = relationship(back_populates='members')
     account: Mapped[Account] = relationship()

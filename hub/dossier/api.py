@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.account.access import current_account
 from hub.circle.access import MANAGE, read_dossier, require
+from hub.circle.dossiers import dossiers_of
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
 from hub.dossier import operations
@@ -18,9 +19,18 @@ bp = Blueprint('dossier_api', __name__, url_prefix='/api/v1')
 
 @bp.get('/circles/<circle_id>/timeline')
 def timeline(circle_id):
+    """Reports, plans and questionnaires, newest first (``kind``: one of them); each item says whether it came
+    in after the member's previous visit (``new``); the first page begins a visit."""
     member = read_dossier(current_account(), circle_id, 'timeline')
-    rows, next_cursor = operations.timeline(member.circle_id, request.args.get('cursor'))
-    return {'items': [operations.record_json(row) for row in rows], 'next': next_cursor}
+    kinds = operations.timeline_kinds(request.args.get('kind'))
+    cursor = request.args.get('cursor')
+    dossiers = dossiers_of(member.circle_id)
+    last_visit = member.timeline_previous_at if cursor else operations.visit_timeline(member)
+    rows, next_cursor = operations.timeline(member.circle_id, cursor, dossiers=dossiers, kinds=kinds)
+    return {'items': [{**operations.record_json(row), 'new': operations.is_new(row.Record, last_visit)}
+                      for row in rows], 'next': next_cursor,
+            'last_visit': last_visit.isoformat() if last_visit else None,
+            'new_count': operations.new_since(dossiers, last_visit, kinds)}
 
 
 def _plan_json(row, approval, goals=None):

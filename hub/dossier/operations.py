@@ -1,9 +1,10 @@
 """Reading provider records for a care page, and approving a care plan: plain arguments in, records out."""
 
 import json
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import undefer
 
 from hub.account.models import Account
@@ -17,7 +18,7 @@ from hub.circle.models import CircleDossier, Member
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
 from hub.core.cursor import after_cursor, decode_cursor, encode_cursor
-from hub.core.errors import Conflict, NotFound
+from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.core.models import AuditRecord
 from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
@@ -30,23 +31,65 @@ TIMELINE_KINDS = ('report', 'plan', 'questionnaire')
 PAGE_SIZE = 20
 
 
-def timeline(circle_id, cursor=None, limit=PAGE_SIZE, dossiers=None):
+#: how long a pause may be within one visit of the timeline (a reload or the next page is the same visit)
+VISIT_GAP = timedelta(minutes=30)
+#: new items are counted up to this many ("99+")
+NEW_COUNT_LIMIT = 100
+
+
+def timeline_kinds(kind=None) -> tuple:
+    """The kinds a timeline shows: all of them, or the one asked (``report``, ``plan``, ``questionnaire``)."""
+    if kind is None:
+        return TIMELINE_KINDS
+    if kind not in TIMELINE_KINDS:
+        raise InvalidInput(_l('Choose the kind report, plan or questionnaire.'), code='invalid_kind')
+    return (kind,)
+
+
+def timeline(circle_id, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMELINE_KINDS):
     """Return (rows, next cursor) of reports and plan cards, newest first (``dossiers``: those of the page, if read).
 
-    Each dossier is read on its own by the index (dossier, occurred_at, id), which serves this order for
-    any mix of kinds, so a page costs the same at any dossier size; the pages of several dossiers merge.
+    Each dossier is read on its own by an index in this order ((dossier, occurred_at, id) for any mix of
+    kinds, (dossier, kind, occurred_at, id) for one), so a page costs the same at any dossier size; the
+    pages of several dossiers merge.
     """
     if cursor:
         decode_cursor(cursor)  # a bad cursor is refused even when no dossier is linked
     rows = []
     for dossier in dossiers_of(circle_id) if dossiers is None else dossiers:
-        query = records_in(dossier.id, TIMELINE_KINDS).where(Record.occurred_at.is_not(None))
+        query = records_in(dossier.id, kinds).where(Record.occurred_at.is_not(None))
         query = after_cursor(query, Record.occurred_at, Record.id, cursor)
         rows += db.session.execute(query.order_by(Record.occurred_at.desc(), Record.id.desc()).limit(limit + 1)).all()
     rows.sort(key=lambda row: (row.Record.occurred_at, row.Record.id), reverse=True)
     last = rows[limit - 1].Record if len(rows) > limit else None
     next_cursor = encode_cursor(last.occurred_at, last.id) if last else None
     return rows[:limit], next_cursor
+
+
+def visit_timeline(member, now=None):
+    """Note that the member opens the timeline; return when their previous visit began (None: never).
+
+    A visit lasts while they keep reading: opening it again within VISIT_GAP is the same visit, so what
+    was new stays marked when they reload or page on.
+    """
+    now = now or utcnow()
+    if member.timeline_visit_at is None or now - member.timeline_visit_at > VISIT_GAP:
+        member.timeline_previous_at, member.timeline_visit_at = member.timeline_visit_at, now
+    return member.timeline_previous_at
+
+
+def new_since(dossiers, since, kinds=TIMELINE_KINDS) -> int:
+    """How many timeline items came into these dossiers after ``since`` (up to NEW_COUNT_LIMIT), in one query."""
+    if since is None or not dossiers:
+        return 0
+    found = select(Record.id).where(Record.dossier_id.in_([d.id for d in dossiers]), Record.created_at > since,
+                                    Record.kind.in_(kinds), Record.deleted.is_(False),
+                                    Record.occurred_at.is_not(None)).limit(NEW_COUNT_LIMIT)
+    return db.session.execute(select(func.count()).select_from(found.subquery())).scalar_one()
+
+
+def is_new(record, since) -> bool:
+    return since is not None and record.created_at > since
 
 
 def upcoming_appointments(circle_id, limit=5):
@@ -227,7 +270,6 @@ def measurements(circle_id, days=MEASUREMENT_DAYS):
     A series measured only before the window shows its latest measurements all the same: a weight
     taken two years ago is old news, not no news.
     """
-    from datetime import timedelta
     since = utcnow() - timedelta(days=days)
     series = {}
     for row in db.session.execute(records_of(circle_id, ('measurement',)).where(

@@ -73,8 +73,18 @@ def timeline(circle_id):
     member, unlock = _dossier_page(circle_id, 'timeline')
     if unlock:
         return unlock
-    rows, next_cursor = operations.timeline(member.circle_id, request.args.get('cursor'))
-    return render_template('dossier/timeline.html', member=member, rows=rows, next_cursor=next_cursor)
+    kind = request.args.get('kind') or None
+    try:
+        kinds = operations.timeline_kinds(kind)
+    except InvalidInput:
+        return redirect(url_for('dossier.timeline', circle_id=member.circle_id), 303)  # an odd filter: show all
+    cursor = request.args.get('cursor')
+    dossiers = dossiers_of(member.circle_id)
+    last_visit = member.timeline_previous_at if cursor else operations.visit_timeline(member)
+    rows, next_cursor = operations.timeline(member.circle_id, cursor, dossiers=dossiers, kinds=kinds)
+    return render_template('dossier/timeline.html', member=member, rows=rows, next_cursor=next_cursor, kind=kind,
+                           last_visit=last_visit, new_count=operations.new_since(dossiers, last_visit, kinds),
+                           first_page=not cursor, is_new=operations.is_new)
 
 
 def _dossier_page(circle_id, what, detail=None):

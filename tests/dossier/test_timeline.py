@@ -1,0 +1,54 @@
+"""The timeline: what is new since the member's previous visit, a filter by kind, days on the page."""
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from hub.core.timeutil import utcnow
+from tests.fill import fill
+
+
+def _age_everything(db, hours):
+    """Let time pass: what is stored came in, and the member's visit began, ``hours`` ago."""
+    from hub.careprovider.models import Record
+    from hub.circle.models import Member
+    then = utcnow() - timedelta(hours=hours)
+    db.execute(update(Record).values(created_at=then))
+    db.execute(update(Member).where(Member.timeline_visit_at.is_not(None)).values(timeline_visit_at=then))
+
+
+def test_the_timeline_marks_and_counts_what_came_in_since_the_previous_visit(care_page, app, db):
+    manager, circle_id, dossier_ids, manager_id = care_page
+    url = f'/api/v1/circles/{circle_id}/timeline'
+    fill(app, circle_id, dossier_ids, manager_id, 3)
+    first = manager.get(url).get_json()
+    assert first['last_visit'] is None and first['new_count'] == 0  # a first visit: nothing is "new"
+    assert len(first['items']) == 12 and not any(item['new'] for item in first['items'])
+
+    _age_everything(db, 3)
+    fill(app, circle_id, dossier_ids, manager_id, 2)  # a report and a plan per dossier, twice, came in since
+    second = manager.get(url).get_json()
+    assert second['last_visit'] is not None and second['new_count'] == 8
+    assert sum(item['new'] for item in second['items']) == 8
+    assert manager.get(url).get_json()['new_count'] == 8  # a reload is the same visit: still marked
+    page = manager.get(f'/circles/{circle_id}/timeline').get_data(as_text=True)
+    assert '8 nieuw sinds je vorige bezoek.' in page and page.count('card-new') == 8 and 'id="read-up-to"' in page
+
+    _age_everything(db, 3)  # the next visit, hours later: nothing new any more
+    third = manager.get(url).get_json()
+    assert third['new_count'] == 0 and not any(item['new'] for item in third['items'])
+
+
+def test_the_timeline_shows_one_kind_and_refuses_an_unknown_one(care_page, app):
+    manager, circle_id, dossier_ids, manager_id = care_page
+    fill(app, circle_id, dossier_ids, manager_id, 15)
+    url = f'/api/v1/circles/{circle_id}/timeline'
+    plans = manager.get(f'{url}?kind=plan').get_json()
+    assert len(plans['items']) == 20 and {item['kind'] for item in plans['items']} == {'plan'}
+    rest = manager.get(f"{url}?kind=plan&cursor={plans['next']}").get_json()
+    assert len(rest['items']) == 10 and {item['kind'] for item in rest['items']} == {'plan'}
+    response = manager.get(f'{url}?kind=measurement')
+    assert response.status_code == 422 and response.get_json()['error']['code'] == 'invalid_kind'
+    page = manager.get(f'/circles/{circle_id}/timeline?kind=report').get_data(as_text=True)
+    assert 'aria-current="page">Rapportages' in page and 'card-plan' not in page
+    assert manager.get(f'/circles/{circle_id}/timeline?kind=x').status_code == 303  # the page shows all instead
