@@ -66,6 +66,10 @@ TIMELINE = {'type': 'object', 'required': ['items', 'next', 'last_visit', 'new_c
                                                         'new': {'type': 'boolean'}}}},
     'next': {'type': ['string', 'null']}, 'last_visit': {'type': ['string', 'null'], 'format': 'date-time'},
     'new_count': {'type': 'integer', 'minimum': 0, 'maximum': 100}}}
+DATA = {'type': 'object', 'required': ['sections'], 'properties': {'sections': {
+    'type': 'object', 'additionalProperties': False,
+    'properties': {name: {'type': 'array', 'items': {'type': 'object'}}
+                   for name in ('client', 'gp_pharmacy', 'insurances', 'contact_persons', 'care_team')}}}}
 #: the query parameters of a route, where it has any
 QUERY = {
     ('get', '/circles/{circle_id}/timeline'): [
@@ -154,6 +158,9 @@ ROUTES = [
     ('post', '/circles/{circle_id}/messages', 'Write a message for all, the trust group, or the provider and the '
                                               'trust group (it goes to the provider through the outbox)',
      MessageSchema, 201, MESSAGE),
+    ('get', '/circles/{circle_id}/data', "The client's data in the sections this member may see: client, "
+                                         'gp_pharmacy, insurances, contact_persons, care_team (step-up)', None, 200,
+     DATA),
     ('get', '/circles/{circle_id}/measurements', 'Measurement series per code, oldest first, of the last `days` '
                                                  '(default 365; step-up)', None, 200, _list_of({'type': 'object'})),
     ('get', '/circles/{circle_id}/export', 'Blue Button download (step-up): `from` and `to` months (YYYY-MM), '

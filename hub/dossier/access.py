@@ -1,9 +1,14 @@
-"""Approving a care plan: the manager, after a fresh second factor. Reading checks are in hub/circle/access.py."""
+"""Approving a care plan (the manager, after a fresh second factor) and reading the client's data sections.
+The checks of reading the medical dossier are in hub/circle/access.py."""
+
+from flask_babel import lazy_gettext as _l
 
 from hub.account.access import step_up_required
 from hub.circle.access import MANAGE, READ_DOSSIER, refused, require
 from hub.config import setting
-from hub.core.errors import AppError
+from hub.core.audit import audit
+from hub.core.errors import AppError, Forbidden
+from hub.dossier.data import visible_sections
 
 
 def sign_off(account, circle_id):
@@ -15,3 +20,26 @@ def sign_off(account, circle_id):
     except AppError as exc:
         raise refused(exc, account, circle_id, 'dossier.plan_approve', 'U', 'plan') from None
     return member
+
+
+def read_data(account, circle_id, section=None):
+    """Return (member, the sections to show): one ``section``, or all the member may see; after the step-up.
+
+    A member who may see no section gets none, without the step-up; asking for a section one may not see is
+    refused. The read is audited with the sections read, and so is a refusal.
+    """
+    target = f'data:{section or "all"}'
+    try:
+        member = require(account, circle_id)
+        allowed = visible_sections(member)
+        if section is not None and section not in allowed:
+            raise Forbidden(_l('You do not have permission for this on this care page.'))
+        shown = [section] if section else allowed
+        if shown:
+            step_up_required()
+    except AppError as exc:
+        raise refused(exc, account, circle_id, 'dossier.data', 'R', target) from None
+    if shown:
+        audit('dossier.data', 'R', actor=account, role=member.role, circle=member.circle_id,
+              target=f"data:{','.join(shown)}")
+    return member, shown

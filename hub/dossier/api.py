@@ -8,8 +8,8 @@ from hub.circle.access import MANAGE, read_dossier, require
 from hub.circle.dossiers import dossiers_of
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
-from hub.dossier import operations
-from hub.dossier.access import sign_off
+from hub.dossier import data, operations
+from hub.dossier.access import read_data, sign_off
 from hub.dossier.download import download, download_detail
 from hub.dossier.schemas import ApproveSchema
 from hub.web import load_json, parse_id
@@ -68,6 +68,14 @@ def approve(circle_id, plan_id):
     approval = operations.approve_plan(member, account, parse_id(plan_id), body['version'])
     return {'id': str(approval.id), 'plan_id': str(approval.record_id), 'version': approval.version,
             'approved_at': approval.approved_at.isoformat(), 'approved_by': account.name}, 201
+
+
+@bp.get('/circles/<circle_id>/data')
+def data_sections(circle_id):
+    """The client's data from the dossier, in the sections this member may see (each has its capability)."""
+    member, shown = read_data(current_account(), circle_id)
+    found = data.sections(member.circle_id, shown) if shown else {}
+    return {'sections': {name: [data.item_json(row) for row in rows] for name, rows in found.items()}}
 
 
 @bp.get('/circles/<circle_id>/access-log')

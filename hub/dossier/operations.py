@@ -241,7 +241,7 @@ def notify_provider_messages(limit=200):
 #: the events the access log shows: reads of dossier data and what was done with it
 ACCESS_EVENTS = ('dossier.overview', 'dossier.timeline', 'dossier.plans', 'dossier.plan', 'dossier.contacts',
                  'dossier.messages', 'dossier.plan_approve', 'dossier.export', 'dossier.measurements',
-                 'dossier.appointments')
+                 'dossier.appointments', 'dossier.data')
 ACCESS_PAGE = 50
 
 

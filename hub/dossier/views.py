@@ -12,10 +12,10 @@ from hub.circle.messages import unread
 from hub.circle.operations import circles_of
 from hub.config import setting
 from hub.core.audit import audit
-from hub.core.errors import AppError, InvalidInput
+from hub.core.errors import AppError, Forbidden, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
-from hub.dossier import operations
-from hub.dossier.access import sign_off
+from hub.dossier import data, operations
+from hub.dossier.access import read_data, sign_off
 from hub.dossier.download import LINE_LABELS, SERIES_LABELS, download, download_detail
 from hub.web import parse_id
 
@@ -32,9 +32,16 @@ KIND_LABELS = {'demographics': _l('Client data'), 'contact_person': _l('Contact 
                'appointment': _l('Appointments'), 'message': _l('Messages from the care provider')}
 
 
+GENDERS = {'male': _l('Man'), 'female': _l('Woman'), 'other': _l('Other'), 'unknown': _l('Unknown')}
+PRACTITIONER_ROLES = {'general_practitioner': _l('GP'), 'pharmacy': _l('Pharmacy'), 'care_team': _l('Care team'),
+                      'other': _l('Other')}
+
+
 def template_helpers():
     """Labels and dates for the dossier templates (create_app adds them)."""
     return {'plan_status_label': lambda status: PLAN_STATUS.get(status, status or ''),
+            'gender_label': lambda value: GENDERS.get(value, value or ''), 'data_sections': data.visible_sections,
+            'practitioner_role': lambda value: PRACTITIONER_ROLES.get(value, value or ''),
             'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
             'end_month': lambda end: end - timedelta(days=1)}
 
@@ -99,6 +106,32 @@ def _dossier_page(circle_id, what, detail=None):
     return read_dossier(g.account, circle_id, what, detail), None
 
 
+@bp.get('/circles/<circle_id>/data')
+@login_required
+def data_index(circle_id):
+    """The client's data: the first section this member may see."""
+    member = require(g.account, circle_id)
+    allowed = data.visible_sections(member)
+    if not allowed:
+        raise Forbidden(_l('You do not have permission for this on this care page.'))
+    return redirect(url_for('dossier.data_page', circle_id=member.circle_id, section=allowed[0]), 303)
+
+
+@bp.get('/circles/<circle_id>/data/<section>')
+@login_required
+def data_page(circle_id, section):
+    """One section of the client's data (client, GP and pharmacy, insurances, contact persons, care team)."""
+    if section not in data.SECTIONS:
+        raise NotFound(_l('This page or item does not exist, or you may not see it.'))
+    require(g.account, circle_id)
+    unlock = step_up_redirect()
+    if unlock:
+        return redirect(unlock, 303)
+    member, shown = read_data(g.account, circle_id, section)
+    return render_template('dossier/data.html', member=member, section=section, labels=data.LABELS,
+                           allowed=data.visible_sections(member), rows=data.sections(member.circle_id, shown)[section])
+
+
 @bp.get('/circles/<circle_id>/plans')
 @login_required
 def plans(circle_id):
@@ -152,6 +185,7 @@ ACCESS_LABELS = {
     'dossier.export': _l('Downloaded the dossier'),
     'dossier.measurements': _l('Looked at the measurements'),
     'dossier.appointments': _l('Looked at the care appointments'),
+    'dossier.data': _l("Looked at the client's data"),
 }
 
 
