@@ -31,6 +31,8 @@ DEFAULTS = {
     'STEP_UP_MINUTES': 15,
     #: approving a care plan asks for a second-factor code checked this recently
     'SIGN_OFF_MINUTES': 5,
+    #: how long the link in the mail about a plan waiting for approval works
+    'SIGN_OFF_LINK_MAX_AGE': 7 * 24 * 3600,
     'REMEMBER_DEVICE_DAYS': 90,
     #: days a password may be used before a new one is asked (0: never, as NIST SP 800-63B advises)
     'PASSWORD_MAX_AGE_DAYS': 0,

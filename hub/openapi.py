@@ -32,7 +32,7 @@ from hub.circle.schemas import (
 )
 from hub.connect.schemas import IssueSchema, RedeemSchema
 from hub.core.schemas import Text
-from hub.dossier.schemas import ApproveSchema
+from hub.dossier.schemas import ApproveSchema, DeclineSchema
 
 ERROR = {'type': 'object', 'required': ['error'], 'properties': {'error': {
     'type': 'object', 'required': ['code', 'message'],
@@ -86,7 +86,7 @@ MESSAGE = {'type': 'object', 'properties': {
 
 PLAN = {'type': 'object', 'properties': {
     'id': {'type': 'string'}, 'kind': {'const': 'plan'}, 'version': {'type': 'string'},
-    'approval': {'enum': ['awaiting_signature', 'approved', 'none']}, 'data': {'type': 'object'},
+    'approval': {'enum': ['awaiting_signature', 'approved', 'declined', 'none']}, 'data': {'type': 'object'},
     'goals': {'type': 'array', 'items': {'type': 'object'}}}}
 
 ROUTES = [
@@ -202,9 +202,14 @@ ROUTES = [
      _list_of(PLAN)),
     ('get', '/circles/{circle_id}/plans/{plan_id}', 'One care plan with its goals and actions (step-up)', None, 200,
      PLAN),
-    ('post', '/circles/{circle_id}/plans/{plan_id}/approve', 'Approve the version you read (manager, second-factor '
-                                                             'code in the last 5 minutes); 409 when it changed',
+    ('post', '/circles/{circle_id}/plans/{plan_id}/approve', 'Approve the version you read, with `agree: true` '
+                                                             '(manager, second-factor code in the last 5 minutes); '
+                                                             '409 when it changed or was decided',
      ApproveSchema, 201, {'type': 'object'}),
+    ('post', '/circles/{circle_id}/plans/{plan_id}/decline', 'Say you do not agree with the version you read, with a '
+                                                             'comment for the provider (manager, second-factor code '
+                                                             'in the last 5 minutes)',
+     DeclineSchema, 200, {'type': 'object', 'required': ['id', 'version', 'comment']}),
 ]
 
 

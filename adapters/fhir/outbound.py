@@ -1,4 +1,5 @@
-"""Items for the provider as FHIR R4 resources: a Communication for a message or a note, a Provenance for an approval.
+"""Items for the provider as FHIR R4 resources: a Communication for a message, a note or a declined plan, a Provenance
+for an approval.
 
 The resource id is carehub's item id, and it is sent with PUT: sending it again changes nothing.
 """
@@ -47,9 +48,25 @@ def provenance(client_id, item_id, content):
                        'data': content['seal']}]}
 
 
+def declination(client_id, item_id, content):
+    """A Communication about the plan version that says it is not approved, and why (the person's words)."""
+    plan = content['plan'] if content['plan'].startswith('CarePlan/') else f"CarePlan/{content['plan']}"
+    return {
+        'resourceType': 'Communication', 'id': resource_id(item_id), 'status': 'completed',
+        'identifier': [{'system': 'urn:ietf:rfc:3986', 'value': f'urn:uuid:{item_id}'}],
+        'category': [{'coding': [{'system': CATEGORY, 'code': 'plan-declined',
+                                  'display': 'Zorgplan niet goedgekeurd'}]}],
+        'subject': {'reference': f'Patient/{client_id}'},
+        'about': [{'reference': f"{plan}/_history/{content['version']}"}],
+        'sent': content['declined_at'], 'sender': {'display': content['declined_by']},
+        'payload': [{'contentString': f"Zorgplan (versie {content['version']}) niet goedgekeurd: {content['comment']}"}]}
+
+
 def outbound(kind, client_id, item_id, content):
     if kind in ('message', 'note'):
         return communication(kind, client_id, item_id, content)
     if kind == 'plan_approval':
         return provenance(client_id, item_id, content)
+    if kind == 'plan_declination':
+        return declination(client_id, item_id, content)
     raise AdapterError(f'no FHIR format for {kind}', permanent=True)

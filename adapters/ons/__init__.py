@@ -147,6 +147,10 @@ class OnsAdapter(Adapter):
             text = (f"{OWN_PREFIXES['plan_approval']} (versie {content['version']}) door {content['approved_by']}. "
                     f"Zegel: {content['seal']}")
             author, when = content['approved_by'], content['approved_at']
+        elif kind == 'plan_declination':
+            text = (f"{OWN_PREFIXES['plan_declination']} (versie {content['version']}) door "
+                    f"{content['declined_by']}: {content['comment']}")
+            author, when = content['declined_by'], content['declined_at']
         elif kind in ('message', 'note'):
             text = f"{OWN_PREFIXES[kind]}: {content['text']}"
             author, when = content['author'], content['written_at']

@@ -201,9 +201,19 @@ class OutboundApproval(RecordSchema):
     seal = _text(200, required=True, allow_none=False)
 
 
+class OutboundDeclination(RecordSchema):
+    """The client's (or representative's) "no" to one version of a care plan, with what they do not agree with."""
+    plan = _text(200, required=True, allow_none=False)
+    version = _text(64, required=True, allow_none=False)
+    declined_by = _text(300, required=True, allow_none=False)
+    declined_at = fields.AwareDateTime(required=True)
+    comment = _text(2000, required=True, allow_none=False)
+
+
 #: outbound kind -> schema class
 OUTBOUND = {
     'message': OutboundMessage,
     'note': OutboundMessage,
     'plan_approval': OutboundApproval,
+    'plan_declination': OutboundDeclination,
 }

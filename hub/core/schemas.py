@@ -35,21 +35,23 @@ class StrictBoolean(fields.Boolean):
 
 
 class Text(fields.String):
-    """A string of bounded length without control characters."""
+    """A string of bounded length without control characters (``multiline``: line breaks allowed); only spaces
+    count as empty."""
 
-    def __init__(self, *, max_length=200, min_length=1, **kwargs):
+    def __init__(self, *, max_length=200, min_length=1, multiline=False, **kwargs):
         super().__init__(**kwargs)
         self.max_length = max_length
         self.min_length = min_length
+        self.multiline = multiline
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        if len(value) < self.min_length:
+        if len(value.strip()) < self.min_length:
             raise ValidationError(_l('Fill in this field.') if self.min_length == 1
                                   else _l('Use at least %(n)s characters.', n=self.min_length))
         if len(value) > self.max_length:
             raise ValidationError(_l('Use at most %(n)s characters.', n=self.max_length))
-        if bad_characters(value):
+        if bad_characters(value, multiline=self.multiline):
             raise ValidationError(_l('This holds characters that are not allowed, such as invisible ones. Type it again.'))
         return value
 

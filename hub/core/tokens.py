@@ -15,6 +15,8 @@ PURPOSES = {
     'activate': ('carehub.activate.v1', 'ACTIVATION_MAX_AGE'),
     'reset': ('carehub.reset.v1', 'RESET_MAX_AGE'),
     'invite': ('carehub.invite.v1', 'INVITATION_MAX_AGE'),
+    #: the link in the mail about a care plan waiting for approval: bound to plan, version and person
+    'sign_off': ('carehub.sign-off.v1', 'SIGN_OFF_LINK_MAX_AGE'),
     #: the browsers that logged in to an address before (login throttling, hub.account.throttle)
     'known_browser': ('carehub.known-browser.v1', 'KNOWN_BROWSER_MAX_AGE'),
 }

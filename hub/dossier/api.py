@@ -11,7 +11,7 @@ from hub.core.errors import InvalidInput
 from hub.dossier import data, operations
 from hub.dossier.access import read_data, sign_off
 from hub.dossier.download import download, download_detail
-from hub.dossier.schemas import ApproveSchema
+from hub.dossier.schemas import ApproveSchema, DeclineSchema
 from hub.web import load_json, parse_id
 
 bp = Blueprint('dossier_api', __name__, url_prefix='/api/v1')
@@ -37,7 +37,10 @@ def _plan_json(row, approval, goals=None):
     body = operations.record_json(row)
     body['version'] = operations.plan_version(row.Record)
     body['approval'] = operations.approval_state(row.Record, approval)
-    body['approved'] = {'version': approval.version, 'at': approval.approved_at.isoformat()} if approval else None
+    approved = approval is not None and approval.decision == 'approved'
+    body['approved'] = {'version': approval.version, 'at': approval.approved_at.isoformat()} if approved else None
+    body['declined'] = {'version': approval.version, 'at': approval.approved_at.isoformat(),
+                        'comment': approval.comment} if approval is not None and not approved else None
     if goals is not None:
         body['goals'] = [{**goal.data, 'id': str(goal.id)} for goal in goals]
     return body
@@ -68,6 +71,18 @@ def approve(circle_id, plan_id):
     approval = operations.approve_plan(member, account, parse_id(plan_id), body['version'])
     return {'id': str(approval.id), 'plan_id': str(approval.record_id), 'version': approval.version,
             'approved_at': approval.approved_at.isoformat(), 'approved_by': account.name}, 201
+
+
+@bp.post('/circles/<circle_id>/plans/<plan_id>/decline')
+def decline(circle_id, plan_id):
+    """Say no to one version of a care plan, with what one does not agree with: the manager, after a recent code."""
+    account = current_account()
+    member = sign_off(account, circle_id)
+    body = load_json(DeclineSchema())
+    decision = operations.decline_plan(member, account, parse_id(plan_id), body['version'], body['comment'])
+    return {'id': str(decision.id), 'plan_id': str(decision.record_id), 'version': decision.version,
+            'declined_at': decision.approved_at.isoformat(), 'declined_by': account.name,
+            'comment': decision.comment}
 
 
 @bp.get('/circles/<circle_id>/data')

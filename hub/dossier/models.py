@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.core.db import IdMixin, UTCDateTime
@@ -12,9 +12,9 @@ from hub.extensions import db
 
 
 class PlanApproval(IdMixin, db.Model):
-    """The sign-off of one version of a care plan by the manager of the care page.
+    """The decision on one version of a care plan by the manager of the care page: approved or declined.
 
-    The approval goes to the provider through the outbox; this row says it was given, by whom and when.
+    The decision goes to the provider through the outbox; this row says it was given, by whom and when.
     """
 
     __tablename__ = 'plan_approvals'
@@ -28,6 +28,9 @@ class PlanApproval(IdMixin, db.Model):
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     #: the outbox item that carries it to the provider
     outbox_item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    #: ``approved``, or ``declined`` with the person's comment (sent to the provider too); one decision a version
+    decision: Mapped[str] = mapped_column(String(10), nullable=False, default='approved', server_default='approved')
+    comment: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint('record_id', 'version', name='uq_plan_approvals_record_version'),)
 

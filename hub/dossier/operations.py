@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
@@ -22,10 +23,13 @@ from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.core.models import AuditRecord
 from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
+from hub.core.tokens import InvalidToken, make_token, read_token
 from hub.dossier.export import KINDS
 from hub.dossier.models import PlanApproval, RecordNotice
 from hub.extensions import db
 
+#: days a mailed sign-off link works (its token's max age, SIGN_OFF_LINK_MAX_AGE)
+SIGN_OFF_LINK_DAYS = 7
 #: kinds that appear on the timeline
 TIMELINE_KINDS = ('report', 'plan', 'questionnaire')
 PAGE_SIZE = 20
@@ -154,9 +158,9 @@ def approvals(circle_id, record_ids):
 
 
 def approval_state(record, approval) -> str:
-    """``approved`` once this care page approved this version, else what the provider says."""
+    """``approved`` or ``declined`` once this care page decided on this version, else what the provider says."""
     if approval is not None and approval.version == plan_version(record):
-        return 'approved'
+        return approval.decision
     return record.data.get('approval') or 'none'
 
 
@@ -168,30 +172,79 @@ def seal(plan_source, version, who, when) -> str:
     return base64.b64encode(bytes.fromhex(keyed_hash(canonical, 'plan-approval'))).decode()
 
 
-def approve_plan(member, account, plan_id, version):
-    """Approve one version of a care plan: record it and send the approval to the provider (the outbox)."""
+def _awaiting(member, plan_id, version):
+    """The plan row, if this version of it waits for this care page's decision; else raise Conflict."""
     row = plan(member.circle_id, plan_id)
     record = row.Record
-    current = plan_version(record)
-    if str(version) != current:
-        raise Conflict(_l('The care plan has changed since you read it. Read it again, then approve it.'),
+    if str(version) != plan_version(record):
+        raise Conflict(_l('The care plan has changed since you read it. Read it again, then decide.'),
                        code='version_changed')
-    if approval_state(record, approvals(member.circle_id, [record.id]).get(record.id)) == 'approved':
+    state = approval_state(record, approvals(member.circle_id, [record.id]).get(record.id))
+    if state == 'approved':
         raise Conflict(_l('You already approved this version of the care plan.'), code='already_approved')
+    if state == 'declined':
+        raise Conflict(_l('You already said you do not agree with this version of the care plan.'),
+                       code='already_declined')
     if record.data.get('approval') != 'awaiting_signature':
         raise Conflict(_l('This care plan is not waiting for your approval.'), code='not_awaiting_approval')
+    return row
+
+
+def approve_plan(member, account, plan_id, version):
+    """Approve one version of a care plan: record it and send the approval to the provider (the outbox)."""
+    row = _awaiting(member, plan_id, version)
+    record, current = row.Record, plan_version(row.Record)
     when = utcnow()
     who = account.name
     item = queue_for_provider(row.Dossier, 'plan_approval', {
         'plan': record.source_id, 'version': current, 'approved_by': who, 'approved_at': when.isoformat(),
         'seal': seal(record.source_id, current, who, when.isoformat())})
     approval = PlanApproval(record_id=record.id, circle_id=member.circle_id, account_id=account.id, version=current,
-                            approved_at=when, outbox_item_id=item.id)
+                            approved_at=when, outbox_item_id=item.id, decision='approved')
     db.session.add(approval)
     db.session.flush()
     audit('dossier.plan_approve', 'U', actor=account, role=member.role, circle=member.circle_id,
           dossier=row.Dossier.id, target=f'record:{record.id}')
     return approval
+
+
+def decline_plan(member, account, plan_id, version, comment):
+    """Say no to one version of a care plan, with what the person does not agree with; it goes to the provider."""
+    row = _awaiting(member, plan_id, version)
+    record, current = row.Record, plan_version(row.Record)
+    when = utcnow()
+    item = queue_for_provider(row.Dossier, 'plan_declination', {
+        'plan': record.source_id, 'version': current, 'declined_by': account.name,
+        'declined_at': when.isoformat(), 'comment': comment})
+    decision = PlanApproval(record_id=record.id, circle_id=member.circle_id, account_id=account.id, version=current,
+                            approved_at=when, outbox_item_id=item.id, decision='declined', comment=comment)
+    db.session.add(decision)
+    db.session.flush()
+    audit('dossier.plan_decline', 'U', actor=account, role=member.role, circle=member.circle_id,
+          dossier=row.Dossier.id, target=f'record:{record.id}')
+    return decision
+
+
+def sign_off_token(record, account_id) -> str:
+    """The token of the link in the mail: bound to this plan, this version and this person (7 days)."""
+    return make_token('sign_off', {'p': str(record.id), 'v': plan_version(record), 'a': str(account_id)})
+
+
+def sign_off_link_problem(token, row, account, decision) -> str | None:
+    """What is wrong with a mailed link, in words a person understands; None when it is good for this plan now."""
+    try:
+        payload = read_token('sign_off', token)
+    except InvalidToken as exc:
+        return 'expired' if exc.code == 'token_expired' else 'invalid'
+    if payload.get('p') != str(row.Record.id):
+        return 'invalid'
+    if payload.get('a') != str(account.id):
+        return 'someone_else'
+    if payload.get('v') != plan_version(row.Record):
+        return 'outdated'  # first: what matters now is the new version
+    if decision is not None and decision.version == payload.get('v'):
+        return 'used'
+    return None
 
 
 def unnoticed(kind, limit=200):
@@ -221,9 +274,10 @@ def notify_plans_awaiting_approval(limit=200) -> int:
             Member.circle_id == circle_id, Member.role == 'manager')).scalar_one_or_none()
         if manager is None:
             continue
+        token = sign_off_token(record, manager.account_id)
         queue_mail(manager.account.email, 'plan_awaiting_approval', manager.account.language,  # no plan content
-                   account=manager.account, provider=dossier.provider.name,
-                   link=link(f'/circles/{circle_id}/plans/{record.id}'))
+                   account=manager.account, provider=dossier.provider.name, days=SIGN_OFF_LINK_DAYS,
+                   link=link(f'/circles/{circle_id}/plans/{record.id}?{urlencode({"sign": token})}'))
         audit('dossier.plan_notice', 'C', actor=None, circle=circle_id, dossier=dossier.id,
               target=f'record:{record.id}')
         sent += 1
@@ -240,7 +294,7 @@ def notify_provider_messages(limit=200):
 
 #: the events the access log shows: reads of dossier data and what was done with it
 ACCESS_EVENTS = ('dossier.overview', 'dossier.timeline', 'dossier.plans', 'dossier.plan', 'dossier.contacts',
-                 'dossier.messages', 'dossier.plan_approve', 'dossier.export', 'dossier.measurements',
+                 'dossier.messages', 'dossier.plan_approve', 'dossier.plan_decline', 'dossier.export', 'dossier.measurements',
                  'dossier.appointments', 'dossier.data')
 ACCESS_PAGE = 50
 

@@ -17,7 +17,8 @@ from hub.core.timeutil import utcnow
 from hub.dossier import data, operations
 from hub.dossier.access import read_data, sign_off
 from hub.dossier.download import LINE_LABELS, SERIES_LABELS, download, download_detail
-from hub.web import parse_id
+from hub.dossier.schemas import ApproveSchema, DeclineSchema
+from hub.web import form_data, form_step, parse_id
 
 bp = Blueprint('dossier', __name__, template_folder='templates')
 
@@ -150,28 +151,58 @@ def plan(circle_id, plan_id):
     member, unlock = _dossier_page(circle_id, 'plan', plan_id)
     if unlock:
         return unlock
+    return _plan_page(member, plan_id)
+
+
+def _plan_page(member, plan_id, errors=None, status=200, values=None):
+    """The plan, its state and the sign-off forms; a mailed link (``sign``) is checked and its problem told."""
     row = operations.plan(member.circle_id, parse_id(plan_id))
     approval = operations.approvals(member.circle_id, [row.Record.id]).get(row.Record.id)
+    token = request.args.get('sign')
+    problem = operations.sign_off_link_problem(token, row, g.account, approval) if token else None
     return render_template('dossier/plan.html', member=member, row=row, goals=operations.goals_of(row),
                            approval=approval, state=operations.approval_state(row.Record, approval),
-                           version=operations.plan_version(row.Record), approved=request.args.get('approved'))
+                           version=operations.plan_version(row.Record), done=request.args.get('done'),
+                           link_problem=problem, errors=errors or {}, values=values or {}), status
 
 
-@bp.post('/circles/<circle_id>/plans/<plan_id>/approve')
-@login_required
-def approve(circle_id, plan_id):
-    """Approve the version shown; a second-factor code from the last few minutes is asked first."""
+def _decide(circle_id, plan_id, decide):
+    """Run a sign-off step (approve or decline) from the plan page: a fresh code first, errors on the page."""
     back = url_for('dossier.plan', circle_id=circle_id, plan_id=plan_id)
     require(g.account, circle_id, MANAGE)
     unlock = step_up_redirect(setting('SIGN_OFF_MINUTES'), back=back)
     if unlock:
         return redirect(unlock, 303)
     member = sign_off(g.account, circle_id)
-    version = request.form.get('version', '')
-    if not version:
-        raise InvalidInput(_l('The page misses the version of the plan. Open the plan again.'), code='invalid_version')
-    operations.approve_plan(member, g.account, parse_id(plan_id), version)
-    return redirect(back + '?approved=1', 303)
+    values = form_data('version', 'comment')
+    with form_step() as step:
+        done = decide(member, values)
+    if step.ok:
+        return redirect(f'{back}?done={done}', 303)
+    return _plan_page(member, plan_id, step.errors, step.status, values)
+
+
+@bp.post('/circles/<circle_id>/plans/<plan_id>/approve')
+@login_required
+def approve(circle_id, plan_id):
+    """Approve the version shown, after ticking that one read it and agrees; a recent code is asked first."""
+    def decide(member, values):
+        data = ApproveSchema().load({'version': values.get('version', ''),
+                                     'agree': request.form.get('agree') == 'yes'})
+        operations.approve_plan(member, g.account, parse_id(plan_id), data['version'])
+        return 'approved'
+    return _decide(circle_id, plan_id, decide)
+
+
+@bp.post('/circles/<circle_id>/plans/<plan_id>/decline')
+@login_required
+def decline(circle_id, plan_id):
+    """Say no to the version shown, with what one does not agree with; a recent code is asked first."""
+    def decide(member, values):
+        data = DeclineSchema().load({'version': values.get('version', ''), 'comment': values.get('comment', '')})
+        operations.decline_plan(member, g.account, parse_id(plan_id), data['version'], data['comment'])
+        return 'declined'
+    return _decide(circle_id, plan_id, decide)
 
 
 ACCESS_LABELS = {
@@ -182,6 +213,7 @@ ACCESS_LABELS = {
     'dossier.contacts': _l('Looked at the contact persons in the dossier'),
     'dossier.messages': _l('Read messages from the care provider'),
     'dossier.plan_approve': _l('Approved a care plan'),
+    'dossier.plan_decline': _l('Did not agree with a care plan'),
     'dossier.export': _l('Downloaded the dossier'),
     'dossier.measurements': _l('Looked at the measurements'),
     'dossier.appointments': _l('Looked at the care appointments'),

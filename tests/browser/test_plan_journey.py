@@ -58,11 +58,19 @@ def test_the_manager_reads_and_approves_a_care_plan(pages, live, live_mailbox, t
 
     with live.app_context(), unit_of_work():  # the code was entered more than five minutes ago
         db.session.execute(update(AuthSession).values(second_factor_at=utcnow() - timedelta(minutes=6)))
-    page.get_by_role('button', name=re.compile('akkoord met dit plan|agree with this plan')).click()
+    approve = re.compile('^(Plan goedkeuren|Approve the plan)$')
+    agree = re.compile('plan gelezen en ga akkoord|read the plan and I agree')
+    page.get_by_label(agree).check()
+    page.get_by_role('button', name=approve).click()
     page.get_by_label(re.compile('^Code')).wait_for()  # a fresh code first
     manager.axe()
     _enter_code(manager, totp)
-    page.get_by_role('button', name=re.compile('akkoord met dit plan|agree with this plan')).click()
+    page.get_by_role('button', name=approve).click()  # not ticked: the page says what to do, nothing is sent
+    page.get_by_role('alert').wait_for()
+    assert re.search('Zet een vinkje|Tick that you have read', page.locator('main').inner_text())
+    manager.axe()
+    page.get_by_label(agree).check()
+    page.get_by_role('button', name=approve).click()
     page.get_by_role('status').wait_for()
     assert re.search('goedkeuring is verstuurd|approval has been sent', page.get_by_role('status').inner_text())
     assert re.search('Je hebt dit plan goedgekeurd|You approved this plan', page.locator('main').inner_text())

@@ -189,7 +189,8 @@ def test_a_provider_fetches_its_outbox_and_acknowledges_items_once(app, register
     assert pushed.get_json()['counts']['created'] == 3
     assert client.get('/provider/v1/outbox', headers=mine).get_json() == {'items': [], 'next': None}
     [plan] = manager.get(f"/api/v1/circles/{circle['id']}/plans").get_json()['items']
-    answer = manager.post(f"/api/v1/circles/{circle['id']}/plans/{plan['id']}/approve", {'version': plan['version']})
+    answer = manager.post(f"/api/v1/circles/{circle['id']}/plans/{plan['id']}/approve", {'version': plan['version'],
+                                                                                         'agree': True})
     assert answer.status_code == 201, answer.get_json()
     with app.app_context():
         from hub.worker import deliver_outbox

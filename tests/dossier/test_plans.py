@@ -53,21 +53,25 @@ def test_the_manager_approves_a_plan_and_the_approval_reaches_the_fhir_server(
 
     trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')
     assert trust.get(f"{base}/{listed['id']}").status_code == 200  # the trust group reads the plan
-    refused = trust.post(f"{base}/{listed['id']}/approve", {'version': version})
+    refused = trust.post(f"{base}/{listed['id']}/approve", {'version': version, 'agree': True})
     assert refused.status_code == 403  # only the manager signs
 
-    changed = manager.post(f"{base}/{listed['id']}/approve", {'version': '0'})
+    changed = manager.post(f"{base}/{listed['id']}/approve", {'version': '0', 'agree': True})
     assert changed.status_code == 409 and changed.get_json()['error']['code'] == 'version_changed'
     db.execute(update(AuthSession).values(second_factor_at=utcnow() - timedelta(minutes=6)))
-    stale = manager.post(f"{base}/{listed['id']}/approve", {'version': version})
+    stale = manager.post(f"{base}/{listed['id']}/approve", {'version': version, 'agree': True})
     assert stale.status_code == 401 and stale.get_json()['error']['code'] == 'step_up_required'
     assert manager.get(base).status_code == 200  # reading still works: 15 minutes for that, 5 for a sign-off
     manager.step_up()
-    assert manager.post(f"{base}/{listed['id']}/approve", {'version': version, 'extra': 1}).status_code == 422
-    approved = manager.post(f"{base}/{listed['id']}/approve", {'version': version})
+    assert manager.post(f"{base}/{listed['id']}/approve", {'version': version, 'agree': True,
+                                                          'extra': 1}).status_code == 422
+    for agree in ({}, {'agree': False}):  # nothing is approved without "I have read it and agree"
+        unticked = manager.post(f"{base}/{listed['id']}/approve", {'version': version, **agree})
+        assert unticked.status_code == 422 and 'agree' in unticked.get_json()['error']['fields']
+    approved = manager.post(f"{base}/{listed['id']}/approve", {'version': version, 'agree': True})
     assert approved.status_code == 201, approved.get_json()
     assert approved.get_json()['version'] == version and approved.get_json()['approved_by'] == 'Gerda Smit'
-    again = manager.post(f"{base}/{listed['id']}/approve", {'version': version})
+    again = manager.post(f"{base}/{listed['id']}/approve", {'version': version, 'agree': True})
     assert again.status_code == 409 and again.get_json()['error']['code'] == 'already_approved'
     assert manager.get(base).get_json()['items'][0]['approval'] == 'approved'
 
@@ -96,13 +100,14 @@ def test_a_plan_not_waiting_for_approval_or_of_another_page_cannot_be_approved(
     circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
     assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
     [plan] = manager.get(f"/api/v1/circles/{circle['id']}/plans").get_json()['items']
-    answer = manager.post(f"/api/v1/circles/{circle['id']}/plans/{plan['id']}/approve", {'version': plan['version']})
+    answer = manager.post(f"/api/v1/circles/{circle['id']}/plans/{plan['id']}/approve",
+                          {'version': plan['version'], 'agree': True})
     assert answer.status_code == 409 and answer.get_json()['error']['code'] == 'not_awaiting_approval'
     other = register('o@example.nl')
     page = other.post('/api/v1/connections', {'code': coupling_code(name, 'someone-else')}).get_json()
     assert other.get(f"/api/v1/circles/{page['id']}/plans/{plan['id']}").status_code == 404
     assert other.post(f"/api/v1/circles/{page['id']}/plans/{plan['id']}/approve",
-                      {'version': '1'}).status_code == 404
+                      {'version': '1', 'agree': True}).status_code == 404
 
 
 def test_the_manager_gets_a_mail_once_when_a_plan_comes_to_wait_for_approval(
@@ -244,3 +249,95 @@ def test_the_dossier_downloads_as_fhir_or_a_readable_page_for_the_months_asked(
     assert manager.get(f"/circles/{circle['id']}/export").status_code == 200
     events = [i['event'] for i in manager.get(f"/api/v1/circles/{circle['id']}/access-log").get_json()['items']]
     assert events.count('dossier.export') >= 5
+
+
+def _waiting_plan(app, fhir_server, provider, coupling_code, register):
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    resources = plan_resources(patient_id)
+    fhir_load(fhir_server.base_url, resources)
+    name = provider('Zorggroep Plan', base_url=fhir_server.base_url)
+    manager = register('m@example.nl', 'Gerda', 'Smit')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    return manager, circle, name, resources, patient_id
+
+
+def test_the_mailed_link_opens_the_plan_and_says_plainly_when_it_no_longer_fits(
+        app, fhir_server, provider, coupling_code, register, mailbox, db):
+    from hub.worker import notify_plans
+    manager, circle, name, resources, _ = _waiting_plan(app, fhir_server, provider, coupling_code, register)
+    with app.app_context():
+        notify_plans()
+    link = mailbox.link('m@example.nl', f"/circles/{circle['id']}/plans/")
+    assert '?sign=' in link and 'De link werkt 7 dagen' in mailbox.last_to('m@example.nl').get_content()
+    page = manager.get(link).get_data(as_text=True)
+    assert 'Wacht op jouw handtekening' in page and 'Ik heb het plan gelezen en ga akkoord' in page
+    assert 'class="alert" role="status"' not in page  # a good link: nothing to explain
+
+    someone = register('x@example.nl')
+    assert someone.get(link).status_code == 404  # not their care page: the plan is not there for them
+    trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')
+    assert 'voor iemand anders' in trust.get(link).get_data(as_text=True)
+    assert 'klopt niet' in manager.get(link.replace('sign=', 'sign=x')).get_data(as_text=True)
+
+    app.config['CAREHUB']['SIGN_OFF_LINK_MAX_AGE'] = -1  # as if a week went by
+    try:
+        assert 'is verlopen' in manager.get(link).get_data(as_text=True)
+    finally:
+        app.config['CAREHUB']['SIGN_OFF_LINK_MAX_AGE'] = 7 * 24 * 3600
+
+    plan_id = link.split('/plans/')[1].split('?')[0]
+    version = manager.get(f"/api/v1/circles/{circle['id']}/plans/{plan_id}").get_json()['version']
+    form = manager.client.post(f"/circles/{circle['id']}/plans/{plan_id}/approve",
+                               data={'csrf_token': manager.csrf(), 'version': version})  # not ticked
+    assert form.status_code == 422 and 'Zet een vinkje' in form.get_data(as_text=True)
+    form = manager.client.post(f"/circles/{circle['id']}/plans/{plan_id}/approve",
+                               data={'csrf_token': manager.csrf(), 'version': version, 'agree': 'yes'})
+    assert form.status_code == 303 and form.headers['Location'].endswith('?done=approved')
+    assert 'al beslist' in manager.get(link).get_data(as_text=True)  # the link was used
+
+    resources[2]['title'] = 'Zorgplan 2026-2027, herzien'
+    fhir_load(fhir_server.base_url, [resources[2]])
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    assert 'nieuwere versie' in manager.get(link).get_data(as_text=True)  # the old link, a new version
+    assert manager.client.get(link).status_code == 200  # never a decision on GET
+    with app.app_context():
+        notify_plans()  # the new version sends a new mail, with a new link
+    assert mailbox.link('m@example.nl', f"/circles/{circle['id']}/plans/") != link
+
+
+def test_the_manager_declines_a_plan_with_a_comment_that_reaches_the_provider(
+        app, fhir_server, provider, coupling_code, register, db):
+    from hub.core.models import AuditRecord, OutboxItem
+    from hub.worker import deliver_outbox
+    manager, circle, _, _, patient_id = _waiting_plan(app, fhir_server, provider, coupling_code, register)
+    base = f"/api/v1/circles/{circle['id']}/plans"
+    [listed] = manager.get(base).get_json()['items']
+    url = f"{base}/{listed['id']}/decline"
+    for body in ({'version': listed['version']}, {'version': listed['version'], 'comment': '   '},
+                 {'version': listed['version'], 'comment': 'x' * 2001}):
+        refused = manager.post(url, body)
+        assert refused.status_code == 422 and 'comment' in refused.get_json()['error']['fields']
+    trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')
+    assert trust.post(url, {'version': listed['version'], 'comment': 'Nee'}).status_code == 403
+    declined = manager.post(url, {'version': listed['version'], 'comment': 'Ik wil liever om 8 uur hulp.'})
+    assert declined.status_code == 200, declined.get_json()
+    assert declined.get_json()['comment'] == 'Ik wil liever om 8 uur hulp.'
+    again = manager.post(f"{base}/{listed['id']}/approve", {'version': listed['version'], 'agree': True})
+    assert again.status_code == 409 and again.get_json()['error']['code'] == 'already_declined'
+    [plan] = manager.get(base).get_json()['items']
+    assert plan['approval'] == 'declined' and plan['declined']['comment'] == 'Ik wil liever om 8 uur hulp.'
+    page = manager.get(f"/circles/{circle['id']}/plans/{listed['id']}").get_data(as_text=True)
+    assert 'zei je dat je het niet eens bent' in page and 'Ik wil liever om 8 uur hulp.' in page
+
+    [item] = db.scalars(select(OutboxItem).where(OutboxItem.channel == 'provider'))
+    with app.app_context():
+        deliver_outbox()
+    sent = requests.get(f'{fhir_server.base_url}/Communication/carehub-{item.id}', timeout=10).json()
+    assert sent['about'] == [{'reference': f"CarePlan/{patient_id}-cp/_history/{listed['version']}"}]
+    assert 'Ik wil liever om 8 uur hulp.' in sent['payload'][0]['contentString']
+    assert sent['subject'] == {'reference': f'Patient/{patient_id}'}
+    assert db.scalars(select(AuditRecord.outcome).where(AuditRecord.event == 'dossier.plan_decline')).count(
+        'success') == 1
+    log = manager.get(f"/api/v1/circles/{circle['id']}/access-log").get_json()['items']
+    assert any(item['event'] == 'dossier.plan_decline' and item['outcome'] == 'success' for item in log)
