@@ -3,10 +3,12 @@
 import logging
 import os
 import time
+from datetime import timedelta
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
 
 from hub import create_app
 from hub.account.operations import account_by_email, end_all_sessions
@@ -21,7 +23,10 @@ from hub.connect.operations import code_state, codes_of, issue_code, revoke_code
 from hub.core.audit import audit
 from hub.core.commit import checkpoint, unit_of_work
 from hub.core.errors import AppError
+from hub.core.models import AuditRecord
+from hub.core.timeutil import utcnow
 from hub.demo import run_demo
+from hub.dossier.operations import purge_audit
 from hub.extensions import db
 from hub.tasks import make_celery
 from hub.worker import run_round, sync_one
@@ -98,8 +103,6 @@ def provider_add(name, adapter, settings, sync_every):
 @with_appcontext
 def provider_list():
     """List the providers with their adapter, linked dossiers and sync health."""
-    from sqlalchemy import func, select
-
     with unit_of_work():
         rows = db.session.execute(select(Provider, func.count(Dossier.id)).outerjoin(Dossier)
                                   .group_by(Provider.id).order_by(Provider.name)).all()
@@ -222,6 +225,31 @@ def provider_revoke(name, code_id):
     except AppError as exc:
         raise click.ClickException(str(exc.message)) from None
     click.echo('revoked')
+
+
+@cli.group()
+def audit_log():
+    """The audit log: who read or did what (NEN 7513)."""
+
+
+@audit_log.command('purge')
+@click.option('--dry-run', is_flag=True, help='Only say how many records are older than the retention.')
+@with_appcontext
+def audit_purge(dry_run):
+    """Remove audit records older than CAREHUB_AUDIT_RETENTION_DAYS (default 5 years): the only way to remove any."""
+    before = utcnow() - timedelta(days=setting('AUDIT_RETENTION_DAYS'))
+    if dry_run:
+        with unit_of_work():
+            count = db.session.execute(select(func.count()).select_from(AuditRecord)
+                                       .where(AuditRecord.at < before)).scalar_one()
+        click.echo(f'{count} audit records are older than {before:%Y-%m-%d}.')
+        return
+    with unit_of_work():
+        removed = purge_audit(before)
+    click.echo(f'Removed {removed} audit records older than {before:%Y-%m-%d}.')
+
+
+cli.add_command(audit_log, 'audit')
 
 
 @cli.group()

@@ -51,6 +51,8 @@ DEFAULTS = {
     'SYNC_INTERVAL_MINUTES': 60,
     #: hours between full fetches that compare everything stored with the source (finds deletions)
     'RECONCILE_HOURS': 24,
+    #: days the audit log is kept (NEN 7513 asks at least 5 years); `carehub audit purge` removes older records
+    'AUDIT_RETENTION_DAYS': 5 * 365 + 2,
     'TESTING': False,
     #: answer each request with the number of SQL statements it ran, in X-SQL-Statements (make bench-web)
     'COUNT_STATEMENTS': False,

@@ -8,7 +8,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload
 
 from hub.account.access import step_up_required
-from hub.circle.models import Member
+from hub.circle.models import CircleDossier, Member
 from hub.circle.permissions import PRESETS
 from hub.core.audit import audit
 from hub.core.errors import AppError, Forbidden, NotFound
@@ -106,8 +106,17 @@ def read_dossier(account, circle_id, what, detail=None):
         step_up_required()
     except AppError as exc:
         raise refused(exc, account, circle_id, f'dossier.{what}', 'R', target) from None
-    audit(f'dossier.{what}', 'R', actor=account, role=member.role, circle=member.circle_id, target=target)
+    # one record per dossier read (NEN 7513: whose record), written together in one INSERT
+    for dossier_id in linked_dossier_ids(member.circle_id) or [None]:
+        audit(f'dossier.{what}', 'R', actor=account, role=member.role, circle=member.circle_id, dossier=dossier_id,
+              target=target)
     return member
+
+
+def linked_dossier_ids(circle_id) -> list:
+    """The ids of the dossiers linked to a care page (for the audit records of a read)."""
+    return db.session.execute(select(CircleDossier.dossier_id).where(CircleDossier.circle_id == circle_id)
+                              .order_by(CircleDossier.created_at)).scalars().all()
 
 
 def refused(exc, account, circle_id, event, action, target):

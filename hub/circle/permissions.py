@@ -46,5 +46,6 @@ PRESETS = {
                         'settings.photo', 'settings.profile'}),
 }
 ROLES = ('manager', 'trust', 'basic')
+ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l('Basic')}
 #: roles a manager can give a helper
 HELPER_ROLES = ('basic', 'trust')

@@ -12,7 +12,7 @@ from hub.circle import messages as board
 from hub.circle import notes as pad
 from hub.circle.access import MANAGE, can, message_audiences, permissions_of, read_dossier, require, sees_calendar
 from hub.circle.dossiers import client_name, dossiers_of, providers_of, suggested_invitations
-from hub.circle.permissions import CATALOGUE
+from hub.circle.permissions import CATALOGUE, ROLE_LABELS
 from hub.circle.schemas import (
     AppointmentSchema,
     BoardSchema,
@@ -28,7 +28,6 @@ from hub.web import field_errors, form_data, form_step, parse_id
 bp = Blueprint('circle', __name__, template_folder='templates')
 
 
-ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l('Basic')}
 
 
 def template_helpers():

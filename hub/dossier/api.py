@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.account.access import current_account
 from hub.circle.access import MANAGE, read_dossier, require
-from hub.circle.dossiers import dossiers_of
+from hub.circle.dossiers import client_name, dossiers_of
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
 from hub.dossier import data, operations
@@ -100,10 +100,14 @@ def access_log(circle_id):
     member = require(account, circle_id, MANAGE)
     rows, next_cursor = operations.access_log(member.circle_id, request.args.get('cursor'))
     audit('circle.access_log', 'R', actor=account, role=member.role, circle=member.circle_id, target='access-log')
+    client = client_name(member.circle)  # the client on whose behalf each member reads
     return {'items': [{'id': str(row.AuditRecord.id), 'at': row.AuditRecord.at.isoformat(),
                        'event': row.AuditRecord.event, 'action': row.AuditRecord.action,
                        'outcome': row.AuditRecord.outcome, 'role': row.AuditRecord.actor_role,
                        'who': row.Account.name if row.Account else None,
+                       'on_behalf_of': client, 'dossier': {'id': str(row.AuditRecord.dossier_id),
+                                                           'provider': row.provider}
+                       if row.AuditRecord.dossier_id else None,
                        'from': row.AuditRecord.source} for row in rows], 'next': next_cursor}
 
 

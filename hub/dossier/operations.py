@@ -5,12 +5,12 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.orm import undefer
 
 from hub.account.models import Account
 from hub.account.operations import link
-from hub.careprovider.models import Dossier, Record
+from hub.careprovider.models import Dossier, Provider, Record
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import can
 from hub.circle.dossiers import dossiers_of, records_in, records_of
@@ -301,13 +301,50 @@ ACCESS_PAGE = 50
 
 def access_log(circle_id, cursor=None, limit=ACCESS_PAGE):
     """Return (rows of (AuditRecord, Account or None), next cursor): who read or did what with the dossier data."""
-    query = (select(AuditRecord, Account).outerjoin(Account, Account.id == AuditRecord.actor_id)
+    query = (select(AuditRecord, Account, Provider.name.label('provider'))
+             .outerjoin(Account, Account.id == AuditRecord.actor_id)
+             .outerjoin(Dossier, Dossier.id == AuditRecord.dossier_id)
+             .outerjoin(Provider, Provider.id == Dossier.provider_id)
              .where(AuditRecord.circle_id == circle_id, AuditRecord.event.in_(ACCESS_EVENTS),
                     AuditRecord.outcome != 'not_found'))  # a stranger's try is for the auditor, not the manager
     query = after_cursor(query, AuditRecord.at, AuditRecord.id, cursor)
     rows = db.session.execute(query.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit + 1)).all()
     last = rows[limit - 1].AuditRecord if len(rows) > limit else None
     return rows[:limit], encode_cursor(last.at, last.id) if last else None
+
+
+def access_log_all(circle_id, chunk=1000):
+    """Yield every row of the access log as plain values, newest first, read in chunks (the CSV download; plain
+    values, so that the rows need no session while the answer streams)."""
+    query = (select(AuditRecord.at, AuditRecord.id, AuditRecord.event, AuditRecord.outcome, AuditRecord.actor_role,
+                    AuditRecord.source, Account.first_name, Account.last_name, Provider.name.label('provider'))
+             .outerjoin(Account, Account.id == AuditRecord.actor_id)
+             .outerjoin(Dossier, Dossier.id == AuditRecord.dossier_id)
+             .outerjoin(Provider, Provider.id == Dossier.provider_id)
+             .where(AuditRecord.circle_id == circle_id, AuditRecord.event.in_(ACCESS_EVENTS),
+                    AuditRecord.outcome != 'not_found')
+             .order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(chunk))
+    cursor = None
+    while True:
+        rows = db.session.execute(after_cursor(query, AuditRecord.at, AuditRecord.id, cursor)).all()
+        db.session.rollback()  # a long download holds no transaction open between chunks
+        yield from rows
+        if len(rows) < chunk:
+            return
+        cursor = encode_cursor(rows[-1].at, rows[-1].id)
+
+
+def purge_audit(before) -> int:
+    """Remove the audit records older than ``before`` (the retention, NEN 7513); return how many.
+
+    On PostgreSQL a trigger refuses UPDATE and DELETE on the audit table unless the transaction says it is this
+    purge (``carehub.audit_purge``), so nothing else in the application can change the record of who read what.
+    """
+    if db.engine.dialect.name == 'postgresql':
+        db.session.execute(text("SELECT set_config('carehub.audit_purge', 'on', true)"))
+    removed = db.session.execute(delete(AuditRecord).where(AuditRecord.at < before)).rowcount
+    audit('audit.purge', 'D', target=f'before:{before.date().isoformat()} count:{removed}')
+    return removed
 
 
 #: how far back the measurements go unless asked otherwise

@@ -1,15 +1,20 @@
 """The care page itself: the client's name, latest reports, next appointments, the timeline, care plans."""
 
+import csv
+import io
 from datetime import date, timedelta
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, session, stream_with_context, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import login_required, step_up_redirect
 from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
-from hub.circle.dossiers import dossiers_of
+from hub.circle.dossiers import client_name, dossiers_of
 from hub.circle.messages import unread
 from hub.circle.operations import circles_of
+from hub.circle.permissions import ROLE_LABELS
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, Forbidden, InvalidInput, NotFound
@@ -232,6 +237,44 @@ def access_log(circle_id):
                            labels=ACCESS_LABELS)
 
 
+
+
+@bp.get('/circles/<circle_id>/access-log.csv')
+@login_required
+def access_log_csv(circle_id):
+    """The whole access log as a CSV file (for a spreadsheet), for the manager; the download itself is audited."""
+    member = require(g.account, circle_id, MANAGE)
+    audit('circle.access_log', 'R', actor=g.account, role=member.role, circle=member.circle_id,
+          target='access-log:csv')
+    circle_id = member.circle_id
+    client, zone = client_name(member.circle) or '', get_timezone()
+    # every word in the language of the request, now: the rows stream after the request's session has gone
+    header = [_('When'), _('Who'), _('Role'), _('What'), _('Outcome'), _('Dossier'), _('On behalf of'), _('From')]
+    events, roles = {k: str(v) for k, v in ACCESS_LABELS.items()}, {k: str(v) for k, v in ROLE_LABELS.items()}
+    allowed, refused_, gone = _('allowed'), _('refused'), _('An account that no longer exists')
+
+    def lines():
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=';')  # the list separator of Dutch spreadsheets
+        writer.writerow(header)
+        for row in operations.access_log_all(circle_id):
+            writer.writerow([_cell(value) for value in (
+                row.at.astimezone(zone).strftime('%Y-%m-%d %H:%M:%S'),
+                f'{row.first_name} {row.last_name}' if row.first_name else gone,
+                roles.get(row.actor_role, row.actor_role or ''), events.get(row.event, row.event),
+                allowed if row.outcome == 'success' else refused_, row.provider or '', client, row.source or '')])
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    name = f'wie-keek-in-het-dossier-{utcnow():%Y-%m-%d}.csv'
+    return Response(stream_with_context(lines()), mimetype='text/csv; charset=utf-8',
+                    headers={'Content-Disposition': f'attachment; filename="{name}"', 'Cache-Control': 'no-store'})
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: never a formula (OWASP CSV injection)."""
+    value = str(value)
+    return f"'{value}" if value[:1] in ('=', '+', '-', '@', '\t', '\r') else value
 
 
 @bp.get('/circles/<circle_id>/measurements')
