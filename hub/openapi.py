@@ -72,6 +72,8 @@ DATA = {'type': 'object', 'required': ['sections'], 'properties': {'sections': {
                    for name in ('client', 'gp_pharmacy', 'insurances', 'contact_persons', 'care_team')}}}}
 #: the query parameters of a route, where it has any
 QUERY = {
+    ('get', '/circles/{circle_id}/plans/{plan_id}'): [
+        {'name': 'version', 'in': 'query', 'schema': {'type': 'string', 'minLength': 1, 'maxLength': 64}}],
     ('get', '/circles/{circle_id}/timeline'): [
         {'name': 'cursor', 'in': 'query', 'schema': {'type': 'string'}},
         {'name': 'kind', 'in': 'query', 'schema': {'enum': ['report', 'plan', 'questionnaire']}}],
@@ -84,8 +86,11 @@ MESSAGE = {'type': 'object', 'properties': {
     'created_at': {'type': 'string', 'format': 'date-time'}, 'author': {'type': ['object', 'null']},
     'from_provider': {'type': ['object', 'null']}, 'provider': {'type': ['object', 'null']}}}
 
-PLAN = {'type': 'object', 'properties': {
+PLAN = {'type': 'object', 'required': ['id', 'plan_type', 'status', 'version', 'versions'], 'properties': {
     'id': {'type': 'string'}, 'kind': {'const': 'plan'}, 'version': {'type': 'string'},
+    'plan_type': {'enum': ['client', 'work']}, 'discipline': {'type': ['string', 'null']},
+    'status': {'type': ['string', 'null']},
+    'versions': {'type': 'array', 'items': {'type': 'object', 'required': ['version', 'at']}},
     'approval': {'enum': ['awaiting_signature', 'approved', 'declined', 'none']}, 'data': {'type': 'object'},
     'goals': {'type': 'array', 'items': {'type': 'object'}}}}
 

@@ -23,6 +23,12 @@ LOINC = 'http://loinc.org'
 REPORT_CODE = '11591000146107'
 #: our extension on CarePlan that says whether the client still has to approve it
 APPROVAL_EXTENSION = 'https://carehub.nl/fhir/StructureDefinition/approval-status'
+#: dates of a plan's evaluation with the client (no R4 element holds them); a goal as the client sees it
+EVALUATED_EXTENSION = 'https://carehub.nl/fhir/StructureDefinition/evaluation-date'
+NEXT_EVALUATION_EXTENSION = 'https://carehub.nl/fhir/StructureDefinition/next-evaluation-date'
+CLIENT_STATUS_EXTENSION = 'https://carehub.nl/fhir/StructureDefinition/client-goal-status'
+#: the words a category starts with when it names a work plan of one discipline ("Werkplan Fysiotherapie")
+WORK_PLAN_WORDS = ('werkplan', 'work plan')
 
 #: LOINC code -> series name of the measurements we show
 SERIES = {
@@ -154,16 +160,44 @@ def map_appointment(resource):
         'location': location, 'participants': participants}, occurred_at=start)]
 
 
+def _extension(resource, url, kind='valueCode'):
+    return next((e.get(kind) for e in resource.get('extension') or [] if e.get('url') == url), None)
+
+
+def _plan_kind(resource):
+    """('client', None) for the client's own plan; ('work', discipline) for a discipline's work plan."""
+    for category in resource.get('category') or []:
+        text = (concept_text(category) or '').strip()
+        for word in WORK_PLAN_WORDS:
+            if text.lower().startswith(word):
+                return 'work', text[len(word):].strip(' :-') or None
+    return 'client', None
+
+
+def _reason(item):
+    """The problem something is for: the text of its reason or of the condition it refers to."""
+    for key in ('reasonCode', 'addresses'):
+        for reason in item.get(key) or []:
+            text = concept_text(reason) or reason.get('display')
+            if text:
+                return text
+    return next((r.get('display') for r in item.get('reasonReference') or [] if r.get('display')), None)
+
+
 def map_care_plan(resource):
-    approval = next((e.get('valueCode') for e in resource.get('extension') or []
-                     if e.get('url') == APPROVAL_EXTENSION), None)
+    approval = _extension(resource, APPROVAL_EXTENSION)
     activities = []
     for activity in resource.get('activity') or []:
         detail = activity.get('detail') or {}
         description = detail.get('description') or concept_text(detail.get('code'))
         if description:
+            performer = next((p.get('display') for p in detail.get('performer') or [] if p.get('display')), None)
             activities.append({'description': description, 'status': detail.get('status'),
-                               'goal_ids': [g['reference'] for g in detail.get('goal') or [] if g.get('reference')]})
+                               'goal_ids': [g['reference'] for g in detail.get('goal') or [] if g.get('reference')],
+                               'discipline': performer, 'problem': _reason(detail)})
+    plan_type, discipline = _plan_kind(resource)
+    evaluated = parse_date(_extension(resource, EVALUATED_EXTENSION, 'valueDate'))
+    next_evaluation = parse_date(_extension(resource, NEXT_EVALUATION_EXTENSION, 'valueDate'))
     period = resource.get('period') or {}
     start = parse_datetime(period.get('start'))
     end = parse_datetime(period.get('end'))
@@ -174,7 +208,10 @@ def map_care_plan(resource):
         'period_start': start.isoformat() if start else None, 'period_end': end.isoformat() if end else None,
         'approval': approval.replace('-', '_') if approval in ('awaiting-signature', 'approved') else 'none',
         'goal_ids': [g['reference'] for g in resource.get('goal') or [] if g.get('reference')],
-        'activities': activities}, occurred_at=start or parse_datetime(resource.get('created')))]
+        'activities': activities, 'plan_type': plan_type, 'discipline': discipline,
+        'evaluated_on': evaluated.isoformat() if evaluated else None,
+        'next_evaluation_on': next_evaluation.isoformat() if next_evaluation else None},
+        occurred_at=start or parse_datetime(resource.get('created')))]
 
 
 def map_goal(resource):
@@ -186,7 +223,11 @@ def map_goal(resource):
     return [_record('goal', resource, {
         'description': description, 'lifecycle_status': resource.get('lifecycleStatus'),
         'achievement': concept_text(resource.get('achievementStatus')),
-        'start': start.isoformat() if start else None, 'due': due.isoformat() if due else None})]
+        'start': start.isoformat() if start else None, 'due': due.isoformat() if due else None,
+        'area': next(filter(None, (concept_text(c) for c in resource.get('category') or [])), None),
+        'focus': next(filter(None, (n.get('text') for n in resource.get('note') or [])), None),
+        'problem': _reason(resource),
+        'client_status': _extension(resource, CLIENT_STATUS_EXTENSION, 'valueString')})]
 
 
 def _role_of(text) -> str:

@@ -79,6 +79,9 @@ class PlanActivity(RecordSchema):
     description = _text(2000, required=True, allow_none=False)
     status = _text(40)
     goal_ids = fields.List(fields.String(), load_default=list)
+    #: who does it (a discipline, e.g. "Fysiotherapie") and the problem it is for
+    discipline = _text(200)
+    problem = _text(1000)
 
 
 class Plan(RecordSchema):
@@ -94,6 +97,12 @@ class Plan(RecordSchema):
     approval = fields.String(validate=validate.OneOf(['awaiting_signature', 'approved', 'none']), load_default='none')
     goal_ids = fields.List(fields.String(), load_default=list)
     activities = fields.List(fields.Nested(PlanActivity), load_default=list)
+    #: ``client``: the client's own plan (zorgleefplan); ``work``: a discipline's work plan (werkplan)
+    plan_type = fields.String(validate=validate.OneOf(['client', 'work']), load_default='client')
+    discipline = _text(200)
+    #: when the plan was last evaluated with the client, and when next
+    evaluated_on = fields.Date(allow_none=True)
+    next_evaluation_on = fields.Date(allow_none=True)
 
 
 class Goal(RecordSchema):
@@ -103,6 +112,11 @@ class Goal(RecordSchema):
     achievement = _text(100)
     start = fields.Date(allow_none=True)
     due = fields.Date(allow_none=True)
+    #: the life area (levensgebied, e.g. "Wonen"), the focus point, the problem, and how the client sees it
+    area = _text(200)
+    focus = _text(1000)
+    problem = _text(1000)
+    client_status = _text(200)
 
 
 class Component(RecordSchema):

@@ -98,6 +98,26 @@ class Record(IdMixin, CreatedMixin, db.Model):
     )
 
 
+class RecordVersion(IdMixin, db.Model):
+    """One version of a record whose history people read (a care plan): its content as it came in.
+
+    The sync engine writes a row whenever such a record is created or its content changes (not on a remap,
+    which maps the same source again); the record itself always holds the newest version.
+    """
+
+    __tablename__ = 'record_versions'
+
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('records.id', ondelete='CASCADE'), nullable=False)
+    #: the version as the provider numbers it (or the start of the content hash when it does not)
+    version: Mapped[str] = mapped_column(String(64), nullable=False)
+    content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    data: Mapped[dict] = mapped_column(JSON, nullable=False)
+    occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    __table_args__ = (Index('ix_record_versions_record_stored', 'record_id', 'stored_at'),)
+
+
 class SyncRun(IdMixin, db.Model):
     """One sync of one dossier: when, what it counted, how it ended."""
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hub.careprovider.adapter import AdapterError
 from hub.careprovider.common import KINDS
-from hub.careprovider.models import Dossier, Record, SyncRun
+from hub.careprovider.models import Dossier, Record, RecordVersion, SyncRun
 from hub.careprovider.operations import adapter_for
 from hub.careprovider.schedule import schedule_retry
 from hub.config import setting
@@ -161,12 +161,16 @@ class Batch(defaultdict):
         super().__init__(list)
         self.inserts = []
         self.updates = []
+        self.versions = []
 
     def flush(self):
         """Write the batch: one executemany for the new records, one per set of changed columns for the others."""
         if self.inserts:
             db.session.execute(insert(Record), self.inserts)
             self.inserts = []
+        if self.versions:
+            db.session.execute(insert(RecordVersion), self.versions)
+            self.versions = []
         groups = defaultdict(list)
         for values in self.updates:
             groups[tuple(sorted(values))].append(values)
@@ -210,6 +214,15 @@ def retire(source, produced, known) -> int:
     return retired
 
 
+#: kinds whose every version is kept (RecordVersion): people read a care plan's history
+VERSIONED_KINDS = frozenset({'plan'})
+
+
+def version_label(data, source_version, digest) -> str:
+    """A version as people see it: the one the record names, else the source's, else the start of the hash."""
+    return str(data.get('version') or source_version or digest[:12])[:64]
+
+
 def upsert(dossier, source, mapped, data, digest, record, known, via=None) -> str:
     """Store one mapped record over ``record`` (the stored one, or None); return what happened.
 
@@ -217,6 +230,10 @@ def upsert(dossier, source, mapped, data, digest, record, known, via=None) -> st
     """
     origin = origin_of(source)
     remapping = via is None
+    if mapped.kind in VERSIONED_KINDS and not remapping:
+        known.versions.append({'id': uuid.uuid4(), 'record_id': record.id if record is not None else None,
+                               'version': version_label(data, source.version, digest), 'content_hash': digest,
+                               'data': data, 'occurred_at': mapped.occurred_at, 'stored_at': utcnow()})
     via = via or (record.via if record is not None else 'pull')
     if record is None:
         now = utcnow()
@@ -226,6 +243,8 @@ def upsert(dossier, source, mapped, data, digest, record, known, via=None) -> st
                'occurred_at': mapped.occurred_at, 'code': mapped.code, 'deleted': source.deleted, 'created_at': now,
                'updated_at': now, 'via': via}
         known.inserts.append(new)
+        if known.versions and known.versions[-1]['record_id'] is None:
+            known.versions[-1]['record_id'] = new['id']
         known[origin].append(Stored(new['id'], mapped.kind, mapped.source_id, origin, source.source_type, digest,
                                     source.deleted, source.updated_at, via, entity=new))
         return 'created'

@@ -33,9 +33,16 @@ def timeline(circle_id):
             'new_count': operations.new_since(dossiers, last_visit, kinds)}
 
 
-def _plan_json(row, approval, goals=None):
+def _plan_json(row, approval, versions, goals=None, data=None):
     body = operations.record_json(row)
+    data = data or row.Record.data
+    body['data'] = data
+    body['plan_type'] = data.get('plan_type') or 'client'
+    body['discipline'] = data.get('discipline')
+    body['status'] = data.get('status')
     body['version'] = operations.plan_version(row.Record)
+    body['versions'] = [{'version': v['version'], 'at': v['at'].isoformat()}
+                        for v in operations.version_list(row.Record, versions.get(row.Record.id, []))]
     body['approval'] = operations.approval_state(row.Record, approval)
     approved = approval is not None and approval.decision == 'approved'
     body['approved'] = {'version': approval.version, 'at': approval.approved_at.isoformat()} if approved else None
@@ -50,16 +57,23 @@ def _plan_json(row, approval, goals=None):
 def plans(circle_id):
     member = read_dossier(current_account(), circle_id, 'plans')
     rows = operations.plans(member.circle_id)
-    found = operations.approvals(member.circle_id, [row.Record.id for row in rows])
-    return {'items': [_plan_json(row, found.get(row.Record.id)) for row in rows], 'next': None}
+    ids = [row.Record.id for row in rows]
+    found, versions = operations.approvals(member.circle_id, ids), operations.plan_versions(ids)
+    return {'items': [_plan_json(row, found.get(row.Record.id), versions) for row in rows], 'next': None}
 
 
 @bp.get('/circles/<circle_id>/plans/<plan_id>')
 def plan(circle_id, plan_id):
     member = read_dossier(current_account(), circle_id, 'plan', plan_id[:40])
     row = operations.plan(member.circle_id, parse_id(plan_id))
+    version = request.args.get('version')
+    if version is not None and not 0 < len(version) <= 64:
+        raise InvalidInput(_l('Give the version as the plan names it.'), code='invalid_version')
+    data = operations.plan_at(row, version)
     approval = operations.approvals(member.circle_id, [row.Record.id]).get(row.Record.id)
-    return _plan_json(row, approval, operations.goals_of(row))
+    body = _plan_json(row, approval, operations.plan_versions([row.Record.id]), operations.goals_of(row, data), data)
+    body['shown_version'] = version or body['version']
+    return body
 
 
 @bp.post('/circles/<circle_id>/plans/<plan_id>/approve')

@@ -10,8 +10,9 @@ from sqlalchemy.orm import undefer
 
 from hub.account.models import Account
 from hub.account.operations import link
-from hub.careprovider.models import Dossier, Provider, Record
+from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.careprovider.outbound import queue_for_provider
+from hub.careprovider.sync import version_label
 from hub.circle.access import can
 from hub.circle.dossiers import dossiers_of, records_in, records_of
 from hub.circle.messages import notify
@@ -118,9 +119,46 @@ def record_json(row) -> dict:
 
 
 def plans(circle_id):
-    """Return the care plans of a care page, newest first."""
-    return db.session.execute(records_of(circle_id, ('plan',)).order_by(
+    """Return the care plans of a care page: the client plan(s) first, then the work plans per discipline in
+    alphabetical order; newest first within each."""
+    rows = db.session.execute(records_of(circle_id, ('plan',)).order_by(
         Record.occurred_at.desc().nulls_last(), Record.created_at.desc())).all()
+    return sorted(rows, key=lambda row: (row.Record.data.get('plan_type') == 'work',
+                                         (row.Record.data.get('discipline') or '').casefold()))
+
+
+def plan_versions(record_ids) -> dict:
+    """Return record id -> its versions [(version, when it came in)], oldest first, in one query."""
+    found = {}
+    for version in db.session.execute(select(RecordVersion.record_id, RecordVersion.version, RecordVersion.stored_at)
+                                      .where(RecordVersion.record_id.in_(list(record_ids)))
+                                      .order_by(RecordVersion.stored_at)):
+        found.setdefault(version.record_id, []).append((version.version, version.stored_at))
+    return found
+
+
+def version_list(record, versions) -> list:
+    """The versions to offer for a plan: those stored, each once (its last time), and the current one last."""
+    current = plan_version(record)
+    seen = {}
+    for version, at in versions:
+        seen.pop(version, None)
+        seen[version] = at
+    seen.pop(current, None)
+    return [{'version': version, 'at': at} for version, at in seen.items()] + [
+        {'version': current, 'at': record.updated_at}]
+
+
+def plan_at(row, version):
+    """The content of one version of a plan (the current one from the record itself), or raise NotFound."""
+    if version is None or version == plan_version(row.Record):
+        return row.Record.data
+    data = db.session.execute(select(RecordVersion.data).where(
+        RecordVersion.record_id == row.Record.id, RecordVersion.version == version)
+        .order_by(RecordVersion.stored_at.desc()).limit(1)).scalar_one_or_none()
+    if data is None:
+        raise NotFound(_l('This version of the care plan is not here.'))
+    return data
 
 
 def plan(circle_id, plan_id):
@@ -131,9 +169,9 @@ def plan(circle_id, plan_id):
     return row
 
 
-def goals_of(row):
-    """Return the goals a plan names, in its order."""
-    ids = row.Record.data.get('goal_ids') or []
+def goals_of(row, data=None):
+    """Return the goals a plan names (``data``: of an earlier version), in its order."""
+    ids = (data or row.Record.data).get('goal_ids') or []
     if not ids:
         return []
     found = {r.source_id: r for r in db.session.execute(select(Record).where(
@@ -144,7 +182,7 @@ def goals_of(row):
 
 def plan_version(record) -> str:
     """The version of a plan as its provider numbers it."""
-    return str(record.data.get('version') or record.source_version or record.content_hash[:12])
+    return version_label(record.data, record.source_version, record.content_hash)
 
 
 def approvals(circle_id, record_ids):

@@ -38,6 +38,9 @@ KIND_LABELS = {'demographics': _l('Client data'), 'contact_person': _l('Contact 
                'appointment': _l('Appointments'), 'message': _l('Messages from the care provider')}
 
 
+GOAL_STATUS = {'proposed': _l('Proposed'), 'planned': _l('Planned'), 'accepted': _l('Agreed'), 'active': _l('Working on it'),
+               'on-hold': _l('Paused'), 'completed': _l('Reached'), 'cancelled': _l('Stopped'),
+               'rejected': _l('Not chosen')}
 GENDERS = {'male': _l('Man'), 'female': _l('Woman'), 'other': _l('Other'), 'unknown': _l('Unknown')}
 PRACTITIONER_ROLES = {'general_practitioner': _l('GP'), 'pharmacy': _l('Pharmacy'), 'care_team': _l('Care team'),
                       'other': _l('Other')}
@@ -47,6 +50,7 @@ def template_helpers():
     """Labels and dates for the dossier templates (create_app adds them)."""
     return {'plan_status_label': lambda status: PLAN_STATUS.get(status, status or ''),
             'gender_label': lambda value: GENDERS.get(value, value or ''), 'data_sections': data.visible_sections,
+            'goal_status_label': lambda value: GOAL_STATUS.get(value, value or ''),
             'practitioner_role': lambda value: PRACTITIONER_ROLES.get(value, value or ''),
             'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
             'end_month': lambda end: end - timedelta(days=1)}
@@ -145,7 +149,7 @@ def plans(circle_id):
     if unlock:
         return unlock
     rows = operations.plans(member.circle_id)
-    found = operations.approvals(member.circle_id, [row.Record.id for row in rows])
+    found = operations.approvals(member.circle_id, [row.Record.id for row in rows])  # one query for all plans
     states = {row.Record.id: operations.approval_state(row.Record, found.get(row.Record.id)) for row in rows}
     return render_template('dossier/plans.html', member=member, rows=rows, states=states)
 
@@ -165,10 +169,15 @@ def _plan_page(member, plan_id, errors=None, status=200, values=None):
     approval = operations.approvals(member.circle_id, [row.Record.id]).get(row.Record.id)
     token = request.args.get('sign')
     problem = operations.sign_off_link_problem(token, row, g.account, approval) if token else None
-    return render_template('dossier/plan.html', member=member, row=row, goals=operations.goals_of(row),
-                           approval=approval, state=operations.approval_state(row.Record, approval),
-                           version=operations.plan_version(row.Record), done=request.args.get('done'),
-                           link_problem=problem, errors=errors or {}, values=values or {}), status
+    current = operations.plan_version(row.Record)
+    shown = (request.args.get('version') or current)[:64]
+    data = operations.plan_at(row, shown)
+    versions = operations.version_list(row.Record, operations.plan_versions([row.Record.id]).get(row.Record.id, []))
+    return render_template('dossier/plan.html', member=member, row=row, data=data,
+                           goals=operations.goals_of(row, data), approval=approval,
+                           state=operations.approval_state(row.Record, approval), version=current, shown=shown,
+                           versions=versions, done=request.args.get('done'), link_problem=problem,
+                           errors=errors or {}, values=values or {}), status
 
 
 def _decide(circle_id, plan_id, decide):

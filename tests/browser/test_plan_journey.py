@@ -49,7 +49,7 @@ def test_the_manager_reads_and_approves_a_care_plan(pages, live, live_mailbox, t
 
     page.reload()
     page.get_by_role('link', name=re.compile('^(Zorgplannen|Care plans)$')).click()
-    assert re.search('Wacht op jouw akkoord|Waiting for your approval', page.locator('main').inner_text())
+    assert re.search('Wacht op handtekening cliënt|Waiting for the signature', page.locator('main').inner_text())
     manager.axe()
     page.get_by_role('link', name='Zorgplan 2026-2027').click()
     page.get_by_role('heading', name=re.compile('^(Doelen|Goals)$')).wait_for()

@@ -341,3 +341,61 @@ def test_the_manager_declines_a_plan_with_a_comment_that_reaches_the_provider(
         'success') == 1
     log = manager.get(f"/api/v1/circles/{circle['id']}/access-log").get_json()['items']
     assert any(item['event'] == 'dossier.plan_decline' and item['outcome'] == 'success' for item in log)
+
+
+def test_plans_come_client_plan_first_then_work_plans_by_discipline_with_their_history(
+        app, fhir_server, provider, coupling_code, register):
+    from adapters.fhir.mapping import CLIENT_STATUS_EXTENSION, EVALUATED_EXTENSION, NEXT_EVALUATION_EXTENSION
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    subject = {'reference': f'Patient/{patient_id}'}
+    resources = plan_resources(patient_id)
+    resources[1].update({'category': [{'text': 'Wonen'}], 'note': [{'text': 'Rustig aan beginnen'}],
+                         'addresses': [{'display': 'Moeite met fijne motoriek'}],
+                         'extension': [{'url': CLIENT_STATUS_EXTENSION, 'valueString': 'Gaat steeds beter'}]})
+    resources[2]['extension'] += [{'url': EVALUATED_EXTENSION, 'valueDate': '2026-10-15'},
+                                  {'url': NEXT_EVALUATION_EXTENSION, 'valueDate': '2027-04-15'}]
+    resources[2]['activity'][0]['detail'].update({'performer': [{'display': 'Verzorgende IG'}],
+                                                 'reasonCode': [{'text': 'Moeite met aankleden'}]})
+    work = [{'resourceType': 'CarePlan', 'id': f'{patient_id}-{name.lower()}', 'status': 'active', 'intent': 'plan',
+             'title': f'Werkplan {name}', 'subject': subject, 'category': [{'text': f'Werkplan {name}'}],
+             'period': {'start': '2026-10-01'}} for name in ('Fysiotherapie', 'Ergotherapie')]
+    fhir_load(fhir_server.base_url, resources + work)
+    name = provider('Zorggroep Plan', base_url=fhir_server.base_url)
+    manager = register('m@example.nl', 'Gerda', 'Smit')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    base = f"/api/v1/circles/{circle['id']}/plans"
+    items = manager.get(base).get_json()['items']
+    assert [(i['plan_type'], i['discipline']) for i in items] == [
+        ('client', None), ('work', 'Ergotherapie'), ('work', 'Fysiotherapie')]
+    client_plan = items[0]
+    assert client_plan['status'] == 'active' and len(client_plan['versions']) == 1
+    assert client_plan['data']['evaluated_on'] == '2026-10-15' and client_plan['data']['next_evaluation_on'] == \
+        '2027-04-15'
+    detail = manager.get(f"{base}/{client_plan['id']}").get_json()
+    assert detail['data']['activities'][0]['discipline'] == 'Verzorgende IG'
+    assert detail['data']['activities'][0]['problem'] == 'Moeite met aankleden'
+    [goal] = detail['goals']
+    assert (goal['area'], goal['focus'], goal['problem'], goal['client_status']) == (
+        'Wonen', 'Rustig aan beginnen', 'Moeite met fijne motoriek', 'Gaat steeds beter')
+
+    first_version = client_plan['version']
+    resources[2]['title'] = 'Zorgplan 2026-2027, herzien'
+    fhir_load(fhir_server.base_url, [resources[2]])
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    current = manager.get(f"{base}/{client_plan['id']}").get_json()
+    assert current['data']['title'] == 'Zorgplan 2026-2027, herzien' and current['version'] != first_version
+    assert [v['version'] for v in current['versions']] == [first_version, current['version']]
+    earlier = manager.get(f"{base}/{client_plan['id']}?version={first_version}").get_json()
+    assert earlier['data']['title'] == 'Zorgplan 2026-2027' and earlier['shown_version'] == first_version
+    assert [g['description'] for g in earlier['goals']] == ['Zelf aankleden in de ochtend']
+    missing = manager.get(f"{base}/{client_plan['id']}?version=nope")
+    assert missing.status_code == 404
+    assert manager.get(f"{base}/{client_plan['id']}?version=" + 'x' * 65).status_code == 422
+    page = manager.get(f"/circles/{circle['id']}/plans/{client_plan['id']}?version={first_version}").get_data(
+        as_text=True)
+    assert 'Je leest een eerdere versie' in page and 'Plan goedkeuren' not in page  # no sign-off of an old version
+    assert 'Eerdere versies' in page and 'Volgende evaluatie' in page and 'Zo ziet de cliënt het' in page
+    plans_page = manager.get(f"/circles/{circle['id']}/plans").get_data(as_text=True)
+    assert plans_page.index('Cliëntplan') < plans_page.index('Werkplan Ergotherapie') < plans_page.index(
+        'Werkplan Fysiotherapie')
