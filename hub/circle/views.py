@@ -12,15 +12,17 @@ from hub.circle import messages as board
 from hub.circle import notes as pad
 from hub.circle.access import MANAGE, can, message_audiences, permissions_of, read_dossier, require, sees_calendar
 from hub.circle.dossiers import client_name, dossiers_of, providers_of, suggested_invitations
-from hub.circle.permissions import CATALOGUE, ROLE_LABELS
+from hub.circle.permissions import CATALOGUE, GRANTABLE, PRESETS, ROLE_LABELS
 from hub.circle.schemas import (
     AppointmentSchema,
     BoardSchema,
     InvitationSchema,
+    MemberChangeSchema,
     MessageSchema,
     NoteChangeSchema,
     NoteSchema,
 )
+from hub.core.errors import Conflict
 from hub.core.timeutil import utcnow
 from hub.extensions import limiter
 from hub.web import field_errors, form_data, form_step, parse_id
@@ -57,6 +59,38 @@ def members(circle_id):
     return render_template('circle/members.html', member=member, members=operations.members_of(member.circle_id),
                            permissions_of=permissions_of, invitations=invitations,
                            dossiers=dossiers_of(member.circle_id))
+
+
+AREA_LABELS = {'messages': _l('Messages'), 'appointments': _l('Calendar'), 'dossier': _l('Dossier (medical data)'),
+               'data': _l('Data and board'), 'settings': _l('Settings')}
+
+
+@bp.route('/circles/<circle_id>/members/<member_id>/access', methods=['GET', 'POST'])
+@login_required
+def member_access(circle_id, member_id):
+    """The manager sets a helper's role and answers, yes or no, what they may see and do (seed 000)."""
+    manager = require(g.account, circle_id, MANAGE)
+    helper = operations.member_of(manager.circle_id, parse_id(member_id))
+    if helper.role == 'manager':
+        raise Conflict(_l('The role of the manager cannot be changed here.'), code='manager_role')
+    errors, status = {}, 200
+    if request.method == 'POST':
+        role = request.form.get('role', helper.role)
+        if request.form.get('standard'):
+            chosen = None  # back to what the role gives
+        else:
+            chosen = sorted(code for code in GRANTABLE if request.form.get(f'cap-{code}') == 'yes')
+        with form_step() as step:
+            data = MemberChangeSchema().load({'role': role, 'permissions': chosen})
+            if data['permissions'] is not None and frozenset(data['permissions']) == PRESETS[data['role']]:
+                data['permissions'] = None  # the same as the role: keep it following the role
+            operations.change_member(manager, helper, data)
+        if step.ok:
+            return redirect(url_for('circle.members', circle_id=manager.circle_id, changed=helper.id), 303)
+        errors, status = step.errors, step.status
+    return render_template('circle/member_access.html', member=manager, helper=helper, catalogue=CATALOGUE,
+                           areas=AREA_LABELS, granted=permissions_of(helper), grantable=GRANTABLE,
+                           errors=errors), status
 
 
 @bp.route('/circles/<circle_id>/invite', methods=['GET', 'POST'])

@@ -57,6 +57,15 @@ def test_invite_two_helpers_and_remove_one(pages, live, live_mailbox):
 
     manager.page.reload()
     assert not manager.page.locator('#invitations-heading').is_visible()
+    manager.page.get_by_role('link', name=re.compile('Wat mag Tess|What may Tess')).click()  # fine-tune by question
+    manager.axe()
+    manager.page.set_viewport_size({'width': 375, 'height': 740})
+    manager.axe()
+    manager.page.locator('input[name="cap-dossier"][value="no"]').check()  # "Zorgplan en rapportages zien": nee
+    manager.page.get_by_role('button', name=re.compile('Deze antwoorden opslaan|Save these answers')).click()
+    manager.page.set_viewport_size({'width': 1280, 'height': 900})
+    trust.page.reload()
+    assert trust.page.get_by_role('link', name=re.compile('^(Rapportages|Reports)$')).count() == 0
     manager.page.get_by_role('link', name=re.compile('(Verwijder|Remove) Bas')).click()
     manager.axe()
     manager.page.get_by_role('button', name=re.compile('Ja, verwijderen|Yes, remove')).click()

@@ -1,0 +1,59 @@
+"""The manager answers, per helper and on a page, what they may see and do (seed 000)."""
+
+import uuid
+
+from sqlalchemy import insert, select
+
+from hub.core.timeutil import utcnow
+
+
+def _helper(register, db, circle_id, email, role):
+    from hub.account.models import Account
+    from hub.circle.models import Member
+    helper = register(email, 'Bas', role)
+    [account] = db.scalars(select(Account).where(Account.email == email))
+    member_id = uuid.uuid4()
+    db.execute(insert(Member).values(id=member_id, circle_id=circle_id, account_id=account.id, role=role,
+                                     created_at=utcnow()))
+    return helper, member_id
+
+
+def test_the_manager_answers_yes_or_no_per_question_and_it_holds_at_once(care_page, register, db):
+    from hub.circle.models import Member
+    manager, circle_id, _, _ = care_page
+    helper, member_id = _helper(register, db, circle_id, 'bas@example.nl', 'basic')
+    url = f'/circles/{circle_id}/members/{member_id}/access'
+    page = manager.get(url).get_data(as_text=True)
+    assert 'Wat mag Bas?' in page and 'name="cap-data.contacts" value="no" checked' in page
+    assert 'settings.contacts_add' not in page  # the manager's own: never given to a helper
+    assert helper.get(f'/api/v1/circles/{circle_id}/data').get_json() == {'sections': {}}
+    answers = {'csrf_token': manager.csrf(), 'role': 'basic', 'cap-messages': 'yes', 'cap-data.contacts': 'yes'}
+    response = manager.client.post(url, data=answers)
+    assert response.status_code == 303 and '/members' in response.headers['Location']
+    [changed] = db.scalars(select(Member).where(Member.id == member_id))
+    assert changed.permissions == ['data.contacts', 'messages']
+    assert set(helper.get(f'/api/v1/circles/{circle_id}/data').get_json()['sections']) == {'contact_persons'}
+    assert helper.get(f'/api/v1/circles/{circle_id}/board').status_code == 200  # reading the board needs no answer
+    assert 'Wat mag Bas?' in manager.get(f'/circles/{circle_id}/members').get_data(as_text=True)
+
+    response = manager.client.post(url, data={'csrf_token': manager.csrf(), 'role': 'trust', 'standard': '1'})
+    assert response.status_code == 303
+    [changed] = db.scalars(select(Member).where(Member.id == member_id))
+    assert changed.role == 'trust' and changed.permissions is None  # the group's, and it follows the group
+    same = manager.client.post(url, data={'csrf_token': manager.csrf(), 'role': 'basic',
+                                          **{f'cap-{code}': 'yes' for code in ('messages', 'appointments.own',
+                                             'appointments.add', 'data.board_post', 'data.board_react',
+                                             'settings.photo', 'settings.profile')}})
+    assert same.status_code == 303
+    [changed] = db.scalars(select(Member).where(Member.id == member_id))
+    assert changed.role == 'basic' and changed.permissions is None  # exactly the group's answers: the group
+
+    bad = manager.client.post(url, data={'csrf_token': manager.csrf(), 'role': 'manager'})
+    assert bad.status_code == 422 and 'id="role-error"' in bad.get_data(as_text=True)
+    [unchanged] = db.scalars(select(Member).where(Member.id == member_id))
+    assert unchanged.role == 'basic'  # a refused change changes nothing
+    assert helper.get(url).status_code == 403  # only the manager
+    [manager_member] = db.scalars(select(Member.id).where(Member.role == 'manager'))
+    assert manager.get(f'/circles/{circle_id}/members/{manager_member}/access').status_code == 409
+    assert manager.get(f'/circles/{circle_id}/members/{uuid.uuid4()}/access').status_code == 404
+    assert manager.get(f'/circles/{circle_id}/members/nonsense/access').status_code == 404
