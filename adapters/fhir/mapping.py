@@ -136,9 +136,12 @@ def map_observation(resource):
     if value is None and not components:
         return []
     series = SERIES[loinc['code']]
+    reference = next(iter(resource.get('referenceRange') or []), {})
+    low, _ = _quantity({'valueQuantity': reference.get('low') or {}})
+    high, _ = _quantity({'valueQuantity': reference.get('high') or {}})
     return [_record('measurement', resource, {
         'code': _coding(loinc), 'series': series, 'value': value, 'unit': unit, 'components': components,
-        'occurred_at': when.isoformat()}, occurred_at=when, code=series)]
+        'occurred_at': when.isoformat(), 'range_low': low, 'range_high': high}, occurred_at=when, code=series)]
 
 
 def _coding(coding):

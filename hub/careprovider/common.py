@@ -134,6 +134,9 @@ class Measurement(RecordSchema):
     unit = _text(40)
     components = fields.List(fields.Nested(Component), load_default=list)
     occurred_at = fields.AwareDateTime(required=True)
+    #: the normal or target range the source gives (Observation.referenceRange)
+    range_low = fields.Float(allow_nan=False, allow_none=True)
+    range_high = fields.Float(allow_nan=False, allow_none=True)
 
 
 class Insurance(RecordSchema):

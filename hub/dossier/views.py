@@ -5,7 +5,7 @@ import io
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, g, redirect, render_template, request, session, stream_with_context, url_for
-from flask_babel import get_timezone
+from flask_babel import format_decimal, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -51,6 +51,7 @@ def template_helpers():
     return {'plan_status_label': lambda status: PLAN_STATUS.get(status, status or ''),
             'gender_label': lambda value: GENDERS.get(value, value or ''), 'data_sections': data.visible_sections,
             'goal_status_label': lambda value: GOAL_STATUS.get(value, value or ''),
+            'number': lambda value: format_decimal(value, format='#,##0.##'),
             'practitioner_role': lambda value: PRACTITIONER_ROLES.get(value, value or ''),
             'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
             'end_month': lambda end: end - timedelta(days=1)}
