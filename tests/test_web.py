@@ -33,7 +33,7 @@ def test_dutch_by_default_english_on_request(api):
     response = api.client.post('/language', data={'lang': 'en', 'next': '/login', 'csrf_token': token})
     assert response.status_code == 303 and response.headers['Location'] == '/login'
     page = api.get('/login').get_data(as_text=True)
-    assert '<html lang="en" data-read-aloud="Read aloud"' in page and 'Log in' in page
+    assert '<html lang="en" data-read-aloud-label="Read aloud"' in page and 'Log in' in page
     response = api.client.post('/language', data={'lang': 'en', 'next': 'https://evil.example/', 'csrf_token': token})
     assert response.headers['Location'] == '/'
 

@@ -5,8 +5,8 @@
   var speech = window.speechSynthesis;
   var root = document.documentElement;
   if (!speech || !window.SpeechSynthesisUtterance) { return; }
-  var readLabel = root.getAttribute('data-read-aloud') || 'Lees voor';
-  var stopLabel = root.getAttribute('data-stop-reading') || 'Stop';
+  var readLabel = root.getAttribute('data-read-aloud-label') || 'Lees voor';
+  var stopLabel = root.getAttribute('data-stop-reading-label') || 'Stop';
   var active = null;
 
   function dutchVoice() {
@@ -25,7 +25,7 @@
   function addButtons() {
     var voice = dutchVoice();
     if (!voice) { return false; }
-    var items = document.querySelectorAll('[data-read-aloud]');
+    var items = document.querySelectorAll('main [data-read-aloud]');
     for (var i = 0; i < items.length; i++) {
       if (items[i].querySelector('button.read-aloud')) { continue; }
       (function (item) {

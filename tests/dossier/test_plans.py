@@ -271,7 +271,7 @@ def test_the_mailed_link_opens_the_plan_and_says_plainly_when_it_no_longer_fits(
     link = mailbox.link('m@example.nl', f"/circles/{circle['id']}/plans/")
     assert '?sign=' in link and 'De link werkt 7 dagen' in mailbox.last_to('m@example.nl').get_content()
     page = manager.get(link).get_data(as_text=True)
-    assert 'Wacht op jouw handtekening' in page and 'Ik heb het plan gelezen en ga akkoord' in page
+    assert 'Wacht op handtekening cliënt' in page and 'Ik heb het plan gelezen en ga akkoord' in page
     assert 'class="alert" role="status"' not in page  # a good link: nothing to explain
 
     someone = register('x@example.nl')
