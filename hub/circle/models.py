@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hub.account.models import Account
 from hub.careprovider.models import Dossier
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
+from hub.core.models import OutboxItem
 from hub.extensions import db
 
 
@@ -133,8 +134,11 @@ class Note(IdMixin, CreatedMixin, db.Model):
     #: when it was sent to a care provider (through the outbox), and to which
     shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     shared_with: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('providers.id', ondelete='SET NULL'))
+    #: the outbox item that carries it: the provider has it once the item is delivered or acknowledged
+    shared_item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('outbox_items.id', ondelete='SET NULL'))
 
     author: Mapped[Account] = relationship()
+    shared_item: Mapped[OutboxItem | None] = relationship()
 
     __table_args__ = (Index('ix_notes_circle_updated_id', 'circle_id', 'updated_at', 'id'),)
 

@@ -19,7 +19,7 @@ PAGE_SIZE = 50
 
 def notes(member, cursor=None, limit=PAGE_SIZE):
     """Return (notes, next cursor): the care page's notes, the last changed first."""
-    query = select(Note).options(joinedload(Note.author)).where(Note.circle_id == member.circle_id)
+    query = select(Note).options(joinedload(Note.author), joinedload(Note.shared_item)).where(Note.circle_id == member.circle_id)
     query = after_cursor(query, Note.updated_at, Note.id, cursor)
     found = db.session.execute(query.order_by(Note.updated_at.desc(), Note.id.desc()).limit(limit + 1)).scalars().all()
     last = found[limit - 1] if len(found) > limit else None
@@ -78,13 +78,19 @@ def delete_note(member, account, note_id):
     db.session.delete(note)
 
 
+def may_send(member, account, note) -> bool:
+    """The manager sends any note; a member who may write to the provider sends their own (a relative's note)."""
+    return can(member, MANAGE) or (note.author_id == account.id and can(member, 'messages.provider'))
+
+
 def share_note(member, account, note_id, provider_id=None) -> Note:
-    """The manager (the client or their representative) sends a note to a care provider, through the outbox."""
-    if not can(member, MANAGE):  # the wording says what it is about; the rule is the manager's
-        raise Forbidden(_l('Only the manager can send a note to the care provider.'))
+    """Send a client's or relative's note to a care provider, through the outbox (see may_send)."""
     note = db.session.get(Note, note_id)
     if note is None or note.circle_id != member.circle_id:
         raise NotFound(_l('There is no such note on this care page.'))
+    if not may_send(member, account, note):
+        raise Forbidden(_l('Only the one who wrote the note (if they may write to the care provider), or the manager, '
+                           'can send it to the care provider.'))
     if note.shared_at is not None and note.shared_at >= note.updated_at:
         raise Conflict(_l('This note has been sent already.'), code='already_sent')
     dossiers = [d for d in dossiers_of(member.circle_id) if provider_id is None or d.provider_id == provider_id]
@@ -92,10 +98,10 @@ def share_note(member, account, note_id, provider_id=None) -> Note:
         raise InvalidInput(_l('Choose which care provider the note is for.'),
                            fields={'provider_id': [_l('Choose a care provider of this care page.')]})
     dossier = dossiers[0]
-    queue_for_provider(dossier, 'note', {'text': note.text, 'author': note.author.name,
-                                         'author_role': 'manager' if note.author_id == account.id else None,
-                                         'written_at': note.updated_at.isoformat()})
-    note.shared_at, note.shared_with = utcnow(), dossier.provider_id
+    item = queue_for_provider(dossier, 'note', {
+        'text': note.text, 'author': note.author.name,
+        'author_role': member.role if note.author_id == account.id else None, 'written_at': note.updated_at.isoformat()})
+    note.shared_at, note.shared_with, note.shared_item_id = utcnow(), dossier.provider_id, item.id
     audit('circle.note_share', 'C', actor=account, role=member.role, circle=member.circle_id, dossier=dossier.id,
           target=f'note:{note.id}')
     return note
@@ -105,5 +111,10 @@ def note_json(note, account=None) -> dict:
     return {'id': str(note.id), 'text': note.text, 'version': note.version, 'author': {'name': note.author.name},
             'created_at': note.created_at.isoformat(), 'updated_at': note.updated_at.isoformat(),
             'mine': account is not None and note.author_id == account.id,
-            'shared': {'at': note.shared_at.isoformat(), 'provider_id': str(note.shared_with)}
-            if note.shared_at else None}
+            'shared': {'at': note.shared_at.isoformat(), 'provider_id': str(note.shared_with),
+                       'received': received(note)} if note.shared_at else None}
+
+
+def received(note) -> bool:
+    """Whether the provider has the note: its outbox item was delivered to, or acknowledged by, their system."""
+    return note.shared_item is not None and note.shared_item.status == 'sent'

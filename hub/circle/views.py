@@ -323,8 +323,9 @@ def notes_page(circle_id):
                 values['conflict'] = step.error.extra['current']
     items, next_cursor = pad.notes(member, request.args.get('cursor'))
     return (render_template('circle/notes.html', member=member, notes=items, next_cursor=next_cursor, errors=errors,
-                            values=values, done=request.args.get('done'),
-                            providers=providers_of(member.circle_id) if can(member, MANAGE) else []), status)
+                            values=values, done=request.args.get('done'), may_send=pad.may_send, received=pad.received,
+                            providers=providers_of(member.circle_id)
+                            if can(member, MANAGE) or can(member, 'messages.provider') else []), status)
 
 
 @bp.route('/circles/<circle_id>/board', methods=['GET', 'POST'])

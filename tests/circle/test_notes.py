@@ -27,14 +27,18 @@ def test_notes_are_shared_on_the_page_and_the_manager_sends_one_on(
     assert changed.status_code == 200 and changed.get_json()['text'] == 'De bril ligt in de onderste la.'
     for bad in ({'text': ''}, {'text': 'x' * 10001}, {}, {'text': 'x', 'extra': 1}):
         assert basic.post(url, bad).status_code == 422, bad
-    assert basic.post(f'{url}/{note_id}/share', {}).status_code == 403  # only the manager sends notes on
+    assert basic.post(f'{url}/{note_id}/share', {}).status_code == 403  # basic: no contact with the provider
 
     mine = manager.post(url, {'text': 'Mijn moeder wil graag om acht uur ontbijten.'}).get_json()
     shared = manager.post(f"{url}/{mine['id']}/share", {})
-    assert shared.status_code == 200 and shared.get_json()['shared']
+    assert shared.status_code == 200 and shared.get_json()['shared']['received'] is False  # sent, not there yet
     [item] = db.scalars(select(OutboxItem).where(OutboxItem.channel == 'provider'))
     with app.app_context():
         deliver_outbox()
+    [after] = [n for n in manager.get(url).get_json()['items'] if n['id'] == mine['id']]
+    assert after['shared']['received'] is True  # delivered to the provider's system
+    page = manager.get(f"/circles/{circle['id']}/notes").get_data(as_text=True)
+    assert 'ontvangen door de zorgaanbieder' in page
     sent = requests.get(f'{fhir_server.base_url}/Communication/carehub-{item.id}', timeout=10).json()
     assert sent['payload'] == [{'contentString': 'Mijn moeder wil graag om acht uur ontbijten.'}]
     assert sent['category'][0]['coding'][0]['code'] == 'note'
@@ -76,3 +80,21 @@ def test_a_change_from_a_stale_view_is_refused_and_loses_nothing(fhir_server, pr
     assert response.status_code == 409
     assert 'Getypt op een oude pagina' in text and 'Van de telefoon' in text
     assert manager.get(url).get_json()['items'][0]['text'] == 'Van de telefoon'
+
+
+def test_a_relative_who_may_write_to_the_provider_sends_their_own_note(
+        app, fhir_server, provider, coupling_code, register, db):
+    from hub.core.models import OutboxItem
+    manager, circle, _, _ = page_of(fhir_server, provider, coupling_code, register, extra=lambda p: [])
+    trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')  # trust: messages.provider
+    url = f"/api/v1/circles/{circle['id']}/notes"
+    own = trust.post(url, {'text': 'Vader slaapt slecht sinds de verhuizing.'}).get_json()
+    managers = manager.post(url, {'text': 'Van de beheerder.'}).get_json()
+    refused = trust.post(f"{url}/{managers['id']}/share", {})
+    assert refused.status_code == 403  # not someone else's note
+    sent = trust.post(f"{url}/{own['id']}/share", {})
+    assert sent.status_code == 200 and sent.get_json()['shared'] is not None
+    [item] = db.scalars(select(OutboxItem).where(OutboxItem.channel == 'provider'))
+    assert item.payload['resource']['sender']['display'] == 'trust Persoon (trust)'
+    page = trust.get(f"/circles/{circle['id']}/notes").get_data(as_text=True)
+    assert 'naar de zorgaanbieder gestuurd' in page
