@@ -5,7 +5,7 @@ import uuid
 from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from hub.account.access import step_up_required
 from hub.circle.models import CircleDossier, Member
@@ -85,14 +85,15 @@ def message_audiences(member) -> tuple:
         ('provider', can(member, 'messages.provider'))) if allowed)
 
 
-def shares_a_circle(account, other_id) -> bool:
-    """Tell whether ``account`` and the account ``other_id`` are on a care page together (or are one)."""
-    from sqlalchemy.orm import aliased
+def photo_visible(account, other_id) -> bool:
+    """Whether ``account`` may see the profile photo of ``other_id``: their own always; someone else's where they
+    are on a care page together and that person may show their photo there (``settings.photo``)."""
     if account.id == other_id:
         return True
     mine, theirs = aliased(Member), aliased(Member)
-    return db.session.execute(select(mine.id).join(theirs, theirs.circle_id == mine.circle_id).where(
-        mine.account_id == account.id, theirs.account_id == other_id).limit(1)).first() is not None
+    return any(can(member, 'settings.photo') for member in db.session.execute(
+        select(theirs).join(mine, mine.circle_id == theirs.circle_id)
+        .where(mine.account_id == account.id, theirs.account_id == other_id)).scalars())
 
 
 def read_dossier(account, circle_id, what, detail=None):

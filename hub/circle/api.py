@@ -8,7 +8,7 @@ from hub.account.schemas import DeleteSchema
 from hub.circle import board as prikbord
 from hub.circle import calendar, operations
 from hub.circle import notes as pad
-from hub.circle.access import MANAGE, permissions_of, require, sees_calendar, shares_a_circle
+from hub.circle.access import MANAGE, permissions_of, photo_visible, require, sees_calendar
 from hub.circle.dossiers import client_name, providers_of
 from hub.circle.schemas import (
     AppointmentSchema,
@@ -145,11 +145,11 @@ def revoke_invitation(circle_id, invitation_id):
 
 @bp.get('/accounts/<account_id>/photo')
 def photo(account_id):
-    """A member's profile photo, for people on a care page with them."""
+    """A member's profile photo, for people on a care page with them where they may show it (settings.photo)."""
     from flask import make_response
 
     other = parse_id(account_id)
-    found = photo_of(other) if shares_a_circle(current_account(), other) else None
+    found = photo_of(other) if photo_visible(current_account(), other) else None
     if found is None:
         raise NotFound('There is no photo.')
     response = make_response(found.data)

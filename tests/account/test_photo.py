@@ -40,6 +40,16 @@ def test_photo_is_reencoded_and_shown_only_to_fellow_members(register, provider,
     [invitation] = helper.get('/api/v1/invitations').get_json()['items']
     helper.post(f"/api/v1/invitations/{invitation['id']}/accept")
     assert helper.get(f'/api/v1/accounts/{me}/photo').status_code == 200
+    # a helper's photo shows on a page only where they may show it ("Eigen profielfoto toevoegen")
+    assert upload(helper, image_bytes('PNG'), 'h.png').status_code == 201
+    helper_id = helper.get('/api/v1/me').get_json()['id']
+    assert manager.get(f'/api/v1/accounts/{helper_id}/photo').status_code == 200  # basic: settings.photo
+    [member] = [m for m in manager.get(f"/api/v1/circles/{circle['id']}/members").get_json()['items']
+                if m['role'] == 'basic']
+    answer = manager.patch(f"/api/v1/circles/{circle['id']}/members/{member['id']}", {'permissions': ['messages']})
+    assert answer.status_code == 200, answer.get_json()
+    assert manager.get(f'/api/v1/accounts/{helper_id}/photo').status_code == 404
+    assert helper.get(f'/api/v1/accounts/{helper_id}/photo').status_code == 200  # their own, always
     assert manager.delete('/api/v1/me/photo').status_code == 204
     assert helper.get(f'/api/v1/accounts/{me}/photo').status_code == 404
 
