@@ -21,12 +21,12 @@ from hub.careprovider.schedule import dossiers_to_sync
 from hub.config import setting
 from hub.connect.operations import code_state, codes_of, issue_code, revoke_code
 from hub.core.audit import audit
+from hub.core.audit import purge as purge_audit_records
 from hub.core.commit import checkpoint, unit_of_work
 from hub.core.errors import AppError
 from hub.core.models import AuditRecord
 from hub.core.timeutil import utcnow
 from hub.demo import run_demo
-from hub.dossier.operations import purge_audit
 from hub.extensions import db
 from hub.tasks import make_celery
 from hub.worker import run_round, sync_one
@@ -245,7 +245,7 @@ def audit_purge(dry_run):
         click.echo(f'{count} audit records are older than {before:%Y-%m-%d}.')
         return
     with unit_of_work():
-        removed = purge_audit(before)
+        removed = purge_audit_records(before)
     click.echo(f'Removed {removed} audit records older than {before:%Y-%m-%d}.')
 
 

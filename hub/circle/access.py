@@ -8,7 +8,8 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import aliased, joinedload
 
 from hub.account.access import step_up_required
-from hub.circle.models import CircleDossier, Member
+from hub.circle.dossiers import linked_dossier_ids
+from hub.circle.models import Member
 from hub.circle.permissions import PRESETS
 from hub.core.audit import audit
 from hub.core.errors import AppError, Forbidden, NotFound
@@ -70,6 +71,11 @@ def require_author_or(member, account, author_id, capability, message):
         raise Forbidden(message)
 
 
+def may_send_note(member, account, note) -> bool:
+    """The manager sends any note to the provider; a member who may write to the provider sends their own."""
+    return can(member, MANAGE) or (note.author_id == account.id and can(member, 'messages.provider'))
+
+
 def sees_calendar(member) -> bool:
     """Whether a member may open the calendar at all (any of the appointments capabilities)."""
     return any(can(member, code) for code in ('appointments.own', 'appointments.care', 'appointments.add'))
@@ -112,12 +118,6 @@ def read_dossier(account, circle_id, what, detail=None):
         audit(f'dossier.{what}', 'R', actor=account, role=member.role, circle=member.circle_id, dossier=dossier_id,
               target=target)
     return member
-
-
-def linked_dossier_ids(circle_id) -> list:
-    """The ids of the dossiers linked to a care page (for the audit records of a read)."""
-    return db.session.execute(select(CircleDossier.dossier_id).where(CircleDossier.circle_id == circle_id)
-                              .order_by(CircleDossier.created_at)).scalars().all()
 
 
 def refused(exc, account, circle_id, event, action, target):

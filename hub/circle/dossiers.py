@@ -30,6 +30,12 @@ def dossiers_of(circle_id) -> list[Dossier]:
                               .order_by(CircleDossier.created_at)).scalars().all()
 
 
+def linked_dossier_ids(circle_id) -> list:
+    """The ids of the dossiers linked to a care page (for the audit records of a read: one each)."""
+    return db.session.execute(select(CircleDossier.dossier_id).where(CircleDossier.circle_id == circle_id)
+                              .order_by(CircleDossier.created_at)).scalars().all()
+
+
 def providers_of(circle_id) -> list[Provider]:
     """Return the providers whose data a care page shows, each once."""
     return list({dossier.provider_id: dossier.provider for dossier in dossiers_of(circle_id)}.values())

@@ -5,7 +5,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from hub.careprovider.outbound import queue_for_provider
-from hub.circle.access import MANAGE, can, require_author_or
+from hub.circle.access import MANAGE, may_send_note, require_author_or
 from hub.circle.dossiers import dossiers_of
 from hub.circle.models import Note
 from hub.core.audit import audit
@@ -78,17 +78,12 @@ def delete_note(member, account, note_id):
     db.session.delete(note)
 
 
-def may_send(member, account, note) -> bool:
-    """The manager sends any note; a member who may write to the provider sends their own (a relative's note)."""
-    return can(member, MANAGE) or (note.author_id == account.id and can(member, 'messages.provider'))
-
-
 def share_note(member, account, note_id, provider_id=None) -> Note:
     """Send a client's or relative's note to a care provider, through the outbox (see may_send)."""
     note = db.session.get(Note, note_id)
     if note is None or note.circle_id != member.circle_id:
         raise NotFound(_l('There is no such note on this care page.'))
-    if not may_send(member, account, note):
+    if not may_send_note(member, account, note):
         raise Forbidden(_l('Only the one who wrote the note (if they may write to the care provider), or the manager, '
                            'can send it to the care provider.'))
     if note.shared_at is not None and note.shared_at >= note.updated_at:

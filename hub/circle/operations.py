@@ -10,6 +10,7 @@ from hub.account.models import Account
 from hub.account.operations import link, normalize_email
 from hub.account.profile import erase_account
 from hub.circle.models import CalendarEntry, Circle, Invitation, Member
+from hub.circle.permissions import PRESETS
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import Conflict, Forbidden, NotFound
@@ -140,7 +141,9 @@ def change_member(manager: Member, member: Member, data: dict) -> Member:
         member.role = data['role']
         member.permissions = None  # a new role brings its own capabilities, unless chosen again below
     if 'permissions' in data:
-        member.permissions = None if data['permissions'] is None else sorted(set(data['permissions']))
+        chosen = None if data['permissions'] is None else frozenset(data['permissions'])
+        # the role's own set is kept as "the role's": it then follows the role, as the page and the API show it
+        member.permissions = None if chosen is None or chosen == PRESETS[member.role] else sorted(chosen)
     audit('circle.member_change', 'U', actor=manager.account, role='manager', circle=member.circle_id,
           target=f'member:{member.id}')
     return member

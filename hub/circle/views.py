@@ -10,9 +10,18 @@ from hub.circle import board as prikbord
 from hub.circle import calendar, operations
 from hub.circle import messages as board
 from hub.circle import notes as pad
-from hub.circle.access import MANAGE, can, message_audiences, permissions_of, read_dossier, require, sees_calendar
+from hub.circle.access import (
+    MANAGE,
+    can,
+    may_send_note,
+    message_audiences,
+    permissions_of,
+    read_dossier,
+    require,
+    sees_calendar,
+)
 from hub.circle.dossiers import client_name, dossiers_of, providers_of, suggested_invitations
-from hub.circle.permissions import CATALOGUE, GRANTABLE, PRESETS, ROLE_LABELS
+from hub.circle.permissions import CATALOGUE, GRANTABLE, ROLE_LABELS
 from hub.circle.schemas import (
     AppointmentSchema,
     BoardSchema,
@@ -81,10 +90,7 @@ def member_access(circle_id, member_id):
         else:
             chosen = sorted(code for code in GRANTABLE if request.form.get(f'cap-{code}') == 'yes')
         with form_step() as step:
-            data = MemberChangeSchema().load({'role': role, 'permissions': chosen})
-            if data['permissions'] is not None and frozenset(data['permissions']) == PRESETS[data['role']]:
-                data['permissions'] = None  # the same as the role: keep it following the role
-            operations.change_member(manager, helper, data)
+            operations.change_member(manager, helper, MemberChangeSchema().load({'role': role, 'permissions': chosen}))
         if step.ok:
             return redirect(url_for('circle.members', circle_id=manager.circle_id, changed=helper.id), 303)
         errors, status = step.errors, step.status
@@ -323,7 +329,7 @@ def notes_page(circle_id):
                 values['conflict'] = step.error.extra['current']
     items, next_cursor = pad.notes(member, request.args.get('cursor'))
     return (render_template('circle/notes.html', member=member, notes=items, next_cursor=next_cursor, errors=errors,
-                            values=values, done=request.args.get('done'), may_send=pad.may_send, received=pad.received,
+                            values=values, done=request.args.get('done'), may_send=may_send_note, received=pad.received,
                             providers=providers_of(member.circle_id)
                             if can(member, MANAGE) or can(member, 'messages.provider') else []), status)
 

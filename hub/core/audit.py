@@ -1,9 +1,23 @@
 """Write audit records: every read of dossier data and every security event."""
 
 from flask import has_request_context, request
+from sqlalchemy import delete, text
 
 from hub.core.models import AuditRecord
 from hub.extensions import db
+
+
+def purge(before) -> int:
+    """Remove the audit records older than ``before`` (the retention, NEN 7513); return how many.
+
+    On PostgreSQL a trigger refuses UPDATE and DELETE on the audit table unless the transaction says it is this
+    purge (``carehub.audit_purge``), so nothing else in the application can change the record of who read what.
+    """
+    if db.engine.dialect.name == 'postgresql':
+        db.session.execute(text("SELECT set_config('carehub.audit_purge', 'on', true)"))
+    removed = db.session.execute(delete(AuditRecord).where(AuditRecord.at < before)).rowcount
+    audit('audit.purge', 'D', target=f'before:{before.date().isoformat()} count:{removed}')
+    return removed
 
 
 def audit(event, action='R', *, actor=None, role=None, circle=None, dossier=None, target=None,

@@ -22,6 +22,15 @@ def sign_off(account, circle_id):
     return member
 
 
+def first_data_section(account, circle_id):
+    """Return (member, the first section of the client's data they may see), or raise Forbidden if none."""
+    member = require(account, circle_id)
+    allowed = visible_sections(member)
+    if not allowed:
+        raise Forbidden(_l('You do not have permission for this on this care page.'))
+    return member, allowed[0]
+
+
 def read_data(account, circle_id, section=None):
     """Return (member, the sections to show): one ``section``, or all the member may see; after the step-up.
 

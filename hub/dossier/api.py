@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.account.access import current_account
 from hub.circle.access import MANAGE, read_dossier, require
-from hub.circle.dossiers import client_name, dossiers_of
+from hub.circle.dossiers import client_name
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
 from hub.dossier import data, operations
@@ -22,15 +22,10 @@ def timeline(circle_id):
     """Reports, plans and questionnaires, newest first (``kind``: one of them); each item says whether it came
     in after the member's previous visit (``new``); the first page begins a visit."""
     member = read_dossier(current_account(), circle_id, 'timeline')
-    kinds = operations.timeline_kinds(request.args.get('kind'))
-    cursor = request.args.get('cursor')
-    dossiers = dossiers_of(member.circle_id)
-    last_visit = member.timeline_previous_at if cursor else operations.visit_timeline(member)
-    rows, next_cursor = operations.timeline(member.circle_id, cursor, dossiers=dossiers, kinds=kinds)
-    return {'items': [{**operations.record_json(row), 'new': operations.is_new(row.Record, last_visit)}
-                      for row in rows], 'next': next_cursor,
-            'last_visit': last_visit.isoformat() if last_visit else None,
-            'new_count': operations.new_since(dossiers, last_visit, kinds)}
+    read = operations.read_timeline(member, request.args.get('cursor'), request.args.get('kind'))
+    return {'items': [{**operations.record_json(row), 'new': operations.is_new(row.Record, read.last_visit)}
+                      for row in read.rows], 'next': read.next_cursor,
+            'last_visit': read.last_visit.isoformat() if read.last_visit else None, 'new_count': read.new_count}
 
 
 def _plan_json(row, approval, versions, goals=None, data=None):
@@ -67,8 +62,6 @@ def plan(circle_id, plan_id):
     member = read_dossier(current_account(), circle_id, 'plan', plan_id[:40])
     row = operations.plan(member.circle_id, parse_id(plan_id))
     version = request.args.get('version')
-    if version is not None and not 0 < len(version) <= 64:
-        raise InvalidInput(_l('Give the version as the plan names it.'), code='invalid_version')
     data = operations.plan_at(row, version)
     approval = operations.approvals(member.circle_id, [row.Record.id]).get(row.Record.id)
     body = _plan_json(row, approval, operations.plan_versions([row.Record.id]), operations.goals_of(row, data), data)

@@ -1,10 +1,16 @@
-"""The Blue Button download as an HTTP answer (the API and the page share it): a FHIR Bundle or a readable page."""
+"""The downloads as HTTP answers: the Blue Button (the API and the page share it: a FHIR Bundle or a readable
+page) and the access log as CSV."""
 
+import csv
+import io
 import json
 
 from flask import Response, render_template
+from flask_babel import get_timezone
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from hub.circle.permissions import ROLE_LABELS
 from hub.core.errors import InvalidInput
 from hub.dossier import export, operations
 
@@ -42,3 +48,37 @@ def download(member, args):
     response.headers['Content-Disposition'] = f'attachment; filename="{name}"'
     response.headers['Cache-Control'] = 'no-store'
     return response
+
+
+def access_log_lines(circle_id, client):
+    """The whole access log of a care page as CSV lines, for a spreadsheet (``;``: Dutch spreadsheets' separator).
+
+    Every word is put in the language of the request now: the lines are made while the answer streams, after
+    the request's own session has gone.
+    """
+    header = [_('When'), _('Who'), _('Role'), _('What'), _('Outcome'), _('Dossier'), _('On behalf of'), _('From')]
+    events = {key: str(value) for key, value in operations.ACCESS_LABELS.items()}
+    roles = {key: str(value) for key, value in ROLE_LABELS.items()}
+    allowed, refused, gone = _('allowed'), _('refused'), _('An account that no longer exists')
+    zone = get_timezone()
+
+    def lines():
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=';')
+        writer.writerow(header)
+        for row in operations.access_log_all(circle_id):
+            writer.writerow([_cell(value) for value in (
+                row.at.astimezone(zone).strftime('%Y-%m-%d %H:%M:%S'),
+                f'{row.first_name} {row.last_name}' if row.first_name else gone,
+                roles.get(row.actor_role, row.actor_role or ''), events.get(row.event, row.event),
+                allowed if row.outcome == 'success' else refused, row.provider or '', client, row.source or '')])
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    return lines()
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: never a formula (OWASP CSV injection)."""
+    value = str(value)
+    return f"'{value}" if value[:1] in ('=', '+', '-', '@', '\t', '\r') else value

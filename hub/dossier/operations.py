@@ -1,11 +1,12 @@
 """Reading provider records for a care page, and approving a care plan: plain arguments in, records out."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, func, or_, select, text
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import undefer
 
 from hub.account.models import Account
@@ -83,6 +84,24 @@ def visit_timeline(member, now=None):
     return member.timeline_previous_at
 
 
+class TimelineRead(NamedTuple):
+    """One page of a member's timeline: its rows, the next cursor, the previous visit and how much is new."""
+
+    rows: list
+    next_cursor: str | None
+    last_visit: datetime | None
+    new_count: int
+
+
+def read_timeline(member, cursor=None, kind=None) -> TimelineRead:
+    """Read a page of the timeline for a member (``kind``: one kind); the first page begins a visit."""
+    kinds = timeline_kinds(kind)
+    dossiers = dossiers_of(member.circle_id)
+    last_visit = member.timeline_previous_at if cursor else visit_timeline(member)
+    rows, next_cursor = timeline(member.circle_id, cursor, dossiers=dossiers, kinds=kinds)
+    return TimelineRead(rows, next_cursor, last_visit, new_since(dossiers, last_visit, kinds))
+
+
 def new_since(dossiers, since, kinds=TIMELINE_KINDS) -> int:
     """How many timeline items came into these dossiers after ``since`` (up to NEW_COUNT_LIMIT), in one query."""
     if since is None or not dossiers:
@@ -151,6 +170,8 @@ def version_list(record, versions) -> list:
 
 def plan_at(row, version):
     """The content of one version of a plan (the current one from the record itself), or raise NotFound."""
+    if version is not None and not 0 < len(version) <= 64:
+        raise InvalidInput(_l('Give the version as the plan names it.'), code='invalid_version')
     if version is None or version == plan_version(row.Record):
         return row.Record.data
     data = db.session.execute(select(RecordVersion.data).where(
@@ -330,23 +351,40 @@ def notify_provider_messages(limit=200):
     db.session.flush()
 
 
-#: the events the access log shows: reads of dossier data and what was done with it
-ACCESS_EVENTS = ('dossier.overview', 'dossier.timeline', 'dossier.plans', 'dossier.plan', 'dossier.contacts',
-                 'dossier.messages', 'dossier.plan_approve', 'dossier.plan_decline', 'dossier.export', 'dossier.measurements',
-                 'dossier.appointments', 'dossier.data')
+#: the events the access log shows (reads of dossier data and what was done with it), as the manager reads them
+ACCESS_LABELS = {
+    'dossier.overview': _l('Opened the care page with the latest reports'),
+    'dossier.timeline': _l('Read the reports'),
+    'dossier.plans': _l('Looked at the care plans'),
+    'dossier.plan': _l('Read a care plan'),
+    'dossier.contacts': _l('Looked at the contact persons in the dossier'),
+    'dossier.messages': _l('Read messages from the care provider'),
+    'dossier.plan_approve': _l('Approved a care plan'),
+    'dossier.plan_decline': _l('Did not agree with a care plan'),
+    'dossier.export': _l('Downloaded the dossier'),
+    'dossier.measurements': _l('Looked at the measurements'),
+    'dossier.appointments': _l('Looked at the care appointments'),
+    'dossier.data': _l("Looked at the client's data"),
+}
+ACCESS_EVENTS = tuple(ACCESS_LABELS)
 ACCESS_PAGE = 50
 
 
+def _access_records(circle_id, *columns):
+    """The query of a care page's access log, newest first: ``columns`` of each record, its actor and dossier."""
+    return (select(*columns, Provider.name.label('provider'))
+            .outerjoin(Account, Account.id == AuditRecord.actor_id)
+            .outerjoin(Dossier, Dossier.id == AuditRecord.dossier_id)
+            .outerjoin(Provider, Provider.id == Dossier.provider_id)
+            .where(AuditRecord.circle_id == circle_id, AuditRecord.event.in_(ACCESS_EVENTS),
+                   AuditRecord.outcome != 'not_found')  # a stranger's try is for the auditor, not the manager
+            .order_by(AuditRecord.at.desc(), AuditRecord.id.desc()))
+
+
 def access_log(circle_id, cursor=None, limit=ACCESS_PAGE):
-    """Return (rows of (AuditRecord, Account or None), next cursor): who read or did what with the dossier data."""
-    query = (select(AuditRecord, Account, Provider.name.label('provider'))
-             .outerjoin(Account, Account.id == AuditRecord.actor_id)
-             .outerjoin(Dossier, Dossier.id == AuditRecord.dossier_id)
-             .outerjoin(Provider, Provider.id == Dossier.provider_id)
-             .where(AuditRecord.circle_id == circle_id, AuditRecord.event.in_(ACCESS_EVENTS),
-                    AuditRecord.outcome != 'not_found'))  # a stranger's try is for the auditor, not the manager
-    query = after_cursor(query, AuditRecord.at, AuditRecord.id, cursor)
-    rows = db.session.execute(query.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit + 1)).all()
+    """Return (rows of (AuditRecord, Account or None, provider name), next cursor): who read or did what."""
+    query = after_cursor(_access_records(circle_id, AuditRecord, Account), AuditRecord.at, AuditRecord.id, cursor)
+    rows = db.session.execute(query.limit(limit + 1)).all()
     last = rows[limit - 1].AuditRecord if len(rows) > limit else None
     return rows[:limit], encode_cursor(last.at, last.id) if last else None
 
@@ -354,14 +392,9 @@ def access_log(circle_id, cursor=None, limit=ACCESS_PAGE):
 def access_log_all(circle_id, chunk=1000):
     """Yield every row of the access log as plain values, newest first, read in chunks (the CSV download; plain
     values, so that the rows need no session while the answer streams)."""
-    query = (select(AuditRecord.at, AuditRecord.id, AuditRecord.event, AuditRecord.outcome, AuditRecord.actor_role,
-                    AuditRecord.source, Account.first_name, Account.last_name, Provider.name.label('provider'))
-             .outerjoin(Account, Account.id == AuditRecord.actor_id)
-             .outerjoin(Dossier, Dossier.id == AuditRecord.dossier_id)
-             .outerjoin(Provider, Provider.id == Dossier.provider_id)
-             .where(AuditRecord.circle_id == circle_id, AuditRecord.event.in_(ACCESS_EVENTS),
-                    AuditRecord.outcome != 'not_found')
-             .order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(chunk))
+    query = _access_records(circle_id, AuditRecord.at, AuditRecord.id, AuditRecord.event, AuditRecord.outcome,
+                            AuditRecord.actor_role, AuditRecord.source, Account.first_name,
+                            Account.last_name).limit(chunk)
     cursor = None
     while True:
         rows = db.session.execute(after_cursor(query, AuditRecord.at, AuditRecord.id, cursor)).all()
@@ -370,19 +403,6 @@ def access_log_all(circle_id, chunk=1000):
         if len(rows) < chunk:
             return
         cursor = encode_cursor(rows[-1].at, rows[-1].id)
-
-
-def purge_audit(before) -> int:
-    """Remove the audit records older than ``before`` (the retention, NEN 7513); return how many.
-
-    On PostgreSQL a trigger refuses UPDATE and DELETE on the audit table unless the transaction says it is this
-    purge (``carehub.audit_purge``), so nothing else in the application can change the record of who read what.
-    """
-    if db.engine.dialect.name == 'postgresql':
-        db.session.execute(text("SELECT set_config('carehub.audit_purge', 'on', true)"))
-    removed = db.session.execute(delete(AuditRecord).where(AuditRecord.at < before)).rowcount
-    audit('audit.purge', 'D', target=f'before:{before.date().isoformat()} count:{removed}')
-    return removed
 
 
 #: how far back the measurements go unless asked otherwise

@@ -1,12 +1,9 @@
 """The care page itself: the client's name, latest reports, next appointments, the timeline, care plans."""
 
-import csv
-import io
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, g, redirect, render_template, request, session, stream_with_context, url_for
-from flask_babel import format_decimal, get_timezone
-from flask_babel import gettext as _
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import login_required, step_up_redirect
@@ -14,14 +11,13 @@ from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, 
 from hub.circle.dossiers import client_name, dossiers_of
 from hub.circle.messages import unread
 from hub.circle.operations import circles_of
-from hub.circle.permissions import ROLE_LABELS
 from hub.config import setting
 from hub.core.audit import audit
-from hub.core.errors import AppError, Forbidden, InvalidInput, NotFound
+from hub.core.errors import AppError, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
 from hub.dossier import data, operations
-from hub.dossier.access import read_data, sign_off
-from hub.dossier.download import LINE_LABELS, SERIES_LABELS, download, download_detail
+from hub.dossier.access import first_data_section, read_data, sign_off
+from hub.dossier.download import LINE_LABELS, SERIES_LABELS, access_log_lines, download, download_detail
 from hub.dossier.schemas import ApproveSchema, DeclineSchema
 from hub.web import form_data, form_step, parse_id
 
@@ -91,18 +87,13 @@ def timeline(circle_id):
     member, unlock = _dossier_page(circle_id, 'timeline')
     if unlock:
         return unlock
-    kind = request.args.get('kind') or None
-    try:
-        kinds = operations.timeline_kinds(kind)
-    except InvalidInput:
-        return redirect(url_for('dossier.timeline', circle_id=member.circle_id), 303)  # an odd filter: show all
-    cursor = request.args.get('cursor')
-    dossiers = dossiers_of(member.circle_id)
-    last_visit = member.timeline_previous_at if cursor else operations.visit_timeline(member)
-    rows, next_cursor = operations.timeline(member.circle_id, cursor, dossiers=dossiers, kinds=kinds)
-    return render_template('dossier/timeline.html', member=member, rows=rows, next_cursor=next_cursor, kind=kind,
-                           last_visit=last_visit, new_count=operations.new_since(dossiers, last_visit, kinds),
-                           first_page=not cursor, is_new=operations.is_new)
+    kind, cursor = request.args.get('kind') or None, request.args.get('cursor')
+    if kind is not None and kind not in operations.TIMELINE_KINDS:  # an odd filter: show everything
+        return redirect(url_for('dossier.timeline', circle_id=member.circle_id), 303)
+    read = operations.read_timeline(member, cursor, kind)
+    return render_template('dossier/timeline.html', member=member, rows=read.rows, next_cursor=read.next_cursor,
+                           kind=kind, last_visit=read.last_visit, new_count=read.new_count, first_page=not cursor,
+                           is_new=operations.is_new)
 
 
 def _dossier_page(circle_id, what, detail=None):
@@ -121,11 +112,8 @@ def _dossier_page(circle_id, what, detail=None):
 @login_required
 def data_index(circle_id):
     """The client's data: the first section this member may see."""
-    member = require(g.account, circle_id)
-    allowed = data.visible_sections(member)
-    if not allowed:
-        raise Forbidden(_l('You do not have permission for this on this care page.'))
-    return redirect(url_for('dossier.data_page', circle_id=member.circle_id, section=allowed[0]), 303)
+    member, section = first_data_section(g.account, circle_id)
+    return redirect(url_for('dossier.data_page', circle_id=member.circle_id, section=section), 303)
 
 
 @bp.get('/circles/<circle_id>/data/<section>')
@@ -171,7 +159,7 @@ def _plan_page(member, plan_id, errors=None, status=200, values=None):
     token = request.args.get('sign')
     problem = operations.sign_off_link_problem(token, row, g.account, approval) if token else None
     current = operations.plan_version(row.Record)
-    shown = (request.args.get('version') or current)[:64]
+    shown = request.args.get('version') or current
     data = operations.plan_at(row, shown)
     versions = operations.version_list(row.Record, operations.plan_versions([row.Record.id]).get(row.Record.id, []))
     return render_template('dossier/plan.html', member=member, row=row, data=data,
@@ -220,22 +208,6 @@ def decline(circle_id, plan_id):
     return _decide(circle_id, plan_id, decide)
 
 
-ACCESS_LABELS = {
-    'dossier.overview': _l('Opened the care page with the latest reports'),
-    'dossier.timeline': _l('Read the reports'),
-    'dossier.plans': _l('Looked at the care plans'),
-    'dossier.plan': _l('Read a care plan'),
-    'dossier.contacts': _l('Looked at the contact persons in the dossier'),
-    'dossier.messages': _l('Read messages from the care provider'),
-    'dossier.plan_approve': _l('Approved a care plan'),
-    'dossier.plan_decline': _l('Did not agree with a care plan'),
-    'dossier.export': _l('Downloaded the dossier'),
-    'dossier.measurements': _l('Looked at the measurements'),
-    'dossier.appointments': _l('Looked at the care appointments'),
-    'dossier.data': _l("Looked at the client's data"),
-}
-
-
 @bp.get('/circles/<circle_id>/access-log')
 @login_required
 def access_log(circle_id):
@@ -244,7 +216,7 @@ def access_log(circle_id):
     rows, next_cursor = operations.access_log(member.circle_id, request.args.get('cursor'))
     audit('circle.access_log', 'R', actor=g.account, role=member.role, circle=member.circle_id, target='access-log')
     return render_template('dossier/access_log.html', member=member, rows=rows, next_cursor=next_cursor,
-                           labels=ACCESS_LABELS)
+                           labels=operations.ACCESS_LABELS)
 
 
 
@@ -256,35 +228,10 @@ def access_log_csv(circle_id):
     member = require(g.account, circle_id, MANAGE)
     audit('circle.access_log', 'R', actor=g.account, role=member.role, circle=member.circle_id,
           target='access-log:csv')
-    circle_id = member.circle_id
-    client, zone = client_name(member.circle) or '', get_timezone()
-    # every word in the language of the request, now: the rows stream after the request's session has gone
-    header = [_('When'), _('Who'), _('Role'), _('What'), _('Outcome'), _('Dossier'), _('On behalf of'), _('From')]
-    events, roles = {k: str(v) for k, v in ACCESS_LABELS.items()}, {k: str(v) for k, v in ROLE_LABELS.items()}
-    allowed, refused_, gone = _('allowed'), _('refused'), _('An account that no longer exists')
-
-    def lines():
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=';')  # the list separator of Dutch spreadsheets
-        writer.writerow(header)
-        for row in operations.access_log_all(circle_id):
-            writer.writerow([_cell(value) for value in (
-                row.at.astimezone(zone).strftime('%Y-%m-%d %H:%M:%S'),
-                f'{row.first_name} {row.last_name}' if row.first_name else gone,
-                roles.get(row.actor_role, row.actor_role or ''), events.get(row.event, row.event),
-                allowed if row.outcome == 'success' else refused_, row.provider or '', client, row.source or '')])
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
+    lines = access_log_lines(member.circle_id, client_name(member.circle) or '')
     name = f'wie-keek-in-het-dossier-{utcnow():%Y-%m-%d}.csv'
-    return Response(stream_with_context(lines()), mimetype='text/csv; charset=utf-8',
+    return Response(stream_with_context(lines), mimetype='text/csv; charset=utf-8',
                     headers={'Content-Disposition': f'attachment; filename="{name}"', 'Cache-Control': 'no-store'})
-
-
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet shows as text: never a formula (OWASP CSV injection)."""
-    value = str(value)
-    return f"'{value}" if value[:1] in ('=', '+', '-', '@', '\t', '\r') else value
 
 
 @bp.get('/circles/<circle_id>/measurements')
