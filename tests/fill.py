@@ -74,3 +74,18 @@ def fill(app, circle_id, dossier_ids, manager_id, count):
                         occurred_at=occurred, code=code, updated_at=now, created_at=now, via='pull'))
 
 
+
+
+def add_member(register, db, circle_id, email, role, permissions=None, first_name='Helper'):
+    """Register an account and put it on a care page with ``role`` (and chosen ``permissions``) at once, without
+    the invitation mail; return (its logged-in client, the member id)."""
+    from sqlalchemy import select
+
+    from hub.account.models import Account
+    from hub.circle.models import Member
+    helper = register(email, first_name, role)
+    [account] = db.scalars(select(Account).where(Account.email == email))
+    member_id = uuid.uuid4()
+    db.execute(insert(Member).values(id=member_id, circle_id=circle_id, account_id=account.id, role=role,
+                                     permissions=permissions, created_at=utcnow()))
+    return helper, member_id

@@ -3,12 +3,9 @@
 import json
 import re
 
-import pyotp
 import pytest
 
-from hub.cli import cli
-from tests.browser.test_account_journey import _enter_code
-from tests.browser.test_journey import _register
+from tests.browser.test_plan_journey import link_as_manager
 from tests.dossier.test_plans import plan_resources
 
 pytestmark = pytest.mark.browser
@@ -48,14 +45,7 @@ def test_the_timeline_data_tabs_and_read_aloud(pages, live, live_mailbox, tmp_pa
     manager = pages()
     page = manager.page
     page.context.add_init_script(FAKE_SPEECH)
-    _register(page, live_mailbox, 'gerda@example.nl', 'Gerda')
-    page.goto('/profile/totp')
-    totp = pyotp.TOTP(page.locator('code.secret').inner_text().replace(' ', ''))
-    _enter_code(manager, totp)
-    page.goto('/connect')
-    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
-    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
-    assert live.test_cli_runner().invoke(cli, ['sync', 'Zorggroep Dossier']).exit_code == 0
+    link_as_manager(manager, live, live_mailbox, 'gerda@example.nl', 'Gerda', code, 'Zorggroep Dossier')
 
     page.reload()
     page.get_by_role('link', name=re.compile('^(Rapportages|Reports)$')).click()
@@ -91,14 +81,7 @@ def test_without_a_dutch_voice_there_is_no_read_aloud_button(pages, live, live_m
     code = _set_up(live, tmp_path, 'client-quiet')
     manager = pages()
     page = manager.page  # headless Chromium: no voices at all
-    _register(page, live_mailbox, 'kees@example.nl', 'Kees')
-    page.goto('/profile/totp')
-    totp = pyotp.TOTP(page.locator('code.secret').inner_text().replace(' ', ''))
-    _enter_code(manager, totp)
-    page.goto('/connect')
-    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
-    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
-    assert live.test_cli_runner().invoke(cli, ['sync', 'Zorggroep Dossier']).exit_code == 0
+    link_as_manager(manager, live, live_mailbox, 'kees@example.nl', 'Kees', code, 'Zorggroep Dossier')
     page.reload()
     page.get_by_role('link', name=re.compile('^(Rapportages|Reports)$')).click()
     page.locator('.card-report').first.wait_for()

@@ -15,6 +15,21 @@ from tests.dossier.test_plans import plan_resources
 pytestmark = pytest.mark.browser
 
 
+def link_as_manager(manager, live, mailbox, email, first_name, code, provider_name):
+    """Register in the browser, set up an authenticator app, link the dossier with ``code`` and sync it; return the
+    authenticator (for the codes asked later)."""
+    page = manager.page
+    _register(page, mailbox, email, first_name)
+    page.goto('/profile/totp')
+    totp = pyotp.TOTP(page.locator('code.secret').inner_text().replace(' ', ''))
+    _enter_code(manager, totp)
+    page.goto('/connect')
+    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
+    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
+    assert live.test_cli_runner().invoke(cli, ['sync', provider_name]).exit_code == 0
+    return totp
+
+
 def test_the_manager_reads_and_approves_a_care_plan(pages, live, live_mailbox, tmp_path):
     from sqlalchemy import update
 
@@ -38,14 +53,7 @@ def test_the_manager_reads_and_approves_a_care_plan(pages, live, live_mailbox, t
 
     manager = pages()
     page = manager.page
-    _register(page, live_mailbox, 'gerda@example.nl', 'Gerda')
-    page.goto('/profile/totp')
-    totp = pyotp.TOTP(page.locator('code.secret').inner_text().replace(' ', ''))
-    _enter_code(manager, totp)
-    page.goto('/connect')
-    page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
-    page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
-    assert live.test_cli_runner().invoke(cli, ['sync', 'Zorggroep Plan']).exit_code == 0
+    totp = link_as_manager(manager, live, live_mailbox, 'gerda@example.nl', 'Gerda', code, 'Zorggroep Plan')
 
     page.reload()
     page.get_by_role('link', name=re.compile('^(Zorgplannen|Care plans)$')).click()

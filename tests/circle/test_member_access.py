@@ -2,26 +2,15 @@
 
 import uuid
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from hub.core.timeutil import utcnow
-
-
-def _helper(register, db, circle_id, email, role):
-    from hub.account.models import Account
-    from hub.circle.models import Member
-    helper = register(email, 'Bas', role)
-    [account] = db.scalars(select(Account).where(Account.email == email))
-    member_id = uuid.uuid4()
-    db.execute(insert(Member).values(id=member_id, circle_id=circle_id, account_id=account.id, role=role,
-                                     created_at=utcnow()))
-    return helper, member_id
+from tests.fill import add_member
 
 
 def test_the_manager_answers_yes_or_no_per_question_and_it_holds_at_once(care_page, register, db):
     from hub.circle.models import Member
     manager, circle_id, _, _ = care_page
-    helper, member_id = _helper(register, db, circle_id, 'bas@example.nl', 'basic')
+    helper, member_id = add_member(register, db, circle_id, 'bas@example.nl', 'basic', first_name='Bas')
     url = f'/circles/{circle_id}/members/{member_id}/access'
     page = manager.get(url).get_data(as_text=True)
     assert 'Wat mag Bas?' in page and 'name="cap-data.contacts" value="no" checked' in page

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import insert, select, update
 
 from hub.core.timeutil import utcnow
+from tests.fill import add_member
 
 RECORDS = [
     ('demographics', {'name': 'Wim Jansen', 'given': 'Wim', 'family': 'Jansen', 'birth_date': '1941-03-02',
@@ -27,16 +28,6 @@ def _records(db, dossier_id):
             content_hash=f'{n:064x}', data=data, raw={}, created_at=now + timedelta(seconds=n), updated_at=now))
 
 
-def _helper(register, db, circle_id, email, role, permissions=None):
-    from hub.account.models import Account
-    from hub.circle.models import Member
-    helper = register(email, 'Helper', role)
-    [account] = db.scalars(select(Account).where(Account.email == email))
-    db.execute(insert(Member).values(id=uuid.uuid4(), circle_id=circle_id, account_id=account.id, role=role,
-                                     permissions=permissions, created_at=utcnow()))
-    return helper
-
-
 def test_each_member_sees_the_sections_they_may_and_nothing_else(care_page, register, db):
     manager, circle_id, dossier_ids, _ = care_page
     _records(db, dossier_ids[0])
@@ -47,14 +38,14 @@ def test_each_member_sees_the_sections_they_may_and_nothing_else(care_page, regi
     assert [item['name'] for item in sections['care_team']] == ['Linda Visser']
     assert sections['client'][0]['birth_date'] == '1941-03-02' and sections['client'][0]['provider']['name']
 
-    chosen = _helper(register, db, circle_id, 'tess@example.nl', 'trust', ['data.contacts', 'data.care_team'])
+    chosen, _ = add_member(register, db, circle_id, 'tess@example.nl', 'trust', ['data.contacts', 'data.care_team'])
     assert set(chosen.get(url).get_json()['sections']) == {'contact_persons', 'care_team'}
     assert chosen.get(f'/circles/{circle_id}/data').headers['Location'].endswith('/data/contact_persons')
     assert chosen.get(f'/circles/{circle_id}/data/insurances').status_code == 403
     assert chosen.get(f'/circles/{circle_id}/data/care_team').status_code == 200
     assert chosen.get(f'/circles/{circle_id}/data/nothing').status_code == 404
 
-    basic = _helper(register, db, circle_id, 'bas@example.nl', 'basic')
+    basic, _ = add_member(register, db, circle_id, 'bas@example.nl', 'basic')
     assert basic.get(url).get_json() == {'sections': {}}
     assert basic.get(f'/circles/{circle_id}/data').status_code == 403
     page = manager.get(f'/circles/{circle_id}').get_data(as_text=True)
