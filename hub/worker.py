@@ -2,6 +2,7 @@
 
 import logging
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from hub.account import throttle
@@ -11,17 +12,7 @@ from hub.careprovider.events import handle_pending, poll, purge_handled
 from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.operations import adapter_for
 from hub.careprovider.registry import adapter_class
-from hub.careprovider.schedule import (
-    claim,
-    claim_many,
-    dossiers_due,
-    release,
-    release_many,
-    renew_claim,
-    renew_claims,
-    sync_interval,
-    trip_breaker,
-)
+from hub.careprovider.schedule import CLAIM, claim, dossiers_due, release, renew, sync_interval, trip_breaker
 from hub.careprovider.sync import sync_dossier
 from hub.core.commit import checkpoint, unit_of_work
 from hub.core.outbox import deliver, due_items
@@ -52,25 +43,37 @@ def deliver_outbox(limit=50, seconds=None) -> int:
             return sent
 
 
-def sync_one(dossier_id, full=None):
-    """Sync one dossier unless another worker is syncing it; return (status, counts, error), or None when busy.
-
-    The claim (careprovider.schedule.claim) is committed first and renewed with every batch's commit.
-    """
+@contextmanager
+def claimed(dossier_ids, length=CLAIM):
+    """Claim dossiers for a sync (careprovider.schedule.claim); yield (the ids claimed, a commit for the sync's
+    batches that also renews the claims, at most once a minute); let go of them after, however it ended."""
     with unit_of_work():
-        if not claim(dossier_id):
+        ids = claim(dossier_ids, length)
+    renewed = time.monotonic()
+
+    def commit():
+        nonlocal renewed
+        if time.monotonic() - renewed > 60:
+            renew(ids, length)
+            renewed = time.monotonic()
+        checkpoint()
+    try:
+        yield ids, commit
+    finally:
+        if ids:
+            with unit_of_work():
+                release(ids)
+
+
+def sync_one(dossier_id, full=None):
+    """Sync one dossier unless another worker is syncing it; return (status, counts, error), or None when busy."""
+    with claimed([dossier_id]) as (ids, commit):
+        if not ids:
             log.info('dossier %s is being synced by another worker', dossier_id)
             return None
-    try:
         with unit_of_work():
-            def commit():
-                renew_claim(dossier_id)
-                checkpoint()
             run = sync_dossier(db.session.get(Dossier, dossier_id), commit=commit, full=full)
             return run.status, dict(run.counts), run.error
-    finally:
-        with unit_of_work():
-            release(dossier_id)
 
 
 def due_work():
@@ -94,25 +97,13 @@ def due_work():
 def export_one(provider_id):
     """Sync the due dossiers of one exporting provider from one export; return the counts (None: nothing to do)."""
     with unit_of_work():
-        provider = db.session.get(Provider, provider_id)
-        adapter = adapter_for(provider)
+        adapter = adapter_for(db.session.get(Provider, provider_id))
         due = [d.id for d in dossiers_due() if d.provider_id == provider_id and exported(d, adapter)]
-        claimed = claim_many(due, EXPORT_CLAIM)
-    if not claimed:
-        return None
-    try:
+    with claimed(due, EXPORT_CLAIM) as (ids, commit):
+        if not ids:
+            return None
         with unit_of_work():
-            renewed = [time.monotonic()]
-
-            def commit():
-                if time.monotonic() - renewed[0] > 60:  # hold the claims while the export runs
-                    renew_claims(claimed, EXPORT_CLAIM)
-                    renewed[0] = time.monotonic()
-                checkpoint()
-            return dict(sync_provider(db.session.get(Provider, provider_id), claimed, adapter=adapter, commit=commit))
-    finally:
-        with unit_of_work():
-            release_many(claimed)
+            return dict(sync_provider(db.session.get(Provider, provider_id), ids, adapter=adapter, commit=commit))
 
 
 def sync_due():

@@ -94,57 +94,36 @@ def dossiers_to_sync(provider_name=None):
 CLAIM = timedelta(minutes=10)
 
 
-def claim(dossier_id) -> bool:
-    """Claim a dossier for this worker's sync; False when another worker holds it.
-
-    One conditional UPDATE, so of two workers at once exactly one wins, on SQLite and PostgreSQL alike; the
-    claim outlives the commits a long sync makes along the way (a transaction lock would not), and a worker
-    that dies lets go when its claim runs out. The caller commits it before the sync starts.
-    """
-    now = utcnow()
-    claimed = db.session.execute(update(Dossier).where(
-        Dossier.id == dossier_id, or_(Dossier.sync_claimed_until.is_(None), Dossier.sync_claimed_until < now))
-        .values(sync_claimed_until=now + CLAIM).execution_options(synchronize_session=False))
-    return claimed.rowcount == 1
-
-
-def claim_many(dossier_ids, length=CLAIM) -> list:
-    """Claim the dossiers no other worker holds, at once; return the ids claimed (the caller commits)."""
-    now, claimed = utcnow(), []
+def _chunks(dossier_ids, size=500):
     ids = list(dossier_ids)
-    for start in range(0, len(ids), 500):
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
+
+
+def claim(dossier_ids, length=CLAIM) -> list:
+    """Claim the dossiers no other worker holds for this worker's sync; return the ids claimed.
+
+    A conditional UPDATE, so of two workers at once exactly one wins each dossier, on SQLite and PostgreSQL
+    alike; the claim outlives the commits a long sync makes along the way (a transaction lock would not), and
+    a worker that dies lets go when its claim runs out. The caller commits it before the sync starts.
+    """
+    now, claimed = utcnow(), []
+    for chunk in _chunks(dossier_ids):
         claimed += db.session.execute(update(Dossier).where(
-            Dossier.id.in_(ids[start:start + 500]),
-            or_(Dossier.sync_claimed_until.is_(None), Dossier.sync_claimed_until < now))
+            Dossier.id.in_(chunk), or_(Dossier.sync_claimed_until.is_(None), Dossier.sync_claimed_until < now))
             .values(sync_claimed_until=now + length).returning(Dossier.id)
             .execution_options(synchronize_session=False)).scalars().all()
     return claimed
 
 
-def renew_claims(dossier_ids, length=CLAIM):
-    """Hold many claims a while longer."""
-    ids = list(dossier_ids)
-    for start in range(0, len(ids), 500):
-        db.session.execute(update(Dossier).where(Dossier.id.in_(ids[start:start + 500]))
-                           .values(sync_claimed_until=utcnow() + length)
+def renew(dossier_ids, length=CLAIM):
+    """Hold claims a while longer (while a long sync runs)."""
+    for chunk in _chunks(dossier_ids):
+        db.session.execute(update(Dossier).where(Dossier.id.in_(chunk)).values(sync_claimed_until=utcnow() + length)
                            .execution_options(synchronize_session=False))
 
 
-def release_many(dossier_ids):
-    """Let go of many dossiers."""
-    ids = list(dossier_ids)
-    for start in range(0, len(ids), 500):
-        db.session.execute(update(Dossier).where(Dossier.id.in_(ids[start:start + 500]))
-                           .values(sync_claimed_until=None).execution_options(synchronize_session=False))
-
-
-def renew_claim(dossier_id):
-    """Hold the claim a while longer (after each batch of a long sync)."""
-    db.session.execute(update(Dossier).where(Dossier.id == dossier_id).values(sync_claimed_until=utcnow() + CLAIM)
-                       .execution_options(synchronize_session=False))
-
-
-def release(dossier_id):
-    """Let go of a dossier after its sync."""
-    db.session.execute(update(Dossier).where(Dossier.id == dossier_id).values(sync_claimed_until=None)
-                       .execution_options(synchronize_session=False))
+def release(dossier_ids):
+    """Let go of dossiers after their sync."""
+    for chunk in _chunks(dossier_ids):
+        db.session.execute(update(Dossier).where(Dossier.id.in_(chunk)).values(sync_claimed_until=None)
+                           .execution_options(synchronize_session=False))

@@ -13,14 +13,14 @@ def test_a_claimed_dossier_is_skipped_until_released_or_run_out(app, db, provide
     from hub.worker import sync_one
     name = provider()
     dossier_id = db.run(lambda: get_or_create_dossier(provider_by_name(name), 'client-1').id)
-    assert db.run(claim, dossier_id) is True
-    assert db.run(claim, dossier_id) is False  # a second worker does not get it
+    assert db.run(claim, [dossier_id]) == [dossier_id]
+    assert db.run(claim, [dossier_id]) == []  # a second worker does not get it
     assert sync_one_in(app, sync_one, dossier_id) is None  # ... and does not sync it
-    db.run(release, dossier_id)
-    assert db.run(claim, dossier_id) is True
+    db.run(release, [dossier_id])
+    assert db.run(claim, [dossier_id]) == [dossier_id]
     db.execute(update(Dossier).values(sync_claimed_until=utcnow() - timedelta(seconds=1)))  # its worker died
-    assert db.run(claim, dossier_id) is True
-    db.run(release, dossier_id)
+    assert db.run(claim, [dossier_id]) == [dossier_id]
+    db.run(release, [dossier_id])
     status, _, _ = sync_one_in(app, sync_one, dossier_id)  # nothing listens on the provider's port
     assert status == 'failed'
     [dossier] = db.scalars(select(Dossier))
