@@ -12,6 +12,7 @@ Without Redis, ``carehub worker`` runs the same steps in one process, in rounds 
 """
 
 import logging
+import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -118,14 +119,12 @@ def _register(celery):
 
     @celery.task(name='carehub.export_provider')
     def export_provider(provider_id):
-        import uuid
         counts = worker.export_one(uuid.UUID(provider_id))  # None: nothing due, or other workers have them
         if counts is not None:
             log.info('exported provider %s: %s', provider_id, counts)
 
     @celery.task(name='carehub.sync_dossier')
     def sync_dossier(dossier_id):
-        import uuid
         result = worker.sync_one(uuid.UUID(dossier_id))  # None: another worker has it
         if result:
             log.info('synced dossier %s: %s %s', dossier_id, *result[:2])

@@ -36,8 +36,7 @@ def _plan_json(row, approval, versions, goals=None, data=None):
     body['discipline'] = data.get('discipline')
     body['status'] = data.get('status')
     body['version'] = operations.plan_version(row.Record)
-    body['versions'] = [{'version': v['version'], 'at': v['at'].isoformat()}
-                        for v in operations.version_list(row.Record, versions.get(row.Record.id, []))]
+    body['versions'] = [{'version': v['version'], 'at': v['at'].isoformat()} for v in versions]
     body['approval'] = operations.approval_state(row.Record, approval)
     approved = approval is not None and approval.decision == 'approved'
     body['approved'] = {'version': approval.version, 'at': approval.approved_at.isoformat()} if approved else None
@@ -54,18 +53,17 @@ def plans(circle_id):
     rows = operations.plans(member.circle_id)
     ids = [row.Record.id for row in rows]
     found, versions = operations.approvals(member.circle_id, ids), operations.plan_versions(ids)
-    return {'items': [_plan_json(row, found.get(row.Record.id), versions) for row in rows], 'next': None}
+    return {'items': [_plan_json(row, found.get(row.Record.id),
+                                 operations.version_list(row.Record, versions.get(row.Record.id, [])))
+                      for row in rows], 'next': None}
 
 
 @bp.get('/circles/<circle_id>/plans/<plan_id>')
 def plan(circle_id, plan_id):
     member = read_dossier(current_account(), circle_id, 'plan', plan_id[:40])
-    row = operations.plan(member.circle_id, parse_id(plan_id))
-    version = request.args.get('version')
-    data = operations.plan_at(row, version)
-    approval = operations.approvals(member.circle_id, [row.Record.id]).get(row.Record.id)
-    body = _plan_json(row, approval, operations.plan_versions([row.Record.id]), operations.goals_of(row, data), data)
-    body['shown_version'] = version or body['version']
+    read = operations.read_plan(member.circle_id, parse_id(plan_id), request.args.get('version'))
+    body = _plan_json(read.row, read.approval, read.versions, read.goals, read.data)
+    body['shown_version'] = read.shown
     return body
 
 

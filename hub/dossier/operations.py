@@ -168,6 +168,30 @@ def version_list(record, versions) -> list:
         {'version': current, 'at': record.updated_at}]
 
 
+class PlanRead(NamedTuple):
+    """A plan as a member reads it: one version of it (the current one unless asked), its state and history."""
+
+    row: object
+    data: dict
+    goals: list
+    approval: object
+    state: str
+    version: str
+    shown: str
+    versions: list
+
+
+def read_plan(circle_id, plan_id, version=None) -> PlanRead:
+    """Read one plan of a care page, at ``version`` (None or '': the current one), or raise NotFound."""
+    row = plan(circle_id, plan_id)
+    current = plan_version(row.Record)
+    data = plan_at(row, version or None)
+    approval = approvals(circle_id, [row.Record.id]).get(row.Record.id)
+    versions = version_list(row.Record, plan_versions([row.Record.id]).get(row.Record.id, []))
+    return PlanRead(row, data, goals_of(row, data), approval, approval_state(row.Record, approval), current,
+                    version or current, versions)
+
+
 def plan_at(row, version):
     """The content of one version of a plan (the current one from the record itself), or raise NotFound."""
     if version is not None and not 0 < len(version) <= 64:

@@ -154,18 +154,12 @@ def plan(circle_id, plan_id):
 
 def _plan_page(member, plan_id, errors=None, status=200, values=None):
     """The plan, its state and the sign-off forms; a mailed link (``sign``) is checked and its problem told."""
-    row = operations.plan(member.circle_id, parse_id(plan_id))
-    approval = operations.approvals(member.circle_id, [row.Record.id]).get(row.Record.id)
+    read = operations.read_plan(member.circle_id, parse_id(plan_id), request.args.get('version'))
     token = request.args.get('sign')
-    problem = operations.sign_off_link_problem(token, row, g.account, approval) if token else None
-    current = operations.plan_version(row.Record)
-    shown = request.args.get('version') or current
-    data = operations.plan_at(row, shown)
-    versions = operations.version_list(row.Record, operations.plan_versions([row.Record.id]).get(row.Record.id, []))
-    return render_template('dossier/plan.html', member=member, row=row, data=data,
-                           goals=operations.goals_of(row, data), approval=approval,
-                           state=operations.approval_state(row.Record, approval), version=current, shown=shown,
-                           versions=versions, done=request.args.get('done'), link_problem=problem,
+    problem = operations.sign_off_link_problem(token, read.row, g.account, read.approval) if token else None
+    return render_template('dossier/plan.html', member=member, row=read.row, data=read.data, goals=read.goals,
+                           approval=read.approval, state=read.state, version=read.version, shown=read.shown,
+                           versions=read.versions, done=request.args.get('done'), link_problem=problem,
                            errors=errors or {}, values=values or {}), status
 
 
