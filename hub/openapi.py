@@ -32,7 +32,7 @@ from hub.circle.schemas import (
 )
 from hub.connect.schemas import IssueSchema, RedeemSchema
 from hub.core.schemas import Text
-from hub.dossier.schemas import ApproveSchema, DeclineSchema
+from hub.dossier.schemas import ApproveSchema, ContactChangeSchema, ContactPersonSchema, DeclineSchema
 
 ERROR = {'type': 'object', 'required': ['error'], 'properties': {'error': {
     'type': 'object', 'required': ['code', 'message'],
@@ -70,6 +70,9 @@ DATA = {'type': 'object', 'required': ['sections'], 'properties': {'sections': {
     'type': 'object', 'additionalProperties': False,
     'properties': {name: {'type': 'array', 'items': {'type': 'object'}}
                    for name in ('client', 'gp_pharmacy', 'insurances', 'contact_persons', 'care_team')}}}}
+CONTACT_REQUEST = {'type': 'object', 'required': ['id', 'kind', 'details', 'status'], 'properties': {
+    'kind': {'type': 'string', 'enum': ['add', 'change']}, 'status': {'type': 'string', 'enum': ['sent', 'received']},
+    'details': {'type': 'object'}}}
 #: the query parameters of a route, where it has any
 QUERY = {
     ('get', '/circles/{circle_id}/plans/{plan_id}'): [
@@ -137,8 +140,9 @@ ROUTES = [
     ('get', '/circles', 'My care pages', None, 200, _list_of(CIRCLE)),
     ('get', '/circles/{circle_id}', 'One care page', None, 200, CIRCLE),
     ('get', '/circles/{circle_id}/members', 'Members of a care page', None, 200, _list_of({'type': 'object'})),
-    ('patch', '/circles/{circle_id}/members/{member_id}', 'Change a member (manager)', MemberChangeSchema, 200,
-     {'type': 'object'}),
+    ('patch', '/circles/{circle_id}/members/{member_id}', "Change a helper's role or permissions (manager); "
+                                                          'change your own relation and phone (settings.profile)',
+     MemberChangeSchema, 200, {'type': 'object'}),
     ('delete', '/circles/{circle_id}/members/{member_id}', 'Remove a member, or leave', None, 204, None),
     ('post', '/circles/{circle_id}/invitations', 'Invite a helper (manager)', InvitationSchema, 201,
      {'type': 'object'}),
@@ -166,6 +170,15 @@ ROUTES = [
     ('get', '/circles/{circle_id}/data', "The client's data in the sections this member may see: client, "
                                          'gp_pharmacy, insurances, contact_persons, care_team (step-up)', None, 200,
      DATA),
+    ('post', '/circles/{circle_id}/contact-persons', 'Ask the care provider to add a contact person (manager, '
+                                                     'step-up): 202, the request', ContactPersonSchema, 202,
+     CONTACT_REQUEST),
+    ('patch', '/circles/{circle_id}/contact-persons/{record_id}', "Ask the care provider to change a contact "
+                                                                  "person's details (settings.contacts_edit, step-up)",
+     ContactChangeSchema, 202, CONTACT_REQUEST),
+    ('get', '/circles/{circle_id}/contact-persons/requests', 'Requests to add or change contact persons, newest '
+                                                             'first, each sent or received (data.contacts, step-up)',
+     None, 200, _list_of(CONTACT_REQUEST)),
     ('get', '/circles/{circle_id}/measurements', 'Measurement series per code, oldest first, of the last `days` '
                                                  '(default 365; step-up)', None, 200, _list_of({'type': 'object'})),
     ('get', '/circles/{circle_id}/export', 'Blue Button download (step-up): `from` and `to` months (YYYY-MM), '

@@ -1,5 +1,5 @@
 """Items for the provider as FHIR R4 resources: a Communication for a message, a note or a declined plan, a Provenance
-for an approval.
+for an approval, a Task for a request to add or change a contact person.
 
 The resource id is carehub's item id, and it is sent with PUT: sending it again changes nothing.
 """
@@ -62,6 +62,37 @@ def declination(client_id, item_id, content):
         'payload': [{'contentString': f"Zorgplan (versie {content['version']}) niet goedgekeurd: {content['comment']}"}]}
 
 
+def contact_task(kind, client_id, item_id, content):
+    """A Task (intent ``proposal``) for the provider's staff: add this contact person, or change their details to these.
+
+    The proposed details are a contained RelatedPerson, named in the Task's input; a change points at the one
+    it changes with ``focus``. The provider's dossier stays the source: staff decide.
+    """
+    telecom = [{'system': system, 'value': content[key]} for system, key in (('phone', 'phone'), ('email', 'email'))
+               if content.get(key)]
+    proposed = {'resourceType': 'RelatedPerson', 'id': 'proposed', 'patient': {'reference': f'Patient/{client_id}'},
+                'name': [{'text': content['name']}]}
+    if content.get('relationship'):
+        proposed['relationship'] = [{'text': content['relationship']}]
+    if telecom:
+        proposed['telecom'] = telecom
+    change = kind == 'contact_person_change'
+    what = 'Contactpersoon wijzigen' if change else 'Contactpersoon toevoegen'
+    task = {
+        'resourceType': 'Task', 'id': resource_id(item_id), 'status': 'requested', 'intent': 'proposal',
+        'identifier': [{'system': 'urn:ietf:rfc:3986', 'value': f'urn:uuid:{item_id}'}],
+        'contained': [proposed],
+        'code': {'coding': [{'system': 'http://hl7.org/fhir/CodeSystem/task-code',
+                             'code': 'change' if change else 'fulfill'}], 'text': what},
+        'description': f"{what} via carehub: {content['name']}",
+        'for': {'reference': f'Patient/{client_id}'}, 'authoredOn': content['requested_at'],
+        'requester': {'display': content['requested_by']},
+        'input': [{'type': {'text': 'Voorgestelde gegevens'}, 'valueReference': {'reference': '#proposed'}}]}
+    if change and content.get('contact'):
+        task['focus'] = {'reference': content['contact']}
+    return task
+
+
 def outbound(kind, client_id, item_id, content):
     if kind in ('message', 'note'):
         return communication(kind, client_id, item_id, content)
@@ -69,4 +100,6 @@ def outbound(kind, client_id, item_id, content):
         return provenance(client_id, item_id, content)
     if kind == 'plan_declination':
         return declination(client_id, item_id, content)
+    if kind in ('contact_person_add', 'contact_person_change'):
+        return contact_task(kind, client_id, item_id, content)
     raise AdapterError(f'no FHIR format for {kind}', permanent=True)

@@ -154,6 +154,15 @@ class OnsAdapter(Adapter):
         elif kind in ('message', 'note'):
             text = f"{OWN_PREFIXES[kind]}: {content['text']}"
             author, when = content['author'], content['written_at']
+        elif kind in ('contact_person_add', 'contact_person_change'):
+            # Ons would take a PUT on the relation itself (ons.md §3), but the provider's staff decide what the
+            # dossier says: they get the request as a report to act on
+            details = '; '.join(f'{label}: {content[key]}' for key, label in (
+                ('name', 'naam'), ('relationship', 'relatie'), ('phone', 'telefoon'), ('email', 'e-mail'))
+                if content.get(key))
+            about = f" ({content['contact']})" if content.get('contact') else ''
+            text = f"{OWN_PREFIXES[kind]}{about}: {details}"
+            author, when = content['requested_by'], content['requested_at']
         else:
             raise AdapterError(f'no Ons format for {kind}', permanent=True)
         # Ons has no idempotency key: the uuid lets a repeated POST be recognised (ons.md §1.4)

@@ -118,7 +118,9 @@ def _number(entry):
 #: how the reports carehub writes begin (outbound items); read back, they are not shown a second time
 OWN_PREFIXES = {'message': 'Bericht via carehub', 'note': 'Notitie van de cliënt via carehub',
                 'plan_approval': 'Zorgplan goedgekeurd via carehub',
-                'plan_declination': 'Zorgplan niet goedgekeurd via carehub'}
+                'plan_declination': 'Zorgplan niet goedgekeurd via carehub',
+                'contact_person_add': 'Verzoek contactpersoon toevoegen via carehub',
+                'contact_person_change': 'Verzoek contactpersoon wijzigen via carehub'}
 #: the user name carehub sends in X-Cupido-User-Name, which Ons keeps as the author of what it writes
 OWN_USER = 'carehub'
 

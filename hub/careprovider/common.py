@@ -227,10 +227,26 @@ class OutboundDeclination(RecordSchema):
     comment = _text(2000, required=True, allow_none=False)
 
 
+class OutboundContactPerson(RecordSchema):
+    """A request from the care page to add a contact person of the client, or to change one's details.
+
+    The provider's staff decide; the change shows on the care page with the next sync."""
+    #: the contact person as the source knows it (``RelatedPerson/12``, ``client_contact_relation/77``); none: a new one
+    contact = _text(200)
+    name = _text(300, required=True, allow_none=False)
+    relationship = _text(200)
+    phone = _text(50)
+    email = _text(254)
+    requested_by = _text(300, required=True, allow_none=False)
+    requested_at = fields.AwareDateTime(required=True)
+
+
 #: outbound kind -> schema class
 OUTBOUND = {
     'message': OutboundMessage,
     'note': OutboundMessage,
     'plan_approval': OutboundApproval,
     'plan_declination': OutboundDeclination,
+    'contact_person_add': OutboundContactPerson,
+    'contact_person_change': OutboundContactPerson,
 }

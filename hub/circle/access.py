@@ -130,3 +130,8 @@ def _uuid_or_none(value):
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def may_edit_profile(actor: Member, member: Member) -> bool:
+    """A member changes their own profile on the care page, if they may (``settings.profile``); nobody else does."""
+    return actor.id == member.id and can(actor, 'settings.profile')

@@ -1,6 +1,7 @@
 """The care page routes of the JSON API."""
 
 from flask import Blueprint, request
+from flask_babel import lazy_gettext as _l
 
 from hub.account.access import current_account, log_out, login_limit
 from hub.account.photos import photo_of
@@ -8,9 +9,10 @@ from hub.account.schemas import DeleteSchema
 from hub.circle import board as prikbord
 from hub.circle import calendar, operations
 from hub.circle import notes as pad
-from hub.circle.access import MANAGE, permissions_of, photo_visible, require, sees_calendar
+from hub.circle.access import MANAGE, may_edit_profile, permissions_of, photo_visible, require, sees_calendar
 from hub.circle.dossiers import client_name, providers_of
 from hub.circle.schemas import (
+    PROFILE_FIELDS,
     AppointmentSchema,
     BoardSchema,
     InvitationSchema,
@@ -40,7 +42,8 @@ def member_json(member) -> dict:
     return {'id': str(member.id), 'account_id': str(member.account_id), 'first_name': member.account.first_name,
             'last_name': member.account.last_name,
             'role': member.role, 'permissions': sorted(permissions_of(member)),
-            'custom': member.role != 'manager' and member.permissions is not None}
+            'custom': member.role != 'manager' and member.permissions is not None,
+            'relation': member.relation, 'phone': member.phone}
 
 
 def invitation_json(invitation, circle_name=None) -> dict:
@@ -72,9 +75,20 @@ def members(circle_id):
 
 @bp.patch('/circles/<circle_id>/members/<member_id>')
 def change_member(circle_id, member_id):
-    manager = require(current_account(), circle_id, MANAGE)
+    """The manager changes a helper's role or capabilities; a member their own profile (``settings.profile``)."""
+    account = current_account()
+    actor = require(account, circle_id)
     data = load_json(MemberChangeSchema())
-    member = operations.change_member(manager, operations.member_of(manager.circle_id, parse_id(member_id)), data)
+    member = operations.member_of(actor.circle_id, parse_id(member_id))
+    profile = {key: data.pop(key) for key in PROFILE_FIELDS if key in data}
+    if data:
+        require(account, circle_id, MANAGE)
+    if profile and not may_edit_profile(actor, member):
+        raise Forbidden(_l('Only the person themself changes their profile, if they may.'))
+    if data:
+        operations.change_member(actor, member, data)
+    if profile:
+        operations.change_profile(member, profile)
     return member_json(member)
 
 
@@ -184,7 +198,6 @@ def _moment(name):
     """An ISO date-time with a time zone from the query, or None."""
     from datetime import datetime
 
-    from flask_babel import lazy_gettext as _l
 
     value = request.args.get(name)
     if not value:

@@ -45,6 +45,10 @@ class Member(IdMixin, CreatedMixin, db.Model):
     #: the dossier after the one before is new to them (dossier.operations.visit_timeline)
     timeline_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timeline_previous_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the member's own profile on this care page, shown to the other members (with ``settings.profile``): how
+    #: they are related to the client ("Dochter", "Mentor") and a phone number they choose to share here
+    relation: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
 
     circle: Mapped[Circle] = relationship(back_populates='members')
     account: Mapped[Account] = relationship()

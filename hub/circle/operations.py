@@ -149,6 +149,16 @@ def change_member(manager: Member, member: Member, data: dict) -> Member:
     return member
 
 
+def change_profile(member: Member, data: dict) -> Member:
+    """Change a member's own profile on the care page: how they are related to the client, the phone they share."""
+    for key in ('relation', 'phone'):
+        if key in data:
+            setattr(member, key, data[key] or None)
+    audit('circle.profile_change', 'U', actor=member.account, role=member.role, circle=member.circle_id,
+          target=f'member:{member.id}')
+    return member
+
+
 def remove_member(actor: Member, member: Member):
     """Remove a helper (by the manager), or leave (a helper removes themself); access ends at once."""
     if member.role == 'manager':

@@ -30,9 +30,14 @@ def check_permissions(chosen):
 
 
 class MemberChangeSchema(StrictSchema):
+    """The manager changes a helper's role or capabilities; a member their own profile on the care page."""
     role = fields.String(validate=validate.OneOf(HELPER_ROLES))
     #: a list of capabilities, or null to go back to those of the role
     permissions = fields.List(fields.String(), allow_none=True)
+    #: how the member is related to the client ("Dochter"); null removes it
+    relation = Text(max_length=100, allow_none=True)
+    #: a phone number the member shares with the others on this care page; null removes it
+    phone = Phone(allow_none=True)
 
     @validates('permissions')
     def _permissions(self, value, **kwargs):
@@ -41,7 +46,7 @@ class MemberChangeSchema(StrictSchema):
     @validates_schema
     def _something(self, data, **kwargs):
         if not data:
-            raise ValidationError(_l('Choose a role or permissions to change.'))
+            raise ValidationError(_l('Choose what to change.'))
 
 
 class RespondSchema(StrictSchema):
@@ -85,3 +90,7 @@ class ShareSchema(StrictSchema):
 class BoardSchema(StrictSchema):
     """A board post or a reaction: short."""
     text = fields.String(required=True, validate=[validate.Length(min=1, max=1000), _no_control_characters])
+
+
+#: what a member changes of their own profile on a care page (the rest of MemberChangeSchema is the manager's)
+PROFILE_FIELDS = ('relation', 'phone')

@@ -13,6 +13,7 @@ from hub.circle import notes as pad
 from hub.circle.access import (
     MANAGE,
     can,
+    may_edit_profile,
     may_send_note,
     message_audiences,
     permissions_of,
@@ -31,7 +32,7 @@ from hub.circle.schemas import (
     NoteChangeSchema,
     NoteSchema,
 )
-from hub.core.errors import Conflict
+from hub.core.errors import Conflict, Forbidden
 from hub.core.timeutil import utcnow
 from hub.extensions import limiter
 from hub.web import field_errors, form_data, form_step, parse_id
@@ -97,6 +98,26 @@ def member_access(circle_id, member_id):
     return render_template('circle/member_access.html', member=manager, helper=helper, catalogue=CATALOGUE,
                            areas=AREA_LABELS, granted=permissions_of(helper), grantable=GRANTABLE,
                            errors=errors), status
+
+
+@bp.route('/circles/<circle_id>/members/<member_id>/profile', methods=['GET', 'POST'])
+@login_required
+def member_profile(circle_id, member_id):
+    """A member changes their own profile on this care page: how they are related to the client, a phone number."""
+    member = require(g.account, circle_id)
+    if not may_edit_profile(member, operations.member_of(member.circle_id, parse_id(member_id))):
+        raise Forbidden(_l('Only the person themself changes their profile, if they may.'))
+    errors, status = {}, 200
+    values = {'relation': member.relation or '', 'phone': member.phone or ''}
+    if request.method == 'POST':
+        values = form_data('relation', 'phone')
+        with form_step() as step:
+            data = MemberChangeSchema().load({key: values.get(key) or None for key in ('relation', 'phone')})
+            operations.change_profile(member, data)
+        if step.ok:
+            return redirect(url_for('circle.members', circle_id=member.circle_id), 303)
+        errors, status = step.errors, step.status
+    return render_template('circle/member_profile.html', member=member, values=values, errors=errors), status
 
 
 @bp.route('/circles/<circle_id>/invite', methods=['GET', 'POST'])

@@ -1,4 +1,5 @@
-"""Approving a care plan (the manager, after a fresh second factor) and reading the client's data sections.
+"""Approving a care plan (the manager, after a fresh second factor), reading the client's data sections and asking
+the provider to add or change a contact person.
 The checks of reading the medical dossier are in hub/circle/access.py."""
 
 from flask_babel import lazy_gettext as _l
@@ -52,3 +53,17 @@ def read_data(account, circle_id, section=None):
         audit('dossier.data', 'R', actor=account, role=member.role, circle=member.circle_id,
               target=f"data:{','.join(shown)}")
     return member, shown
+
+
+def change_contacts(account, circle_id, adding=False):
+    """Check that ``account`` may ask the provider to change a contact person (``settings.contacts_edit``), or to add
+    one (``settings.contacts_add``: the manager's alone), after the step-up; one must see them too (``data.contacts``).
+    A refusal is audited."""
+    capability = 'settings.contacts_add' if adding else 'settings.contacts_edit'
+    try:
+        member = require(account, circle_id, 'data.contacts')
+        require(account, circle_id, capability)
+        step_up_required()
+    except AppError as exc:
+        raise refused(exc, account, circle_id, 'dossier.contact_request', 'C', 'contact_persons') from None
+    return member

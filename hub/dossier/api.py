@@ -8,10 +8,10 @@ from hub.circle.access import MANAGE, read_dossier, require
 from hub.circle.dossiers import client_name
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
-from hub.dossier import data, operations
-from hub.dossier.access import read_data, sign_off
+from hub.dossier import contacts, data, operations
+from hub.dossier.access import change_contacts, read_data, sign_off
 from hub.dossier.download import download, download_detail
-from hub.dossier.schemas import ApproveSchema, DeclineSchema
+from hub.dossier.schemas import ApproveSchema, ContactChangeSchema, ContactPersonSchema, DeclineSchema
 from hub.web import load_json, parse_id
 
 bp = Blueprint('dossier_api', __name__, url_prefix='/api/v1')
@@ -96,6 +96,32 @@ def data_sections(circle_id):
     member, shown = read_data(current_account(), circle_id)
     found = data.sections(member.circle_id, shown) if shown else {}
     return {'sections': {name: [data.item_json(row) for row in rows] for name, rows in found.items()}}
+
+
+@bp.post('/circles/<circle_id>/contact-persons')
+def add_contact_person(circle_id):
+    """Ask the provider to add a contact person (the manager, after the step-up): 202, the request."""
+    account = current_account()
+    member = change_contacts(account, circle_id, adding=True)
+    body = load_json(ContactPersonSchema())
+    dossier_id = body.pop('dossier_id')
+    return contacts.request_json(contacts.request_contact(member, account, body, dossier_id=dossier_id)), 202
+
+
+@bp.patch('/circles/<circle_id>/contact-persons/<record_id>')
+def change_contact_person(circle_id, record_id):
+    """Ask the provider to change a contact person's details (``settings.contacts_edit``): 202, the request."""
+    account = current_account()
+    member = change_contacts(account, circle_id)
+    body = load_json(ContactChangeSchema())
+    return contacts.request_json(contacts.request_contact(member, account, body, record_id=parse_id(record_id))), 202
+
+
+@bp.get('/circles/<circle_id>/contact-persons/requests')
+def contact_requests(circle_id):
+    """The care page's requests to add or change contact persons, newest first, with their status."""
+    member, _ = read_data(current_account(), circle_id, 'contact_persons')
+    return {'items': [contacts.request_json(r) for r in contacts.requests_of(member.circle_id)], 'next': None}
 
 
 @bp.get('/circles/<circle_id>/access-log')

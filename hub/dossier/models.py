@@ -1,12 +1,13 @@
-"""What members do with provider records: approving a care plan; what the care page was told about."""
+"""What members do with provider records: approving a care plan, asking for a change of the contact persons; what the
+care page was told about."""
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.core.db import IdMixin, UTCDateTime
+from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -50,3 +51,28 @@ class RecordNotice(IdMixin, db.Model):
 
     #: the constraint keeps the name it had when only plans were noticed
     __table_args__ = (UniqueConstraint('record_id', 'circle_id', 'content_hash', name='uq_plan_notices'),)
+
+
+class ContactRequest(IdMixin, CreatedMixin, db.Model):
+    """A request to a provider to add a contact person of the client, or to change one's details.
+
+    The provider's dossier stays the source: the request goes through the outbox, its staff decide, and the change
+    shows on the care page with the next sync. This row says what was asked, by whom, and whether it arrived.
+    """
+
+    __tablename__ = 'contact_requests'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False,
+                                                 index=True)
+    dossier_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('dossiers.id', ondelete='CASCADE'), nullable=False)
+    #: ``add`` a contact person, or ``change`` one's details
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    #: the contact person to change (None when adding, or when it is gone from the dossier since)
+    record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('records.id', ondelete='SET NULL'))
+    account_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='SET NULL'))
+    #: the details asked for: name, relationship, phone, email
+    details: Mapped[dict] = mapped_column(JSON, nullable=False)
+    outbox_item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('outbox_items.id', ondelete='SET NULL'))
+
+    outbox_item = relationship('OutboxItem')
+    account = relationship('Account')

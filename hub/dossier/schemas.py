@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, fields, validate
 
-from hub.core.schemas import StrictBoolean, Text
+from hub.core.schemas import Phone, StrictBoolean, StrictSchema, Text
 
 
 class ApproveSchema(Schema):
@@ -24,3 +24,22 @@ class DeclineSchema(Schema):
     version = fields.String(required=True, validate=validate.Length(min=1, max=64))
     #: what the person does not agree with: it goes to the provider
     comment = Text(required=True, min_length=1, max_length=2000, multiline=True)
+
+
+class ContactPersonSchema(StrictSchema):
+    """A contact person to add, as the provider should have them (a change takes the same fields, each optional)."""
+    #: the dossier (so the provider) that should add them; may be left out when the care page has one
+    dossier_id = fields.UUID(load_default=None, allow_none=True)
+    name = Text(required=True, max_length=300)
+    relationship = Text(max_length=200, allow_none=True)
+    phone = Phone(allow_none=True)
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+
+
+class ContactChangeSchema(ContactPersonSchema):
+    """The details of a contact person to change; what is left out stays as it is."""
+
+    class Meta:
+        exclude = ('dossier_id',)
+
+    name = Text(max_length=300)

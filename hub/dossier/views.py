@@ -15,10 +15,10 @@ from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
-from hub.dossier import data, operations
-from hub.dossier.access import first_data_section, read_data, sign_off
+from hub.dossier import contacts, data, operations
+from hub.dossier.access import change_contacts, first_data_section, read_data, sign_off
 from hub.dossier.download import LINE_LABELS, SERIES_LABELS, access_log_lines, download, download_detail
-from hub.dossier.schemas import ApproveSchema, DeclineSchema
+from hub.dossier.schemas import ApproveSchema, ContactChangeSchema, ContactPersonSchema, DeclineSchema
 from hub.web import form_data, form_step, parse_id
 
 bp = Blueprint('dossier', __name__, template_folder='templates')
@@ -127,8 +127,43 @@ def data_page(circle_id, section):
     if unlock:
         return redirect(unlock, 303)
     member, shown = read_data(g.account, circle_id, section)
+    requests = contacts.requests_of(member.circle_id) if section == 'contact_persons' else []
     return render_template('dossier/data.html', member=member, section=section, labels=data.LABELS,
-                           allowed=data.visible_sections(member), rows=data.sections(member.circle_id, shown)[section])
+                           allowed=data.visible_sections(member), rows=data.sections(member.circle_id, shown)[section],
+                           requests=requests, request_status=contacts.status,
+                           dossiers=dossiers_of(member.circle_id) if section == 'contact_persons' else [])
+
+
+@bp.route('/circles/<circle_id>/data/contact_persons/add', methods=['GET', 'POST'])
+@bp.route('/circles/<circle_id>/data/contact_persons/<record_id>/change', methods=['GET', 'POST'])
+@login_required
+def contact_request_page(circle_id, record_id=None):
+    """Ask the provider to add a contact person (the manager), or to change one's details (``contacts_edit``)."""
+    require(g.account, circle_id)
+    unlock = step_up_redirect()
+    if unlock:
+        return redirect(unlock, 303)
+    member = change_contacts(g.account, circle_id, adding=record_id is None)
+    row = contacts.contact_person(member.circle_id, parse_id(record_id)) if record_id else None
+    dossiers = dossiers_of(member.circle_id)
+    errors, status = {}, 200
+    values = dict(row.Record.data) if row else {}
+    if request.method == 'POST':
+        values = form_data('name', 'relationship', 'phone', 'email', 'dossier_id')
+        entered = {key: values.get(key) or (None if key != 'name' else '') for key in contacts.FIELDS}
+        with form_step() as step:
+            if row:
+                body = ContactChangeSchema().load(entered)
+                contacts.request_contact(member, g.account, body, record_id=row.Record.id)
+            else:
+                body = ContactPersonSchema().load({**entered, 'dossier_id': values.get('dossier_id') or None})
+                contacts.request_contact(member, g.account, body, dossier_id=body.pop('dossier_id'))
+        if step.ok:
+            return redirect(url_for('dossier.data_page', circle_id=member.circle_id, section='contact_persons',
+                                    requested=1), 303)
+        errors, status = step.errors, step.status
+    return render_template('dossier/contact_request.html', member=member, row=row, values=values, errors=errors,
+                           dossiers=dossiers), status
 
 
 @bp.get('/circles/<circle_id>/plans')

@@ -301,6 +301,28 @@ def test_items_for_ons_become_family_reports_sent_with_retries_and_once(
     assert not [r for r in records(db, kind='report') if 'zondag douchen' in r.data['text']]  # not read back
 
 
+def test_a_contact_person_change_reaches_ons_as_a_report_for_its_staff(
+        app, ons, ons_provider, coupling_code, register, db):
+    from hub.worker import deliver_outbox
+    client_id = client_dossier(ons)
+    name, _ = ons_provider()
+    manager, circle = link(register, coupling_code, name, client_id)
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    base = f"/api/v1/circles/{circle['id']}"
+    [joke] = manager.get(f'{base}/data').get_json()['sections']['contact_persons']
+    asked = manager.patch(f"{base}/contact-persons/{joke['id']}", {'email': 'joke.dijk@example.nl'})
+    assert asked.status_code == 202, asked.get_json()
+    with app.app_context():
+        deliver_outbox()
+    [sent] = [m for m in ons.data['reports'].values() if 'contactpersoon' in str(m.get('comment'))]
+    assert sent['comment'].startswith('Verzoek contactpersoon wijzigen via carehub (client_contact_relation/')
+    assert 'e-mail: joke.dijk@example.nl' in sent['comment'] and 'relatie: Dochter' in sent['comment']
+    assert sent['reportTypeId'] == 111 and sent['clientId'] == int(client_id)
+    assert manager.get(f'{base}/contact-persons/requests').get_json()['items'][0]['status'] == 'received'
+    assert app.test_cli_runner().invoke(cli, ['sync', name, '--full']).exit_code == 0
+    assert not [r for r in records(db, kind='report') if 'contactpersoon' in r.data['text']]  # not read back
+
+
 def test_ons_is_reached_over_mutual_tls_only(tmp_path):
     from adapters.ons import OnsAdapter
     from hub.careprovider.adapter import AdapterError
