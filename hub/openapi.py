@@ -62,7 +62,7 @@ def _list_of(item):
 
 TIMELINE = {'type': 'object', 'required': ['items', 'next', 'last_visit', 'new_count'], 'properties': {
     'items': {'type': 'array', 'items': {'type': 'object', 'required': ['id', 'kind', 'occurred_at', 'new'],
-                                         'properties': {'kind': {'enum': ['report', 'plan', 'questionnaire']},
+                                         'properties': {'kind': {'enum': ['report', 'plan', 'questionnaire', 'note']},
                                                         'new': {'type': 'boolean'}}}},
     'next': {'type': ['string', 'null']}, 'last_visit': {'type': ['string', 'null'], 'format': 'date-time'},
     'new_count': {'type': 'integer', 'minimum': 0, 'maximum': 100}}}

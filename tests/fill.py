@@ -11,8 +11,9 @@ from hub.core.timeutil import utcnow
 _serial = itertools.count()
 
 
-def fill(app, circle_id, dossier_ids, manager_id, count):
-    """Add ``count`` of everything a care page lists, written by ``count`` new members, to each dossier."""
+def fill(app, circle_id, dossier_ids, manager_id, count, sent_notes=False):
+    """Add ``count`` of everything a care page lists, written by ``count`` new members, to each dossier
+    (``sent_notes``: each note was sent to a provider too, so it is on the timeline)."""
     from hub.account.models import Account
     from hub.careprovider.models import Record
     from hub.circle.models import BoardPost, BoardReaction, CalendarEntry, Member, Message, Note
@@ -40,7 +41,8 @@ def fill(app, circle_id, dossier_ids, manager_id, count):
                                                       audience=('all', 'trust')[n % 2], text=f'Bericht {n}',
                                                       created_at=moment))
             db.session.execute(insert(Note).values(id=uuid.uuid4(), circle_id=circle_id, author_id=author,
-                                                   text=f'Notitie {n}', updated_at=moment, created_at=moment))
+                                                   text=f'Notitie {n}', updated_at=moment, created_at=moment,
+                                                   shared_at=moment if sent_notes else None))
             post_id = uuid.uuid4()
             db.session.execute(insert(BoardPost).values(id=post_id, circle_id=circle_id, author_id=author,
                                                         text=f'Bericht op het prikbord {n}', created_at=moment))

@@ -40,11 +40,11 @@ def _count(app, client, path):
 @pytest.mark.parametrize('kind', ['pages', 'api'])
 def test_the_statements_per_request_do_not_grow_with_the_data(app, care_page, kind):
     manager, circle_id, dossier_ids, manager_id = care_page
-    fill(app, circle_id, dossier_ids, manager_id, 12)  # more than a page of the timeline, for a cursor
+    fill(app, circle_id, dossier_ids, manager_id, 12, sent_notes=True)  # more than a page of the timeline, for a cursor
     cursor = manager.get(f'/api/v1/circles/{circle_id}/timeline').get_json()['next']
     paths = [p.format(c=circle_id, cursor=cursor) for p in (PAGES if kind == 'pages' else APIS)]
     small = {path: _count(app, manager.client, path) for path in paths}
-    fill(app, circle_id, dossier_ids, manager_id, 60)
+    fill(app, circle_id, dossier_ids, manager_id, 60, sent_notes=True)
     grown = {}
     for path in paths:
         counted, statements = _count(app, manager.client, path)

@@ -23,7 +23,7 @@ def timeline(circle_id):
     in after the member's previous visit (``new``); the first page begins a visit."""
     member = read_dossier(current_account(), circle_id, 'timeline')
     read = operations.read_timeline(member, request.args.get('cursor'), request.args.get('kind'))
-    return {'items': [{**operations.record_json(row), 'new': operations.is_new(row.Record, read.last_visit)}
+    return {'items': [{**operations.record_json(row), 'new': operations.is_new(row, read.last_visit)}
                       for row in read.rows], 'next': read.next_cursor,
             'last_visit': read.last_visit.isoformat() if read.last_visit else None, 'new_count': read.new_count}
 

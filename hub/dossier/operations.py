@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import joinedload, undefer
 
 from hub.account.models import Account
 from hub.account.operations import link
@@ -17,7 +17,8 @@ from hub.careprovider.sync import version_label
 from hub.circle.access import can
 from hub.circle.dossiers import dossiers_of, records_in, records_of
 from hub.circle.messages import notify
-from hub.circle.models import CircleDossier, Member
+from hub.circle.models import CircleDossier, Member, Note
+from hub.circle.notes import received
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
 from hub.core.cursor import after_cursor, decode_cursor, encode_cursor
@@ -52,23 +53,51 @@ def timeline_kinds(kind=None) -> tuple:
     return (kind,)
 
 
-def timeline(circle_id, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMELINE_KINDS):
-    """Return (rows, next cursor) of reports and plan cards, newest first (``dossiers``: those of the page, if read).
+class SentNote(NamedTuple):
+    """A note a member sent to a provider, on the timeline beside the provider's records: sent, then received."""
+    note: Note
+    provider: Provider | None
+
+    @property
+    def received(self) -> bool:
+        return received(self.note)
+
+
+def item_time(row):
+    """When a timeline item happened: a record's time, or when a note was sent."""
+    return row.note.shared_at if isinstance(row, SentNote) else row.Record.occurred_at
+
+
+def _item_key(row):
+    return (row.note.shared_at, row.note.id) if isinstance(row, SentNote) else (row.Record.occurred_at, row.Record.id)
+
+
+def timeline(circle_id, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMELINE_KINDS, notes=False):
+    """Return (rows, next cursor) of reports and plan cards, newest first (``dossiers``: those of the page, if read);
+    with ``notes`` the notes sent to a provider too (SentNote rows).
 
     Each dossier is read on its own by an index in this order ((dossier, occurred_at, id) for any mix of
     kinds, (dossier, kind, occurred_at, id) for one), so a page costs the same at any dossier size; the
-    pages of several dossiers merge.
+    pages of several dossiers (and the sent notes) merge.
     """
     if cursor:
         decode_cursor(cursor)  # a bad cursor is refused even when no dossier is linked
+    dossiers = dossiers_of(circle_id) if dossiers is None else dossiers
     rows = []
-    for dossier in dossiers_of(circle_id) if dossiers is None else dossiers:
+    for dossier in dossiers:
         query = records_in(dossier.id, kinds).where(Record.occurred_at.is_not(None))
         query = after_cursor(query, Record.occurred_at, Record.id, cursor)
         rows += db.session.execute(query.order_by(Record.occurred_at.desc(), Record.id.desc()).limit(limit + 1)).all()
-    rows.sort(key=lambda row: (row.Record.occurred_at, row.Record.id), reverse=True)
-    last = rows[limit - 1].Record if len(rows) > limit else None
-    next_cursor = encode_cursor(last.occurred_at, last.id) if last else None
+    if notes:
+        providers = {dossier.provider_id: dossier.provider for dossier in dossiers}
+        query = after_cursor(select(Note).options(joinedload(Note.author), joinedload(Note.shared_item))
+                             .where(Note.circle_id == circle_id, Note.shared_at.is_not(None)),
+                             Note.shared_at, Note.id, cursor)
+        rows += [SentNote(note, providers.get(note.shared_with)) for note in db.session.execute(
+            query.order_by(Note.shared_at.desc(), Note.id.desc()).limit(limit + 1)).scalars()]
+    rows.sort(key=_item_key, reverse=True)
+    last = _item_key(rows[limit - 1]) if len(rows) > limit else None
+    next_cursor = encode_cursor(*last) if last else None
     return rows[:limit], next_cursor
 
 
@@ -98,7 +127,7 @@ def read_timeline(member, cursor=None, kind=None) -> TimelineRead:
     kinds = timeline_kinds(kind)
     dossiers = dossiers_of(member.circle_id)
     last_visit = member.timeline_previous_at if cursor else visit_timeline(member)
-    rows, next_cursor = timeline(member.circle_id, cursor, dossiers=dossiers, kinds=kinds)
+    rows, next_cursor = timeline(member.circle_id, cursor, dossiers=dossiers, kinds=kinds, notes=kind is None)
     return TimelineRead(rows, next_cursor, last_visit, new_since(dossiers, last_visit, kinds))
 
 
@@ -112,8 +141,9 @@ def new_since(dossiers, since, kinds=TIMELINE_KINDS) -> int:
     return db.session.execute(select(func.count()).select_from(found.subquery())).scalar_one()
 
 
-def is_new(record, since) -> bool:
-    return since is not None and record.created_at > since
+def is_new(row, since) -> bool:
+    """Whether a timeline item came in after ``since`` (a note one sent oneself is never new)."""
+    return since is not None and not isinstance(row, SentNote) and row.Record.created_at > since
 
 
 def upcoming_appointments(circle_id, limit=5):
@@ -130,7 +160,13 @@ def last_synced(dossiers):
 
 
 def record_json(row) -> dict:
-    """Return a record as the API shows it: opaque id, kind, time, provider, content."""
+    """Return a record as the API shows it: opaque id, kind, time, provider, content (a sent note: kind ``note``,
+    its text, author and status ``sent`` or ``received``)."""
+    if isinstance(row, SentNote):
+        return {'id': str(row.note.id), 'kind': 'note', 'occurred_at': row.note.shared_at.isoformat(),
+                'provider': {'id': str(row.provider.id), 'name': row.provider.name} if row.provider else None,
+                'data': {'text': row.note.text, 'author': row.note.author.name,
+                         'status': 'received' if row.received else 'sent'}}
     record, dossier = row.Record, row.Dossier
     return {'id': str(record.id), 'kind': record.kind,
             'occurred_at': record.occurred_at.isoformat() if record.occurred_at else None,

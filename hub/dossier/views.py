@@ -93,7 +93,7 @@ def timeline(circle_id):
     read = operations.read_timeline(member, cursor, kind)
     return render_template('dossier/timeline.html', member=member, rows=read.rows, next_cursor=read.next_cursor,
                            kind=kind, last_visit=read.last_visit, new_count=read.new_count, first_page=not cursor,
-                           is_new=operations.is_new)
+                           is_new=operations.is_new, item_time=operations.item_time)
 
 
 def _dossier_page(circle_id, what, detail=None):

@@ -52,3 +52,37 @@ def test_the_timeline_shows_one_kind_and_refuses_an_unknown_one(care_page, app):
     page = manager.get(f'/circles/{circle_id}/timeline?kind=report').get_data(as_text=True)
     assert 'aria-current="page">Rapportages' in page and 'card-plan' not in page
     assert manager.get(f'/circles/{circle_id}/timeline?kind=x').status_code == 303  # the page shows all instead
+
+
+def test_a_note_sent_to_the_provider_is_on_the_timeline_sent_then_received(care_page, app, register, db):
+    from hub.core.models import OutboxItem
+    from tests.fill import add_member
+    manager, circle_id, dossier_ids, manager_id = care_page
+    fill(app, circle_id, dossier_ids, manager_id, 2)
+    trust, _ = add_member(register, db, circle_id, 'tess@example.nl', 'trust', first_name='Tess')
+    notes = f'/api/v1/circles/{circle_id}/notes'
+    note = trust.post(notes, {'text': 'Moeder wil graag vaker douchen.'}).get_json()
+    providers = manager.get(f'/api/v1/circles/{circle_id}').get_json()['providers']
+    sent = trust.post(f"{notes}/{note['id']}/share", {'provider_id': providers[0]['id']})
+    assert sent.status_code == 200, sent.get_json()
+
+    url = f'/api/v1/circles/{circle_id}/timeline'
+    first = manager.get(url).get_json()['items'][0]  # sent just now: the newest item
+    assert first['kind'] == 'note' and first['id'] == note['id'] and first['new'] is False
+    assert first['data'] == {'text': 'Moeder wil graag vaker douchen.', 'author': 'Tess trust', 'status': 'sent'}
+    assert first['provider']['name'] == providers[0]['name']
+    page = manager.get(f'/circles/{circle_id}/timeline').get_data(as_text=True)
+    assert f"Notitie voor {providers[0]['name']}" in page and 'Verstuurd, nog niet ontvangen' in page
+    assert note['id'] not in str(manager.get(f'{url}?kind=report').get_json())  # a filter shows its kind only
+
+    db.execute(update(OutboxItem).where(OutboxItem.channel == 'provider').values(status='sent'))  # acknowledged
+    assert manager.get(url).get_json()['items'][0]['data']['status'] == 'received'
+    assert 'Ontvangen door de zorgaanbieder' in manager.get(f'/circles/{circle_id}/timeline').get_data(as_text=True)
+    everything, cursor = [], None  # the note is paged with the records, once
+    while True:
+        answer = manager.get(url + (f'?cursor={cursor}' if cursor else '')).get_json()
+        everything += [item['id'] for item in answer['items']]
+        cursor = answer['next']
+        if not cursor:
+            break
+    assert everything.count(note['id']) == 1 and len(everything) == len(set(everything)) == 9
