@@ -162,6 +162,9 @@ ROUTES = [
     ('get', '/circles/{circle_id}/timeline', 'Reports, plan cards and questionnaires, newest first (step-up); '
                                              '`kind` one of them; `new` marks what came after the previous visit',
      None, 200, TIMELINE),
+    ('get', '/circles/{circle_id}/reports/{record_id}', 'One report, with the ids of the report before it '
+                                                        '(`previous`, older) and after it (`next`; step-up)', None,
+     200, {'type': 'object', 'required': ['id', 'kind', 'data', 'previous', 'next']}),
     ('get', '/circles/{circle_id}/messages', 'Messages for me, newest first; from members and from the provider '
                                              '(the first page marks them read)', None, 200, _list_of(MESSAGE)),
     ('post', '/circles/{circle_id}/messages', 'Write a message for all, the trust group, or the provider and the '

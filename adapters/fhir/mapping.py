@@ -13,6 +13,7 @@ from adapters.fhir.values import (
     parse_date,
     parse_datetime,
     reference_id,
+    specialty,
     telecom,
 )
 from hub.careprovider.adapter import MappedRecord
@@ -21,6 +22,8 @@ SNOMED = 'http://snomed.info/sct'
 LOINC = 'http://loinc.org'
 #: SNOMED "patiëntcontactverslag": a report written by care staff
 REPORT_CODE = '11591000146107'
+#: the code of a SOAP line (ICPC, e.g. "Hoesten"): the report's keyword (kernwoord)
+SOAP_LINE_CODE = 'http://nictiz.nl/fhir/StructureDefinition/ext-SOAPReport.SOAPLineCode'
 #: our extension on CarePlan that says whether the client still has to approve it
 APPROVAL_EXTENSION = 'https://carehub.nl/fhir/StructureDefinition/approval-status'
 #: dates of a plan's evaluation with the client (no R4 element holds them); a goal as the client sees it
@@ -121,8 +124,12 @@ def map_observation(resource):
             return []
         performer = next(filter(None, (display(p, resource) for p in resource.get('performer') or [])), None)
         category = next((concept_text(c) for c in resource.get('category') or [] if concept_text(c)), None)
-        return [_record('report', resource, {'text': text, 'title': None, 'author': performer, 'category': category,
-                                             'occurred_at': when.isoformat()}, occurred_at=when)]
+        return [_record('report', resource, {
+            'text': text, 'title': None, 'author': performer, 'category': category, 'occurred_at': when.isoformat(),
+            'discipline': specialty(resource.get('performer'), resource),
+            'care_question': next(filter(None, (display(r, resource) for r in resource.get('basedOn') or [])), None),
+            'keyword': next((concept_text(e.get('valueCodeableConcept')) for e in resource.get('extension') or []
+                             if e.get('url') == SOAP_LINE_CODE), None)}, occurred_at=when)]
     loinc = next((c for c in codings(code) if c.get('system') == LOINC and c.get('code') in SERIES), None)
     if loinc is None or when is None:
         return []
@@ -384,6 +391,7 @@ def map_composition(resource):
         author = author.removeprefix('Healthcare professional (role), ')
     return [_record('report', resource, {'text': '\n'.join(parts), 'title': resource.get('title'), 'author': author,
                                          'category': concept_text(resource.get('type')),
+                                         'discipline': specialty(resource.get('author'), resource),
                                          'occurred_at': when.isoformat()}, occurred_at=when)]
 
 

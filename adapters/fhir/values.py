@@ -136,6 +136,26 @@ def reference_id(reference, resource_type) -> str | None:
     return None
 
 
+def contained(reference, resource) -> dict | None:
+    """Return the contained resource a Reference points at (``#id``), or None."""
+    ref = (reference or {}).get('reference') or '' if isinstance(reference, dict) else ''
+    if not ref.startswith('#'):
+        return None
+    return next((c for c in resource.get('contained') or [] if isinstance(c, dict) and c.get('id') == ref[1:]), None)
+
+
+def specialty(references, resource) -> str | None:
+    """Return the discipline of the first PractitionerRole among ``references`` (contained, or by its display)."""
+    for reference in references or []:
+        found = contained(reference, resource)
+        if found and found.get('resourceType') == 'PractitionerRole':
+            text = next(filter(None, (concept_text(c) for c in found.get('specialty') or [])), None) or \
+                next(filter(None, (concept_text(c) for c in found.get('code') or [])), None)
+            if text:
+                return text
+    return None
+
+
 def display(reference, resource) -> str | None:
     """Return the name a Reference points at: its display, or the name of a contained resource (``#id``)."""
     if not isinstance(reference, dict):

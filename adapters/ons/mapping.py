@@ -150,8 +150,10 @@ def map_report(model):
         return []
     author = ' '.join(p for p in (model.get('carenName'), f"({model['carenRole']})" if model.get('carenRole') else None)
                       if p) or None
+    profile = model.get('expertiseProfile') or {}
     return [_record('report', source_id, {
         'text': text, 'title': None, 'author': author, 'category': kind.get('name') or REPORT_TYPES.get(type_id),
+        'discipline': profile.get('description') if isinstance(profile, dict) else None,
         'occurred_at': when.isoformat()}, occurred_at=when)]
 
 

@@ -61,6 +61,11 @@ class Report(RecordSchema):
     author = _text(300)
     category = _text(200)
     occurred_at = fields.AwareDateTime(required=True, default_timezone=None)
+    #: the writer's discipline ("Persoonlijk begeleider", "Fysiotherapie"), the care question (zorgvraag) the report
+    #: is about, and its keyword (kernwoord), where the source has them
+    discipline = _text(200)
+    care_question = _text(1000)
+    keyword = _text(200)
 
 
 class Appointment(RecordSchema):

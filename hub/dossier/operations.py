@@ -6,7 +6,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, undefer
 
 from hub.account.models import Account
@@ -129,6 +129,31 @@ def read_timeline(member, cursor=None, kind=None) -> TimelineRead:
     last_visit = member.timeline_previous_at if cursor else visit_timeline(member)
     rows, next_cursor = timeline(member.circle_id, cursor, dossiers=dossiers, kinds=kinds, notes=kind is None)
     return TimelineRead(rows, next_cursor, last_visit, new_since(dossiers, last_visit, kinds))
+
+
+class ReportRead(NamedTuple):
+    row: object
+    #: the ids of the report before it (older) and after it (newer) in the care page's dossiers, or None
+    previous_id: object
+    next_id: object
+
+
+def read_report(circle_id, record_id) -> ReportRead:
+    """Read one report of a care page with its neighbours in time, or raise NotFound."""
+    row = db.session.execute(records_of(circle_id, ('report',)).where(Record.id == record_id)).first()
+    if row is None or row.Record.occurred_at is None:
+        raise NotFound(_l('This report does not exist, or you may not see it.'))
+    at = (row.Record.occurred_at, row.Record.id)
+    older, newer = [], []
+    for dossier in dossiers_of(circle_id):  # each by its own index; the nearest of all dossiers wins
+        query = records_in(dossier.id, ('report',)).where(Record.occurred_at.is_not(None))
+        key = tuple_(Record.occurred_at, Record.id)
+        older += db.session.execute(query.where(key < at).order_by(Record.occurred_at.desc(), Record.id.desc())
+                                    .limit(1)).all()
+        newer += db.session.execute(query.where(key > at).order_by(Record.occurred_at, Record.id).limit(1)).all()
+    previous = max(older, key=lambda r: (r.Record.occurred_at, r.Record.id), default=None)
+    following = min(newer, key=lambda r: (r.Record.occurred_at, r.Record.id), default=None)
+    return ReportRead(row, previous.Record.id if previous else None, following.Record.id if following else None)
 
 
 def new_since(dossiers, since, kinds=TIMELINE_KINDS) -> int:

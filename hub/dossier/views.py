@@ -108,6 +108,18 @@ def _dossier_page(circle_id, what, detail=None):
     return read_dossier(g.account, circle_id, what, detail), None
 
 
+@bp.get('/circles/<circle_id>/reports/<record_id>')
+@login_required
+def report(circle_id, record_id):
+    """One report on a page of its own, with the one before and after it."""
+    member, unlock = _dossier_page(circle_id, 'report', record_id)
+    if unlock:
+        return unlock
+    read = operations.read_report(member.circle_id, parse_id(record_id))
+    return render_template('dossier/report.html', member=member, row=read.row, previous_id=read.previous_id,
+                           next_id=read.next_id)
+
+
 @bp.get('/circles/<circle_id>/data')
 @login_required
 def data_index(circle_id):

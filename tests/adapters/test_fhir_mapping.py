@@ -122,6 +122,28 @@ def test_names_come_from_contained_resources_too():
     assert mapped.data['author'] == 'Linda Visser'
 
 
+def test_a_report_names_the_discipline_care_question_and_keyword():
+    report = {'resourceType': 'Observation', 'id': 'o2', 'status': 'final',
+              'contained': [{'resourceType': 'PractitionerRole', 'id': 'r1', 'practitioner': {'display': 'Linda Visser'},
+                             'specialty': [{'coding': [{'system': 'http://fhir.nl/fhir/NamingSystem/uzi-rolcode',
+                                                        'code': '30.000', 'display': 'Verpleegkundige'}]}]}],
+              'extension': [{'url': 'http://nictiz.nl/fhir/StructureDefinition/ext-SOAPReport.SOAPLineCode',
+                             'valueCodeableConcept': {'coding': [{'system': 'http://hl7.org/fhir/sid/icpc-1-nl',
+                                                                  'code': 'R05', 'display': 'Hoesten'}]}}],
+              'basedOn': [{'reference': 'ServiceRequest/z1', 'display': 'Hulp bij wassen en aankleden'}],
+              'code': {'coding': [{'system': 'http://snomed.info/sct', 'code': '11591000146107'}]},
+              'subject': {'reference': 'Patient/x'}, 'effectiveDateTime': '2026-10-01T09:00:00+02:00',
+              'performer': [{'reference': '#r1'}], 'valueString': 'Hoest minder dan gisteren.'}
+    [mapped] = FhirAdapter({'bundle': '/dev/null'}).map(SourceRecord('Observation', 'o2', report))
+    data = KINDS['report']().load(mapped.data)
+    assert (data['author'], data['discipline']) == ('Linda Visser', 'Verpleegkundige')
+    assert (data['care_question'], data['keyword']) == ('Hulp bij wassen en aankleden', 'Hoesten')
+    del report['contained'], report['extension'], report['basedOn']
+    report['performer'] = [{'display': 'Linda Visser'}]
+    [plain] = FhirAdapter({'bundle': '/dev/null'}).map(SourceRecord('Observation', 'o2', report))
+    assert plain.data['discipline'] is None and plain.data['keyword'] is None and plain.data['care_question'] is None
+
+
 def test_an_address_given_only_in_dutch_parts_is_read():
     from adapters.fhir.values import address
     street = 'http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-'

@@ -38,7 +38,8 @@ def client_dossier(ons):
     ons.put('insurances', {'clientObjectId': cid, 'debtorObjectId': 5, 'sourceType': 3, 'insuranceType': 'BV',
                            'comments': '', 'registrationNumber': 'P-889', 'beginDate': '2026-01-01T00:00:00.000+01:00',
                            'insurer': {'id': 5, 'type': 3, 'organizationName': 'Zilveren Kruis'}})
-    ons.report(cid, comment='Mevrouw heeft goed gegeten en wilde wandelen.')
+    ons.report(cid, comment='Mevrouw heeft goed gegeten en wilde wandelen.',
+               expertiseProfile={'id': 4, 'description': 'Verzorgende IG', 'visible': True})
     ons.report(cid, comment='Vertrouwelijk: gesprek met arts.', confidential=True)
     ons.report(cid, comment='Verborgen rapportage.', hidden=True, hidingReason='verkeerde cliënt')
     ons.report(cid, comment='Vrijheidsbeperkende maatregel toegepast.', restrictiveMeasureId=44)
@@ -107,6 +108,8 @@ def test_a_sync_pulls_the_dossier_and_never_shows_confidential_hidden_or_restric
     for secret in ('Vertrouwelijk', 'Verborgen', 'Vrijheidsbeperkende', 'Geheime'):
         assert secret not in shown
     assert 'Vertrouwelijk' not in str([r.data for r in records(db)])  # not stored at all, only its raw payload
+    [meal] = [r for r in records(db, kind='report') if 'goed gegeten' in r.data['text']]
+    assert meal.data['discipline'] == 'Verzorgende IG'  # the expertise profile it was written in
     assert any('offset=3' in path for path in ons.requests)
     [contact] = records(db, kind='contact_person')
     assert contact.data == {'name': 'Joke Dijk', 'relationship': 'Dochter', 'phone': '0201234567',

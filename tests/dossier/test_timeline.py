@@ -86,3 +86,39 @@ def test_a_note_sent_to_the_provider_is_on_the_timeline_sent_then_received(care_
         if not cursor:
             break
     assert everything.count(note['id']) == 1 and len(everything) == len(set(everything)) == 9
+
+
+def test_a_report_reads_on_its_own_with_the_one_before_and_after_it(care_page, app, register, db):
+    from hub.careprovider.models import Record
+    from tests.fill import add_member
+    manager, circle_id, dossier_ids, manager_id = care_page
+    fill(app, circle_id, dossier_ids, manager_id, 3)  # three reports in each of the two dossiers
+    reports = [item for item in manager.get(f'/api/v1/circles/{circle_id}/timeline?kind=report').get_json()['items']]
+    assert len(reports) == 6
+    [first_id] = [r['id'] for r in reports[:1]]
+    db.execute(update(Record).where(Record.id == __import__('uuid').UUID(first_id)).values(data={
+        **reports[0]['data'], 'discipline': 'Verzorgende IG', 'care_question': 'Hulp bij wassen', 'keyword': 'ADL'}))
+    base = f'/api/v1/circles/{circle_id}/reports'
+    walked, current = [], reports[0]['id']
+    while current:  # from the newest to the oldest, across both dossiers, by "previous"
+        answer = manager.get(f'{base}/{current}').get_json()
+        walked.append(answer['id'])
+        current = answer['previous']
+    assert walked == [r['id'] for r in reports]
+    newest = manager.get(f"{base}/{reports[0]['id']}").get_json()
+    assert newest['next'] is None and newest['data']['discipline'] == 'Verzorgende IG'
+    assert manager.get(f"{base}/{reports[-1]['id']}").get_json()['next'] == reports[-2]['id']
+
+    page = manager.get(f"/circles/{circle_id}/reports/{reports[0]['id']}").get_data(as_text=True)
+    assert 'Verzorgende IG' in page and 'Hulp bij wassen' in page and 'Zorgvraag' in page and 'Kernwoord' in page
+    assert f"/reports/{reports[1]['id']}" in page and 'rel="prev"' in page and 'rel="next"' not in page
+    timeline = manager.get(f'/circles/{circle_id}/timeline').get_data(as_text=True)
+    assert f"/circles/{circle_id}/reports/{reports[0]['id']}" in timeline  # the card's title opens it
+
+    plan = next(i for i in manager.get(f'/api/v1/circles/{circle_id}/timeline?kind=plan').get_json()['items'])
+    assert manager.get(f"{base}/{plan['id']}").status_code == 404  # a plan is not a report
+    assert manager.get(f'{base}/nonsense').status_code == 404
+    basic, _ = add_member(register, db, circle_id, 'bas@example.nl', 'basic')
+    assert basic.get(f"{base}/{reports[0]['id']}").status_code == 403
+    other = register('o@example.nl')
+    assert other.get(f"{base}/{reports[0]['id']}").status_code == 404
