@@ -15,7 +15,7 @@ def fill(app, circle_id, dossier_ids, manager_id, count, sent_notes=False):
     """Add ``count`` of everything a care page lists, written by ``count`` new members, to each dossier
     (``sent_notes``: each note was sent to a provider too, so it is on the timeline)."""
     from hub.account.models import Account
-    from hub.careprovider.models import Record
+    from hub.careprovider.models import Record, RecordVersion
     from hub.circle.models import BoardPost, BoardReaction, CalendarEntry, Member, Message, Note
     from hub.core.commit import unit_of_work
     from hub.core.models import AuditRecord
@@ -70,10 +70,16 @@ def fill(app, circle_id, dossier_ids, manager_id, count, sent_notes=False):
                                                       'occurred_at': moment.isoformat()}, None, moment)]
                 for kind, source_type, data, code, occurred in rows:
                     source_id = f'{source_type}/{kind}-{n}'
+                    record_id = uuid.uuid4()
                     db.session.execute(insert(Record).values(
-                        id=uuid.uuid4(), dossier_id=dossier_id, kind=kind, source_id=source_id,
+                        id=record_id, dossier_id=dossier_id, kind=kind, source_id=source_id,
                         source_type=source_type, origin=source_id, content_hash=f'{n:064x}', data=data, raw={},
                         occurred_at=occurred, code=code, updated_at=now, created_at=now, via='pull'))
+                    if kind == 'plan':  # as the sync keeps it: the version, and the event it is on the timeline
+                        db.session.execute(insert(RecordVersion).values(
+                            id=uuid.uuid4(), record_id=record_id, dossier_id=dossier_id, kind=kind, version='1',
+                            content_hash=f'{n:064x}', data=data, occurred_at=occurred, stored_at=now,
+                            event='plan_created', event_at=occurred))
 
 
 

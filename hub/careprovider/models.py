@@ -108,14 +108,23 @@ class RecordVersion(IdMixin, db.Model):
     __tablename__ = 'record_versions'
 
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('records.id', ondelete='CASCADE'), nullable=False)
+    dossier_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('dossiers.id', ondelete='CASCADE'), nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
     #: the version as the provider numbers it (or the start of the content hash when it does not)
     version: Mapped[str] = mapped_column(String(64), nullable=False)
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     data: Mapped[dict] = mapped_column(JSON, nullable=False)
     occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    #: what this version says happened (sync.version_event): plan_created, plan_status, plan_evaluated,
+    #: plan_changed, goal_created, goal_evaluated, goal_changed; the timeline shows some as cards
+    event: Mapped[str] = mapped_column(String(20), nullable=False)
+    #: when it happened, as near as the source tells: a new plan's own date, else when the source changed it
+    event_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
-    __table_args__ = (Index('ix_record_versions_record_stored', 'record_id', 'stored_at'),)
+    __table_args__ = (Index('ix_record_versions_record_stored', 'record_id', 'stored_at'),
+                      #: the events of one dossier in time order (the timeline), ties by id
+                      Index('ix_record_versions_dossier_event', 'dossier_id', 'event_at', 'id'))
 
 
 class SyncRun(IdMixin, db.Model):

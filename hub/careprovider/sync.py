@@ -214,8 +214,36 @@ def retire(source, produced, known) -> int:
     return retired
 
 
-#: kinds whose every version is kept (RecordVersion): people read a care plan's history
-VERSIONED_KINDS = frozenset({'plan'})
+#: kinds whose every version is kept (RecordVersion): people read a care plan's history, and the timeline shows
+#: what changed in plans and goals
+VERSIONED_KINDS = frozenset({'plan', 'goal'})
+
+
+def _stored_data(known, record):
+    """The content a versioned record has now (before this change): from this batch if it changed in it."""
+    if record is None:
+        return None
+    pending = next((v['data'] for v in reversed(known.versions) if v['record_id'] == record.id), None)
+    if pending is not None:
+        return pending
+    if record.entity is not None:
+        return record.entity['data']
+    return db.session.execute(select(Record.data).where(Record.id == record.id)).scalar_one_or_none()
+
+
+def version_event(kind, previous, data) -> str:
+    """What a new version of a plan or goal says happened, compared with the one before (None: it is new)."""
+    if previous is None:
+        return f'{kind}_created'
+    if kind == 'plan':
+        if previous.get('status') != data.get('status'):
+            return 'plan_status'
+        if data.get('evaluated_on') and data.get('evaluated_on') != previous.get('evaluated_on'):
+            return 'plan_evaluated'
+        return 'plan_changed'
+    if any(previous.get(key) != data.get(key) for key in ('achievement', 'lifecycle_status', 'client_status')):
+        return 'goal_evaluated'
+    return 'goal_changed'
 
 
 def version_label(data, source_version, digest) -> str:
@@ -231,9 +259,14 @@ def upsert(dossier, source, mapped, data, digest, record, known, via=None) -> st
     origin = origin_of(source)
     remapping = via is None
     if mapped.kind in VERSIONED_KINDS and not remapping:
+        now = utcnow()
+        when = (mapped.occurred_at if record is None else source.updated_at) or now
         known.versions.append({'id': uuid.uuid4(), 'record_id': record.id if record is not None else None,
+                               'dossier_id': dossier.id, 'kind': mapped.kind,
                                'version': version_label(data, source.version, digest), 'content_hash': digest,
-                               'data': data, 'occurred_at': mapped.occurred_at, 'stored_at': utcnow()})
+                               'data': data, 'occurred_at': mapped.occurred_at, 'stored_at': now,
+                               'event': version_event(mapped.kind, _stored_data(known, record), data),
+                               'event_at': min(when, now)})
     via = via or (record.via if record is not None else 'pull')
     if record is None:
         now = utcnow()

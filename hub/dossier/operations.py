@@ -63,31 +63,53 @@ class SentNote(NamedTuple):
         return received(self.note)
 
 
+class PlanEvent(NamedTuple):
+    """Something that happened to a care plan (made, its status changed, evaluated, changed) or to one of its goals
+    (evaluated), read from the versions the sync kept; ``plan`` is the plan record it belongs to (a goal's plan)."""
+    version: RecordVersion
+    record: Record
+    dossier: Dossier
+    plan: Record | None
+
+
+#: the events of plans and goals the timeline shows (a goal made or changed in other ways shows with its plan)
+PLAN_EVENTS = ('plan_created', 'plan_status', 'plan_evaluated', 'plan_changed', 'goal_evaluated')
+
+
 def item_time(row):
-    """When a timeline item happened: a record's time, or when a note was sent."""
-    return row.note.shared_at if isinstance(row, SentNote) else row.Record.occurred_at
+    """When a timeline item happened: a record's time, a plan event's, or when a note was sent."""
+    return _item_key(row)[0]
 
 
 def _item_key(row):
-    return (row.note.shared_at, row.note.id) if isinstance(row, SentNote) else (row.Record.occurred_at, row.Record.id)
+    if isinstance(row, SentNote):
+        return row.note.shared_at, row.note.id
+    if isinstance(row, PlanEvent):
+        return row.version.event_at, row.version.id
+    return row.Record.occurred_at, row.Record.id
 
 
 def timeline(circle_id, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMELINE_KINDS, notes=False):
-    """Return (rows, next cursor) of reports and plan cards, newest first (``dossiers``: those of the page, if read);
-    with ``notes`` the notes sent to a provider too (SentNote rows).
+    """Return (rows, next cursor) of reports, questionnaires and plan events, newest first (``dossiers``: those of
+    the page, if read); with ``notes`` the notes sent to a provider too (SentNote rows).
 
     Each dossier is read on its own by an index in this order ((dossier, occurred_at, id) for any mix of
-    kinds, (dossier, kind, occurred_at, id) for one), so a page costs the same at any dossier size; the
-    pages of several dossiers (and the sent notes) merge.
+    kinds, (dossier, kind, occurred_at, id) for one, (dossier, event_at, id) for plan events), so a page costs
+    the same at any dossier size; the pages of several dossiers (and the sent notes) merge.
     """
     if cursor:
         decode_cursor(cursor)  # a bad cursor is refused even when no dossier is linked
     dossiers = dossiers_of(circle_id) if dossiers is None else dossiers
+    record_kinds = tuple(kind for kind in kinds if kind != 'plan')
     rows = []
     for dossier in dossiers:
-        query = records_in(dossier.id, kinds).where(Record.occurred_at.is_not(None))
-        query = after_cursor(query, Record.occurred_at, Record.id, cursor)
-        rows += db.session.execute(query.order_by(Record.occurred_at.desc(), Record.id.desc()).limit(limit + 1)).all()
+        if record_kinds:
+            query = records_in(dossier.id, record_kinds).where(Record.occurred_at.is_not(None))
+            query = after_cursor(query, Record.occurred_at, Record.id, cursor)
+            rows += db.session.execute(query.order_by(Record.occurred_at.desc(), Record.id.desc())
+                                       .limit(limit + 1)).all()
+        if 'plan' in kinds:
+            rows += _plan_events(dossier, cursor, limit + 1)
     if notes:
         providers = {dossier.provider_id: dossier.provider for dossier in dossiers}
         query = after_cursor(select(Note).options(joinedload(Note.author), joinedload(Note.shared_item))
@@ -98,7 +120,35 @@ def timeline(circle_id, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMEL
     rows.sort(key=_item_key, reverse=True)
     last = _item_key(rows[limit - 1]) if len(rows) > limit else None
     next_cursor = encode_cursor(*last) if last else None
-    return rows[:limit], next_cursor
+    rows = rows[:limit]
+    _add_goal_plans([row for row in rows if isinstance(row, PlanEvent)], rows)
+    return rows, next_cursor
+
+
+def _plan_events(dossier, cursor, limit) -> list:
+    """The newest plan events of one dossier past ``cursor`` (PlanEvent rows, their plans not yet found)."""
+    query = (select(RecordVersion, Record).join(Record, RecordVersion.record_id == Record.id)
+             .where(RecordVersion.dossier_id == dossier.id, RecordVersion.event.in_(PLAN_EVENTS),
+                    Record.deleted.is_(False)))
+    query = after_cursor(query, RecordVersion.event_at, RecordVersion.id, cursor)
+    return [PlanEvent(row.RecordVersion, row.Record, dossier, row.Record if row.Record.kind == 'plan' else None)
+            for row in db.session.execute(query.order_by(RecordVersion.event_at.desc(), RecordVersion.id.desc())
+                                          .limit(limit))]
+
+
+def _add_goal_plans(events, rows):
+    """Find the plan of each goal event on a page (the plan that names the goal), in one query."""
+    goals = [event for event in events if event.plan is None]
+    if not goals:
+        return
+    plans = db.session.execute(select(Record).where(
+        Record.dossier_id.in_({event.dossier.id for event in goals}), Record.kind == 'plan',
+        Record.deleted.is_(False))).scalars().all()
+    for index, row in enumerate(rows):
+        if isinstance(row, PlanEvent) and row.plan is None:
+            plan = next((p for p in plans if p.dossier_id == row.dossier.id
+                         and row.record.source_id in (p.data.get('goal_ids') or [])), None)
+            rows[index] = row._replace(plan=plan)
 
 
 def visit_timeline(member, now=None):
@@ -157,18 +207,29 @@ def read_report(circle_id, record_id) -> ReportRead:
 
 
 def new_since(dossiers, since, kinds=TIMELINE_KINDS) -> int:
-    """How many timeline items came into these dossiers after ``since`` (up to NEW_COUNT_LIMIT), in one query."""
+    """How many timeline items came into these dossiers after ``since`` (up to NEW_COUNT_LIMIT), in one query:
+    records of the kinds asked, and plan events when plans are asked."""
     if since is None or not dossiers:
         return 0
-    found = select(Record.id).where(Record.dossier_id.in_([d.id for d in dossiers]), Record.created_at > since,
-                                    Record.kind.in_(kinds), Record.deleted.is_(False),
-                                    Record.occurred_at.is_not(None)).limit(NEW_COUNT_LIMIT)
-    return db.session.execute(select(func.count()).select_from(found.subquery())).scalar_one()
+    ids = [d.id for d in dossiers]
+    found = select(Record.id).where(Record.dossier_id.in_(ids), Record.created_at > since,
+                                    Record.kind.in_([kind for kind in kinds if kind != 'plan']),
+                                    Record.deleted.is_(False), Record.occurred_at.is_not(None))
+    if 'plan' in kinds:
+        found = found.union_all(select(RecordVersion.id).join(Record, RecordVersion.record_id == Record.id).where(
+            RecordVersion.dossier_id.in_(ids), RecordVersion.stored_at > since,
+            RecordVersion.event.in_(PLAN_EVENTS), Record.deleted.is_(False)))
+    return min(NEW_COUNT_LIMIT, db.session.execute(
+        select(func.count()).select_from(found.limit(NEW_COUNT_LIMIT).subquery())).scalar_one())
 
 
 def is_new(row, since) -> bool:
     """Whether a timeline item came in after ``since`` (a note one sent oneself is never new)."""
-    return since is not None and not isinstance(row, SentNote) and row.Record.created_at > since
+    if since is None or isinstance(row, SentNote):
+        return False
+    if isinstance(row, PlanEvent):
+        return row.version.stored_at > since
+    return row.Record.created_at > since
 
 
 def upcoming_appointments(circle_id, limit=5):
@@ -187,6 +248,19 @@ def last_synced(dossiers):
 def record_json(row) -> dict:
     """Return a record as the API shows it: opaque id, kind, time, provider, content (a sent note: kind ``note``,
     its text, author and status ``sent`` or ``received``)."""
+    if isinstance(row, PlanEvent):
+        data = row.version.data
+        event = {'event': row.version.event, 'plan_id': str(row.plan.id) if row.plan else None,
+                 'version': row.version.version, 'title': (row.plan.data if row.plan else data).get('title'),
+                 'status': data.get('status') if row.record.kind == 'plan' else None}
+        if row.record.kind == 'plan':
+            event.update(plan_type=data.get('plan_type'), discipline=data.get('discipline'),
+                         evaluated_on=data.get('evaluated_on'), approval=data.get('approval'))
+        else:
+            event['goal'] = {'description': data.get('description'), 'achievement': data.get('achievement'),
+                             'client_status': data.get('client_status')}
+        return {'id': str(row.version.id), 'kind': 'plan', 'occurred_at': row.version.event_at.isoformat(),
+                'provider': {'id': str(row.dossier.provider.id), 'name': row.dossier.provider.name}, 'data': event}
     if isinstance(row, SentNote):
         return {'id': str(row.note.id), 'kind': 'note', 'occurred_at': row.note.shared_at.isoformat(),
                 'provider': {'id': str(row.provider.id), 'name': row.provider.name} if row.provider else None,

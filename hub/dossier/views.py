@@ -37,6 +37,9 @@ KIND_LABELS = {'demographics': _l('Client data'), 'contact_person': _l('Contact 
 GOAL_STATUS = {'proposed': _l('Proposed'), 'planned': _l('Planned'), 'accepted': _l('Agreed'), 'active': _l('Working on it'),
                'on-hold': _l('Paused'), 'completed': _l('Reached'), 'cancelled': _l('Stopped'),
                'rejected': _l('Not chosen')}
+PLAN_EVENT_LABELS = {'plan_created': _l('New care plan'), 'plan_status': _l('Status of the care plan changed'),
+                     'plan_evaluated': _l('Care plan evaluated'), 'plan_changed': _l('Care plan changed'),
+                     'goal_evaluated': _l('Goal evaluated')}
 GENDERS = {'male': _l('Man'), 'female': _l('Woman'), 'other': _l('Other'), 'unknown': _l('Unknown')}
 PRACTITIONER_ROLES = {'general_practitioner': _l('GP'), 'pharmacy': _l('Pharmacy'), 'care_team': _l('Care team'),
                       'other': _l('Other')}
@@ -50,6 +53,7 @@ def template_helpers():
             'number': lambda value: format_decimal(value, format='#,##0.##'),
             'practitioner_role': lambda value: PRACTITIONER_ROLES.get(value, value or ''),
             'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
+            'plan_event_label': lambda event: PLAN_EVENT_LABELS.get(event, event),
             'end_month': lambda end: end - timedelta(days=1)}
 
 

@@ -399,3 +399,56 @@ def test_plans_come_client_plan_first_then_work_plans_by_discipline_with_their_h
     plans_page = manager.get(f"/circles/{circle['id']}/plans").get_data(as_text=True)
     assert plans_page.index('Cliëntplan') < plans_page.index('Werkplan Ergotherapie') < plans_page.index(
         'Werkplan Fysiotherapie')
+
+
+def test_the_timeline_shows_what_happened_to_plans_and_goals(app, fhir_server, provider, coupling_code, register, db):
+    from adapters.fhir.mapping import EVALUATED_EXTENSION
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    resources = plan_resources(patient_id)
+    fhir_load(fhir_server.base_url, resources)
+    name = provider('Zorggroep Plan', base_url=fhir_server.base_url)
+    manager = register('m@example.nl', 'Gerda', 'Smit')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+    sync = lambda: app.test_cli_runner().invoke(cli, ['sync', name]).exit_code  # noqa: E731
+    assert sync() == 0
+    url = f"/api/v1/circles/{circle['id']}/timeline?kind=plan"
+    [made] = manager.get(url).get_json()['items']
+    [plan] = manager.get(f"/api/v1/circles/{circle['id']}/plans").get_json()['items']
+    assert made['data']['event'] == 'plan_created' and made['data']['plan_id'] == plan['id']
+    assert made['occurred_at'] == '2026-10-31T23:00:00+00:00'  # the plan's own date (1 November, Amsterdam)
+    assert made['data']['title'] == 'Zorgplan 2026-2027' and made['data']['approval'] == 'awaiting_signature'
+
+    resources[2]['extension'].append({'url': EVALUATED_EXTENSION, 'valueDate': '2026-11-20'})
+    resources[1]['achievementStatus'] = {'text': 'Gedeeltelijk bereikt'}
+    fhir_load(fhir_server.base_url, resources[1:])
+    assert sync() == 0
+    resources[2]['status'] = 'completed'
+    fhir_load(fhir_server.base_url, [resources[2]])
+    assert sync() == 0
+    resources[2]['title'] = 'Zorgplan 2026-2027 (afgesloten)'
+    fhir_load(fhir_server.base_url, [resources[2]])
+    assert sync() == 0
+    items = manager.get(url).get_json()['items']
+    assert [i['data']['event'] for i in items] == [
+        'plan_changed', 'plan_status', 'goal_evaluated', 'plan_evaluated', 'plan_created'] or \
+        [i['data']['event'] for i in items] == [
+            'plan_changed', 'plan_status', 'plan_evaluated', 'goal_evaluated', 'plan_created']  # one sync: same time
+    by_event = {i['data']['event']: i for i in items}
+    assert by_event['plan_status']['data']['status'] == 'completed'
+    assert by_event['goal_evaluated']['data']['plan_id'] == plan['id']  # a goal links to its plan
+    assert by_event['goal_evaluated']['data']['goal']['achievement'] == 'Gedeeltelijk bereikt'
+    assert by_event['plan_evaluated']['data']['evaluated_on'] == '2026-11-20'
+    versions = [v['version'] for v in manager.get(f"/api/v1/circles/{circle['id']}/plans/{plan['id']}").get_json()[
+        'versions']]
+    assert by_event['plan_status']['data']['version'] in versions and len(versions) == 4
+    everything = manager.get(f"/api/v1/circles/{circle['id']}/timeline").get_json()['items']
+    assert [i['id'] for i in everything if i['kind'] == 'plan'] == [i['id'] for i in items]
+
+    page = manager.get(f"/circles/{circle['id']}/timeline?kind=plan").get_data(as_text=True)
+    for label in ('Nieuw zorgplan', 'Status van het zorgplan veranderd', 'Nieuwe status: Afgerond',
+                  'Zorgplan geëvalueerd', 'Geëvalueerd op 20 november 2026', 'Doel geëvalueerd', 'Gedeeltelijk bereikt',
+                  'Zorgplan aangepast'):
+        assert label in page, label
+    status_version = by_event['plan_status']['data']['version']
+    assert f"/plans/{plan['id']}?version={status_version}" in page  # the card opens the plan as it was then
+    assert manager.get(f"/circles/{circle['id']}/plans/{plan['id']}?version={status_version}").status_code == 200

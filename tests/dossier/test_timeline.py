@@ -10,10 +10,11 @@ from tests.fill import fill
 
 def _age_everything(db, hours):
     """Let time pass: what is stored came in, and the member's visit began, ``hours`` ago."""
-    from hub.careprovider.models import Record
+    from hub.careprovider.models import Record, RecordVersion
     from hub.circle.models import Member
     then = utcnow() - timedelta(hours=hours)
     db.execute(update(Record).values(created_at=then))
+    db.execute(update(RecordVersion).values(stored_at=then))
     db.execute(update(Member).where(Member.timeline_visit_at.is_not(None)).values(timeline_visit_at=then))
 
 
