@@ -162,6 +162,10 @@ ROUTES = [
     ('get', '/circles/{circle_id}/timeline', 'Reports, plan cards and questionnaires, newest first (step-up); '
                                              '`kind` one of them; `new` marks what came after the previous visit',
      None, 200, TIMELINE),
+    ('get', '/circles/{circle_id}/read', "The dossier by category ('Lezen'): goals, notes sent to the provider, "
+                                         'questionnaires by title, agreements (actions of current plans), conditions '
+                                         '(step-up)', None, 200,
+     {'type': 'object', 'required': ['goals', 'notes', 'questionnaires', 'agreements', 'conditions']}),
     ('get', '/circles/{circle_id}/reports/{record_id}', 'One report, with the ids of the report before it '
                                                         '(`previous`, older) and after it (`next`; step-up)', None,
      200, {'type': 'object', 'required': ['id', 'kind', 'data', 'previous', 'next']}),

@@ -11,14 +11,15 @@ PAGES = ['/circles/{c}', '/circles/{c}/timeline', '/circles/{c}/timeline?cursor=
          '/circles/{c}/measurements', '/circles/{c}/messages', '/circles/{c}/notes', '/circles/{c}/board',
          '/circles/{c}/calendar', '/circles/{c}/members', '/circles/{c}/access-log', '/circles/{c}/export',
          '/circles/{c}/invite', '/invitations', '/profile', '/circles/{c}/data/client',
-         '/circles/{c}/data/gp_pharmacy', '/circles/{c}/timeline?kind=plan', '/circles/{c}/data/contact_persons']
+         '/circles/{c}/data/gp_pharmacy', '/circles/{c}/timeline?kind=plan', '/circles/{c}/data/contact_persons',
+         '/circles/{c}/read']
 APIS = ['/api/v1/circles/{c}', '/api/v1/circles/{c}/timeline', '/api/v1/circles/{c}/timeline?cursor={cursor}',
         '/api/v1/circles/{c}/plans', '/api/v1/circles/{c}/measurements', '/api/v1/circles/{c}/messages',
         '/api/v1/circles/{c}/notes', '/api/v1/circles/{c}/board', '/api/v1/circles/{c}/appointments',
         '/api/v1/circles/{c}/members', '/api/v1/circles/{c}/access-log', '/api/v1/circles/{c}/dossiers',
         '/api/v1/circles/{c}/invitations', '/api/v1/circles/{c}/export', '/api/v1/circles', '/api/v1/me',
         '/api/v1/circles/{c}/data', '/api/v1/circles/{c}/timeline?kind=report',
-        '/api/v1/circles/{c}/contact-persons/requests']
+        '/api/v1/circles/{c}/contact-persons/requests', '/api/v1/circles/{c}/read']
 
 def _count(app, client, path):
     from hub.extensions import db

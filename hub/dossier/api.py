@@ -47,6 +47,21 @@ def _plan_json(row, approval, versions, goals=None, data=None):
     return body
 
 
+@bp.get('/circles/<circle_id>/read')
+def reading(circle_id):
+    """The dossier grouped by category ("Lezen"): goals, the notes sent to the provider, questionnaires by title,
+    agreements (the actions of the current plans) and health problems."""
+    member = read_dossier(current_account(), circle_id, 'read')
+    read = operations.read_by_category(member.circle_id)
+    return {'goals': [operations.record_json(row) for row in read.goals],
+            'notes': [operations.record_json(row) for row in read.notes],
+            'questionnaires': [{'title': title, 'count': len(rows), 'latest': operations.record_json(rows[0])}
+                               for title, rows in read.questionnaires],
+            'agreements': [{**activity, 'plan_id': str(row.Record.id), 'plan_title': row.Record.data.get('title')}
+                           for row, activity in read.agreements],
+            'conditions': [operations.record_json(row) for row in read.conditions]}
+
+
 @bp.get('/circles/<circle_id>/reports/<record_id>')
 def report(circle_id, record_id):
     """One report, with the ids of the one before and after it (``previous``, ``next``), for reading one by one."""

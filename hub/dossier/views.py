@@ -112,6 +112,16 @@ def _dossier_page(circle_id, what, detail=None):
     return read_dossier(g.account, circle_id, what, detail), None
 
 
+@bp.get('/circles/<circle_id>/read')
+@login_required
+def reading(circle_id):
+    """The dossier grouped by what it holds ("Lezen"): goals, notes, questionnaires, agreements, health problems."""
+    member, unlock = _dossier_page(circle_id, 'read')
+    if unlock:
+        return unlock
+    return render_template('dossier/read.html', member=member, read=operations.read_by_category(member.circle_id))
+
+
 @bp.get('/circles/<circle_id>/reports/<record_id>')
 @login_required
 def report(circle_id, record_id):
