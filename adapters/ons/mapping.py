@@ -195,8 +195,22 @@ def _measurement(model, source_id, when, measurement, type_name=None):
         'components': components, 'occurred_at': when.isoformat()}, occurred_at=when, code=series)]
 
 
+def _domain(*catalogue_items) -> str | None:
+    """The name of the first visible domain (levensgebied, e.g. "Gezondheid") of these catalogue items."""
+    for item in catalogue_items:
+        domain = item.get('domain') if isinstance(item, dict) else None
+        if isinstance(domain, dict) and domain.get('name') and not domain.get('hidden'):
+            return domain['name']
+    return None
+
+
 def map_care_plan(model):
-    """The plan, its goals (GoalEntry) and problems (DemandEntry, as conditions); hidden catalogue items left out."""
+    """The plan, its goals (GoalEntry) and problems (DemandEntry, as conditions); hidden catalogue items left out.
+
+    Ons has one care plan per client (the client plan: no work plans per discipline) and no evaluation dates
+    (ons.md §6.2). Each entry groups a problem (the focus point, "aandachtspunt"), a goal and its actions; the
+    goal's area is the domain of its catalogue items, its result the percentage realised of the target.
+    """
     status = PLAN_STATUS.get(model.get('status'))
     if status is None:
         return []
@@ -205,35 +219,50 @@ def map_care_plan(model):
     for entry in model.get('carePlanEntries') or []:
         goal_entry = entry.get('goalEntry') or {}
         goal = goal_entry.get('goal') or {}
+        demand_entry = entry.get('demandEntry') or {}
+        demand = demand_entry.get('demand') or {}
+        problem = demand.get('definition') if demand_entry.get('id') and not demand.get('hidden') else None
         goal_source = None
         if goal_entry.get('id') and not goal.get('hidden'):
             description = goal_entry.get('title') or goal.get('definition')
             if description:
                 goal_source = f"care_plan/{model['id']}#goal_entry/{goal_entry['id']}"
                 goal_ids.append(goal_source)
-                achieved = entry.get('percentageRealized')
                 records.append(_record('goal', goal_source, {
-                    'description': description, 'lifecycle_status': 'active' if status == 'active' else None,
-                    'achievement': f'{achieved}%' if isinstance(achieved, int) and achieved else None,
-                    'start': _date(model.get('beginDate')), 'due': _date(goal_entry.get('targetDate'))}))
-        demand_entry = entry.get('demandEntry') or {}
-        demand = demand_entry.get('demand') or {}
-        if demand_entry.get('id') and not demand.get('hidden') and demand.get('definition'):
+                    'description': description, 'lifecycle_status': GOAL_STATUS.get(status),
+                    'achievement': _realised(entry.get('percentageRealized'), entry.get('percentageTarget')),
+                    'start': _date(model.get('beginDate')), 'due': _date(goal_entry.get('targetDate')),
+                    'area': _domain(goal, demand), 'focus': problem,
+                    'problem': demand_entry.get('comment') or None, 'client_status': None}))
+        if problem:
             records.append(_record('condition', f"care_plan/{model['id']}#demand_entry/{demand_entry['id']}", {
-                'description': demand['definition'], 'code': None, 'clinical_status': 'active',
-                'category': (demand.get('domain') or {}).get('name') if isinstance(demand.get('domain'), dict)
-                else None, 'onset': None}))
+                'description': problem, 'code': None, 'clinical_status': 'active',
+                'category': _domain(demand), 'onset': None}))
         for action_entry in entry.get('actionEntries') or []:
             action = action_entry.get('action') or {}
             description = action_entry.get('title') or action.get('definition')
             if description and not action.get('hidden'):
-                activities.append({'description': description, 'status': None,
-                                   'goal_ids': [goal_source] if goal_source else []})
+                activities.append({'description': description, 'status': None, 'problem': problem,
+                                   'discipline': None, 'goal_ids': [goal_source] if goal_source else []})
     records.insert(0, _record('plan', f"care_plan/{model['id']}", {
         'title': 'Zorgplan', 'status': status, 'description': None, 'version': model.get('updatedAt'),
         'period_start': begin.isoformat() if begin else None, 'period_end': end.isoformat() if end else None,
-        'approval': 'none', 'goal_ids': goal_ids, 'activities': activities}, occurred_at=begin))
+        'approval': 'none', 'goal_ids': goal_ids, 'activities': activities, 'plan_type': 'client',
+        'discipline': None, 'evaluated_on': None, 'next_evaluation_on': None}, occurred_at=begin))
     return records
+
+
+#: a plan's status -> its goals' (FHIR Goal.lifecycleStatus)
+GOAL_STATUS = {'draft': 'proposed', 'active': 'active', 'completed': 'completed'}
+
+
+def _realised(realised, target) -> str | None:
+    """The percentage of a goal realised, with its target when it has one ("40% van 80%")."""
+    if not isinstance(realised, int) or isinstance(realised, bool):
+        return None
+    if isinstance(target, int) and not isinstance(target, bool) and target:
+        return f'{realised}% van {target}%'
+    return f'{realised}%' if realised else None
 
 
 def _at(day, clock):

@@ -56,8 +56,10 @@ def client_dossier(ons):
                reportEntries=[{'name': 'decimalValue', 'value': '96', 'unit': '%'}])
     ons.put('care_plans', {'clientId': cid, 'employeeId': 7, 'status': 'ACTIVE',
                            'beginDate': '2026-09-01T00:00:00.000+02:00', 'carePlanEntries': [{
-                               'id': 71, 'percentageRealized': 40,
-                               'demandEntry': {'id': 81, 'demand': {'id': 1, 'definition': 'Valgevaar', 'hidden': False}},
+                               'id': 71, 'percentageRealized': 40, 'percentageTarget': 80,
+                               'demandEntry': {'id': 81, 'comment': 'Viel twee keer in oktober',
+                                               'demand': {'id': 1, 'definition': 'Valgevaar', 'hidden': False,
+                                                          'domain': {'id': 3, 'name': 'Mobiliteit'}}},
                                'goalEntry': {'id': 91, 'title': 'Veilig lopen met rollator',
                                              'targetDate': '2027-03-01T00:00:00.000+01:00'},
                                'actionEntries': [{'id': 101, 'title': 'Dagelijks samen wandelen'},
@@ -119,6 +121,11 @@ def test_a_sync_pulls_the_dossier_and_never_shows_confidential_hidden_or_restric
     [plan] = records(db, kind='plan')
     assert plan.data['status'] == 'active' and [a['description'] for a in plan.data['activities']] == [
         'Dagelijks samen wandelen']
+    assert (plan.data['plan_type'], plan.data['evaluated_on']) == ('client', None)  # Ons has no evaluation dates
+    assert plan.data['activities'][0]['problem'] == 'Valgevaar'
+    [goal] = records(db, kind='goal')
+    assert (goal.data['area'], goal.data['focus'], goal.data['problem'], goal.data['achievement']) == (
+        'Mobiliteit', 'Valgevaar', 'Viel twee keer in oktober', '40% van 80%')
     assert manager.get(f"/api/v1/circles/{circle['id']}").get_json()['name'] == 'Mien van Dijk'
 
     ons.requests.clear()
