@@ -6,10 +6,11 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select, text, update
 
 from hub.cli import cli
 from hub.core.timeutil import utcnow
+from tests.fill import add_member
 
 
 def test_each_read_names_the_dossiers_it_read_and_on_whose_behalf(care_page, db):
@@ -43,6 +44,15 @@ def test_the_manager_downloads_the_whole_log_as_csv_and_nobody_else_can(care_pag
     assert db.scalars(select(AuditRecord.target).where(AuditRecord.target == 'access-log:csv')) == ['access-log:csv']
     helper = register('bas@example.nl')
     assert helper.get(f'/circles/{circle_id}/access-log.csv').status_code == 404  # not a member
+    for role in ('trust', 'basic'):  # members who are not the manager: refused
+        member, _ = add_member(register, db, circle_id, f'{role}@example.nl', role)
+        assert member.get(f'/circles/{circle_id}/access-log.csv').status_code == 403
+        assert member.get(f'/circles/{circle_id}/access-log').status_code == 403
+        assert member.get(f'/api/v1/circles/{circle_id}/access-log').status_code == 403
+    from hub.account.models import AuthSession
+    db.execute(update(AuthSession).values(second_factor_at=now - timedelta(hours=2)))
+    stale = manager.get(f'/circles/{circle_id}/access-log.csv')  # who looked: no medical data, no step-up
+    assert stale.status_code == 200 and stale.mimetype == 'text/csv'
     assert manager.get(f'/circles/{uuid.uuid4()}/access-log.csv').status_code == 404
 
 

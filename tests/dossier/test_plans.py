@@ -320,6 +320,19 @@ def test_the_manager_declines_a_plan_with_a_comment_that_reaches_the_provider(
         assert refused.status_code == 422 and 'comment' in refused.get_json()['error']['fields']
     trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')
     assert trust.post(url, {'version': listed['version'], 'comment': 'Nee'}).status_code == 403
+    basic, _ = _join(manager, circle, register, 'basic@example.nl', 'basic')
+    assert basic.post(url, {'version': listed['version'], 'comment': 'Nee'}).status_code == 403
+    page = f"/circles/{circle['id']}/plans/{listed['id']}"
+    assert 'name="comment"' not in trust.get(page).get_data(as_text=True)  # no decline form for others
+    assert trust.client.post(f'{page}/decline', data={'version': listed['version'], 'comment': 'Nee',
+                                                      'csrf_token': trust.csrf()}).status_code == 403
+    assert register('x@example.nl').post(url, {'version': listed['version'], 'comment': 'Nee'}).status_code == 404
+    from hub.account.models import AuthSession
+    from hub.core.timeutil import utcnow
+    db.execute(update(AuthSession).values(second_factor_at=utcnow() - timedelta(minutes=6)))
+    stale = manager.post(url, {'version': listed['version'], 'comment': 'Nee'})
+    assert stale.status_code == 401 and stale.get_json()['error']['code'] == 'step_up_required'
+    manager.step_up()
     declined = manager.post(url, {'version': listed['version'], 'comment': 'Ik wil liever om 8 uur hulp.'})
     assert declined.status_code == 200, declined.get_json()
     assert declined.get_json()['comment'] == 'Ik wil liever om 8 uur hulp.'
