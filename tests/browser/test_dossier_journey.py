@@ -76,6 +76,43 @@ def test_the_timeline_data_tabs_and_read_aloud(pages, live, live_mailbox, tmp_pa
     page.set_viewport_size({'width': 1280, 'height': 900})
     manager.axe()
 
+    # the contact person's details: a request to the provider, shown as on its way
+    page.set_viewport_size({'width': 375, 'height': 740})
+    page.get_by_role('link', name=re.compile('Gegevens wijzigen|Change details')).click()
+    manager.axe()
+    page.get_by_label(re.compile('Telefoonnummer|Phone number')).fill('bel me')
+    page.get_by_role('button', name=re.compile('Sturen naar de zorgaanbieder|Send to the care provider')).click()
+    assert page.get_by_role('alert').first.is_visible()
+    manager.axe()
+    page.get_by_label(re.compile('Telefoonnummer|Phone number')).fill('06 87654321')
+    page.get_by_role('button', name=re.compile('Sturen naar de zorgaanbieder|Send to the care provider')).click()
+    assert re.search('Onderweg naar de zorgaanbieder|On its way', page.locator('main').inner_text())
+    assert '+31687654321' in page.locator('main').inner_text()
+    manager.axe()
+
+    # Lezen, and one report with the one before it
+    page.goto(f'{care_page}/timeline')
+    page.get_by_role('navigation', name=re.compile('^Dossier$')).get_by_role('link', name=re.compile(
+        '^(Lezen|Read)$')).click()
+    assert re.search('Doelen|Goals', page.locator('main').inner_text())
+    assert 'Zelf aankleden in de ochtend' in page.locator('main').inner_text()
+    manager.axe()
+    page.goto(f'{care_page}/timeline?kind=report')
+    page.locator('.card-report h3 a').first.click()
+    assert 'Rapportage 2' in page.locator('main').inner_text()
+    page.get_by_role('link', name=re.compile('Oudere rapportage|Older report')).click()
+    assert 'Rapportage 1' in page.locator('main').inner_text()
+    manager.axe()
+
+    # one's own profile on the care page
+    page.goto(f'{care_page}/members')
+    page.get_by_role('link', name=re.compile('Profiel bewerken|Edit your profile')).click()
+    page.get_by_label(re.compile('Wat ben je van de cliënt|How are you related')).fill('Dochter')
+    manager.axe()
+    page.get_by_role('button', name=re.compile('^(Opslaan|Save)$')).click()
+    assert 'Dochter' in page.locator('main').inner_text()
+    manager.axe()
+
 
 def test_without_a_dutch_voice_there_is_no_read_aloud_button(pages, live, live_mailbox, tmp_path):
     code = _set_up(live, tmp_path, 'client-quiet')

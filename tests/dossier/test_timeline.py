@@ -123,3 +123,14 @@ def test_a_report_reads_on_its_own_with_the_one_before_and_after_it(care_page, a
     assert basic.get(f"{base}/{reports[0]['id']}").status_code == 403
     other = register('o@example.nl')
     assert other.get(f"{base}/{reports[0]['id']}").status_code == 404
+
+
+def test_a_report_asks_for_the_step_up(care_page, app, db):
+    from hub.account.models import AuthSession
+    manager, circle_id, dossier_ids, manager_id = care_page
+    fill(app, circle_id, dossier_ids, manager_id, 1)
+    [report] = manager.get(f'/api/v1/circles/{circle_id}/timeline?kind=report').get_json()['items'][:1]
+    db.execute(update(AuthSession).values(second_factor_at=utcnow() - timedelta(hours=1)))
+    stale = manager.get(f"/api/v1/circles/{circle_id}/reports/{report['id']}")
+    assert stale.status_code == 401 and stale.get_json()['error']['code'] == 'step_up_required'
+    assert '/step-up' in manager.get(f"/circles/{circle_id}/reports/{report['id']}").headers['Location']
