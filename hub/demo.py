@@ -108,11 +108,13 @@ def _page_content(circle_id, accounts):
     from datetime import timedelta
 
     members = {role: membership(account, circle_id) for role, account in accounts.items()}
-    messages.post_message(members['manager'], accounts['manager'],
-                          'Zondag komt de hele familie op bezoek. Wie neemt er taart mee?', 'all')
-    messages.post_message(members['basic'], accounts['basic'], 'Ik neem appeltaart mee!', 'all')
-    messages.post_message(members['trust'], accounts['trust'],
-                          'Ik heb met de arts gesproken over de nieuwe medicijnen. Bel me gerust.', 'trust')
+    visit, _ = messages.start_thread(members['manager'], accounts['manager'],
+                                     'Zondag komt de hele familie op bezoek. Wie neemt er taart mee?',
+                                     subject='Bezoek zondag', audience='all')
+    messages.reply(members['basic'], accounts['basic'], visit.id, 'Ik neem appeltaart mee!')
+    messages.start_thread(members['trust'], accounts['trust'],
+                          'Ik heb met de arts gesproken over de nieuwe medicijnen. Bel me gerust.',
+                          subject='Nieuwe medicijnen', audience='trust')
     notes.write_note(members['trust'], accounts['trust'], 'De reservebril ligt in de bovenste la van het nachtkastje.')
     post = board.add_post(members['basic'], accounts['basic'], 'Vandaag samen gewandeld in het park. Mooi weer!')
     board.react(members['manager'], accounts['manager'], post.id, 'Wat fijn, dank je wel!')

@@ -27,6 +27,7 @@ from hub.circle.schemas import (
     MessageSchema,
     NoteChangeSchema,
     NoteSchema,
+    ReplySchema,
     RespondSchema,
     ShareSchema,
 )
@@ -84,10 +85,19 @@ QUERY = {
 
 
 #: (method, path, summary, request schema, success status, success body schema)
-MESSAGE = {'type': 'object', 'properties': {
-    'id': {'type': 'string'}, 'audience': {'enum': ['all', 'trust', 'provider']}, 'text': {'type': 'string'},
-    'created_at': {'type': 'string', 'format': 'date-time'}, 'author': {'type': ['object', 'null']},
-    'from_provider': {'type': ['object', 'null']}, 'provider': {'type': ['object', 'null']}}}
+MESSAGE = {'type': 'object', 'required': ['id', 'text', 'created_at', 'author', 'from_provider', 'mine'],
+           'properties': {'id': {'type': 'string'}, 'text': {'type': 'string'},
+                          'created_at': {'type': 'string', 'format': 'date-time'}, 'author': {'type': 'object'},
+                          'from_provider': {'type': 'boolean'}, 'mine': {'type': 'boolean'}}}
+THREAD = {'type': 'object', 'required': ['id', 'subject', 'audience', 'recipients', 'last_message_at', 'unread'],
+          'properties': {'id': {'type': 'string'}, 'subject': {'type': 'string'},
+                         'audience': {'enum': ['all', 'trust', 'provider', 'chosen']},
+                         'recipients': {'type': 'array', 'items': {'type': 'string'}},
+                         'last_message_at': {'type': 'string', 'format': 'date-time'},
+                         'unread': {'type': 'integer', 'minimum': 0}, 'provider': {'type': ['object', 'null']},
+                         'started_by': {'type': ['string', 'null']}}}
+THREAD_WITH_MESSAGES = {'allOf': [THREAD, {'type': 'object', 'required': ['messages'], 'properties': {
+    'messages': {'type': 'array', 'items': MESSAGE}}}]}
 
 PLAN = {'type': 'object', 'required': ['id', 'plan_type', 'status', 'version', 'versions'], 'properties': {
     'id': {'type': 'string'}, 'kind': {'const': 'plan'}, 'version': {'type': 'string'},
@@ -169,11 +179,17 @@ ROUTES = [
     ('get', '/circles/{circle_id}/reports/{record_id}', 'One report, with the ids of the report before it '
                                                         '(`previous`, older) and after it (`next`; step-up)', None,
      200, {'type': 'object', 'required': ['id', 'kind', 'data', 'previous', 'next']}),
-    ('get', '/circles/{circle_id}/messages', 'Messages for me, newest first; from members and from the provider '
-                                             '(the first page marks them read)', None, 200, _list_of(MESSAGE)),
-    ('post', '/circles/{circle_id}/messages', 'Write a message for all, the trust group, or the provider and the '
-                                              'trust group (it goes to the provider through the outbox)',
-     MessageSchema, 201, MESSAGE),
+    ('get', '/circles/{circle_id}/messages', 'My threads, the newest message first, each with its unread count',
+     None, 200, _list_of(THREAD)),
+    ('post', '/circles/{circle_id}/messages', 'Begin a thread: `{subject?, text, audience}` (all, trust, or provider '
+                                              'and the trust group; to the provider through the outbox) or '
+                                              '`{subject?, text, recipients: [member ids]}`',
+     MessageSchema, 201, THREAD_WITH_MESSAGES),
+    ('get', '/circles/{circle_id}/messages/{thread_id}', 'A thread with its messages in order (marks it read)', None,
+     200, THREAD_WITH_MESSAGES),
+    ('post', '/circles/{circle_id}/messages/{thread_id}/replies', 'Reply in a thread', ReplySchema, 201, MESSAGE),
+    ('delete', '/circles/{circle_id}/messages/{thread_id}', "Remove a thread from the caller's list only", None, 204,
+     None),
     ('get', '/circles/{circle_id}/data', "The client's data in the sections this member may see: client, "
                                          'gp_pharmacy, insurances, contact_persons, care_team (step-up)', None, 200,
      DATA),

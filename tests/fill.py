@@ -16,7 +16,8 @@ def fill(app, circle_id, dossier_ids, manager_id, count, sent_notes=False):
     (``sent_notes``: each note was sent to a provider too, so it is on the timeline)."""
     from hub.account.models import Account
     from hub.careprovider.models import Record, RecordVersion
-    from hub.circle.models import BoardPost, BoardReaction, CalendarEntry, Member, Message, Note
+    from hub.circle.messages import file_provider_messages
+    from hub.circle.models import BoardPost, BoardReaction, CalendarEntry, Member, Message, MessageThread, Note
     from hub.core.commit import unit_of_work
     from hub.core.models import AuditRecord
     from hub.extensions import db
@@ -37,9 +38,14 @@ def fill(app, circle_id, dossier_ids, manager_id, count, sent_notes=False):
             n = next(_serial)
             author = authors[i % len(authors)]
             moment = now - timedelta(hours=n % 50, minutes=n)
-            db.session.execute(insert(Message).values(id=uuid.uuid4(), circle_id=circle_id, author_id=author,
-                                                      audience=('all', 'trust')[n % 2], text=f'Bericht {n}',
-                                                      created_at=moment))
+            thread_id = uuid.uuid4()  # a thread with a message and a reply
+            db.session.execute(insert(MessageThread).values(
+                id=thread_id, circle_id=circle_id, subject=f'Onderwerp {n}', audience=('all', 'trust')[n % 2],
+                author_id=author, last_message_at=moment, created_at=moment))
+            for reply, writer in enumerate((author, authors[(i + 1) % len(authors)])):
+                db.session.execute(insert(Message).values(id=uuid.uuid4(), circle_id=circle_id, thread_id=thread_id,
+                                                          author_id=writer, text=f'Bericht {n}.{reply}',
+                                                          created_at=moment))
             db.session.execute(insert(Note).values(id=uuid.uuid4(), circle_id=circle_id, author_id=author,
                                                    text=f'Notitie {n}', updated_at=moment, created_at=moment,
                                                    shared_at=moment if sent_notes else None))
@@ -80,6 +86,7 @@ def fill(app, circle_id, dossier_ids, manager_id, count, sent_notes=False):
                             id=uuid.uuid4(), record_id=record_id, dossier_id=dossier_id, kind=kind, version='1',
                             content_hash=f'{n:064x}', data=data, occurred_at=occurred, stored_at=now,
                             event='plan_created', event_at=occurred))
+        file_provider_messages(circle_id)  # as the worker does after a sync: the provider's messages into threads
 
 
 

@@ -54,8 +54,11 @@ def test_demo_sets_up_an_instance_with_logins_and_a_code(tmp_path):
     assert basic.get(f"/api/v1/circles/{circle['id']}/timeline").status_code == 403
     page = basic.get(f"/circles/{circle['id']}").get_data(as_text=True)
     assert 'Wim Jansen' in page and 'Nieuwste rapportages' not in page
-    texts = [m['text'] for m in basic.get(f"/api/v1/circles/{circle['id']}/messages").get_json()['items']]
-    assert texts == ['Ik neem appeltaart mee!', 'Zondag komt de hele familie op bezoek. Wie neemt er taart mee?']
+    [visit] = basic.get(f"/api/v1/circles/{circle['id']}/messages").get_json()['items']  # not the trust group's
+    assert visit['subject'] == 'Bezoek zondag' and visit['unread'] == 0  # they answered in it: read
+    texts = [m['text'] for m in basic.get(f"/api/v1/circles/{circle['id']}/messages/{visit['id']}").get_json()[
+        'messages']]
+    assert texts == ['Zondag komt de hele familie op bezoek. Wie neemt er taart mee?', 'Ik neem appeltaart mee!']
     assert basic.get(f"/api/v1/circles/{circle['id']}/board").get_json()['items'][0]['reactions']
     [plan] = manager.get(f"/api/v1/circles/{circle['id']}/plans").get_json()['items']
     assert plan['approval'] == 'awaiting_signature'

@@ -366,9 +366,13 @@ def map_communication(resource):
     when = parse_datetime(resource.get('sent') or resource.get('received'))
     if not text or when is None:
         return []
-    return [_record('message', resource, {
-        'text': text, 'sender': display(resource.get('sender'), resource),
-        'topic': concept_text(resource.get('topic')), 'occurred_at': when.isoformat()}, occurred_at=when)]
+    answers = next((r['reference'] for r in resource.get('inResponseTo') or []
+                    if isinstance(r, dict) and isinstance(r.get('reference'), str)), None)
+    data = {'text': text, 'sender': display(resource.get('sender'), resource),
+            'topic': concept_text(resource.get('topic')), 'occurred_at': when.isoformat()}
+    if answers:  # only then: the content (and its hash) of other messages stays as it was
+        data['in_response_to'] = answers[:300]
+    return [_record('message', resource, data, occurred_at=when)]
 
 
 def map_composition(resource):

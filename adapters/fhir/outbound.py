@@ -28,6 +28,8 @@ def communication(kind, client_id, item_id, content):
         'payload': [{'contentString': content['text']}]}
     if content.get('topic'):
         resource['topic'] = {'text': content['topic']}
+    if content.get('in_response_to'):
+        resource['inResponseTo'] = [{'reference': content['in_response_to']}]
     return resource
 
 

@@ -183,6 +183,8 @@ class Message(RecordSchema):
     sender = _text(300)
     topic = _text(300)
     occurred_at = fields.AwareDateTime(required=True)
+    #: the message it answers, as the source names it (``Communication/carehub-<item id>`` for one from carehub)
+    in_response_to = _text(300)
 
 
 #: kind -> schema class
@@ -210,6 +212,8 @@ class OutboundMessage(RecordSchema):
     author_role = _text(40)
     written_at = fields.AwareDateTime(required=True)
     topic = _text(300)
+    #: the provider's message this answers (its record's source id), in a conversation the provider began
+    in_response_to = _text(300)
 
 
 class OutboundApproval(RecordSchema):

@@ -8,6 +8,7 @@ from hub.account.photos import photo_of
 from hub.account.schemas import DeleteSchema
 from hub.circle import board as prikbord
 from hub.circle import calendar, operations
+from hub.circle import messages as talk
 from hub.circle import notes as pad
 from hub.circle.access import MANAGE, may_edit_profile, permissions_of, photo_visible, require, sees_calendar
 from hub.circle.dossiers import client_name, providers_of
@@ -20,6 +21,7 @@ from hub.circle.schemas import (
     MessageSchema,
     NoteChangeSchema,
     NoteSchema,
+    ReplySchema,
     RespondSchema,
     ShareSchema,
 )
@@ -174,24 +176,49 @@ def photo(account_id):
 
 @bp.get('/circles/<circle_id>/messages')
 def messages(circle_id):
-    """Messages for me on this care page, newest first; the first page marks them read."""
-    from hub.circle import messages as board
+    """My threads on this care page, the newest message first, each with its unread count."""
     member = require(current_account(), circle_id, 'messages')
-    cursor = request.args.get('cursor')
-    items, next_cursor = board.messages(member, cursor)
-    if not cursor:
-        board.mark_read(member)
-    return {'items': [board.message_json(kind, item) for kind, item in items], 'next': next_cursor}
+    found, counts, next_cursor = talk.threads(member, request.args.get('cursor'))
+    ids = talk.member_ids(member.circle_id)
+    return {'items': [talk.thread_json(t, counts.get(t.id, 0), ids) for t in found], 'next': next_cursor}
 
 
 @bp.post('/circles/<circle_id>/messages')
 def post_message(circle_id):
-    from hub.circle import messages as board
+    """Begin a thread for an audience or chosen members (one with the provider goes to them through the outbox)."""
     account = current_account()
     member = require(account, circle_id, 'messages')
     body = load_json(MessageSchema())
-    message = board.post_message(member, account, body['text'], body['audience'], body['provider_id'])
-    return board.message_json('member', message), 201
+    found, message = talk.start_thread(member, account, body['text'], body['subject'], body.get('audience'),
+                                        body.get('recipients'), body['provider_id'])
+    return {**talk.thread_json(found, 0, talk.member_ids(member.circle_id)),
+            'messages': [talk.message_json(message, account)]}, 201
+
+
+@bp.get('/circles/<circle_id>/messages/<thread_id>')
+def message_thread(circle_id, thread_id):
+    """One thread with its messages in order; reading it marks it read."""
+    account = current_account()
+    member = require(account, circle_id, 'messages')
+    found, items = talk.read_thread(member, parse_id(thread_id))
+    return {**talk.thread_json(found, 0, talk.member_ids(member.circle_id)),
+            'messages': [talk.message_json(m, account) for m in items]}
+
+
+@bp.post('/circles/<circle_id>/messages/<thread_id>/replies')
+def reply(circle_id, thread_id):
+    account = current_account()
+    member = require(account, circle_id, 'messages')
+    body = load_json(ReplySchema())
+    return talk.message_json(talk.reply(member, account, parse_id(thread_id), body['text']), account), 201
+
+
+@bp.delete('/circles/<circle_id>/messages/<thread_id>')
+def remove_thread(circle_id, thread_id):
+    """Take a thread off my own list (the others keep it; a new message brings it back)."""
+    member = require(current_account(), circle_id, 'messages')
+    talk.remove_thread(member, parse_id(thread_id))
+    return '', 204
 
 
 def _moment(name):

@@ -1,65 +1,275 @@
-"""Messages on a care page: for all members, for the trust group, or for the provider and the trust group.
+"""Messages on a care page, in threads: a subject and its messages in order, for all members, the trust group,
+the provider and the trust group, or chosen members.
 
-Messages the provider sends (FHIR Communication, mapped as ``message`` records) appear beside them
-for those who may see provider messages; a message to the provider goes into the outbox with it.
+The provider's messages (FHIR Communication, mapped as ``message`` records) are filed into threads when a
+member reads the messages (and by the worker): an answer (``inResponseTo``) into the thread it answers, anything
+else as a new thread with the provider. A message to the provider goes into the outbox with it. Each member's
+read state and removed threads are their own: nobody sees who read what.
 """
 
+import uuid
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from hub.account.operations import link
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
-from hub.circle.access import message_audiences
+from hub.circle.access import can, message_audiences
 from hub.circle.dossiers import client_name, dossiers_of
-from hub.circle.models import CircleDossier, Member, Message
+from hub.circle.models import CircleDossier, Member, Message, MessageThread, ThreadRead, ThreadRecipient
 from hub.core.audit import audit
 from hub.core.cursor import after_cursor, encode_cursor
-from hub.core.errors import Forbidden, InvalidInput
+from hub.core.errors import Forbidden, InvalidInput, NotFound
 from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
 PAGE_SIZE = 20
+#: a thread without a subject is named by the start of its first message, as mijnCaress does
+SUBJECT_LENGTH = 15
+#: the provider's messages filed in one go
+FILE_LIMIT = 500
+#: the resource id carehub gives what it sends (adapters/fhir/outbound.resource_id)
+OWN_PREFIX = 'carehub-'
 
 
+def subject_of(text) -> str:
+    return ' '.join(text.split())[:SUBJECT_LENGTH] or '…'
 
 
-def post_message(member, account, text, audience, provider_id=None) -> Message:
-    """Write a message; one for the provider also goes into the outbox, in the same transaction."""
-    if audience not in message_audiences(member):
+def visible(member):
+    """The SQL condition for the threads a member sees: by audience, or as a chosen member."""
+    audiences = [a for a in message_audiences(member)]
+    if not audiences:
+        return literal(False)
+    return or_(MessageThread.audience.in_(audiences),
+               and_(MessageThread.audience == 'chosen',
+                    exists().where(ThreadRecipient.thread_id == MessageThread.id,
+                                   ThreadRecipient.account_id == member.account_id)))
+
+
+def _unread_condition(member):
+    """Messages newer than what the member read of their thread (and than what they read before threads came)."""
+    condition = and_(or_(Message.author_id.is_(None), Message.author_id != member.account_id),
+                     or_(ThreadRead.read_at.is_(None), Message.created_at > ThreadRead.read_at))
+    if member.messages_read_before is not None:
+        condition = and_(condition, Message.created_at > member.messages_read_before)
+    return condition
+
+
+def _with_state(query, member):
+    return query.outerjoin(ThreadRead, and_(ThreadRead.thread_id == MessageThread.id,
+                                            ThreadRead.account_id == member.account_id))
+
+
+def threads(member, cursor=None, limit=PAGE_SIZE):
+    """Return (threads, their unread counts by id, next cursor): the member's threads, the newest message first;
+    a thread they removed comes back when a new message arrives."""
+    file_provider_messages(member.circle_id)
+    query = _with_state(select(MessageThread).options(joinedload(MessageThread.author)), member).where(
+        MessageThread.circle_id == member.circle_id, visible(member),
+        or_(ThreadRead.removed_at.is_(None), MessageThread.last_message_at > ThreadRead.removed_at))
+    query = after_cursor(query, MessageThread.last_message_at, MessageThread.id, cursor)
+    found = db.session.execute(query.order_by(MessageThread.last_message_at.desc(), MessageThread.id.desc())
+                               .limit(limit + 1)).scalars().all()
+    page = found[:limit]
+    counts = dict(db.session.execute(
+        _with_state(select(Message.thread_id, func.count(Message.id)).join(
+            MessageThread, Message.thread_id == MessageThread.id), member)
+        .where(Message.thread_id.in_([t.id for t in page]), _unread_condition(member))
+        .group_by(Message.thread_id)).all()) if page else {}
+    _audit_provider_read(member, page)
+    if not cursor:
+        member.messages_read_at = utcnow()  # they looked: a new mail may come for what is new after this
+    last = page[-1] if len(found) > limit else None
+    return page, counts, encode_cursor(last.last_message_at, last.id) if last else None
+
+
+def _audit_provider_read(member, page):
+    if any(thread.audience == 'provider' for thread in page):
+        audit('dossier.messages', 'R', actor=member.account_id, role=member.role, circle=member.circle_id,
+              target='messages')
+
+
+def thread(member, thread_id) -> MessageThread:
+    """Return a thread the member may read, or raise NotFound."""
+    found = db.session.execute(select(MessageThread).where(
+        MessageThread.id == thread_id, MessageThread.circle_id == member.circle_id, visible(member))).scalar_one_or_none()
+    if found is None:
+        raise NotFound(_l('This conversation does not exist, or you may not read it.'))
+    return found
+
+
+def read_thread(member, thread_id):
+    """Return (thread, its messages in order) and mark it read for the member."""
+    file_provider_messages(member.circle_id)
+    found = thread(member, thread_id)
+    items = db.session.execute(select(Message).options(joinedload(Message.author), joinedload(Message.record))
+                               .where(Message.thread_id == found.id)
+                               .order_by(Message.created_at, Message.id)).scalars().all()
+    _state(found.id, member.account_id).read_at = utcnow()
+    member.messages_read_at = utcnow()
+    _audit_provider_read(member, [found])
+    return found, items
+
+
+def _state(thread_id, account_id) -> ThreadRead:
+    state = db.session.get(ThreadRead, (thread_id, account_id))
+    if state is None:
+        state = ThreadRead(thread_id=thread_id, account_id=account_id)
+        db.session.add(state)
+    return state
+
+
+def remove_thread(member, thread_id):
+    """Take a thread off the member's own list (it comes back with a new message); others keep it."""
+    found = thread(member, thread_id)
+    state = _state(found.id, member.account_id)
+    state.removed_at = state.read_at = utcnow()
+
+
+def _provider_dossier(member, provider_id):
+    dossiers = [d for d in dossiers_of(member.circle_id) if provider_id is None or d.provider_id == provider_id]
+    if not dossiers:
+        raise InvalidInput(_l('There is no care provider linked to this care page to write to.'),
+                           fields={'provider_id': [_l('Choose a care provider of this care page.')]})
+    if len({d.provider_id for d in dossiers}) > 1:
+        raise InvalidInput(_l('Choose which care provider the message is for.'),
+                           fields={'provider_id': [_l('Choose a care provider of this care page.')]})
+    return dossiers[0]
+
+
+def _chosen(member, account, recipient_ids) -> list:
+    """The accounts of the members chosen (each must be on this page and read messages), with the writer."""
+    chosen = db.session.execute(select(Member).where(Member.circle_id == member.circle_id,
+                                                     Member.id.in_(recipient_ids))).scalars().all()
+    if len(chosen) != len(set(recipient_ids)) or not all(can(m, 'messages') for m in chosen):
+        raise InvalidInput(_l('Choose people on this care page who read messages.'),
+                           fields={'recipients': [_l('Choose people on this care page who read messages.')]})
+    return sorted({m.account_id for m in chosen} | {account.id})
+
+
+def start_thread(member, account, text, subject=None, audience=None, recipients=None, provider_id=None):
+    """Begin a thread with its first message, for an audience or for chosen members."""
+    if recipients:
+        if not can(member, 'messages'):
+            raise Forbidden(_l('You cannot write messages for this group.'))
+        accounts, audience = _chosen(member, account, recipients), 'chosen'
+    elif audience not in message_audiences(member):
+        raise Forbidden(_l('You cannot write messages for this group.'))
+    dossier = _provider_dossier(member, provider_id) if audience == 'provider' else None
+    now = utcnow()
+    found = MessageThread(circle_id=member.circle_id, subject=subject or subject_of(text), audience=audience,
+                          provider_id=dossier.provider_id if dossier else None, author_id=account.id,
+                          last_message_at=now, created_at=now)
+    if audience == 'chosen':
+        found.recipients = [ThreadRecipient(account_id=account_id) for account_id in accounts]
+    db.session.add(found)
+    db.session.flush()
+    message = _write(member, account, found, text, dossier)
+    return found, message
+
+
+def reply(member, account, thread_id, text) -> Message:
+    """Write in a thread the member may read; in a thread with the provider it goes to them too."""
+    found = thread(member, thread_id)
+    if not can(member, 'messages') or (found.audience == 'provider' and 'provider' not in message_audiences(member)):
         raise Forbidden(_l('You cannot write messages for this group.'))
     dossier = None
-    if audience == 'provider':
-        dossiers = [d for d in dossiers_of(member.circle_id) if provider_id is None or d.provider_id == provider_id]
-        if not dossiers:
-            raise InvalidInput(_l('There is no care provider linked to this care page to write to.'),
-                               fields={'provider_id': [_l('Choose a care provider of this care page.')]})
-        if len({d.provider_id for d in dossiers}) > 1:
-            raise InvalidInput(_l('Choose which care provider the message is for.'),
-                               fields={'provider_id': [_l('Choose a care provider of this care page.')]})
-        dossier = dossiers[0]
-    message = Message(circle_id=member.circle_id, author_id=account.id, audience=audience, text=text,
-                      provider_id=dossier.provider_id if dossier else None, created_at=utcnow())
-    db.session.add(message)
-    db.session.flush()
+    if found.audience == 'provider':
+        dossier = next((d for d in dossiers_of(member.circle_id) if d.provider_id == found.provider_id), None)
+        if dossier is None:
+            raise InvalidInput(_l('This care provider is no longer linked to this care page.'))
+    return _write(member, account, found, text, dossier)
+
+
+def _write(member, account, found, text, dossier) -> Message:
+    now = utcnow()
+    message = Message(circle_id=member.circle_id, thread_id=found.id, author_id=account.id, text=text, created_at=now)
     if dossier is not None:
-        queue_for_provider(dossier, 'message', {'text': text, 'author': account.name, 'author_role': member.role,
-                                                'written_at': message.created_at.isoformat()})
+        answered = db.session.execute(select(Record.source_id).join(Message, Message.record_id == Record.id).where(
+            Message.thread_id == found.id).order_by(Message.created_at.desc()).limit(1)).scalar_one_or_none()
+        item = queue_for_provider(dossier, 'message', {'text': text, 'author': account.name,
+                                                       'author_role': member.role, 'written_at': now.isoformat(),
+                                                       'topic': found.subject, 'in_response_to': answered})
+        message.outbox_item_id = item.id
+    db.session.add(message)
+    found.last_message_at = now
+    state = _state(found.id, account.id)
+    state.read_at, state.removed_at = now, None  # one has read what one wrote
+    db.session.flush()
     audit('circle.message', 'C', actor=account, role=member.role, circle=member.circle_id,
           dossier=dossier.id if dossier else None, target=f'message:{message.id}')
-    notify(member.circle_id, audience, but=account.id)
+    notify(member.circle_id, but=account.id)
     return message
 
 
-def notify(circle_id, audience, but=None):
-    """Mail the members who read ``audience`` that there is a new message: once, until they have read them.
+def file_provider_messages(circle_id, limit=FILE_LIMIT) -> int:
+    """File the provider's new messages of a care page into threads (each once), in a fixed number of statements;
+    return how many were filed. An answer goes into the thread it answers, anything else begins a thread."""
+    rows = db.session.execute(
+        select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
+        .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
+        .where(CircleDossier.circle_id == circle_id, Record.kind == 'message', Record.deleted.is_(False),
+               Record.occurred_at.is_not(None),
+               ~exists().where(Message.record_id == Record.id, Message.circle_id == circle_id))
+        .order_by(Record.occurred_at).limit(limit)).all()
+    if not rows:
+        return 0
+    answered = _answered_threads(circle_id, [row.Record.data.get('in_response_to') for row in rows])
+    threads, messages, latest = [], [], {}
+    for row in rows:
+        record, when = row.Record, row.Record.occurred_at
+        thread_id = answered.get(record.data.get('in_response_to'))
+        if thread_id is None:
+            thread_id = uuid.uuid4()
+            threads.append({'id': thread_id, 'circle_id': circle_id, 'audience': 'provider', 'author_id': None,
+                            'provider_id': row.Dossier.provider_id, 'last_message_at': when, 'created_at': when,
+                            'subject': (record.data.get('topic') or subject_of(record.data['text']))[:200]})
+        else:
+            latest[thread_id] = max(latest.get(thread_id, when), when)
+        messages.append({'id': uuid.uuid4(), 'circle_id': circle_id, 'thread_id': thread_id, 'record_id': record.id,
+                         'created_at': when})
+    try:
+        with db.session.begin_nested():  # another request may file the same ones at the same moment
+            if threads:
+                db.session.execute(insert(MessageThread), threads)
+            db.session.execute(insert(Message), messages)
+            for thread_id, when in latest.items():
+                db.session.execute(update(MessageThread).where(
+                    MessageThread.id == thread_id, MessageThread.last_message_at < when).values(last_message_at=when))
+    except IntegrityError:
+        return 0
+    return len(messages)
+
+
+def _answered_threads(circle_id, references) -> dict:
+    """reference (``Communication/carehub-<item id>``) -> the thread of the message it names, if it is here."""
+    items = {}
+    for reference in filter(None, references):
+        if OWN_PREFIX in reference:
+            try:
+                items[uuid.UUID(reference.rsplit(OWN_PREFIX, 1)[1])] = reference
+            except ValueError:
+                continue
+    if not items:
+        return {}
+    return {items[item_id]: thread_id for item_id, thread_id in db.session.execute(
+        select(Message.outbox_item_id, Message.thread_id).where(
+            Message.outbox_item_id.in_(list(items)), Message.circle_id == circle_id))}
+
+
+def notify(circle_id, but=None):
+    """Mail the members with unread messages that there is something new: once, until they have read them.
 
     The mail says only that there is something new, never what (it may be about someone's health).
     """
-    for reader in db.session.execute(select(Member).where(Member.circle_id == circle_id)).scalars():
-        if reader.account_id == but or not reader.account.notify_messages or audience not in message_audiences(reader):
+    for reader in db.session.execute(select(Member).options(joinedload(Member.account))
+                                     .where(Member.circle_id == circle_id)).scalars():
+        if reader.account_id == but or not reader.account.notify_messages or not message_audiences(reader):
             continue
         told = reader.messages_mailed_at is not None and (
             reader.messages_read_at is None or reader.messages_mailed_at > reader.messages_read_at)
@@ -70,61 +280,36 @@ def notify(circle_id, audience, but=None):
         reader.messages_mailed_at = utcnow()
 
 
-def _provider_messages(circle_id):
-    return (select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
-            .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
-            .where(CircleDossier.circle_id == circle_id, Record.kind == 'message', Record.deleted.is_(False),
-                   Record.occurred_at.is_not(None)))
-
-
-def messages(member, cursor=None, limit=PAGE_SIZE):
-    """Return (items, next cursor), newest first: each item is ('member', Message) or ('provider', (Record, Dossier))."""
-    audiences = message_audiences(member)
-    own = select(Message).options(joinedload(Message.author)).where(Message.circle_id == member.circle_id, Message.audience.in_(audiences))
-    theirs = _provider_messages(member.circle_id)
-    own = after_cursor(own, Message.created_at, Message.id, cursor)
-    theirs = after_cursor(theirs, Record.occurred_at, Record.id, cursor)
-    found = [(m.created_at, m.id, 'member', m) for m in db.session.execute(
-        own.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit + 1)).scalars()]
-    if 'provider' in audiences:
-        found += [(row.Record.occurred_at, row.Record.id, 'provider', row) for row in db.session.execute(
-            theirs.order_by(Record.occurred_at.desc(), Record.id.desc()).limit(limit + 1))]
-        audit('dossier.messages', 'R', actor=member.account_id, role=member.role, circle=member.circle_id,
-              target='messages')
-    found.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    page = found[:limit]
-    next_cursor = encode_cursor(page[-1][0], page[-1][1]) if len(found) > limit else None
-    return [(kind, item) for _, _, kind, item in page], next_cursor
-
-
 def unread(member) -> int:
-    """How many messages the member has not seen yet (not counting their own)."""
-    audiences = message_audiences(member)
-    if not audiences:
+    """How many messages the member has not read yet, in the threads they see (not counting their own)."""
+    if not message_audiences(member):
         return 0
-    since = member.messages_read_at
-    own = select(func.count(Message.id)).where(Message.circle_id == member.circle_id,
-                                               Message.audience.in_(audiences), Message.author_id != member.account_id)
-    counts = [own.where(Message.created_at > since) if since else own]
-    if 'provider' in audiences:
-        theirs = _provider_messages(member.circle_id).with_only_columns(Record.id)
-        counts.append(select(func.count()).select_from(
-            (theirs.where(Record.occurred_at > since) if since else theirs).subquery()))
-    return sum(db.session.execute(select(*(count.scalar_subquery() for count in counts))).one())
+    query = _with_state(select(func.count(Message.id)).join(MessageThread, Message.thread_id == MessageThread.id),
+                        member).where(MessageThread.circle_id == member.circle_id, visible(member),
+                                      _unread_condition(member))
+    return db.session.execute(query).scalar_one()
 
 
-def mark_read(member):
-    member.messages_read_at = utcnow()
+def thread_json(found, unread_count=0, member_ids=None) -> dict:
+    """A thread as the API lists it; ``member_ids`` maps account ids to member ids (for chosen recipients)."""
+    return {'id': str(found.id), 'subject': found.subject, 'audience': found.audience,
+            'recipients': [str(member_ids[r.account_id]) for r in found.recipients
+                           if member_ids and r.account_id in member_ids] if found.audience == 'chosen' else [],
+            'last_message_at': found.last_message_at.isoformat(), 'unread': unread_count,
+            'provider': {'id': str(found.provider_id)} if found.provider_id else None,
+            'started_by': found.author.name if found.author else None}
 
 
-def message_json(kind, item) -> dict:
-    if kind == 'member':
-        return {'id': str(item.id), 'audience': item.audience, 'text': item.text,
-                'created_at': item.created_at.isoformat(),
-                'author': {'name': item.author.name}, 'from_provider': None,
-                'provider': {'id': str(item.provider_id)} if item.provider_id else None}
-    record, dossier = item.Record, item.Dossier
-    return {'id': str(record.id), 'audience': 'provider', 'text': record.data['text'],
-            'created_at': record.occurred_at.isoformat(), 'author': {'name': record.data.get('sender')},
-            'from_provider': {'id': str(dossier.provider_id), 'name': dossier.provider.name},
-            'provider': {'id': str(dossier.provider_id)}}
+def message_json(message, account=None) -> dict:
+    if message.record_id is not None:
+        record = message.record
+        return {'id': str(message.id), 'text': record.data['text'], 'created_at': message.created_at.isoformat(),
+                'author': {'name': record.data.get('sender')}, 'from_provider': True, 'mine': False}
+    return {'id': str(message.id), 'text': message.text, 'created_at': message.created_at.isoformat(),
+            'author': {'name': message.author.name if message.author else None}, 'from_provider': False,
+            'mine': account is not None and message.author_id == account.id}
+
+
+def member_ids(circle_id) -> dict:
+    """account id -> member id on a care page."""
+    return dict(db.session.execute(select(Member.account_id, Member.id).where(Member.circle_id == circle_id)).all())

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.account.models import Account
-from hub.careprovider.models import Dossier
+from hub.careprovider.models import Dossier, Record
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.core.models import OutboxItem
 from hub.extensions import db
@@ -37,8 +37,10 @@ class Member(IdMixin, CreatedMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     #: the capabilities the manager chose for this member; None: those of the role
     permissions: Mapped[list | None] = mapped_column(JSON)
-    #: when this member last opened the messages (what is newer is unread)
+    #: when this member last opened their messages (a list or a thread): no new mail about messages until then
     messages_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: what came before this counts as read in every thread (the messages were one list until threads came)
+    messages_read_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: when this member was last mailed about new messages (no new mail until they have read them)
     messages_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: when this member's current visit of the timeline began, and when the one before began: what came into
@@ -86,23 +88,78 @@ class Invitation(IdMixin, CreatedMixin, db.Model):
     inviter: Mapped[Account | None] = relationship()
 
 
+class MessageThread(IdMixin, CreatedMixin, db.Model):
+    """A conversation on a care page: a subject, its audience (all members, the trust group, the provider and the
+    trust group, or chosen members) and its messages in order."""
+
+    __tablename__ = 'message_threads'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
+    subject: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: ``all``, ``trust``, ``provider`` (the provider and the trust group) or ``chosen`` (ThreadRecipient rows)
+    audience: Mapped[str] = mapped_column(String(20), nullable=False)
+    #: for ``provider``: which provider
+    provider_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('providers.id', ondelete='SET NULL'))
+    #: who began it (None: the provider did, or the account is gone)
+    author_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='SET NULL'))
+    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    author: Mapped[Account | None] = relationship()
+    recipients: Mapped[list['ThreadRecipient']] = relationship(cascade='all, delete-orphan', lazy='selectin')
+
+    __table_args__ = (Index('ix_message_threads_circle_last_id', 'circle_id', 'last_message_at', 'id'),)
+
+
+class ThreadRecipient(db.Model):
+    """A member chosen to read a thread (audience ``chosen``); the one who began it is one of them."""
+
+    __tablename__ = 'thread_recipients'
+
+    thread_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('message_threads.id', ondelete='CASCADE'),
+                                                 primary_key=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
+                                                  primary_key=True, index=True)
+
+
+class ThreadRead(db.Model):
+    """One member's state of a thread: read up to when, and whether they removed it from their own list (it comes
+    back when a new message arrives). Nobody else ever sees it."""
+
+    __tablename__ = 'thread_reads'
+
+    thread_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('message_threads.id', ondelete='CASCADE'),
+                                                 primary_key=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
+                                                  primary_key=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Message(IdMixin, CreatedMixin, db.Model):
-    """A message on a care page, for all members, the trust group, or the provider and the trust group."""
+    """One message of a thread: written by a member, or the provider's (a ``message`` record of the dossier)."""
 
     __tablename__ = 'messages'
 
     circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
-    #: deleting an account deletes what it wrote (deleting is real)
-    author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
-    #: ``all``, ``trust``, or ``provider`` (the provider and the trust group)
-    audience: Mapped[str] = mapped_column(String(20), nullable=False)
-    #: for ``provider``: which provider it went to
-    provider_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('providers.id', ondelete='SET NULL'))
-    text: Mapped[str] = mapped_column(Text, nullable=False)
+    thread_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('message_threads.id', ondelete='CASCADE'),
+                                                 nullable=False)
+    #: deleting an account deletes what it wrote (deleting is real); None: the provider's message
+    author_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'))
+    #: the member's text (a provider's message is read from its record)
+    text: Mapped[str | None] = mapped_column(Text)
+    #: the provider's message this is (it goes when the provider withdraws it)
+    record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('records.id', ondelete='CASCADE'))
+    #: for a message to the provider: the outbox item that carries it (the provider's answer names it)
+    outbox_item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('outbox_items.id',
+                                                                              ondelete='SET NULL'), index=True)
 
-    author: Mapped[Account] = relationship()
+    author: Mapped[Account | None] = relationship()
+    thread: Mapped[MessageThread] = relationship()
+    record: Mapped[Record | None] = relationship()
 
-    __table_args__ = (Index('ix_messages_circle_created_id', 'circle_id', 'created_at', 'id'),)
+    __table_args__ = (Index('ix_messages_thread_created_id', 'thread_id', 'created_at', 'id'),
+                      #: a provider's message is filed once per care page
+                      UniqueConstraint('circle_id', 'record_id', name='uq_messages_circle_record'))
 
 
 class CalendarEntry(IdMixin, CreatedMixin, db.Model):

@@ -59,10 +59,23 @@ def _no_control_characters(value):
 
 
 class MessageSchema(StrictSchema):
-    """A message: its text (lines allowed), for whom, and for ``provider`` which one (when there are several)."""
+    """A new thread: its first message (lines allowed), a subject (else the start of the text), and for whom: an
+    ``audience`` (for ``provider`` which one, when there are several) or chosen ``recipients`` (member ids)."""
+    subject = Text(load_default=None, allow_none=True, max_length=200)
     text = fields.String(required=True, validate=[validate.Length(min=1, max=5000), _no_control_characters])
-    audience = fields.String(required=True, validate=validate.OneOf(('all', 'trust', 'provider')))
+    audience = fields.String(validate=validate.OneOf(('all', 'trust', 'provider')))
+    recipients = fields.List(fields.UUID(), validate=validate.Length(
+        min=1, max=200, error=_l('Choose at least one person (at most 200).')))
     provider_id = fields.UUID(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _for_whom(self, data, **kwargs):
+        if ('audience' in data) == ('recipients' in data):
+            raise ValidationError(_l('Choose a group or people to write to.'), field_name='audience')
+
+
+class ReplySchema(StrictSchema):
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=5000), _no_control_characters])
 
 
 class AppointmentSchema(StrictSchema):

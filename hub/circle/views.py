@@ -31,6 +31,7 @@ from hub.circle.schemas import (
     MessageSchema,
     NoteChangeSchema,
     NoteSchema,
+    ReplySchema,
 )
 from hub.core.errors import Conflict, Forbidden
 from hub.core.timeutil import utcnow
@@ -216,35 +217,82 @@ def manage_invitation(circle_id, invitation_id, action):
     return redirect(url_for('circle.members', circle_id=manager.circle_id), 303)
 
 
-AUDIENCE_LABELS = {'all': _l('All helpers'), 'trust': _l('Only the trust group'),
-                   'provider': _l('The care provider and the trust group')}
 
 
-@bp.route('/circles/<circle_id>/messages', methods=['GET', 'POST'])
+@bp.get('/circles/<circle_id>/messages')
 @login_required
 def messages(circle_id):
-    """Read and write messages; a message for the provider goes to them through the outbox."""
+    """My conversations, the newest message first, with what is unread."""
     member = require(g.account, circle_id, 'messages')
-    errors, values, status = {}, {'audience': 'all'}, 200
+    found, counts, next_cursor = board.threads(member, request.args.get('cursor'))
+    return render_template('circle/messages.html', member=member, threads=found, counts=counts,
+                           next_cursor=next_cursor, removed=request.args.get('removed'))
+
+
+def _for_whom(values, chosen):
+    """The form's choice as the API takes it: an audience, or the chosen members."""
+    if values.get('audience') == 'chosen':
+        return {'recipients': chosen}
+    return {'audience': values.get('audience') or 'all'}
+
+
+@bp.route('/circles/<circle_id>/messages/new', methods=['GET', 'POST'])
+@login_required
+def new_message(circle_id):
+    """Write a new message: a subject, the text, and for whom (a group, or chosen people)."""
+    member = require(g.account, circle_id, 'messages')
+    errors, values, status, chosen = {}, {'audience': 'all'}, 200, []
     if request.method == 'POST':
-        values = form_data('text', 'audience', 'provider_id')
-        if not values.get('provider_id'):
-            values.pop('provider_id', None)
+        values = form_data('subject', 'text', 'audience', 'provider_id')
+        chosen = request.form.getlist('recipients')
         with form_step() as step:
-            data = MessageSchema().load(values)
-            board.post_message(member, g.account, data['text'], data['audience'], data['provider_id'])
+            data = MessageSchema().load({'subject': values.get('subject') or None, 'text': values.get('text', ''),
+                                         'provider_id': values.get('provider_id') or None,
+                                         **_for_whom(values, chosen)})
+            found, _ = board.start_thread(member, g.account, data['text'], data['subject'], data.get('audience'),
+                                          data.get('recipients'), data['provider_id'])
         if step.ok:
-            return redirect(url_for('circle.messages', circle_id=member.circle_id, sent=1), 303)
+            return redirect(url_for('circle.message_thread', circle_id=member.circle_id, thread_id=found.id,
+                                    sent=1), 303)
         errors, status = step.errors, step.status
-    cursor = request.args.get('cursor')
-    items, next_cursor = board.messages(member, cursor)
-    if not cursor and not errors:
-        board.mark_read(member)
     audiences = message_audiences(member)
-    return (render_template('circle/messages.html', member=member, items=items, next_cursor=next_cursor,
-                            errors=errors, values=values, sent=request.args.get('sent'),
-                            audiences=[(a, AUDIENCE_LABELS[a]) for a in audiences],
+    others = [m for m in operations.members_of(member.circle_id) if m.id != member.id and can(m, 'messages')]
+    return (render_template('circle/message_new.html', member=member, errors=errors, values=values, chosen=chosen,
+                            audiences=[(a, AUDIENCE_LABELS[a]) for a in audiences], others=others,
                             providers=providers_of(member.circle_id) if 'provider' in audiences else []), status)
+
+
+@bp.route('/circles/<circle_id>/messages/<thread_id>', methods=['GET', 'POST'])
+@login_required
+def message_thread(circle_id, thread_id):
+    """One conversation in order, with a reply form; reading it marks it read."""
+    member = require(g.account, circle_id, 'messages')
+    errors, values, status = {}, {}, 200
+    if request.method == 'POST':
+        values = form_data('text')
+        with form_step() as step:
+            board.reply(member, g.account, parse_id(thread_id), ReplySchema().load({'text': values.get('text', '')})[
+                'text'])
+        if step.ok:
+            return redirect(url_for('circle.message_thread', circle_id=member.circle_id, thread_id=thread_id,
+                                    sent=1) + '#reply', 303)
+        errors, status = step.errors, step.status
+    found, items = board.read_thread(member, parse_id(thread_id))
+    names = {m.account_id: m.account.name for m in operations.members_of(member.circle_id)}
+    return (render_template('circle/message_thread.html', member=member, thread=found, items=items, errors=errors,
+                            values=values, sent=request.args.get('sent'), names=names), status)
+
+
+@bp.post('/circles/<circle_id>/messages/<thread_id>/remove')
+@login_required
+def remove_thread(circle_id, thread_id):
+    member = require(g.account, circle_id, 'messages')
+    board.remove_thread(member, parse_id(thread_id))
+    return redirect(url_for('circle.messages', circle_id=member.circle_id, removed=1), 303)
+
+
+AUDIENCE_LABELS = {'all': _l('All helpers'), 'trust': _l('Only the trust group'),
+                   'provider': _l('The care provider and the trust group'), 'chosen': _l('Chosen people')}
 
 
 def _local_moment(day, clock):

@@ -16,7 +16,7 @@ from hub.careprovider.outbound import queue_for_provider
 from hub.careprovider.sync import version_label
 from hub.circle.access import can
 from hub.circle.dossiers import dossiers_of, records_in, records_of
-from hub.circle.messages import notify
+from hub.circle.messages import file_provider_messages, notify
 from hub.circle.models import CircleDossier, Member, Note
 from hub.circle.notes import received
 from hub.core.audit import audit
@@ -541,7 +541,8 @@ def notify_plans_awaiting_approval(limit=200) -> int:
 def notify_provider_messages(limit=200):
     """Tell the readers of provider messages that the provider wrote (a mail, as for members' messages)."""
     for circle_id in {circle_id for _, circle_id, _ in unnoticed('message', limit)}:
-        notify(circle_id, 'provider')
+        file_provider_messages(circle_id)  # into their threads, so the mail's link shows them
+        notify(circle_id)
     db.session.flush()
 
 

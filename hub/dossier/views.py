@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from hub.account.access import login_required, step_up_redirect
 from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
 from hub.circle.dossiers import client_name, dossiers_of
-from hub.circle.messages import unread
+from hub.circle.messages import file_provider_messages, unread
 from hub.circle.operations import circles_of
 from hub.config import setting
 from hub.core.audit import audit
@@ -74,6 +74,8 @@ def overview(circle_id):
         if unlock is None:  # one audit record for the read of the page (its reports and appointments)
             read_dossier(g.account, member.circle_id, 'overview')
             reports, _ = operations.timeline(member.circle_id, limit=3, dossiers=dossiers)
+    if can(member, 'messages.provider'):
+        file_provider_messages(member.circle_id)  # the provider's new messages count as unread at once
     if can(member, 'appointments.care'):
         appointments = operations.upcoming_appointments(member.circle_id)
         if not (can(member, READ_DOSSIER) and unlock is None):  # else the overview's record covers them

@@ -31,11 +31,13 @@ def linked_manager(pages, live, live_mailbox, tmp_path, client_id, email, resour
     return manager
 
 
-def test_the_manager_writes_messages(pages, live, live_mailbox, tmp_path):
+def test_the_manager_writes_a_message_and_replies_in_its_thread(pages, live, live_mailbox, tmp_path):
     manager = linked_manager(pages, live, live_mailbox, tmp_path, 'client-msg', 'kees@example.nl')
     page = manager.page
+    page.set_viewport_size({'width': 375, 'height': 740})
     page.get_by_role('link', name=re.compile('^(Berichten|Messages)')).click()
     manager.axe()
+    page.get_by_role('link', name=re.compile('Nieuw bericht|New message')).click()
     page.get_by_role('button', name=re.compile('Bericht versturen|Send message')).click()
     page.get_by_role('alert').wait_for()
     assert page.locator('#text-error').is_visible()
@@ -45,7 +47,23 @@ def test_the_manager_writes_messages(pages, live, live_mailbox, tmp_path):
     page.get_by_label(re.compile('^(Alle mantelzorgers|All helpers)$')).check()
     page.get_by_role('button', name=re.compile('Bericht versturen|Send message')).click()
     page.get_by_role('status').wait_for()
-    assert 'Wie gaat zondag mee naar het bos?' in page.locator('.cards').inner_text()
+    assert page.get_by_role('heading', level=1).inner_text() == 'Wie gaat zondag'  # the first 15 characters
+    assert 'Wie gaat zondag mee naar het bos?' in page.locator('.messages').inner_text()
+    manager.axe()
+    page.get_by_role('button', name=re.compile('Antwoord versturen|Send reply')).click()
+    page.get_by_role('alert').wait_for()
+    manager.axe()
+    page.get_by_label(re.compile('^(Je antwoord|Your reply)$')).fill('Ik neem de hond mee.')
+    page.get_by_role('button', name=re.compile('Antwoord versturen|Send reply')).click()
+    page.get_by_role('status').wait_for()
+    assert page.locator('.messages li').count() == 2 and 'Ik neem de hond mee.' in page.locator('.messages').inner_text()
+    page.get_by_role('link', name=re.compile('^(Berichten|Messages)$')).click()
+    assert 'Wie gaat zondag' in page.locator('.threads').inner_text()
+    manager.axe()
+    page.get_by_role('link', name='Wie gaat zondag').click()
+    page.get_by_role('button', name=re.compile('Uit mijn lijst halen|Remove from my list')).click()
+    page.get_by_role('status').wait_for()
+    assert page.locator('.threads').count() == 0
     manager.axe()
 
 

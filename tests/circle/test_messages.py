@@ -1,6 +1,7 @@
 """Messages on a care page: audiences, the provider both ways, unread counts, paging."""
 
 import uuid
+from datetime import datetime, timedelta
 
 import requests
 from sqlalchemy import select
@@ -20,33 +21,113 @@ def page_of(fhir_server, provider, coupling_code, register, extra=()):
     return manager, circle, name, patient_id
 
 
-def texts(client, circle):
-    return [m['text'] for m in client.get(f"/api/v1/circles/{circle['id']}/messages").get_json()['items']]
+def subjects(client, circle):
+    return [t['subject'] for t in client.get(f"/api/v1/circles/{circle['id']}/messages").get_json()['items']]
 
 
-def test_each_group_reads_what_is_meant_for_it(app, fhir_server, provider, coupling_code, register, db):
+def texts_of(client, circle, thread_id):
+    answer = client.get(f"/api/v1/circles/{circle['id']}/messages/{thread_id}")
+    assert answer.status_code == 200, answer.get_json()
+    return [m['text'] for m in answer.get_json()['messages']]
+
+
+def test_each_group_reads_the_threads_meant_for_it(app, fhir_server, provider, coupling_code, register, db):
     manager, circle, _, _ = page_of(fhir_server, provider, coupling_code, register, extra=lambda p: [])
     basic, _ = _join(manager, circle, register, 'basic@example.nl', 'basic')
     trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')
     url = f"/api/v1/circles/{circle['id']}/messages"
     first = manager.post(url, {'text': 'Zondag gaan we met z\'n allen wandelen.\nWie komt er?', 'audience': 'all'})
-    assert first.status_code == 201 and first.get_json()['author'] == {'name': 'Mieke Bos'}
-    assert manager.post(url, {'text': 'Alleen voor de vertrouwensgroep.', 'audience': 'trust'}).status_code == 201
-    assert texts(basic, circle) == ['Zondag gaan we met z\'n allen wandelen.\nWie komt er?']
-    assert texts(trust, circle)[0] == 'Alleen voor de vertrouwensgroep.'
-    refused = basic.post(url, {'text': 'Mag ik dit?', 'audience': 'trust'})
-    assert refused.status_code == 403
+    assert first.status_code == 201, first.get_json()
+    walk = first.get_json()
+    assert walk['subject'] == 'Zondag gaan we ' and walk['audience'] == 'all'  # the first 15 characters
+    assert walk['messages'][0]['author'] == {'name': 'Mieke Bos'} and walk['messages'][0]['mine']
+    secret = manager.post(url, {'subject': 'Medicijnen', 'text': 'Alleen voor de vertrouwensgroep.',
+                                'audience': 'trust'}).get_json()
+    assert subjects(basic, circle) == ['Zondag gaan we ']
+    assert subjects(trust, circle) == ['Medicijnen', 'Zondag gaan we ']
+    assert basic.get(f"{url}/{secret['id']}").status_code == 404  # not there for basic members
+    assert basic.post(f"{url}/{secret['id']}/replies", {'text': 'Mag ik?'}).status_code == 404
+    assert basic.post(url, {'text': 'Mag ik dit?', 'audience': 'trust'}).status_code == 403
     for body in ({'text': '   ', 'audience': 'all'}, {'text': 'x', 'audience': 'everyone'}, {'text': 'x'},
                  {'text': 'x' * 5001, 'audience': 'all'}, {'text': 'a\x00b', 'audience': 'all'},
-                 {'text': 'x', 'audience': 'all', 'extra': 1}):
+                 {'text': 'x', 'audience': 'all', 'extra': 1}, {'text': 'x', 'subject': 'y' * 201, 'audience': 'all'},
+                 {'text': 'x', 'audience': 'all', 'recipients': [walk['id']]}, {'text': 'x', 'recipients': []},
+                 {'text': 'x', 'recipients': ['nope']}):
         assert basic.post(url, body).status_code == 422, body
-    assert basic.post(url, {'text': 'Ik kom ook!', 'audience': 'all'}).status_code == 201
-    assert texts(manager, circle)[0] == 'Ik kom ook!'
+    reply = basic.post(f"{url}/{walk['id']}/replies", {'text': 'Ik kom ook!'})
+    assert reply.status_code == 201 and reply.get_json()['mine']
+    for body in ({'text': ''}, {}, {'text': 'x', 'audience': 'all'}):
+        assert basic.post(f"{url}/{walk['id']}/replies", body).status_code == 422, body
+    assert texts_of(trust, circle, walk['id']) == ['Zondag gaan we met z\'n allen wandelen.\nWie komt er?',
+                                                   'Ik kom ook!']
+    assert subjects(manager, circle)[0] == 'Zondag gaan we '  # the newest message first
+    assert basic.get(f'{url}/{uuid.uuid4()}').status_code == 404 and basic.get(f'{url}/nonsense').status_code == 404
     stranger = register('x@example.nl')
     assert stranger.get(url).status_code == 404 and stranger.post(url, {'text': 'x', 'audience': 'all'}).status_code == 404
+    assert stranger.get(f"{url}/{walk['id']}").status_code == 404
 
 
-def test_a_message_for_the_provider_reaches_its_fhir_server_and_its_answer_comes_back(
+def test_a_thread_for_chosen_people_is_theirs_alone(app, fhir_server, provider, coupling_code, register, db):
+    manager, circle, _, _ = page_of(fhir_server, provider, coupling_code, register, extra=lambda p: [])
+    basic, basic_member = _join(manager, circle, register, 'basic@example.nl', 'basic')
+    trust, trust_member = _join(manager, circle, register, 'trust@example.nl', 'trust')
+    url = f"/api/v1/circles/{circle['id']}/messages"
+    started = manager.post(url, {'subject': 'Verjaardag', 'text': 'Een verrassing voor Kees?',
+                                 'recipients': [basic_member['id']]})
+    assert started.status_code == 201, started.get_json()
+    thread = started.get_json()
+    members = {m['first_name']: m['id'] for m in manager.get(f"/api/v1/circles/{circle['id']}/members").get_json()[
+        'items']}
+    assert thread['audience'] == 'chosen' and sorted(thread['recipients']) == sorted(
+        [basic_member['id'], members['Mieke']])  # the writer is one of them
+    assert subjects(basic, circle) == ['Verjaardag'] and subjects(trust, circle) == []
+    assert trust.get(f"{url}/{thread['id']}").status_code == 404
+    assert trust.post(f"{url}/{thread['id']}/replies", {'text': 'Ik ook?'}).status_code == 404
+    assert basic.post(f"{url}/{thread['id']}/replies", {'text': 'Goed idee!'}).status_code == 201
+    assert texts_of(manager, circle, thread['id']) == ['Een verrassing voor Kees?', 'Goed idee!']
+    other = register('other@example.nl')
+    page = other.post('/api/v1/connections', {'code': coupling_code('Zorggroep Bericht', 'iemand')}).get_json()
+    outsider = next(m['id'] for m in other.get(f"/api/v1/circles/{page['id']}/members").get_json()['items'])
+    assert manager.post(url, {'text': 'x', 'recipients': [outsider]}).status_code == 422  # not on this page
+    manager.patch(f"/api/v1/circles/{circle['id']}/members/{trust_member['id']}", {'permissions': ['dossier']})
+    assert manager.post(url, {'text': 'x', 'recipients': [trust_member['id']]}).status_code == 422  # no messages
+
+
+def test_unread_counts_per_thread_paging_and_removing_from_ones_own_list(
+        app, fhir_server, provider, coupling_code, register, db):
+    manager, circle, _, _ = page_of(fhir_server, provider, coupling_code, register, extra=lambda p: [])
+    trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')
+    url = f"/api/v1/circles/{circle['id']}/messages"
+    trust.get(url)
+    for index in range(25):
+        assert manager.post(url, {'subject': f'Onderwerp {index}', 'text': f'Bericht {index}',
+                                  'audience': 'all'}).status_code == 201
+    busy = manager.get(url).get_json()['items'][0]
+    for _ in range(2):
+        manager.post(f"{url}/{busy['id']}/replies", {'text': 'Nog iets'})
+    page = trust.get(f"/circles/{circle['id']}").get_data(as_text=True)
+    assert '27 nieuw' in page
+    first = trust.get(url).get_json()
+    second = trust.get(f"{url}?cursor={first['next']}").get_json()
+    assert len(first['items']) == 20 and len(second['items']) == 5 and second['next'] is None
+    assert [t['subject'] for t in first['items'] + second['items']] == [f'Onderwerp {i}' for i in range(24, -1, -1)]
+    assert first['items'][0]['unread'] == 3 and first['items'][1]['unread'] == 1
+    assert manager.get(url).get_json()['items'][0]['unread'] == 0  # one's own messages are read
+    assert set(first['items'][0]) == {'id', 'subject', 'audience', 'recipients', 'last_message_at', 'unread',
+                                      'provider', 'started_by'}  # nothing of who else read it
+    trust.get(f"{url}/{busy['id']}")
+    assert trust.get(url).get_json()['items'][0]['unread'] == 0
+    assert '26 nieuw' not in trust.get(f"/circles/{circle['id']}").get_data(as_text=True)
+    assert trust.get(f'{url}?cursor=garbage').status_code == 422
+
+    assert trust.delete(f"{url}/{busy['id']}").status_code == 204
+    assert busy['subject'] not in subjects(trust, circle) and busy['subject'] in subjects(manager, circle)
+    manager.post(f"{url}/{busy['id']}/replies", {'text': 'Toch nog een vraag'})
+    assert subjects(trust, circle)[0] == busy['subject']  # a new message brings it back
+    assert trust.delete(f'{url}/{uuid.uuid4()}').status_code == 404
+
+
+def test_a_message_for_the_provider_reaches_its_fhir_server_and_its_answer_lands_in_the_thread(
         app, fhir_server, provider, coupling_code, register, db):
     from hub.core.models import OutboxItem
     from hub.worker import deliver_outbox
@@ -55,43 +136,49 @@ def test_a_message_for_the_provider_reaches_its_fhir_server_and_its_answer_comes
     trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')
     url = f"/api/v1/circles/{circle['id']}/messages"
     assert basic.post(url, {'text': 'Aan de zorg', 'audience': 'provider'}).status_code == 403
-    sent = trust.post(url, {'text': 'Kan mijn moeder dinsdag later douchen?', 'audience': 'provider'})
+    sent = trust.post(url, {'subject': 'Douchen', 'text': 'Kan mijn moeder dinsdag later douchen?',
+                            'audience': 'provider'})
     assert sent.status_code == 201
+    thread = sent.get_json()
     [item] = db.scalars(select(OutboxItem).where(OutboxItem.channel == 'provider'))
     with app.app_context():
         deliver_outbox()
     stored = requests.get(f'{fhir_server.base_url}/Communication/carehub-{item.id}', timeout=10).json()
     assert stored['payload'] == [{'contentString': 'Kan mijn moeder dinsdag later douchen?'}]
     assert stored['subject'] == {'reference': f'Patient/{patient_id}'} and 'trust' in stored['sender']['display']
+    assert stored['topic'] == {'text': 'Douchen'}
 
-    fhir_load(fhir_server.base_url, [{
-        'resourceType': 'Communication', 'id': f'{patient_id}-answer', 'status': 'completed',
-        'subject': {'reference': f'Patient/{patient_id}'}, 'sent': '2030-01-01T09:00:00Z',
-        'sender': {'display': 'Team De Linde'}, 'payload': [{'contentString': 'Ja, dat kan om 10 uur.'}]}])
+    subject = {'reference': f'Patient/{patient_id}'}
+    asked = datetime.fromisoformat(thread['messages'][0]['created_at'])  # the answers come just after the question
+    fhir_load(fhir_server.base_url, [
+        {'resourceType': 'Communication', 'id': f'{patient_id}-answer', 'status': 'completed', 'subject': subject,
+         'inResponseTo': [{'reference': f'Communication/carehub-{item.id}'}],
+         'sent': (asked + timedelta(milliseconds=1)).isoformat(),
+         'sender': {'display': 'Team De Linde'}, 'payload': [{'contentString': 'Ja, dat kan om 10 uur.'}]},
+        {'resourceType': 'Communication', 'id': f'{patient_id}-news', 'status': 'completed', 'subject': subject,
+         'topic': {'text': 'Nieuwe fysiotherapeut'}, 'sent': (asked + timedelta(milliseconds=2)).isoformat(),
+         'sender': {'display': 'Team De Linde'}, 'payload': [{'contentString': 'Vanaf maart komt Joris.'}]}])
     assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
-    [answer] = [m for m in trust.get(url).get_json()['items'] if m['from_provider']]
-    assert answer['text'] == 'Ja, dat kan om 10 uur.' and answer['from_provider']['name'] == name
-    assert answer['author'] == {'name': 'Team De Linde'}
-    assert 'Ja, dat kan om 10 uur.' not in texts(basic, circle)  # the provider writes to the trust group
-    assert 'Kan mijn moeder dinsdag later douchen?' not in texts(basic, circle)
+    listed = trust.get(url).get_json()['items']
+    assert [t['subject'] for t in listed] == ['Nieuwe fysiotherapeut', 'Douchen']
+    assert listed[1]['unread'] == 1 and listed[0]['started_by'] is None
+    answer = trust.get(f"{url}/{thread['id']}").get_json()['messages']
+    assert [m['text'] for m in answer] == ['Kan mijn moeder dinsdag later douchen?', 'Ja, dat kan om 10 uur.']
+    assert answer[1]['from_provider'] and answer[1]['author'] == {'name': 'Team De Linde'}
+    assert subjects(basic, circle) == []  # the provider writes with the trust group
 
-
-def test_unread_counts_and_paging(app, fhir_server, provider, coupling_code, register, db):
-    manager, circle, _, _ = page_of(fhir_server, provider, coupling_code, register, extra=lambda p: [])
-    trust, _ = _join(manager, circle, register, 'trust@example.nl', 'trust')
-    url = f"/api/v1/circles/{circle['id']}/messages"
-    trust.get(url)  # read: nothing new
-    for index in range(25):
-        assert manager.post(url, {'text': f'Bericht {index}', 'audience': 'all'}).status_code == 201
-    page = trust.get(f"/circles/{circle['id']}").get_data(as_text=True)
-    assert '25 nieuw' in page or '25 new' in page
-    first = trust.get(url).get_json()
-    second = trust.get(f"{url}?cursor={first['next']}").get_json()
-    assert len(first['items']) == 20 and len(second['items']) == 5 and second['next'] is None
-    assert [m['text'] for m in first['items'] + second['items']] == [f'Bericht {i}' for i in range(24, -1, -1)]
-    page = trust.get(f"/circles/{circle['id']}").get_data(as_text=True)
-    assert 'nieuw' not in page.split('Berichten')[1][:80]
-    assert trust.get(f'{url}?cursor=garbage').status_code == 422
+    news = listed[0]['id']
+    assert trust.post(f'{url}/{news}/replies', {'text': 'Fijn, dank je.'}).status_code == 201
+    assert basic.post(f'{url}/{news}/replies', {'text': 'x'}).status_code == 404
+    with app.app_context():
+        deliver_outbox()
+    [reply_item] = [i for i in db.scalars(select(OutboxItem).where(OutboxItem.channel == 'provider'))
+                    if i.id != item.id]
+    stored = requests.get(f'{fhir_server.base_url}/Communication/carehub-{reply_item.id}', timeout=10).json()
+    assert stored['inResponseTo'] == [{'reference': f'Communication/{patient_id}-news'}]
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0  # what we sent is not read back
+    assert [m['text'] for m in trust.get(f'{url}/{news}').get_json()['messages']] == [
+        'Vanaf maart komt Joris.', 'Fijn, dank je.']
 
 
 def test_with_two_providers_the_writer_chooses_one(app, fhir_server, provider, coupling_code, register, db):
@@ -122,15 +209,15 @@ def test_one_mail_until_the_messages_are_read_and_none_for_those_who_turned_it_o
     def new_mails(address):
         return [m for m in mailbox.to(address) if 'nieuw bericht' in m['Subject'].lower()]
     assert trust.patch('/api/v1/me', {'notify_messages': False}).get_json()['notify_messages'] is False
-    manager.post(url, {'text': 'Eerste bericht over de medicijnen.', 'audience': 'all'})
-    manager.post(url, {'text': 'Tweede bericht.', 'audience': 'all'})
+    started = manager.post(url, {'text': 'Eerste bericht over de medicijnen.', 'audience': 'all'}).get_json()
+    manager.post(f"{url}/{started['id']}/replies", {'text': 'Tweede bericht.'})
     [mail] = new_mails('basic@example.nl')  # one mail for two messages: not read in between
     assert 'medicijnen' not in mail.get_content() and f"/circles/{circle['id']}/messages" in mail.get_content()
     assert new_mails('trust@example.nl') == [] and new_mails('m@example.nl') == []  # turned off; the writer
     manager.post(url, {'text': 'Alleen voor de vertrouwensgroep.', 'audience': 'trust'})
     assert len(new_mails('basic@example.nl')) == 1  # not for basic members
-    basic.get(url)
-    manager.post(url, {'text': 'Derde bericht.', 'audience': 'all'})
+    basic.get(url)  # they looked at their messages
+    manager.post(f"{url}/{started['id']}/replies", {'text': 'Derde bericht.'})
     assert len(new_mails('basic@example.nl')) == 2  # read in between: a new mail
 
 
