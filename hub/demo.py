@@ -119,8 +119,13 @@ def _page_content(circle_id, accounts):
     post = board.add_post(members['basic'], accounts['basic'], 'Vandaag samen gewandeld in het park. Mooi weer!')
     board.react(members['manager'], accounts['manager'], post.id, 'Wat fijn, dank je wel!')
     soon = (utcnow() + timedelta(days=3)).replace(hour=13, minute=0, second=0, microsecond=0)
-    calendar.add_entry(members['basic'], accounts['basic'], 'Samen naar de markt', soon, soon + timedelta(hours=2),
-                       'Markt in het centrum')
+    calendar.add_entry(members['basic'], accounts['basic'], {
+        'title': 'Samen naar de markt', 'starts_at': soon, 'ends_at': soon + timedelta(hours=2),
+        'location': 'Markt in het centrum'})
+    tuesday = soon + timedelta(days=(1 - soon.weekday()) % 7)
+    calendar.add_entry(members['trust'], accounts['trust'], {
+        'title': 'Wandelen met mama', 'starts_at': tuesday.replace(hour=9), 'ends_at': tuesday.replace(hour=10),
+        'repeat': {'freq': 'weekly', 'interval': 1, 'count': 10}})
 
 
 def demo_round(app):

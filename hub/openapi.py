@@ -20,6 +20,7 @@ from hub.account.schemas import (
     TotpCodeSchema,
 )
 from hub.circle.schemas import (
+    AppointmentChangeSchema,
     AppointmentSchema,
     BoardSchema,
     InvitationSchema,
@@ -78,12 +79,19 @@ CONTACT_REQUEST = {'type': 'object', 'required': ['id', 'kind', 'details', 'stat
 QUERY = {
     ('get', '/circles/{circle_id}/plans/{plan_id}'): [
         {'name': 'version', 'in': 'query', 'schema': {'type': 'string', 'minLength': 1, 'maxLength': 64}}],
+    ('patch', '/circles/{circle_id}/appointments/{entry_id}'): [
+        {'name': 'occurrence', 'in': 'query', 'schema': {'type': 'string', 'format': 'date'}}],
+    ('delete', '/circles/{circle_id}/appointments/{entry_id}'): [
+        {'name': 'occurrence', 'in': 'query', 'schema': {'type': 'string', 'format': 'date'}}],
     ('get', '/circles/{circle_id}/timeline'): [
         {'name': 'cursor', 'in': 'query', 'schema': {'type': 'string'}},
         {'name': 'kind', 'in': 'query', 'schema': {'enum': ['report', 'plan', 'questionnaire']}}],
 }
 
 
+APPOINTMENT = {'type': 'object', 'required': ['id', 'appointment_id', 'kind', 'title', 'starts_at', 'all_day'],
+               'properties': {'kind': {'const': 'own'}, 'all_day': {'type': 'boolean'},
+                              'occurrence': {'type': ['string', 'null']}, 'series_id': {'type': ['string', 'null']}}}
 #: (method, path, summary, request schema, success status, success body schema)
 MESSAGE = {'type': 'object', 'required': ['id', 'text', 'created_at', 'author', 'from_provider', 'mine'],
            'properties': {'id': {'type': 'string'}, 'text': {'type': 'string'},
@@ -210,13 +218,25 @@ ROUTES = [
     ('get', '/circles/{circle_id}/access-log', 'Who read or did what with the dossier data, newest first (manager)',
      None, 200, _list_of({'type': 'object'})),
     ('get', '/circles/{circle_id}/appointments', 'The calendar from `from` to `to` (ISO date-times with a zone; '
-                                                 'default the next 60 days): helpers\' appointments (public, or '
-                                                 'private to their author) and care appointments from the dossier',
+                                                 'default the next 60 days): occurrences of helpers\' appointments '
+                                                 '(each names its `appointment_id`; public, or private to their '
+                                                 'author) and care appointments from the dossier',
      None, 200, _list_of({'type': 'object'})),
-    ('post', '/circles/{circle_id}/appointments', 'Add an appointment (visibility public or private)',
-     AppointmentSchema, 201, {'type': 'object'}),
-    ('delete', '/circles/{circle_id}/appointments/{entry_id}', 'Remove an appointment (its author, or the manager)',
+    ('post', '/circles/{circle_id}/appointments', 'Add an appointment: `{title, starts_at, ends_at?}` or `{title, '
+                                                  'all_day: true, date}`, with `description`, `location`, '
+                                                  '`visibility`, `repeat: {freq, interval?, until? | count?}`',
+     AppointmentSchema, 201, APPOINTMENT),
+    ('patch', '/circles/{circle_id}/appointments/{entry_id}', 'Change an appointment (its author, or the manager); '
+                                                              '`?occurrence=YYYY-MM-DD` changes that time of a '
+                                                              'series only (it becomes an appointment of its own)',
+     AppointmentChangeSchema, 200, APPOINTMENT),
+    ('delete', '/circles/{circle_id}/appointments/{entry_id}', 'Remove an appointment (its author, or the manager); '
+                                                               '`?occurrence=YYYY-MM-DD` removes that time only',
      None, 204, None),
+    ('post', '/circles/{circle_id}/calendar-feed', 'A secret iCal address of this calendar (a new one replaces the '
+                                                   'old one)', None, 201,
+     {'type': 'object', 'required': ['url'], 'properties': {'url': {'type': 'string'}}}),
+    ('delete', '/circles/{circle_id}/calendar-feed', 'Stop the iCal address (it then answers 404)', None, 204, None),
     ('get', '/circles/{circle_id}/notes', 'The notes of the care page, the last changed first', None, 200,
      _list_of({'type': 'object'})),
     ('post', '/circles/{circle_id}/notes', 'Write a note (every member reads it)', NoteSchema, 201,

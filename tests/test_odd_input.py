@@ -53,12 +53,16 @@ def test_the_five_causes_of_a_server_error_get_a_clear_answer(app, fhir_server, 
     for moment in ('0001-01-01T00:00:00+14:00', '9999-12-31T23:59:59-12:00', '9999-12-31T00:00:00+00:00'):
         answer = m.post(f'{base}/appointments', {'title': 'x', 'starts_at': moment})
         assert answer.status_code == 422 and 'starts_at' in answer.get_json()['error']['fields'], moment
-    page = m.client.get(f"/circles/{circle['id']}/calendar").get_data(as_text=True)
+    page = m.client.get(f"/circles/{circle['id']}/calendar/new").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     for day in ('0001-01-01', '9999-12-31'):
-        answer = m.client.post(f"/circles/{circle['id']}/calendar", data={
-            'csrf_token': csrf, 'title': 'Verjaardag', 'day': day, 'start': '00:00', 'visibility': 'public'})
-        assert answer.status_code == 422, day
+        for whole in ('', 'yes'):
+            answer = m.client.post(f"/circles/{circle['id']}/calendar/new", data={
+                'csrf_token': csrf, 'title': 'Verjaardag', 'day': day, 'start': '00:00', 'visibility': 'public',
+                'all_day': whole, 'repeat': 'weekly', 'until': day})
+            assert answer.status_code == 422, (day, whole)
+    for day in ('0001-01-01', '9999-12-31', 'gisteren'):  # the calendar's own pages: the day asked is shown or today
+        assert m.client.get(f"/circles/{circle['id']}/calendar?view=week&day={day}").status_code == 200
     m.step_up()
     answer = m.get(f"{base}/measurements?days={'9' * 5000}")
     assert answer.status_code == 422 and answer.get_json()['error']['code'] == 'invalid_days'

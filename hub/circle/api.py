@@ -4,6 +4,7 @@ from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import current_account, log_out, login_limit
+from hub.account.operations import link
 from hub.account.photos import photo_of
 from hub.account.schemas import DeleteSchema
 from hub.circle import board as prikbord
@@ -14,6 +15,7 @@ from hub.circle.access import MANAGE, may_edit_profile, permissions_of, photo_vi
 from hub.circle.dossiers import client_name, providers_of
 from hub.circle.schemas import (
     PROFILE_FIELDS,
+    AppointmentChangeSchema,
     AppointmentSchema,
     BoardSchema,
     InvitationSchema,
@@ -225,7 +227,6 @@ def _moment(name):
     """An ISO date-time with a time zone from the query, or None."""
     from datetime import datetime
 
-
     value = request.args.get(name)
     if not value:
         return None
@@ -241,9 +242,8 @@ def _moment(name):
 
 @bp.get('/circles/<circle_id>/appointments')
 def appointments(circle_id):
-    """Helpers' appointments and the care appointments from the dossier in a window (default: the next 60 days)."""
-    from flask_babel import lazy_gettext as _l
-
+    """Helpers' appointments (each occurrence of a repeating one names its ``appointment_id``) and the care
+    appointments from the dossier in a window (default: the next 60 days)."""
     account = current_account()
     member = require(account, circle_id)
     if not sees_calendar(member):
@@ -253,20 +253,50 @@ def appointments(circle_id):
         member, account, start, end)], 'next': None}
 
 
+def _first(entry):
+    return calendar.Occurrence(entry, entry.starts_at, entry.ends_at, entry.recurrence_day)
+
+
 @bp.post('/circles/<circle_id>/appointments')
 def add_appointment(circle_id):
     account = current_account()
     member = require(account, circle_id)
     data = load_json(AppointmentSchema())
-    entry = calendar.add_entry(member, account, **data)
-    return calendar.entry_json('own', entry, account), 201
+    entry = calendar.add_entry(member, account, data)
+    return calendar.entry_json('own', _first(entry), account), 201
+
+
+@bp.patch('/circles/<circle_id>/appointments/<entry_id>')
+def change_appointment(circle_id, entry_id):
+    """Change an appointment (its author, or the manager); ``?occurrence=YYYY-MM-DD``: that time of a series only."""
+    account = current_account()
+    member = require(account, circle_id)
+    data = load_json(AppointmentChangeSchema())
+    entry = calendar.change_entry(member, account, parse_id(entry_id), data, request.args.get('occurrence'))
+    return calendar.entry_json('own', _first(entry), account)
 
 
 @bp.delete('/circles/<circle_id>/appointments/<entry_id>')
 def remove_appointment(circle_id, entry_id):
+    """Remove an appointment (its author, or the manager); ``?occurrence=YYYY-MM-DD``: that time of a series only."""
     account = current_account()
     member = require(account, circle_id)
-    calendar.remove_entry(member, account, parse_id(entry_id))
+    calendar.remove_entry(member, account, parse_id(entry_id), request.args.get('occurrence'))
+    return '', 204
+
+
+@bp.post('/circles/<circle_id>/calendar-feed')
+def create_calendar_feed(circle_id):
+    """A secret iCal address of this calendar for a phone (a new one replaces the old one): 201 ``{url}``."""
+    member = require(current_account(), circle_id)
+    token = calendar.create_feed(member)
+    return {'url': link(f'/calendar/{token}.ics')}, 201
+
+
+@bp.delete('/circles/<circle_id>/calendar-feed')
+def revoke_calendar_feed(circle_id):
+    """Stop the iCal address: it then answers 404."""
+    calendar.revoke_feed(require(current_account(), circle_id))
     return '', 204
 
 

@@ -1,24 +1,51 @@
-"""The calendar of a care page: appointments members add (public or private) beside the care appointments
-from the provider's dossier."""
+"""The calendar of a care page: appointments members add (public or private; once, all day, or repeating) beside the
+care appointments from the provider's dossier, and each member's iCal feed of it.
 
-from datetime import timedelta
+A repeating appointment keeps an RFC 5545 rule and is expanded in the care page's time zone (Europe/Amsterdam)
+with python-dateutil, so "every Tuesday at 10:00" stays at 10:00 across summer time. A removed occurrence is an
+exception date; a moved one is an entry of its own that names its series and the day it had there.
+"""
 
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Record
 from hub.circle.access import MANAGE, can, require_author_or
 from hub.circle.dossiers import records_of
-from hub.circle.models import CalendarEntry
+from hub.circle.models import CalendarEntry, CalendarFeed, Member
+from hub.config import setting
 from hub.core.audit import audit
+from hub.core.crypto import keyed_hash, random_token
 from hub.core.errors import Forbidden, InvalidInput, NotFound
-from hub.core.timeutil import utcnow
+from hub.core.timeutil import as_utc, utcnow
 from hub.extensions import db
 
 #: how far ahead the calendar looks unless asked otherwise
 DAYS_AHEAD = 60
 LONGEST_RANGE = timedelta(days=400)
+#: what a feed holds: from this long ago up to LONGEST_RANGE ahead
+FEED_PAST = timedelta(days=90)
+#: the most occurrences a series has (a count, or what a window can hold)
+MOST_OCCURRENCES = 500
+FREQUENCIES = ('daily', 'weekly', 'monthly')
+
+
+class Occurrence(NamedTuple):
+    """One time an appointment happens: the entry, when, and for a series the day (local) it has in it."""
+    entry: CalendarEntry
+    starts_at: datetime
+    ends_at: datetime | None
+    day: str | None
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(setting('DEFAULT_TIMEZONE'))
 
 
 def window(start=None, end=None):
@@ -32,13 +59,60 @@ def window(start=None, end=None):
     return start, end
 
 
-def add_entry(member, account, title, starts_at, ends_at=None, location=None, visibility='public') -> CalendarEntry:
-    if not can(member, 'appointments.add'):
-        raise Forbidden(_l('You may not add appointments on this care page.'))
+def day_bounds(day: date) -> tuple:
+    """The start of a local day and of the next, in UTC."""
+    start = datetime.combine(day, time(0), tzinfo=zone())
+    return as_utc(start), as_utc(datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone()))
+
+
+# --- writing ------------------------------------------------------------------------------------------------------
+
+def _times(data, entry=None):
+    """(starts_at, ends_at, all_day) from what was given (``date`` for all day, else the moments), over ``entry``."""
+    all_day = data.get('all_day', entry.all_day if entry else False)
+    if all_day:
+        day = data.get('date') or (entry.starts_at.astimezone(zone()).date() if entry else None)
+        if day is None:
+            raise InvalidInput(_l('Choose the day.'), fields={'date': [_l('Choose the day.')]})
+        return *day_bounds(day), True
+    starts_at = data.get('starts_at') or (entry.starts_at if entry and not entry.all_day else None)
+    if starts_at is None:
+        raise InvalidInput(_l('Choose a day and a start time.'), fields={'starts_at': [_l('Choose a start.')]})
+    ends_at = data['ends_at'] if 'ends_at' in data else (entry.ends_at if entry and not entry.all_day else None)
     if ends_at is not None and ends_at <= starts_at:
         raise InvalidInput(_l('The end comes before the start.'), fields={'ends_at': [_l('Choose a later end.')]})
-    entry = CalendarEntry(circle_id=member.circle_id, author_id=account.id, title=title, starts_at=starts_at,
-                          ends_at=ends_at, location=location, visibility=visibility)
+    return as_utc(starts_at), as_utc(ends_at), False
+
+
+def _rule(repeat, starts_at):
+    """(RRULE text, when the last occurrence starts or None) of a ``repeat`` {freq, interval, until | count}."""
+    if not repeat:
+        return None, None
+    parts = [f"FREQ={repeat['freq'].upper()}", f"INTERVAL={repeat.get('interval') or 1}"]
+    if repeat.get('count'):
+        parts.append(f"COUNT={repeat['count']}")
+    elif repeat.get('until'):
+        if repeat['until'] < starts_at.astimezone(zone()).date():
+            raise InvalidInput(_l('The repeat ends before it begins.'), fields={'repeat': [_l('Choose a later end.')]})
+        last = as_utc(datetime.combine(repeat['until'], time(23, 59, 59), tzinfo=zone()))
+        parts.append(f"UNTIL={last.strftime('%Y%m%dT%H%M%SZ')}")
+    text = ';'.join(parts)
+    if not repeat.get('count') and not repeat.get('until'):
+        return text, None
+    occurrences = list(rrulestr(text, dtstart=starts_at.astimezone(zone())))
+    return text, as_utc(occurrences[-1]) if occurrences else as_utc(starts_at)
+
+
+def add_entry(member, account, data) -> CalendarEntry:
+    """Put an appointment on the calendar: once, all day, or repeating."""
+    if not can(member, 'appointments.add'):
+        raise Forbidden(_l('You may not add appointments on this care page.'))
+    starts_at, ends_at, all_day = _times(data)
+    rule, until = _rule(data.get('repeat'), starts_at)
+    entry = CalendarEntry(circle_id=member.circle_id, author_id=account.id, title=data['title'], starts_at=starts_at,
+                          ends_at=ends_at, all_day=all_day, location=data.get('location'),
+                          description=data.get('description'), visibility=data.get('visibility', 'public'),
+                          rrule=rule, repeat_until=until)
     db.session.add(entry)
     db.session.flush()
     audit('circle.appointment', 'C', actor=account, role=member.role, circle=member.circle_id,
@@ -46,53 +120,313 @@ def add_entry(member, account, title, starts_at, ends_at=None, location=None, vi
     return entry
 
 
-def remove_entry(member, account, entry_id):
-    """The author removes their appointment; the manager may remove any."""
+def _own_entry(member, account, entry_id) -> CalendarEntry:
+    """An appointment the account may change: its author's, or any for the manager (a private one: its author's)."""
     entry = db.session.get(CalendarEntry, entry_id)
     if entry is None or entry.circle_id != member.circle_id or (
             entry.visibility == 'private' and entry.author_id != account.id):
         raise NotFound(_l('There is no such appointment on this care page.'))
+    if not (can(member, 'appointments.own') or can(member, 'appointments.add') or entry.author_id == account.id):
+        raise NotFound(_l('There is no such appointment on this care page.'))
     require_author_or(member, account, entry.author_id, MANAGE,
-                      _l('Only the one who added it, or the manager, can remove this appointment.'))
+                      _l('Only the one who added it, or the manager, can change or remove this appointment.'))
+    return entry
+
+
+def _occurrence_day(entry, day: str) -> str:
+    """Check that ``day`` (YYYY-MM-DD) is a day the series has, and return it."""
+    if entry.rrule is None:
+        raise InvalidInput(_l('This appointment does not repeat: change it as a whole.'), code='not_repeating')
+    try:
+        wanted = date.fromisoformat(day)
+    except (TypeError, ValueError):
+        raise InvalidInput(_l('Give the day as YYYY-MM-DD.'), code='invalid_occurrence') from None
+    start, end = day_bounds(wanted)
+    if not any(o.day == day for o in _expand(entry, start, end)) and day not in (entry.exdates or []):
+        raise NotFound(_l('The appointment does not happen on that day.'))
+    return day
+
+
+def change_entry(member, account, entry_id, data, occurrence=None) -> CalendarEntry:
+    """Change an appointment as a whole, or (``occurrence``: a day of its series) that one time only: it is then
+    moved out of the series into an entry of its own."""
+    entry = _own_entry(member, account, entry_id)
+    if occurrence is not None:
+        day = _occurrence_day(entry, occurrence)
+        if day in (entry.exdates or []):
+            raise NotFound(_l('That time was removed or moved already.'))
+        original = next(o for o in _expand(entry, *day_bounds(date.fromisoformat(day))) if o.day == day)
+        moved = CalendarEntry(circle_id=entry.circle_id, author_id=entry.author_id, title=entry.title,
+                              starts_at=original.starts_at, ends_at=original.ends_at, all_day=entry.all_day,
+                              location=entry.location, description=entry.description, visibility=entry.visibility,
+                              series_id=entry.id, recurrence_day=day)
+        entry.exdates = sorted({*(entry.exdates or []), day})
+        _apply(moved, {key: value for key, value in data.items() if key != 'repeat'})
+        db.session.add(moved)
+        db.session.flush()
+        target = moved
+    else:
+        _apply(entry, data)
+        target = entry
+    audit('circle.appointment', 'U', actor=account, role=member.role, circle=member.circle_id,
+          target=f'appointment:{target.id}')
+    return target
+
+
+def _apply(entry, data):
+    if any(key in data for key in ('starts_at', 'ends_at', 'all_day', 'date')):
+        entry.starts_at, entry.ends_at, entry.all_day = _times(data, entry)
+    for key in ('title', 'location', 'description', 'visibility'):
+        if key in data:
+            setattr(entry, key, data[key])
+    if 'repeat' in data and entry.series_id is None:
+        entry.rrule, entry.repeat_until = _rule(data['repeat'], entry.starts_at)
+        if data['repeat'] is None:
+            entry.exdates = None
+    elif entry.rrule and any(key in data for key in ('starts_at', 'all_day', 'date')):
+        entry.repeat_until = _rule_end(entry)
+
+
+def _rule_end(entry):
+    rule = rrulestr(entry.rrule, dtstart=entry.starts_at.astimezone(zone()))
+    if 'COUNT=' not in entry.rrule and 'UNTIL=' not in entry.rrule:
+        return None
+    occurrences = list(rule)
+    return as_utc(occurrences[-1]) if occurrences else entry.starts_at
+
+
+def remove_entry(member, account, entry_id, occurrence=None):
+    """The author removes their appointment, or one time of a series; the manager may remove any."""
+    entry = _own_entry(member, account, entry_id)
+    if occurrence is not None:
+        day = _occurrence_day(entry, occurrence)
+        if day in (entry.exdates or []):
+            raise NotFound(_l('That time was removed or moved already.'))
+        entry.exdates = sorted({*(entry.exdates or []), day})
+    else:
+        db.session.delete(entry)
     audit('circle.appointment', 'D', actor=account, role=member.role, circle=member.circle_id,
-          target=f'appointment:{entry.id}')
-    db.session.delete(entry)
+          target=f'appointment:{entry.id}' + (f' occurrence:{occurrence}' if occurrence else ''))
+
+
+# --- reading ------------------------------------------------------------------------------------------------------
+
+def _expand(entry, start, end) -> list:
+    """The occurrences of an entry that start in [start, end): itself, or its series' times (less the removed)."""
+    if entry.rrule is None:
+        return [Occurrence(entry, entry.starts_at, entry.ends_at, entry.recurrence_day)] \
+            if start <= entry.starts_at < end else []
+    local = zone()
+    length = entry.ends_at - entry.starts_at if entry.ends_at else None
+    rule = rrulestr(entry.rrule, dtstart=entry.starts_at.astimezone(local))
+    removed = set(entry.exdates or [])
+    found = []
+    for moment in rule.xafter(start.astimezone(local), count=MOST_OCCURRENCES, inc=True):
+        if moment >= end.astimezone(local):
+            break
+        day = moment.date().isoformat()
+        if day not in removed:
+            moment = as_utc(moment)
+            found.append(Occurrence(entry, moment, moment + length if length else None, day))
+    return found
+
+
+def _visible(member, account):
+    """The helpers' appointments a member sees: their own, and the public ones with ``appointments.own``."""
+    visible = CalendarEntry.author_id == account.id
+    if can(member, 'appointments.own'):
+        visible = or_(visible, CalendarEntry.visibility == 'public')
+    return visible
+
+
+def occurrences(member, account, start, end) -> list:
+    """The helpers' appointments of a window as occurrences, by start (none without the capabilities)."""
+    if not (can(member, 'appointments.own') or can(member, 'appointments.add')):
+        return []
+    query = select(CalendarEntry).options(joinedload(CalendarEntry.author)).where(
+        CalendarEntry.circle_id == member.circle_id, _visible(member, account),
+        or_(and_(CalendarEntry.rrule.is_(None), CalendarEntry.starts_at >= start, CalendarEntry.starts_at < end),
+            and_(CalendarEntry.rrule.is_not(None), CalendarEntry.starts_at < end,
+                 or_(CalendarEntry.repeat_until.is_(None), CalendarEntry.repeat_until >= start))))
+    found = [o for entry in db.session.execute(query).scalars() for o in _expand(entry, start, end)]
+    return sorted(found, key=lambda o: (o.starts_at, str(o.entry.id)))
+
+
+def care_appointments(member, account, start, end, source=None) -> list:
+    """The care appointments of a window, audited as a read of dossier data (none without the capability)."""
+    if not can(member, 'appointments.care'):
+        return []
+    rows = db.session.execute(records_of(member.circle_id, ('appointment',)).where(
+        Record.occurred_at >= start, Record.occurred_at < end).order_by(Record.occurred_at)).all()
+    audit('dossier.appointments', 'R', actor=account, role=member.role, circle=member.circle_id,
+          target='appointments' + (f':{source}' if source else ''))
+    return rows
 
 
 def entries(member, account, start, end):
-    """Return the calendar of a window, by start: ('own', CalendarEntry) and ('care', (Record, Dossier)) items.
+    """Return the calendar of a window, by start: ('own', Occurrence) and ('care', (Record, Dossier)) items.
 
     Helpers' appointments need ``appointments.own`` (a private one is its author's alone); care appointments
     from the dossier need ``appointments.care`` and are audited as a read of dossier data.
     """
-    items = []
-    if can(member, 'appointments.own') or can(member, 'appointments.add'):
-        visible = CalendarEntry.author_id == account.id
-        if can(member, 'appointments.own'):
-            visible = or_(visible, CalendarEntry.visibility == 'public')
-        for entry in db.session.execute(select(CalendarEntry).options(joinedload(CalendarEntry.author)).where(
-                CalendarEntry.circle_id == member.circle_id, visible, CalendarEntry.starts_at >= start,
-                CalendarEntry.starts_at < end)).scalars():
-            items.append((entry.starts_at, 'own', entry))
-    if can(member, 'appointments.care'):
-        for row in db.session.execute(records_of(member.circle_id, ('appointment',)).where(
-                Record.occurred_at >= start, Record.occurred_at < end)):
-            items.append((row.Record.occurred_at, 'care', row))
-        audit('dossier.appointments', 'R', actor=account, role=member.role, circle=member.circle_id,
-              target='appointments')
+    items = [(o.starts_at, 'own', o) for o in occurrences(member, account, start, end)]
+    items += [(row.Record.occurred_at, 'care', row) for row in care_appointments(member, account, start, end)]
     items.sort(key=lambda item: item[0])
     return [(kind, item) for _, kind, item in items]
 
 
 def entry_json(kind, item, account=None) -> dict:
     if kind == 'own':
-        return {'id': str(item.id), 'kind': 'own', 'title': item.title, 'starts_at': item.starts_at.isoformat(),
-                'ends_at': item.ends_at.isoformat() if item.ends_at else None, 'location': item.location,
-                'visibility': item.visibility, 'author': {'name': item.author.name},
-                'mine': account is not None and item.author_id == account.id}
+        entry = item.entry
+        return {'id': str(entry.id), 'appointment_id': str(entry.id), 'occurrence': item.day, 'kind': 'own',
+                'title': entry.title, 'starts_at': item.starts_at.isoformat(),
+                'ends_at': item.ends_at.isoformat() if item.ends_at else None, 'all_day': entry.all_day,
+                'location': entry.location, 'description': entry.description, 'visibility': entry.visibility,
+                'repeat': entry.rrule, 'series_id': str(entry.series_id) if entry.series_id else None,
+                'author': {'name': entry.author.name}, 'mine': account is not None and entry.author_id == account.id}
     record, dossier = item.Record, item.Dossier
     data = record.data
     return {'id': str(record.id), 'kind': 'care', 'title': data.get('description'), 'starts_at': data['start'],
             'ends_at': data.get('end'), 'location': data.get('location'), 'status': data.get('status'),
             'participants': data.get('participants') or [],
             'provider': {'id': str(dossier.provider_id), 'name': dossier.provider.name}}
+
+
+def appointment(member, account, entry_id) -> CalendarEntry:
+    """One appointment the member may see (for its page), or raise NotFound."""
+    entry = db.session.execute(select(CalendarEntry).where(
+        CalendarEntry.id == entry_id, CalendarEntry.circle_id == member.circle_id,
+        _visible(member, account))).scalar_one_or_none()
+    if entry is None or not (can(member, 'appointments.own') or can(member, 'appointments.add')):
+        raise NotFound(_l('There is no such appointment on this care page.'))
+    return entry
+
+
+# --- the iCal feed --------------------------------------------------------------------------------------------------
+
+def create_feed(member) -> str:
+    """Make (or make anew: the old address stops) the member's secret feed; return its token, shown once."""
+    if not (can(member, 'appointments.own') or can(member, 'appointments.add') or can(member, 'appointments.care')):
+        raise Forbidden(_l('You may not see the calendar of this care page.'))
+    token = random_token()
+    feed = db.session.execute(select(CalendarFeed).where(CalendarFeed.member_id == member.id)).scalar_one_or_none()
+    if feed is None:
+        feed = CalendarFeed(member_id=member.id, token_hash=keyed_hash(token, 'calendar_feed'))
+        db.session.add(feed)
+    else:
+        feed.token_hash, feed.created_at = keyed_hash(token, 'calendar_feed'), utcnow()
+    db.session.flush()
+    audit('circle.calendar_feed', 'C', actor=member.account_id, role=member.role, circle=member.circle_id,
+          target=f'member:{member.id}')
+    return token
+
+
+def revoke_feed(member):
+    feed = db.session.execute(select(CalendarFeed).where(CalendarFeed.member_id == member.id)).scalar_one_or_none()
+    if feed is None:
+        raise NotFound(_l('You have no calendar address for this care page.'))
+    db.session.delete(feed)
+    audit('circle.calendar_feed', 'D', actor=member.account_id, role=member.role, circle=member.circle_id,
+          target=f'member:{member.id}')
+
+
+def has_feed(member) -> bool:
+    return db.session.execute(select(CalendarFeed.id).where(CalendarFeed.member_id == member.id)).first() is not None
+
+
+def feed_member(token) -> Member:
+    """The member whose feed this token opens, or raise NotFound (also when it was revoked)."""
+    if not token or len(token) > 100:
+        raise NotFound(_l('This calendar address does not work (any more).'))
+    feed = db.session.execute(select(CalendarFeed).options(joinedload(CalendarFeed.member).joinedload(Member.account))
+                              .where(CalendarFeed.token_hash == keyed_hash(token, 'calendar_feed'))
+                              ).scalar_one_or_none()
+    if feed is None:
+        raise NotFound(_l('This calendar address does not work (any more).'))
+    return feed.member
+
+
+def feed_calendar(member, name) -> bytes:
+    """The member's view of the care page's calendar as iCalendar (RFC 5545): series with their rules, removed and
+    moved times, care appointments if they may see them; times in Europe/Amsterdam."""
+    from icalendar import Calendar, Event
+
+    account = member.account
+    now = utcnow()
+    start, end = now - FEED_PAST, now + LONGEST_RANGE
+    local = zone()
+    calendar = Calendar()
+    calendar.add('prodid', '-//carehub//zorgpagina//NL')
+    calendar.add('version', '2.0')
+    calendar.add('x-wr-calname', name)
+    entries_shown = []
+    if can(member, 'appointments.own') or can(member, 'appointments.add'):
+        entries_shown = db.session.execute(select(CalendarEntry).where(
+            CalendarEntry.circle_id == member.circle_id, _visible(member, account), CalendarEntry.starts_at < end,
+            or_(and_(CalendarEntry.rrule.is_(None), CalendarEntry.starts_at >= start),
+                and_(CalendarEntry.rrule.is_not(None),
+                     or_(CalendarEntry.repeat_until.is_(None), CalendarEntry.repeat_until >= start))))
+        ).scalars().all()
+    for entry in entries_shown:
+        event = Event()
+        event.add('uid', f'{entry.series_id or entry.id}@carehub')
+        event.add('summary', entry.title)
+        event.add('dtstamp', now)
+        if entry.all_day:
+            event.add('dtstart', entry.starts_at.astimezone(local).date())
+            event.add('dtend', (entry.ends_at or entry.starts_at + timedelta(days=1)).astimezone(local).date())
+        else:
+            event.add('dtstart', entry.starts_at.astimezone(local))
+            if entry.ends_at:
+                event.add('dtend', entry.ends_at.astimezone(local))
+        if entry.location:
+            event.add('location', entry.location)
+        if entry.description:
+            event.add('description', entry.description)
+        event.add('class', 'PRIVATE' if entry.visibility == 'private' else 'PUBLIC')
+        if entry.rrule:
+            event.add('rrule', _rule_parts(entry.rrule))
+            for day in entry.exdates or []:
+                event.add('exdate', _occurrence_start(entry, day))
+        if entry.series_id and entry.recurrence_day:
+            series = db.session.get(CalendarEntry, entry.series_id)
+            event.add('recurrence-id', _occurrence_start(series, entry.recurrence_day))
+        calendar.add_component(event)
+    for row in care_appointments(member, account, start, end, source='calendar-feed'):
+        event = Event()
+        event.add('uid', f'{row.Record.id}@carehub')
+        event.add('summary', row.Record.data.get('description') or 'Zorgafspraak')
+        event.add('dtstamp', now)
+        event.add('dtstart', row.Record.occurred_at.astimezone(local))
+        finish = row.Record.data.get('end')
+        if finish:
+            event.add('dtend', datetime.fromisoformat(finish).astimezone(local))
+        if row.Record.data.get('location'):
+            event.add('location', row.Record.data['location'])
+        event.add('categories', [row.Dossier.provider.name])
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _rule_parts(text) -> dict:
+    """An RRULE text as the dict icalendar's vRecur takes."""
+    parts = dict(part.split('=', 1) for part in text.split(';'))
+    found = {'freq': parts['FREQ'], 'interval': int(parts.get('INTERVAL', 1))}
+    if 'COUNT' in parts:
+        found['count'] = int(parts['COUNT'])
+    if 'UNTIL' in parts:
+        found['until'] = as_utc(datetime.strptime(parts['UNTIL'], '%Y%m%dT%H%M%SZ'))
+    return found
+
+
+def _occurrence_start(entry, day):
+    """When the occurrence of ``day`` begins in the series (its original time), in local time."""
+    clock = entry.starts_at.astimezone(zone())
+    if entry.all_day:
+        return date.fromisoformat(day)
+    return datetime.combine(date.fromisoformat(day), clock.timetz().replace(tzinfo=None), tzinfo=zone())
+
+
+def feed_token_ok(token) -> bool:
+    return bool(token) and len(token) <= 100 and all(c.isalnum() or c in '-_' for c in token)

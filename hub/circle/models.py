@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.account.models import Account
@@ -163,22 +163,49 @@ class Message(IdMixin, CreatedMixin, db.Model):
 
 
 class CalendarEntry(IdMixin, CreatedMixin, db.Model):
-    """An appointment a member put on the care page's calendar (care appointments come from the dossier)."""
+    """An appointment a member put on the care page's calendar (care appointments come from the dossier): once,
+    or repeating by an RFC 5545 rule; a moved occurrence of a series is an entry of its own (``series_id``)."""
 
     __tablename__ = 'calendar_entries'
 
     circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
     author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: for an all-day appointment: the start of its first day and the start of the day after its last, in
+    #: Europe/Amsterdam (stored in UTC)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    all_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text('false'))
     location: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
     #: ``public`` (members who see helpers' appointments) or ``private`` (the author only)
     visibility: Mapped[str] = mapped_column(String(10), nullable=False)
+    #: how it repeats: an RFC 5545 RRULE (``FREQ=WEEKLY;INTERVAL=2;COUNT=10``), expanded in Europe/Amsterdam
+    rrule: Mapped[str | None] = mapped_column(String(200))
+    #: when its last occurrence starts (None: it repeats without end), so a window finds the series it meets
+    repeat_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the days (YYYY-MM-DD, local) of occurrences removed from the series, or moved (see series_id)
+    exdates: Mapped[list | None] = mapped_column(JSON)
+    #: for a moved occurrence: its series, and the day it had there (RFC 5545 RECURRENCE-ID)
+    series_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('calendar_entries.id', ondelete='CASCADE'))
+    recurrence_day: Mapped[str | None] = mapped_column(String(10))
 
     author: Mapped[Account] = relationship()
 
     __table_args__ = (Index('ix_calendar_entries_circle_starts', 'circle_id', 'starts_at'),)
+
+
+class CalendarFeed(IdMixin, CreatedMixin, db.Model):
+    """A member's secret iCal address of the care page's calendar (for a phone's calendar); revoked by deleting."""
+
+    __tablename__ = 'calendar_feeds'
+
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('members.id', ondelete='CASCADE'), nullable=False,
+                                                 unique=True)
+    #: a keyed hash of the secret in the address (the secret itself is shown once)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+
+    member: Mapped[Member] = relationship()
 
 
 class Note(IdMixin, CreatedMixin, db.Model):

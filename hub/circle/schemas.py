@@ -4,8 +4,9 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from hub.circle.permissions import GRANTABLE, HELPER_ROLES
-from hub.core.schemas import Moment, Phone, StrictSchema, Text
+from hub.core.schemas import Moment, Phone, StrictBoolean, StrictSchema, Text
 from hub.core.text import bad_characters
+from hub.core.timeutil import FIRST_YEAR, LAST_YEAR
 
 
 class InvitationSchema(StrictSchema):
@@ -78,13 +79,67 @@ class ReplySchema(StrictSchema):
     text = fields.String(required=True, validate=[validate.Length(min=1, max=5000), _no_control_characters])
 
 
+class RepeatSchema(StrictSchema):
+    """How an appointment repeats: every ``interval`` days, weeks or months, until a day or ``count`` times."""
+    freq = fields.String(required=True, validate=validate.OneOf(('daily', 'weekly', 'monthly')))
+    interval = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1, max=99))
+    until = fields.Date(load_default=None, allow_none=True)
+    count = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=500))
+
+    @validates_schema
+    def _one_end(self, data, **kwargs):
+        if data.get('until') and data.get('count'):
+            raise ValidationError(_l('Choose an end day or a number of times, not both.'), field_name='until')
+        if data.get('until') and not FIRST_YEAR <= data['until'].year <= LAST_YEAR:
+            raise ValidationError(_l('Give a date between 1900 and 2200.'), field_name='until')
+
+
 class AppointmentSchema(StrictSchema):
-    """An appointment a member adds: what, when (with a time zone), where, and who sees it."""
+    """An appointment a member adds: what, when (moments with a time zone, or ``all_day`` with a ``date``), where,
+    what more, who sees it, and how it repeats."""
     title = Text(required=True, max_length=200)
-    starts_at = Moment(required=True)
+    starts_at = Moment()
     ends_at = Moment(load_default=None, allow_none=True)
+    all_day = StrictBoolean(load_default=False)
+    date = fields.Date()
     location = Text(load_default=None, allow_none=True, max_length=200)
+    description = Text(load_default=None, allow_none=True, max_length=2000, multiline=True)
     visibility = fields.String(load_default='public', validate=validate.OneOf(('public', 'private')))
+    repeat = fields.Nested(RepeatSchema, load_default=None, allow_none=True)
+
+    @validates_schema
+    def _when(self, data, **kwargs):
+        if data.get('all_day'):
+            if 'date' not in data:
+                raise ValidationError(_l('Choose the day.'), field_name='date')
+            if data.get('starts_at') or data.get('ends_at'):
+                raise ValidationError(_l('An appointment all day has a day, not times.'), field_name='starts_at')
+            if not FIRST_YEAR <= data['date'].year <= LAST_YEAR:
+                raise ValidationError(_l('Give a date between 1900 and 2200.'), field_name='date')
+        elif 'starts_at' not in data:
+            raise ValidationError(_l('Choose a day and a start time.'), field_name='starts_at')
+        elif 'date' in data:
+            raise ValidationError(_l('A day alone is for an appointment all day.'), field_name='date')
+
+
+class AppointmentChangeSchema(StrictSchema):
+    """What to change of an appointment; what is left out stays as it is (``repeat: null`` stops the repeating)."""
+    title = Text(max_length=200)
+    starts_at = Moment()
+    ends_at = Moment(allow_none=True)
+    all_day = StrictBoolean()
+    date = fields.Date()
+    location = Text(allow_none=True, max_length=200)
+    description = Text(allow_none=True, max_length=2000, multiline=True)
+    visibility = fields.String(validate=validate.OneOf(('public', 'private')))
+    repeat = fields.Nested(RepeatSchema, allow_none=True)
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ValidationError(_l('Choose what to change.'))
+        if 'date' in data and not FIRST_YEAR <= data['date'].year <= LAST_YEAR:
+            raise ValidationError(_l('Give a date between 1900 and 2200.'), field_name='date')
 
 
 class NoteSchema(StrictSchema):

@@ -1,11 +1,10 @@
 """The care page pages: choose a care page, members, invite, invitations."""
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
-from flask_babel import format_date
+from flask import Blueprint, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 
 from hub.account.access import log_out, login_limit, login_required, step_up_redirect
+from hub.account.operations import link
 from hub.circle import board as prikbord
 from hub.circle import calendar, operations
 from hub.circle import messages as board
@@ -24,6 +23,7 @@ from hub.circle.access import (
 from hub.circle.dossiers import client_name, dossiers_of, providers_of, suggested_invitations
 from hub.circle.permissions import CATALOGUE, GRANTABLE, ROLE_LABELS
 from hub.circle.schemas import (
+    AppointmentChangeSchema,
     AppointmentSchema,
     BoardSchema,
     InvitationSchema,
@@ -33,10 +33,10 @@ from hub.circle.schemas import (
     NoteSchema,
     ReplySchema,
 )
-from hub.core.errors import Conflict, Forbidden
+from hub.core.errors import Conflict, Forbidden, InvalidInput
 from hub.core.timeutil import utcnow
 from hub.extensions import limiter
-from hub.web import field_errors, form_data, form_step, parse_id
+from hub.web import form_data, form_step, parse_id
 
 bp = Blueprint('circle', __name__, template_folder='templates')
 
@@ -308,54 +308,189 @@ def _local_moment(day, clock):
     return naive.replace(tzinfo=ZoneInfo(str(get_timezone())))
 
 
-@bp.route('/circles/<circle_id>/calendar', methods=['GET', 'POST'])
-@login_required
-def calendar_page(circle_id):
-    """The calendar: appointments of helpers and care appointments, by day; and a form to add one."""
+CALENDAR_VIEWS = {'list': 28, 'week': 7, 'day': 1}
+#: a form's field -> the schema's, for the messages of both
+_FORM_FIELDS = {'starts_at': 'start', 'ends_at': 'end', 'date': 'day'}
+
+
+def _calendar_member(circle_id):
     member = require(g.account, circle_id)
     if not sees_calendar(member):
         require(g.account, circle_id, 'appointments.own')  # says in plain words that this is not allowed
-    errors, values, status = {}, {'visibility': 'public'}, 200
-    if request.method == 'POST':
-        values = form_data('title', 'day', 'start', 'end', 'location', 'visibility')
+    return member
+
+
+@bp.get('/circles/<circle_id>/calendar')
+@login_required
+def calendar_page(circle_id):
+    """The calendar as a list (four weeks), a week or a day, with previous, next and today; helpers' appointments
+    beside the care appointments."""
+    from datetime import date, timedelta
+
+    member = _calendar_member(circle_id)
+    view = request.args.get('view') if request.args.get('view') in CALENDAR_VIEWS else 'list'
+    today = utcnow().astimezone(calendar.zone()).date()
+    try:
+        first = date.fromisoformat(request.args.get('day') or today.isoformat())
+    except ValueError:
+        first = today
+    if not 1900 < first.year < 2200:
+        first = today
+    if view == 'week':
+        first -= timedelta(days=first.weekday())
+    length = CALENDAR_VIEWS[view]
+    start, _ = calendar.day_bounds(first)
+    _, end = calendar.day_bounds(first + timedelta(days=length - 1))
+    days = {first + timedelta(days=n): [] for n in range(length)}
+    for kind, item in calendar.entries(member, g.account, start, end):
+        moment = item.starts_at if kind == 'own' else item.Record.occurred_at
+        days.setdefault(moment.astimezone(calendar.zone()).date(), []).append((kind, item, moment))
+    if view == 'list':
+        days = {day: rows for day, rows in days.items() if rows}
+    step = timedelta(days=length)
+    return render_template('circle/calendar.html', member=member, days=days, view=view, first=first, today=today,
+                           previous=(first - step).isoformat(), following=(first + step).isoformat(),
+                           done=request.args.get('done'), feed_url=None, has_feed=calendar.has_feed(member))
+
+
+def _appointment_values(values):
+    """What the form says, as the API takes it (times in the person's zone; a repeat only when chosen)."""
+    data = {'title': values.get('title', ''), 'location': values.get('location') or None,
+            'description': values.get('description') or None, 'visibility': values.get('visibility') or 'public'}
+    if values.get('all_day'):
+        data.update(all_day=True, date=values.get('day') or None)
+    else:
         starts_at = _local_moment(values.get('day'), values.get('start'))
         ends_at = _local_moment(values.get('day'), values.get('end')) if values.get('end') else None
         if starts_at is None:
-            errors['start'] = [_l('Choose a day and a start time.')]
+            raise InvalidInput(_l('Choose a day and a start time.'),
+                               fields={'start': [_l('Choose a day and a start time.')]})
         if values.get('end') and ends_at is None:
-            errors['end'] = [_l('Choose an end time, or leave it empty.')]
-        try:  # the same rules as the API: lengths, characters, who may see it
-            data = AppointmentSchema().load({
-                'title': values.get('title', ''), 'location': values.get('location') or None,
-                'visibility': values.get('visibility', ''),
-                'starts_at': (starts_at or utcnow()).isoformat(), 'ends_at': ends_at.isoformat() if ends_at else None})
-        except ValidationError as exc:
-            names = {'starts_at': 'start', 'ends_at': 'end'}
-            errors.update({names.get(key, key): value for key, value in field_errors(exc).items()})
-        if errors:
-            status = 422
+            raise InvalidInput(_l('Choose an end time, or leave it empty.'),
+                               fields={'end': [_l('Choose an end time, or leave it empty.')]})
+        data.update(all_day=False, starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat() if ends_at else None)
+    if values.get('repeat') in calendar.FREQUENCIES:
+        data['repeat'] = {'freq': values['repeat'], 'interval': _int(values.get('interval') or '1')}
+        if values.get('count'):
+            data['repeat']['count'] = _int(values['count'])
+        elif values.get('until'):
+            data['repeat']['until'] = values['until']
+    else:
+        data['repeat'] = None
+    return data
+
+
+def _form_errors(errors):
+    """The schema's field names as the form's, a repeat's parts flattened (repeat.count -> count)."""
+    flat = {}
+    for key, value in errors.items():
+        if isinstance(value, dict):
+            for inner, problems in value.items():
+                flat[inner if inner in ('interval', 'until', 'count') else 'repeat'] = problems
         else:
-            with form_step() as step:
-                calendar.add_entry(member, g.account, **data)
-            if step.ok:
-                return redirect(url_for('circle.calendar_page', circle_id=member.circle_id, added=1), 303)
-            errors = {{'starts_at': 'start', 'ends_at': 'end'}.get(k, k): v for k, v in step.errors.items()}
-            status = step.status
-    items = calendar.entries(member, g.account, *calendar.window())
-    days = {}
-    for kind, item in items:
-        moment = item.starts_at if kind == 'own' else item.Record.occurred_at
-        days.setdefault(format_date(moment, 'EEEE d MMMM'), []).append((kind, item, moment))
-    return (render_template('circle/calendar.html', member=member, days=days, errors=errors, values=values,
-                            added=request.args.get('added')), status)
+            flat[_FORM_FIELDS.get(key, key)] = value
+    return flat
+
+
+APPOINTMENT_FIELDS = ('title', 'all_day', 'day', 'start', 'end', 'location', 'description', 'visibility', 'repeat',
+                      'interval', 'until', 'count', 'scope')
+
+
+@bp.route('/circles/<circle_id>/calendar/new', methods=['GET', 'POST'])
+@login_required
+def new_appointment(circle_id):
+    """Put an appointment on the calendar: once, all day, or repeating."""
+    member = require(g.account, circle_id, 'appointments.add')
+    errors, status = {}, 200
+    values = {'visibility': 'public', 'repeat': 'none', 'day': request.args.get('day', '')}
+    if request.method == 'POST':
+        values = form_data(*APPOINTMENT_FIELDS)
+        with form_step() as step:
+            calendar.add_entry(member, g.account, AppointmentSchema().load(_appointment_values(values)))
+        if step.ok:
+            return redirect(url_for('circle.calendar_page', circle_id=member.circle_id, done='added'), 303)
+        errors, status = _form_errors(step.errors), step.status
+    return render_template('circle/appointment.html', member=member, values=values, errors=errors, entry=None,
+                           occurrence=None), status
+
+
+@bp.route('/circles/<circle_id>/calendar/<entry_id>/edit', methods=['GET', 'POST'])
+@login_required
+def edit_appointment(circle_id, entry_id):
+    """Change an appointment (its author, or the manager): one time of a series, or all of it."""
+    member = _calendar_member(circle_id)
+    entry = calendar.appointment(member, g.account, parse_id(entry_id))
+    occurrence = request.values.get('occurrence') if entry.rrule else None
+    errors, status = {}, 200
+    if request.method == 'POST':
+        values = form_data(*APPOINTMENT_FIELDS)
+        with form_step() as step:
+            data = _appointment_values(values)
+            if values.get('scope') == 'one' and occurrence:
+                data.pop('repeat', None)
+                changed = calendar.change_entry(member, g.account, entry.id,
+                                                AppointmentChangeSchema().load(data), occurrence)
+            else:
+                changed = calendar.change_entry(member, g.account, entry.id, AppointmentChangeSchema().load(data))
+        if step.ok:
+            return redirect(url_for('circle.calendar_page', circle_id=member.circle_id, done='changed',
+                                    day=changed.starts_at.astimezone(calendar.zone()).date().isoformat()), 303)
+        errors, status = _form_errors(step.errors), step.status
+    else:
+        values = _entry_values(entry, occurrence)
+    return render_template('circle/appointment.html', member=member, values=values, errors=errors, entry=entry,
+                           occurrence=occurrence), status
+
+
+def _entry_values(entry, occurrence):
+    """An appointment as its form shows it (for one time of a series: that time)."""
+    local = entry.starts_at.astimezone(calendar.zone())
+    finish = entry.ends_at.astimezone(calendar.zone()) if entry.ends_at else None
+    day = occurrence or local.date().isoformat()
+    rule = dict(part.split('=', 1) for part in entry.rrule.split(';')) if entry.rrule else {}
+    until = rule.get('UNTIL')
+    return {'title': entry.title, 'all_day': 'yes' if entry.all_day else '', 'day': day,
+            'start': '' if entry.all_day else local.strftime('%H:%M'),
+            'end': finish.strftime('%H:%M') if finish and not entry.all_day else '', 'location': entry.location or '',
+            'description': entry.description or '', 'visibility': entry.visibility,
+            'repeat': rule.get('FREQ', 'none').lower(), 'interval': rule.get('INTERVAL', '1'),
+            'count': rule.get('COUNT', ''),
+            'until': f'{until[:4]}-{until[4:6]}-{until[6:8]}' if until else '', 'scope': 'one' if occurrence else 'all'}
 
 
 @bp.post('/circles/<circle_id>/calendar/<entry_id>/remove')
 @login_required
 def remove_calendar_entry(circle_id, entry_id):
+    """Remove an appointment, or (``occurrence``) one time of its series."""
     member = require(g.account, circle_id)
-    calendar.remove_entry(member, g.account, parse_id(entry_id))
-    return redirect(url_for('circle.calendar_page', circle_id=member.circle_id), 303)
+    calendar.remove_entry(member, g.account, parse_id(entry_id), request.form.get('occurrence') or None)
+    return redirect(url_for('circle.calendar_page', circle_id=member.circle_id, done='removed',
+                            day=request.form.get('day') or None), 303)
+
+
+@bp.post('/circles/<circle_id>/calendar/feed')
+@login_required
+def calendar_feed_page(circle_id):
+    """Make a (new) iCal address, shown once; or stop it."""
+    member = _calendar_member(circle_id)
+    if request.form.get('stop'):
+        calendar.revoke_feed(member)
+        return redirect(url_for('circle.calendar_page', circle_id=member.circle_id, done='feed_stopped'), 303)
+    token = calendar.create_feed(member)
+    return render_template('circle/calendar_feed.html', member=member, feed_url=link(f'/calendar/{token}.ics'))
+
+
+@bp.get('/calendar/<token>.ics')
+@limiter.limit(login_limit)
+def calendar_feed(token):
+    """A member's calendar for a phone (no login: the secret address is the key); 404 once revoked."""
+    member = calendar.feed_member(token)
+    body = calendar.feed_calendar(member, client_name(member.circle) or str(_l('Care page')))
+    response = make_response(body)
+    response.headers['Content-Type'] = 'text/calendar; charset=utf-8'
+    response.headers['Cache-Control'] = 'private, max-age=300'
+    response.headers['Content-Disposition'] = 'inline; filename="zorgpagina.ics"'
+    return response
 
 
 def _int(value):

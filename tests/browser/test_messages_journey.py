@@ -67,28 +67,51 @@ def test_the_manager_writes_a_message_and_replies_in_its_thread(pages, live, liv
     manager.axe()
 
 
-def test_the_manager_puts_an_appointment_on_the_calendar(pages, live, live_mailbox, tmp_path):
+def test_the_manager_puts_a_repeating_appointment_on_the_calendar(pages, live, live_mailbox, tmp_path):
     from datetime import date, timedelta
 
     manager = linked_manager(pages, live, live_mailbox, tmp_path, 'client-cal', 'agenda@example.nl')
     page = manager.page
+    page.set_viewport_size({'width': 375, 'height': 740})
     page.get_by_role('link', name=re.compile('^(Agenda|Calendar)$')).click()
     manager.axe()
+    page.get_by_role('link', name=re.compile('Nieuwe afspraak|New appointment')).click()
     page.get_by_role('button', name=re.compile('In de agenda zetten|Add to the calendar')).click()
     page.get_by_role('alert').wait_for()
     manager.axe()
-    day = (date.today() + timedelta(days=2)).isoformat()
+    day = date.today() + timedelta(days=2)
     page.get_by_label(re.compile('^(Wat|What)')).fill('Samen naar de markt')
-    page.get_by_label(re.compile('^(Dag|Day)$')).fill(day)
-    page.get_by_label(re.compile('^(Begintijd|Start time)$')).fill('10:30')
+    page.get_by_label(re.compile('^(Dag|Day)$')).fill(day.isoformat())
+    page.get_by_label(re.compile('^(Begintijd|Start time)')).fill('10:30')
     page.get_by_label(re.compile('^(Alleen ik|Only me)$')).check()
+    page.get_by_label(re.compile('^(Elke week|Every week)$')).check()
+    page.get_by_label(re.compile('hoeveel keer|how many times')).fill('3')
     page.get_by_role('button', name=re.compile('In de agenda zetten|Add to the calendar')).click()
     page.get_by_role('status').wait_for()
-    assert '10:30 Samen naar de markt' in page.locator('.cards').inner_text()
-    assert re.search('Alleen jij ziet dit|Only you see this', page.locator('.cards').inner_text())
+    assert page.locator('.card', has_text='Samen naar de markt').count() == 3  # three weeks in the list
+    assert re.search('Alleen jij ziet dit|Only you see this', page.locator('.cards').first.inner_text())
     manager.axe()
-    page.get_by_role('button', name=re.compile('Weghalen|Remove')).click()
-    assert 'Samen naar de markt' not in page.locator('main').inner_text()
+
+    page.get_by_role('link', name=re.compile('^(Week)$')).click()
+    assert page.locator('h2.day').count() == 7  # every day of the week, also the empty ones
+    manager.axe()
+    page.get_by_role('link', name=re.compile('^(Lijst|List)$')).click()
+    page.get_by_role('link', name=re.compile('(Wijzigen|Change) Samen naar de markt')).first.click()
+    page.get_by_label(re.compile('^(Begintijd|Start time)')).fill('11:00')
+    manager.axe()
+    page.get_by_role('button', name=re.compile('^(Opslaan|Save)$')).click()  # only this time: the first choice
+    page.get_by_role('status').wait_for()
+    assert '11:00' in page.locator('main').inner_text() and '10:30' in page.locator('main').inner_text()
+    page.get_by_role('button', name=re.compile('(Deze keer weghalen|Remove this time) Samen naar de markt')).first.click()
+    page.get_by_role('status').wait_for()
+    assert page.locator('.card', has_text='Samen naar de markt').count() == 2
+
+    page.get_by_role('button', name=re.compile('^(Adres maken|Make an address)$')).click()
+    address = page.get_by_label(re.compile('^(Adres|Address)$')).input_value()
+    assert '/calendar/' in address and address.endswith('.ics')
+    manager.axe()
+    feed = page.request.get('/' + address.split('/', 3)[3])  # what a phone's calendar fetches
+    assert feed.ok and 'BEGIN:VCALENDAR' in feed.text() and 'Samen naar de markt' in feed.text()
 
 
 def test_notes_on_the_page(pages, live, live_mailbox, tmp_path):
