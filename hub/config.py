@@ -33,6 +33,10 @@ DEFAULTS = {
     'SIGN_OFF_MINUTES': 5,
     #: how long the link in the mail about a plan waiting for approval works
     'SIGN_OFF_LINK_MAX_AGE': 7 * 24 * 3600,
+    #: how long the unsubscribe link in a mail works (a year: mails are read late)
+    'UNSUBSCRIBE_MAX_AGE': 365 * 24 * 3600,
+    #: the hour (in the person's time zone) the daily digest of notifications is sent
+    'DIGEST_HOUR': 18,
     'REMEMBER_DEVICE_DAYS': 90,
     #: days a password may be used before a new one is asked (0: never, as NIST SP 800-63B advises)
     'PASSWORD_MAX_AGE_DAYS': 0,

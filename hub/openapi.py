@@ -11,6 +11,7 @@ from hub.account.schemas import (
     ForgotSchema,
     LoginSchema,
     MethodSchema,
+    NotificationSettingsSchema,
     ProfileSchema,
     RegisterSchema,
     ResetSchema,
@@ -89,6 +90,8 @@ QUERY = {
 }
 
 
+NOTIFICATIONS = {'type': 'object', 'required': ['settings'], 'properties': {'settings': {
+    'type': 'object', 'additionalProperties': {'enum': ['immediate', 'daily', 'off']}}}}
 APPOINTMENT = {'type': 'object', 'required': ['id', 'appointment_id', 'kind', 'title', 'starts_at', 'all_day'],
                'properties': {'kind': {'const': 'own'}, 'all_day': {'type': 'boolean'},
                               'occurrence': {'type': ['string', 'null']}, 'series_id': {'type': ['string', 'null']}}}
@@ -139,6 +142,10 @@ ROUTES = [
                           'terms_changed until then)', TermsSchema, 200, {'type': 'object'}),
     ('patch', '/me', 'Change my names, language or time zone', ProfileSchema, 200, {'type': 'object'}),
     ('delete', '/me', 'Delete my account (with my password)', DeleteSchema, 204, None),
+    ('get', '/me/notifications', 'How I hear of each kind of event: immediate, daily (a digest) or off', None, 200,
+     NOTIFICATIONS),
+    ('patch', '/me/notifications', 'Change how I hear of some kinds of event', NotificationSettingsSchema, 200,
+     NOTIFICATIONS),
     ('get', '/me/sessions', 'Where I am logged in', None, 200, _list_of({'type': 'object'})),
     ('delete', '/me/sessions', 'Log out everywhere', None, 204, None),
     ('delete', '/me/sessions/{session_id}', 'Log out one session', None, 204, None),

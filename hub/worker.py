@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from hub.account import throttle
+from hub.account.notifications import send_digests
 from hub.account.operations import purge_sessions
 from hub.careprovider.bulk import exported, sync_provider
 from hub.careprovider.events import handle_pending, poll, purge_handled
@@ -17,7 +18,12 @@ from hub.careprovider.sync import sync_dossier
 from hub.core.commit import checkpoint, unit_of_work
 from hub.core.outbox import deliver, due_items
 from hub.core.timeutil import utcnow
-from hub.dossier.operations import notify_plans_awaiting_approval, notify_provider_messages
+from hub.dossier.operations import (
+    notify_new_reports,
+    notify_plans_awaiting_approval,
+    notify_provider_messages,
+    notify_sync_trouble,
+)
 from hub.extensions import db
 
 log = logging.getLogger(__name__)
@@ -161,11 +167,15 @@ def poll_feeds(now=None):
 
 
 def notify_plans():
-    """Tell managers about care plans that came to wait for their approval, and readers about the provider's
-    messages (after syncs, pushes and events)."""
+    """Tell people what came in, as each chose (after syncs, pushes and events): managers about care plans that came
+    to wait for their approval and dossiers that keep failing, readers about the provider's messages and new
+    reports; and send the daily digests whose hour has come."""
     with unit_of_work():
         notify_plans_awaiting_approval()
         notify_provider_messages()
+        notify_new_reports()
+        notify_sync_trouble()
+        send_digests()
 
 
 def purge():

@@ -4,7 +4,7 @@ from flask import Blueprint, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
-from hub.account import factors, operations, passwords, profile
+from hub.account import factors, notifications, operations, passwords, profile
 from hub.account.access import (
     account_key,
     current_account,
@@ -22,6 +22,7 @@ from hub.account.access import (
     start_login,
 )
 from hub.account.codes import send_code
+from hub.account.notifications import settings_of
 from hub.account.password_rules import strength
 from hub.account.photos import MAX_BYTES, remove_photo, set_photo
 from hub.account.schemas import (
@@ -31,6 +32,7 @@ from hub.account.schemas import (
     ForgotSchema,
     LoginSchema,
     MethodSchema,
+    NotificationSettingsSchema,
     ProfileSchema,
     RegisterSchema,
     ResetSchema,
@@ -51,7 +53,7 @@ def account_json(account):
     return {'id': str(account.id), 'email': account.email, 'first_name': account.first_name,
             'last_name': account.last_name, 'language': account.language, 'timezone': account.timezone,
             'phone': account.phone, 'phone_pending': account.phone_pending, 'second_factors': account.second_factors,
-            'notify_messages': account.notify_messages, 'password': password_json(account),
+            'notify_messages': settings_of(account)['message'] != 'off', 'password': password_json(account),
             'terms_version': account.terms_version}
 
 
@@ -150,6 +152,19 @@ def me():
 def update_me():
     data = load_json(ProfileSchema())
     return account_json(profile.update_profile(current_account(), data, current_session()))
+
+
+@bp.get('/me/notifications')
+def my_notifications():
+    """How I hear of each kind of event: ``immediate`` (a mail at once), ``daily`` (a digest) or ``off``."""
+    return {'settings': notifications.settings_of(current_account())}
+
+
+@bp.patch('/me/notifications')
+def change_my_notifications():
+    """Change how I hear of some kinds of event: ``{settings: {event_type: immediate|daily|off}}``."""
+    data = load_json(NotificationSettingsSchema())
+    return {'settings': notifications.change_settings(current_account(), data['settings'])}
 
 
 @bp.post('/me/phone/verify')

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, Text, Uuid, true
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
@@ -33,7 +33,10 @@ class Account(IdMixin, CreatedMixin, db.Model):
     language: Mapped[str] = mapped_column(String(5), nullable=False, default='nl')
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default='Europe/Amsterdam')
     #: a mail when a message comes in on a care page (one, until the messages are read)
-    notify_messages: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=true())
+    #: how the person hears of each kind of event (hub.account.notifications): immediate, daily or off
+    notifications: Mapped[dict | None] = mapped_column(JSON)
+    #: when their last daily digest went
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the account works from / until these moments (seed 003: "not active yet", "expired")
     valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -155,3 +158,19 @@ class LoginThrottle(db.Model):
     last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     #: no login is tried for this key before this moment
     wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NotificationItem(IdMixin, CreatedMixin, db.Model):
+    """Something to tell a person in their next daily digest: the kind of event, the care page and where to look."""
+
+    __tablename__ = 'notification_items'
+
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False,
+                                                  index=True)
+    event: Mapped[str] = mapped_column(String(20), nullable=False)
+    circle_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'))
+    #: the care page's name as the mail shows it, and the path the link leads to
+    page: Mapped[str] = mapped_column(String(200), nullable=False, default='')
+    path: Mapped[str] = mapped_column(String(500), nullable=False)
+
+    account: Mapped[Account] = relationship()

@@ -8,6 +8,7 @@ from hub.account.codes import check_code, normalize_phone, send_code
 from hub.account.factors import notify_factor_change, require_factor_change
 from hub.account.hashing import verify_password
 from hub.account.models import Account, AuthSession, RememberedDevice
+from hub.account.notifications import change_settings
 from hub.core.audit import audit
 from hub.core.errors import AppError, NotFound
 from hub.core.timeutil import utcnow
@@ -19,6 +20,8 @@ def update_profile(account: Account, data: dict, auth_session=None) -> Account:
     data = dict(data)
     if 'phone' in data:
         change_phone(account, auth_session, data.pop('phone'))
+    if 'notify_messages' in data:  # the one switch of old: messages at once, or not
+        change_settings(account, {'message': 'immediate' if data.pop('notify_messages') else 'off'})
     for key, value in data.items():
         setattr(account, key, value)
     audit('account.profile', 'U', actor=account)

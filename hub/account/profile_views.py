@@ -5,12 +5,12 @@ They are routes of the account blueprint (hub.account.views), kept in a module o
 
 from flask import g, redirect, render_template, request, session, url_for
 
-from hub.account import factors, passwords, profile
+from hub.account import factors, notifications, passwords, profile
 from hub.account.access import account_key, log_in, log_out, login_limit, login_required, photo_limit
 from hub.account.photos import MAX_BYTES, remove_photo, set_photo
 from hub.account.schemas import ProfileSchema
 from hub.account.views import bp, factor_change_redirect, typed_twice
-from hub.extensions import limiter
+from hub.extensions import csrf, limiter
 from hub.web import form_data, form_step, local_target, parse_id
 
 
@@ -21,14 +21,52 @@ def profile_page():
     if request.method == 'POST':
         with form_step() as step:
             values = form_data('first_name', 'last_name', 'language')
-            values['notify_messages'] = request.form.get('notify_messages') == 'yes'
             profile.update_profile(g.account, ProfileSchema().load(values))
         if step.ok:
             session.pop('lang', None)  # the chosen language now follows the profile
             return redirect(url_for('account.profile_page', saved=1), 303)
         errors, status = step.errors, step.status
-    return (render_template('account/profile.html', errors=errors, saved=saved,
-                            sessions=profile.sessions_of(g.account), devices=profile.devices_of(g.account)), status)
+    return _profile(errors, status, saved)
+
+
+def _profile(errors=None, status=200, saved=None):
+    """The profile page, with what a form on it found wrong."""
+    return (render_template('account/profile.html', errors=errors or {}, saved=saved, events=notifications.EVENTS,
+                            chosen=notifications.settings_of(g.account), sessions=profile.sessions_of(g.account),
+                            devices=profile.devices_of(g.account)), status)
+
+
+@bp.post('/profile/notifications')
+@login_required
+def notifications_page():
+    """Choose, per kind of event, a mail at once, a daily digest, or nothing."""
+    chosen = {event: request.form.get(f'mode-{event}') for event in notifications.EVENTS
+              if request.form.get(f'mode-{event}')}
+    with form_step() as step:
+        notifications.change_settings(g.account, chosen)
+    if step.ok:
+        return redirect(url_for('account.profile_page', saved=1) + '#notifications', 303)
+    return _profile(step.errors, step.status)
+
+
+@bp.get('/unsubscribe/<token>')
+def unsubscribe_page(token):
+    """The link in a mail: say what stops, with one button (a mail program may also POST, RFC 8058)."""
+    payload_event = notifications.event_of(token)
+    return render_template('account/unsubscribe.html', token=token, event=payload_event,
+                           label=notifications.EVENTS.get(payload_event), done=False)
+
+
+@bp.post('/unsubscribe/<token>')
+@limiter.limit(login_limit)
+def unsubscribe_now(token):
+    """Stop the mails the token names: one click in a mail program (RFC 8058), or the button on the page."""
+    _, event = notifications.unsubscribe(token)
+    return render_template('account/unsubscribe.html', token=token, event=event,
+                           label=notifications.EVENTS.get(event), done=True)
+
+
+csrf.exempt(unsubscribe_now)  # a mail program posts it without a session: the signed token is the key
 
 
 @bp.post('/profile/sessions/<session_id>/end')
@@ -103,7 +141,5 @@ def photo_page():
     with form_step() as step:
         set_photo(g.account, upload.stream.read(MAX_BYTES + 1) if upload else b'')
     if not step.ok:
-        return (render_template('account/profile.html', errors=step.errors, saved=None,
-                                sessions=profile.sessions_of(g.account), devices=profile.devices_of(g.account)),
-                step.status)
+        return _profile(step.errors, step.status)
     return redirect(url_for('account.profile_page', saved=1), 303)

@@ -101,3 +101,10 @@ class ProfileSchema(StrictSchema):
     def _zone(self, value, **kwargs):
         if value not in available_timezones():
             raise ValidationError(_l('This time zone is not known. Choose one like Europe/Amsterdam.'))
+
+
+class NotificationSettingsSchema(StrictSchema):
+    """How a person hears of kinds of event: ``{settings: {event_type: immediate|daily|off}}`` (the others stay)."""
+    settings = fields.Dict(keys=fields.String(validate=validate.Length(max=40)),
+                           values=fields.String(validate=validate.Length(max=20)), required=True,
+                           validate=validate.Length(min=1, max=20))

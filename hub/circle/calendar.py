@@ -19,6 +19,7 @@ from hub.careprovider.models import Record
 from hub.circle.access import MANAGE, can, require_author_or
 from hub.circle.dossiers import records_of
 from hub.circle.models import CalendarEntry, CalendarFeed, Member
+from hub.circle.operations import tell_members
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash, random_token
@@ -117,7 +118,16 @@ def add_entry(member, account, data) -> CalendarEntry:
     db.session.flush()
     audit('circle.appointment', 'C', actor=account, role=member.role, circle=member.circle_id,
           target=f'appointment:{entry.id}')
+    _tell(entry, account)
     return entry
+
+
+def _tell(entry, account):
+    """Tell the members who see it that a public appointment is new or changed (never what it is about)."""
+    if entry.visibility == 'public':
+        day = entry.starts_at.astimezone(zone()).date().isoformat()
+        tell_members(entry.circle_id, 'appointment', 'appointment', f'/circles/{entry.circle_id}/calendar?day={day}',
+                     but=account.id, who=lambda m: can(m, 'appointments.own'))
 
 
 def _own_entry(member, account, entry_id) -> CalendarEntry:
@@ -170,6 +180,7 @@ def change_entry(member, account, entry_id, data, occurrence=None) -> CalendarEn
         target = entry
     audit('circle.appointment', 'U', actor=account, role=member.role, circle=member.circle_id,
           target=f'appointment:{target.id}')
+    _tell(target, account)
     return target
 
 

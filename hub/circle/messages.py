@@ -14,7 +14,7 @@ from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from hub.account.operations import link
+from hub.account import notifications
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import can, message_audiences
@@ -23,7 +23,6 @@ from hub.circle.models import CircleDossier, Member, Message, MessageThread, Thr
 from hub.core.audit import audit
 from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.errors import Forbidden, InvalidInput, NotFound
-from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -263,21 +262,24 @@ def _answered_threads(circle_id, references) -> dict:
 
 
 def notify(circle_id, but=None):
-    """Mail the members with unread messages that there is something new: once, until they have read them.
+    """Tell the members with unread messages that there is something new, as each chose (hub.account.notifications):
+    a mail at once (once, until they have looked at their messages), the daily digest, or not at all.
 
     The mail says only that there is something new, never what (it may be about someone's health).
     """
     for reader in db.session.execute(select(Member).options(joinedload(Member.account))
                                      .where(Member.circle_id == circle_id)).scalars():
-        if reader.account_id == but or not reader.account.notify_messages or not message_audiences(reader):
+        if reader.account_id == but or not message_audiences(reader):
             continue
+        mode = notifications.settings_of(reader.account)['message']
         told = reader.messages_mailed_at is not None and (
             reader.messages_read_at is None or reader.messages_mailed_at > reader.messages_read_at)
-        if told or not unread(reader):  # mailed already and not read since
-            continue
-        queue_mail(reader.account.email, 'new_message', reader.account.language, account=reader.account,
-                   page=client_name(reader.circle) or '', link=link(f'/circles/{circle_id}/messages'))
-        reader.messages_mailed_at = utcnow()
+        if mode == 'off' or (mode == 'immediate' and told) or not unread(reader):
+            continue  # mailed already and not looked since
+        notifications.notify(reader.account, 'message', 'new_message', f'/circles/{circle_id}/messages', circle_id,
+                             page=client_name(reader.circle) or '')
+        if mode == 'immediate':
+            reader.messages_mailed_at = utcnow()
 
 
 def unread(member) -> int:

@@ -269,5 +269,7 @@ class CircleDossier(CreatedMixin, db.Model):
                                                   primary_key=True)
     circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'),
                                                  nullable=False, index=True)
+    #: when the manager was told that this dossier keeps failing to sync (None: not, or it works again)
+    trouble_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     dossier: Mapped[Dossier] = relationship()

@@ -1,14 +1,17 @@
 """Circle logic: plain arguments in, models out; never commits, never reads the request."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
+from hub.account import notifications
 from hub.account.models import Account
 from hub.account.operations import link, normalize_email
 from hub.account.profile import erase_account
+from hub.circle.dossiers import client_name
 from hub.circle.models import CalendarEntry, Circle, Invitation, Member
 from hub.circle.permissions import PRESETS
 from hub.config import setting
@@ -69,11 +72,7 @@ def invite_helper(circle: Circle, inviter: Member, data: dict, circle_name: str)
         expires_at=utcnow() + timedelta(seconds=setting('INVITATION_MAX_AGE')))
     db.session.add(invitation)
     db.session.flush()
-    invitee = db.session.execute(select(Account).where(Account.email == email)).scalar_one_or_none()
-    queue_mail(email, 'invitation', invitee.language if invitee else setting('DEFAULT_LANGUAGE'),
-               invitation=invitation, inviter=inviter.account, circle_name=circle_name,
-               invite_link=link(f'/invitations/{invitation.id}', token=invitation_token(invitation)),
-               days=setting('INVITATION_MAX_AGE') // 86400)
+    _send_invitation(invitation, inviter.account, circle_name)
     audit('circle.invite', 'C', actor=inviter.account, role='manager', circle=circle,
           target=f'invitation:{invitation.id}')
     return invitation
@@ -103,6 +102,28 @@ def invitation_for(account: Account, invitation_id, token=None) -> Invitation:
     return invitation
 
 
+def _send_invitation(invitation, inviter, circle_name):
+    """Mail an invitation: to an address without an account always; to an account as its person chose (they also
+    find it under their invitations)."""
+    invitee = db.session.execute(select(Account).where(Account.email == invitation.email)).scalar_one_or_none()
+    path = f'/invitations/{invitation.id}?{urlencode({"token": invitation_token(invitation)})}'
+    context = {'invitation': invitation, 'inviter': inviter, 'circle_name': circle_name, 'page': circle_name,
+               'days': setting('INVITATION_MAX_AGE') // 86400}
+    if invitee is None:
+        queue_mail(invitation.email, 'invitation', setting('DEFAULT_LANGUAGE'), link=link(path), **context)
+    else:
+        notifications.notify(invitee, 'invitation', 'invitation', path, invitation.circle_id, **context)
+
+
+def tell_members(circle_id, event, template, path, but=None, who=None, **context):
+    """Tell the members of a care page who ``who`` lets (all, by default) of an event, each as they chose."""
+    for member in db.session.execute(select(Member).options(joinedload(Member.account), joinedload(Member.circle))
+                                     .where(Member.circle_id == circle_id)).scalars():
+        if member.account_id != but and (who is None or who(member)):
+            notifications.notify(member.account, event, template, path, circle_id,
+                                 page=client_name(member.circle) or '', **context)
+
+
 def accept_invitation(account: Account, invitation: Invitation) -> Member:
     """Make the account a member of the circle with the invited role."""
     member = db.session.execute(select(Member).where(
@@ -116,6 +137,8 @@ def accept_invitation(account: Account, invitation: Invitation) -> Member:
     db.session.flush()
     audit('circle.join', 'C', actor=account, role=member.role, circle=invitation.circle_id,
           target=f'invitation:{invitation.id}')
+    tell_members(invitation.circle_id, 'member', 'new_member', f'/circles/{invitation.circle_id}/members',
+                 but=account.id, newcomer=account.name)
     return member
 
 
@@ -217,11 +240,7 @@ def resend_invitation(manager: Member, invitation: Invitation, circle_name: str)
     if invitation.expires_at <= utcnow():
         raise Conflict(_l('This invitation has expired. Send a new one.'), code='invitation_expired')
     invitation.expires_at = utcnow() + timedelta(seconds=setting('INVITATION_MAX_AGE'))
-    invitee = db.session.execute(select(Account).where(Account.email == invitation.email)).scalar_one_or_none()
-    queue_mail(invitation.email, 'invitation', invitee.language if invitee else setting('DEFAULT_LANGUAGE'),
-               invitation=invitation, inviter=manager.account, circle_name=circle_name,
-               invite_link=link(f'/invitations/{invitation.id}', token=invitation_token(invitation)),
-               days=setting('INVITATION_MAX_AGE') // 86400)
+    _send_invitation(invitation, manager.account, circle_name)
     audit('circle.invite_resend', 'U', actor=manager.account, role='manager', circle=invitation.circle_id,
           target=f'invitation:{invitation.id}')
     return invitation

@@ -43,14 +43,18 @@ def queue(channel, payload, provider_id=None):
     return item
 
 
-def queue_mail(to, template, language, **context):
-    """Render ``mail/<template>.txt`` in ``language`` and queue it for ``to``.
+def queue_mail(to, template, language, headers=None, **context):
+    """Render ``mail/<template>.txt`` in ``language`` and queue it for ``to`` (with extra ``headers``, such as
+    List-Unsubscribe).
 
     The template's first line is the subject.
     """
     with force_locale(language or setting('DEFAULT_LANGUAGE')):
         subject, _, body = render_template(f'mail/{template}.txt', **context).partition('\n')
-    item = queue('mail', {'to': to, 'subject': subject.strip(), 'body': body.strip() + '\n'})
+    mail = {'to': to, 'subject': subject.strip(), 'body': body.strip() + '\n'}
+    if headers:
+        mail['headers'] = dict(headers)
+    item = queue('mail', mail)
     item.payload = {**item.payload, 'message_id': message_id(item.id)}
     return item
 
@@ -110,6 +114,8 @@ def _email_message(payload):
     message['To'] = payload['to']
     message['Subject'] = payload['subject']
     message['Message-ID'] = payload.get('message_id') or make_msgid(domain='carehub.localhost')
+    for name, value in (payload.get('headers') or {}).items():
+        message[name] = value
     message.set_content(payload['body'])
     return message
 

@@ -19,6 +19,8 @@ PURPOSES = {
     'sign_off': ('carehub.sign-off.v1', 'SIGN_OFF_LINK_MAX_AGE'),
     #: the browsers that logged in to an address before (login throttling, hub.account.throttle)
     'known_browser': ('carehub.known-browser.v1', 'KNOWN_BROWSER_MAX_AGE'),
+    #: the one-click unsubscribe of a kind of mail (hub.account.notifications)
+    'unsubscribe': ('carehub.unsubscribe.v1', 'UNSUBSCRIBE_MAX_AGE'),
 }
 
 

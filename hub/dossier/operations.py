@@ -9,13 +9,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, undefer
 
+from hub.account import notifications
 from hub.account.models import Account
-from hub.account.operations import link
 from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.careprovider.outbound import queue_for_provider
 from hub.careprovider.sync import version_label
 from hub.circle.access import can
-from hub.circle.dossiers import dossiers_of, records_in, records_of
+from hub.circle.dossiers import client_name, dossiers_of, records_in, records_of
 from hub.circle.messages import file_provider_messages, notify
 from hub.circle.models import CircleDossier, Member, Note
 from hub.circle.notes import received
@@ -24,7 +24,6 @@ from hub.core.crypto import keyed_hash
 from hub.core.cursor import after_cursor, decode_cursor, encode_cursor
 from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.core.models import AuditRecord
-from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
 from hub.core.tokens import InvalidToken, make_token, read_token
 from hub.dossier.export import KINDS
@@ -528,14 +527,61 @@ def notify_plans_awaiting_approval(limit=200) -> int:
         if manager is None:
             continue
         token = sign_off_token(record, manager.account_id)
-        queue_mail(manager.account.email, 'plan_awaiting_approval', manager.account.language,  # no plan content
-                   account=manager.account, provider=dossier.provider.name, days=SIGN_OFF_LINK_DAYS,
-                   link=link(f'/circles/{circle_id}/plans/{record.id}?{urlencode({"sign": token})}'))
+        notifications.notify(manager.account, 'plan', 'plan_awaiting_approval',  # no plan content
+                             f'/circles/{circle_id}/plans/{record.id}?{urlencode({"sign": token})}', circle_id,
+                             provider=dossier.provider.name, days=SIGN_OFF_LINK_DAYS,
+                             page=client_name(manager.circle) or '')
         audit('dossier.plan_notice', 'C', actor=None, circle=circle_id, dossier=dossier.id,
               target=f'record:{record.id}')
         sent += 1
     db.session.flush()
     return sent
+
+
+def notify_new_reports(limit=500) -> int:
+    """Tell the members who read the dossier that new reports came in (once per care page a round); return how
+    many members were told. The mail says only that there is something new."""
+    told = 0
+    for circle_id in {circle_id for _, circle_id, _ in unnoticed('report', limit)}:
+        readers = db.session.execute(select(Member).options(joinedload(Member.account), joinedload(Member.circle))
+                                     .where(Member.circle_id == circle_id)).scalars().all()
+        for reader in readers:
+            if can(reader, 'dossier'):
+                notifications.notify(reader.account, 'report', 'new_report', f'/circles/{circle_id}/timeline',
+                                     circle_id, page=client_name(reader.circle) or '')
+                told += 1
+    db.session.flush()
+    return told
+
+
+#: a dossier whose syncs failed this many times in a row is trouble the manager hears of
+SYNC_TROUBLE_FAILURES = 3
+
+
+def notify_sync_trouble() -> int:
+    """Tell the manager of a care page once when a linked dossier keeps failing to sync (and again after it
+    recovered and failed anew); return how many were told."""
+    told = 0
+    for link_row in db.session.execute(select(CircleDossier).options(joinedload(CircleDossier.dossier))
+                                       .join(Dossier, CircleDossier.dossier_id == Dossier.id)
+                                       .where(or_(and_(Dossier.failures >= SYNC_TROUBLE_FAILURES,
+                                                       CircleDossier.trouble_told_at.is_(None)),
+                                                  and_(Dossier.failures == 0,
+                                                       CircleDossier.trouble_told_at.is_not(None))))).scalars():
+        if link_row.dossier.failures == 0:
+            link_row.trouble_told_at = None  # it works again: a new run of failures is told again
+            continue
+        manager = db.session.execute(select(Member).options(joinedload(Member.account), joinedload(Member.circle))
+                                     .where(Member.circle_id == link_row.circle_id, Member.role == 'manager')
+                                     ).scalar_one_or_none()
+        link_row.trouble_told_at = utcnow()
+        if manager is not None:
+            notifications.notify(manager.account, 'sync', 'sync_trouble', f'/circles/{link_row.circle_id}/members',
+                                 link_row.circle_id, provider=link_row.dossier.provider.name,
+                                 page=client_name(manager.circle) or '')
+            told += 1
+    db.session.flush()
+    return told
 
 
 def notify_provider_messages(limit=200):
