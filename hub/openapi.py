@@ -90,6 +90,9 @@ QUERY = {
 }
 
 
+BOARD_POST = {'type': 'object', 'required': ['id', 'text', 'photo', 'reactions', 'reactions_count'], 'properties': {
+    'photo': {'type': 'boolean'}, 'reactions': {'type': 'array', 'maxItems': 3},
+    'reactions_count': {'type': 'integer', 'minimum': 0}}}
 NOTIFICATIONS = {'type': 'object', 'required': ['settings'], 'properties': {'settings': {
     'type': 'object', 'additionalProperties': {'enum': ['immediate', 'daily', 'off']}}}}
 APPOINTMENT = {'type': 'object', 'required': ['id', 'appointment_id', 'kind', 'title', 'starts_at', 'all_day'],
@@ -255,10 +258,15 @@ ROUTES = [
      None),
     ('post', '/circles/{circle_id}/notes/{note_id}/share', 'Send a note to the care provider (manager)',
      ShareSchema, 200, {'type': 'object'}),
-    ('get', '/circles/{circle_id}/board', 'The board: posts with their reactions, newest first', None, 200,
-     _list_of({'type': 'object'})),
-    ('post', '/circles/{circle_id}/board', 'Post on the board (data.board_post)', BoardSchema, 201,
-     {'type': 'object'}),
+    ('get', '/circles/{circle_id}/board', 'The board, newest first: posts with `photo`, their newest reactions '
+                                          '(oldest of them first) and `reactions_count`', None, 200,
+     _list_of(BOARD_POST)),
+    ('post', '/circles/{circle_id}/board', 'Post on the board (data.board_post): JSON `{text}`, or a multipart form '
+                                           'with `text` and a `photo` (JPEG or PNG, at most 5 MB)', BoardSchema, 201,
+     BOARD_POST),
+    ('get', '/circles/{circle_id}/board/{post_id}/photo', "A post's photo (image/jpeg)", None, 200, None),
+    ('get', '/circles/{circle_id}/board/{post_id}/reactions', 'All reactions of a post, newest first, by page',
+     None, 200, _list_of({'type': 'object'})),
     ('post', '/circles/{circle_id}/board/{post_id}/reactions', 'React to a post (data.board_react)', BoardSchema,
      201, {'type': 'object'}),
     ('delete', '/circles/{circle_id}/board/{post_id}', 'Delete a post (your own, or with data.board_delete)', None,

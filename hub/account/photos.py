@@ -33,8 +33,8 @@ def _refuse():
     return InvalidInput(message, code='invalid_photo', fields={'photo': [str(message)]})
 
 
-def reencode(data: bytes) -> bytes:
-    """Return the photo as a fresh JPEG of at most 512 by 512 pixels, or raise InvalidInput."""
+def reencode(data: bytes, side: int = SIDE) -> bytes:
+    """Return the photo as a fresh JPEG of at most ``side`` by ``side`` pixels, or raise InvalidInput."""
     if not data or len(data) > MAX_BYTES:
         raise _refuse()
     try:
@@ -42,12 +42,12 @@ def reencode(data: bytes) -> bytes:
             warnings.simplefilter('error', Image.DecompressionBombWarning)  # a bomb is refused, not warned about
             image = Image.open(BytesIO(data))
             if image.format in ('JPEG', 'MPO') and max(image.size) <= MAX_JPEG_SIDE:
-                image.draft('RGB', (SIDE * 2, SIDE * 2))  # decode at a fraction of the size: little memory
+                image.draft('RGB', (side * 2, side * 2))  # decode at a fraction of the size: little memory
             elif image.format != 'PNG' or max(image.size) > MAX_PNG_SIDE:
                 raise _refuse()
             image.load()
             image = ImageOps.exif_transpose(image)  # upright, as the phone showed it
-            image.thumbnail((SIDE, SIDE))
+            image.thumbnail((side, side))
             image = image.convert('RGB')
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError,
             Image.DecompressionBombWarning, ValueError):

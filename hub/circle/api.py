@@ -1,11 +1,11 @@
 """The care page routes of the JSON API."""
 
-from flask import Blueprint, request
+from flask import Blueprint, make_response, request
 from flask_babel import lazy_gettext as _l
 
-from hub.account.access import current_account, log_out, login_limit
+from hub.account.access import account_key, current_account, log_out, login_limit, photo_limit
 from hub.account.operations import link
-from hub.account.photos import photo_of
+from hub.account.photos import MAX_BYTES, photo_of
 from hub.account.schemas import DeleteSchema
 from hub.circle import board as prikbord
 from hub.circle import calendar, operations
@@ -164,7 +164,6 @@ def revoke_invitation(circle_id, invitation_id):
 @bp.get('/accounts/<account_id>/photo')
 def photo(account_id):
     """A member's profile photo, for people on a care page with them where they may show it (settings.photo)."""
-    from flask import make_response
 
     other = parse_id(account_id)
     found = photo_of(other) if photo_visible(current_account(), other) else None
@@ -348,10 +347,38 @@ def board(circle_id):
 
 
 @bp.post('/circles/<circle_id>/board')
+@limiter.limit(photo_limit, key_func=account_key, methods=['POST'],
+               exempt_when=lambda: request.mimetype != 'multipart/form-data')
 def add_board_post(circle_id):
+    """Post on the board: JSON ``{text}``, or a multipart form with ``text`` and a ``photo`` (JPEG or PNG)."""
     account = current_account()
     member = require(account, circle_id)
-    return prikbord.post_json(prikbord.add_post(member, account, load_json(BoardSchema())['text']), account), 201
+    if request.mimetype == 'multipart/form-data':
+        text = BoardSchema().load({'text': request.form.get('text', '')})['text']
+        upload = request.files.get('photo')
+        data = upload.stream.read(MAX_BYTES + 1) if upload else None
+    else:
+        text, data = load_json(BoardSchema())['text'], None
+    post = prikbord.add_post(member, account, text, data)
+    return prikbord.post_json(prikbord.Shown(post, [], 0), account), 201
+
+
+@bp.get('/circles/<circle_id>/board/<post_id>/photo')
+def board_photo(circle_id, post_id):
+    """The photo of a post (members of the care page only; never cached by others)."""
+    response = make_response(prikbord.photo(require(current_account(), circle_id), parse_id(post_id)))
+    response.headers['Content-Type'] = 'image/jpeg'
+    response.headers['Cache-Control'] = 'private, no-store'
+    return response
+
+
+@bp.get('/circles/<circle_id>/board/<post_id>/reactions')
+def board_reactions(circle_id, post_id):
+    """All reactions of a post, newest first, by page ("Toon oudere reacties")."""
+    account = current_account()
+    _, found, next_cursor = prikbord.reactions(require(account, circle_id), parse_id(post_id),
+                                               request.args.get('cursor'))
+    return {'items': [prikbord.reaction_json(r, account) for r in found], 'next': next_cursor}
 
 
 @bp.post('/circles/<circle_id>/board/<post_id>/reactions')
@@ -359,8 +386,7 @@ def react_on_board(circle_id, post_id):
     account = current_account()
     member = require(account, circle_id)
     reaction = prikbord.react(member, account, parse_id(post_id), load_json(BoardSchema())['text'])
-    return {'id': str(reaction.id), 'text': reaction.text, 'created_at': reaction.created_at.isoformat(),
-            'author': {'name': account.name}, 'mine': True}, 201
+    return prikbord.reaction_json(reaction, account), 201
 
 
 @bp.delete('/circles/<circle_id>/board/<post_id>')

@@ -1,15 +1,19 @@
-"""The board (prikbord): short posts for everyone on the care page, with reactions.
+"""The board (prikbord): short posts for everyone on the care page, with a photo if one likes, and reactions.
 
 Posting needs ``data.board_post``, reacting ``data.board_react``; everyone deletes their own, and
-``data.board_delete`` (the manager, the trust group) deletes others' posts and reactions too.
+``data.board_delete`` (the manager, the trust group) deletes others' posts and reactions too. A list shows the
+newest reactions of each post; the older ones page ("Toon oudere reacties").
 """
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from typing import NamedTuple
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from hub.account.photos import reencode
 from hub.circle.access import can, require_author_or
-from hub.circle.models import BoardPost, BoardReaction
+from hub.circle.models import BoardPhoto, BoardPost, BoardReaction
 from hub.core.audit import audit
 from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.errors import Forbidden, NotFound
@@ -17,18 +21,69 @@ from hub.core.timeutil import utcnow
 from hub.extensions import db
 
 PAGE_SIZE = 20
+#: the newest reactions a list shows of each post
+SHOWN_REACTIONS = 3
+#: a board photo's longest side (a profile photo keeps 512)
+PHOTO_SIDE = 1280
+
+
+class Shown(NamedTuple):
+    """A post as a list shows it: its newest reactions (oldest of them first) and how many it has."""
+    post: BoardPost
+    reactions: list
+    count: int
 
 
 def posts(member, cursor=None, limit=PAGE_SIZE):
-    """Return (posts with their reactions, next cursor), newest first."""
-    query = select(BoardPost).options(  # with their authors: no query per post or reaction
-        joinedload(BoardPost.author), selectinload(BoardPost.reactions).joinedload(BoardReaction.author)
-    ).where(BoardPost.circle_id == member.circle_id)
+    """Return (posts as Shown, next cursor), newest first, in a fixed number of queries."""
+    query = select(BoardPost).options(joinedload(BoardPost.author)).where(BoardPost.circle_id == member.circle_id)
     query = after_cursor(query, BoardPost.created_at, BoardPost.id, cursor)
     found = db.session.execute(query.order_by(BoardPost.created_at.desc(), BoardPost.id.desc())
                                .limit(limit + 1)).scalars().all()
     last = found[limit - 1] if len(found) > limit else None
-    return found[:limit], encode_cursor(last.created_at, last.id) if last else None
+    page = found[:limit]
+    newest, counts = _newest_reactions([p.id for p in page])
+    return ([Shown(p, newest.get(p.id, []), counts.get(p.id, 0)) for p in page],
+            encode_cursor(last.created_at, last.id) if last else None)
+
+
+def _newest_reactions(post_ids, shown=SHOWN_REACTIONS):
+    """(post id -> its newest ``shown`` reactions, oldest first; post id -> how many it has), in two queries."""
+    if not post_ids:
+        return {}, {}
+    rank = func.row_number().over(partition_by=BoardReaction.post_id,
+                                  order_by=(BoardReaction.created_at.desc(), BoardReaction.id.desc())).label('rank')
+    ranked = select(BoardReaction.id, rank).where(BoardReaction.post_id.in_(post_ids)).subquery()
+    newest = {}
+    for reaction in db.session.execute(
+            select(BoardReaction).options(joinedload(BoardReaction.author))
+            .join(ranked, ranked.c.id == BoardReaction.id).where(ranked.c.rank <= shown)
+            .order_by(BoardReaction.created_at, BoardReaction.id)).scalars():
+        newest.setdefault(reaction.post_id, []).append(reaction)
+    counts = dict(db.session.execute(select(BoardReaction.post_id, func.count(BoardReaction.id))
+                                     .where(BoardReaction.post_id.in_(post_ids))
+                                     .group_by(BoardReaction.post_id)).all())
+    return newest, counts
+
+
+def reactions(member, post_id, cursor=None, limit=PAGE_SIZE):
+    """Return (the post, a page of its reactions newest first, next cursor): "Toon oudere reacties"."""
+    post = _post(member, post_id)
+    query = after_cursor(select(BoardReaction).options(joinedload(BoardReaction.author))
+                         .where(BoardReaction.post_id == post.id), BoardReaction.created_at, BoardReaction.id, cursor)
+    found = db.session.execute(query.order_by(BoardReaction.created_at.desc(), BoardReaction.id.desc())
+                               .limit(limit + 1)).scalars().all()
+    last = found[limit - 1] if len(found) > limit else None
+    return post, found[:limit], encode_cursor(last.created_at, last.id) if last else None
+
+
+def photo(member, post_id) -> bytes:
+    """The photo of a post on the member's care page, or raise NotFound."""
+    post = _post(member, post_id)
+    found = db.session.get(BoardPhoto, post.id) if post.has_photo else None
+    if found is None:
+        raise NotFound(_l('This post has no photo.'))
+    return found.data
 
 
 def _post(member, post_id) -> BoardPost:
@@ -38,12 +93,17 @@ def _post(member, post_id) -> BoardPost:
     return post
 
 
-def add_post(member, account, text) -> BoardPost:
+def add_post(member, account, text, photo_data=None) -> BoardPost:
+    """Post on the board, with a photo if one is given (checked by content, re-encoded, no metadata kept)."""
     if not can(member, 'data.board_post'):
         raise Forbidden(_l('You may not post on the board of this care page.'))
-    post = BoardPost(circle_id=member.circle_id, author_id=account.id, text=text, created_at=utcnow())
+    encoded = reencode(photo_data, side=PHOTO_SIDE) if photo_data is not None else None
+    post = BoardPost(circle_id=member.circle_id, author_id=account.id, text=text, created_at=utcnow(),
+                     has_photo=encoded is not None)
     db.session.add(post)
     db.session.flush()
+    if encoded is not None:
+        db.session.add(BoardPhoto(post_id=post.id, data=encoded))
     audit('circle.board_post', 'C', actor=account, role=member.role, circle=member.circle_id, target=f'post:{post.id}')
     return post
 
@@ -83,9 +143,15 @@ def delete_reaction(member, account, post_id, reaction_id):
     db.session.delete(reaction)
 
 
-def post_json(post, account=None) -> dict:
+def reaction_json(reaction, account=None) -> dict:
+    return {'id': str(reaction.id), 'text': reaction.text, 'created_at': reaction.created_at.isoformat(),
+            'author': {'name': reaction.author.name}, 'mine': account is not None and reaction.author_id == account.id}
+
+
+def post_json(shown, account=None) -> dict:
+    """A post with its newest reactions (``reactions``, oldest first) and how many it has (``reactions_count``)."""
+    post = shown.post
     return {'id': str(post.id), 'text': post.text, 'created_at': post.created_at.isoformat(),
             'author': {'name': post.author.name}, 'mine': account is not None and post.author_id == account.id,
-            'reactions': [{'id': str(r.id), 'text': r.text, 'created_at': r.created_at.isoformat(),
-                           'author': {'name': r.author.name}, 'mine': account is not None and r.author_id == account.id}
-                          for r in post.reactions]}
+            'photo': post.has_photo, 'reactions': [reaction_json(r, account) for r in shown.reactions],
+            'reactions_count': shown.count}

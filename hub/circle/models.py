@@ -3,7 +3,20 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.account.models import Account
@@ -240,11 +253,24 @@ class BoardPost(IdMixin, CreatedMixin, db.Model):
     author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
 
+    #: whether a photo goes with it (BoardPhoto), so a list need not load the photos
+    has_photo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+
     author: Mapped[Account] = relationship()
     reactions: Mapped[list['BoardReaction']] = relationship(order_by='BoardReaction.created_at',
                                                             cascade='all, delete-orphan', passive_deletes=True)
 
     __table_args__ = (Index('ix_board_posts_circle_created_id', 'circle_id', 'created_at', 'id'),)
+
+
+class BoardPhoto(db.Model):
+    """The photo of a board post: checked by content and re-encoded as JPEG (no metadata kept)."""
+
+    __tablename__ = 'board_photos'
+
+    post_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('board_posts.id', ondelete='CASCADE'),
+                                               primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
 class BoardReaction(IdMixin, CreatedMixin, db.Model):

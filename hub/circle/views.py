@@ -3,8 +3,9 @@
 from flask import Blueprint, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
-from hub.account.access import log_out, login_limit, login_required, step_up_redirect
+from hub.account.access import account_key, log_out, login_limit, login_required, photo_limit, step_up_redirect
 from hub.account.operations import link
+from hub.account.photos import MAX_BYTES
 from hub.circle import board as prikbord
 from hub.circle import calendar, operations
 from hub.circle import messages as board
@@ -540,6 +541,8 @@ def notes_page(circle_id):
 
 @bp.route('/circles/<circle_id>/board', methods=['GET', 'POST'])
 @login_required
+@limiter.limit(photo_limit, key_func=account_key, methods=['POST'],
+               exempt_when=lambda: not getattr(request.files.get('photo'), 'filename', None))
 def board_page(circle_id):
     """The board: short posts with reactions."""
     member = require(g.account, circle_id)
@@ -557,7 +560,9 @@ def board_page(circle_id):
                 prikbord.react(member, g.account, post_id, BoardSchema().load(values)['text'])
             else:
                 values = form_data('text')
-                prikbord.add_post(member, g.account, BoardSchema().load(values)['text'])
+                upload = request.files.get('photo')
+                data = upload.stream.read(MAX_BYTES + 1) if upload and upload.filename else None
+                prikbord.add_post(member, g.account, BoardSchema().load(values)['text'], data)
         if step.ok:
             return redirect(url_for('circle.board_page', circle_id=member.circle_id), 303)
         errors, status = step.errors, step.status
@@ -565,7 +570,32 @@ def board_page(circle_id):
             errors = {f'reaction-{post_id}': errors.get('text', [_l('Write a reaction first.')]), '_react': True}
     items, next_cursor = prikbord.posts(member, request.args.get('cursor'))
     return (render_template('circle/board.html', member=member, posts=items, next_cursor=next_cursor, errors=errors,
-                            values=values), status)
+                            values=values, smileys=SMILEYS), status)
+
+
+#: the smileys the picker offers, with what a screen reader says of each
+SMILEYS = (('😊', _l('Happy')), ('😂', _l('Laughing')), ('❤️', _l('Heart')), ('👍', _l('Thumbs up')),
+           ('👏', _l('Applause')), ('🌞', _l('Sun')), ('🎉', _l('Party')), ('😢', _l('Sad')), ('🙏', _l('Thank you')),
+           ('💐', _l('Flowers')))
+
+
+@bp.get('/circles/<circle_id>/board/<post_id>')
+@login_required
+def board_post_page(circle_id, post_id):
+    """One post with all its reactions, newest first, by page ("Toon oudere reacties")."""
+    member = require(g.account, circle_id)
+    post, found, next_cursor = prikbord.reactions(member, parse_id(post_id), request.args.get('cursor'))
+    return render_template('circle/board_post.html', member=member, post=post, reactions=found,
+                           next_cursor=next_cursor)
+
+
+@bp.get('/circles/<circle_id>/board/<post_id>/photo')
+@login_required
+def board_photo_page(circle_id, post_id):
+    response = make_response(prikbord.photo(require(g.account, circle_id), parse_id(post_id)))
+    response.headers['Content-Type'] = 'image/jpeg'
+    response.headers['Cache-Control'] = 'private, no-store'
+    return response
 
 
 @bp.route('/profile/delete', methods=['GET', 'POST'])

@@ -133,8 +133,17 @@ def test_the_board_with_a_reaction(pages, live, live_mailbox, tmp_path):
     page = manager.page
     page.get_by_role('link', name=re.compile('^(Prikbord|Board)$')).click()
     manager.axe()
+    page.set_viewport_size({'width': 375, 'height': 740})
     page.get_by_label(re.compile('Wat is er nieuw|What is new')).fill('Vandaag mooi weer, we gaan naar buiten.')
+    page.get_by_role('button', name=re.compile('^(Zon|Sun)$')).first.click()  # the smiley picker (JavaScript)
+    assert page.get_by_label(re.compile('Wat is er nieuw|What is new')).input_value().endswith('🌞')
+    from tests.account.test_photo import image_bytes
+    page.get_by_label(re.compile('Een foto erbij|A photo with it')).set_input_files(
+        files=[{'name': 'buiten.png', 'mimeType': 'image/png', 'buffer': image_bytes('PNG')}])
+    manager.axe()
     page.get_by_role('button', name=re.compile('^(Plaatsen|Post)$')).click()
+    assert page.get_by_role('img', name=re.compile('Foto bij het bericht|Photo with the post')).evaluate(
+        'img => img.complete && img.naturalWidth > 0')  # the photo came back from carehub
     page.get_by_role('button', name=re.compile('^(Reageren|React)$')).click()
     page.locator('.has-error').wait_for()  # an empty reaction is refused in plain words
     assert page.locator('.has-error').count() == 1
