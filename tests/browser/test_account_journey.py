@@ -137,3 +137,33 @@ def test_a_new_browser_asks_a_mailed_code_and_can_send_another(pages, live, live
     page.get_by_role('button', name=re.compile('^(Code controleren|Check code)$')).click()
     page.wait_for_load_state()
     assert '/login' not in page.url
+
+
+def test_the_mails_one_gets_are_chosen_per_kind_and_stopped_in_one_click(pages, live, live_mailbox):
+    from sqlalchemy import select
+
+    from hub.account.models import Account
+    from hub.account.notifications import settings_of, unsubscribe_token
+    from hub.extensions import db
+    person = pages()
+    page = person.page
+    _register(page, live_mailbox, 'mails@example.nl', 'Mila')
+    page.set_viewport_size({'width': 375, 'height': 740})
+    page.goto('/profile#notifications')
+    group = page.get_by_role('group', name=re.compile('Een nieuw bericht|A new message'))
+    group.get_by_label(re.compile('Eén keer per dag|Once a day')).check()
+    person.axe()
+    page.get_by_role('button', name=re.compile('Mijn keuze bewaren|Save my choice')).click()
+    page.get_by_role('status').wait_for()
+    with live.app_context():
+        account = db.session.execute(select(Account).where(Account.email == 'mails@example.nl')).scalar_one()
+        assert settings_of(account)['message'] == 'daily'
+        token = unsubscribe_token(account, 'report')
+    page.goto(f'/unsubscribe/{token}')
+    person.axe()
+    page.get_by_role('button', name=re.compile('Ja, stop deze mails|Yes, stop these mails')).click()
+    page.get_by_role('status').wait_for()
+    person.axe()
+    with live.app_context():
+        account = db.session.execute(select(Account).where(Account.email == 'mails@example.nl')).scalar_one()
+        assert settings_of(account)['report'] == 'off'

@@ -128,6 +128,39 @@ def test_notes_on_the_page(pages, live, live_mailbox, tmp_path):
     manager.axe()
 
 
+def test_a_note_saves_itself_and_keeps_both_texts_when_someone_else_changed_it(pages, live, live_mailbox, tmp_path):
+    from sqlalchemy import update
+
+    from hub.circle.models import Note
+    from hub.core.commit import unit_of_work
+    from hub.extensions import db
+    manager = linked_manager(pages, live, live_mailbox, tmp_path, 'client-auto', 'auto@example.nl')
+    page = manager.page
+    page.set_viewport_size({'width': 375, 'height': 740})
+    page.get_by_role('link', name=re.compile('^(Notities|Notes)$')).click()
+    page.get_by_label(re.compile('^(Je notitie|Your note)$')).fill('Sleutel ligt bij de buren.')
+    page.get_by_role('button', name=re.compile('Notitie bewaren|Save note')).click()
+    page.get_by_role('status').wait_for()
+    box = page.get_by_label(re.compile('Verander je notitie|Change your note'))
+    box.fill('Sleutel ligt bij de buren, nummer 12.')  # no button: it saves itself after a pause
+    page.locator('.autosave-status', has_text=re.compile('^(Opgeslagen|Saved)')).wait_for()
+    with live.app_context():
+        assert db.session.execute(db.select(Note.text)).scalar_one() == 'Sleutel ligt bij de buren, nummer 12.'
+        with unit_of_work():  # meanwhile, the same note changed elsewhere (another browser)
+            db.session.execute(update(Note).values(text='Sleutel ligt onder de mat.', version=Note.version + 1))
+    box.fill('Sleutel ligt bij de buren, nummer 14.')
+    page.locator('.autosave-conflict').wait_for()
+    assert 'Sleutel ligt onder de mat.' in page.locator('.autosave-conflict').inner_text()  # both texts are there
+    assert box.input_value() == 'Sleutel ligt bij de buren, nummer 14.'
+    manager.axe()
+    box.fill('Sleutel ligt onder de mat, of bij de buren op nummer 14.')  # merged by the person
+    page.get_by_role('button', name=re.compile('Wijzigingen bewaren|Save changes')).click()
+    page.get_by_role('status').wait_for()
+    with live.app_context():
+        assert db.session.execute(db.select(Note.text)).scalar_one() == \
+            'Sleutel ligt onder de mat, of bij de buren op nummer 14.'
+
+
 def test_the_board_with_a_reaction(pages, live, live_mailbox, tmp_path):
     manager = linked_manager(pages, live, live_mailbox, tmp_path, 'client-board', 'prikbord@example.nl')
     page = manager.page
@@ -144,6 +177,13 @@ def test_the_board_with_a_reaction(pages, live, live_mailbox, tmp_path):
     page.get_by_role('button', name=re.compile('^(Plaatsen|Post)$')).click()
     assert page.get_by_role('img', name=re.compile('Foto bij het bericht|Photo with the post')).evaluate(
         'img => img.complete && img.naturalWidth > 0')  # the photo came back from carehub
+    photo = page.get_by_role('img', name=re.compile('Foto bij het bericht|Photo with the post')).get_attribute('src')
+    page.goto(photo.removesuffix('/photo'))  # the post on a page of its own, with all its reactions
+    page.get_by_role('heading', level=1).wait_for()
+    person_page_heading = page.get_by_role('heading', level=1).inner_text()
+    assert re.search('Bericht van|Post of', person_page_heading)
+    manager.axe()
+    page.go_back()
     page.get_by_role('button', name=re.compile('^(Reageren|React)$')).click()
     page.locator('.has-error').wait_for()  # an empty reaction is refused in plain words
     assert page.locator('.has-error').count() == 1
