@@ -158,3 +158,26 @@ def test_each_members_ical_feed_holds_what_they_may_see(app, fhir_server, provid
     from hub.core.models import AuditRecord
     targets = list(db.scalars(select(AuditRecord.target).where(AuditRecord.event == 'dossier.appointments')))
     assert 'appointments:calendar-feed' in targets  # the feed's read of care appointments is in the access log
+
+
+def test_the_calendar_and_its_feed_per_role(app, fhir_server, provider, coupling_code, register, db):
+    manager, circle = _page(app, fhir_server, provider, coupling_code, register)
+    basic, basic_member = _join(manager, circle, register, 'basic@example.nl', 'basic')
+    base = f"/api/v1/circles/{circle['id']}"
+    manager.patch(f"{base}/members/{basic_member['id']}", {'permissions': ['messages']})  # no calendar at all
+    assert basic.get(f'{base}/appointments').status_code == 403
+    assert basic.post(f'{base}/calendar-feed').status_code == 403
+    assert basic.post(f'{base}/appointments', {'title': 'x', 'starts_at': datetime.now(UTC).isoformat()}
+                      ).status_code == 403
+    assert basic.get(f"/circles/{circle['id']}/calendar").status_code == 403
+    assert basic.get(f"/circles/{circle['id']}/calendar/new").status_code == 403
+    url = manager.post(f'{base}/calendar-feed').get_json()['url']
+    outsider = register('x@example.nl')
+    assert outsider.post(f'{base}/calendar-feed').status_code == 404
+    assert outsider.delete(f'{base}/calendar-feed').status_code == 404
+    manager.patch(f"{base}/members/{basic_member['id']}", {'permissions': ['appointments.own']})
+    feed = basic.post(f'{base}/calendar-feed').get_json()['url']
+    assert basic.client.get('/' + feed.split('/', 3)[3]).status_code == 200
+    assert manager.delete(f"{base}/members/{basic_member['id']}").status_code == 204
+    assert basic.client.get('/' + feed.split('/', 3)[3]).status_code == 404  # gone with the membership
+    assert basic.client.get('/' + url.split('/', 3)[3]).status_code == 200  # the manager's still works
