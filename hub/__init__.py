@@ -62,6 +62,7 @@ def create_app(config=None):
     app.context_processor(circle_views.template_helpers)
     app.context_processor(dossier_views.template_helpers)
     app.add_template_filter(dossier_views.as_date, 'as_date')
+    app.add_template_filter(web.error_lines, 'error_lines')
     for module in (account_api, account_views, connect_api, connect_views, circle_api, circle_views,
                    dossier_api, dossier_views, careprovider_api, connect_provider_api):
         app.register_blueprint(module.bp)

@@ -114,6 +114,21 @@ def error_status(exc) -> int:
     return 422 if isinstance(exc, ValidationError) else getattr(exc, 'status', 422)
 
 
+def error_lines(errors) -> list:
+    """The (field, message) lines of a form's errors for its summary, in order (nested ones under their field)."""
+    lines = []
+    for name, problems in (errors or {}).items():
+        if name.startswith('_') or isinstance(problems, bool):
+            continue
+        if isinstance(problems, dict):
+            lines += [(name, str(p)) for inner in problems.values() for p in (inner if isinstance(inner, list) else [inner])]
+        elif isinstance(problems, (list, tuple)):
+            lines += [(name, str(p)) for p in problems]
+        else:
+            lines.append((name, str(problems)))
+    return lines
+
+
 def field_errors(exc):
     """Turn a ValidationError or AppError into {field: [messages]} for a form."""
     if isinstance(exc, ValidationError):

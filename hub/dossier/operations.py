@@ -409,6 +409,31 @@ def approvals(circle_id, record_ids):
     return found
 
 
+class ToDo(NamedTuple):
+    """What the care page asks of this member now: plans waiting for their approval (the manager), new reports and
+    unread messages; dossiers that do not sync (the manager)."""
+    plans: list
+    new_reports: int
+    troubled: list
+
+
+def to_do(member, dossiers, dossier_open=True) -> ToDo:
+    """What needs doing on a care page, in a fixed number of queries (nothing of the dossier without its capability,
+    or before the step-up: ``dossier_open``)."""
+    plans, new_reports, troubled = [], 0, []
+    if can(member, 'dossier') and dossier_open:
+        if member.role == 'manager':
+            rows = db.session.execute(records_of(member.circle_id, ('plan',))).all()
+            decided = approvals(member.circle_id, [row.Record.id for row in rows])
+            plans = [row for row in rows
+                     if approval_state(row.Record, decided.get(row.Record.id)) == 'awaiting_signature']
+        since = member.timeline_visit_at
+        new_reports = new_since(dossiers, since, ('report',)) if since else 0
+    if member.role == 'manager':
+        troubled = [dossier for dossier in dossiers if dossier.failures]
+    return ToDo(plans, new_reports, troubled)
+
+
 def approval_state(record, approval) -> str:
     """``approved`` or ``declined`` once this care page decided on this version, else what the provider says."""
     if approval is not None and approval.version == plan_version(record):

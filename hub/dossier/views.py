@@ -81,7 +81,9 @@ def overview(circle_id):
         if not (can(member, READ_DOSSIER) and unlock is None):  # else the overview's record covers them
             audit('dossier.appointments', 'R', actor=g.account, role=member.role, circle=member.circle_id,
                   target='appointments:overview')
+    todo = operations.to_do(member, dossiers, dossier_open=unlock is None)
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
+                           todo=todo,
                            dossiers=dossiers, last_synced=operations.last_synced(dossiers),
                            linked=request.args.get('linked'), unlock=unlock, unread=unread(member),
                            others=[m for m in circles_of(g.account) if m.circle_id != member.circle_id])

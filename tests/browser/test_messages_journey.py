@@ -78,6 +78,12 @@ def test_the_manager_puts_a_repeating_appointment_on_the_calendar(pages, live, l
     page.get_by_role('link', name=re.compile('Nieuwe afspraak|New appointment')).click()
     page.get_by_role('button', name=re.compile('In de agenda zetten|Add to the calendar')).click()
     page.get_by_role('alert').wait_for()
+    # the summary takes the focus and says what to do; each line leads to its field
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    first_problem = page.get_by_role('alert').get_by_role('link').first
+    field = first_problem.get_attribute('data-field')
+    first_problem.click()
+    assert page.evaluate('document.activeElement.id') == field
     manager.axe()
     day = date.today() + timedelta(days=2)
     page.get_by_label(re.compile('^(Wat|What)')).fill('Samen naar de markt')

@@ -1,0 +1,18 @@
+// After a form comes back with errors, the summary takes the focus, so a screen reader reads what to do; each
+// line of it leads to its field (the field itself, or the first input of that name when the id differs).
+(function () {
+  'use strict';
+  var summary = document.querySelector('.error-summary');
+  if (!summary) { return; }
+  summary.focus();
+  summary.addEventListener('click', function (event) {
+    var link = event.target.closest('a[data-field]');
+    if (!link) { return; }
+    var name = link.getAttribute('data-field');
+    var target = document.getElementById(name) || document.querySelector('[name="' + CSS.escape(name) + '"]');
+    if (!target) { return; }
+    event.preventDefault();
+    target.focus();
+    target.scrollIntoView({block: 'center'});
+  });
+}());
