@@ -149,6 +149,12 @@ def test_the_mails_one_gets_are_chosen_per_kind_and_stopped_in_one_click(pages, 
     page = person.page
     _register(page, live_mailbox, 'mails@example.nl', 'Mila')
     page.set_viewport_size({'width': 375, 'height': 740})
+    page.goto('/')
+    assert page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')  # no sideways scrolling
+    page.locator('summary', has_text=re.compile('^Menu$')).click()  # on a phone: one button opens the menu
+    page.get_by_role('link', name=re.compile('^(Mijn profiel|My profile)$')).click()
+    page.get_by_role('heading', level=1, name=re.compile('Mijn profiel|My profile')).wait_for()
+    person.axe()
     page.goto('/profile#notifications')
     group = page.get_by_role('group', name=re.compile('Een nieuw bericht|A new message'))
     group.get_by_label(re.compile('Eén keer per dag|Once a day')).check()
