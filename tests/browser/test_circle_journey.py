@@ -42,7 +42,7 @@ def test_invite_two_helpers_and_remove_one(pages, live, live_mailbox):
     manager.page.goto('/connect')
     manager.page.get_by_label(re.compile('Koppelcode|Coupling code')).fill(code)
     manager.page.get_by_role('button', name=re.compile('^(Koppelen|Link)$')).click()
-    manager.page.get_by_role('link', name=re.compile('^(Connecties|Connections)$')).click()
+    manager.page.get_by_role('link', name=re.compile('^(Mensen en zorgaanbieders|Connections)$')).click()
     manager.axe()
     _invite(manager, 'Tess', 'tess@example.nl', re.compile('^(Vertrouwensgroep|Trust group)'))
     _invite(manager, 'Bas', 'bas@example.nl', re.compile('^(Basis|Basic)'))

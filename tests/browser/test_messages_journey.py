@@ -44,7 +44,7 @@ def test_the_manager_writes_a_message_and_replies_in_its_thread(pages, live, liv
     manager.axe()
     page.get_by_label(re.compile('^(Je bericht|Your message)$')).fill('Wie gaat zondag mee naar het bos?')
     page.get_by_label(re.compile('De zorgaanbieder en de vertrouwensgroep|The care provider and the trust group')).check()
-    page.get_by_label(re.compile('^(Alle mantelzorgers|All helpers)$')).check()
+    page.get_by_label(re.compile('^(Iedereen op deze zorgpagina|All helpers)$')).check()
     page.get_by_role('button', name=re.compile('Bericht versturen|Send message')).click()
     page.get_by_role('status').wait_for()
     assert page.get_by_role('heading', level=1).inner_text() == 'Wie gaat zondag'  # the first 15 characters
