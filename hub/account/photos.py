@@ -77,6 +77,15 @@ def remove_photo(account: Account):
         audit('account.photo', 'D', actor=account)
 
 
+def with_photo(account_ids) -> set:
+    """The accounts among ``account_ids`` that have a photo, in one query."""
+    from sqlalchemy import select
+    ids = list(account_ids)
+    if not ids:
+        return set()
+    return set(db.session.execute(select(AccountPhoto.account_id).where(AccountPhoto.account_id.in_(ids))).scalars())
+
+
 def photo_of(account_id) -> AccountPhoto | None:
     """Return an account's photo, if it has one."""
     return db.session.get(AccountPhoto, account_id)

@@ -7,7 +7,7 @@ from flask import g, redirect, render_template, request, session, url_for
 
 from hub.account import factors, notifications, passwords, profile
 from hub.account.access import account_key, log_in, log_out, login_limit, login_required, photo_limit
-from hub.account.photos import MAX_BYTES, remove_photo, set_photo
+from hub.account.photos import MAX_BYTES, photo_of, remove_photo, set_photo
 from hub.account.schemas import ProfileSchema
 from hub.account.views import bp, factor_change_redirect, typed_twice
 from hub.extensions import csrf, limiter
@@ -33,7 +33,8 @@ def _profile(errors=None, status=200, saved=None):
     """The profile page, with what a form on it found wrong."""
     return (render_template('account/profile.html', errors=errors or {}, saved=saved, events=notifications.EVENTS,
                             chosen=notifications.settings_of(g.account), sessions=profile.sessions_of(g.account),
-                            devices=profile.devices_of(g.account)), status)
+                            devices=profile.devices_of(g.account), has_photo=photo_of(g.account.id) is not None),
+            status)
 
 
 @bp.post('/profile/notifications')

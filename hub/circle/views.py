@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.account.access import account_key, log_out, login_limit, login_required, photo_limit, step_up_redirect
 from hub.account.operations import link
-from hub.account.photos import MAX_BYTES
+from hub.account.photos import MAX_BYTES, with_photo
 from hub.circle import board as prikbord
 from hub.circle import calendar, operations
 from hub.circle import messages as board
@@ -68,7 +68,9 @@ def dashboard():
 def members(circle_id):
     member = require(g.account, circle_id)
     invitations = operations.pending_invitations(member.circle_id) if can(member, MANAGE) else []
-    return render_template('circle/members.html', member=member, members=operations.members_of(member.circle_id),
+    everyone = operations.members_of(member.circle_id)
+    photos = with_photo(m.account_id for m in everyone if m.id == member.id or can(m, 'settings.photo'))
+    return render_template('circle/members.html', member=member, members=everyone, photos=photos,
                            permissions_of=permissions_of, invitations=invitations,
                            dossiers=dossiers_of(member.circle_id))
 

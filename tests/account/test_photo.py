@@ -133,3 +133,16 @@ def test_uploads_are_limited_per_account(app, register):
     finally:
         app.config['CAREHUB']['PHOTO_RATE_LIMIT'] = '1000 per minute'
     assert answers == [201, 201, 201, 429]
+
+
+def test_without_a_photo_people_see_initials_not_a_broken_image(register, provider, coupling_code):
+    manager = register('m@example.nl', 'Mieke', 'Bos')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(provider(), 'c')}).get_json()
+    profile_page = manager.get('/profile').get_data(as_text=True)
+    assert 'avatar-initials' in profile_page and '>MB<' in profile_page
+    assert 'alt="Je foto"' not in profile_page  # no image that would not load
+    members = manager.get(f"/circles/{circle['id']}/members").get_data(as_text=True)
+    assert '>MB<' in members
+    assert upload(manager, image_bytes('PNG'), 'me.png').status_code == 201
+    assert "/api/v1/accounts/" in manager.get(f"/circles/{circle['id']}/members").get_data(as_text=True)
+    assert 'alt="Je foto"' in manager.get('/profile').get_data(as_text=True)
