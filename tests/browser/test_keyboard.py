@@ -1,0 +1,72 @@
+"""The journeys by keyboard alone: Tab to move, Enter or Space to act, and the focus always to be seen."""
+
+import re
+
+import pytest
+
+from tests.browser.test_messages_journey import linked_manager
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+#: what the focused element is called: its label, its text or value, or its aria-label
+FOCUSED = """() => { const e = document.activeElement;
+  const label = e.labels && e.labels.length ? e.labels[0].innerText : '';
+  return e.tagName + ' ' + label + ' | ' + (e.getAttribute('aria-label') || e.innerText || e.value || ''); }"""
+#: whether the focused element shows a focus ring (a box-shadow or an outline)
+RING = """() => { const s = getComputedStyle(document.activeElement);
+  return s.boxShadow !== 'none' || (s.outlineStyle !== 'none' && s.outlineWidth !== '0px'); }"""
+
+
+def tab_to(page, pattern, limit=80):
+    """Press Tab until the focus is on an element whose name matches ``pattern``; its focus must be visible."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press('Tab')
+        seen.append(page.evaluate(FOCUSED))
+        if re.search(pattern, page.evaluate(FOCUSED)):
+            assert page.evaluate(RING), f'the focus on {pattern!r} cannot be seen'
+            return
+    raise AssertionError(f'Tab never reached {pattern!r}; it went {seen[:15]!r}')
+
+
+def enter(page):
+    """Press Enter on the focused link or button, and wait for the page it opens."""
+    with page.expect_navigation():
+        page.keyboard.press('Enter')
+
+
+def test_log_in_and_send_a_message_by_keyboard(pages, live, live_mailbox, tmp_path):
+    manager = linked_manager(pages, live, live_mailbox, tmp_path, 'client-keys', 'toets@example.nl')
+    page = manager.page
+    care_page = page.url.split('?')[0]
+    page.goto('/logout')
+    tab_to(page, '^BUTTON .*(Ja, uitloggen|Yes, log out)')
+    enter(page)
+    page.get_by_role('status').wait_for()  # "you have been logged out safely"
+    tab_to(page, 'Opnieuw inloggen|Log in again')
+    enter(page)
+    tab_to(page, 'E-mailadres|Email address')
+    page.keyboard.type('toets@example.nl')
+    tab_to(page, '^INPUT (Wachtwoord|Password)')
+    page.keyboard.type(PASSWORD)
+    enter(page)  # logged in: on to the care pages
+    page.goto(care_page)
+
+    tab_to(page, r'^A  \| (Berichten|Messages)')
+    enter(page)
+    tab_to(page, 'Nieuw bericht|New message')
+    enter(page)
+    tab_to(page, 'Je bericht|Your message')
+    page.keyboard.type('Wie haalt zaterdag de boodschappen?')
+    tab_to(page, 'Bericht versturen|Send message')
+    enter(page)
+    page.get_by_role('status').wait_for()
+    assert 'Wie haalt zaterdag de boodschappen?' in page.locator('.messages').inner_text()
+    tab_to(page, 'Je antwoord|Your reply')
+    page.keyboard.type('Ik doe het wel.')
+    tab_to(page, 'Antwoord versturen|Send reply')
+    enter(page)
+    page.get_by_role('status').wait_for()
+    assert page.locator('.messages li').count() == 2
+    manager.axe()
