@@ -70,3 +70,48 @@ def test_log_in_and_send_a_message_by_keyboard(pages, live, live_mailbox, tmp_pa
     page.get_by_role('status').wait_for()
     assert page.locator('.messages li').count() == 2
     manager.axe()
+
+
+def test_approve_a_plan_and_invite_someone_by_keyboard(pages, live, live_mailbox, tmp_path):
+    import json
+
+    from hub.careprovider.operations import add_provider
+    from hub.connect.operations import issue_code
+    from hub.core.commit import unit_of_work
+    from tests.browser.test_plan_journey import link_as_manager
+    from tests.dossier.test_plans import plan_resources
+    bundle = tmp_path / 'plan.json'
+    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection',
+                                  'entry': [{'resource': r} for r in plan_resources('client-kb')]}))
+    with live.app_context(), unit_of_work():
+        _, code = issue_code(add_provider('Zorggroep Toets', 'fhir', {'bundle': str(bundle)}), 'client-kb')
+    manager = pages()
+    page = manager.page
+    link_as_manager(manager, live, live_mailbox, 'sanne@example.nl', 'Sanne', code, 'Zorggroep Toets')
+    page.reload()
+
+    tab_to(page, 'wacht op je akkoord|waits for your approval')  # the care page's "Te doen" leads there
+    enter(page)
+    tab_to(page, '^INPUT .*(plan gelezen en ga akkoord|read the plan and I agree)')
+    page.keyboard.press('Space')
+    tab_to(page, '^BUTTON .*(Plan goedkeuren|Approve the plan)')
+    enter(page)
+    page.get_by_role('status').wait_for()
+    assert re.search('goedkeuring is verstuurd|approval has been sent', page.get_by_role('status').inner_text())
+
+    page.goto('/')
+    page.goto(page.url)  # the care page (one page: "Start" leads there)
+    tab_to(page, r'^A  \| (Iemand uitnodigen|Invite someone)')
+    enter(page)
+    tab_to(page, '^INPUT (Voornaam|First name)')
+    page.keyboard.type('Bas')
+    tab_to(page, '^INPUT (Achternaam|Last name)')
+    page.keyboard.type('Visser')
+    tab_to(page, '^INPUT (E-mailadres|Email address)')
+    page.keyboard.type('bas@example.nl')
+    tab_to(page, '^BUTTON .*(Uitnodiging versturen|Send the invitation|Uitnodigen|Invite)')
+    enter(page)
+    page.get_by_role('heading', level=1).wait_for()
+    assert 'bas@example.nl' in page.locator('main').inner_text()
+    assert live_mailbox.to('bas@example.nl')  # the invitation went out
+    manager.axe()
