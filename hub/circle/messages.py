@@ -64,9 +64,10 @@ def _with_state(query, member):
                                             ThreadRead.account_id == member.account_id))
 
 
-def threads(member, cursor=None, limit=PAGE_SIZE):
+def threads(member, cursor=None, limit=PAGE_SIZE, looking=True):
     """Return (threads, their unread counts by id, next cursor): the member's threads, the newest message first;
-    a thread they removed comes back when a new message arrives."""
+    a thread they removed comes back when a new message arrives. ``looking``: the member opened their messages
+    (no new mail until something newer comes); a preview elsewhere is not looking."""
     file_provider_messages(member.circle_id)
     query = _with_state(select(MessageThread).options(joinedload(MessageThread.author)), member).where(
         MessageThread.circle_id == member.circle_id, visible(member),
@@ -81,7 +82,7 @@ def threads(member, cursor=None, limit=PAGE_SIZE):
         .where(Message.thread_id.in_([t.id for t in page]), _unread_condition(member))
         .group_by(Message.thread_id)).all()) if page else {}
     _audit_provider_read(member, page)
-    if not cursor:
+    if looking and not cursor:
         member.messages_read_at = utcnow()  # they looked: a new mail may come for what is new after this
     last = page[-1] if len(found) > limit else None
     return page, counts, encode_cursor(last.last_message_at, last.id) if last else None

@@ -7,6 +7,8 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import login_required, step_up_redirect
+from hub.circle import calendar
+from hub.circle import messages as board
 from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
 from hub.circle.dossiers import client_name, dossiers_of
 from hub.circle.messages import file_provider_messages, unread
@@ -82,11 +84,30 @@ def overview(circle_id):
             audit('dossier.appointments', 'R', actor=g.account, role=member.role, circle=member.circle_id,
                   target='appointments:overview')
     todo = operations.to_do(member, dossiers, dossier_open=unlock is None)
+    coming = _coming(member, appointments)
+    threads, counts = [], {}
+    if can(member, 'messages'):
+        threads, counts, _ = board.threads(member, limit=PREVIEW, looking=False)
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
-                           todo=todo,
+                           todo=todo, coming=coming, threads=threads, counts=counts,
                            dossiers=dossiers, last_synced=operations.last_synced(dossiers),
                            linked=request.args.get('linked'), unlock=unlock, unread=unread(member),
                            others=[m for m in circles_of(g.account) if m.circle_id != member.circle_id])
+
+
+#: what the care page's panels show of each list
+PREVIEW = 3
+#: how far ahead the agenda panel looks for helpers' appointments
+AGENDA_DAYS = 14
+
+
+def _coming(member, care_rows):
+    """The next appointments for the agenda panel: helpers' (as the member may see them) and care ones, by time."""
+    now = utcnow()
+    items = [(o.starts_at, 'own', o) for o in calendar.occurrences(member, g.account, now,
+                                                                      now + timedelta(days=AGENDA_DAYS))]
+    items += [(row.Record.occurred_at, 'care', row) for row in care_rows]
+    return sorted(items, key=lambda item: item[0])[:5]
 
 
 @bp.get('/circles/<circle_id>/timeline')

@@ -79,7 +79,7 @@ def test_the_manager_puts_a_repeating_appointment_on_the_calendar(pages, live, l
     page.get_by_role('button', name=re.compile('In de agenda zetten|Add to the calendar')).click()
     page.get_by_role('alert').wait_for()
     # the summary takes the focus and says what to do; each line leads to its field
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")  # forms.js is deferred
     first_problem = page.get_by_role('alert').get_by_role('link').first
     field = first_problem.get_attribute('data-field')
     first_problem.click()

@@ -32,3 +32,19 @@ def test_the_care_page_says_what_needs_doing_for_each_member(care_page, register
     basic = helper.get(f'/circles/{circle_id}').get_data(as_text=True)
     assert 'wacht op je akkoord' not in basic and 'rapportages sinds' not in basic  # nothing of the dossier
     assert 'konden geen nieuwe gegevens' not in basic  # nor the trouble: that is the manager's
+
+
+def test_the_care_page_shows_the_next_appointments_of_everyone_and_the_latest_messages(care_page, register, db):
+    from datetime import timedelta
+    manager, circle_id, _, _ = care_page
+    helper, _ = add_member(register, db, circle_id, 'hulp@example.nl', 'basic')
+    helper.post(f'/api/v1/circles/{circle_id}/appointments', {
+        'title': 'Wandelen met mama', 'starts_at': (utcnow() + timedelta(days=2)).isoformat()})
+    helper.post(f'/api/v1/circles/{circle_id}/messages', {'subject': 'Verjaardag', 'text': 'Wie komt er?',
+                                                          'audience': 'all'})
+    page = manager.get(f'/circles/{circle_id}').get_data(as_text=True)
+    agenda = page[page.index('id="next-appointments"'):]
+    assert 'Wandelen met mama' in agenda  # a helper's appointment, not only the care ones
+    messages = page[page.index('id="latest-messages"'):]
+    assert 'Verjaardag' in messages and '1 nieuw' in messages
+    assert manager.get(f'/api/v1/circles/{circle_id}/messages').get_json()['items'][0]['unread'] == 1  # not read
