@@ -181,8 +181,10 @@ def test_the_board_with_a_reaction(pages, live, live_mailbox, tmp_path):
         files=[{'name': 'buiten.png', 'mimeType': 'image/png', 'buffer': image_bytes('PNG')}])
     manager.axe()
     page.get_by_role('button', name=re.compile('^(Plaatsen|Post)$')).click()
-    assert page.get_by_role('img', name=re.compile('Foto bij het bericht|Photo with the post')).evaluate(
-        'img => img.complete && img.naturalWidth > 0')  # the photo came back from carehub
+    shown = page.get_by_role('img', name=re.compile('Foto bij het bericht|Photo with the post'))
+    shown.scroll_into_view_if_needed()  # it loads lazily, when it comes into view
+    page.wait_for_function('img => img.complete && img.naturalWidth > 0', arg=shown.element_handle())
+    # the photo came back from carehub
     photo = page.get_by_role('img', name=re.compile('Foto bij het bericht|Photo with the post')).get_attribute('src')
     page.goto(photo.removesuffix('/photo'))  # the post on a page of its own, with all its reactions
     page.get_by_role('heading', level=1).wait_for()
