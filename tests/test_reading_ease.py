@@ -20,6 +20,21 @@ def _scored():
                 yield key, plain, textstat.flesch_reading_ease(plain)
 
 
+def test_the_information_page_reads_easily():
+    """The information page (hub/account/templates/account/info/info_nl.html) in plain Dutch too."""
+    from html import unescape
+    from pathlib import Path
+    textstat.set_lang('nl')
+    page = (Path(__file__).resolve().parent.parent / 'hub' / 'account' / 'templates' / 'account' / 'info'
+            / 'info_nl.html').read_text()
+    parts = [unescape(re.sub(r'<[^>]+>', '', part)).strip() for part in re.findall(r'<(?:p|li)>(.*?)</(?:p|li)>', page)]
+    scored = [(textstat.flesch_reading_ease(part), part) for part in parts if len(part.split()) > LONGEST_EASY]
+    assert scored
+    hard = [(score, part) for score, part in scored if score < LOWEST]
+    assert not hard, '\n'.join(f'{score:.0f}: {part}' for score, part in hard)
+    assert sum(score for score, _ in scored) / len(scored) >= AVERAGE
+
+
 def test_each_longer_dutch_text_reads_easily():
     scored = list(_scored())
     assert len(scored) > 50  # the catalogue is read, not skipped

@@ -59,3 +59,11 @@ def test_the_openapi_documents_list_every_api_route(app, api):
     register = document['components']['schemas'][reference['$ref'].rsplit('/', 1)[1]]  # apispec names it once
     assert register['additionalProperties'] is False
     assert register['required'] == ['accept_terms', 'email', 'first_name', 'last_name']
+
+
+def test_the_information_page_and_help(app):
+    client = app.test_client()
+    page = client.get('/informatie')
+    assert page.status_code == 200 and 'Een zorgplan goedkeuren' in page.get_data(as_text=True)
+    assert client.get('/help').headers['Location'].endswith('/informatie')
+    assert 'Hulp en informatie' in client.get('/login').get_data(as_text=True)  # in the footer of every page

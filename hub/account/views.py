@@ -55,6 +55,20 @@ def privacy():
     return _legal('privacy', _l('Privacy statement'))
 
 
+@bp.get('/informatie')
+def information():
+    """How carehub works, in plain words: an account, linking, the code, inviting, the groups, approving, mails."""
+    from flask_babel import get_locale
+
+    language = 'en' if str(get_locale()) == 'en' else 'nl'
+    return render_template('account/info.html', language=language)
+
+
+@bp.get('/help')
+def help_page():
+    return redirect(url_for('account.information'), 301)
+
+
 @bp.get('/voorwaarden')
 def terms_nl():
     return redirect(url_for('account.terms'), 301)

@@ -173,3 +173,19 @@ def test_the_mails_one_gets_are_chosen_per_kind_and_stopped_in_one_click(pages, 
     with live.app_context():
         account = db.session.execute(select(Account).where(Account.email == 'mails@example.nl')).scalar_one()
         assert settings_of(account)['report'] == 'off'
+
+
+def test_the_information_page_in_both_languages(pages, live):
+    person = pages()
+    page = person.page
+    for width in (375, 1280):
+        page.set_viewport_size({'width': width, 'height': 800})
+        page.goto('/')
+        page.get_by_role('contentinfo').get_by_role('link', name=re.compile('Hulp en informatie|Help and information')).click()
+        page.get_by_role('heading', level=1, name=re.compile('^(Informatie|Information)$')).wait_for()
+        assert page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')
+        person.axe()
+    page.get_by_role('button', name='English').click()
+    page.get_by_role('heading', level=1, name='Information').wait_for()
+    assert 'Approving a care plan' in page.locator('main').inner_text()
+    person.axe()
