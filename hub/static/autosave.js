@@ -72,5 +72,6 @@
       if (!stopped) { say(''); schedule(); }
     });
     field.addEventListener('blur', save);
+    form.setAttribute('data-autosave-ready', '');  // it listens now
   });
 }());

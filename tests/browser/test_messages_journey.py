@@ -148,6 +148,7 @@ def test_a_note_saves_itself_and_keeps_both_texts_when_someone_else_changed_it(p
     page.get_by_role('button', name=re.compile('Notitie bewaren|Save note')).click()
     page.get_by_role('status').wait_for()
     box = page.get_by_label(re.compile('Verander je notitie|Change your note'))
+    page.locator('form[data-autosave-ready]').wait_for()  # the script listens (it is deferred)
     box.fill('Sleutel ligt bij de buren, nummer 12.')  # no button: it saves itself after a pause
     page.locator('.autosave-status', has_text=re.compile('^(Opgeslagen|Saved)')).wait_for()
     with live.app_context():
