@@ -138,7 +138,7 @@ def reference_id(reference, resource_type) -> str | None:
 
 def contained(reference, resource) -> dict | None:
     """Return the contained resource a Reference points at (``#id``), or None."""
-    ref = (reference or {}).get('reference') or '' if isinstance(reference, dict) else ''
+    ref = reference.get('reference') or '' if isinstance(reference, dict) else ''
     if not ref.startswith('#'):
         return None
     return next((c for c in resource.get('contained') or [] if isinstance(c, dict) and c.get('id') == ref[1:]), None)
@@ -162,14 +162,11 @@ def display(reference, resource) -> str | None:
         return None
     if reference.get('display'):
         return reference['display']
-    ref = reference.get('reference') or ''
-    if ref.startswith('#'):
-        found = next((c for c in resource.get('contained') or [] if isinstance(c, dict) and c.get('id') == ref[1:]),
-                     None)
-        if found:
-            if found.get('resourceType') == 'PractitionerRole':
-                return display(found.get('practitioner'), resource) or display(found.get('organization'), resource)
-            if isinstance(found.get('name'), str):
-                return found['name']
-            return human_name(found.get('name'))[0]
+    found = contained(reference, resource)
+    if found:
+        if found.get('resourceType') == 'PractitionerRole':
+            return display(found.get('practitioner'), resource) or display(found.get('organization'), resource)
+        if isinstance(found.get('name'), str):
+            return found['name']
+        return human_name(found.get('name'))[0]
     return None

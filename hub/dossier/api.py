@@ -65,8 +65,9 @@ def reading(circle_id):
 @bp.get('/circles/<circle_id>/reports/<record_id>')
 def report(circle_id, record_id):
     """One report, with the ids of the one before and after it (``previous``, ``next``), for reading one by one."""
+    record_id = parse_id(record_id)  # first: only an id goes into the audit record
     member = read_dossier(current_account(), circle_id, 'report', record_id)
-    read = operations.read_report(member.circle_id, parse_id(record_id))
+    read = operations.read_report(member.circle_id, record_id)
     return {**operations.record_json(read.row), 'previous': str(read.previous_id) if read.previous_id else None,
             'next': str(read.next_id) if read.next_id else None}
 

@@ -14,11 +14,12 @@ from hub.account.models import Account
 from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.careprovider.outbound import queue_for_provider
 from hub.careprovider.sync import version_label
-from hub.circle.access import can
+from hub.circle.access import MANAGE, can
 from hub.circle.dossiers import client_name, dossiers_of, records_in, records_of
 from hub.circle.messages import file_provider_messages, notify
 from hub.circle.models import CircleDossier, Member, Note
 from hub.circle.notes import received
+from hub.config import setting
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
 from hub.core.cursor import after_cursor, decode_cursor, encode_cursor
@@ -30,8 +31,6 @@ from hub.dossier.export import KINDS
 from hub.dossier.models import PlanApproval, RecordNotice
 from hub.extensions import db
 
-#: days a mailed sign-off link works (its token's max age, SIGN_OFF_LINK_MAX_AGE)
-SIGN_OFF_LINK_DAYS = 7
 #: kinds that appear on the timeline
 TIMELINE_KINDS = ('report', 'plan', 'questionnaire')
 PAGE_SIZE = 20
@@ -410,8 +409,8 @@ def approvals(circle_id, record_ids):
 
 
 class ToDo(NamedTuple):
-    """What the care page asks of this member now: plans waiting for their approval (the manager), new reports and
-    unread messages; dossiers that do not sync (the manager)."""
+    """What the care page asks of this member now (beside the unread messages, counted by circle.messages.unread):
+    plans waiting for their approval and dossiers that do not sync (the manager), new reports."""
     plans: list
     new_reports: int
     troubled: list
@@ -422,14 +421,14 @@ def to_do(member, dossiers, dossier_open=True) -> ToDo:
     or before the step-up: ``dossier_open``)."""
     plans, new_reports, troubled = [], 0, []
     if can(member, 'dossier') and dossier_open:
-        if member.role == 'manager':
+        if can(member, MANAGE):
             rows = db.session.execute(records_of(member.circle_id, ('plan',))).all()
             decided = approvals(member.circle_id, [row.Record.id for row in rows])
             plans = [row for row in rows
                      if approval_state(row.Record, decided.get(row.Record.id)) == 'awaiting_signature']
         since = member.timeline_visit_at
         new_reports = new_since(dossiers, since, ('report',)) if since else 0
-    if member.role == 'manager':
+    if can(member, MANAGE):
         troubled = [dossier for dossier in dossiers if dossier.failures]
     return ToDo(plans, new_reports, troubled)
 
@@ -554,7 +553,7 @@ def notify_plans_awaiting_approval(limit=200) -> int:
         token = sign_off_token(record, manager.account_id)
         notifications.notify(manager.account, 'plan', 'plan_awaiting_approval',  # no plan content
                              f'/circles/{circle_id}/plans/{record.id}?{urlencode({"sign": token})}', circle_id,
-                             provider=dossier.provider.name, days=SIGN_OFF_LINK_DAYS,
+                             provider=dossier.provider.name, days=setting('SIGN_OFF_LINK_MAX_AGE') // 86400,
                              page=client_name(manager.circle) or '')
         audit('dossier.plan_notice', 'C', actor=None, circle=circle_id, dossier=dossier.id,
               target=f'record:{record.id}')

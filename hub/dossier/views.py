@@ -151,10 +151,11 @@ def reading(circle_id):
 @login_required
 def report(circle_id, record_id):
     """One report on a page of its own, with the one before and after it."""
+    record_id = parse_id(record_id)  # first: only an id goes into the audit record
     member, unlock = _dossier_page(circle_id, 'report', record_id)
     if unlock:
         return unlock
-    read = operations.read_report(member.circle_id, parse_id(record_id))
+    read = operations.read_report(member.circle_id, record_id)
     return render_template('dossier/report.html', member=member, row=read.row, previous_id=read.previous_id,
                            next_id=read.next_id)
 
