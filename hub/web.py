@@ -4,7 +4,7 @@ import logging
 import uuid
 from contextlib import contextmanager
 
-from flask import g, has_request_context, jsonify, render_template, request, session
+from flask import g, has_request_context, jsonify, make_response, render_template, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -112,6 +112,23 @@ def form_data(*names):
 def error_status(exc) -> int:
     """The status a form page answers with: 422 for input to correct, else the refusal's own (403, 404, 409)."""
     return 422 if isinstance(exc, ValidationError) else getattr(exc, 'status', 422)
+
+
+def uploaded(name, limit):
+    """The bytes of a file sent with a form (at most ``limit`` + 1, so a larger one is seen), or None when no file
+    was chosen (a form sends an empty part then)."""
+    upload = request.files.get(name)
+    if upload is None or not upload.filename:
+        return None
+    return upload.stream.read(limit + 1)
+
+
+def jpeg_response(data: bytes):
+    """A photo as carehub sends it: JPEG, for the person asking only (never kept by a cache on the way)."""
+    response = make_response(data)
+    response.headers['Content-Type'] = 'image/jpeg'
+    response.headers['Cache-Control'] = 'private, no-store'
+    return response
 
 
 def error_lines(errors) -> list:

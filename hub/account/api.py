@@ -43,7 +43,7 @@ from hub.account.schemas import (
 )
 from hub.core.errors import AppError, Unauthenticated
 from hub.extensions import limiter
-from hub.web import error_response, load_json, parse_id
+from hub.web import error_response, load_json, parse_id, uploaded
 
 bp = Blueprint('account_api', __name__, url_prefix='/api/v1')
 
@@ -325,10 +325,10 @@ def password_strength():
 @limiter.limit(photo_limit, key_func=account_key)
 def upload_photo():
     account = current_account()
-    upload = request.files.get('photo')
-    if upload is None:
+    data = uploaded('photo', MAX_BYTES)
+    if data is None:
         return error_response('invalid_photo', _l('Choose a photo in JPEG or PNG, at most 5 MB.'), 422)
-    set_photo(account, upload.stream.read(MAX_BYTES + 1))
+    set_photo(account, data)
     return {'photo': True}, 201
 
 

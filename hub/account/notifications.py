@@ -10,16 +10,15 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import joinedload
 
 from hub.account.models import Account, NotificationItem
-from hub.account.operations import link
+from hub.account.operations import link, uuid_in_link
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
 from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
-from hub.core.tokens import make_token, read_token
+from hub.core.tokens import InvalidToken, make_token, read_token
 from hub.extensions import db
 
 #: kind of event -> how a person reads it in their settings
@@ -65,21 +64,19 @@ def unsubscribe_link(account, event) -> str:
     return link(f'/unsubscribe/{unsubscribe_token(account, event)}')
 
 
-def event_of(token) -> str:
-    """The kind of event an unsubscribe token names (or the digest), or raise InvalidToken."""
-    event = read_token('unsubscribe', token).get('e')
-    if event not in EVENTS and event != DIGEST:
-        raise InvalidInput(_l('This link is not valid.'), code='invalid_token')
-    return event
+def read_unsubscribe(token):
+    """(account, kind of event or the digest) an unsubscribe token names, or raise InvalidToken."""
+    payload = read_token('unsubscribe', token)
+    account = db.session.get(Account, uuid_in_link(payload.get('a')))
+    event = payload.get('e')
+    if account is None or (event not in EVENTS and event != DIGEST):
+        raise InvalidToken(_l('This link is not valid.'))
+    return account, event
 
 
 def unsubscribe(token):
     """Turn off what the token names (a kind of event, or the digest); return (account, event). Idempotent."""
-    payload = read_token('unsubscribe', token)
-    account = db.session.get(Account, _uuid(payload.get('a')))
-    event = payload.get('e')
-    if account is None or (event not in EVENTS and event != DIGEST):
-        raise InvalidInput(_l('This link is not valid.'), code='invalid_token')
+    account, event = read_unsubscribe(token)
     current = settings_of(account)
     if event == DIGEST:
         account.notifications = {**current, **{e: 'off' for e, mode in current.items() if mode == 'daily'}}
@@ -87,14 +84,6 @@ def unsubscribe(token):
         account.notifications = {**current, event: 'off'}
     audit('account.unsubscribe', 'U', actor=account, target=f'notifications:{event}')
     return account, event
-
-
-def _uuid(value):
-    import uuid
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def notify(account, event, template, path, circle_id=None, **context) -> str:
@@ -151,8 +140,7 @@ def send_digests(now=None, limit=500) -> int:
         due = digest_moment(now, account.timezone)
         if now < due or (account.digest_sent_at is not None and account.digest_sent_at >= due):
             continue
-        items = db.session.execute(select(NotificationItem).options(joinedload(NotificationItem.account))
-                                   .where(NotificationItem.account_id == account.id)
+        items = db.session.execute(select(NotificationItem).where(NotificationItem.account_id == account.id)
                                    .order_by(NotificationItem.created_at)).scalars().all()
         wanted = settings_of(account)
         lines = {}

@@ -80,7 +80,7 @@ def register(data: dict, next_path: str | None = None) -> Account | None:
 def account_for_activation(token: str) -> Account:
     """Return the pending account an activation token is for, or raise InvalidToken."""
     payload = read_token('activate', token)
-    account = db.session.get(Account, _uuid(payload.get('a')))
+    account = db.session.get(Account, uuid_in_link(payload.get('a')))
     if account is None or account.status != 'pending' or not secrets.compare_digest(
             str(payload.get('s', '')), account.security_stamp):
         raise InvalidToken(_l('This link has already been used or is not valid. You can log in, or ask for a new link.'),
@@ -257,7 +257,8 @@ def end_all_sessions(account: Account):
     db.session.execute(delete(AuthSession).where(AuthSession.account_id == account.id))
 
 
-def _uuid(value):
+def uuid_in_link(value):
+    """The id a signed link carries, or raise InvalidToken (a link signed with an odd id says nothing more)."""
     import uuid
     try:
         return uuid.UUID(str(value))

@@ -7,11 +7,11 @@ from flask import g, redirect, render_template, request, session, url_for
 
 from hub.account import factors, notifications, passwords, profile
 from hub.account.access import account_key, log_in, log_out, login_limit, login_required, photo_limit
-from hub.account.photos import MAX_BYTES, photo_of, remove_photo, set_photo
+from hub.account.photos import MAX_BYTES, remove_photo, set_photo, with_photo
 from hub.account.schemas import ProfileSchema
 from hub.account.views import bp, factor_change_redirect, typed_twice
 from hub.extensions import csrf, limiter
-from hub.web import form_data, form_step, local_target, parse_id
+from hub.web import form_data, form_step, local_target, parse_id, uploaded
 
 
 @bp.route('/profile', methods=['GET', 'POST'])
@@ -33,7 +33,7 @@ def _profile(errors=None, status=200, saved=None):
     """The profile page, with what a form on it found wrong."""
     return (render_template('account/profile.html', errors=errors or {}, saved=saved, events=notifications.EVENTS,
                             chosen=notifications.settings_of(g.account), sessions=profile.sessions_of(g.account),
-                            devices=profile.devices_of(g.account), has_photo=photo_of(g.account.id) is not None),
+                            devices=profile.devices_of(g.account), has_photo=bool(with_photo([g.account.id]))),
             status)
 
 
@@ -53,9 +53,9 @@ def notifications_page():
 @bp.get('/unsubscribe/<token>')
 def unsubscribe_page(token):
     """The link in a mail: say what stops, with one button (a mail program may also POST, RFC 8058)."""
-    payload_event = notifications.event_of(token)
-    return render_template('account/unsubscribe.html', token=token, event=payload_event,
-                           label=notifications.EVENTS.get(payload_event), done=False)
+    _, event = notifications.read_unsubscribe(token)
+    return render_template('account/unsubscribe.html', token=token, event=event,
+                           label=notifications.EVENTS.get(event), done=False)
 
 
 @bp.post('/unsubscribe/<token>')
@@ -138,9 +138,8 @@ def photo_page():
     if request.form.get('remove') == 'yes':
         remove_photo(g.account)
         return redirect(url_for('account.profile_page', saved=1), 303)
-    upload = request.files.get('photo')
     with form_step() as step:
-        set_photo(g.account, upload.stream.read(MAX_BYTES + 1) if upload else b'')
+        set_photo(g.account, uploaded('photo', MAX_BYTES) or b'')
     if not step.ok:
         return _profile(step.errors, step.status)
     return redirect(url_for('account.profile_page', saved=1), 303)

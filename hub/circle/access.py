@@ -76,6 +76,19 @@ def may_send_note(member, account, note) -> bool:
     return can(member, MANAGE) or (note.author_id == account.id and can(member, 'messages.provider'))
 
 
+def require_calendar(account, circle_id) -> Member:
+    """Return the membership if the account may open the care page's calendar (any appointments capability)."""
+    member = require(account, circle_id)
+    if not sees_calendar(member):
+        raise Forbidden(_l('You may not see the calendar of this care page.'))
+    return member
+
+
+def sees_helpers_appointments(member) -> bool:
+    """Whether a member sees helpers' appointments (``appointments.own``, or their own with ``appointments.add``)."""
+    return can(member, 'appointments.own') or can(member, 'appointments.add')
+
+
 def sees_calendar(member) -> bool:
     """Whether a member may open the calendar at all (any of the appointments capabilities)."""
     return any(can(member, code) for code in ('appointments.own', 'appointments.care', 'appointments.add'))
@@ -135,3 +148,12 @@ def _uuid_or_none(value):
 def may_edit_profile(actor: Member, member: Member) -> bool:
     """A member changes their own profile on the care page, if they may (``settings.profile``); nobody else does."""
     return actor.id == member.id and can(actor, 'settings.profile')
+
+
+def require_member_change(actor: Member, member: Member, rights=False, profile=False):
+    """Raise unless ``actor`` may make the change: a helper's role or capabilities (``rights``: the manager's), a
+    profile (``profile``: the member's own, with ``settings.profile``). Both are checked before anything changes."""
+    if rights and not can(actor, MANAGE):
+        raise Forbidden(_l('Only the manager of this care page may do this.'))
+    if profile and not may_edit_profile(actor, member):
+        raise Forbidden(_l('Only the person themself changes their profile, if they may.'))

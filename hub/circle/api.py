@@ -1,6 +1,6 @@
 """The care page routes of the JSON API."""
 
-from flask import Blueprint, make_response, request
+from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import account_key, current_account, log_out, login_limit, photo_limit
@@ -11,7 +11,7 @@ from hub.circle import board as prikbord
 from hub.circle import calendar, operations
 from hub.circle import messages as talk
 from hub.circle import notes as pad
-from hub.circle.access import MANAGE, may_edit_profile, permissions_of, photo_visible, require, sees_calendar
+from hub.circle.access import MANAGE, permissions_of, photo_visible, require, require_calendar, require_member_change
 from hub.circle.dossiers import client_name, providers_of
 from hub.circle.schemas import (
     PROFILE_FIELDS,
@@ -27,10 +27,10 @@ from hub.circle.schemas import (
     RespondSchema,
     ShareSchema,
 )
-from hub.core.errors import Forbidden, InvalidInput, NotFound
+from hub.core.errors import InvalidInput, NotFound
 from hub.core.timeutil import plausible
 from hub.extensions import limiter
-from hub.web import load_json, parse_id
+from hub.web import jpeg_response, load_json, parse_id, uploaded
 
 bp = Blueprint('circle_api', __name__, url_prefix='/api/v1')
 
@@ -85,10 +85,7 @@ def change_member(circle_id, member_id):
     data = load_json(MemberChangeSchema())
     member = operations.member_of(actor.circle_id, parse_id(member_id))
     profile = {key: data.pop(key) for key in PROFILE_FIELDS if key in data}
-    if data:
-        require(account, circle_id, MANAGE)
-    if profile and not may_edit_profile(actor, member):
-        raise Forbidden(_l('Only the person themself changes their profile, if they may.'))
+    require_member_change(actor, member, rights=bool(data), profile=bool(profile))
     if data:
         operations.change_member(actor, member, data)
     if profile:
@@ -169,10 +166,7 @@ def photo(account_id):
     found = photo_of(other) if photo_visible(current_account(), other) else None
     if found is None:
         raise NotFound('There is no photo.')
-    response = make_response(found.data)
-    response.headers['Content-Type'] = 'image/jpeg'
-    response.headers['Cache-Control'] = 'private, no-store'
-    return response
+    return jpeg_response(found.data)
 
 
 @bp.get('/circles/<circle_id>/messages')
@@ -244,16 +238,10 @@ def appointments(circle_id):
     """Helpers' appointments (each occurrence of a repeating one names its ``appointment_id``) and the care
     appointments from the dossier in a window (default: the next 60 days)."""
     account = current_account()
-    member = require(account, circle_id)
-    if not sees_calendar(member):
-        raise Forbidden(_l('You may not see the calendar of this care page.'))
+    member = require_calendar(account, circle_id)
     start, end = calendar.window(_moment('from'), _moment('to'))
     return {'items': [calendar.entry_json(kind, item, account) for kind, item in calendar.entries(
         member, account, start, end)], 'next': None}
-
-
-def _first(entry):
-    return calendar.Occurrence(entry, entry.starts_at, entry.ends_at, entry.recurrence_day)
 
 
 @bp.post('/circles/<circle_id>/appointments')
@@ -262,7 +250,7 @@ def add_appointment(circle_id):
     member = require(account, circle_id)
     data = load_json(AppointmentSchema())
     entry = calendar.add_entry(member, account, data)
-    return calendar.entry_json('own', _first(entry), account), 201
+    return calendar.entry_json('own', calendar.single(entry), account), 201
 
 
 @bp.patch('/circles/<circle_id>/appointments/<entry_id>')
@@ -272,7 +260,7 @@ def change_appointment(circle_id, entry_id):
     member = require(account, circle_id)
     data = load_json(AppointmentChangeSchema())
     entry = calendar.change_entry(member, account, parse_id(entry_id), data, request.args.get('occurrence'))
-    return calendar.entry_json('own', _first(entry), account)
+    return calendar.entry_json('own', calendar.single(entry), account)
 
 
 @bp.delete('/circles/<circle_id>/appointments/<entry_id>')
@@ -355,8 +343,7 @@ def add_board_post(circle_id):
     member = require(account, circle_id)
     if request.mimetype == 'multipart/form-data':
         text = BoardSchema().load({'text': request.form.get('text', '')})['text']
-        upload = request.files.get('photo')
-        data = upload.stream.read(MAX_BYTES + 1) if upload else None
+        data = uploaded('photo', MAX_BYTES)
     else:
         text, data = load_json(BoardSchema())['text'], None
     post = prikbord.add_post(member, account, text, data)
@@ -366,10 +353,7 @@ def add_board_post(circle_id):
 @bp.get('/circles/<circle_id>/board/<post_id>/photo')
 def board_photo(circle_id, post_id):
     """The photo of a post (members of the care page only; never cached by others)."""
-    response = make_response(prikbord.photo(require(current_account(), circle_id), parse_id(post_id)))
-    response.headers['Content-Type'] = 'image/jpeg'
-    response.headers['Cache-Control'] = 'private, no-store'
-    return response
+    return jpeg_response(prikbord.photo(require(current_account(), circle_id), parse_id(post_id)))
 
 
 @bp.get('/circles/<circle_id>/board/<post_id>/reactions')

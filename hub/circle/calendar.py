@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Record
-from hub.circle.access import MANAGE, can, require_author_or
+from hub.circle.access import MANAGE, can, require_author_or, sees_calendar, sees_helpers_appointments
 from hub.circle.dossiers import records_of
 from hub.circle.models import CalendarEntry, CalendarFeed, Member
 from hub.circle.operations import tell_members
@@ -24,7 +24,7 @@ from hub.config import setting
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash, random_token
 from hub.core.errors import Forbidden, InvalidInput, NotFound
-from hub.core.timeutil import as_utc, utcnow
+from hub.core.timeutil import FIRST_YEAR, LAST_YEAR, as_utc, utcnow
 from hub.extensions import db
 
 #: how far ahead the calendar looks unless asked otherwise
@@ -98,10 +98,20 @@ def _rule(repeat, starts_at):
         last = as_utc(datetime.combine(repeat['until'], time(23, 59, 59), tzinfo=zone()))
         parts.append(f"UNTIL={last.strftime('%Y%m%dT%H%M%SZ')}")
     text = ';'.join(parts)
-    if not repeat.get('count') and not repeat.get('until'):
-        return text, None
-    occurrences = list(rrulestr(text, dtstart=starts_at.astimezone(zone())))
-    return text, as_utc(occurrences[-1]) if occurrences else as_utc(starts_at)
+    return text, _last_start(text, starts_at)
+
+
+def _last_start(rule, starts_at):
+    """When the last occurrence of a series starts (None: it repeats without end)."""
+    if 'COUNT=' not in rule and 'UNTIL=' not in rule:
+        return None
+    occurrences = list(rrulestr(rule, dtstart=starts_at.astimezone(zone())))
+    return as_utc(occurrences[-1]) if occurrences else as_utc(starts_at)
+
+
+def single(entry) -> Occurrence:
+    """An appointment as the one occurrence it is (or, for a series, its first)."""
+    return Occurrence(entry, entry.starts_at, entry.ends_at, entry.recurrence_day)
 
 
 def add_entry(member, account, data) -> CalendarEntry:
@@ -136,23 +146,31 @@ def _own_entry(member, account, entry_id) -> CalendarEntry:
     if entry is None or entry.circle_id != member.circle_id or (
             entry.visibility == 'private' and entry.author_id != account.id):
         raise NotFound(_l('There is no such appointment on this care page.'))
-    if not (can(member, 'appointments.own') or can(member, 'appointments.add') or entry.author_id == account.id):
+    if not (sees_helpers_appointments(member) or entry.author_id == account.id):
         raise NotFound(_l('There is no such appointment on this care page.'))
     require_author_or(member, account, entry.author_id, MANAGE,
                       _l('Only the one who added it, or the manager, can change or remove this appointment.'))
     return entry
 
 
+def occurrence_of(entry, day) -> str | None:
+    """The day of one time of a series that a link or form names, checked (None for an appointment once)."""
+    return _occurrence_day(entry, day) if entry.rrule and day else None
+
+
 def _occurrence_day(entry, day: str) -> str:
-    """Check that ``day`` (YYYY-MM-DD) is a day the series has, and return it."""
+    """Check that ``day`` (YYYY-MM-DD) is a day the series still has (not removed or moved), and return it."""
     if entry.rrule is None:
         raise InvalidInput(_l('This appointment does not repeat: change it as a whole.'), code='not_repeating')
     try:
         wanted = date.fromisoformat(day)
     except (TypeError, ValueError):
-        raise InvalidInput(_l('Give the day as YYYY-MM-DD.'), code='invalid_occurrence') from None
-    start, end = day_bounds(wanted)
-    if not any(o.day == day for o in _expand(entry, start, end)) and day not in (entry.exdates or []):
+        wanted = None
+    if wanted is None or not FIRST_YEAR <= wanted.year <= LAST_YEAR:
+        raise InvalidInput(_l('Give the day as YYYY-MM-DD.'), code='invalid_occurrence')
+    if day in (entry.exdates or []):
+        raise NotFound(_l('That time was removed or moved already.'))
+    if not any(o.day == day for o in _expand(entry, *day_bounds(wanted))):
         raise NotFound(_l('The appointment does not happen on that day.'))
     return day
 
@@ -163,8 +181,6 @@ def change_entry(member, account, entry_id, data, occurrence=None) -> CalendarEn
     entry = _own_entry(member, account, entry_id)
     if occurrence is not None:
         day = _occurrence_day(entry, occurrence)
-        if day in (entry.exdates or []):
-            raise NotFound(_l('That time was removed or moved already.'))
         original = next(o for o in _expand(entry, *day_bounds(date.fromisoformat(day))) if o.day == day)
         moved = CalendarEntry(circle_id=entry.circle_id, author_id=entry.author_id, title=entry.title,
                               starts_at=original.starts_at, ends_at=original.ends_at, all_day=entry.all_day,
@@ -195,15 +211,7 @@ def _apply(entry, data):
         if data['repeat'] is None:
             entry.exdates = None
     elif entry.rrule and any(key in data for key in ('starts_at', 'all_day', 'date')):
-        entry.repeat_until = _rule_end(entry)
-
-
-def _rule_end(entry):
-    rule = rrulestr(entry.rrule, dtstart=entry.starts_at.astimezone(zone()))
-    if 'COUNT=' not in entry.rrule and 'UNTIL=' not in entry.rrule:
-        return None
-    occurrences = list(rule)
-    return as_utc(occurrences[-1]) if occurrences else entry.starts_at
+        entry.repeat_until = _last_start(entry.rrule, entry.starts_at)
 
 
 def remove_entry(member, account, entry_id, occurrence=None):
@@ -211,8 +219,6 @@ def remove_entry(member, account, entry_id, occurrence=None):
     entry = _own_entry(member, account, entry_id)
     if occurrence is not None:
         day = _occurrence_day(entry, occurrence)
-        if day in (entry.exdates or []):
-            raise NotFound(_l('That time was removed or moved already.'))
         entry.exdates = sorted({*(entry.exdates or []), day})
     else:
         db.session.delete(entry)
@@ -225,8 +231,7 @@ def remove_entry(member, account, entry_id, occurrence=None):
 def _expand(entry, start, end) -> list:
     """The occurrences of an entry that start in [start, end): itself, or its series' times (less the removed)."""
     if entry.rrule is None:
-        return [Occurrence(entry, entry.starts_at, entry.ends_at, entry.recurrence_day)] \
-            if start <= entry.starts_at < end else []
+        return [single(entry)] if start <= entry.starts_at < end else []
     local = zone()
     length = entry.ends_at - entry.starts_at if entry.ends_at else None
     rule = rrulestr(entry.rrule, dtstart=entry.starts_at.astimezone(local))
@@ -250,16 +255,21 @@ def _visible(member, account):
     return visible
 
 
-def occurrences(member, account, start, end) -> list:
-    """The helpers' appointments of a window as occurrences, by start (none without the capabilities)."""
-    if not (can(member, 'appointments.own') or can(member, 'appointments.add')):
+def _meeting(member, account, start, end) -> list:
+    """The helpers' appointments the member sees that have a time in [start, end): single ones that start in it,
+    series that begin before its end and do not end before its start (none without the capabilities)."""
+    if not sees_helpers_appointments(member):
         return []
-    query = select(CalendarEntry).options(joinedload(CalendarEntry.author)).where(
-        CalendarEntry.circle_id == member.circle_id, _visible(member, account),
-        or_(and_(CalendarEntry.rrule.is_(None), CalendarEntry.starts_at >= start, CalendarEntry.starts_at < end),
-            and_(CalendarEntry.rrule.is_not(None), CalendarEntry.starts_at < end,
-                 or_(CalendarEntry.repeat_until.is_(None), CalendarEntry.repeat_until >= start))))
-    found = [o for entry in db.session.execute(query).scalars() for o in _expand(entry, start, end)]
+    return db.session.execute(select(CalendarEntry).options(joinedload(CalendarEntry.author)).where(
+        CalendarEntry.circle_id == member.circle_id, _visible(member, account), CalendarEntry.starts_at < end,
+        or_(and_(CalendarEntry.rrule.is_(None), CalendarEntry.starts_at >= start),
+            and_(CalendarEntry.rrule.is_not(None),
+                 or_(CalendarEntry.repeat_until.is_(None), CalendarEntry.repeat_until >= start))))).scalars().all()
+
+
+def occurrences(member, account, start, end) -> list:
+    """The helpers' appointments of a window as occurrences, by start."""
+    found = [o for entry in _meeting(member, account, start, end) for o in _expand(entry, start, end)]
     return sorted(found, key=lambda o: (o.starts_at, str(o.entry.id)))
 
 
@@ -308,7 +318,7 @@ def appointment(member, account, entry_id) -> CalendarEntry:
     entry = db.session.execute(select(CalendarEntry).where(
         CalendarEntry.id == entry_id, CalendarEntry.circle_id == member.circle_id,
         _visible(member, account))).scalar_one_or_none()
-    if entry is None or not (can(member, 'appointments.own') or can(member, 'appointments.add')):
+    if entry is None or not sees_helpers_appointments(member):
         raise NotFound(_l('There is no such appointment on this care page.'))
     return entry
 
@@ -317,7 +327,7 @@ def appointment(member, account, entry_id) -> CalendarEntry:
 
 def create_feed(member) -> str:
     """Make (or make anew: the old address stops) the member's secret feed; return its token, shown once."""
-    if not (can(member, 'appointments.own') or can(member, 'appointments.add') or can(member, 'appointments.care')):
+    if not sees_calendar(member):
         raise Forbidden(_l('You may not see the calendar of this care page.'))
     token = random_token()
     feed = db.session.execute(select(CalendarFeed).where(CalendarFeed.member_id == member.id)).scalar_one_or_none()
@@ -370,15 +380,7 @@ def feed_calendar(member, name) -> bytes:
     calendar.add('prodid', '-//carehub//zorgpagina//NL')
     calendar.add('version', '2.0')
     calendar.add('x-wr-calname', name)
-    entries_shown = []
-    if can(member, 'appointments.own') or can(member, 'appointments.add'):
-        entries_shown = db.session.execute(select(CalendarEntry).where(
-            CalendarEntry.circle_id == member.circle_id, _visible(member, account), CalendarEntry.starts_at < end,
-            or_(and_(CalendarEntry.rrule.is_(None), CalendarEntry.starts_at >= start),
-                and_(CalendarEntry.rrule.is_not(None),
-                     or_(CalendarEntry.repeat_until.is_(None), CalendarEntry.repeat_until >= start))))
-        ).scalars().all()
-    for entry in entries_shown:
+    for entry in _meeting(member, account, start, end):
         event = Event()
         event.add('uid', f'{entry.series_id or entry.id}@carehub')
         event.add('summary', entry.title)
@@ -420,6 +422,15 @@ def feed_calendar(member, name) -> bytes:
     return calendar.to_ical()
 
 
+def repeat_of(entry) -> dict | None:
+    """How an appointment repeats, as the API and the form take it: {freq, interval, count | until (a local day)}."""
+    if not entry.rrule:
+        return None
+    parts = _rule_parts(entry.rrule)
+    return {'freq': parts['freq'].lower(), 'interval': parts['interval'], 'count': parts.get('count'),
+            'until': parts['until'].astimezone(zone()).date() if 'until' in parts else None}
+
+
 def _rule_parts(text) -> dict:
     """An RRULE text as the dict icalendar's vRecur takes."""
     parts = dict(part.split('=', 1) for part in text.split(';'))
@@ -438,6 +449,3 @@ def _occurrence_start(entry, day):
         return date.fromisoformat(day)
     return datetime.combine(date.fromisoformat(day), clock.timetz().replace(tzinfo=None), tzinfo=zone())
 
-
-def feed_token_ok(token) -> bool:
-    return bool(token) and len(token) <= 100 and all(c.isalnum() or c in '-_' for c in token)

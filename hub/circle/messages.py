@@ -41,7 +41,7 @@ def subject_of(text) -> str:
 
 def visible(member):
     """The SQL condition for the threads a member sees: by audience, or as a chosen member."""
-    audiences = [a for a in message_audiences(member)]
+    audiences = message_audiences(member)
     if not audiences:
         return literal(False)
     return or_(MessageThread.audience.in_(audiences),

@@ -13,12 +13,13 @@ from hub.circle import notes as pad
 from hub.circle.access import (
     MANAGE,
     can,
-    may_edit_profile,
     may_send_note,
     message_audiences,
     permissions_of,
     read_dossier,
     require,
+    require_calendar,
+    require_member_change,
     sees_calendar,
 )
 from hub.circle.dossiers import client_name, dossiers_of, providers_of, suggested_invitations
@@ -34,10 +35,10 @@ from hub.circle.schemas import (
     NoteSchema,
     ReplySchema,
 )
-from hub.core.errors import Conflict, Forbidden, InvalidInput
+from hub.core.errors import Conflict, InvalidInput
 from hub.core.timeutil import utcnow
 from hub.extensions import limiter
-from hub.web import form_data, form_step, parse_id
+from hub.web import form_data, form_step, jpeg_response, parse_id, uploaded
 
 bp = Blueprint('circle', __name__, template_folder='templates')
 
@@ -109,8 +110,7 @@ def member_access(circle_id, member_id):
 def member_profile(circle_id, member_id):
     """A member changes their own profile on this care page: how they are related to the client, a phone number."""
     member = require(g.account, circle_id)
-    if not may_edit_profile(member, operations.member_of(member.circle_id, parse_id(member_id))):
-        raise Forbidden(_l('Only the person themself changes their profile, if they may.'))
+    require_member_change(member, operations.member_of(member.circle_id, parse_id(member_id)), profile=True)
     errors, status = {}, 200
     values = {'relation': member.relation or '', 'phone': member.phone or ''}
     if request.method == 'POST':
@@ -316,13 +316,6 @@ CALENDAR_VIEWS = {'list': 28, 'week': 7, 'day': 1}
 _FORM_FIELDS = {'starts_at': 'start', 'ends_at': 'end', 'date': 'day'}
 
 
-def _calendar_member(circle_id):
-    member = require(g.account, circle_id)
-    if not sees_calendar(member):
-        require(g.account, circle_id, 'appointments.own')  # says in plain words that this is not allowed
-    return member
-
-
 @bp.get('/circles/<circle_id>/calendar')
 @login_required
 def calendar_page(circle_id):
@@ -330,7 +323,7 @@ def calendar_page(circle_id):
     beside the care appointments."""
     from datetime import date, timedelta
 
-    member = _calendar_member(circle_id)
+    member = require_calendar(g.account, circle_id)
     view = request.args.get('view') if request.args.get('view') in CALENDAR_VIEWS else 'list'
     today = utcnow().astimezone(calendar.zone()).date()
     try:
@@ -421,20 +414,18 @@ def new_appointment(circle_id):
 @login_required
 def edit_appointment(circle_id, entry_id):
     """Change an appointment (its author, or the manager): one time of a series, or all of it."""
-    member = _calendar_member(circle_id)
+    member = require_calendar(g.account, circle_id)
     entry = calendar.appointment(member, g.account, parse_id(entry_id))
-    occurrence = request.values.get('occurrence') if entry.rrule else None
+    occurrence = calendar.occurrence_of(entry, request.values.get('occurrence'))  # a bad day: said plainly
     errors, status = {}, 200
     if request.method == 'POST':
         values = form_data(*APPOINTMENT_FIELDS)
         with form_step() as step:
             data = _appointment_values(values)
-            if values.get('scope') == 'one' and occurrence:
-                data.pop('repeat', None)
-                changed = calendar.change_entry(member, g.account, entry.id,
-                                                AppointmentChangeSchema().load(data), occurrence)
-            else:
-                changed = calendar.change_entry(member, g.account, entry.id, AppointmentChangeSchema().load(data))
+            one = occurrence if values.get('scope') == 'one' else None
+            if one:
+                data.pop('repeat', None)  # one time of a series does not repeat
+            changed = calendar.change_entry(member, g.account, entry.id, AppointmentChangeSchema().load(data), one)
         if step.ok:
             return redirect(url_for('circle.calendar_page', circle_id=member.circle_id, done='changed',
                                     day=changed.starts_at.astimezone(calendar.zone()).date().isoformat()), 303)
@@ -449,16 +440,13 @@ def _entry_values(entry, occurrence):
     """An appointment as its form shows it (for one time of a series: that time)."""
     local = entry.starts_at.astimezone(calendar.zone())
     finish = entry.ends_at.astimezone(calendar.zone()) if entry.ends_at else None
-    day = occurrence or local.date().isoformat()
-    rule = dict(part.split('=', 1) for part in entry.rrule.split(';')) if entry.rrule else {}
-    until = rule.get('UNTIL')
-    return {'title': entry.title, 'all_day': 'yes' if entry.all_day else '', 'day': day,
-            'start': '' if entry.all_day else local.strftime('%H:%M'),
+    repeat = calendar.repeat_of(entry) or {'freq': 'none', 'interval': 1}
+    return {'title': entry.title, 'all_day': 'yes' if entry.all_day else '',
+            'day': occurrence or local.date().isoformat(), 'start': '' if entry.all_day else local.strftime('%H:%M'),
             'end': finish.strftime('%H:%M') if finish and not entry.all_day else '', 'location': entry.location or '',
-            'description': entry.description or '', 'visibility': entry.visibility,
-            'repeat': rule.get('FREQ', 'none').lower(), 'interval': rule.get('INTERVAL', '1'),
-            'count': rule.get('COUNT', ''),
-            'until': f'{until[:4]}-{until[4:6]}-{until[6:8]}' if until else '', 'scope': 'one' if occurrence else 'all'}
+            'description': entry.description or '', 'visibility': entry.visibility, 'repeat': repeat['freq'],
+            'interval': str(repeat['interval']), 'count': str(repeat.get('count') or ''),
+            'until': repeat['until'].isoformat() if repeat.get('until') else '', 'scope': 'one' if occurrence else 'all'}
 
 
 @bp.post('/circles/<circle_id>/calendar/<entry_id>/remove')
@@ -475,7 +463,7 @@ def remove_calendar_entry(circle_id, entry_id):
 @login_required
 def calendar_feed_page(circle_id):
     """Make a (new) iCal address, shown once; or stop it."""
-    member = _calendar_member(circle_id)
+    member = require_calendar(g.account, circle_id)
     if request.form.get('stop'):
         calendar.revoke_feed(member)
         return redirect(url_for('circle.calendar_page', circle_id=member.circle_id, done='feed_stopped'), 303)
@@ -562,8 +550,7 @@ def board_page(circle_id):
                 prikbord.react(member, g.account, post_id, BoardSchema().load(values)['text'])
             else:
                 values = form_data('text')
-                upload = request.files.get('photo')
-                data = upload.stream.read(MAX_BYTES + 1) if upload and upload.filename else None
+                data = uploaded('photo', MAX_BYTES)
                 prikbord.add_post(member, g.account, BoardSchema().load(values)['text'], data)
         if step.ok:
             return redirect(url_for('circle.board_page', circle_id=member.circle_id), 303)
@@ -594,10 +581,7 @@ def board_post_page(circle_id, post_id):
 @bp.get('/circles/<circle_id>/board/<post_id>/photo')
 @login_required
 def board_photo_page(circle_id, post_id):
-    response = make_response(prikbord.photo(require(g.account, circle_id), parse_id(post_id)))
-    response.headers['Content-Type'] = 'image/jpeg'
-    response.headers['Cache-Control'] = 'private, no-store'
-    return response
+    return jpeg_response(prikbord.photo(require(g.account, circle_id), parse_id(post_id)))
 
 
 @bp.route('/profile/delete', methods=['GET', 'POST'])

@@ -63,6 +63,11 @@ def test_a_weekly_appointment_across_summer_time_with_one_time_moved_and_one_rem
     tuesday = (monday + timedelta(days=1)).isoformat()
     assert basic.delete(f'{url}/{series}?occurrence={tuesday}').status_code == 404  # not a day it has
     assert basic.delete(f'{url}/{series}?occurrence=volgende-week').status_code == 422
+    edit = f"/circles/{circle['id']}/calendar/{series}/edit"
+    assert basic.get(f'{edit}?occurrence=volgende-week').status_code == 422  # the page says it plainly too
+    assert basic.get(f'{edit}?occurrence={tuesday}').status_code == 404
+    form = basic.get(f'{edit}?occurrence={times[3]["occurrence"]}').get_data(as_text=True)
+    assert 'value="weekly" checked' in form and 'value="30"' in form  # the series' repeat, read back
 
     changed = basic.patch(f'{url}/{series}', {'title': 'Zwemmen met Kees', 'repeat': {'freq': 'weekly',
                                                                                       'interval': 2, 'count': 5}})
