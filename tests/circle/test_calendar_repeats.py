@@ -65,6 +65,9 @@ def test_a_weekly_appointment_across_summer_time_with_one_time_moved_and_one_rem
     assert basic.delete(f'{url}/{series}?occurrence=volgende-week').status_code == 422
     edit = f"/circles/{circle['id']}/calendar/{series}/edit"
     assert basic.get(f'{edit}?occurrence=volgende-week').status_code == 422  # the page says it plainly too
+    for far in ('9999-12-31', '0001-01-01'):  # the ends of the calendar: said plainly, never a 500
+        assert basic.delete(f'{url}/{series}?occurrence={far}').status_code == 422
+        assert basic.get(f'{edit}?occurrence={far}').status_code == 422
     assert basic.get(f'{edit}?occurrence={tuesday}').status_code == 404
     form = basic.get(f'{edit}?occurrence={times[3]["occurrence"]}').get_data(as_text=True)
     assert 'value="weekly" checked' in form and 'value="30"' in form  # the series' repeat, read back

@@ -119,6 +119,8 @@ def test_a_report_reads_on_its_own_with_the_one_before_and_after_it(care_page, a
     plan = next(i for i in manager.get(f'/api/v1/circles/{circle_id}/timeline?kind=plan').get_json()['items'])
     assert manager.get(f"{base}/{plan['id']}").status_code == 404  # a plan is not a report
     assert manager.get(f'{base}/nonsense').status_code == 404
+    assert manager.get(f"{base}/{'x' * 300}").status_code == 404  # a plain 404: nothing long goes into the log
+    assert manager.get(f"/circles/{circle_id}/reports/{'x' * 300}").status_code == 404
     basic, _ = add_member(register, db, circle_id, 'bas@example.nl', 'basic')
     assert basic.get(f"{base}/{reports[0]['id']}").status_code == 403
     other = register('o@example.nl')
