@@ -5,7 +5,7 @@ import uuid
 from contextlib import contextmanager
 
 from flask import g, has_request_context, jsonify, make_response, render_template, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, generate_csrf
 from marshmallow import ValidationError
@@ -244,8 +244,7 @@ def init_app(app):
     app.register_error_handler(IntegrityError, _handle_integrity)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(_security_headers)
-    app.context_processor(lambda: {'current_language': lambda: str(get_locale()),
-                                   'format_datetime': format_datetime, 'format_date': format_date})
+    app.context_processor(lambda: {'current_language': lambda: str(get_locale())})
 
     @app.get('/healthz')
     def healthz():

@@ -127,14 +127,14 @@ class AccountUnavailable(AppError):
 
 def check_available(account: Account, now=None):
     """Raise with a plain message when the account is disabled, not active yet, or expired (seed 003)."""
-    from flask_babel import format_date
+    from hub.core.dates import day
     now = now or utcnow()
     if account.status == 'disabled':
         raise AccountUnavailable(_l('Your account is blocked. Please contact your care provider.'),
                                  code='account_disabled').audited('account.login', 'E', actor=account.id)
     if account.valid_from and account.valid_from > now:
         raise AccountUnavailable(_l('Your account is not active yet. You can log in from %(date)s.',
-                                    date=format_date(account.valid_from, 'long')),
+                                    date=day(account.valid_from)),
                                  code='account_not_yet_valid').audited('account.login', 'E', actor=account.id)
     if account.valid_until and account.valid_until <= now:
         raise AccountUnavailable(_l('Your account has expired. Please contact your care provider if you still need '

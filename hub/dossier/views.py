@@ -1,17 +1,16 @@
 """The care page itself: the client's name, latest reports, next appointments, the timeline, care plans."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, Response, g, redirect, render_template, request, session, stream_with_context, url_for
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import login_required, step_up_redirect
-from hub.circle import calendar
-from hub.circle import messages as board
+from hub.circle import board, calendar
 from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
 from hub.circle.dossiers import client_name, dossiers_of
-from hub.circle.messages import file_provider_messages, unread
+from hub.circle.messages import file_provider_messages, threads, unread
 from hub.circle.operations import circles_of
 from hub.config import setting
 from hub.core.audit import audit
@@ -59,11 +58,6 @@ def template_helpers():
             'end_month': lambda end: end - timedelta(days=1)}
 
 
-def as_date(value):
-    """A stored ISO date (text) as a date, for format_date (the template filter as_date)."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 @bp.get('/circles/<circle_id>')
 @login_required
 def overview(circle_id):
@@ -85,11 +79,12 @@ def overview(circle_id):
                   target='appointments:overview')
     todo = operations.to_do(member, dossiers, dossier_open=unlock is None)
     coming = _coming(member, appointments)
-    threads, counts = [], {}
+    latest, counts = [], {}
     if can(member, 'messages'):
-        threads, counts, _ = board.threads(member, limit=PREVIEW, looking=False)
+        latest, counts, _ = threads(member, limit=PREVIEW, looking=False)
+    posts, _ = board.posts(member, limit=1)
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
-                           todo=todo, coming=coming, threads=threads, counts=counts,
+                           todo=todo, coming=coming, threads=latest, counts=counts, posts=posts,
                            dossiers=dossiers, last_synced=operations.last_synced(dossiers),
                            linked=request.args.get('linked'), unlock=unlock, unread=unread(member),
                            others=[m for m in circles_of(g.account) if m.circle_id != member.circle_id])
