@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-quick lint install test-deps system-deps translations clean bench-sync bench-web bench-scale
+.PHONY: demo test test-quick lint install test-deps system-deps translations clean bench-sync bench-web bench-scale screenshots
 
 $(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: test-deps lint
 # The inner loop: SQLite only, no browser (a few minutes); needs what `make test` installs once.
 test-quick: install $(VENV)/.test-installed lint
 	$(BIN)/pytest -q -x -k 'not postgresql' --ignore=tests/browser $(PYTEST_ARGS)
+
+# The pictures of the main pages (README, /informatie): the sweep over every page saves them as it goes.
+screenshots: test-deps
+	CAREHUB_SCREENSHOTS=hub/static/screens $(BIN)/pytest -q tests/browser/test_every_page.py
 
 # pyflakes, isort and bugbear (pyproject.toml [tool.ruff])
 lint: $(VENV)/.test-installed

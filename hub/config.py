@@ -15,6 +15,8 @@ DEFAULTS = {
     'BASE_URL': 'http://127.0.0.1:5000',
     'SMTP_URL': None,  # None: mails become .eml files in <instance>/mail
     'MAIL_FROM': 'carehub <noreply@carehub.localhost>',
+    #: where people write with a question (the "Contact" link at the bottom of every page)
+    'CONTACT_EMAIL': 'help@carehub.localhost',
     'SMS_URL': None,
     'REDIS_URL': None,
     'INSTANCE_PATH': 'instance',

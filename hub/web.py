@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from hub.config import setting
 from hub.core.commit import undo_on_refusal
 from hub.core.errors import AppError, InvalidInput, NotFound
 from hub.core.messages import translate_errors
@@ -244,7 +245,8 @@ def init_app(app):
     app.register_error_handler(IntegrityError, _handle_integrity)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(_security_headers)
-    app.context_processor(lambda: {'current_language': lambda: str(get_locale())})
+    app.context_processor(lambda: {'current_language': lambda: str(get_locale()),
+                                   'contact_email': setting('CONTACT_EMAIL')})
 
     @app.get('/healthz')
     def healthz():
