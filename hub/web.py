@@ -30,7 +30,7 @@ HTTP_ERRORS = {
     401: ('unauthenticated', _l('Please log in first.')),
     403: ('forbidden', _l('You may not do this.')),
     404: ('not_found', _l('This page or item does not exist, or you may not see it.')),
-    405: ('method_not_allowed', _l('This action is not possible here.')),
+    405: ('method_not_allowed', _l('This cannot be done here. Go back to the page before and try again from there.')),
     413: ('too_large', _l('What you sent is too large.')),
     415: ('unsupported_media_type', _l('Send JSON with the header Content-Type: application/json.')),
     429: ('too_many_requests', _l('Too many attempts. Wait a moment and try again.')),

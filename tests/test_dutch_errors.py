@@ -96,3 +96,22 @@ def test_bad_input_to_every_form_is_answered_in_dutch(app, fhir_server, provider
             if english_words(text):
                 english.append((rule.rule, text.strip()))
     assert tried > 10 and shown > 20 and english == [], (shown, english)
+
+
+def test_an_empty_field_says_which_field_it_is(app):
+    """"Vul je voornaam in." rather than "Vul dit veld in.": in the form's summary (linked to the field) and the API."""
+    client = app.test_client()
+    token = client.get('/api/v1/csrf').get_json()['csrf_token']
+    answer = client.post('/api/v1/accounts', json={'first_name': '  ', 'email': 'a@example.nl'},
+                         headers={'Accept-Language': 'en', 'X-CSRF-Token': token})
+    fields = answer.get_json()['error']['fields']
+    assert answer.status_code == 422
+    assert fields['first_name'] == ['Fill in your first name.'] and fields['last_name'] == ['Fill in your last name.']
+    page = client.post('/register', data={'csrf_token': token, 'first_name': '', 'last_name': '', 'email': ''},
+                       headers={'Accept-Language': 'nl'})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    summary = html[html.index('error-summary'):html.index('</div>', html.index('error-summary'))]
+    for field, text in (('first_name', 'Vul je voornaam in.'), ('last_name', 'Vul je achternaam in.'),
+                        ('email', 'Vul het e-mailadres in.')):
+        assert f'href="#{field}" data-field="{field}">{text}</a>' in summary

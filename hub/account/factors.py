@@ -126,7 +126,7 @@ def verify_factor(account: Account, auth_session: AuthSession, method, code, eve
 def wrong_code_error() -> WrongCode:
     """Return the error for a wrong code (the view answers it; the failure is already counted)."""
     return WrongCode(_l('This code is not right. Check the time on your phone and try the newest code.'),
-                     fields={'code': [str(_l('This code is not right.'))]})
+                     fields={'code': [str(_l('This code is not right. Type the newest code.'))]})
 
 
 def _count_try(auth_session):

@@ -5,11 +5,11 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates
 
-from hub.core.schemas import StrictBoolean, StrictSchema, Text
+from hub.core.schemas import Email, StrictBoolean, StrictSchema, Text
 
 
 class RegisterSchema(StrictSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = Email(required=True, validate=validate.Length(max=254))
     first_name = Text(required=True, max_length=100)
     last_name = Text(required=True, max_length=100)
     accept_terms = StrictBoolean(required=True)

@@ -4,13 +4,13 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from hub.circle.permissions import GRANTABLE, HELPER_ROLES
-from hub.core.schemas import Moment, Phone, StrictBoolean, StrictSchema, Text
+from hub.core.schemas import Email, Moment, Phone, StrictBoolean, StrictSchema, Text
 from hub.core.text import bad_characters
 from hub.core.timeutil import FIRST_YEAR, LAST_YEAR
 
 
 class InvitationSchema(StrictSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = Email(required=True, validate=validate.Length(max=254))
     first_name = Text(required=True, max_length=100)
     last_name = Text(required=True, max_length=100)
     phone = Phone(load_default=None, allow_none=True)

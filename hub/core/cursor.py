@@ -27,7 +27,7 @@ def decode_cursor(cursor: str):
             raise ValueError('naive')
         return as_utc(parsed), uuid.UUID(ident)
     except (ValueError, TypeError, AttributeError, OverflowError, RecursionError):
-        raise InvalidInput(_l('The cursor is not valid.'), code='invalid_cursor') from None
+        raise InvalidInput(_l('The list cannot go on from here. Open the list again from the start.'), code='invalid_cursor') from None
 
 
 def after_cursor(query, moment_column, id_column, cursor, newest_first=True):

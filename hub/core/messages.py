@@ -68,6 +68,29 @@ EXACT = {
         _l("Expected swaps like '@' for 'a' do not help much."),
 }
 
+#: what an empty or missing field asks for, by the field's name (else "Fill in this field.")
+EMPTY_TEXTS = {'Missing data for required field.', 'Field may not be null.', 'This field may not be empty.'}
+ASK = {
+    'first_name': _l('Fill in your first name.'),
+    'last_name': _l('Fill in your last name.'),
+    'email': _l('Fill in the email address.'),
+    'password': _l('Fill in your password.'),
+    'password_confirm': _l('Fill in your new password again.'),
+    'current_password': _l('Fill in the password you use now.'),
+    'new_password': _l('Fill in a new password.'),
+    'code': _l('Fill in the code.'),
+    'text': _l('Write something first.'),
+    'title': _l('Fill in a title.'),
+    'subject': _l('Fill in a subject.'),
+    'name': _l('Fill in the name.'),
+    'phone': _l('Fill in the phone number.'),
+    'comment': _l('Write what you would like to be different.'),
+    'day': _l('Fill in the date.'),
+    'start': _l('Fill in the time it starts.'),
+    'starts_at': _l('Fill in when it starts.'),
+    'role': _l('Choose a group.'),
+}
+
 #: marshmallow's messages with numbers or choices in them
 PATTERNS = [
     (re.compile(r'^Length must be between (\d+) and (\d+)\.$'),
@@ -87,10 +110,12 @@ PATTERNS = [
 ]
 
 
-def translate(message) -> str:
-    """Return one error text in the person's language."""
+def translate(message, field=None) -> str:
+    """Return one error text in the person's language (an empty field's says which field it is)."""
     if not isinstance(message, str):  # a lazy string of ours
         return str(message)
+    if message in EMPTY_TEXTS and field in ASK:
+        return str(ASK[field])
     if message in EXACT:
         return str(EXACT[message])
     for pattern, make in PATTERNS:
@@ -100,10 +125,11 @@ def translate(message) -> str:
     return message
 
 
-def translate_errors(messages):
+def translate_errors(messages, field=None):
     """Return marshmallow's error structure ({field: [texts]}, nested) with every text translated."""
     if isinstance(messages, dict):
-        return {key: translate_errors(value) for key, value in messages.items()}
+        return {key: translate_errors(value, key if isinstance(key, str) else field)
+                for key, value in messages.items()}
     if isinstance(messages, (list, tuple)):
-        return [translate_errors(value) for value in messages]
-    return translate(messages)
+        return [translate_errors(value, field) for value in messages]
+    return translate(messages, field)

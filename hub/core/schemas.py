@@ -34,6 +34,10 @@ class StrictBoolean(fields.Boolean):
         raise ValidationError(_l('Fill in true or false.'))
 
 
+#: what an empty field says (hub.core.messages names the field it is about)
+EMPTY = 'This field may not be empty.'
+
+
 class Text(fields.String):
     """A string of bounded length without control characters (``multiline``: line breaks allowed); only spaces
     count as empty."""
@@ -47,13 +51,22 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if len(value.strip()) < self.min_length:
-            raise ValidationError(_l('Fill in this field.') if self.min_length == 1
+            raise ValidationError(EMPTY if self.min_length == 1
                                   else _l('Use at least %(n)s characters.', n=self.min_length))
         if len(value) > self.max_length:
             raise ValidationError(_l('Use at most %(n)s characters.', n=self.max_length))
         if bad_characters(value, multiline=self.multiline):
             raise ValidationError(_l('This holds characters that are not allowed, such as invisible ones. Type it again.'))
         return value
+
+
+class Email(fields.Email):
+    """An email address; a blank one is an empty field (so its error says to fill in the address)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not value.strip():
+            raise ValidationError(EMPTY)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Moment(fields.AwareDateTime):

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, fields, validate
 
-from hub.core.schemas import Phone, StrictBoolean, StrictSchema, Text
+from hub.core.schemas import Email, Phone, StrictBoolean, StrictSchema, Text
 
 
 class ApproveSchema(Schema):
@@ -33,7 +33,7 @@ class ContactPersonSchema(StrictSchema):
     name = Text(required=True, max_length=300)
     relationship = Text(max_length=200, allow_none=True)
     phone = Phone(allow_none=True)
-    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    email = Email(allow_none=True, validate=validate.Length(max=254))
 
 
 class ContactChangeSchema(ContactPersonSchema):
