@@ -168,8 +168,9 @@ ROUTES = [
     ('get', '/circles', 'My care pages', None, 200, _list_of(CIRCLE)),
     ('get', '/circles/{circle_id}', 'One care page', None, 200, CIRCLE),
     ('get', '/circles/{circle_id}/members', 'Members of a care page', None, 200, _list_of({'type': 'object'})),
-    ('patch', '/circles/{circle_id}/members/{member_id}', "Change a helper's role or permissions (manager); "
-                                                          'change your own relation and phone (settings.profile)',
+    ('patch', '/circles/{circle_id}/members/{member_id}', "Change a helper's role, permissions, last day (ends_on) "
+                                                          'or basis (manager); change your own relation and phone '
+                                                          '(settings.profile)',
      MemberChangeSchema, 200, {'type': 'object'}),
     ('delete', '/circles/{circle_id}/members/{member_id}', 'Remove a member, or leave', None, 204, None),
     ('post', '/circles/{circle_id}/invitations', 'Invite a helper (manager)', InvitationSchema, 201,

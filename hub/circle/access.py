@@ -1,16 +1,19 @@
 """Who may do what on a care page: every check goes through require()."""
 
 import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from hub.account.access import step_up_required
 from hub.circle.dossiers import linked_dossier_ids
 from hub.circle.models import Member
 from hub.circle.permissions import PRESETS
+from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, Forbidden, NotFound
 from hub.extensions import db
@@ -37,6 +40,21 @@ def can(member: Member | None, capability: str) -> bool:
     return capability in permissions_of(member)
 
 
+def today() -> date:
+    """The date now where the care pages are (DEFAULT_TIMEZONE): an end date holds through that whole day."""
+    return datetime.now(ZoneInfo(setting('DEFAULT_TIMEZONE'))).date()
+
+
+def access_ended(member: Member, on: date | None = None) -> bool:
+    """Whether the member's access has ended: their last day (``ends_on``) is behind them."""
+    return member.ends_on is not None and member.ends_on < (on or today())
+
+
+def current_members():
+    """The SQL condition for members whose access has not ended (who get mails, who are told things)."""
+    return or_(Member.ends_on.is_(None), Member.ends_on >= today())
+
+
 def membership(account, circle_id) -> Member:
     """Return the account's membership of a circle, or raise NotFound (strangers learn nothing)."""
     try:
@@ -51,8 +69,21 @@ def membership(account, circle_id) -> Member:
         Member.circle_id == circle_uuid, Member.account_id == account.id)).scalar_one_or_none()
     if member is None:
         raise NotFound(_l('This care page does not exist, or you are not a member.'))
+    if access_ended(member):  # every route of the care page goes through here
+        raise AccessEnded(member)
     known[(account.id, circle_uuid)] = member
     return member
+
+
+class AccessEnded(Forbidden):
+    """The member's access ended on their last day; the manager can renew it."""
+
+    code = 'access_ended'
+
+    def __init__(self, member):
+        from hub.core.dates import day
+        super().__init__(_l('Your access to this care page ended on %(day)s. Ask the manager to renew it.',
+                            day=day(member.ends_on)), code='access_ended')
 
 
 def require(account, circle_id, capability=None) -> Member:
@@ -129,7 +160,7 @@ def read_dossier(account, circle_id, what, detail=None):
     # one record per dossier read (NEN 7513: whose record), written together in one INSERT
     for dossier_id in linked_dossier_ids(member.circle_id) or [None]:
         audit(f'dossier.{what}', 'R', actor=account, role=member.role, circle=member.circle_id, dossier=dossier_id,
-              target=target)
+              target=target, basis=member.basis)
     return member
 
 

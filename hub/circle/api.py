@@ -11,7 +11,15 @@ from hub.circle import board as prikbord
 from hub.circle import calendar, operations
 from hub.circle import messages as talk
 from hub.circle import notes as pad
-from hub.circle.access import MANAGE, permissions_of, photo_visible, require, require_calendar, require_member_change
+from hub.circle.access import (
+    MANAGE,
+    access_ended,
+    permissions_of,
+    photo_visible,
+    require,
+    require_calendar,
+    require_member_change,
+)
 from hub.circle.dossiers import client_name, providers_of
 from hub.circle.schemas import (
     PROFILE_FIELDS,
@@ -39,6 +47,7 @@ def circle_json(member) -> dict:
     """Return a circle as the HTTP contract says: id, name, role, permissions, providers."""
     return {'id': str(member.circle_id), 'name': client_name(member.circle), 'role': member.role,
             'permissions': sorted(permissions_of(member)),
+            'ends_on': member.ends_on.isoformat() if member.ends_on else None, 'ended': access_ended(member),
             'providers': [{'id': str(p.id), 'name': p.name} for p in providers_of(member.circle_id)]}
 
 
@@ -47,13 +56,16 @@ def member_json(member) -> dict:
             'last_name': member.account.last_name,
             'role': member.role, 'permissions': sorted(permissions_of(member)),
             'custom': member.role != 'manager' and member.permissions is not None,
-            'relation': member.relation, 'phone': member.phone}
+            'relation': member.relation, 'phone': member.phone,
+            'ends_on': member.ends_on.isoformat() if member.ends_on else None, 'ended': access_ended(member),
+            'basis': member.basis}
 
 
 def invitation_json(invitation, circle_name=None) -> dict:
     data = {'id': str(invitation.id), 'circle_id': str(invitation.circle_id), 'email': invitation.email,
             'first_name': invitation.first_name, 'last_name': invitation.last_name, 'role': invitation.role,
-            'permissions': invitation.permissions, 'status': invitation.status,
+            'permissions': invitation.permissions, 'status': invitation.status, 'basis': invitation.basis,
+            'ends_on': invitation.ends_on.isoformat() if invitation.ends_on else None,
             'expires_at': invitation.expires_at.isoformat()}
     if circle_name is not None:
         data['circle_name'] = circle_name

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from hub.account import notifications
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
-from hub.circle.access import can, message_audiences
+from hub.circle.access import can, current_members, message_audiences
 from hub.circle.dossiers import client_name, dossiers_of
 from hub.circle.models import CircleDossier, Member, Message, MessageThread, ThreadRead, ThreadRecipient
 from hub.core.audit import audit
@@ -269,7 +269,7 @@ def notify(circle_id, but=None):
     The mail says only that there is something new, never what (it may be about someone's health).
     """
     for reader in db.session.execute(select(Member).options(joinedload(Member.account))
-                                     .where(Member.circle_id == circle_id)).scalars():
+                                     .where(Member.circle_id == circle_id, current_members())).scalars():
         if reader.account_id == but or not message_audiences(reader):
             continue
         mode = notifications.settings_of(reader.account)['message']

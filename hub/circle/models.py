@@ -1,11 +1,12 @@
 """Circles, their members, invitations and messages."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -64,6 +65,13 @@ class Member(IdMixin, CreatedMixin, db.Model):
     #: they are related to the client ("Dochter", "Mentor") and a phone number they choose to share here
     relation: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(20))
+    #: the last day this member has access (in the care page's time zone); None: no end. The day after, every route
+    #: refuses them (hub.circle.access.membership) and they stay listed as ended until renewed or removed
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    #: why this member has access (hub.circle.permissions.BASES): family, mentor, guardian, ...; None: not given
+    basis: Mapped[str | None] = mapped_column(String(30))
+    #: the last "your access ends" mail sent, as "<ends_on>:<days before>" (a new end date sends them again)
+    end_notice: Mapped[str | None] = mapped_column(String(20))
 
     circle: Mapped[Circle] = relationship(back_populates='members')
     account: Mapped[Account] = relationship()
@@ -96,6 +104,9 @@ class Invitation(IdMixin, CreatedMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default='pending')
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: what the membership will hold: its last day and its basis (Member.ends_on, Member.basis)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    basis: Mapped[str | None] = mapped_column(String(30))
 
     circle: Mapped[Circle] = relationship()
     inviter: Mapped[Account | None] = relationship()
@@ -299,3 +310,15 @@ class CircleDossier(CreatedMixin, db.Model):
     trouble_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     dossier: Mapped[Dossier] = relationship()
+
+
+class HiddenRecord(CreatedMixin, db.Model):
+    """A record of the dossier the manager hid from one member: for them it is gone from every list and count."""
+
+    __tablename__ = 'hidden_records'
+
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('records.id', ondelete='CASCADE'), primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('members.id', ondelete='CASCADE'), primary_key=True,
+                                                 index=True)
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
+    hidden_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='SET NULL'))

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
@@ -11,6 +12,7 @@ from hub.account import notifications
 from hub.account.models import Account
 from hub.account.operations import link, normalize_email
 from hub.account.profile import erase_account
+from hub.circle.access import current_members, today
 from hub.circle.dossiers import client_name
 from hub.circle.models import CalendarEntry, Circle, Invitation, Member
 from hub.circle.permissions import PRESETS
@@ -67,7 +69,8 @@ def invite_helper(circle: Circle, inviter: Member, data: dict, circle_name: str)
         raise Conflict(_l('This person already has an open invitation.'), code='already_invited')
     invitation = Invitation(
         circle_id=circle.id, inviter_id=inviter.account_id, email=email, first_name=data['first_name'],
-        last_name=data['last_name'], phone=data.get('phone'), role=data['role'],
+        last_name=data['last_name'], phone=data.get('phone'), role=data['role'], basis=data.get('basis'),
+        ends_on=data.get('ends_on'),
         permissions=None if data.get('permissions') is None else sorted(set(data['permissions'])),
         expires_at=utcnow() + timedelta(seconds=setting('INVITATION_MAX_AGE')))
     db.session.add(invitation)
@@ -115,10 +118,50 @@ def _send_invitation(invitation, inviter, circle_name):
         notifications.notify(invitee, 'invitation', 'invitation', path, invitation.circle_id, **context)
 
 
+#: days before a member's last day that the member and the manager get a mail about it
+END_NOTICES = (14, 1)
+
+
+#: how far "renew" moves a helper's last day
+RENEWAL = relativedelta(months=3)
+
+
+def renewed_until(member: Member):
+    """The last day a renewal in one step gives: three months after the current last day (or today, if later)."""
+    return max(member.ends_on or today(), today()) + RENEWAL
+
+
+def remind_access_ends(on=None) -> int:
+    """Mail the members whose access ends in 14 days or tomorrow, and their manager (once per end date and mark:
+    a renewal starts the reminders again); return how many members were reminded."""
+    on = on or today()
+    marks = {on + timedelta(days=days): days for days in END_NOTICES}
+    reminded = 0
+    for member in db.session.execute(select(Member).options(joinedload(Member.account), joinedload(Member.circle))
+                                     .where(Member.ends_on.in_(list(marks)))).scalars():
+        days = marks[member.ends_on]
+        notice = f'{member.ends_on.isoformat()}:{days}'
+        if member.end_notice == notice:
+            continue
+        member.end_notice = notice
+        page = client_name(member.circle) or ''
+        manager = db.session.execute(select(Member).options(joinedload(Member.account)).where(
+            Member.circle_id == member.circle_id, Member.role == 'manager')).scalar_one_or_none()
+        queue_mail(member.account.email, 'access_ends', member.account.language, account=member.account,
+                   helper=None, page=page, days=days, last_day=member.ends_on, link=link(f'/circles/{member.circle_id}'))
+        if manager is not None:
+            queue_mail(manager.account.email, 'access_ends', manager.account.language, account=manager.account,
+                       helper=member.account.name, page=page, days=days, last_day=member.ends_on,
+                       link=link(f'/circles/{member.circle_id}/members'))
+        audit('circle.access_ends_notice', 'E', circle=member.circle_id, target=f'member:{member.id}:{days}')
+        reminded += 1
+    return reminded
+
+
 def tell_members(circle_id, event, template, path, but=None, who=None, **context):
     """Tell the members of a care page who ``who`` lets (all, by default) of an event, each as they chose."""
     for member in db.session.execute(select(Member).options(joinedload(Member.account), joinedload(Member.circle))
-                                     .where(Member.circle_id == circle_id)).scalars():
+                                     .where(Member.circle_id == circle_id, current_members())).scalars():
         if member.account_id != but and (who is None or who(member)):
             notifications.notify(member.account, event, template, path, circle_id,
                                  page=client_name(member.circle) or '', **context)
@@ -131,7 +174,7 @@ def accept_invitation(account: Account, invitation: Invitation) -> Member:
     if member is not None:
         raise Conflict(_l('You are already a member of this care page.'), code='already_member')
     member = Member(circle_id=invitation.circle_id, account_id=account.id, role=invitation.role,
-                    permissions=invitation.permissions)
+                    permissions=invitation.permissions, basis=invitation.basis, ends_on=invitation.ends_on)
     db.session.add(member)
     invitation.status, invitation.responded_at = 'accepted', utcnow()
     db.session.flush()
@@ -157,9 +200,13 @@ def member_of(circle_id, member_id) -> Member:
 
 
 def change_member(manager: Member, member: Member, data: dict) -> Member:
-    """Change a helper's role or chosen capabilities; the change counts from the next request."""
-    if member.role == 'manager':
+    """Change a helper's role, chosen capabilities, last day or basis; the change counts from the next request."""
+    if member.role == 'manager' and data.keys() - {'basis'}:
         raise Conflict(_l('The role of the manager cannot be changed here.'), code='manager_role')
+    if 'basis' in data:
+        member.basis = data['basis']
+    if 'ends_on' in data and data['ends_on'] != member.ends_on:
+        member.ends_on, member.end_notice = data['ends_on'], None  # a renewal: the reminders start again
     if 'role' in data:
         member.role = data['role']
         member.permissions = None  # a new role brings its own capabilities, unless chosen again below

@@ -49,3 +49,9 @@ ROLES = ('manager', 'trust', 'basic')
 ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l('Basic')}
 #: roles a manager can give a helper
 HELPER_ROLES = ('basic', 'trust')
+
+#: why someone has access to a care page (asked at invitation, kept in the audit record of what they read)
+BASES = ('family', 'friend', 'mentor', 'curator', 'guardian', 'power_of_attorney', 'other')
+BASIS_LABELS = {'family': _l('Family'), 'friend': _l('Friend'), 'mentor': _l('Mentor'), 'curator': _l('Curator'),
+                'guardian': _l('Guardian (bewindvoerder)'), 'power_of_attorney': _l('Power of attorney'),
+                'other': _l('Other')}

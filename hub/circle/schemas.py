@@ -3,7 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from hub.circle.permissions import GRANTABLE, HELPER_ROLES
+from hub.circle.access import today
+from hub.circle.permissions import BASES, GRANTABLE, HELPER_ROLES
 from hub.core.schemas import Email, Moment, Phone, StrictBoolean, StrictSchema, Text
 from hub.core.text import bad_characters
 from hub.core.timeutil import FIRST_YEAR, LAST_YEAR
@@ -16,10 +17,20 @@ class InvitationSchema(StrictSchema):
     phone = Phone(load_default=None, allow_none=True)
     role = fields.String(required=True, validate=validate.OneOf(HELPER_ROLES))
     permissions = fields.List(fields.String(), load_default=None, allow_none=True)
+    #: why this person gets access (BASES), and their last day (None: no end)
+    basis = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(BASES))
+    ends_on = fields.Date(load_default=None, allow_none=True, validate=lambda day: not_past(day))
 
     @validates('permissions')
     def _permissions(self, value, **kwargs):
         check_permissions(value)
+
+
+def not_past(day):
+    """Refuse an end date before today (today itself is the last day)."""
+    if day is not None and day < today():
+        raise ValidationError(_l('Choose today or a day after today.'))
+    return True
 
 
 def check_permissions(chosen):
@@ -39,6 +50,10 @@ class MemberChangeSchema(StrictSchema):
     relation = Text(max_length=100, allow_none=True)
     #: a phone number the member shares with the others on this care page; null removes it
     phone = Phone(allow_none=True)
+    #: the manager: the helper's last day with access (today or later), or null for no end; renewing is a new date
+    ends_on = fields.Date(allow_none=True, validate=lambda day: not_past(day))
+    #: the manager: why this member has access (BASES), or null
+    basis = fields.String(allow_none=True, validate=validate.OneOf(BASES))
 
     @validates('permissions')
     def _permissions(self, value, **kwargs):

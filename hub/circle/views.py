@@ -2,6 +2,7 @@
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
 
 from hub.account.access import account_key, log_out, login_limit, login_required, photo_limit, step_up_redirect
 from hub.account.operations import link
@@ -12,6 +13,7 @@ from hub.circle import messages as board
 from hub.circle import notes as pad
 from hub.circle.access import (
     MANAGE,
+    access_ended,
     can,
     may_send_note,
     message_audiences,
@@ -23,7 +25,7 @@ from hub.circle.access import (
     sees_calendar,
 )
 from hub.circle.dossiers import client_name, dossiers_of, providers_of, suggested_invitations
-from hub.circle.permissions import CATALOGUE, GRANTABLE, ROLE_LABELS
+from hub.circle.permissions import BASIS_LABELS, CATALOGUE, GRANTABLE, ROLE_LABELS
 from hub.circle.schemas import (
     AppointmentChangeSchema,
     AppointmentSchema,
@@ -49,15 +51,16 @@ def template_helpers():
     """What the templates of every package use from circle: permissions, names, labels (create_app adds them)."""
     return {'can': can, 'client_name': client_name, 'role_label': lambda role: ROLE_LABELS.get(role, role),
             'audience_label': lambda audience: AUDIENCE_LABELS.get(audience, audience), 'sees_calendar': sees_calendar,
-            'open_invitations': lambda: len(operations.invitations_for(g.account)) if g.get('account') else 0}
+            'open_invitations': lambda: len(operations.invitations_for(g.account)) if g.get('account') else 0,
+            'basis_label': lambda basis: BASIS_LABELS.get(basis, basis), 'access_ended': access_ended}
 
 
 @bp.get('/circles')
 @login_required
 def dashboard():
     members = operations.circles_of(g.account)
-    last = session.get('circle')
-    chosen = next((m for m in members if str(m.circle_id) == last), members[0] if len(members) == 1 else None)
+    last, open_ = session.get('circle'), [m for m in members if not access_ended(m)]
+    chosen = next((m for m in open_ if str(m.circle_id) == last), open_[0] if len(members) == 1 and open_ else None)
     if chosen is not None and not request.args.get('all'):
         return redirect(url_for('dossier.overview', circle_id=chosen.circle_id), 303)
     return render_template('circle/choose.html', members=members,
@@ -89,7 +92,19 @@ def member_access(circle_id, member_id):
     if helper.role == 'manager':
         raise Conflict(_l('The role of the manager cannot be changed here.'), code='manager_role')
     errors, status = {}, 200
-    if request.method == 'POST':
+    period = {'basis': helper.basis or '', 'ends_on': helper.ends_on.isoformat() if helper.ends_on else ''}
+    if request.method == 'POST' and request.form.get('action') in ('period', 'renew'):
+        if request.form['action'] == 'renew':
+            period = {'basis': helper.basis, 'ends_on': operations.renewed_until(helper).isoformat()}
+        else:
+            period = form_data('basis', 'ends_on')
+        with form_step() as step:
+            data = MemberChangeSchema().load({key: period.get(key) or None for key in ('basis', 'ends_on')})
+            operations.change_member(manager, helper, data)
+        if step.ok:
+            return redirect(url_for('circle.members', circle_id=manager.circle_id, changed=helper.id), 303)
+        errors, status = step.errors, step.status
+    elif request.method == 'POST':
         role = request.form.get('role', helper.role)
         if request.form.get('standard'):
             chosen = None  # back to what the role gives
@@ -102,7 +117,7 @@ def member_access(circle_id, member_id):
         errors, status = step.errors, step.status
     return render_template('circle/member_access.html', member=manager, helper=helper, catalogue=CATALOGUE,
                            areas=AREA_LABELS, granted=permissions_of(helper), grantable=GRANTABLE,
-                           errors=errors), status
+                           errors=errors, period=period, bases=BASIS_LABELS), status
 
 
 @bp.route('/circles/<circle_id>/members/<member_id>/profile', methods=['GET', 'POST'])
@@ -130,11 +145,19 @@ def invite(circle_id):
     manager = require(g.account, circle_id, MANAGE)
     errors, values, status = {}, {}, 200
     if request.method == 'POST':
-        values = form_data('email', 'first_name', 'last_name', 'phone', 'role')
-        if not values.get('phone'):
-            values.pop('phone', None)
+        values = form_data('email', 'first_name', 'last_name', 'phone', 'role', 'basis', 'ends_on')
+        for optional in ('phone', 'ends_on'):
+            if not values.get(optional):
+                values.pop(optional, None)
         with form_step() as step:
-            data = InvitationSchema().load(values)
+            # the page asks why, always (the API may leave it out); every problem is shown at once
+            problems = {} if values.get('basis') else {'basis': [_l('Choose why this person gets access.')]}
+            try:
+                data = InvitationSchema().load(values)
+            except ValidationError as exc:
+                raise ValidationError({**exc.messages, **problems}) from None
+            if problems:
+                raise ValidationError(problems)
             invitation = operations.invite_helper(manager.circle, manager, data, client_name(manager.circle) or '')
         if step.ok:
             return render_template('circle/invited.html', member=manager, invitation=invitation)
@@ -142,6 +165,7 @@ def invite(circle_id):
     else:
         values = {key: request.args[key] for key in ('first_name', 'last_name', 'email', 'phone') if key in request.args}
     return (render_template('circle/invite.html', member=manager, errors=errors, values=values, catalogue=CATALOGUE,
+                            bases=BASIS_LABELS,
                             suggestions=_suggestions(manager), unlock=step_up_redirect()), status)
 
 

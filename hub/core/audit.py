@@ -21,11 +21,11 @@ def purge(before) -> int:
 
 
 def audit(event, action='R', *, actor=None, role=None, circle=None, dossier=None, target=None,
-          outcome='success'):
+          outcome='success', basis=None):
     """Add an audit record to the current transaction and return it."""
     record = AuditRecord(
         event=event, action=action, outcome=outcome,
-        actor_id=getattr(actor, 'id', actor), actor_role=role,
+        actor_id=getattr(actor, 'id', actor), actor_role=role, actor_basis=basis,
         circle_id=getattr(circle, 'id', circle), dossier_id=getattr(dossier, 'id', dossier),
         target=target,
         source=request.remote_addr if has_request_context() else 'cli',

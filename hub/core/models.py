@@ -25,6 +25,8 @@ class AuditRecord(IdMixin, db.Model):
     outcome: Mapped[str] = mapped_column(String(40), nullable=False, default='success')
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     actor_role: Mapped[str | None] = mapped_column(String(20))
+    #: why the actor has access to the care page (family, mentor, guardian, ...; ``outsider`` for a share)
+    actor_basis: Mapped[str | None] = mapped_column(String(30))
     #: the client on whose behalf the actor acts (the circle)
     circle_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     dossier_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

@@ -14,7 +14,7 @@ from hub.account.models import Account
 from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.careprovider.outbound import queue_for_provider
 from hub.careprovider.sync import version_label
-from hub.circle.access import MANAGE, can
+from hub.circle.access import MANAGE, can, current_members
 from hub.circle.dossiers import client_name, dossiers_of, records_in, records_of
 from hub.circle.messages import file_provider_messages, notify
 from hub.circle.models import CircleDossier, Member, Note
@@ -568,7 +568,7 @@ def notify_new_reports(limit=500) -> int:
     told = 0
     for circle_id in {circle_id for _, circle_id, _ in unnoticed('report', limit)}:
         readers = db.session.execute(select(Member).options(joinedload(Member.account), joinedload(Member.circle))
-                                     .where(Member.circle_id == circle_id)).scalars().all()
+                                     .where(Member.circle_id == circle_id, current_members())).scalars().all()
         for reader in readers:
             if can(reader, 'dossier'):
                 notifications.notify(reader.account, 'report', 'new_report', f'/circles/{circle_id}/timeline',

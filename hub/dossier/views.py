@@ -167,9 +167,9 @@ def data_index(circle_id):
 @login_required
 def data_page(circle_id, section):
     """One section of the client's data (client, GP and pharmacy, insurances, contact persons, care team)."""
+    require(g.account, circle_id)  # a stranger (or an ended member) learns nothing of the sections
     if section not in data.SECTIONS:
         raise NotFound(_l('This page or item does not exist, or you may not see it.'))
-    require(g.account, circle_id)
     unlock = step_up_redirect()
     if unlock:
         return redirect(unlock, 303)

@@ -16,6 +16,7 @@ def _invite(manager, first_name, email, role_label):
     page.get_by_label(re.compile('^(Achternaam|Last name)')).fill('Helper')
     page.get_by_label(re.compile('^(E-mailadres|Email address)')).fill(email)
     page.get_by_label(role_label).check()
+    page.get_by_label(re.compile('Waarom krijgt|Why does')).select_option('friend')
     page.get_by_role('button', name=re.compile('Uitnodiging versturen|Send invitation')).click()
     page.get_by_role('status').wait_for()
     manager.axe()

@@ -107,6 +107,7 @@ def test_invite_a_helper_who_registers_through_the_link(pages, live, live_mailbo
     page.get_by_label(re.compile('^(Achternaam|Last name)')).fill('de Vries')
     page.get_by_label(re.compile('^(E-mailadres|Email address)')).fill('tess@example.nl')
     page.get_by_label(re.compile('^(Vertrouwensgroep|Trust group)')).check()
+    page.get_by_label(re.compile('Waarom krijgt|Why does')).select_option('family')
     page.get_by_role('button', name=re.compile('Uitnodiging versturen|Send invitation')).click()
     page.get_by_role('status').wait_for()
     manager.axe()

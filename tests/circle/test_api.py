@@ -288,7 +288,7 @@ def test_every_phone_field_takes_numbers_as_people_type_them(register, provider,
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     answer = manager.client.post(f"/circles/{circle['id']}/invite", data={
         'csrf_token': token, 'email': 'form@example.nl', 'first_name': 'Fenna', 'last_name': 'Vos',
-        'phone': '06 12 34 56 78', 'role': 'basic'})
+        'phone': '06 12 34 56 78', 'role': 'basic', 'basis': 'family'})
     assert answer.status_code == 200 and 'has-error' not in answer.get_data(as_text=True)  # the invited page
     assert '+31612345678' in {i.phone for i in db.scalars(select(Invitation).where(Invitation.email == 'form@example.nl'))}
     assert manager.patch('/api/v1/me', {'phone': '06 12 34 56 78'}).status_code == 200  # the same parser

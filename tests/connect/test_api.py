@@ -12,7 +12,7 @@ def test_redeem_makes_the_account_manager_of_a_new_care_page(register, provider,
     response = manager.post('/api/v1/connections', {'code': code})
     assert response.status_code == 201, response.get_json()
     circle = response.get_json()
-    assert set(circle) == {'id', 'name', 'role', 'permissions', 'providers'}
+    assert set(circle) == {'id', 'name', 'role', 'permissions', 'providers', 'ends_on', 'ended'}
     assert circle['role'] == 'manager'
     assert 'dossier' in circle['permissions'] and 'settings.contacts_add' in circle['permissions']
     assert [p['name'] for p in circle['providers']] == [name]
