@@ -198,6 +198,11 @@ ROUTES = [
     ('get', '/circles/{circle_id}/reports/{record_id}', 'One report, with the ids of the report before it '
                                                         '(`previous`, older) and after it (`next`; step-up)', None,
      200, {'type': 'object', 'required': ['id', 'kind', 'data', 'previous', 'next']}),
+    ('put', '/circles/{circle_id}/records/{record_id}/hidden-from/{member_id}',
+     'Hide a record (a report, plan, measurement series, questionnaire, document) from one member (manager)', None,
+     204, None),
+    ('delete', '/circles/{circle_id}/records/{record_id}/hidden-from/{member_id}',
+     'Show a hidden record to the member again (manager)', None, 204, None),
     ('get', '/circles/{circle_id}/messages', 'My threads, the newest message first, each with its unread count',
      None, 200, _list_of(THREAD)),
     ('post', '/circles/{circle_id}/messages', 'Begin a thread: `{subject?, text, audience}` (all, trust, or provider '

@@ -200,6 +200,9 @@ class Api:
     def patch(self, path, json=None, **kwargs):
         return self._send('PATCH', path, json, **kwargs)
 
+    def put(self, path, json=None, **kwargs):
+        return self._send('PUT', path, json, **kwargs)
+
     def delete(self, path, **kwargs):
         return self._send('DELETE', path, **kwargs)
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import aliased, joinedload
@@ -72,6 +72,8 @@ def membership(account, circle_id) -> Member:
     if access_ended(member):  # every route of the care page goes through here
         raise AccessEnded(member)
     known[(account.id, circle_uuid)] = member
+    if has_request_context() and account.id == getattr(g.get('account'), 'id', None):
+        g.reader = member  # what the manager hid from this member stays out of every read (dossiers.not_hidden)
     return member
 
 

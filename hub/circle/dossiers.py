@@ -1,26 +1,50 @@
 """The dossiers shown on a care page: the links, and the records read through them."""
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, exists, select, true
+from sqlalchemy.orm import aliased, joinedload
 
 from hub.careprovider.models import Dossier, Provider, Record
-from hub.circle.models import CircleDossier
+from hub.circle.models import CircleDossier, HiddenRecord
 from hub.core.errors import NotFound
 from hub.extensions import db
 
 
+def not_hidden():
+    """The condition that leaves out what the manager hid from the member reading now: the records hidden from them,
+    and for a hidden measurement its whole series (the same code in the same dossier, later values too).
+
+    hub.circle.access.membership names the reader (``g.reader``) when it finds the current person's membership, so
+    every query of records in a request (lists, counts, one item, the download) leaves them out; outside a request,
+    or for the manager, nothing is hidden.
+    """
+    reader = g.get('reader') if has_request_context() else None
+    if reader is None or reader.role == 'manager':
+        return true()
+    hidden = aliased(Record)
+    series = (select(HiddenRecord.record_id).join(hidden, hidden.id == HiddenRecord.record_id)
+              .where(HiddenRecord.member_id == reader.id, hidden.kind == 'measurement', hidden.code == Record.code,
+                     hidden.dossier_id == Record.dossier_id))
+    return and_(~exists().where(HiddenRecord.record_id == Record.id, HiddenRecord.member_id == reader.id),
+                ~and_(Record.kind == 'measurement', exists(series)))
+
+
 def records_of(circle_id, kinds):
-    """Return the query of the live records of these kinds in the care page's dossiers (rows of Record, Dossier)."""
+    """Return the query of the live records of these kinds in the care page's dossiers (rows of Record, Dossier),
+    without those hidden from the reader."""
     return (select(Record, Dossier).options(joinedload(Dossier.provider)).join(Dossier, Record.dossier_id == Dossier.id)
             .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
-            .where(CircleDossier.circle_id == circle_id, Record.kind.in_(kinds), Record.deleted.is_(False)))
+            .where(CircleDossier.circle_id == circle_id, Record.kind.in_(kinds), Record.deleted.is_(False),
+                   not_hidden()))
 
 
 def records_in(dossier_id, kinds):
-    """Return the query of the live records of these kinds in one dossier (rows of Record, Dossier)."""
+    """Return the query of the live records of these kinds in one dossier (rows of Record, Dossier), without those
+    hidden from the reader."""
     return (select(Record, Dossier).options(joinedload(Dossier.provider)).join(Dossier, Record.dossier_id == Dossier.id)
-            .where(Record.dossier_id == dossier_id, Record.kind.in_(kinds), Record.deleted.is_(False)))
+            .where(Record.dossier_id == dossier_id, Record.kind.in_(kinds), Record.deleted.is_(False),
+                   not_hidden()))
 
 
 def dossiers_of(circle_id) -> list[Dossier]:

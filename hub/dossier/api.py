@@ -8,7 +8,7 @@ from hub.circle.access import MANAGE, read_dossier, require
 from hub.circle.dossiers import client_name
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
-from hub.dossier import contacts, data, operations
+from hub.dossier import contacts, data, hiding, operations
 from hub.dossier.access import change_contacts, read_data, sign_off
 from hub.dossier.download import download, download_detail
 from hub.dossier.schemas import ApproveSchema, ContactChangeSchema, ContactPersonSchema, DeclineSchema
@@ -70,6 +70,22 @@ def report(circle_id, record_id):
     read = operations.read_report(member.circle_id, record_id)
     return {**operations.record_json(read.row), 'previous': str(read.previous_id) if read.previous_id else None,
             'next': str(read.next_id) if read.next_id else None}
+
+
+@bp.put('/circles/<circle_id>/records/<record_id>/hidden-from/<member_id>')
+def hide_record(circle_id, record_id, member_id):
+    """The manager hides a record (a measurement: its series) from one member: it is gone for them everywhere."""
+    manager = require(current_account(), circle_id, MANAGE)
+    hiding.hide(manager, current_account(), parse_id(record_id), parse_id(member_id))
+    return '', 204
+
+
+@bp.delete('/circles/<circle_id>/records/<record_id>/hidden-from/<member_id>')
+def show_record(circle_id, record_id, member_id):
+    """The manager shows a hidden record to the member again."""
+    manager = require(current_account(), circle_id, MANAGE)
+    hiding.show(manager, current_account(), parse_id(record_id), parse_id(member_id))
+    return '', 204
 
 
 @bp.get('/circles/<circle_id>/plans')

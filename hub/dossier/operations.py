@@ -15,7 +15,7 @@ from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.careprovider.outbound import queue_for_provider
 from hub.careprovider.sync import version_label
 from hub.circle.access import MANAGE, can, current_members
-from hub.circle.dossiers import client_name, dossiers_of, records_in, records_of
+from hub.circle.dossiers import client_name, dossiers_of, not_hidden, records_in, records_of
 from hub.circle.messages import file_provider_messages, notify
 from hub.circle.models import CircleDossier, Member, Note
 from hub.circle.notes import received
@@ -127,7 +127,7 @@ def _plan_events(dossier, cursor, limit) -> list:
     """The newest plan events of one dossier past ``cursor`` (PlanEvent rows, their plans not yet found)."""
     query = (select(RecordVersion, Record).join(Record, RecordVersion.record_id == Record.id)
              .where(RecordVersion.dossier_id == dossier.id, RecordVersion.event.in_(PLAN_EVENTS),
-                    Record.deleted.is_(False)))
+                    Record.deleted.is_(False), not_hidden()))
     query = after_cursor(query, RecordVersion.event_at, RecordVersion.id, cursor)
     return [PlanEvent(row.RecordVersion, row.Record, dossier, row.Record if row.Record.kind == 'plan' else None)
             for row in db.session.execute(query.order_by(RecordVersion.event_at.desc(), RecordVersion.id.desc())
@@ -141,7 +141,7 @@ def _add_goal_plans(events, rows):
         return
     plans = db.session.execute(select(Record).where(
         Record.dossier_id.in_({event.dossier.id for event in goals}), Record.kind == 'plan',
-        Record.deleted.is_(False))).scalars().all()
+        Record.deleted.is_(False), not_hidden())).scalars().all()
     for index, row in enumerate(rows):
         if isinstance(row, PlanEvent) and row.plan is None:
             plan = next((p for p in plans if p.dossier_id == row.dossier.id
@@ -247,11 +247,11 @@ def new_since(dossiers, since, kinds=TIMELINE_KINDS) -> int:
     ids = [d.id for d in dossiers]
     found = select(Record.id).where(Record.dossier_id.in_(ids), Record.created_at > since,
                                     Record.kind.in_([kind for kind in kinds if kind != 'plan']),
-                                    Record.deleted.is_(False), Record.occurred_at.is_not(None))
+                                    Record.deleted.is_(False), Record.occurred_at.is_not(None), not_hidden())
     if 'plan' in kinds:
         found = found.union_all(select(RecordVersion.id).join(Record, RecordVersion.record_id == Record.id).where(
             RecordVersion.dossier_id.in_(ids), RecordVersion.stored_at > since,
-            RecordVersion.event.in_(PLAN_EVENTS), Record.deleted.is_(False)))
+            RecordVersion.event.in_(PLAN_EVENTS), Record.deleted.is_(False), not_hidden()))
     return min(NEW_COUNT_LIMIT, db.session.execute(
         select(func.count()).select_from(found.limit(NEW_COUNT_LIMIT).subquery())).scalar_one())
 
@@ -389,7 +389,7 @@ def goals_of(row, data=None):
         return []
     found = {r.source_id: r for r in db.session.execute(select(Record).where(
         Record.dossier_id == row.Dossier.id, Record.kind == 'goal', Record.source_id.in_(ids),
-        Record.deleted.is_(False))).scalars()}
+        Record.deleted.is_(False), not_hidden())).scalars()}
     return [found[i] for i in ids if i in found]
 
 

@@ -16,7 +16,7 @@ from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
-from hub.dossier import contacts, data, operations
+from hub.dossier import contacts, data, hiding, operations
 from hub.dossier.access import change_contacts, first_data_section, read_data, sign_off
 from hub.dossier.download import LINE_LABELS, SERIES_LABELS, access_log_lines, download, download_detail
 from hub.dossier.schemas import ApproveSchema, ContactChangeSchema, ContactPersonSchema, DeclineSchema
@@ -55,7 +55,7 @@ def template_helpers():
             'practitioner_role': lambda value: PRACTITIONER_ROLES.get(value, value or ''),
             'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
             'plan_event_label': lambda event: PLAN_EVENT_LABELS.get(event, event),
-            'end_month': lambda end: end - timedelta(days=1)}
+            'end_month': lambda end: end - timedelta(days=1), 'hide_choices': hiding.choices}
 
 
 @bp.get('/circles/<circle_id>')
@@ -153,6 +153,19 @@ def report(circle_id, record_id):
     read = operations.read_report(member.circle_id, record_id)
     return render_template('dossier/report.html', member=member, row=read.row, previous_id=read.previous_id,
                            next_id=read.next_id)
+
+
+@bp.post('/circles/<circle_id>/records/<record_id>/hidden')
+@login_required
+def hidden_page(circle_id, record_id):
+    """The manager chooses the helpers a record is hidden from (the others see it); then back to the record."""
+    manager = require(g.account, circle_id, MANAGE)
+    record_id, chosen = parse_id(record_id), set(request.form.getlist('member'))
+    for helper, _hidden in hiding.choices(manager, record_id):  # a record not of this page: 404, nothing changes
+        (hiding.hide if str(helper.id) in chosen else hiding.show)(manager, g.account, record_id, helper.id)
+    back = 'dossier.plan' if request.form.get('back') == 'plan' else 'dossier.report'
+    target = {'plan_id': record_id} if back == 'dossier.plan' else {'record_id': record_id}
+    return redirect(url_for(back, circle_id=manager.circle_id, hidden=1, **target), 303)
 
 
 @bp.get('/circles/<circle_id>/data')

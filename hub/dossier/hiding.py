@@ -1,0 +1,72 @@
+"""The manager hides a record of the dossier from chosen members (and shows it again); reading leaves it out for
+them everywhere (hub.circle.dossiers.not_hidden). Every hide and show is audited."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from hub.careprovider.models import Record
+from hub.circle.dossiers import records_of
+from hub.circle.models import HiddenRecord, Member
+from hub.core.audit import audit
+from hub.core.errors import Conflict, InvalidInput, NotFound
+from hub.extensions import db
+
+#: what can be hidden: a report, a care plan, a measurement (its whole series), a questionnaire, a document
+HIDEABLE = ('report', 'plan', 'measurement', 'questionnaire', 'document')
+
+
+def _target(manager, record_id, member_id):
+    """The record (of this care page) and the helper it is about, or raise."""
+    row = db.session.execute(records_of(manager.circle_id, HIDEABLE + ('appointment', 'goal', 'condition'))
+                             .where(Record.id == record_id)).first()
+    if row is None:
+        raise NotFound(_l('This page or item does not exist, or you may not see it.'))
+    if row.Record.kind not in HIDEABLE:
+        raise InvalidInput(_l('Only reports, care plans, measurements, questionnaires and documents can be hidden.'),
+                           code='not_hideable')
+    member = db.session.execute(select(Member).where(Member.id == member_id, Member.circle_id == manager.circle_id)
+                                ).scalar_one_or_none()
+    if member is None:
+        raise NotFound(_l('This person is not a member of this care page.'))
+    if member.role == 'manager':
+        raise Conflict(_l('Nothing can be hidden from the manager.'), code='manager_sees_all')
+    return row.Record, member
+
+
+def hide(manager, account, record_id, member_id):
+    """Hide a record from one member (again: nothing changes)."""
+    record, member = _target(manager, record_id, member_id)
+    if db.session.get(HiddenRecord, (record.id, member.id)) is not None:
+        return
+    db.session.add(HiddenRecord(record_id=record.id, member_id=member.id, circle_id=manager.circle_id,
+                                hidden_by=account.id))
+    audit('dossier.hide', 'U', actor=account, role='manager', circle=manager.circle_id, dossier=record.dossier_id,
+          target=f'record:{record.id}:member:{member.id}')
+
+
+def show(manager, account, record_id, member_id):
+    """Show a hidden record to the member again (not hidden: nothing changes)."""
+    record, member = _target(manager, record_id, member_id)
+    if not db.session.execute(delete(HiddenRecord).where(HiddenRecord.record_id == record.id,
+                                                         HiddenRecord.member_id == member.id)).rowcount:
+        return
+    audit('dossier.show', 'U', actor=account, role='manager', circle=manager.circle_id, dossier=record.dossier_id,
+          target=f'record:{record.id}:member:{member.id}')
+
+
+def hidden_from(circle_id, record_ids) -> dict:
+    """Record id -> the ids of the members it is hidden from, for the records given (one query)."""
+    found = {}
+    for row in db.session.execute(select(HiddenRecord.record_id, HiddenRecord.member_id).where(
+            HiddenRecord.circle_id == circle_id, HiddenRecord.record_id.in_(list(record_ids)))):
+        found.setdefault(row.record_id, set()).add(row.member_id)
+    return found
+
+
+def choices(manager, record_id) -> list:
+    """The helpers of a care page with whether ``record_id`` is hidden from each, for the manager's form."""
+    hidden = hidden_from(manager.circle_id, [record_id]).get(record_id, set())
+    helpers = db.session.execute(select(Member).options(joinedload(Member.account)).where(
+        Member.circle_id == manager.circle_id, Member.role != 'manager')).scalars().all()
+    return sorted(((helper, helper.id in hidden) for helper in helpers), key=lambda item: item[0].account.name)
