@@ -35,7 +35,13 @@ from hub.circle.schemas import (
 )
 from hub.connect.schemas import IssueSchema, RedeemSchema
 from hub.core.schemas import Text
-from hub.dossier.schemas import ApproveSchema, ContactChangeSchema, ContactPersonSchema, DeclineSchema
+from hub.dossier.schemas import (
+    ApproveSchema,
+    ContactChangeSchema,
+    ContactPersonSchema,
+    DeclineSchema,
+    OutsiderShareSchema,
+)
 
 ERROR = {'type': 'object', 'required': ['error'], 'properties': {'error': {
     'type': 'object', 'required': ['code', 'message'],
@@ -203,6 +209,13 @@ ROUTES = [
      204, None),
     ('delete', '/circles/{circle_id}/records/{record_id}/hidden-from/{member_id}',
      'Show a hidden record to the member again (manager)', None, 204, None),
+    ('post', '/circles/{circle_id}/shares', 'Share parts of the dossier once with someone outside the care page '
+                                            '(manager, step-up): the link, the code and a SMART Health Link',
+     OutsiderShareSchema, 201, {'type': 'object', 'required': ['id', 'url', 'code', 'expires_at', 'shlink']}),
+    ('get', '/circles/{circle_id}/shares', 'The shares of a care page with their status (manager)', None, 200,
+     _list_of({'type': 'object'})),
+    ('delete', '/circles/{circle_id}/shares/{share_id}', 'Stop a share: its link answers 410 (manager)', None, 204,
+     None),
     ('get', '/circles/{circle_id}/messages', 'My threads, the newest message first, each with its unread count',
      None, 200, _list_of(THREAD)),
     ('post', '/circles/{circle_id}/messages', 'Begin a thread: `{subject?, text, audience}` (all, trust, or provider '

@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Record
-from hub.circle.access import MANAGE, can, require_author_or, sees_calendar, sees_helpers_appointments
+from hub.circle.access import MANAGE, access_ended, can, require_author_or, sees_calendar, sees_helpers_appointments
 from hub.circle.dossiers import records_of
 from hub.circle.models import CalendarEntry, CalendarFeed, Member
 from hub.circle.operations import tell_members
@@ -362,7 +362,7 @@ def feed_member(token) -> Member:
     feed = db.session.execute(select(CalendarFeed).options(joinedload(CalendarFeed.member).joinedload(Member.account))
                               .where(CalendarFeed.token_hash == keyed_hash(token, 'calendar_feed'))
                               ).scalar_one_or_none()
-    if feed is None:
+    if feed is None or access_ended(feed.member):  # an ended member's phone gets nothing either
         raise NotFound(_l('This calendar address does not work (any more).'))
     return feed.member
 

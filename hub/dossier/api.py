@@ -3,15 +3,21 @@
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
-from hub.account.access import current_account
+from hub.account.access import current_account, step_up_required
 from hub.circle.access import MANAGE, read_dossier, require
 from hub.circle.dossiers import client_name
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
-from hub.dossier import contacts, data, hiding, operations
+from hub.dossier import contacts, data, hiding, operations, shares
 from hub.dossier.access import change_contacts, read_data, sign_off
 from hub.dossier.download import download, download_detail
-from hub.dossier.schemas import ApproveSchema, ContactChangeSchema, ContactPersonSchema, DeclineSchema
+from hub.dossier.schemas import (
+    ApproveSchema,
+    ContactChangeSchema,
+    ContactPersonSchema,
+    DeclineSchema,
+    OutsiderShareSchema,
+)
 from hub.web import load_json, parse_id
 
 bp = Blueprint('dossier_api', __name__, url_prefix='/api/v1')
@@ -85,6 +91,38 @@ def show_record(circle_id, record_id, member_id):
     """The manager shows a hidden record to the member again."""
     manager = require(current_account(), circle_id, MANAGE)
     hiding.show(manager, current_account(), parse_id(record_id), parse_id(member_id))
+    return '', 204
+
+
+def share_json(share) -> dict:
+    return {'id': str(share.id), 'parts': share.parts, 'expires_at': share.expires_at.isoformat(),
+            'max_opens': share.max_opens, 'opens': share.opens, 'status': shares.status(share),
+            'created_at': share.created_at.isoformat(),
+            'last_opened_at': share.last_opened_at.isoformat() if share.last_opened_at else None}
+
+
+@bp.post('/circles/<circle_id>/shares')
+def create_share(circle_id):
+    """The manager shares parts of the dossier once with someone outside the care page (after the step-up): the
+    answer holds the link and the code (give them separately) and a SMART Health Link, shown this once."""
+    account = current_account()
+    manager = require(account, circle_id, MANAGE)
+    step_up_required()  # medical data leaves the care page: the same fresh step as reading it (the share is audited)
+    data = load_json(OutsiderShareSchema())
+    made = shares.make(manager, account, data['parts'], data['expires_in_days'], data['max_opens'])
+    return {**share_json(made.share), 'url': made.url, 'code': made.code, 'shlink': made.shlink}, 201
+
+
+@bp.get('/circles/<circle_id>/shares')
+def list_shares(circle_id):
+    manager = require(current_account(), circle_id, MANAGE)
+    return {'items': [share_json(share) for share in shares.shares_of(manager.circle_id)], 'next': None}
+
+
+@bp.delete('/circles/<circle_id>/shares/<share_id>')
+def revoke_share(circle_id, share_id):
+    manager = require(current_account(), circle_id, MANAGE)
+    shares.revoke(manager, current_account(), parse_id(share_id))
     return '', 204
 
 

@@ -60,6 +60,7 @@ def access_log_lines(circle_id, client):
     events = {key: str(value) for key, value in operations.ACCESS_LABELS.items()}
     roles = {key: str(value) for key, value in ROLE_LABELS.items()}
     allowed, refused, gone = _('allowed'), _('refused'), _('An account that no longer exists')
+    outsider = _('Someone outside the care page (a shared link)')
     zone = get_timezone()
 
     def lines():
@@ -69,7 +70,8 @@ def access_log_lines(circle_id, client):
         for row in operations.access_log_all(circle_id):
             writer.writerow([_cell(value) for value in (
                 row.at.astimezone(zone).strftime('%Y-%m-%d %H:%M:%S'),
-                f'{row.first_name} {row.last_name}' if row.first_name else gone,
+                outsider if row.actor_role == 'outsider' else f'{row.first_name} {row.last_name}' if row.first_name
+                else gone,
                 roles.get(row.actor_role, row.actor_role or ''), events.get(row.event, row.event),
                 allowed if row.outcome == 'success' else refused, row.provider or '', client, row.source or '')])
             yield out.getvalue()

@@ -4,7 +4,7 @@ care page was told about."""
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
@@ -76,3 +76,32 @@ class ContactRequest(IdMixin, CreatedMixin, db.Model):
 
     outbox_item = relationship('OutboxItem')
     account = relationship('Account')
+
+
+class Share(IdMixin, CreatedMixin, db.Model):
+    """A part of the dossier the manager shares once with someone without an account (a new GP, a hospital): a link
+    and a 6-digit code given separately, for a few days and a set number of opens.
+
+    What is shared is fixed when the share is made: ``content`` holds it encrypted (hub.core.crypto); ``shl_file``
+    is the same data as a SMART Health Link file, encrypted with a key that is only in the link given out.
+    """
+
+    __tablename__ = 'shares'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False,
+                                                 index=True)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='SET NULL'))
+    #: keyed hashes of the secret in the link and of the code (never the secrets themselves)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: the parts shared (hub.dossier.shares.PARTS)
+    parts: Mapped[list] = mapped_column(JSON, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    max_opens: Mapped[int] = mapped_column(Integer, nullable=False)
+    opens: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    #: wrong codes in a row; at 5 the share is locked for good
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    shl_file: Mapped[str] = mapped_column(Text, nullable=False)

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, fields, validate
 
 from hub.core.schemas import Email, Phone, StrictBoolean, StrictSchema, Text
+from hub.dossier.shares import PARTS
 
 
 class ApproveSchema(Schema):
@@ -43,3 +44,11 @@ class ContactChangeSchema(ContactPersonSchema):
         exclude = ('dossier_id',)
 
     name = Text(max_length=300)
+
+
+class OutsiderShareSchema(StrictSchema):
+    """A one-time share with someone outside the care page: the parts, how many days (at most 7), how many opens."""
+    parts = fields.List(fields.String(validate=validate.OneOf(tuple(PARTS))),
+                        required=True, validate=validate.Length(min=1, max=4))
+    expires_in_days = fields.Integer(strict=True, load_default=7, validate=validate.Range(min=1, max=7))
+    max_opens = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=1, max=20))

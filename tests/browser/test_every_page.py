@@ -9,6 +9,7 @@ README and the information page show them.
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
@@ -27,6 +28,7 @@ NOT_PAGES = {
     'account.terms_nl': 'a redirect to /terms', 'connect_provider_api.codes': "a provider's API (JSON)",
     'provider_openapi': "a provider's API (JSON)", 'provider_oauth.outbox': "a provider's API (JSON)",
     'account.logout': 'answers a POST; the GET shows the question, swept as /logout below',
+    'dossier.shared_bundle': 'a FHIR file', 'dossier.shared': 'swept as the outsider, with its code',
 }
 #: pages swept with a query that puts them in another state
 SCREENSHOTS = {  # file name: (role, path)
@@ -70,6 +72,11 @@ def _demo(live, tmp_path):
                                           .where(CircleDossier.circle_id == circle)).scalar_one(),
         }
         ids.update({f'{role}_member': member.id for role, member in members.items()})
+        with live.test_request_context():  # a share for an outsider, to see its pages too
+            from hub.dossier.shares import make
+            made = make(members['manager'], people['manager'], ['measurements', 'plan', 'reports'], 7, 10)
+            db.session.commit()
+        ids['share'] = (urlsplit(made.url).path, made.code)
         logins = {role: (account.email, pyotp.TOTP(decrypt(account.totp_secret))) for role, account in people.items()}
     return ids, logins
 
@@ -107,6 +114,7 @@ def _paths(live, ids):
         'dossier.plans': '/circles/{circle}/plans', 'dossier.plan': '/circles/{circle}/plans/{plan}',
         'dossier.reading': '/circles/{circle}/read', 'dossier.report': '/circles/{circle}/reports/{report}',
         'dossier.timeline': '/circles/{circle}/timeline', 'account.logout': '/logout',
+        'dossier.shares_page': '/circles/{circle}/shares',
     }
     routes = {rule.endpoint for rule in live.url_map.iter_rules()
               if 'GET' in rule.methods and not rule.rule.startswith('/api/')}
@@ -172,6 +180,15 @@ def test_every_page_for_everyone(pages, live, tmp_path, language):
     _speak(outsider, language)
     for path in public:
         _check(outsider, path, language, shots, next((n for n, (r, p) in SCREENSHOTS.items() if r is None and p == path), None))
+    share_path, code = ids['share']
+    _check(outsider, share_path, language, None)  # the shared link: the code first
+    outsider.page.get_by_label(re.compile('^Code')).fill(code)
+    outsider.page.get_by_role('button', name=re.compile('Laat de gegevens zien|Show the data')).click()
+    outsider.page.get_by_role('heading', level=1, name=re.compile('Zorggegevens van|Care data of')).wait_for()
+    for width in WIDTHS + (SMALLEST,):
+        outsider.page.set_viewport_size({'width': width, 'height': 800})
+        assert outsider.page.evaluate(NO_SIDEWAYS), f'the shared data scroll sideways at {width} px'
+        outsider.axe()
     for role, (email, totp) in logins.items():
         person = pages()
         _log_in(person, email, totp)

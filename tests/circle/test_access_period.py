@@ -50,8 +50,12 @@ def test_an_ended_member_is_refused_on_every_route_until_renewed(app, register, 
     from hub.circle.models import Member
     manager, circle = _care_page(register, provider, coupling_code)
     helper, member = _join(manager, circle, register, 'h@example.nl', 'trust')
+    feed = helper.post(f"/api/v1/circles/{circle['id']}/calendar-feed").get_json()['url']
+    feed_path = '/' + feed.split('/', 3)[3]
+    assert helper.client.get(feed_path).status_code == 200
     db.execute(update(Member).where(Member.id == uuid.UUID(member['id']))
                .values(ends_on=_today(app) - timedelta(days=1)))
+    assert app.test_client().get(feed_path).status_code == 404  # the phone's calendar stops too
     refused = []
     for rule in app.url_map.iter_rules():
         if '<circle_id>' not in rule.rule:
