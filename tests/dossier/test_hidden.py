@@ -108,3 +108,22 @@ def test_the_manager_hides_on_the_page_of_a_report(care_page, app, register, db)
     manager.client.post(f'/circles/{circle_id}/records/{report.id}/hidden',
                         data={'csrf_token': manager.csrf(), 'back': 'report'})  # nobody chosen: shown to all
     assert helper.get(f'/api/v1/circles/{circle_id}/reports/{report.id}').status_code == 200
+
+
+def test_what_is_new_does_not_count_a_hidden_record(care_page, app, register, db):
+    from hub.careprovider.models import Record
+    from tests.dossier.test_timeline import _age_everything
+    manager, circle_id, dossier_ids, manager_id = care_page
+    fill(app, circle_id, dossier_ids, manager_id, 1)
+    hidden, hidden_id = add_member(register, db, circle_id, 'verborgen@example.nl', 'trust')
+    other, _ = add_member(register, db, circle_id, 'ander@example.nl', 'trust')
+    url = f'/api/v1/circles/{circle_id}/timeline'
+    for client in (hidden, other):
+        client.step_up()
+        client.get(url)  # a first visit
+    _age_everything(db, 3)
+    fill(app, circle_id, dossier_ids, manager_id, 1)  # new since: a report and a plan per dossier
+    newest = db.scalars(select(Record).where(Record.kind == 'report').order_by(Record.created_at.desc()))[0]
+    assert manager.put(f'/api/v1/circles/{circle_id}/records/{newest.id}/hidden-from/{hidden_id}').status_code == 204
+    counts = {name: client.get(url).get_json()['new_count'] for name, client in (('hidden', hidden), ('other', other))}
+    assert counts['hidden'] == counts['other'] - 1 and counts['other'] > 0
