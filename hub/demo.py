@@ -18,6 +18,7 @@ from hub.careprovider.models import Provider
 from hub.careprovider.operations import add_provider, get_or_create_dossier, provider_by_name
 from hub.careprovider.sync import sync_dossier
 from hub.circle import board, calendar, messages, notes
+from hub.circle import help as helping
 from hub.circle.access import membership
 from hub.circle.models import CircleDossier, Member
 from hub.circle.operations import create_circle
@@ -122,6 +123,12 @@ def _page_content(circle_id, accounts):
     calendar.add_entry(members['basic'], accounts['basic'], {
         'title': 'Samen naar de markt', 'starts_at': soon, 'ends_at': soon + timedelta(hours=2),
         'location': 'Markt in het centrum'})
+    ride = helping.ask(members['basic'], accounts['basic'], {
+        'title': 'Rit naar de kapper', 'kind': 'ride', 'places': 1, 'starts_at': soon + timedelta(days=1, hours=1),
+        'ends_at': soon + timedelta(days=1, hours=2), 'description': 'Ophalen bij de voordeur.'})
+    helping.ask(members['trust'], accounts['trust'], {
+        'title': 'Samen koken en eten', 'kind': 'meal', 'places': 2, 'starts_at': soon + timedelta(days=2, hours=4)})
+    helping.sign_up(members['trust'], accounts['trust'], ride.id)
     tuesday = soon + timedelta(days=(1 - soon.weekday()) % 7)
     calendar.add_entry(members['trust'], accounts['trust'], {
         'title': 'Wandelen met mama', 'starts_at': tuesday.replace(hour=9), 'ends_at': tuesday.replace(hour=10),

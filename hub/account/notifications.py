@@ -30,10 +30,11 @@ EVENTS = {
     'invitation': _l('An invitation to a care page'),
     'member': _l('Someone new on a care page'),
     'sync': _l('A care provider cannot be reached (for the manager)'),
+    'help': _l('Someone asks for help'),
 }
 MODES = ('immediate', 'daily', 'off')
 DEFAULTS = {'message': 'immediate', 'report': 'daily', 'appointment': 'daily', 'plan': 'immediate',
-            'invitation': 'immediate', 'member': 'daily', 'sync': 'immediate'}
+            'invitation': 'immediate', 'member': 'daily', 'sync': 'immediate', 'help': 'immediate'}
 #: the unsubscribe of a digest: all the daily kinds off
 DIGEST = 'daily'
 
@@ -117,6 +118,7 @@ def digest_label(event, count) -> str:
         'invitation': lambda n: ngettext('%(num)d invitation', '%(num)d invitations', n),
         'member': lambda n: ngettext('%(num)d new member', '%(num)d new members', n),
         'sync': lambda n: ngettext('a care provider cannot be reached', 'care providers cannot be reached', n),
+        'help': lambda n: ngettext('%(num)d new request for help', '%(num)d new requests for help', n),
     }
     return labels[event](count)
 

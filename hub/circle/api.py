@@ -9,6 +9,7 @@ from hub.account.photos import MAX_BYTES, photo_of
 from hub.account.schemas import DeleteSchema
 from hub.circle import board as prikbord
 from hub.circle import calendar, operations
+from hub.circle import help as helping
 from hub.circle import messages as talk
 from hub.circle import notes as pad
 from hub.circle.access import (
@@ -26,6 +27,7 @@ from hub.circle.schemas import (
     AppointmentChangeSchema,
     AppointmentSchema,
     BoardSchema,
+    HelpRequestSchema,
     InvitationSchema,
     MemberChangeSchema,
     MessageSchema,
@@ -113,6 +115,43 @@ def remove_member(circle_id, member_id):
         require(current_account(), circle_id, MANAGE)  # only the manager removes others
     operations.remove_member(actor, member)
     return '', 204
+
+
+@bp.get('/circles/<circle_id>/help-requests')
+def help_requests(circle_id):
+    """The help requests from today on (a year ahead), by time, with who signed up."""
+    account = current_account()
+    member = require_calendar(account, circle_id)
+    return {'items': [helping.request_json(r, account) for r in helping.listed(member)], 'next': None}
+
+
+@bp.post('/circles/<circle_id>/help-requests')
+def ask_help(circle_id):
+    account = current_account()
+    member = require_calendar(account, circle_id)
+    found = helping.ask(member, account, load_json(HelpRequestSchema()))
+    return helping.request_json(found, account), 201
+
+
+@bp.delete('/circles/<circle_id>/help-requests/<request_id>')
+def remove_help(circle_id, request_id):
+    account = current_account()
+    helping.remove(require_calendar(account, circle_id), account, parse_id(request_id))
+    return '', 204
+
+
+@bp.post('/circles/<circle_id>/help-requests/<request_id>/signup')
+def sign_up_help(circle_id, request_id):
+    account = current_account()
+    found = helping.sign_up(require_calendar(account, circle_id), account, parse_id(request_id))
+    return helping.request_json(found, account)
+
+
+@bp.delete('/circles/<circle_id>/help-requests/<request_id>/signup')
+def withdraw_help(circle_id, request_id):
+    account = current_account()
+    found = helping.withdraw(require_calendar(account, circle_id), account, parse_id(request_id))
+    return helping.request_json(found, account)
 
 
 @bp.post('/circles/<circle_id>/invitations')

@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Record
+from hub.circle import help as helping
 from hub.circle.access import MANAGE, access_ended, can, require_author_or, sees_calendar, sees_helpers_appointments
 from hub.circle.dossiers import records_of
 from hub.circle.models import CalendarEntry, CalendarFeed, Member
@@ -292,11 +293,14 @@ def entries(member, account, start, end):
     """
     items = [(o.starts_at, 'own', o) for o in occurrences(member, account, start, end)]
     items += [(row.Record.occurred_at, 'care', row) for row in care_appointments(member, account, start, end)]
+    items += [(asked.starts_at, 'help', asked) for asked in helping.requests_between(member, start, end)]
     items.sort(key=lambda item: item[0])
     return [(kind, item) for _, kind, item in items]
 
 
 def entry_json(kind, item, account=None) -> dict:
+    if kind == 'help':
+        return {**helping.request_json(item, account), 'kind': 'help', 'help_kind': item.kind}
     if kind == 'own':
         entry = item.entry
         return {'id': str(entry.id), 'appointment_id': str(entry.id), 'occurrence': item.day, 'kind': 'own',

@@ -322,3 +322,43 @@ class HiddenRecord(CreatedMixin, db.Model):
                                                  index=True)
     circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
     hidden_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='SET NULL'))
+
+
+class HelpRequest(IdMixin, CreatedMixin, db.Model):
+    """A member asks the others for help at a time (a ride, a visit, a meal, something else) with a number of places;
+    it shows in the calendar and on the care page to the members who see the calendar."""
+
+    __tablename__ = 'help_requests'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False)
+    #: a deleted account's requests go with it (what a person wrote is theirs)
+    author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: ride, visit, meal or other
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    places: Mapped[int] = mapped_column(Integer, nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    #: when those signed up were reminded (the day before); None: not yet
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[Account] = relationship()
+    signups: Mapped[list['HelpSignup']] = relationship(back_populates='request', cascade='all, delete-orphan',
+                                                      order_by='HelpSignup.created_at')
+
+    __table_args__ = (Index('ix_help_requests_circle_starts', 'circle_id', 'starts_at'),)
+
+
+class HelpSignup(CreatedMixin, db.Model):
+    """A member who will help with a request."""
+
+    __tablename__ = 'help_signups'
+
+    request_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('help_requests.id', ondelete='CASCADE'),
+                                                  primary_key=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
+                                                  primary_key=True)
+
+    request: Mapped[HelpRequest] = relationship(back_populates='signups')
+    account: Mapped[Account] = relationship()

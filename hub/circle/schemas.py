@@ -177,3 +177,13 @@ class BoardSchema(StrictSchema):
 
 #: what a member changes of their own profile on a care page (the rest of MemberChangeSchema is the manager's)
 PROFILE_FIELDS = ('relation', 'phone')
+
+
+class HelpRequestSchema(StrictSchema):
+    """A request for help: what, which kind, when, how many people are needed, what more."""
+    title = Text(required=True, max_length=200)
+    kind = fields.String(required=True, validate=validate.OneOf(('ride', 'visit', 'meal', 'other')))
+    starts_at = Moment(required=True)
+    ends_at = Moment(load_default=None, allow_none=True)
+    places = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=50))
+    description = Text(load_default=None, allow_none=True, max_length=2000, multiline=True)

@@ -9,6 +9,7 @@ from hub.account.operations import link
 from hub.account.photos import MAX_BYTES, with_photo
 from hub.circle import board as prikbord
 from hub.circle import calendar, operations
+from hub.circle import help as helping
 from hub.circle import messages as board
 from hub.circle import notes as pad
 from hub.circle.access import (
@@ -30,6 +31,7 @@ from hub.circle.schemas import (
     AppointmentChangeSchema,
     AppointmentSchema,
     BoardSchema,
+    HelpRequestSchema,
     InvitationSchema,
     MemberChangeSchema,
     MessageSchema,
@@ -363,7 +365,7 @@ def calendar_page(circle_id):
     _, end = calendar.day_bounds(first + timedelta(days=length - 1))
     days = {first + timedelta(days=n): [] for n in range(length)}
     for kind, item in calendar.entries(member, g.account, start, end):
-        moment = item.starts_at if kind == 'own' else item.Record.occurred_at
+        moment = item.Record.occurred_at if kind == 'care' else item.starts_at
         days.setdefault(moment.astimezone(calendar.zone()).date(), []).append((kind, item, moment))
     if view == 'list':
         days = {day: rows for day, rows in days.items() if rows}
@@ -623,3 +625,47 @@ def delete_account_page():
             return render_template('account/deleted.html')
         errors, status = step.errors, step.status
     return render_template('account/delete.html', managed=managed, errors=errors), status
+
+
+HELP_FIELDS = ('title', 'kind', 'day', 'start', 'end', 'places', 'description')
+
+
+@bp.route('/circles/<circle_id>/help', methods=['GET', 'POST'])
+@login_required
+def help_page(circle_id):
+    """Help requests: ask for help, sign up, withdraw (the members who see the calendar)."""
+    member = require_calendar(g.account, circle_id)
+    errors, status, values = {}, 200, {'kind': 'ride', 'places': '1'}
+    if request.method == 'POST':
+        action = request.form.get('action', 'ask')
+        if action in ('signup', 'withdraw', 'remove'):
+            request_id = parse_id(request.form.get('request_id'))
+            with form_step() as step:
+                {'signup': helping.sign_up, 'withdraw': helping.withdraw,
+                 'remove': helping.remove}[action](member, g.account, request_id)
+            if step.ok:
+                return redirect(url_for('circle.help_page', circle_id=member.circle_id, done=action), 303)
+        else:
+            values = form_data(*HELP_FIELDS)
+            with form_step() as step:
+                helping.ask(member, g.account, HelpRequestSchema().load(_help_values(values)))
+            if step.ok:
+                return redirect(url_for('circle.help_page', circle_id=member.circle_id, done='asked'), 303)
+        errors, status = {_FORM_FIELDS.get(k, k): v for k, v in step.errors.items()}, step.status
+    return render_template('circle/help.html', member=member, errors=errors, values=values,
+                           requests=helping.listed(member),
+                           kinds=helping.KIND_LABELS, done=request.args.get('done')), status
+
+
+def _help_values(values):
+    """What the help form says, as the API takes it (times in the person's zone)."""
+    starts_at = _local_moment(values.get('day'), values.get('start'))
+    ends_at = _local_moment(values.get('day'), values.get('end')) if values.get('end') else None
+    if starts_at is None:
+        raise InvalidInput(_l('Choose a day and a start time.'), fields={'start': [_l('Choose a day and a start time.')]})
+    if values.get('end') and ends_at is None:
+        raise InvalidInput(_l('Choose an end time, or leave it empty.'),
+                           fields={'end': [_l('Choose an end time, or leave it empty.')]})
+    return {'title': values.get('title', ''), 'kind': values.get('kind', ''), 'starts_at': starts_at.isoformat(),
+            'ends_at': ends_at.isoformat() if ends_at else None, 'places': _int(values.get('places') or '1'),
+            'description': values.get('description') or None}

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.account.access import login_required, step_up_redirect
 from hub.circle import board, calendar
+from hub.circle import help as helping
 from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
 from hub.circle.dossiers import client_name, dossiers_of
 from hub.circle.messages import file_provider_messages, threads, unread
@@ -102,8 +103,9 @@ def overview(circle_id):
     if can(member, 'messages'):
         latest, counts, _ = threads(member, limit=PREVIEW, looking=False)
     posts, _ = board.posts(member, limit=1)
+    asked = helping.coming(member)[:PREVIEW]  # none for a member who does not see the calendar
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
-                           todo=todo, coming=coming, threads=latest, counts=counts, posts=posts,
+                           todo=todo, coming=coming, threads=latest, counts=counts, posts=posts, asked=asked,
                            dossiers=dossiers, last_synced=operations.last_synced(dossiers),
                            linked=request.args.get('linked'), unlock=unlock, unread=unread(member),
                            others=[m for m in circles_of(g.account) if m.circle_id != member.circle_id])

@@ -114,7 +114,7 @@ def _paths(live, ids):
         'dossier.plans': '/circles/{circle}/plans', 'dossier.plan': '/circles/{circle}/plans/{plan}',
         'dossier.reading': '/circles/{circle}/read', 'dossier.report': '/circles/{circle}/reports/{report}',
         'dossier.timeline': '/circles/{circle}/timeline', 'account.logout': '/logout',
-        'dossier.shares_page': '/circles/{circle}/shares',
+        'dossier.shares_page': '/circles/{circle}/shares', 'circle.help_page': '/circles/{circle}/help',
     }
     routes = {rule.endpoint for rule in live.url_map.iter_rules()
               if 'GET' in rule.methods and not rule.rule.startswith('/api/')}
