@@ -135,6 +135,29 @@ def _others(client_id):
     ]
 
 
+RENDERED = 'http://nictiz.nl/fhir/StructureDefinition/ext-RenderedDosageInstruction'
+PERIOD = 'http://nictiz.nl/fhir/StructureDefinition/ext-TimeInterval.Period'
+
+
+def _medication(client_id, today):
+    """Two medication agreements (one current, one ended) and what the client uses, as the Dutch profiles write them."""
+    def agreement(ident, name, dose, start, end=None):
+        period = {'start': start.isoformat(), **({'end': end.isoformat()} if end else {})}
+        return {'resourceType': 'MedicationRequest', 'id': f'{client_id}-{ident}', 'status': 'active',
+                'intent': 'order', 'extension': [{'url': RENDERED, 'valueString': dose},
+                                                 {'url': PERIOD, 'valuePeriod': period}],
+                'category': [{'coding': [{'system': 'http://snomed.info/sct', 'code': '16076005',
+                                          'display': 'voorschrijven'}]}],
+                'medicationReference': {'display': name}, 'subject': {'reference': f'Patient/{client_id}'},
+                'requester': {'display': 'Huisarts De Vries'}, 'authoredOn': start.isoformat()}
+    return [agreement('med-1', 'METOPROLOL 50MG TABLET', '1 maal per dag 1 tablet, in de ochtend',
+                      today - timedelta(days=200)),
+            agreement('med-2', 'OMEPRAZOL 20MG CAPSULE', '1 maal per dag 1 capsule, voor het ontbijt',
+                      today - timedelta(days=120), today + timedelta(days=60)),
+            agreement('med-3', 'AMOXICILLINE 500MG CAPSULE', '3 maal per dag 1 capsule',
+                      today - timedelta(days=40), today - timedelta(days=33))]
+
+
 def demo_bundle(today=None) -> dict:
     """Return the demo Bundle: a year of daily reports for the main client, and a second client."""
     rng = random.Random(2026)
@@ -160,6 +183,7 @@ def demo_bundle(today=None) -> dict:
         resources.append(_appointment(MAIN_CLIENT, index + 6, _local(day, 10 + index % 5), minutes, text, location,
                                       who, 'fulfilled' if index < 0 else 'booked'))
     resources += _plan(MAIN_CLIENT, today)
+    resources += _medication(MAIN_CLIENT, today)
     resources.append(_patient(SECOND_CLIENT, 'Annie', 'Bakker', '1938-11-02', 'female'))
     for offset in range(14, 0, -1):
         resources.append(_report(SECOND_CLIENT, offset, _local(today - timedelta(days=offset), 10),

@@ -41,6 +41,7 @@ from hub.dossier.schemas import (
     ContactChangeSchema,
     ContactPersonSchema,
     DeclineSchema,
+    MedicationSchema,
     OutsiderShareSchema,
 )
 
@@ -220,6 +221,11 @@ ROUTES = [
      204, None),
     ('delete', '/circles/{circle_id}/records/{record_id}/hidden-from/{member_id}',
      'Show a hidden record to the member again (manager)', None, 204, None),
+    ('get', '/circles/{circle_id}/medication', 'The medication list: the provider\'s entries and the members\' own '
+                                               '(source provider|member, status current|stopped; step-up)', None, 200,
+     _list_of({'type': 'object', 'required': ['id', 'source', 'name', 'status']})),
+    ('post', '/circles/{circle_id}/medication', 'Add medication of one\'s own (over the counter, a supplement)',
+     MedicationSchema, 201, {'type': 'object', 'required': ['id', 'source', 'name', 'status']}),
     ('post', '/circles/{circle_id}/shares', 'Share parts of the dossier once with someone outside the care page '
                                             '(manager, step-up): the link, the code and a SMART Health Link',
      OutsiderShareSchema, 201, {'type': 'object', 'required': ['id', 'url', 'code', 'expires_at', 'shlink']}),

@@ -24,6 +24,9 @@ SEARCHES = (
     ('QuestionnaireResponse', 'subject'),
     ('Communication', 'subject'),
     ('Composition', 'subject'),
+    ('MedicationStatement', 'subject'),
+    ('MedicationRequest', 'subject'),
+    ('MedicationDispense', 'subject'),
 )
 TIMEOUT = 30
 

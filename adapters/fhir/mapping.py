@@ -399,6 +399,71 @@ def map_composition(resource):
                                          'occurred_at': when.isoformat()}, occurred_at=when)]
 
 
+#: the Dutch medication profiles (MP9, nl-core): the dose in words, the period of use, a definitive stop
+RENDERED_DOSAGE = 'http://nictiz.nl/fhir/StructureDefinition/ext-RenderedDosageInstruction'
+PERIOD_OF_USE = 'http://nictiz.nl/fhir/StructureDefinition/ext-TimeInterval.Period'
+STOP_TYPE = 'http://nictiz.nl/fhir/StructureDefinition/ext-StopType'
+USE_PRESCRIBER = 'http://nictiz.nl/fhir/StructureDefinition/ext-MedicationUse2.Prescriber'
+#: resource type -> what kind of medication entry it is (a dispense that is an administration agreement: below)
+MEDICATION_SOURCES = {'MedicationStatement': 'use', 'MedicationRequest': 'agreement', 'MedicationDispense': 'dispense'}
+UNITS = {'d': ('dag', 'dagen'), 'wk': ('week', 'weken'), 'h': ('uur', 'uur'), 'mo': ('maand', 'maanden')}
+
+
+def _dose_words(dosage) -> str | None:
+    """A dose in words when the source gave none: "2 maal per dag 1 stuk"."""
+    if not dosage:
+        return None
+    first = dosage[0]
+    if first.get('text'):
+        return first['text']
+    repeat = (first.get('timing') or {}).get('repeat') or {}
+    parts = []
+    if repeat.get('frequency') and repeat.get('periodUnit') in UNITS:
+        period = repeat.get('period') or 1
+        unit = UNITS[repeat['periodUnit']][0 if period == 1 else 1]
+        parts.append(f"{repeat['frequency']} maal per {unit if period == 1 else f'{period:g} {unit}'}")
+    quantity = ((first.get('doseAndRate') or [{}])[0]).get('doseQuantity') or {}
+    if quantity.get('value') is not None:
+        parts.append(f"{quantity['value']:g} {quantity.get('unit') or ''}".strip())
+    if repeat.get('timeOfDay'):
+        parts.append('om ' + ', '.join(t[:5] for t in repeat['timeOfDay']))
+    return ' '.join(parts) or None
+
+
+def map_medication(resource):
+    """MedicationStatement (medicatiegebruik), MedicationRequest (medicatieafspraak), MedicationDispense (verstrekking
+    or toedieningsafspraak): one entry of the medication list with the dose in words, its period and who prescribed
+    it; "stopped" when the source says so (a stop type, status stopped) or its period is over (seen when read)."""
+    source = MEDICATION_SOURCES[resource['resourceType']]
+    category = concept_text(resource.get('category')) if isinstance(resource.get('category'), dict) else \
+        concept_text((resource.get('category') or [None])[0])
+    if source == 'dispense' and category and 'toediening' in category.lower():
+        source = 'administration_agreement'
+    name = display(resource.get('medicationReference'), resource) or concept_text(
+        resource.get('medicationCodeableConcept'))
+    if not name:
+        return []
+    period = _extension(resource, PERIOD_OF_USE, 'valuePeriod') or resource.get('effectivePeriod') or {}
+    start = period.get('start') or resource.get('whenHandedOver') or resource.get('authoredOn')
+    prescriber = (display(resource.get('requester'), resource)
+                  or display(_extension(resource, USE_PRESCRIBER, 'valueReference'), resource)
+                  or display(((resource.get('performer') or [{}])[0]).get('actor'), resource))
+    stopped = any(e.get('url') == STOP_TYPE for e in resource.get('modifierExtension') or []) or \
+        resource.get('status') in ('stopped', 'completed') and source == 'use'
+    when = parse_datetime(start)
+    return [_record('medication', resource, {
+        'name': name, 'source': source,
+        'dose': _extension(resource, RENDERED_DOSAGE, 'valueString') or _dose_words(
+            resource.get('dosage') or resource.get('dosageInstruction')),
+        'starts_on': parse_date(start).isoformat() if parse_date(start) else None,
+        'ends_on': parse_date(period.get('end')).isoformat() if parse_date(period.get('end')) else None,
+        'stopped': bool(stopped),
+        'prescriber': prescriber.removeprefix('Healthcare professional (role), ').removeprefix(
+            'Healthcare provider (organization), ') if prescriber else None,
+        'reason': concept_text((resource.get('reasonCode') or [None])[0]),
+    }, occurred_at=when)]
+
+
 def skip_reason(resource) -> str | None:
     """Say why a resource of a type we map gives no record (for the examples test and for operators), or None."""
     kind = resource.get('resourceType')
@@ -429,8 +494,10 @@ def skip_reason(resource) -> str | None:
 NOT_SHOWN = {
     'Encounter': 'contacts are shown through the reports written about them',
     'Flag': 'alerts are for care staff',
-    'AllergyIntolerance': 'not part of what the care portal shows (the medication overview is not built)',
+    'AllergyIntolerance': 'not part of what the care portal shows',
     'Location': 'a place is shown as the location of an appointment, not on its own',
+    'Medication': 'a product: its name is shown with the medication entry that names it',
+    'MedicationAdministration': 'each dose given is for care staff; the list shows what is used and agreed',
 }
 
 #: FHIR resource type -> mapping function
@@ -450,4 +517,7 @@ MAPPERS = {
     'QuestionnaireResponse': map_questionnaire_response,
     'Communication': map_communication,
     'Composition': map_composition,
+    'MedicationStatement': map_medication,
+    'MedicationRequest': map_medication,
+    'MedicationDispense': map_medication,
 }

@@ -187,6 +187,22 @@ class Message(RecordSchema):
     in_response_to = _text(300)
 
 
+class Medication(RecordSchema):
+    """An entry of the medication list: FHIR MedicationStatement (use), MedicationRequest (agreement),
+    MedicationDispense (dispense, administration agreement); Ons medication where its API has it."""
+    name = _text(500, required=True, allow_none=False)
+    source = fields.String(required=True, validate=validate.OneOf(
+        ['use', 'agreement', 'administration_agreement', 'dispense']))
+    #: the dose in words, as the source renders it ("2 maal per dag 1 stuk, oraal")
+    dose = _text(1000)
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+    #: the source says it was stopped (a stop type, status stopped); an end date passed is seen when read
+    stopped = fields.Boolean(load_default=False)
+    prescriber = _text(300)
+    reason = _text(500)
+
+
 #: kind -> schema class
 KINDS = {
     'demographics': Demographics,
@@ -201,6 +217,7 @@ KINDS = {
     'condition': Condition,
     'questionnaire': Questionnaire,
     'message': Message,
+    'medication': Medication,
 }
 
 

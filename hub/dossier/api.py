@@ -4,11 +4,11 @@ from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import current_account, step_up_required
-from hub.circle.access import MANAGE, read_dossier, require
+from hub.circle.access import MANAGE, READ_DOSSIER, read_dossier, require
 from hub.circle.dossiers import client_name
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
-from hub.dossier import contacts, data, hiding, operations, shares
+from hub.dossier import contacts, data, hiding, medication, operations, shares
 from hub.dossier.access import change_contacts, read_data, sign_off
 from hub.dossier.download import download, download_detail
 from hub.dossier.schemas import (
@@ -16,6 +16,7 @@ from hub.dossier.schemas import (
     ContactChangeSchema,
     ContactPersonSchema,
     DeclineSchema,
+    MedicationSchema,
     OutsiderShareSchema,
 )
 from hub.web import load_json, parse_id
@@ -92,6 +93,24 @@ def show_record(circle_id, record_id, member_id):
     manager = require(current_account(), circle_id, MANAGE)
     hiding.show(manager, current_account(), parse_id(record_id), parse_id(member_id))
     return '', 204
+
+
+@bp.get('/circles/<circle_id>/medication')
+def medication_list(circle_id):
+    """The medication list: the provider's entries and the members' own, each with ``source`` and ``status``."""
+    member = read_dossier(current_account(), circle_id, 'medication')
+    return {'items': medication.medication_list(member.circle_id), 'next': None}
+
+
+@bp.post('/circles/<circle_id>/medication')
+def add_medication(circle_id):
+    """A member adds medication of their own (over the counter, a supplement); marked as theirs."""
+    account = current_account()
+    member = require(account, circle_id, READ_DOSSIER)
+    step_up_required()
+    own = medication.add(member, account, load_json(MedicationSchema()))
+    [item] = [i for i in medication.medication_list(member.circle_id) if i['id'] == str(own.id)]
+    return item, 201
 
 
 def share_json(share) -> dict:

@@ -2,11 +2,12 @@
 care page was told about."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hub.account.models import Account
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -105,3 +106,21 @@ class Share(IdMixin, CreatedMixin, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     content: Mapped[str] = mapped_column(Text, nullable=False)
     shl_file: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class OwnMedication(IdMixin, CreatedMixin, db.Model):
+    """Medication a member put on the care page's list themselves (over the counter, supplements): shown beside
+    the provider's, marked as their own."""
+
+    __tablename__ = 'own_medication'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False,
+                                                 index=True)
+    #: a deleted account's entries go with it (what a person wrote is theirs)
+    author_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    dose: Mapped[str] = mapped_column(String(500), nullable=False)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    author: Mapped[Account] = relationship()

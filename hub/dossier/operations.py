@@ -630,6 +630,7 @@ ACCESS_LABELS = {
     'dossier.measurements': _l('Looked at the measurements'),
     'dossier.appointments': _l('Looked at the care appointments'),
     'dossier.data': _l("Looked at the client's data"),
+    'dossier.medication': _l('Looked at the medication list'),
     'dossier.share': _l('Shared part of the dossier with someone outside the care page'),
     'dossier.share_open': _l('Someone outside the care page opened a shared link'),
     'dossier.share_revoke': _l('Stopped a shared link'),

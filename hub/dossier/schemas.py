@@ -1,7 +1,7 @@
 """What the dossier routes take in."""
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from hub.core.schemas import Email, Phone, StrictBoolean, StrictSchema, Text
 from hub.dossier.shares import PARTS
@@ -52,3 +52,19 @@ class OutsiderShareSchema(StrictSchema):
                         required=True, validate=validate.Length(min=1, max=4))
     expires_in_days = fields.Integer(strict=True, load_default=7, validate=validate.Range(min=1, max=7))
     max_opens = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=1, max=20))
+
+
+class MedicationSchema(StrictSchema):
+    """Medication a member adds to the list: its name, the dose in their words, and when (optional)."""
+    name = Text(required=True, max_length=200)
+    dose = Text(required=True, max_length=500)
+    starts_on = fields.Date(load_default=None, allow_none=True)
+    ends_on = fields.Date(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _period(self, data, **kwargs):
+        for key in ('starts_on', 'ends_on'):
+            if data.get(key) and not 1900 <= data[key].year <= 2200:
+                raise ValidationError(_l('Give a date between 1900 and 2200.'), field_name=key)
+        if data.get('starts_on') and data.get('ends_on') and data['ends_on'] < data['starts_on']:
+            raise ValidationError(_l('The end comes after the start.'), field_name='ends_on')

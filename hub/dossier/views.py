@@ -29,7 +29,7 @@ from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
-from hub.dossier import contacts, data, export, hiding, operations, shares
+from hub.dossier import contacts, data, export, hiding, medication, operations, shares
 from hub.dossier.access import change_contacts, first_data_section, read_data, sign_off
 from hub.dossier.download import LINE_LABELS, SERIES_LABELS, access_log_lines, download, download_detail
 from hub.dossier.schemas import (
@@ -37,6 +37,7 @@ from hub.dossier.schemas import (
     ContactChangeSchema,
     ContactPersonSchema,
     DeclineSchema,
+    MedicationSchema,
     OutsiderShareSchema,
 )
 from hub.extensions import csrf, limiter
@@ -489,3 +490,27 @@ def _json(status, body):
     response = jsonify(body)
     response.status_code = status
     return response
+
+
+@bp.route('/circles/<circle_id>/medication', methods=['GET', 'POST'])
+@login_required
+def medication_page(circle_id):
+    """The medication list: the provider's and the members' own, current ones first; add one of your own."""
+    member, unlock = _dossier_page(circle_id, 'medication')
+    if unlock:
+        return unlock
+    errors, values, status = {}, {}, 200
+    if request.method == 'POST':
+        values = form_data('name', 'dose', 'starts_on', 'ends_on')
+        with form_step() as step:
+            medication.add(member, g.account, MedicationSchema().load(
+                {key: values.get(key) or None for key in ('name', 'dose', 'starts_on', 'ends_on')}))
+        if step.ok:
+            return redirect(url_for('dossier.medication_page', circle_id=member.circle_id, added=1), 303)
+        errors, status = step.errors, step.status
+    return render_template('dossier/medication.html', member=member, items=medication.medication_list(
+        member.circle_id), errors=errors, values=values, kinds=MEDICATION_KINDS), status
+
+
+MEDICATION_KINDS = {'use': _l('Use'), 'agreement': _l('Prescribed'), 'administration_agreement': _l('How to give it'),
+                    'dispense': _l('Handed out by the pharmacy')}

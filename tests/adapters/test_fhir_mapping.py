@@ -151,3 +151,30 @@ def test_an_address_given_only_in_dutch_parts_is_read():
                                               {'url': street + 'houseNumber', 'valueString': '12'},
                                               {'url': street + 'buildingNumberSuffix', 'valueString': 'a'}]}],
                      'postalCode': '1234 AB', 'city': 'Ede'}]) == 'Dorpsstraat 12 a, 1234 AB Ede'
+
+
+def test_the_dutch_medication_examples_map_to_the_medication_list():
+    def mapped(name):
+        [path] = [p for p in FILES if p.name == name]
+        [resource] = resources_in(path)
+        return FhirAdapter({'bundle': str(path)}).map(SourceRecord(resource['resourceType'], resource['id'], resource))
+
+    [use] = mapped('mp-MedUse2-mp9-MBH920mgexample-1-MGB1.json')  # medicatiegebruik (MP9)
+    assert use.kind == 'medication' and use.data['source'] == 'use' and use.data['name'] == 'IBUPROFEN TABLET 600MG'
+    assert use.data['dose'] == 'Vanaf 11 nov 2022, gedurende 10 dagen, 1 maal per dag 2 stuks, oraal'
+    assert use.data['starts_on'] == '2022-11-11' and use.data['prescriber'].startswith('Peter van Pulver')
+    [agreement] = mapped('nl-core-MedicationAgreement-01.json')  # medicatieafspraak, definitively stopped
+    assert agreement.data['source'] == 'agreement' and agreement.data['name'] == 'LISINOPRIL 10MG TABLET'
+    assert agreement.data['stopped'] is True and agreement.data['ends_on'] == '2016-09-18'
+    assert agreement.data['prescriber'] == 'D. Bakker' and agreement.data['reason'] == 'Gebrek aan geneesmiddeleffect'
+    [dispense] = mapped('nl-core-MedicationDispense-02.json')  # verstrekking by the pharmacy
+    assert dispense.data['source'] == 'dispense' and dispense.data['starts_on'] == '2015-09-11'
+    assert dispense.data['prescriber'] == 'Apotheek De Gulle Gaper'
+    [administration] = mapped('mp-AdmAgr-mp9-MBH920mgexample-1-TA1.json')  # toedieningsafspraak
+    assert administration.data['source'] == 'administration_agreement'
+    [statement] = mapped('nl-core-MedicationUse2-02.json')
+    assert statement.data['dose'].startswith('Vanaf 1 september 2012 gedurende 5 dagen')
+    from adapters.fhir.mapping import map_medication
+    [path] = [p for p in FILES if p.name == 'nl-core-MedicationUse2-02.json']
+    bare = {**resources_in(path)[0], 'extension': []}  # without the rendered text: the dose put in words
+    assert map_medication(bare)[0].data['dose'] == '1 maal per dag 40 mg om 08:00'

@@ -115,6 +115,7 @@ def _paths(live, ids):
         'dossier.reading': '/circles/{circle}/read', 'dossier.report': '/circles/{circle}/reports/{report}',
         'dossier.timeline': '/circles/{circle}/timeline', 'account.logout': '/logout',
         'dossier.shares_page': '/circles/{circle}/shares', 'circle.help_page': '/circles/{circle}/help',
+        'dossier.medication_page': '/circles/{circle}/medication',
     }
     routes = {rule.endpoint for rule in live.url_map.iter_rules()
               if 'GET' in rule.methods and not rule.rule.startswith('/api/')}
