@@ -133,6 +133,17 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
+def morning_for_digests(monkeypatch):
+    """The worker's notify step sends the daily digests whose hour (18:00 in Amsterdam) has come: a test run in
+    the evening would find a digest among the mails it reads. The digest step sees a morning, unless a test gives
+    it the time (``send_digests(evening)``)."""
+    from hub.account import notifications
+    from hub.core.timeutil import utcnow
+    morning = utcnow().replace(hour=4, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(notifications, 'utcnow', lambda: morning)
+
+
+@pytest.fixture(autouse=True)
 def totp_clock(monkeypatch):
     import time
 
