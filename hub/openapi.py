@@ -226,6 +226,8 @@ ROUTES = [
      _list_of({'type': 'object', 'required': ['id', 'source', 'name', 'status']})),
     ('post', '/circles/{circle_id}/medication', 'Add medication of one\'s own (over the counter, a supplement)',
      MedicationSchema, 201, {'type': 'object', 'required': ['id', 'source', 'name', 'status']}),
+    ('delete', '/circles/{circle_id}/medication/{entry_id}', 'Remove an entry one added oneself (or the manager)',
+     None, 204, None),
     ('post', '/circles/{circle_id}/shares', 'Share parts of the dossier once with someone outside the care page '
                                             '(manager, step-up): the link, the code and a SMART Health Link',
      OutsiderShareSchema, 201, {'type': 'object', 'required': ['id', 'url', 'code', 'expires_at', 'shlink']}),

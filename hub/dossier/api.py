@@ -113,6 +113,15 @@ def add_medication(circle_id):
     return item, 201
 
 
+@bp.delete('/circles/<circle_id>/medication/<entry_id>')
+def remove_medication(circle_id, entry_id):
+    """Remove an entry one added oneself (the provider's entries change only at the provider)."""
+    account = current_account()
+    member = require(account, circle_id, READ_DOSSIER)
+    medication.remove(member, account, parse_id(entry_id))
+    return '', 204
+
+
 def share_json(share) -> dict:
     return {'id': str(share.id), 'parts': share.parts, 'expires_at': share.expires_at.isoformat(),
             'max_opens': share.max_opens, 'opens': share.opens, 'status': shares.status(share),

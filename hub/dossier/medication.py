@@ -4,12 +4,14 @@ each marked with its source; current first, then stopped. Behind the dossier cap
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from hub.circle.access import today
+from hub.circle.access import MANAGE, require_author_or, today
 from hub.circle.dossiers import records_of
 from hub.core.audit import audit
+from hub.core.errors import NotFound
 from hub.dossier.models import OwnMedication
 from hub.extensions import db
 
@@ -35,8 +37,23 @@ def medication_list(circle_id) -> list:
         items.append({'id': str(own.id), 'source': 'member', 'name': own.name, 'dose': own.dose,
                       'starts_on': own.starts_on.isoformat() if own.starts_on else None,
                       'ends_on': own.ends_on.isoformat() if own.ends_on else None,
-                      'status': _status(False, own.ends_on, on), 'added_by': {'name': own.author.name}})
+                      'status': _status(False, own.ends_on, on), 'added_by': {'name': own.author.name},
+                      'author_id': str(own.author_id)})
     return sorted(items, key=lambda item: (item['status'] != 'current', item['name'].casefold()))
+
+
+def remove(member, account, entry_id):
+    """Remove an entry of one's own from the list (its author, or the manager tidying up); 404 for any other."""
+    own = db.session.execute(select(OwnMedication).where(OwnMedication.id == entry_id,
+                                                         OwnMedication.circle_id == member.circle_id)
+                             ).scalar_one_or_none()
+    if own is None:
+        raise NotFound(_l('This medication is not on the list of this care page.'))
+    require_author_or(member, account, own.author_id, MANAGE,
+                      _l('Only the person who added it, or the manager, removes it.'))
+    db.session.delete(own)
+    audit('dossier.medication_remove', 'D', actor=account, role=member.role, circle=member.circle_id,
+          target=f'medication:{entry_id}')
 
 
 def add(member, account, data) -> OwnMedication:

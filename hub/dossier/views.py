@@ -500,6 +500,9 @@ def medication_page(circle_id):
     if unlock:
         return unlock
     errors, values, status = {}, {}, 200
+    if request.method == 'POST' and request.form.get('action') == 'remove':
+        medication.remove(member, g.account, parse_id(request.form.get('entry_id')))
+        return redirect(url_for('dossier.medication_page', circle_id=member.circle_id, removed=1), 303)
     if request.method == 'POST':
         values = form_data('name', 'dose', 'starts_on', 'ends_on')
         with form_step() as step:

@@ -57,5 +57,13 @@ def test_the_medication_list_from_the_provider_and_the_members(app, fhir_server,
     basic, _ = add_member(register, db, uuid.UUID(circle['id']), 'basic@example.nl', 'basic')
     assert basic.get(url).status_code == 403  # no dossier capability: no medication either
     assert basic.post(url, {'name': 'X', 'dose': '1'}).status_code == 403
+    trust, _ = add_member(register, db, uuid.UUID(circle['id']), 'trust@example.nl', 'trust')
+    trust.step_up()
+    own = trust.post(url, {'name': 'Vitamine D', 'dose': '1 tablet per dag'}).get_json()
+    assert trust.delete(f"{url}/{item['id']}").status_code == 403  # not theirs
+    assert trust.delete(f"{url}/{[i for i in listed if i['source'] == 'provider'][0]['id']}").status_code == 404
+    assert trust.delete(f"{url}/{own['id']}").status_code == 204
+    assert manager.delete(f"{url}/{item['id']}").status_code == 204
+    assert {i['source'] for i in manager.get(url).get_json()['items']} == {'provider'}
     log = manager.get(f"/api/v1/circles/{circle['id']}/access-log").get_json()['items']
     assert any(entry['event'] == 'dossier.medication' for entry in log)
