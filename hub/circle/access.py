@@ -145,7 +145,8 @@ def photo_visible(account, other_id) -> bool:
     mine, theirs = aliased(Member), aliased(Member)
     return any(can(member, 'settings.photo') for member in db.session.execute(
         select(theirs).join(mine, mine.circle_id == theirs.circle_id)
-        .where(mine.account_id == account.id, theirs.account_id == other_id)).scalars())
+        .where(mine.account_id == account.id, theirs.account_id == other_id,
+               or_(mine.ends_on.is_(None), mine.ends_on >= today()))).scalars())
 
 
 def read_dossier(account, circle_id, what, detail=None):

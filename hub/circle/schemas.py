@@ -30,6 +30,8 @@ def not_past(day):
     """Refuse an end date before today (today itself is the last day)."""
     if day is not None and day < today():
         raise ValidationError(_l('Choose today or a day after today.'))
+    if day is not None and day.year > LAST_YEAR:
+        raise ValidationError(_l('Give a date between 1900 and 2200.'))
     return True
 
 

@@ -512,7 +512,7 @@ def calendar_feed(token):
 
 def _int(value):
     """Return a form's number as an int, or the text itself (the schema then says it is not a number)."""
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12 else value
 
 
 @bp.route('/circles/<circle_id>/notes', methods=['GET', 'POST'])

@@ -34,13 +34,25 @@ def _target(manager, record_id, member_id):
     return row.Record, member
 
 
+def _with_goals(record) -> list:
+    """The record, and for a care plan the goals it names (they would tell what the plan says)."""
+    if record.kind != 'plan' or not record.data.get('goal_ids'):
+        return [record.id]
+    goals = db.session.execute(select(Record.id).where(
+        Record.dossier_id == record.dossier_id, Record.kind == 'goal',
+        Record.source_id.in_(record.data['goal_ids']))).scalars().all()
+    return [record.id, *goals]
+
+
 def hide(manager, account, record_id, member_id):
-    """Hide a record from one member (again: nothing changes)."""
+    """Hide a record (a plan with its goals) from one member (again: nothing changes)."""
     record, member = _target(manager, record_id, member_id)
     if db.session.get(HiddenRecord, (record.id, member.id)) is not None:
         return
-    db.session.add(HiddenRecord(record_id=record.id, member_id=member.id, circle_id=manager.circle_id,
-                                hidden_by=account.id))
+    for hidden_id in _with_goals(record):
+        if db.session.get(HiddenRecord, (hidden_id, member.id)) is None:
+            db.session.add(HiddenRecord(record_id=hidden_id, member_id=member.id, circle_id=manager.circle_id,
+                                        hidden_by=account.id))
     audit('dossier.hide', 'U', actor=account, role='manager', circle=manager.circle_id, dossier=record.dossier_id,
           target=f'record:{record.id}:member:{member.id}')
 
@@ -48,7 +60,7 @@ def hide(manager, account, record_id, member_id):
 def show(manager, account, record_id, member_id):
     """Show a hidden record to the member again (not hidden: nothing changes)."""
     record, member = _target(manager, record_id, member_id)
-    if not db.session.execute(delete(HiddenRecord).where(HiddenRecord.record_id == record.id,
+    if not db.session.execute(delete(HiddenRecord).where(HiddenRecord.record_id.in_(_with_goals(record)),
                                                          HiddenRecord.member_id == member.id)).rowcount:
         return
     audit('dossier.show', 'U', actor=account, role='manager', circle=manager.circle_id, dossier=record.dossier_id,

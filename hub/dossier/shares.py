@@ -26,6 +26,7 @@ from hub.circle.dossiers import client_name, records_of
 from hub.core.audit import audit
 from hub.core.crypto import decrypt, encrypt, keyed_hash
 from hub.core.errors import AppError, NotFound
+from hub.core.text import has_lone_surrogate
 from hub.core.timeutil import as_utc, utcnow
 from hub.dossier import export
 from hub.dossier.models import Share
@@ -180,7 +181,7 @@ def by_token(token, opened=False) -> Share:
     if not token or len(token) > 100:
         raise NotFound(_l('This link does not exist.'))
     share = db.session.execute(select(Share).where(Share.token_hash == keyed_hash(token, 'share-link'))
-                               ).scalar_one_or_none()
+                               .with_for_update()).scalar_one_or_none()  # parallel tries count one by one
     if share is None:
         raise NotFound(_l('This link does not exist.'))
     state = status(share)
@@ -194,7 +195,7 @@ def check_code(share, code, source='page'):
     counts towards the lock and returns how many tries are left (0: locked now).
 
     Nothing is raised, so the request commits the count (the view answers the refusal with its status)."""
-    if not isinstance(code, str) or not secrets.compare_digest(keyed_hash(code.strip(), 'share-code'),
+    if not isinstance(code, str) or has_lone_surrogate(code) or not secrets.compare_digest(keyed_hash(code.strip(), 'share-code'),
                                                                 share.code_hash):
         share.failures += 1
         audit('dossier.share_open', 'R', role='outsider', basis='outsider', circle=share.circle_id,

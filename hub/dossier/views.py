@@ -407,7 +407,8 @@ SHARE_STATES = {'revoked': _l('Stopped'), 'expired': _l('Expired'), 'used': _l('
 
 def _number(text):
     """A whole number typed in a form, or the text itself (the schema then says what is wrong)."""
-    return int(text) if text.strip().isdigit() and len(text.strip()) < 4 else text
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 4 else text
 
 
 @bp.route('/s/<token>', methods=['GET', 'POST'])

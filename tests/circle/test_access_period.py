@@ -29,6 +29,7 @@ def test_the_manager_sets_a_last_day_and_a_basis_and_bad_ones_change_nothing(app
     assert member['basis'] == 'friend' and member['ends_on'] is None and member['ended'] is False
     today = _today(app)
     for body in ({'ends_on': (today - timedelta(days=1)).isoformat()}, {'basis': 'baas'}, {'ends_on': 'morgen'},
+                 {'ends_on': '9999-12-31'},
                  {'ends_on': (today + timedelta(days=30)).isoformat(), 'basis': 'vriend'}):
         answer = manager.patch(url, body)
         assert answer.status_code == 422, (body, answer.get_json())

@@ -117,6 +117,9 @@ def test_the_help_page(app, register, provider, coupling_code, db):
                                               'day': 'morgen', 'start': '10:00', 'places': '1'})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422 and 'href="#start"' in html and 'error-summary' in html
+    odd = manager.client.post(page_url, data={'csrf_token': token, 'action': 'ask', 'title': 'Rit', 'kind': 'ride',
+                                              'day': '2030-01-01', 'start': '10:00', 'places': '²'})
+    assert odd.status_code == 422  # a superscript two is no number of places
     day = (datetime.now(AMSTERDAM).date() + timedelta(days=2)).isoformat()
     made = manager.client.post(page_url, data={'csrf_token': token, 'action': 'ask', 'title': 'Boodschappen doen',
                                                'kind': 'other', 'day': day, 'start': '14:30', 'places': '2'})

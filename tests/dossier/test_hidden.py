@@ -127,3 +127,27 @@ def test_what_is_new_does_not_count_a_hidden_record(care_page, app, register, db
     assert manager.put(f'/api/v1/circles/{circle_id}/records/{newest.id}/hidden-from/{hidden_id}').status_code == 204
     counts = {name: client.get(url).get_json()['new_count'] for name, client in (('hidden', hidden), ('other', other))}
     assert counts['hidden'] == counts['other'] - 1 and counts['other'] > 0
+
+
+def test_a_hidden_plan_takes_its_goals_with_it(care_page, app, register, db):
+    from sqlalchemy import insert, update
+
+    from hub.careprovider.models import Record
+    from hub.core.timeutil import utcnow
+    manager, circle_id, dossier_ids, manager_id = care_page
+    fill(app, circle_id, dossier_ids, manager_id, 1)
+    hidden, hidden_id = add_member(register, db, circle_id, 'verborgen@example.nl', 'trust')
+    hidden.step_up()
+    plan = _record(db, 'plan', dossier_ids[0])
+    goal_id = uuid.uuid4()
+    db.execute(insert(Record).values(
+        id=goal_id, dossier_id=dossier_ids[0], kind='goal', source_id='Goal/geheim-doel', source_type='Goal',
+        origin='Goal/geheim-doel', content_hash='0' * 64, data={'description': 'Een geheim doel'}, raw={},
+        updated_at=utcnow(), created_at=utcnow(), via='pull'))
+    db.execute(update(Record).where(Record.id == plan.id).values(data={**plan.data, 'goal_ids': ['Goal/geheim-doel']}))
+    read = f'/api/v1/circles/{circle_id}/read'
+    assert 'Een geheim doel' in hidden.get(read).get_data(as_text=True)
+    assert manager.put(f'/api/v1/circles/{circle_id}/records/{plan.id}/hidden-from/{hidden_id}').status_code == 204
+    assert 'Een geheim doel' not in hidden.get(read).get_data(as_text=True)
+    assert manager.delete(f'/api/v1/circles/{circle_id}/records/{plan.id}/hidden-from/{hidden_id}').status_code == 204
+    assert 'Een geheim doel' in hidden.get(read).get_data(as_text=True)

@@ -77,8 +77,10 @@ def test_the_smart_health_link_opens_with_the_passcode_in_a_standard_viewer(care
     manifest = _path(payload['url'])
     assert viewer.options(manifest).headers['Access-Control-Allow-Origin'] == '*'
     assert viewer.post(manifest, json={'passcode': share['code']}).status_code == 400  # no recipient
+    odd = viewer.post(manifest, data='{"recipient": "x", "passcode": "\\ud800"}', content_type='application/json')
+    assert odd.status_code == 401 and odd.get_json()['remainingAttempts'] == 4  # a lone surrogate: a wrong code
     wrong = viewer.post(manifest, json={'recipient': 'Huisarts', 'passcode': 'nope'})
-    assert wrong.status_code == 401 and wrong.get_json()['remainingAttempts'] == 4
+    assert wrong.status_code == 401 and wrong.get_json()['remainingAttempts'] == 3
     right = viewer.post(manifest, json={'recipient': 'Huisarts', 'passcode': share['code']})
     assert right.status_code == 200 and right.headers['Access-Control-Allow-Origin'] == '*'
     [file] = right.get_json()['files']
@@ -148,3 +150,5 @@ def test_bad_shares_are_refused_and_only_the_manager_shares(care_page, app, regi
     assert made.max_opens == 4 and made.parts == ['measurements', 'plan']
     assert manager.client.post(f'/circles/{circle_id}/shares', data={
         'csrf_token': manager.csrf(), 'expires_in_days': '9', 'max_opens': 'veel'}).status_code == 422
+    assert manager.client.post(f'/circles/{circle_id}/shares', data={
+        'csrf_token': manager.csrf(), 'parts': ['plan'], 'expires_in_days': '²', 'max_opens': '³'}).status_code == 422
