@@ -110,6 +110,13 @@ def form_data(*names):
     return {name: request.form[name] for name in names if name in request.form}
 
 
+def form_int(value, digits=11):
+    """A whole number typed in a form (ASCII digits only: "²" is a digit to Python, not to int), else the text
+    itself, so that the schema says plainly it is not a number."""
+    text = value.strip() if isinstance(value, str) else value
+    return int(text) if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= digits else value
+
+
 def error_status(exc) -> int:
     """The status a form page answers with: 422 for input to correct, else the refusal's own (403, 404, 409)."""
     return 422 if isinstance(exc, ValidationError) else getattr(exc, 'status', 422)

@@ -50,9 +50,10 @@ def access_ended(member: Member, on: date | None = None) -> bool:
     return member.ends_on is not None and member.ends_on < (on or today())
 
 
-def current_members():
-    """The SQL condition for members whose access has not ended (who get mails, who are told things)."""
-    return or_(Member.ends_on.is_(None), Member.ends_on >= today())
+def current_members(who=Member):
+    """The SQL condition for members (``who``: Member or an alias of it) whose access has not ended: who get mails,
+    who are told things, whose memberships still show them others' photos."""
+    return or_(who.ends_on.is_(None), who.ends_on >= today())
 
 
 def membership(account, circle_id) -> Member:
@@ -145,8 +146,7 @@ def photo_visible(account, other_id) -> bool:
     mine, theirs = aliased(Member), aliased(Member)
     return any(can(member, 'settings.photo') for member in db.session.execute(
         select(theirs).join(mine, mine.circle_id == theirs.circle_id)
-        .where(mine.account_id == account.id, theirs.account_id == other_id,
-               or_(mine.ends_on.is_(None), mine.ends_on >= today()))).scalars())
+        .where(mine.account_id == account.id, theirs.account_id == other_id, current_members(mine))).scalars())
 
 
 def read_dossier(account, circle_id, what, detail=None):

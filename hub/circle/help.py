@@ -53,8 +53,10 @@ def coming(member, now=None) -> list:
     return [r for r in requests_between(member, now, now + SOON) if len(r.signups) < r.places]
 
 
-def one(member, request_id) -> HelpRequest:
-    found = db.session.execute(_query(member.circle_id).where(HelpRequest.id == request_id)).scalar_one_or_none()
+def one(member, request_id, lock=False) -> HelpRequest:
+    """A request of this care page, or NotFound (``lock``: held until the transaction ends, for the places)."""
+    query = _query(member.circle_id).where(HelpRequest.id == request_id)
+    found = db.session.execute(query.with_for_update(of=HelpRequest) if lock else query).scalar_one_or_none()
     if found is None:
         raise NotFound(_l('This help request does not exist, or you may not see it.'))
     return found
@@ -91,10 +93,7 @@ def remove(member, account, request_id):
 
 def sign_up(member, account, request_id) -> HelpRequest:
     """Sign up to help; 409 when the places are taken (or it is over). Signing up twice changes nothing."""
-    found = db.session.execute(_query(member.circle_id).where(HelpRequest.id == request_id)
-                               .with_for_update(of=HelpRequest)).scalar_one_or_none()
-    if found is None:
-        raise NotFound(_l('This help request does not exist, or you may not see it.'))
+    found = one(member, request_id, lock=True)
     if any(s.account_id == account.id for s in found.signups):
         return found
     if as_utc(found.starts_at) <= utcnow():

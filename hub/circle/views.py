@@ -42,7 +42,7 @@ from hub.circle.schemas import (
 from hub.core.errors import Conflict, InvalidInput
 from hub.core.timeutil import utcnow
 from hub.extensions import limiter
-from hub.web import form_data, form_step, jpeg_response, parse_id, uploaded
+from hub.web import form_data, form_int, form_step, jpeg_response, parse_id, uploaded
 
 bp = Blueprint('circle', __name__, template_folder='templates')
 
@@ -392,9 +392,9 @@ def _appointment_values(values):
                                fields={'end': [_l('Choose an end time, or leave it empty.')]})
         data.update(all_day=False, starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat() if ends_at else None)
     if values.get('repeat') in calendar.FREQUENCIES:
-        data['repeat'] = {'freq': values['repeat'], 'interval': _int(values.get('interval') or '1')}
+        data['repeat'] = {'freq': values['repeat'], 'interval': form_int(values.get('interval') or '1')}
         if values.get('count'):
-            data['repeat']['count'] = _int(values['count'])
+            data['repeat']['count'] = form_int(values['count'])
         elif values.get('until'):
             data['repeat']['until'] = values['until']
     else:
@@ -510,11 +510,6 @@ def calendar_feed(token):
     return response
 
 
-def _int(value):
-    """Return a form's number as an int, or the text itself (the schema then says it is not a number)."""
-    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12 else value
-
-
 @bp.route('/circles/<circle_id>/notes', methods=['GET', 'POST'])
 @login_required
 def notes_page(circle_id):
@@ -538,7 +533,7 @@ def notes_page(circle_id):
                 done = 'saved'
             else:
                 values = form_data('text', 'version')
-                data = NoteChangeSchema().load({'text': values['text'], 'version': _int(values['version'])})
+                data = NoteChangeSchema().load({'text': values['text'], 'version': form_int(values['version'])})
                 pad.write_note(member, g.account, data['text'], note_id, data['version'])
                 done = 'saved'
         if step.ok:
@@ -667,5 +662,5 @@ def _help_values(values):
         raise InvalidInput(_l('Choose an end time, or leave it empty.'),
                            fields={'end': [_l('Choose an end time, or leave it empty.')]})
     return {'title': values.get('title', ''), 'kind': values.get('kind', ''), 'starts_at': starts_at.isoformat(),
-            'ends_at': ends_at.isoformat() if ends_at else None, 'places': _int(values.get('places') or '1'),
+            'ends_at': ends_at.isoformat() if ends_at else None, 'places': form_int(values.get('places') or '1'),
             'description': values.get('description') or None}

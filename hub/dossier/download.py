@@ -38,10 +38,7 @@ def download(member, args):
         body, mimetype, name = json.dumps(export.bundle(rows), ensure_ascii=False, indent=1), \
             'application/fhir+json', f'{name}.json'
     else:
-        grouped = {}
-        for row in rows:
-            grouped.setdefault(row.Record.kind, []).append(row)
-        body = render_template('dossier/export_page.html', member=member, grouped=grouped, kinds=export.KINDS,
+        body = render_template('dossier/export_page.html', member=member, grouped=export.by_kind(rows), kinds=export.KINDS,
                                start=start, end=end, values=operations.point_values, labels=SERIES_LABELS)
         mimetype, name = 'text/html', f'{name}.html'
     response = Response(body, mimetype=mimetype)

@@ -111,6 +111,14 @@ def _clean(value):
     return value
 
 
+def by_kind(rows) -> dict:
+    """The rows grouped by kind, in their order (the readable page shows them by KINDS)."""
+    grouped = {}
+    for row in rows:
+        grouped.setdefault(row.Record.kind, []).append(row)
+    return grouped
+
+
 def bundle(rows) -> dict:
     """A FHIR R4 collection Bundle of the rows (Record, Dossier), each source resource once."""
     entries, seen = [], set()

@@ -12,7 +12,7 @@ import base64
 import json
 import os
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -83,7 +83,6 @@ def _plain(row) -> dict:
 
 def shown_rows(share) -> list:
     """The rows of a share as the readable page (dossier/_export_items.html) reads them."""
-    from datetime import datetime
     rows = []
     for item in json.loads(decrypt(share.content))['rows']:
         record = SimpleNamespace(kind=item['kind'], data=item['data'], code=item['code'],

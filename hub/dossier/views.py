@@ -41,7 +41,7 @@ from hub.dossier.schemas import (
     OutsiderShareSchema,
 )
 from hub.extensions import csrf, limiter
-from hub.web import form_data, form_step, parse_id
+from hub.web import form_data, form_int, form_step, parse_id
 
 bp = Blueprint('dossier', __name__, template_folder='templates')
 
@@ -392,8 +392,8 @@ def shares_page(circle_id):
                   'max_opens': request.form.get('max_opens', '')}
         with form_step() as step:
             data = OutsiderShareSchema().load({'parts': values['parts'],
-                                               'expires_in_days': _number(values['expires_in_days']),
-                                               'max_opens': _number(values['max_opens'])})
+                                               'expires_in_days': form_int(values['expires_in_days'], 3),
+                                               'max_opens': form_int(values['max_opens'], 3)})
             made = shares.make(member, g.account, data['parts'], data['expires_in_days'], data['max_opens'])
         errors, status = step.errors, step.status
     return render_template('dossier/shares.html', member=member, errors=errors, values=values, made=made,
@@ -403,12 +403,6 @@ def shares_page(circle_id):
 
 SHARE_STATES = {'revoked': _l('Stopped'), 'expired': _l('Expired'), 'used': _l('Opened as often as allowed'),
                 'locked': _l('Locked after five wrong codes')}
-
-
-def _number(text):
-    """A whole number typed in a form, or the text itself (the schema then says what is wrong)."""
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 4 else text
 
 
 @bp.route('/s/<token>', methods=['GET', 'POST'])
@@ -434,9 +428,7 @@ SHARE_VIEW = timedelta(minutes=15)
 
 def _shared_view(share, token):
     rows = shares.shown_rows(share)
-    grouped = {}
-    for row in rows:
-        grouped.setdefault(row.Record.kind, []).append(row)
+    grouped = export.by_kind(rows)
     name = next((row.Record.data.get('name') for row in rows if row.Record.kind == 'demographics'), None)
     return render_template('dossier/share_view.html', share=share, token=token, grouped=grouped, name=name,
                            kinds=export.KINDS, values=operations.point_values, labels=SERIES_LABELS,
