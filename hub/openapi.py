@@ -33,6 +33,7 @@ from hub.circle.schemas import (
     ReplySchema,
     RespondSchema,
     ShareSchema,
+    WellbeingSchema,
 )
 from hub.connect.schemas import IssueSchema, RedeemSchema
 from hub.core.schemas import Text
@@ -40,6 +41,7 @@ from hub.dossier.schemas import (
     ApproveSchema,
     ContactChangeSchema,
     ContactPersonSchema,
+    CorrectionSchema,
     DeclineSchema,
     MedicationSchema,
     OutsiderShareSchema,
@@ -153,6 +155,13 @@ ROUTES = [
                           'terms_changed until then)', TermsSchema, 200, {'type': 'object'}),
     ('patch', '/me', 'Change my names, language or time zone', ProfileSchema, 200, {'type': 'object'}),
     ('delete', '/me', 'Delete my account (with my password)', DeleteSchema, 204, None),
+    ('get', '/me/wellbeing', 'The strain questionnaire (EDIZ, 9 statements, answers 0–4) and my own history of it, '
+                             'newest first (for me alone; 403 not_helping without a care page)', None, 200,
+     {'type': 'object', 'required': ['questionnaire', 'due', 'items']}),
+    ('post', '/me/wellbeing', 'Keep my answers: 201 with the score (0–9), its level (low, moderate, high) and whether '
+                              'the page points to support', WellbeingSchema, 201,
+     {'type': 'object', 'required': ['id', 'at', 'score', 'level', 'support']}),
+    ('delete', '/me/wellbeing/{check_id}', 'Remove one of my lists', None, 204, None),
     ('get', '/me/notifications', 'How I hear of each kind of event: immediate, daily (a digest) or off', None, 200,
      NOTIFICATIONS),
     ('patch', '/me/notifications', 'Change how I hear of some kinds of event', NotificationSettingsSchema, 200,
@@ -228,6 +237,13 @@ ROUTES = [
      MedicationSchema, 201, {'type': 'object', 'required': ['id', 'source', 'name', 'status']}),
     ('delete', '/circles/{circle_id}/medication/{entry_id}', 'Remove an entry one added oneself (or the manager)',
      None, 204, None),
+    ('get', '/circles/{circle_id}/corrections', 'Requests to correct the dossier, newest first, with status sent, '
+                                                'received, accepted, declined or failed and the answer (manager, '
+                                                'step-up)', None, 200,
+     _list_of({'type': 'object', 'required': ['id', 'record_id', 'about', 'text', 'status']})),
+    ('post', '/circles/{circle_id}/corrections', 'Ask the care provider to correct an item of the dossier (manager, '
+                                                 'step-up): 202, the request', CorrectionSchema, 202,
+     {'type': 'object', 'required': ['id', 'record_id', 'about', 'text', 'status']}),
     ('post', '/circles/{circle_id}/shares', 'Share parts of the dossier once with someone outside the care page '
                                             '(manager, step-up): the link, the code and a SMART Health Link',
      OutsiderShareSchema, 201, {'type': 'object', 'required': ['id', 'url', 'code', 'expires_at', 'shlink']}),

@@ -16,6 +16,7 @@ from hub.careprovider.registry import adapter_class
 from hub.careprovider.schedule import CLAIM, claim, dossiers_due, release, renew, sync_interval, trip_breaker
 from hub.careprovider.sync import sync_dossier
 from hub.circle import help as help_requests
+from hub.circle import wellbeing
 from hub.circle.operations import remind_access_ends
 from hub.core.commit import checkpoint, unit_of_work
 from hub.core.outbox import deliver, due_items
@@ -171,7 +172,8 @@ def poll_feeds(now=None):
 def notify_plans():
     """Tell people what came in, as each chose (after syncs, pushes and events): managers about care plans that came
     to wait for their approval and dossiers that keep failing, readers about the provider's messages and new
-    reports, helpers (and their manager) whose access ends in 14 days or tomorrow, those who help tomorrow; and send
+    reports, helpers (and their manager) whose access ends in 14 days or tomorrow, those who help tomorrow, carers
+    asked monthly how they are doing; and send
     the daily digests whose hour has come."""
     with unit_of_work():
         notify_plans_awaiting_approval()
@@ -180,6 +182,7 @@ def notify_plans():
         notify_sync_trouble()
         remind_access_ends()
         help_requests.remind()
+        wellbeing.remind()
         send_digests()
 
 

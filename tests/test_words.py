@@ -10,7 +10,7 @@ CATALOGUE = Path(__file__).resolve().parent.parent / 'hub' / 'translations' / 'n
 AVOID = {'authenticator': 'code-app', 'sessie': 'inlog', 'connecties': 'mensen en zorgaanbieders',
          'beveiligingscode': '(say what happened)', 'fhir-bestand': 'bestand voor een ander zorgsysteem',
          'onthouden browsers': 'apparaten die we onthouden', 'mantelzorgers op deze zorgpagina':
-         'iedereen op deze zorgpagina'}
+         'iedereen op deze zorgpagina', 'correctie': 'verbetering'}
 ROLES = {'Manager': 'Beheerder', 'Trust group': 'Vertrouwensgroep', 'Basic': 'Basisgroep'}
 
 

@@ -27,6 +27,7 @@ SEARCHES = (
     ('MedicationStatement', 'subject'),
     ('MedicationRequest', 'subject'),
     ('MedicationDispense', 'subject'),
+    ('Task', 'subject'),  # the answers to correction requests carehub sent
 )
 TIMEOUT = 30
 

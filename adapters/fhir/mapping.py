@@ -400,6 +400,46 @@ def map_composition(resource):
 
 
 #: the Dutch medication profiles (MP9, nl-core): the dose in words, the period of use, a definitive stop
+#: HL7 Patient Request for Corrections: the Task (and Communication) type of a correction request
+CORRECTION_TYPES = 'http://hl7.org/fhir/uv/patient-corrections/CodeSystem/PatientCorrectionTaskTypes'
+CORRECTION_CODE = 'medRecCxReq'
+#: FHIR Task.status -> what the care page says of the request
+TASK_STATUS = {'requested': 'received', 'received': 'received', 'accepted': 'accepted', 'in-progress': 'accepted',
+               'on-hold': 'accepted', 'ready': 'accepted', 'completed': 'accepted', 'rejected': 'declined',
+               'cancelled': 'declined', 'failed': 'declined'}
+#: words in a completed Task's businessStatus that say the correction was refused after all (the IG's "denied")
+DENIED_WORDS = ('denied', 'declined', 'rejected', 'afgewezen', 'geweigerd')
+OWN_ID = re.compile(r'^carehub-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')
+
+
+def map_task(resource):
+    """A correction request carehub sent, as the provider's staff left it: the status and their answer.
+
+    Only carehub's own correction Tasks (id ``carehub-<item id>``, code ``medRecCxReq``) give a record; its code is the
+    item id, so the request on the care page finds it. The answer is the Task's text output, else its status reason,
+    else its last note.
+    """
+    own = OWN_ID.match(resource.get('id') or '')
+    if not own or not any(c.get('code') == CORRECTION_CODE for c in codings(resource.get('code'))):
+        return []
+    status = TASK_STATUS.get(resource.get('status'))
+    if status is None:
+        return []
+    business = (concept_text(resource.get('businessStatus')) or '').lower()
+    if status == 'accepted' and any(word in business for word in DENIED_WORDS):
+        status = 'declined'
+    answer = next((o.get('valueString') or o.get('valueMarkdown') for o in resource.get('output') or []
+                   if isinstance(o, dict) and (o.get('valueString') or o.get('valueMarkdown'))), None)
+    answer = answer or concept_text(resource.get('statusReason')) or next(
+        (n['text'] for n in reversed(resource.get('note') or []) if isinstance(n, dict) and n.get('text')), None)
+    when = parse_datetime(resource.get('lastModified') or (resource.get('meta') or {}).get('lastUpdated'))
+    if status == 'received' and not answer:
+        when = None  # nothing answered yet
+    return [_record('request_answer', resource, {
+        'status': status, 'answer': answer[:5000] if answer else None,
+        'answered_at': when.isoformat() if when else None}, occurred_at=when, code=own.group(1))]
+
+
 RENDERED_DOSAGE = 'http://nictiz.nl/fhir/StructureDefinition/ext-RenderedDosageInstruction'
 PERIOD_OF_USE = 'http://nictiz.nl/fhir/StructureDefinition/ext-TimeInterval.Period'
 STOP_TYPE = 'http://nictiz.nl/fhir/StructureDefinition/ext-StopType'
@@ -487,6 +527,8 @@ def skip_reason(resource) -> str | None:
         return 'a document other than a care report (e.g. a referral letter)'
     if kind == 'QuestionnaireResponse':
         return 'incomplete, or about restrictive measures (never shown)'
+    if kind == 'Task':
+        return 'a task that is not a correction request carehub sent (those give their answer)'
     return None
 
 
@@ -520,4 +562,5 @@ MAPPERS = {
     'MedicationStatement': map_medication,
     'MedicationRequest': map_medication,
     'MedicationDispense': map_medication,
+    'Task': map_task,
 }

@@ -1,9 +1,10 @@
 """Items for the provider as FHIR R4 resources: a Communication for a message, a note or a declined plan, a Provenance
-for an approval, a Task for a request to add or change a contact person.
+for an approval, a Task for a request to add or change a contact person or to correct an item of the dossier.
 
 The resource id is carehub's item id, and it is sent with PUT: sending it again changes nothing.
 """
 
+from adapters.fhir.mapping import CORRECTION_CODE, CORRECTION_TYPES
 from adapters.fhir.mapping import OWN_CATEGORY as CATEGORY  # read back, these are skipped
 from hub.careprovider.adapter import AdapterError
 
@@ -95,6 +96,29 @@ def contact_task(kind, client_id, item_id, content):
     return task
 
 
+def correction_task(client_id, item_id, content):
+    """A Task after HL7's Patient Request for Corrections: code ``medRecCxReq``, focus the item that is wrong, the
+    request itself a contained Communication named in the input. Staff set the status (received, accepted, rejected,
+    completed) and answer in ``output``, ``statusReason`` or a note; the next sync reads it back (mapping.map_task).
+    """
+    subject = {'reference': f'Patient/{client_id}'}
+    code = {'coding': [{'system': CORRECTION_TYPES, 'code': CORRECTION_CODE,
+                        'display': 'Medical Record Correction Request'}], 'text': 'Verzoek om correctie'}
+    request = {'resourceType': 'Communication', 'id': 'request', 'status': 'completed', 'subject': subject,
+               'category': [code], 'about': [{'reference': content['record']}], 'sent': content['requested_at'],
+               'sender': {'display': content['requested_by']},
+               'payload': [{'contentString': content['text']}]}
+    return {
+        'resourceType': 'Task', 'id': resource_id(item_id), 'status': 'requested', 'intent': 'order',
+        'identifier': [{'system': 'urn:ietf:rfc:3986', 'value': f'urn:uuid:{item_id}'}],
+        'contained': [request], 'code': code,
+        'description': f"Verzoek om correctie via carehub over: {content['about']}",
+        'focus': {'reference': content['record'], 'display': content['about']},
+        'for': subject, 'authoredOn': content['requested_at'], 'lastModified': content['requested_at'],
+        'requester': {'display': content['requested_by']},
+        'input': [{'type': code, 'valueReference': {'reference': '#request'}}]}
+
+
 def outbound(kind, client_id, item_id, content):
     if kind in ('message', 'note'):
         return communication(kind, client_id, item_id, content)
@@ -104,4 +128,6 @@ def outbound(kind, client_id, item_id, content):
         return declination(client_id, item_id, content)
     if kind in ('contact_person_add', 'contact_person_change'):
         return contact_task(kind, client_id, item_id, content)
+    if kind == 'correction':
+        return correction_task(client_id, item_id, content)
     raise AdapterError(f'no FHIR format for {kind}', permanent=True)

@@ -163,6 +163,10 @@ class OnsAdapter(Adapter):
             about = f" ({content['contact']})" if content.get('contact') else ''
             text = f"{OWN_PREFIXES[kind]}{about}: {details}"
             author, when = content['requested_by'], content['requested_at']
+        elif kind == 'correction':
+            # Ons has no request type for this: its staff read the report, check the item and answer in a message
+            text = f"{OWN_PREFIXES[kind]} over {content['about']} ({content['record']}): {content['text']}"
+            author, when = content['requested_by'], content['requested_at']
         else:
             raise AdapterError(f'no Ons format for {kind}', permanent=True)
         # Ons has no idempotency key: the uuid lets a repeated POST be recognised (ons.md §1.4)

@@ -120,7 +120,8 @@ OWN_PREFIXES = {'message': 'Bericht via carehub', 'note': 'Notitie van de cliën
                 'plan_approval': 'Zorgplan goedgekeurd via carehub',
                 'plan_declination': 'Zorgplan niet goedgekeurd via carehub',
                 'contact_person_add': 'Verzoek contactpersoon toevoegen via carehub',
-                'contact_person_change': 'Verzoek contactpersoon wijzigen via carehub'}
+                'contact_person_change': 'Verzoek contactpersoon wijzigen via carehub',
+                'correction': 'Verzoek om correctie via carehub'}
 #: the user name carehub sends in X-Cupido-User-Name, which Ons keeps as the author of what it writes
 OWN_USER = 'carehub'
 

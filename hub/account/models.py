@@ -37,6 +37,8 @@ class Account(IdMixin, CreatedMixin, db.Model):
     notifications: Mapped[dict | None] = mapped_column(JSON)
     #: when their last daily digest went
     digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when the person was last asked how they are doing (hub.account.wellbeing), monthly
+    wellbeing_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the account works from / until these moments (seed 003: "not active yet", "expired")
     valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -174,3 +176,4 @@ class NotificationItem(IdMixin, CreatedMixin, db.Model):
     path: Mapped[str] = mapped_column(String(500), nullable=False)
 
     account: Mapped[Account] = relationship()
+

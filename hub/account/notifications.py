@@ -31,10 +31,12 @@ EVENTS = {
     'member': _l('Someone new on a care page'),
     'sync': _l('A care provider cannot be reached (for the manager)'),
     'help': _l('Someone asks for help'),
+    'wellbeing': _l('Once a month: how are you doing?'),
 }
 MODES = ('immediate', 'daily', 'off')
 DEFAULTS = {'message': 'immediate', 'report': 'daily', 'appointment': 'daily', 'plan': 'immediate',
-            'invitation': 'immediate', 'member': 'daily', 'sync': 'immediate', 'help': 'immediate'}
+            'invitation': 'immediate', 'member': 'daily', 'sync': 'immediate', 'help': 'immediate',
+            'wellbeing': 'immediate'}
 #: the unsubscribe of a digest: all the daily kinds off
 DIGEST = 'daily'
 
@@ -119,6 +121,7 @@ def digest_label(event, count) -> str:
         'member': lambda n: ngettext('%(num)d new member', '%(num)d new members', n),
         'sync': lambda n: ngettext('a care provider cannot be reached', 'care providers cannot be reached', n),
         'help': lambda n: ngettext('%(num)d new request for help', '%(num)d new requests for help', n),
+        'wellbeing': lambda n: _l('the monthly question how you are doing'),
     }
     return labels[event](count)
 

@@ -203,6 +203,16 @@ class Medication(RecordSchema):
     reason = _text(500)
 
 
+class RequestAnswer(RecordSchema):
+    """What the provider did with a request carehub sent (a correction): FHIR Task status, or pushed by its system.
+
+    The record's ``code`` is carehub's outbox item id of the request, so the request finds its answer."""
+    status = fields.String(required=True, validate=validate.OneOf(['received', 'accepted', 'declined']))
+    #: the provider's words to the person who asked
+    answer = _text(5000)
+    answered_at = fields.AwareDateTime(allow_none=True)
+
+
 #: kind -> schema class
 KINDS = {
     'demographics': Demographics,
@@ -218,6 +228,7 @@ KINDS = {
     'questionnaire': Questionnaire,
     'message': Message,
     'medication': Medication,
+    'request_answer': RequestAnswer,
 }
 
 
@@ -267,6 +278,17 @@ class OutboundContactPerson(RecordSchema):
     requested_at = fields.AwareDateTime(required=True)
 
 
+class OutboundCorrection(RecordSchema):
+    """A request to correct an item of the dossier: what is wrong, in the words of the client or representative."""
+    #: the item as the source knows it (``Composition/12``, ``report/77``)
+    record = _text(270, required=True, allow_none=False)
+    #: what the item is, in words (its title, name or first line), for staff reading the request
+    about = _text(300, required=True, allow_none=False)
+    text = _text(2000, required=True, allow_none=False)
+    requested_by = _text(300, required=True, allow_none=False)
+    requested_at = fields.AwareDateTime(required=True)
+
+
 #: outbound kind -> schema class
 OUTBOUND = {
     'message': OutboundMessage,
@@ -275,4 +297,5 @@ OUTBOUND = {
     'plan_declination': OutboundDeclination,
     'contact_person_add': OutboundContactPerson,
     'contact_person_change': OutboundContactPerson,
+    'correction': OutboundCorrection,
 }

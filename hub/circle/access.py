@@ -99,6 +99,15 @@ def require(account, circle_id, capability=None) -> Member:
     return member
 
 
+def require_helper(account):
+    """Raise unless the account helps on a care page (a member whose access has not ended): the wellbeing list is for
+    carers."""
+    helping = db.session.execute(select(Member.id).where(Member.account_id == account.id, current_members())
+                                 .limit(1)).first()
+    if helping is None:
+        raise Forbidden(_l('This is for people who help on a care page.'), code='not_helping')
+
+
 def require_author_or(member, account, author_id, capability, message):
     """Raise unless the account wrote the thing, or the member has ``capability`` (e.g. the manager tidies up)."""
     if author_id != account.id and not can(member, capability):

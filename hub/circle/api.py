@@ -8,7 +8,7 @@ from hub.account.operations import link
 from hub.account.photos import MAX_BYTES, photo_of
 from hub.account.schemas import DeleteSchema
 from hub.circle import board as prikbord
-from hub.circle import calendar, operations
+from hub.circle import calendar, operations, wellbeing
 from hub.circle import help as helping
 from hub.circle import messages as talk
 from hub.circle import notes as pad
@@ -19,6 +19,7 @@ from hub.circle.access import (
     photo_visible,
     require,
     require_calendar,
+    require_helper,
     require_member_change,
 )
 from hub.circle.dossiers import client_name, providers_of
@@ -36,6 +37,7 @@ from hub.circle.schemas import (
     ReplySchema,
     RespondSchema,
     ShareSchema,
+    WellbeingSchema,
 )
 from hub.core.errors import InvalidInput, NotFound
 from hub.core.timeutil import plausible
@@ -435,6 +437,33 @@ def delete_board_post(circle_id, post_id):
 def delete_board_reaction(circle_id, post_id, reaction_id):
     account = current_account()
     prikbord.delete_reaction(require(account, circle_id), account, parse_id(post_id), parse_id(reaction_id))
+    return '', 204
+
+
+@bp.get('/me/wellbeing')
+def my_wellbeing():
+    """The strain questionnaire (EDIZ) and my own history of it: for me alone."""
+    account = current_account()
+    require_helper(account)
+    checks = wellbeing.history(account)
+    return {'questionnaire': wellbeing.questionnaire_json(), 'due': wellbeing.due(account, checks),
+            'items': [wellbeing.check_json(check) for check in checks], 'next': None}
+
+
+@bp.post('/me/wellbeing')
+def fill_in_wellbeing():
+    """Keep my answers to the nine statements: 201 with the score, its level, and whether to point to support."""
+    account = current_account()
+    require_helper(account)
+    data = load_json(WellbeingSchema())
+    return wellbeing.check_json(wellbeing.fill_in(account, data['answers'])), 201
+
+
+@bp.delete('/me/wellbeing/<check_id>')
+def remove_wellbeing(check_id):
+    """Remove one of my lists (another's, or none: 404)."""
+    if not wellbeing.remove(current_account(), parse_id(check_id)):
+        raise NotFound(_l('There is no such list of yours.'))
     return '', 204
 
 

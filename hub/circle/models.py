@@ -362,3 +362,16 @@ class HelpSignup(CreatedMixin, db.Model):
 
     request: Mapped[HelpRequest] = relationship(back_populates='signups')
     account: Mapped[Account] = relationship()
+
+
+class WellbeingCheck(IdMixin, CreatedMixin, db.Model):
+    """One filled-in strain questionnaire of a person (EDIZ): theirs alone, never shown on a care page."""
+
+    __tablename__ = 'wellbeing_checks'
+
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
+    #: the answer to each question, 0 (Nee!) to 4 (Ja!)
+    answers: Mapped[list] = mapped_column(JSON, nullable=False)
+    score: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (Index('ix_wellbeing_checks_account_created', 'account_id', 'created_at'),)

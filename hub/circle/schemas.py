@@ -189,3 +189,21 @@ class HelpRequestSchema(StrictSchema):
     ends_at = Moment(load_default=None, allow_none=True)
     places = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=50))
     description = Text(load_default=None, allow_none=True, max_length=2000, multiline=True)
+
+
+class Answer(fields.Integer):
+    """One answer of a questionnaire: a whole number, not true or false, not text."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error('invalid')
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class WellbeingSchema(StrictSchema):
+    """The answers to the nine statements of the EDIZ, each 0 (Nee!) to 4 (Ja!), in their order."""
+    answers = fields.List(Answer(validate=validate.Range(min=0, max=4)), required=True,
+                          validate=validate.Length(equal=9, error=_l('Answer all nine questions.')))

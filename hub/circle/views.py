@@ -5,10 +5,11 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from hub.account.access import account_key, log_out, login_limit, login_required, photo_limit, step_up_redirect
+from hub.account.notifications import change_settings, settings_of
 from hub.account.operations import link
 from hub.account.photos import MAX_BYTES, with_photo
 from hub.circle import board as prikbord
-from hub.circle import calendar, operations
+from hub.circle import calendar, operations, wellbeing
 from hub.circle import help as helping
 from hub.circle import messages as board
 from hub.circle import notes as pad
@@ -22,6 +23,7 @@ from hub.circle.access import (
     read_dossier,
     require,
     require_calendar,
+    require_helper,
     require_member_change,
     sees_calendar,
 )
@@ -38,6 +40,7 @@ from hub.circle.schemas import (
     NoteChangeSchema,
     NoteSchema,
     ReplySchema,
+    WellbeingSchema,
 )
 from hub.core.errors import Conflict, InvalidInput
 from hub.core.timeutil import utcnow
@@ -664,3 +667,36 @@ def _help_values(values):
     return {'title': values.get('title', ''), 'kind': values.get('kind', ''), 'starts_at': starts_at.isoformat(),
             'ends_at': ends_at.isoformat() if ends_at else None, 'places': form_int(values.get('places') or '1'),
             'description': values.get('description') or None}
+
+
+@bp.route('/wellbeing', methods=['GET', 'POST'])
+@login_required
+def wellbeing_page():
+    """How am I doing: the nine statements of the EDIZ, my score over time (for me alone), support when it is high,
+    and the monthly reminder on or off."""
+    require_helper(g.account)
+    errors, status, values = {}, 200, {}
+    if request.method == 'POST' and request.form.get('action') == 'remove':
+        wellbeing.remove(g.account, parse_id(request.form.get('check_id')))
+        return redirect(url_for('circle.wellbeing_page', removed=1), 303)
+    if request.method == 'POST' and request.form.get('action') == 'reminder':
+        change_settings(g.account, {'wellbeing': 'off' if request.form.get('reminder') == 'off' else 'immediate'})
+        return redirect(url_for('circle.wellbeing_page', reminder=1), 303)
+    if request.method == 'POST':
+        values = {f'q{number}': request.form.get(f'q{number}') for number in range(1, len(wellbeing.QUESTIONS) + 1)}
+        errors = {key: [_l('Choose an answer.')] for key, value in values.items()
+                  if value not in {str(answer) for answer in range(len(wellbeing.SCALE))}}
+        status = 422
+        if not errors:
+            with form_step() as step:
+                check = wellbeing.fill_in(g.account, WellbeingSchema().load(
+                    {'answers': [int(value) for value in values.values()]})['answers'])
+            if step.ok:
+                return redirect(url_for('circle.wellbeing_page', done=check.id), 303)
+            errors, status = step.errors, step.status
+    checks = wellbeing.history(g.account)
+    done = next((c for c in checks if str(c.id) == request.args.get('done')), None)
+    return render_template('circle/wellbeing.html', errors=errors, values=values, checks=checks, done=done,
+                           questions=wellbeing.QUESTIONS, scale=wellbeing.SCALE, level=wellbeing.level,
+                           support=wellbeing.needs_support, due=wellbeing.due(g.account, checks),
+                           reminder=settings_of(g.account)['wellbeing']), status

@@ -15,8 +15,10 @@ MONTH = 'MMMM y'
 
 
 def _date_of(value):
-    """A stored ISO date (text) as a date; dates and datetimes as they are."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
+    """A stored ISO date or moment (text) as a date or datetime; dates and datetimes as they are."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value) if 'T' in value else date.fromisoformat(value)
+    return value
 
 
 def day(value, weekday=False) -> str:

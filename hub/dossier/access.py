@@ -1,5 +1,5 @@
 """Approving a care plan (the manager, after a fresh second factor), reading the client's data sections and asking
-the provider to add or change a contact person.
+the provider to add or change a contact person, or to correct the dossier.
 The checks of reading the medical dossier are in hub/circle/access.py."""
 
 from flask_babel import lazy_gettext as _l
@@ -66,4 +66,16 @@ def change_contacts(account, circle_id, adding=False):
         step_up_required()
     except AppError as exc:
         raise refused(exc, account, circle_id, 'dossier.contact_request', 'C', 'contact_persons') from None
+    return member
+
+
+def correct(account, circle_id):
+    """Check that ``account`` may ask the provider to correct the dossier, or see those requests: the manager, who
+    reads the dossier, after the step-up. A refusal is audited."""
+    try:
+        member = require(account, circle_id, MANAGE)
+        require(account, circle_id, READ_DOSSIER)
+        step_up_required()
+    except AppError as exc:
+        raise refused(exc, account, circle_id, 'dossier.correction', 'R', 'corrections') from None
     return member

@@ -8,13 +8,14 @@ from hub.circle.access import MANAGE, READ_DOSSIER, read_dossier, require
 from hub.circle.dossiers import client_name
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
-from hub.dossier import contacts, data, hiding, medication, operations, shares
-from hub.dossier.access import change_contacts, read_data, sign_off
+from hub.dossier import contacts, corrections, data, hiding, medication, operations, shares
+from hub.dossier.access import change_contacts, correct, read_data, sign_off
 from hub.dossier.download import download, download_detail
 from hub.dossier.schemas import (
     ApproveSchema,
     ContactChangeSchema,
     ContactPersonSchema,
+    CorrectionSchema,
     DeclineSchema,
     MedicationSchema,
     OutsiderShareSchema,
@@ -229,6 +230,24 @@ def contact_requests(circle_id):
     """The care page's requests to add or change contact persons, newest first, with their status."""
     member, _ = read_data(current_account(), circle_id, 'contact_persons')
     return {'items': [contacts.request_json(r) for r in contacts.requests_of(member.circle_id)], 'next': None}
+
+
+@bp.get('/circles/<circle_id>/corrections')
+def correction_requests(circle_id):
+    """The care page's requests to correct the dossier, newest first, with their status and the provider's answer."""
+    member = correct(current_account(), circle_id)
+    return {'items': corrections.requests_of(member.circle_id), 'next': None}
+
+
+@bp.post('/circles/<circle_id>/corrections')
+def ask_correction(circle_id):
+    """Ask the provider to correct an item of the dossier (the manager, after the step-up): 202, the request."""
+    account = current_account()
+    member = correct(account, circle_id)
+    body = load_json(CorrectionSchema())
+    request = corrections.ask(member, account, body['record_id'], body['text'])
+    [item] = corrections.requests_of(member.circle_id, only=request.id)
+    return item, 202
 
 
 @bp.get('/circles/<circle_id>/access-log')

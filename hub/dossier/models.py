@@ -79,6 +79,29 @@ class ContactRequest(IdMixin, CreatedMixin, db.Model):
     account = relationship('Account')
 
 
+class CorrectionRequest(IdMixin, CreatedMixin, db.Model):
+    """A request to the provider to correct an item of the dossier, in the words of the manager.
+
+    It goes through the outbox (a FHIR Task after HL7's Patient Request for Corrections, an Ons report); what the
+    provider did comes back as a ``request_answer`` record whose code is the outbox item id.
+    """
+
+    __tablename__ = 'correction_requests'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False,
+                                                 index=True)
+    dossier_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('dossiers.id', ondelete='CASCADE'), nullable=False)
+    #: the item (None when it is gone from the dossier since); its kind and words are kept beside it
+    record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('records.id', ondelete='SET NULL'))
+    record_kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    about: Mapped[str] = mapped_column(String(300), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='SET NULL'))
+    outbox_item_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, unique=True)
+
+    account = relationship('Account')
+
+
 class Share(IdMixin, CreatedMixin, db.Model):
     """A part of the dossier the manager shares once with someone without an account (a new GP, a hospital): a link
     and a 6-digit code given separately, for a few days and a set number of opens.

@@ -68,3 +68,9 @@ class MedicationSchema(StrictSchema):
                 raise ValidationError(_l('Give a date between 1900 and 2200.'), field_name=key)
         if data.get('starts_on') and data.get('ends_on') and data['ends_on'] < data['starts_on']:
             raise ValidationError(_l('The end comes after the start.'), field_name='ends_on')
+
+
+class CorrectionSchema(StrictSchema):
+    """A request to correct an item of the dossier: which item, and what is wrong with it."""
+    record_id = fields.UUID(required=True)
+    text = Text(required=True, min_length=1, max_length=2000, multiline=True)

@@ -29,13 +29,14 @@ from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
-from hub.dossier import contacts, data, export, hiding, medication, operations, shares
-from hub.dossier.access import change_contacts, first_data_section, read_data, sign_off
+from hub.dossier import contacts, corrections, data, export, hiding, medication, operations, shares
+from hub.dossier.access import change_contacts, correct, first_data_section, read_data, sign_off
 from hub.dossier.download import LINE_LABELS, SERIES_LABELS, access_log_lines, download, download_detail
 from hub.dossier.schemas import (
     ApproveSchema,
     ContactChangeSchema,
     ContactPersonSchema,
+    CorrectionSchema,
     DeclineSchema,
     MedicationSchema,
     OutsiderShareSchema,
@@ -53,7 +54,8 @@ KIND_LABELS = {'demographics': _l('Client data'), 'contact_person': _l('Contact 
                'practitioner': _l('Care professionals'), 'insurance': _l('Insurance'),
                'condition': _l('Health problems'), 'plan': _l('Care plans'), 'goal': _l('Goals'),
                'report': _l('Reports'), 'questionnaire': _l('Questionnaires'), 'measurement': _l('Measurements'),
-               'appointment': _l('Appointments'), 'message': _l('Messages from the care provider')}
+               'appointment': _l('Appointments'), 'message': _l('Messages from the care provider'),
+               'medication': _l('Medication')}
 
 
 GOAL_STATUS = {'proposed': _l('Proposed'), 'planned': _l('Planned'), 'accepted': _l('Agreed'), 'active': _l('Working on it'),
@@ -399,6 +401,39 @@ def shares_page(circle_id):
     return render_template('dossier/shares.html', member=member, errors=errors, values=values, made=made,
                            shares=shares.shares_of(member.circle_id), parts=shares.PART_LABELS,
                            share_status=shares.status, share_states=SHARE_STATES), status
+
+
+@bp.route('/circles/<circle_id>/corrections', methods=['GET', 'POST'])
+@login_required
+def corrections_page(circle_id):
+    """The manager asks the provider to correct an item (``?record=<id>`` names it) and sees what came of it."""
+    require(g.account, circle_id, MANAGE)
+    unlock = step_up_redirect()
+    if unlock:
+        return redirect(unlock, 303)
+    member = correct(g.account, circle_id)
+    errors, status = {}, 200
+    values = form_data('record_id', 'text') if request.method == 'POST' else {'record_id': request.args.get('record')}
+    if request.method == 'POST':
+        with form_step() as step:
+            body = CorrectionSchema().load({key: values.get(key) or None for key in ('record_id', 'text')})
+            corrections.ask(member, g.account, body['record_id'], body['text'])
+        if step.ok:
+            return redirect(url_for('dossier.corrections_page', circle_id=member.circle_id, sent=1), 303)
+        errors, status = step.errors, step.status
+    chosen = None
+    if values.get('record_id'):
+        try:
+            chosen = corrections.correctable(member.circle_id, parse_id(values['record_id'])).Record
+        except AppError:
+            errors.setdefault('record_id', [_l('There is no such item on this care page.')])
+    return render_template('dossier/corrections.html', member=member, errors=errors, values=values, chosen=chosen,
+                           describe=corrections.describe, requests=corrections.requests_of(member.circle_id),
+                           states=CORRECTION_STATES), status
+
+
+CORRECTION_STATES = {'sent': _l('Sent'), 'received': _l('Received by the care provider'), 'accepted': _l('Accepted'),
+                     'declined': _l('Not accepted'), 'failed': _l('Could not be delivered')}
 
 
 SHARE_STATES = {'revoked': _l('Stopped'), 'expired': _l('Expired'), 'used': _l('Opened as often as allowed'),

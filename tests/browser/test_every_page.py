@@ -116,6 +116,7 @@ def _paths(live, ids):
         'dossier.timeline': '/circles/{circle}/timeline', 'account.logout': '/logout',
         'dossier.shares_page': '/circles/{circle}/shares', 'circle.help_page': '/circles/{circle}/help',
         'dossier.medication_page': '/circles/{circle}/medication',
+        'dossier.corrections_page': '/circles/{circle}/corrections', 'circle.wellbeing_page': '/wellbeing',
     }
     routes = {rule.endpoint for rule in live.url_map.iter_rules()
               if 'GET' in rule.methods and not rule.rule.startswith('/api/')}
@@ -124,7 +125,8 @@ def _paths(live, ids):
     paths = [path for endpoint, path in known.items() if endpoint != 'dossier.data_page']
     paths += [f'/circles/{{circle}}/data/{section}' for section in SECTIONS]
     paths += ['/circles/{circle}/data/contact_persons/add', '/circles/{circle}/calendar?view=week',
-              '/circles/{circle}/calendar?view=day', '/circles/{circle}/timeline?kind=plan']
+              '/circles/{circle}/calendar?view=day', '/circles/{circle}/timeline?kind=plan',
+              '/circles/{circle}/corrections?record={report}']
     return paths
 
 

@@ -19,7 +19,7 @@ def fhir_load(base_url, resources):
     response = requests.post(base_url, json=bundle, headers={'Content-Type': 'application/fhir+json'}, timeout=30)
     response.raise_for_status()
     statuses = [entry['response']['status'] for entry in response.json()['entry']]
-    assert all(status.startswith('20') for status in statuses), response.json()
+    assert all(status.startswith('20') for status in statuses), [e['response'] for e in response.json()['entry']]
 
 
 def client_records(patient_id, reports=45, now=None):

@@ -335,6 +335,27 @@ def test_a_contact_person_change_reaches_ons_as_a_report_for_its_staff(
     assert not [r for r in records(db, kind='report') if 'contactpersoon' in r.data['text']]  # not read back
 
 
+def test_a_correction_reaches_ons_as_a_report_for_its_staff(app, ons, ons_provider, coupling_code, register, db):
+    from hub.worker import deliver_outbox
+    client_id = client_dossier(ons)
+    name, _ = ons_provider()
+    manager, circle = link(register, coupling_code, name, client_id)
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    [report] = [r for r in records(db, kind='report')][:1]
+    manager.step_up()
+    url = f"/api/v1/circles/{circle['id']}/corrections"
+    asked = manager.post(url, {'record_id': str(report.id), 'text': 'Dit was op dinsdag, niet op maandag.'})
+    assert asked.status_code == 202, asked.get_json()
+    with app.app_context():
+        deliver_outbox()
+    [sent] = [m for m in ons.data['reports'].values() if 'correctie' in str(m.get('comment'))]
+    assert sent['comment'].startswith(f'Verzoek om correctie via carehub over {asked.get_json()["about"]} (report/')
+    assert sent['comment'].endswith(': Dit was op dinsdag, niet op maandag.') and sent['reportTypeId'] == 111
+    assert manager.get(url).get_json()['items'][0]['status'] == 'received'  # Ons gives no answer to read back
+    assert app.test_cli_runner().invoke(cli, ['sync', name, '--full']).exit_code == 0
+    assert not [r for r in records(db, kind='report') if 'correctie' in r.data['text']]  # not read back
+
+
 def test_ons_is_reached_over_mutual_tls_only(tmp_path):
     from adapters.ons import OnsAdapter
     from hub.careprovider.adapter import AdapterError
