@@ -26,8 +26,9 @@ def create_app(config=None):
     install_sqlite_pragmas()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / 'migrations'))
-    from hub.web import select_locale, select_timezone
+    from hub.web import large_body, select_locale, select_timezone
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.before_request(large_body)  # before the CSRF check, which reads the body
     csrf.init_app(app)
     limiter.init_app(app)
     from hub.core import background

@@ -1,5 +1,6 @@
 """Write the demo clients as a FHIR R4 collection Bundle (our own data, dated around today)."""
 
+import base64
 import random
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -158,6 +159,37 @@ def _medication(client_id, today):
                       today - timedelta(days=40), today - timedelta(days=33))]
 
 
+def _pdf(lines) -> bytes:
+    """A one-page PDF with these lines of text (Helvetica), small and valid: the demo's document."""
+    text = ' '.join(f'({line}) Tj 0 -18 Td' for line in lines)
+    stream = f'BT /F1 13 Tf 56 780 Td {text} ET'.encode('latin-1')
+    objects = [b'<< /Type /Catalog /Pages 2 0 R >>', b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+               b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R '
+               b'/Resources << /Font << /F1 5 0 R >> >> >>',
+               b'<< /Length %d >>\nstream\n' % len(stream) + stream + b'\nendstream',
+               b'<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']
+    out, offsets = bytearray(b'%PDF-1.4\n'), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b'%d 0 obj\n' % number + body + b'\nendobj\n'
+    start = len(out)
+    out += b'xref\n0 %d\n0000000000 65535 f \n' % (len(objects) + 1)
+    out += b''.join(b'%010d 00000 n \n' % offset for offset in offsets)
+    out += b'trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n' % (len(objects) + 1, start)
+    return bytes(out)
+
+
+def _document(client_id, today):
+    """The care agreement as a document of the provider (inline, so the demo needs no server)."""
+    data = _pdf(['Zorgovereenkomst', 'Zorggroep Demo en Wim Jansen', '',
+                 'Wim krijgt zorg met verblijf.', 'De afspraken staan in het zorgplan.'])
+    return {'resourceType': 'DocumentReference', 'id': f'{client_id}-agreement', 'status': 'current',
+            'type': {'text': 'Zorgovereenkomst'}, 'subject': {'reference': f'Patient/{client_id}'},
+            'date': _instant(_local(today - timedelta(days=300), 11)), 'author': [{'display': 'Zorggroep Demo'}],
+            'content': [{'attachment': {'contentType': 'application/pdf', 'title': 'Zorgovereenkomst',
+                                        'size': len(data), 'data': base64.b64encode(data).decode()}}]}
+
+
 def demo_bundle(today=None) -> dict:
     """Return the demo Bundle: a year of daily reports for the main client, and a second client."""
     rng = random.Random(2026)
@@ -184,6 +216,7 @@ def demo_bundle(today=None) -> dict:
                                       who, 'fulfilled' if index < 0 else 'booked'))
     resources += _plan(MAIN_CLIENT, today)
     resources += _medication(MAIN_CLIENT, today)
+    resources.append(_document(MAIN_CLIENT, today))
     resources.append(_patient(SECOND_CLIENT, 'Annie', 'Bakker', '1938-11-02', 'female'))
     for offset in range(14, 0, -1):
         resources.append(_report(SECOND_CLIENT, offset, _local(today - timedelta(days=offset), 10),

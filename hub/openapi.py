@@ -237,6 +237,19 @@ ROUTES = [
      MedicationSchema, 201, {'type': 'object', 'required': ['id', 'source', 'name', 'status']}),
     ('delete', '/circles/{circle_id}/medication/{entry_id}', 'Remove an entry one added oneself (or the manager)',
      None, 204, None),
+    ('get', '/circles/{circle_id}/documents', "The documents: the providers' (source provider, fetched when opened) "
+                                              'and what members uploaded (source member; step-up)', None, 200,
+     _list_of({'type': 'object', 'required': ['id', 'source', 'title', 'kind']})),
+    ('post', '/circles/{circle_id}/documents', 'Upload a document (multipart: file, title?): a PDF, JPEG or PNG '
+                                               '(checked by its content, at most 20 MB; 422 content_mismatch), or a '
+                                               'FHIR R4 Bundle (JSON) whose resources are mapped into the care page '
+                                               '(422 not_fhir)', None, 201,
+     {'type': 'object', 'required': ['id', 'source', 'title', 'kind']}),
+    ('get', '/circles/{circle_id}/documents/{document_id}', 'Open a document: the file itself (audited; a '
+                                                            "provider's is fetched from the provider now)", None, 200,
+     None),
+    ('delete', '/circles/{circle_id}/documents/{document_id}', 'Remove an upload (its uploader or the manager); a '
+                                                               "Bundle's records go with it", None, 204, None),
     ('get', '/circles/{circle_id}/corrections', 'Requests to correct the dossier, newest first, with status sent, '
                                                 'received, accepted, declined or failed and the answer (manager, '
                                                 'step-up)', None, 200,

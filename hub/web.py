@@ -86,6 +86,15 @@ def load_json(schema):
         raise AppError(_l('The body is not valid JSON.'), code='invalid_json')
     if not isinstance(data, dict):
         raise InvalidInput(_l('The body must be a JSON object.'))
+    return _loaded(schema, data)
+
+
+def load_form(schema, *names):
+    """Return the named fields of a multipart request (beside a file) loaded by ``schema``, or raise a clear error."""
+    return _loaded(schema, {name: request.form.get(name) or None for name in names})
+
+
+def _loaded(schema, data):
     if has_lone_surrogate(data):
         raise InvalidInput(_l('The text holds characters that are not allowed (a lone UTF-16 surrogate).'),
                            code='invalid_text')
@@ -131,10 +140,47 @@ def uploaded(name, limit):
     return upload.stream.read(limit + 1)
 
 
+#: endpoint -> the largest body it takes, when more than MAX_CONTENT_LENGTH (allow_large_body)
+LARGE_BODIES = {}
+
+
+def allow_large_body(endpoint, file_bytes):
+    """Let ``endpoint`` take a file of ``file_bytes`` and 1 MB of form around it (the others keep the default)."""
+    LARGE_BODIES[endpoint] = file_bytes + 1024 * 1024
+
+
+def large_body():
+    """Before anything reads the body (the CSRF check reads the form): raise the limit for the endpoints that may."""
+    size = LARGE_BODIES.get(request.endpoint)
+    if size:
+        request.max_content_length = size
+
+
+def uploaded_file(name, limit):
+    """(file name, type the browser gave, bytes) of a file sent with a form or request, at most ``limit`` + 1 bytes
+    (a larger one is seen); None when no file was chosen. The endpoint must allow the size (allow_large_body)."""
+    upload = request.files.get(name)
+    if upload is None or not upload.filename:
+        return None
+    return upload.filename, upload.mimetype, upload.stream.read(limit + 1)
+
+
 def jpeg_response(data: bytes):
     """A photo as carehub sends it: JPEG, for the person asking only (never kept by a cache on the way)."""
     response = make_response(data)
     response.headers['Content-Type'] = 'image/jpeg'
+    response.headers['Cache-Control'] = 'private, no-store'
+    return response
+
+
+def file_response(data: bytes, content_type: str, name: str, inline: bool):
+    """A document as carehub hands it out: for the person asking only, never run as a page (a sandbox, no sniffing);
+    shown in the browser when ``inline`` (PDF, JPEG, PNG), else downloaded."""
+    response = make_response(data)
+    response.headers['Content-Type'] = content_type
+    response.headers['Content-Disposition'] = f'{"inline" if inline else "attachment"}; filename="{name}"'
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    response.headers['Content-Security-Policy'] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     response.headers['Cache-Control'] = 'private, no-store'
     return response
 

@@ -24,11 +24,11 @@ def test_demo_sets_up_an_instance_with_logins_and_a_code(tmp_path):
     carehub = os.path.join(os.path.dirname(sys.executable), 'carehub')
     result = subprocess.run([carehub, 'demo', '--no-serve'], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "'created': 861" in result.stdout
+    assert "'created': 862" in result.stdout
     password = re.search(r'password: (.+)\)', result.stdout).group(1)
     coupling = re.search(r'[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}', result.stdout).group(0)
     again = subprocess.run([carehub, 'demo', '--no-serve'], env=env, capture_output=True, text=True, timeout=120)
-    assert again.returncode == 0 and "'unchanged': 861" in again.stdout
+    assert again.returncode == 0 and "'unchanged': 862" in again.stdout
 
     app = demo_app(tmp_path)
     manager = Api(app)

@@ -1,5 +1,7 @@
 """The ``fhir`` adapter: FHIR R4 over REST (or a Bundle file), mapped into the common model."""
 
+import base64
+import binascii
 import re
 from dataclasses import replace
 from datetime import timedelta
@@ -12,7 +14,7 @@ from adapters.fhir.client import BundleSource, RestSource, patient_reference
 from adapters.fhir.mapping import MAPPERS
 from adapters.fhir.outbound import outbound
 from adapters.fhir.values import parse_datetime
-from hub.careprovider.adapter import Adapter, PushError, SourceRecord
+from hub.careprovider.adapter import Adapter, AdapterError, PushError, SourceRecord
 
 
 class FhirSettings(Schema):
@@ -145,6 +147,46 @@ class FhirAdapter(Adapter):
     def map(self, record):
         mapper = MAPPERS.get(record.source_type)
         return mapper(record.payload) if mapper else []  # a type the portal does not show
+
+    def document(self, data, raw):
+        """The file of a DocumentReference: its inline data, or fetched from the server (a Binary there)."""
+        if data.get('inline'):
+            attachment = next((c['attachment'] for c in raw.get('content') or [] if isinstance(c, dict)
+                               and isinstance(c.get('attachment'), dict) and c['attachment'].get('data')), None)
+            try:
+                return data.get('content_type') or 'application/octet-stream', base64.b64decode(
+                    attachment['data'], validate=True)
+            except (TypeError, ValueError, binascii.Error):
+                raise AdapterError('the document has no readable data', permanent=True) from None
+        if not isinstance(self.source, RestSource) or not data.get('url'):
+            raise AdapterError('the document cannot be fetched from here', permanent=True)
+        return self.source.binary(data['url'], DOCUMENT_LIMIT)
+
+
+#: the largest document file carehub fetches for a member (bytes)
+DOCUMENT_LIMIT = 20 * 1024 * 1024
+
+
+class UploadedFhir(FhirAdapter):
+    """What members upload themselves (a FHIR Bundle from another portal): mapped like any FHIR source, fetched from
+    nowhere, and nothing is sent back. Its dossiers (one per member and care page) are never synced."""
+
+    name = 'fhir_upload'
+    settings_schema = Schema
+
+    def __init__(self, settings=None, session=None):
+        Adapter.__init__(self, settings or {})
+        self.source = None
+
+    def fetch(self, client_id, since):
+        return iter(())
+
+    @property
+    def sends(self):
+        return False
+
+    def outbound(self, kind, client_id, item_id, content):
+        raise AdapterError('what a member uploaded goes to no provider', permanent=True)
 
 
 def _push_problem(client_id, resource, identifiers=frozenset()):

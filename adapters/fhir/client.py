@@ -1,5 +1,6 @@
 """Talk to a FHIR R4 server over REST, or read a FHIR Bundle file, as a source of resources."""
 
+import base64
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ SEARCHES = (
     ('MedicationRequest', 'subject'),
     ('MedicationDispense', 'subject'),
     ('Task', 'subject'),  # the answers to correction requests carehub sent
+    ('DocumentReference', 'subject'),
 )
 TIMEOUT = 30
 
@@ -101,6 +103,36 @@ class RestSource:
     def read(self, resource_type, resource_id):
         """Return one resource, or None when the server does not have it."""
         return self._get(f'{self.base_url}/{resource_type}/{resource_id}', missing_ok=True)
+
+    def binary(self, url, limit):
+        """Return (content type, bytes) of a document's file on this server: a FHIR Binary (as its resource, the
+        data base64) or another file there; at most ``limit`` bytes. Another host is never asked."""
+        url = url if urlsplit(url).scheme else f"{self.base_url}/{url.lstrip('/')}"
+        if not self._same_server(url):
+            raise AdapterError('the document is on another host', permanent=True)
+        fhir = '/Binary/' in urlsplit(url).path
+        try:
+            response = self.session.get(url, timeout=TIMEOUT, allow_redirects=False, auth=self.auth, stream=True,
+                                        headers={'Accept': 'application/fhir+json' if fhir else '*/*'})
+            body = response.raw.read(limit + 1, decode_content=True) if response.status_code == 200 else b''
+        except requests.RequestException as exc:
+            raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
+        if response.status_code in (404, 410):
+            raise AdapterError('the document is gone from the FHIR server', permanent=True)
+        if response.status_code != 200:
+            raise AdapterError(f'FHIR server answered {response.status_code}',
+                               permanent=response.status_code < 500 and response.status_code != 429)
+        if len(body) > limit:
+            raise AdapterError('the document is too large', permanent=True)
+        content_type = response.headers.get('Content-Type', 'application/octet-stream').split(';')[0].strip()
+        if 'json' not in content_type:
+            return content_type, body
+        try:
+            resource = json.loads(body)
+            return resource.get('contentType') or 'application/octet-stream', base64.b64decode(resource['data'],
+                                                                                              validate=True)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise AdapterError('the FHIR server sent a Binary without data', permanent=True) from None
 
     def search(self, resource_type, params):
         """Yield every resource of a search, page by page through the ``next`` links."""

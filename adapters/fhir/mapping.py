@@ -400,6 +400,34 @@ def map_composition(resource):
 
 
 #: the Dutch medication profiles (MP9, nl-core): the dose in words, the period of use, a definitive stop
+def map_document_reference(resource):
+    """A document the provider keeps (a letter, a report, a photo): its title, type and where to fetch it.
+
+    Only current documents with an attachment are listed; the file is fetched when a member opens it (``url``: a
+    Binary on the FHIR server, or a URL there) or taken from the resource itself (``inline``: attachment.data).
+    """
+    if resource.get('status') not in (None, 'current') or resource.get('docStatus') in ('entered-in-error',
+                                                                                          'preliminary'):
+        return []
+    attachment = next((c['attachment'] for c in resource.get('content') or []
+                       if isinstance(c, dict) and isinstance(c.get('attachment'), dict)
+                       and (c['attachment'].get('url') or c['attachment'].get('data'))), None)
+    if attachment is None:
+        return []
+    kind = concept_text(resource.get('type'))
+    title = attachment.get('title') or resource.get('description') or kind or 'Document'
+    when = parse_datetime(resource.get('date') or attachment.get('creation'))
+    size = attachment.get('size')
+    authors = [display(author, resource) for author in resource.get('author') or []]
+    category = next((concept_text(c) for c in resource.get('category') or [] if concept_text(c)), None)
+    return [_record('document', resource, {
+        'title': title[:300], 'content_type': (attachment.get('contentType') or '')[:100] or None,
+        'url': None if attachment.get('data') else attachment['url'][:2000], 'inline': bool(attachment.get('data')),
+        'size': size if isinstance(size, int) and size >= 0 else None, 'category': (kind or category or '')[:300] or None,
+        'author': ', '.join(a for a in authors if a)[:300] or None,
+        'occurred_at': when.isoformat() if when else None}, occurred_at=when)]
+
+
 #: HL7 Patient Request for Corrections: the Task (and Communication) type of a correction request
 CORRECTION_TYPES = 'http://hl7.org/fhir/uv/patient-corrections/CodeSystem/PatientCorrectionTaskTypes'
 CORRECTION_CODE = 'medRecCxReq'
@@ -529,6 +557,8 @@ def skip_reason(resource) -> str | None:
         return 'incomplete, or about restrictive measures (never shown)'
     if kind == 'Task':
         return 'a task that is not a correction request carehub sent (those give their answer)'
+    if kind == 'DocumentReference':
+        return 'not current, or without a file to open'
     return None
 
 
@@ -563,4 +593,5 @@ MAPPERS = {
     'MedicationRequest': map_medication,
     'MedicationDispense': map_medication,
     'Task': map_task,
+    'DocumentReference': map_document_reference,
 }

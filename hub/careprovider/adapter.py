@@ -130,6 +130,11 @@ class Adapter(ABC):
         """Deliver one outbound item (as ``outbound`` made it); raise AdapterError to try again later."""
         raise AdapterError(f'the {self.name} adapter does not send', permanent=True)
 
+    def document(self, data: dict, raw: dict) -> tuple[str, bytes]:
+        """Return (content type, bytes) of a document record's file (``data`` as mapped, ``raw`` its source record):
+        fetched from the provider system when a member opens it, never linked to directly."""
+        raise AdapterError(f'the {self.name} adapter gives no documents', permanent=True)
+
     def poll(self, since: datetime, clients: set[str]) -> Iterator[SourceRecord]:
         """Yield the records of ``clients`` changed since ``since``, each with its ``client_id``.
 

@@ -203,6 +203,21 @@ class Medication(RecordSchema):
     reason = _text(500)
 
 
+class Document(RecordSchema):
+    """FHIR DocumentReference: a letter, a report or a picture the provider keeps about the client. The file itself
+    stays at the provider: carehub fetches it when a member opens it (``url``), or takes it from the source record
+    (``inline``)."""
+    title = _text(300, required=True, allow_none=False)
+    content_type = _text(100)
+    #: where the provider serves the file (a FHIR Binary, or a URL on its server); None when it is inline
+    url = _text(2000)
+    inline = fields.Boolean(load_default=False)
+    size = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    category = _text(300)
+    author = _text(300)
+    occurred_at = fields.AwareDateTime(allow_none=True)
+
+
 class RequestAnswer(RecordSchema):
     """What the provider did with a request carehub sent (a correction): FHIR Task status, or pushed by its system.
 
@@ -228,6 +243,7 @@ KINDS = {
     'questionnaire': Questionnaire,
     'message': Message,
     'medication': Medication,
+    'document': Document,
     'request_answer': RequestAnswer,
 }
 

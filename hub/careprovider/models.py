@@ -10,6 +10,9 @@ from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
+#: the adapter of what members upload themselves (adapters.fhir.UploadedFhir): its dossiers are never synced
+UPLOADS = 'fhir_upload'
+
 
 class Provider(IdMixin, CreatedMixin, db.Model):
     """A care organisation with an electronic client dossier (ECD)."""
@@ -52,8 +55,11 @@ class Dossier(IdMixin, CreatedMixin, db.Model):
     sync_requested: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     #: a worker syncing this dossier holds it until then (renewed while it runs): no two workers sync it at once
     sync_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: what one member uploaded to one care page (a FHIR Bundle from another portal): no provider's, never synced
+    uploaded_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'))
 
     provider: Mapped[Provider] = relationship()
+    uploader = relationship('Account')
 
     __table_args__ = (UniqueConstraint('provider_id', 'client_id', name='uq_dossiers_provider_client'),)
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from hub.careprovider.models import Dossier, Provider
+from hub.careprovider.models import UPLOADS, Dossier, Provider
 from hub.careprovider.registry import adapter_class
 from hub.core.audit import audit
 from hub.core.crypto import decrypt, encrypt
@@ -48,6 +48,22 @@ def provider_settings(provider: Provider) -> dict:
 def adapter_for(provider: Provider):
     """Return a ready adapter for ``provider``."""
     return adapter_class(provider.adapter)(provider_settings(provider))
+
+
+UPLOADS_PROVIDER = 'carehub: zelf toegevoegd'
+
+
+def uploads_dossier(circle_id, account) -> Dossier:
+    """Return the dossier of what ``account`` uploaded to a care page (one each), making it (and the uploads
+    provider) if new. The care page links it (hub.dossier.documents)."""
+    provider = db.session.execute(select(Provider).where(Provider.adapter == UPLOADS)).scalar_one_or_none()
+    if provider is None:
+        provider = Provider(name=UPLOADS_PROVIDER, adapter=UPLOADS, settings_encrypted=encrypt(json.dumps({})))
+        db.session.add(provider)
+        db.session.flush()
+    dossier = get_or_create_dossier(provider, f'{circle_id}.{account.id}')
+    dossier.uploaded_by = account.id
+    return dossier
 
 
 def get_or_create_dossier(provider: Provider, client_id: str) -> Dossier:

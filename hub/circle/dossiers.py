@@ -47,11 +47,14 @@ def records_in(dossier_id, kinds):
                    not_hidden()))
 
 
-def dossiers_of(circle_id) -> list[Dossier]:
-    """Return the dossiers linked to a care page."""
-    return db.session.execute(select(Dossier).options(joinedload(Dossier.provider)).join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
-                              .where(CircleDossier.circle_id == circle_id)
-                              .order_by(CircleDossier.created_at)).scalars().all()
+def dossiers_of(circle_id, uploads=False) -> list[Dossier]:
+    """Return the providers' dossiers linked to a care page; with ``uploads`` also those of what members uploaded
+    (read like the others, but no provider to write to or sync)."""
+    query = (select(Dossier).options(joinedload(Dossier.provider)).join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
+             .where(CircleDossier.circle_id == circle_id))
+    if not uploads:
+        query = query.where(Dossier.uploaded_by.is_(None))
+    return db.session.execute(query.order_by(CircleDossier.created_at)).scalars().all()
 
 
 def linked_dossier_ids(circle_id) -> list:
@@ -79,6 +82,13 @@ def client_name(circle) -> str | None:
         return circle.name
     row = db.session.execute(records_of(circle.id, ('demographics',)).order_by(Record.created_at).limit(1)).first()
     return row.Record.data['name'] if row else None
+
+
+def source_name(dossier) -> str:
+    """Where a record comes from, in words: its provider, or the member who uploaded it."""
+    if getattr(dossier, 'uploaded_by', None):
+        return _l('%(name)s (uploaded)', name=dossier.uploader.name)
+    return dossier.provider.name
 
 
 def contact_persons(circle_id):

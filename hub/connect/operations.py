@@ -136,8 +136,9 @@ def unlink_dossier(dossier: Dossier, actor=None):
 
 
 def delete_care_page(manager):
-    """Delete a care page: its dossier links and mirrored records, members and invitations."""
-    for dossier in dossiers_of(manager.circle_id):
+    """Delete a care page: its dossier links and mirrored records (and what members uploaded), members and
+    invitations."""
+    for dossier in dossiers_of(manager.circle_id, uploads=True):
         unlink_dossier(dossier, manager.account)
     delete_circle(manager)
 

@@ -8,7 +8,7 @@ from hub.circle.access import MANAGE, READ_DOSSIER, read_dossier, require
 from hub.circle.dossiers import client_name
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
-from hub.dossier import contacts, corrections, data, hiding, medication, operations, shares
+from hub.dossier import contacts, corrections, data, documents, hiding, medication, operations, shares
 from hub.dossier.access import change_contacts, correct, read_data, sign_off
 from hub.dossier.download import download, download_detail
 from hub.dossier.schemas import (
@@ -17,12 +17,14 @@ from hub.dossier.schemas import (
     ContactPersonSchema,
     CorrectionSchema,
     DeclineSchema,
+    DocumentSchema,
     MedicationSchema,
     OutsiderShareSchema,
 )
-from hub.web import load_json, parse_id
+from hub.web import allow_large_body, file_response, load_form, load_json, parse_id, uploaded_file
 
 bp = Blueprint('dossier_api', __name__, url_prefix='/api/v1')
+allow_large_body('dossier_api.upload_document', documents.MAX_BYTES)
 
 
 @bp.get('/circles/<circle_id>/timeline')
@@ -112,6 +114,43 @@ def add_medication(circle_id):
     own = medication.add(member, account, load_json(MedicationSchema()))
     [item] = [i for i in medication.medication_list(member.circle_id) if i['id'] == str(own.id)]
     return item, 201
+
+
+@bp.get('/circles/<circle_id>/documents')
+def documents_list(circle_id):
+    """The documents: the providers' (``source: provider``) and what members uploaded (``source: member``)."""
+    member = read_dossier(current_account(), circle_id, 'documents')
+    return {'items': documents.documents_of(member.circle_id), 'next': None}
+
+
+@bp.post('/circles/<circle_id>/documents')
+def upload_document(circle_id):
+    """Upload a file (multipart ``file``, ``title``): a PDF, JPEG or PNG is kept; a FHIR Bundle is mapped."""
+    account = current_account()
+    member = require(account, circle_id, READ_DOSSIER)
+    step_up_required()
+    upload = uploaded_file('file', documents.MAX_BYTES)
+    title = load_form(DocumentSchema(), 'title')['title']
+    return documents.upload_json(documents.upload(member, account, title, upload)), 201
+
+
+@bp.get('/circles/<circle_id>/documents/<document_id>')
+def document_file(circle_id, document_id):
+    """Open a document (the file itself; a provider's is fetched from the provider now). Audited."""
+    document_id = parse_id(document_id)
+    member = read_dossier(current_account(), circle_id, 'document', document_id)
+    content_type, data, title = documents.open_document(member.circle_id, document_id)
+    return file_response(data, content_type, documents.file_name(title, content_type),
+                         content_type in documents.INLINE)
+
+
+@bp.delete('/circles/<circle_id>/documents/<document_id>')
+def remove_document(circle_id, document_id):
+    """Remove an upload (its uploader or the manager); a Bundle's records go with it."""
+    account = current_account()
+    member = require(account, circle_id, READ_DOSSIER)
+    documents.remove(member, account, parse_id(document_id))
+    return '', 204
 
 
 @bp.delete('/circles/<circle_id>/medication/<entry_id>')

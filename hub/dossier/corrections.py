@@ -48,7 +48,8 @@ def describe(record) -> str:
 
 def correctable(circle_id, record_id):
     """Return the (Record, Dossier) row of an item of the care page one may ask to correct, or raise InvalidInput."""
-    row = db.session.execute(records_of(circle_id, KINDS).where(Record.id == record_id)).first() if record_id else None
+    row = db.session.execute(records_of(circle_id, KINDS).where(  # what a member uploaded has no provider to ask
+        Record.id == record_id, Dossier.uploaded_by.is_(None))).first() if record_id else None
     if row is None:
         raise InvalidInput(_l('Choose an item of the dossier of this care page.'),
                            fields={'record_id': [_l('There is no such item on this care page.')]})

@@ -32,6 +32,8 @@ def medication_list(circle_id) -> list:
                       'status': _status(data.get('stopped'), ends_on, on), 'kind': data.get('source'),
                       'prescriber': data.get('prescriber'), 'reason': data.get('reason'),
                       'provider': {'id': str(row.Dossier.provider_id), 'name': row.Dossier.provider.name}})
+        if row.Dossier.uploaded_by:  # from a FHIR file a member uploaded, not from a provider
+            items[-1].update(provider=None, uploaded_by={'name': row.Dossier.uploader.name})
     for own in db.session.execute(select(OwnMedication).options(joinedload(OwnMedication.author))
                                   .where(OwnMedication.circle_id == circle_id)).scalars():
         items.append({'id': str(own.id), 'source': 'member', 'name': own.name, 'dose': own.dose,

@@ -4,7 +4,7 @@ care page was told about."""
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.account.models import Account
@@ -98,6 +98,27 @@ class CorrectionRequest(IdMixin, CreatedMixin, db.Model):
     text: Mapped[str] = mapped_column(Text, nullable=False)
     account_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='SET NULL'))
     outbox_item_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, unique=True)
+
+    account = relationship('Account')
+
+
+class Document(IdMixin, CreatedMixin, db.Model):
+    """A file a member uploaded to a care page: a PDF, JPEG or PNG (``file``), or a FHIR Bundle from another portal
+    (``bundle``), whose resources were mapped into the member's uploads dossier. It leaves with its uploader."""
+
+    __tablename__ = 'documents'
+
+    circle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('circles.id', ondelete='CASCADE'), nullable=False,
+                                                 index=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'), nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: deferred: only opening the file reads it
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True, deferred_raiseload=True)
+    #: for a Bundle: what its mapping stored (created, unchanged, rejected …)
+    counts: Mapped[dict | None] = mapped_column(JSON)
 
     account = relationship('Account')
 

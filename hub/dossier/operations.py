@@ -97,7 +97,7 @@ def timeline(circle_id, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMEL
     """
     if cursor:
         decode_cursor(cursor)  # a bad cursor is refused even when no dossier is linked
-    dossiers = dossiers_of(circle_id) if dossiers is None else dossiers
+    dossiers = dossiers_of(circle_id, uploads=True) if dossiers is None else dossiers
     record_kinds = tuple(kind for kind in kinds if kind != 'plan')
     rows = []
     for dossier in dossiers:
@@ -173,7 +173,7 @@ class TimelineRead(NamedTuple):
 def read_timeline(member, cursor=None, kind=None) -> TimelineRead:
     """Read a page of the timeline for a member (``kind``: one kind); the first page begins a visit."""
     kinds = timeline_kinds(kind)
-    dossiers = dossiers_of(member.circle_id)
+    dossiers = dossiers_of(member.circle_id, uploads=True)
     last_visit = member.timeline_previous_at if cursor else visit_timeline(member)
     rows, next_cursor = timeline(member.circle_id, cursor, dossiers=dossiers, kinds=kinds, notes=kind is None)
     return TimelineRead(rows, next_cursor, last_visit, new_since(dossiers, last_visit, kinds))
@@ -228,7 +228,7 @@ def read_report(circle_id, record_id) -> ReportRead:
         raise NotFound(_l('This report does not exist, or you may not see it.'))
     at = (row.Record.occurred_at, row.Record.id)
     older, newer = [], []
-    for dossier in dossiers_of(circle_id):  # each by its own index; the nearest of all dossiers wins
+    for dossier in dossiers_of(circle_id, uploads=True):  # each by its own index; the nearest of all dossiers wins
         query = records_in(dossier.id, ('report',)).where(Record.occurred_at.is_not(None))
         key = tuple_(Record.occurred_at, Record.id)
         older += db.session.execute(query.where(key < at).order_by(Record.occurred_at.desc(), Record.id.desc())
@@ -300,9 +300,12 @@ def record_json(row) -> dict:
                 'data': {'text': row.note.text, 'author': row.note.author.name,
                          'status': 'received' if row.received else 'sent'}}
     record, dossier = row.Record, row.Dossier
-    return {'id': str(record.id), 'kind': record.kind,
+    item = {'id': str(record.id), 'kind': record.kind,
             'occurred_at': record.occurred_at.isoformat() if record.occurred_at else None,
             'provider': {'id': str(dossier.provider.id), 'name': dossier.provider.name}, 'data': record.data}
+    if dossier.uploaded_by:  # not a provider's: a member uploaded it (a FHIR Bundle from another portal)
+        item.update(provider=None, uploaded_by={'name': dossier.uploader.name})
+    return item
 
 
 def plans(circle_id):
@@ -461,7 +464,7 @@ def _awaiting(member, plan_id, version):
     if state == 'declined':
         raise Conflict(_l('You already said you do not agree with this version of the care plan.'),
                        code='already_declined')
-    if record.data.get('approval') != 'awaiting_signature':
+    if record.data.get('approval') != 'awaiting_signature' or row.Dossier.uploaded_by:  # an upload: no provider
         raise Conflict(_l('This care plan is not waiting for your approval.'), code='not_awaiting_approval')
     return row
 

@@ -74,3 +74,8 @@ class CorrectionSchema(StrictSchema):
     """A request to correct an item of the dossier: which item, and what is wrong with it."""
     record_id = fields.UUID(required=True)
     text = Text(required=True, min_length=1, max_length=2000, multiline=True)
+
+
+class DocumentSchema(StrictSchema):
+    """The form beside an uploaded file: its title (optional: the file's name is taken then)."""
+    title = Text(load_default=None, allow_none=True, max_length=300)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import undefer
 
 from hub.account.operations import link
 from hub.careprovider.models import Record
-from hub.circle.dossiers import client_name, records_of
+from hub.circle.dossiers import client_name, records_of, source_name
 from hub.core.audit import audit
 from hub.core.crypto import decrypt, encrypt, keyed_hash
 from hub.core.errors import AppError, NotFound
@@ -77,7 +77,7 @@ def _rows(manager, parts):
 def _plain(row) -> dict:
     """One row as the share keeps it (enough to show it again, and its FHIR resource)."""
     record = row.Record
-    return {'kind': record.kind, 'data': record.data, 'code': record.code, 'provider': row.Dossier.provider.name,
+    return {'kind': record.kind, 'data': record.data, 'code': record.code, 'provider': str(source_name(row.Dossier)),
             'occurred_at': record.occurred_at.isoformat() if record.occurred_at else None}
 
 

@@ -22,14 +22,14 @@ from hub.account.access import login_required, step_up_redirect
 from hub.circle import board, calendar
 from hub.circle import help as helping
 from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
-from hub.circle.dossiers import client_name, dossiers_of
+from hub.circle.dossiers import client_name, dossiers_of, source_name
 from hub.circle.messages import file_provider_messages, threads, unread
 from hub.circle.operations import circles_of
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
-from hub.dossier import contacts, corrections, data, export, hiding, medication, operations, shares
+from hub.dossier import contacts, corrections, data, documents, export, hiding, medication, operations, shares
 from hub.dossier.access import change_contacts, correct, first_data_section, read_data, sign_off
 from hub.dossier.download import LINE_LABELS, SERIES_LABELS, access_log_lines, download, download_detail
 from hub.dossier.schemas import (
@@ -38,13 +38,15 @@ from hub.dossier.schemas import (
     ContactPersonSchema,
     CorrectionSchema,
     DeclineSchema,
+    DocumentSchema,
     MedicationSchema,
     OutsiderShareSchema,
 )
 from hub.extensions import csrf, limiter
-from hub.web import form_data, form_int, form_step, parse_id
+from hub.web import allow_large_body, file_response, form_data, form_int, form_step, parse_id, uploaded_file
 
 bp = Blueprint('dossier', __name__, template_folder='templates')
+allow_large_body('dossier.documents_page', documents.MAX_BYTES)
 
 PLAN_STATUS = {'draft': _l('Draft'), 'active': _l('Current plan'), 'on-hold': _l('Paused'),
                'revoked': _l('Stopped'), 'completed': _l('Finished'), 'unknown': _l('Status unknown')}
@@ -78,7 +80,9 @@ def template_helpers():
             'practitioner_role': lambda value: PRACTITIONER_ROLES.get(value, value or ''),
             'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
             'plan_event_label': lambda event: PLAN_EVENT_LABELS.get(event, event),
-            'end_month': lambda end: end - timedelta(days=1), 'hide_choices': hiding.choices}
+            'end_month': lambda end: end - timedelta(days=1), 'hide_choices': hiding.choices,
+            'source_name': source_name}
+
 
 
 @bp.get('/circles/<circle_id>')
@@ -401,6 +405,43 @@ def shares_page(circle_id):
     return render_template('dossier/shares.html', member=member, errors=errors, values=values, made=made,
                            shares=shares.shares_of(member.circle_id), parts=shares.PART_LABELS,
                            share_status=shares.status, share_states=SHARE_STATES), status
+
+
+@bp.route('/circles/<circle_id>/documents', methods=['GET', 'POST'])
+@login_required
+def documents_page(circle_id):
+    """The documents of the providers and what members uploaded; upload a file or a FHIR file; remove one's own."""
+    member, unlock = _dossier_page(circle_id, 'documents')
+    if unlock:
+        return unlock
+    errors, status, values = {}, 200, {}
+    if request.method == 'POST' and request.form.get('action') == 'remove':
+        documents.remove(member, g.account, parse_id(request.form.get('document_id')))
+        return redirect(url_for('dossier.documents_page', circle_id=member.circle_id, removed=1), 303)
+    if request.method == 'POST':
+        values = form_data('title')
+        with form_step() as step:
+            upload = uploaded_file('file', documents.MAX_BYTES)
+            title = DocumentSchema().load({'title': values.get('title') or None})['title']
+            document = documents.upload(member, g.account, title, upload)
+        if step.ok:
+            return redirect(url_for('dossier.documents_page', circle_id=member.circle_id, added=document.kind), 303)
+        errors, status = step.errors, step.status
+    return render_template('dossier/documents.html', member=member, items=documents.documents_of(member.circle_id),
+                           errors=errors, values=values), status
+
+
+@bp.get('/circles/<circle_id>/documents/<document_id>')
+@login_required
+def document_page(circle_id, document_id):
+    """Open one document (audited; a provider's is fetched from the provider now)."""
+    document_id = parse_id(document_id)
+    member, unlock = _dossier_page(circle_id, 'document', document_id)
+    if unlock:
+        return unlock
+    content_type, data, title = documents.open_document(member.circle_id, document_id)
+    return file_response(data, content_type, documents.file_name(title, content_type),
+                         content_type in documents.INLINE)
 
 
 @bp.route('/circles/<circle_id>/corrections', methods=['GET', 'POST'])

@@ -29,6 +29,7 @@ NOT_PAGES = {
     'provider_openapi': "a provider's API (JSON)", 'provider_oauth.outbox': "a provider's API (JSON)",
     'account.logout': 'answers a POST; the GET shows the question, swept as /logout below',
     'dossier.shared_bundle': 'a FHIR file', 'dossier.shared': 'swept as the outsider, with its code',
+    'dossier.document_page': 'a document (PDF, JPEG, PNG)',
 }
 #: pages swept with a query that puts them in another state
 SCREENSHOTS = {  # file name: (role, path)
@@ -117,6 +118,7 @@ def _paths(live, ids):
         'dossier.shares_page': '/circles/{circle}/shares', 'circle.help_page': '/circles/{circle}/help',
         'dossier.medication_page': '/circles/{circle}/medication',
         'dossier.corrections_page': '/circles/{circle}/corrections', 'circle.wellbeing_page': '/wellbeing',
+        'dossier.documents_page': '/circles/{circle}/documents',
     }
     routes = {rule.endpoint for rule in live.url_map.iter_rules()
               if 'GET' in rule.methods and not rule.rule.startswith('/api/')}

@@ -102,7 +102,8 @@ const capabilities = {
         searchParam: Object.values(info.searchParams).map((sp) => ({ name: sp.code, type: sp.type })),
       })) }],
 };
-const resourceTypes = new Set(capabilities.rest[0].resource.map((r) => r.type));
+// Binary has no search parameters, so it is not in the list above; Medplum serves it (read, update) all the same.
+const resourceTypes = new Set([...capabilities.rest[0].resource.map((r) => r.type), 'Binary']);
 
 function send(res, status, body, headers = {}) {
   const data = body === undefined ? '' : JSON.stringify(body);

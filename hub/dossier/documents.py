@@ -1,0 +1,221 @@
+"""Documents on a care page: what members upload and what the providers keep.
+
+A member who may read the dossier uploads a PDF, a JPEG or PNG photo (checked by its first bytes, not by its name;
+at most 20 MB), or a FHIR R4 Bundle from another portal (an IPS, a MedMij download). A file is kept as it is. A
+Bundle's resources go through the ``fhir`` adapter's mapping into the member's own uploads dossier on the care page
+(hub.careprovider.operations.uploads_dossier): they show on the timeline, in the lists and in the download, marked
+as uploaded by that member. Providers' documents (FHIR DocumentReference) are listed beside them; their files are
+fetched from the provider by carehub when someone opens them, never linked to directly.
+"""
+
+import json
+import re
+from collections import Counter
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload, undefer
+
+from hub.careprovider.adapter import AdapterError
+from hub.careprovider.models import Record
+from hub.careprovider.operations import adapter_for, uploads_dossier
+from hub.careprovider.sync import store
+from hub.circle.dossiers import records_of
+from hub.circle.models import CircleDossier
+from hub.core.audit import audit
+from hub.core.errors import AppError, InvalidInput, NotFound
+from hub.core.timeutil import utcnow
+from hub.dossier.models import Document
+from hub.extensions import db
+
+MAX_BYTES = 20 * 1024 * 1024
+BUNDLE = 'application/fhir+json'
+#: content type -> the first bytes every such file has
+SIGNATURES = {'application/pdf': b'%PDF-', 'image/jpeg': b'\xff\xd8\xff', 'image/png': b'\x89PNG\r\n\x1a\n'}
+EXTENSIONS = {'pdf': 'application/pdf', 'jpg': 'image/jpeg', 'jpeg': 'image/jpeg', 'png': 'image/png',
+              'json': BUNDLE}
+TYPE_NAMES = {'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG', BUNDLE: 'FHIR'}
+#: what a browser may show in the page itself; anything else is downloaded
+INLINE = frozenset(SIGNATURES)
+#: the Patient of another portal's Bundle is not the care page's client record: it is left out
+NOT_TAKEN = ('Patient',)
+SHOWN = 200
+
+
+def _refuse(message, code, status=422):
+    raise InvalidInput(message, code=code, status=status, fields={'file': [message]})
+
+
+def claimed_type(filename, mimetype) -> str | None:
+    """The type a file says it is: by its name's extension, else by the type the browser sent."""
+    extension = filename.rsplit('.', 1)[-1].lower() if filename and '.' in filename else ''
+    if extension in EXTENSIONS:
+        return EXTENSIONS[extension]
+    mimetype = (mimetype or '').split(';')[0].strip().lower()
+    if mimetype in ('application/json', BUNDLE):
+        return BUNDLE
+    return mimetype if mimetype in SIGNATURES else None
+
+
+def upload(member, account, title, upload) -> Document:
+    """Keep a file a member uploads (``upload``: file name, the type the browser gave, bytes; None when no file was
+    chosen), or map a FHIR Bundle into their uploads dossier; bad input changes nothing."""
+    if upload is None:
+        _refuse(_l('Choose a file.'), 'no_file')
+    filename, mimetype, data = upload
+    if not data:
+        _refuse(_l('The file is empty.'), 'empty_file')
+    if len(data) > MAX_BYTES:
+        _refuse(_l('The file is larger than 20 MB.'), 'too_large', 413)
+    kind = claimed_type(filename, mimetype)
+    if kind is None:
+        _refuse(_l('Upload a PDF, a photo (JPEG or PNG) or a FHIR file (JSON).'), 'unsupported_type', 415)
+    title = title or _title_of(filename)
+    if kind == BUNDLE:
+        return _bundle(member, account, title, data)
+    if not data.startswith(SIGNATURES[kind]):
+        _refuse(_l('This file is not a real %(kind)s. Choose the file again.', kind=TYPE_NAMES[kind]),
+                'content_mismatch')
+    return _keep(member, account, 'file', title, kind, data)
+
+
+def _title_of(filename) -> str:
+    name = (filename or '').rsplit('/', 1)[-1].rsplit('.', 1)[0].strip()
+    return name[:300] or str(_l('Document'))
+
+
+def _keep(member, account, kind, title, content_type, data, counts=None) -> Document:
+    document = Document(circle_id=member.circle_id, account_id=account.id, kind=kind, title=title,
+                        content_type=content_type, size=len(data), data=data, counts=counts, created_at=utcnow())
+    db.session.add(document)
+    db.session.flush()
+    audit('dossier.document_upload', 'C', actor=account, role=member.role, circle=member.circle_id,
+          target=f'document:{document.id}')
+    return document
+
+
+def _resources(data) -> list[dict]:
+    """The resources of a FHIR Bundle, or raise InvalidInput when the file is not one."""
+    try:
+        bundle = json.loads(data)
+    except ValueError:
+        bundle = None
+    entries = bundle.get('entry') if isinstance(bundle, dict) and bundle.get('resourceType') == 'Bundle' else None
+    if not isinstance(entries, list):
+        _refuse(_l('This is not a FHIR file: we expect a Bundle in JSON.'), 'not_fhir')
+    resources = []
+    for entry in entries:
+        resource = entry.get('resource') if isinstance(entry, dict) else None
+        if not isinstance(resource, dict) or not isinstance(resource.get('resourceType'), str):
+            continue
+        if not isinstance(resource.get('id'), str) or not resource['id']:
+            # a document Bundle may name its resources by fullUrl (urn:uuid:…) only
+            full_url = entry.get('fullUrl') if isinstance(entry.get('fullUrl'), str) else ''
+            found = re.fullmatch(r'urn:uuid:([0-9a-fA-F-]{36})', full_url)
+            if not found:
+                continue
+            resource = {**resource, 'id': found.group(1)}
+        if len(resource['id']) <= 64 and resource['resourceType'] not in NOT_TAKEN:
+            resources.append(resource)
+    return resources
+
+
+def _bundle(member, account, title, data) -> Document:
+    resources = _resources(data)
+    dossier = uploads_dossier(member.circle_id, account)
+    if db.session.get(CircleDossier, dossier.id) is None:
+        db.session.add(CircleDossier(dossier_id=dossier.id, circle_id=member.circle_id, created_at=utcnow()))
+    adapter = adapter_for(dossier.provider)
+    counts = Counter()
+    for resource in resources:
+        store(dossier, adapter, adapter.source_from_raw(resource['resourceType'], resource), counts, via='push')
+    counts = {key: value for key, value in counts.items() if value}
+    if not counts.get('created') and not counts.get('updated') and not counts.get('unchanged'):
+        _refuse(_l('We found nothing in this file that carehub can show.'), 'nothing_to_show')
+    dossier.last_synced_at = utcnow()
+    return _keep(member, account, 'bundle', title, BUNDLE, data, counts)
+
+
+def upload_json(document) -> dict:
+    return {'id': str(document.id), 'source': 'member', 'title': document.title, 'kind': document.kind,
+            'content_type': document.content_type, 'size': document.size, 'at': document.created_at.isoformat(),
+            'added_by': {'name': document.account.name}, 'counts': document.counts, 'provider': None,
+            'author_id': str(document.account_id)}
+
+
+def documents_of(circle_id, limit=SHOWN) -> list[dict]:
+    """The care page's documents, newest first: the providers' and what members uploaded."""
+    uploads = db.session.execute(select(Document).options(joinedload(Document.account))
+                                 .where(Document.circle_id == circle_id)
+                                 .order_by(Document.created_at.desc(), Document.id.desc()).limit(limit)).scalars()
+    items = [upload_json(document) for document in uploads]
+    for row in db.session.execute(records_of(circle_id, ('document',)).order_by(
+            Record.occurred_at.desc().nulls_last(), Record.id.desc()).limit(limit)):
+        data = row.Record.data
+        items.append({'id': str(row.Record.id), 'source': 'provider', 'title': data['title'], 'kind': 'file',
+                      'content_type': data.get('content_type'), 'size': data.get('size'),
+                      'at': row.Record.occurred_at.isoformat() if row.Record.occurred_at else None,
+                      'category': data.get('category'), 'author': data.get('author'), 'added_by': None,
+                      'provider': {'id': str(row.Dossier.provider_id), 'name': row.Dossier.provider.name}})
+    return sorted(items, key=lambda item: item['at'] or '', reverse=True)[:limit]
+
+
+class Unreachable(AppError):
+    status = 502
+    code = 'provider_unreachable'
+
+
+def open_document(circle_id, document_id) -> tuple[str, bytes, str]:
+    """Return (content type, bytes, title) of a document of this care page: an upload from the database, a
+    provider's fetched from the provider now. NotFound for another page's or a hidden one."""
+    document = db.session.execute(select(Document).options(undefer(Document.data)).where(
+        Document.id == document_id, Document.circle_id == circle_id)).scalar_one_or_none()
+    if document is not None:
+        return document.content_type, document.data, document.title
+    row = db.session.execute(records_of(circle_id, ('document',)).options(undefer(Record.raw))
+                             .where(Record.id == document_id)).first()
+    if row is None:
+        raise NotFound(_l('This document does not exist, or you may not see it.'))
+    try:
+        content_type, data = adapter_for(row.Dossier.provider).document(row.Record.data, row.Record.raw)
+    except AdapterError:
+        raise Unreachable(_l('%(provider)s cannot give this document now. Try again later.',
+                             provider=row.Dossier.provider.name)) from None
+    return content_type, data, row.Record.data['title']
+
+
+def remove(member, account, document_id):
+    """Remove an upload (its uploader or the manager); a Bundle's records go with it. A provider's: 404."""
+    document = db.session.get(Document, document_id)
+    if document is None or document.circle_id != member.circle_id:
+        raise NotFound(_l('This document does not exist, or you may not see it.'))
+    if document.account_id != account.id and member.role != 'manager':
+        raise NotFound(_l('This document does not exist, or you may not see it.'))
+    if document.kind == 'bundle':
+        _forget_bundle(member.circle_id, document)
+    db.session.delete(document)
+    audit('dossier.document_remove', 'D', actor=account, role=member.role, circle=member.circle_id,
+          target=f'document:{document.id}')
+
+
+def _forget_bundle(circle_id, document):
+    """Retire the records a Bundle brought that no other upload of its uploader still brings."""
+    dossier = uploads_dossier(circle_id, document.account)
+    kept = set()
+    others = db.session.execute(select(Document).options(undefer(Document.data)).where(
+        Document.account_id == document.account_id, Document.circle_id == circle_id, Document.kind == 'bundle',
+        Document.id != document.id)).scalars()
+    for other in others:
+        kept |= {f"{r['resourceType']}/{r['id']}" for r in _resources(other.data)}
+    gone = {f"{r['resourceType']}/{r['id']}" for r in _resources(
+        db.session.execute(select(Document.data).where(Document.id == document.id)).scalar_one())} - kept
+    if gone:
+        db.session.execute(update(Record).where(Record.dossier_id == dossier.id, Record.origin.in_(gone))
+                           .values(deleted=True, updated_at=utcnow()))
+
+
+def file_name(title, content_type) -> str:
+    """A plain file name for a download: the title's letters and digits, and the type's extension."""
+    stem = re.sub(r'[^A-Za-z0-9_-]+', '-', title).strip('-')[:80] or 'document'
+    extension = {'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', BUNDLE: 'json'}.get(content_type)
+    return f'{stem}.{extension}' if extension else stem
