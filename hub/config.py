@@ -48,6 +48,8 @@ DEFAULTS = {
     'REGISTER_RATE_LIMIT': '5 per minute;30 per hour',
     #: profile photos one account may upload (each is decoded, which costs memory and time)
     'PHOTO_RATE_LIMIT': '5 per minute;20 per day',
+    #: documents one account may upload (each up to 20 MB, a FHIR Bundle is mapped record by record)
+    'UPLOAD_RATE_LIMIT': '10 per minute;100 per day',
     #: how many proxies in front of carehub set X-Forwarded-For/-Proto (0: trust none)
     'PROXY_HOPS': 0,
     'SESSION_MAX_HOURS': 12,

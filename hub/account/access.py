@@ -170,6 +170,10 @@ def photo_limit():
     return setting('PHOTO_RATE_LIMIT')
 
 
+def upload_limit():
+    return setting('UPLOAD_RATE_LIMIT')
+
+
 #: what a person may still do before accepting new terms or choosing a new password: that, reading, logging out
 ALWAYS_OPEN = {
     'account.change_password_page', 'account_api.change_password', 'account_api.logout', 'account.logout',

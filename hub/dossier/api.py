@@ -3,7 +3,7 @@
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
-from hub.account.access import current_account, step_up_required
+from hub.account.access import account_key, current_account, step_up_required, upload_limit
 from hub.circle.access import MANAGE, READ_DOSSIER, read_dossier, require
 from hub.circle.dossiers import client_name
 from hub.core.audit import audit
@@ -21,6 +21,7 @@ from hub.dossier.schemas import (
     MedicationSchema,
     OutsiderShareSchema,
 )
+from hub.extensions import limiter
 from hub.web import allow_large_body, file_response, load_form, load_json, parse_id, uploaded_file
 
 bp = Blueprint('dossier_api', __name__, url_prefix='/api/v1')
@@ -124,6 +125,7 @@ def documents_list(circle_id):
 
 
 @bp.post('/circles/<circle_id>/documents')
+@limiter.limit(upload_limit, key_func=account_key)
 def upload_document(circle_id):
     """Upload a file (multipart ``file``, ``title``): a PDF, JPEG or PNG is kept; a FHIR Bundle is mapped."""
     account = current_account()

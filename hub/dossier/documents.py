@@ -35,6 +35,7 @@ SIGNATURES = {'application/pdf': b'%PDF-', 'image/jpeg': b'\xff\xd8\xff', 'image
 EXTENSIONS = {'pdf': 'application/pdf', 'jpg': 'image/jpeg', 'jpeg': 'image/jpeg', 'png': 'image/png',
               'json': BUNDLE}
 TYPE_NAMES = {'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG', BUNDLE: 'FHIR'}
+MEDIA_TYPE = re.compile(r'[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}')
 #: what a browser may show in the page itself; anything else is downloaded
 INLINE = frozenset(SIGNATURES)
 #: the Patient of another portal's Bundle is not the care page's client record: it is left out
@@ -181,7 +182,9 @@ def open_document(circle_id, document_id) -> tuple[str, bytes, str]:
     except AdapterError:
         raise Unreachable(_l('%(provider)s cannot give this document now. Try again later.',
                              provider=row.Dossier.provider.name)) from None
-    return content_type, data, row.Record.data['title']
+    if not MEDIA_TYPE.fullmatch(content_type or ''):  # a provider's odd type is never put in a header as it is
+        content_type = 'application/octet-stream'
+    return content_type.lower(), data, row.Record.data['title']
 
 
 def remove(member, account, document_id):

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from hub.account.access import login_required, step_up_redirect
+from hub.account.access import account_key, login_required, step_up_redirect, upload_limit
 from hub.circle import board, calendar
 from hub.circle import help as helping
 from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
@@ -409,6 +409,8 @@ def shares_page(circle_id):
 
 @bp.route('/circles/<circle_id>/documents', methods=['GET', 'POST'])
 @login_required
+@limiter.limit(upload_limit, key_func=account_key, methods=['POST'],
+               exempt_when=lambda: request.form.get('action') == 'remove')
 def documents_page(circle_id):
     """The documents of the providers and what members uploaded; upload a file or a FHIR file; remove one's own."""
     member, unlock = _dossier_page(circle_id, 'documents')

@@ -137,6 +137,26 @@ def test_a_fhir_bundle_from_another_portal_joins_the_care_page(care_page, db):
     assert manager.get(f'/api/v1/circles/{circle_id}/measurements').get_json()['items'] == []
 
 
+def test_uploads_leave_with_their_uploader(care_page, register, db):
+    from hub.careprovider.models import Dossier, Record
+    from hub.circle.models import WellbeingCheck
+    from hub.dossier.models import Document
+    from tests.conftest import PASSWORD
+    manager, circle_id, _, _ = care_page
+    trust, _ = add_member(register, db, circle_id, 'trust@example.nl', 'trust', first_name='Tom')
+    trust.step_up()
+    url = f'/api/v1/circles/{circle_id}/documents'
+    assert _send(trust, url, PDF, 'brief.pdf').status_code == 201
+    assert _send(trust, url, _bundle('observation-vitals/nl-core-BodyWeight-01.json'), 'a.json').status_code == 201
+    assert trust.post('/api/v1/me/wellbeing', {'answers': [1] * 9}).status_code == 201
+    assert db.count(Dossier, Dossier.uploaded_by.is_not(None)) == 1 and db.count(Record) >= 1
+    assert trust.delete('/api/v1/me', json={'password': PASSWORD}).status_code == 204
+    assert db.count(Document) == 0 and db.count(WellbeingCheck) == 0
+    assert db.count(Dossier, Dossier.uploaded_by.is_not(None)) == 0
+    manager.step_up()
+    assert manager.get(f'/api/v1/circles/{circle_id}/measurements').get_json()['items'] == []
+
+
 def test_provider_documents_are_opened_through_carehub(app, fhir_server, provider, coupling_code, register, db):
     from hub.cli import cli
     from hub.core.models import AuditRecord
