@@ -437,18 +437,21 @@ TASK_STATUS = {'requested': 'received', 'received': 'received', 'accepted': 'acc
                'cancelled': 'declined', 'failed': 'declined'}
 #: words in a completed Task's businessStatus that say the correction was refused after all (the IG's "denied")
 DENIED_WORDS = ('denied', 'declined', 'rejected', 'afgewezen', 'geweigerd')
+#: the Task codes of what carehub sends (adapters/fhir/outbound.py): a correction, a contact person to add or change
+OWN_TASK_CODES = (CORRECTION_CODE, 'fulfill', 'change')
 OWN_ID = re.compile(r'^carehub-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$')
 
 
 def map_task(resource):
-    """A correction request carehub sent, as the provider's staff left it: the status and their answer.
+    """A request carehub sent (a correction, a contact person to add or change), as the provider's staff left it:
+    the status and their answer.
 
-    Only carehub's own correction Tasks (id ``carehub-<item id>``, code ``medRecCxReq``) give a record; its code is the
-    item id, so the request on the care page finds it. The answer is the Task's text output, else its status reason,
-    else its last note.
+    Only carehub's own Tasks (id ``carehub-<item id>``, code ``medRecCxReq``, or the task-code ``fulfill``/``change``
+    of a contact-person request) give a record; its code is the item id, so the request on the care page finds it.
+    The answer is the Task's text output, else its status reason, else its last note.
     """
     own = OWN_ID.match(resource.get('id') or '')
-    if not own or not any(c.get('code') == CORRECTION_CODE for c in codings(resource.get('code'))):
+    if not own or not any(c.get('code') in OWN_TASK_CODES for c in codings(resource.get('code'))):
         return []
     status = TASK_STATUS.get(resource.get('status'))
     if status is None:
@@ -556,7 +559,7 @@ def skip_reason(resource) -> str | None:
     if kind == 'QuestionnaireResponse':
         return 'incomplete, or about restrictive measures (never shown)'
     if kind == 'Task':
-        return 'a task that is not a correction request carehub sent (those give their answer)'
+        return 'a task that is not a request carehub sent (those give their answer)'
     if kind == 'DocumentReference':
         return 'not current, or without a file to open'
     return None

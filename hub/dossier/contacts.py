@@ -15,6 +15,7 @@ from hub.circle.dossiers import dossiers_of, linked_dossier, records_of
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput, NotFound
 from hub.core.timeutil import utcnow
+from hub.dossier.answers import answers_to
 from hub.dossier.models import ContactRequest
 from hub.extensions import db
 
@@ -66,15 +67,23 @@ def request_contact(member, account, details, record_id=None, dossier_id=None) -
 
 
 def requests_of(circle_id, limit=SHOWN) -> list[ContactRequest]:
-    """The care page's requests about contact persons, newest first."""
-    return db.session.execute(
+    """The care page's requests about contact persons, newest first, each with the provider's ``answer`` (or None)."""
+    requests = db.session.execute(
         select(ContactRequest).options(joinedload(ContactRequest.outbox_item), joinedload(ContactRequest.account))
         .where(ContactRequest.circle_id == circle_id)
         .order_by(ContactRequest.created_at.desc(), ContactRequest.id.desc()).limit(limit)).scalars().all()
+    answers = answers_to((request.dossier_id, request.outbox_item_id) for request in requests)
+    for request in requests:
+        request.answer = answers.get((request.dossier_id, str(request.outbox_item_id)))
+    return requests
 
 
 def status(request) -> str:
-    """``sent`` (on its way to the provider) or ``received`` (the provider has it)."""
+    """``sent`` (on its way to the provider), ``received`` (the provider has it), then ``accepted`` or ``declined``
+    when its staff say so (read back from the request's Task on a sync)."""
+    answer = getattr(request, 'answer', None)
+    if answer is not None:
+        return answer.data['status']
     return 'received' if request.outbox_item is not None and request.outbox_item.status == 'sent' else 'sent'
 
 
@@ -82,4 +91,5 @@ def request_json(request) -> dict:
     return {'id': str(request.id), 'created_at': request.created_at.isoformat(), 'dossier_id': str(request.dossier_id),
             'record_id': str(request.record_id) if request.record_id else None,
             'kind': request.kind, 'details': request.details, 'status': status(request),
+            'answer': request.answer.data.get('answer') if getattr(request, 'answer', None) else None,
             'requested_by': request.account.name if request.account else None}

@@ -17,6 +17,7 @@ from hub.core.audit import audit
 from hub.core.errors import InvalidInput
 from hub.core.models import OutboxItem
 from hub.core.timeutil import utcnow
+from hub.dossier.answers import answers_to
 from hub.dossier.export import KINDS as EXPORT_KINDS
 from hub.dossier.models import CorrectionRequest
 from hub.extensions import db
@@ -86,10 +87,7 @@ def requests_of(circle_id, limit=SHOWN, only=None) -> list[dict]:
         query.order_by(CorrectionRequest.created_at.desc(), CorrectionRequest.id.desc()).limit(limit)).all()
     item_ids = [row.CorrectionRequest.outbox_item_id for row in requests]
     delivery = dict(db.session.execute(select(OutboxItem.id, OutboxItem.status).where(OutboxItem.id.in_(item_ids))).all())
-    answers = {(answer.dossier_id, answer.code): answer for answer in db.session.execute(
-        select(Record).where(Record.kind == 'request_answer', Record.deleted.is_(False),
-                             Record.dossier_id.in_({row.Dossier.id for row in requests}),
-                             Record.code.in_([str(item_id) for item_id in item_ids]))).scalars()}
+    answers = answers_to((row.Dossier.id, row.CorrectionRequest.outbox_item_id) for row in requests)
     return [request_json(row.CorrectionRequest, row.Dossier, delivery.get(row.CorrectionRequest.outbox_item_id),
                          answers.get((row.Dossier.id, str(row.CorrectionRequest.outbox_item_id))))
             for row in requests]

@@ -68,6 +68,17 @@ def test_a_change_and_a_new_contact_person_reach_the_fhir_server_as_tasks(
     # the dossier is unchanged until the provider changes it and it comes back with a sync
     assert manager.get(f'{base}/data').get_json()['sections']['contact_persons'][0]['phone'] == '0612345678'
 
+    # the staff answer on the Tasks; the answers come back with a sync
+    task.update(status='rejected', statusReason={'text': 'Mieke heeft zelf gebeld: het oude nummer klopt.'})
+    new.update(status='completed')
+    fhir_load(fhir_server.base_url, [task, new])
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    listed = manager.get(f'{base}/contact-persons/requests').get_json()['items']
+    assert [(r['kind'], r['status'], r['answer']) for r in listed] == [
+        ('add', 'accepted', None), ('change', 'declined', 'Mieke heeft zelf gebeld: het oude nummer klopt.')]
+    page = manager.get(f"/circles/{circle['id']}/data/contact_persons").get_data(as_text=True)
+    assert 'De zorgaanbieder heeft het niet aangenomen.' in page and 'het oude nummer klopt' in page
+
 
 def test_who_may_ask_for_a_change_and_bad_requests_change_nothing(care_page, register, db):
     from hub.account.models import AuthSession
