@@ -24,6 +24,7 @@ from hub.circle.dossiers import records_of
 from hub.circle.models import CircleDossier
 from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput, NotFound
+from hub.core.text import has_lone_surrogate
 from hub.core.timeutil import utcnow
 from hub.dossier.models import Document
 from hub.extensions import db
@@ -99,7 +100,7 @@ def _resources(data) -> list[dict]:
     """The resources of a FHIR Bundle, or raise InvalidInput when the file is not one."""
     try:
         bundle = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or absurdly deep
         bundle = None
     entries = bundle.get('entry') if isinstance(bundle, dict) and bundle.get('resourceType') == 'Bundle' else None
     if not isinstance(entries, list):
@@ -116,7 +117,8 @@ def _resources(data) -> list[dict]:
             if not found:
                 continue
             resource = {**resource, 'id': found.group(1)}
-        if len(resource['id']) <= 64 and resource['resourceType'] not in NOT_TAKEN:
+        if len(resource['id']) <= 64 and resource['resourceType'] not in NOT_TAKEN and not has_lone_surrogate(
+                resource):  # text that is not valid Unicode cannot be stored
             resources.append(resource)
     return resources
 

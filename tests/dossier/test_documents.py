@@ -102,6 +102,9 @@ def test_a_fhir_bundle_from_another_portal_joins_the_care_page(care_page, db):
     url = f'/api/v1/circles/{circle_id}/documents'
     for content, code in ((b'{"resourceType": "Patient", "id": "x"}', 'not_fhir'), (b'geen json', 'not_fhir'),
                           (b'[]', 'not_fhir'), (b'{"resourceType": "Bundle", "entry": {}}', 'not_fhir'),
+                          (b'[' * 100000, 'not_fhir'), (b'\xff\xfe{', 'not_fhir'),
+                          (b'{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Condition", '
+                           b'"id": "c", "code": {"text": "\\ud800"}}}]}', 'nothing_to_show'),
                           (json.dumps({'resourceType': 'Bundle', 'entry': [
                               {'resource': {'resourceType': 'Flag', 'id': 'f1', 'status': 'active'}}]}).encode(),
                            'nothing_to_show')):
