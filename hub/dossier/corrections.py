@@ -30,7 +30,7 @@ SHOWN = 50
 
 
 def describe(record) -> str:
-    """What the item is, in its own words: its title, name or first line, and its date (at most 300 characters)."""
+    """What the item is, in its own words: its title, name or first line (at most 120 characters)."""
     data = record.data
     if record.kind == 'measurement':
         values = [data] if data.get('value') is not None else data.get('components') or []
@@ -40,11 +40,7 @@ def describe(record) -> str:
     else:
         words = next((str(data[key]) for key in _WORDS if data.get(key)), None) or record.kind
     words = ' '.join(words.split())
-    if len(words) > 120:
-        words = words[:119].rstrip() + '…'
-    if record.occurred_at is not None:
-        words = f'{words} ({record.occurred_at.date().isoformat()})'
-    return words[:300]
+    return words if len(words) <= 120 else words[:119].rstrip() + '…'
 
 
 def correctable(circle_id, record_id):
@@ -62,12 +58,13 @@ def ask(member, account, record_id, text) -> CorrectionRequest:
     record, dossier = correctable(member.circle_id, record_id)
     when = utcnow()
     about = describe(record)
+    dated = f'{about} ({record.occurred_at.date().isoformat()})' if record.occurred_at else about
     item = queue_for_provider(dossier, 'correction', {
-        'record': record.origin.partition('#')[0], 'about': about, 'text': text, 'requested_by': account.name,
+        'record': record.origin.partition('#')[0], 'about': dated, 'text': text, 'requested_by': account.name,
         'requested_at': when.isoformat()})
     request = CorrectionRequest(circle_id=member.circle_id, dossier_id=dossier.id, record_id=record.id,
-                                record_kind=record.kind, about=about, text=text, account_id=account.id,
-                                outbox_item_id=item.id, created_at=when)
+                                record_kind=record.kind, about=about, record_at=record.occurred_at, text=text,
+                                account_id=account.id, outbox_item_id=item.id, created_at=when)
     db.session.add(request)
     db.session.flush()
     audit('dossier.correction', 'C', actor=account, role=member.role, circle=member.circle_id, dossier=dossier.id,
@@ -104,7 +101,8 @@ def status(delivery, answer) -> str:
 def request_json(request, dossier, delivery=None, answer=None) -> dict:
     return {'id': str(request.id), 'created_at': request.created_at.isoformat(), 'dossier_id': str(dossier.id),
             'provider': dossier.provider.name, 'record_id': str(request.record_id) if request.record_id else None,
-            'record_kind': request.record_kind, 'about': request.about, 'text': request.text,
+            'record_kind': request.record_kind, 'about': request.about,
+            'record_at': request.record_at.isoformat() if request.record_at else None, 'text': request.text,
             'status': status(delivery, answer), 'answer': answer.data.get('answer') if answer else None,
             'answered_at': answer.data.get('answered_at') if answer else None,
             'requested_by': request.account.name if request.account else None}

@@ -95,6 +95,8 @@ class CorrectionRequest(IdMixin, CreatedMixin, db.Model):
     record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('records.id', ondelete='SET NULL'))
     record_kind: Mapped[str] = mapped_column(String(40), nullable=False)
     about: Mapped[str] = mapped_column(String(300), nullable=False)
+    #: the moment the item is about (a report's, a measurement's), if it has one
+    record_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     text: Mapped[str] = mapped_column(Text, nullable=False)
     account_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='SET NULL'))
     outbox_item_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, unique=True)

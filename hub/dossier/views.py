@@ -472,9 +472,14 @@ def corrections_page(circle_id):
             errors.setdefault('record_id', [_l('There is no such item on this care page.')])
     return render_template('dossier/corrections.html', member=member, errors=errors, values=values, chosen=chosen,
                            describe=corrections.describe, requests=corrections.requests_of(member.circle_id),
-                           states=CORRECTION_STATES), status
+                           states=CORRECTION_STATES, items=ITEM_LABELS), status
 
 
+#: one item of each kind, as a request to correct it names it
+ITEM_LABELS = {'report': _l('Report'), 'plan': _l('Care plan'), 'goal': _l('Goal'), 'measurement': _l('Measurement'),
+               'medication': _l('Medicine'), 'demographics': _l('Client data'), 'contact_person': _l('Contact person'),
+               'practitioner': _l('Care professional'), 'insurance': _l('Insurance'), 'condition': _l('Health problem'),
+               'questionnaire': _l('Questionnaire'), 'appointment': _l('Appointment')}
 CORRECTION_STATES = {'sent': _l('Sent'), 'received': _l('Received by the care provider'), 'accepted': _l('Accepted'),
                      'declined': _l('Not accepted'), 'failed': _l('Could not be delivered')}
 

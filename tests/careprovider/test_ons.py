@@ -349,7 +349,8 @@ def test_a_correction_reaches_ons_as_a_report_for_its_staff(app, ons, ons_provid
     with app.app_context():
         deliver_outbox()
     [sent] = [m for m in ons.data['reports'].values() if 'correctie' in str(m.get('comment'))]
-    assert sent['comment'].startswith(f'Verzoek om correctie via carehub over {asked.get_json()["about"]} (report/')
+    assert sent['comment'].startswith(f'Verzoek om correctie via carehub over {asked.get_json()["about"]} (')
+    assert ') (report/' in sent['comment']  # the day of the report, then the report as Ons knows it
     assert sent['comment'].endswith(': Dit was op dinsdag, niet op maandag.') and sent['reportTypeId'] == 111
     assert manager.get(url).get_json()['items'][0]['status'] == 'received'  # Ons gives no answer to read back
     assert app.test_cli_runner().invoke(cli, ['sync', name, '--full']).exit_code == 0

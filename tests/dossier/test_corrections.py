@@ -40,7 +40,8 @@ def test_a_correction_goes_to_the_fhir_server_and_its_answer_comes_back(app, fhi
     assert asked.status_code == 202, asked.get_json()
     request = asked.get_json()
     assert request['status'] == 'sent' and request['record_kind'] == 'measurement' and request['answer'] is None
-    assert request['about'] == 'Lichaamsgewicht: 712 kg (2026-11-02)' and request['requested_by'] == 'Mieke Bos'
+    assert request['about'] == 'Lichaamsgewicht: 712 kg' and request['requested_by'] == 'Mieke Bos'
+    assert request['record_at'].startswith('2026-11-02T08:00:00')
     assert request['provider'] == name
     assert db.count(AuditRecord, AuditRecord.event == 'dossier.correction') == 1
 
@@ -50,7 +51,7 @@ def test_a_correction_goes_to_the_fhir_server_and_its_answer_comes_back(app, fhi
     task_url = f'{fhir_server.base_url}/Task/carehub-{item.id}'
     task = requests.get(task_url, timeout=10).json()
     assert task['status'] == 'requested' and task['code']['coding'][0]['code'] == 'medRecCxReq'
-    assert task['focus']['reference'] == f'Observation/{patient_id}-w'
+    assert task['focus'] == {'reference': f'Observation/{patient_id}-w', 'display': 'Lichaamsgewicht: 712 kg (2026-11-02)'}
     assert task['for'] == {'reference': f'Patient/{patient_id}'} and task['requester'] == {'display': 'Mieke Bos'}
     [asked_in] = task['contained']
     assert asked_in['resourceType'] == 'Communication'
@@ -73,7 +74,7 @@ def test_a_correction_goes_to_the_fhir_server_and_its_answer_comes_back(app, fhi
     assert listed['status'] == 'accepted' and listed['answer'] == 'Aangepast naar 71,2 kg. Dank u wel.'
     assert datetime.fromisoformat(listed['answered_at']) == answered
     page = manager.get(f"/circles/{circle['id']}/corrections").get_data(as_text=True)
-    assert 'Aangepast naar 71,2 kg.' in page and 'Lichaamsgewicht' in page
+    assert 'Aangepast naar 71,2 kg.' in page and 'Meting van 2 november 2026: Lichaamsgewicht' in page
 
     # a second request, declined with a reason
     second = manager.post(url, {'record_id': weight['id'], 'text': 'De datum klopt ook niet.'}).get_json()

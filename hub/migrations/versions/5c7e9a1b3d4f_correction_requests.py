@@ -25,6 +25,7 @@ def upgrade():
         sa.Column('record_id', sa.Uuid(), nullable=True),
         sa.Column('record_kind', sa.String(length=40), nullable=False),
         sa.Column('about', sa.String(length=300), nullable=False),
+        sa.Column('record_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('text', sa.Text(), nullable=False),
         sa.Column('account_id', sa.Uuid(), nullable=True),
         sa.Column('outbox_item_id', sa.Uuid(), nullable=False),
