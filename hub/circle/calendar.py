@@ -51,8 +51,9 @@ def zone() -> ZoneInfo:
 
 
 def window(start=None, end=None):
-    """Return the (start, end) asked, or from the start of today up to DAYS_AHEAD days ahead."""
-    start = start or utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    """Return the (start, end) asked, or from the start of today (in the care page's time zone, as the calendar page
+    counts its days) up to DAYS_AHEAD days ahead."""
+    start = start or day_bounds(utcnow().astimezone(zone()).date())[0]
     end = end or start + timedelta(days=DAYS_AHEAD)
     if end <= start:
         raise InvalidInput(_l('The end comes before the start.'), code='invalid_range')
