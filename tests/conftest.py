@@ -41,7 +41,7 @@ def app_settings(database_url, instance_path, smtp_url):
             'ARGON2_TIME_COST': 1, 'ARGON2_MEMORY_COST': 1024, 'ARGON2_PARALLELISM': 1,
             # tests register many accounts from one address; test_limits checks the real limit
             'REGISTER_RATE_LIMIT': '1000 per minute', 'LOGIN_RATE_LIMIT': '1000 per minute',
-            'PHOTO_RATE_LIMIT': '1000 per minute'}
+            'PHOTO_RATE_LIMIT': '1000 per minute', 'UPLOAD_RATE_LIMIT': '1000 per minute'}
 
 
 @pytest.fixture(scope='session', params=['sqlite', 'postgresql'])

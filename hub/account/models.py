@@ -37,8 +37,9 @@ class Account(IdMixin, CreatedMixin, db.Model):
     notifications: Mapped[dict | None] = mapped_column(JSON)
     #: when their last daily digest went
     digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: when the person was last asked how they are doing (hub.account.wellbeing), monthly
+    #: when the person was last asked how they are doing (hub.circle.wellbeing, monthly), and last answered
     wellbeing_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    wellbeing_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the account works from / until these moments (seed 003: "not active yet", "expired")
     valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -71,7 +71,7 @@ def providers_of(circle_id) -> list[Provider]:
 def linked_dossier(circle_id, dossier_id) -> Dossier:
     """Return a dossier linked to this care page, or raise NotFound."""
     link = db.session.get(CircleDossier, dossier_id)
-    if link is None or link.circle_id != circle_id:
+    if link is None or link.circle_id != circle_id or link.dossier.uploaded_by:  # uploads: no provider to link
         raise NotFound(_l('This dossier is not linked to this care page.'))
     return link.dossier
 

@@ -10,7 +10,7 @@ never to a manager. From a score of 4 the page points to support for carers. A m
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from hub.account.models import Account
 from hub.account.notifications import notify, settings_of
@@ -61,7 +61,7 @@ def needs_support(points) -> bool:
 def fill_in(account, answers) -> WellbeingCheck:
     """Keep one filled-in list of the person (the schema checked nine answers of 0–4)."""
     check = WellbeingCheck(account_id=account.id, answers=list(answers), score=score(answers), created_at=utcnow())
-    account.wellbeing_asked_at = None  # answered: the care page no longer asks
+    account.wellbeing_answered_at = check.created_at  # the care page no longer asks; a month till the next mail
     db.session.add(check)
     db.session.flush()
     audit('account.wellbeing', 'C', actor=account, target=f'account:{account.id}')
@@ -90,22 +90,30 @@ def remove(account, check_id) -> bool:
     return True
 
 
+def asking(account) -> bool:
+    """Whether the care page asks the person how they are doing: asked by mail, not answered since, not turned off."""
+    return (account.wellbeing_asked_at is not None and settings_of(account)['wellbeing'] != 'off'
+            and (account.wellbeing_answered_at is None or account.wellbeing_answered_at < account.wellbeing_asked_at))
+
+
 def remind(now=None, limit=500) -> int:
-    """Ask the people who help on a care page how they are doing, once a month: those whose last list, and last
-    question, is a month old (a new account waits a month too), unless they turned it off. Return how many."""
+    """Ask the people who help on a care page how they are doing, once a month: those last asked and last answering
+    a month ago or more (a new account waits a month too), unless they turned it off. Return how many.
+
+    Removing a list does not make one due: the time of the last answer stays.
+    """
     now = now or utcnow()
     month_ago = now - EVERY
     helping = select(Member.account_id).where(current_members())
-    last = (select(func.max(WellbeingCheck.created_at)).where(WellbeingCheck.account_id == Account.id)
-            .scalar_subquery())
     query = (select(Account).where(Account.created_at <= month_ago,
                                    or_(Account.wellbeing_asked_at.is_(None), Account.wellbeing_asked_at <= month_ago),
-                                   or_(last.is_(None), last <= month_ago), Account.status == 'active',
-                                   Account.id.in_(helping))
+                                   or_(Account.wellbeing_answered_at.is_(None),
+                                       Account.wellbeing_answered_at <= month_ago),
+                                   Account.status == 'active', Account.id.in_(helping))
              .order_by(Account.created_at).limit(limit))
     asked = 0
     for account in db.session.execute(query).scalars():
-        account.wellbeing_asked_at = now  # asked (the care page asks too, until the list is filled in); or skipped
+        account.wellbeing_asked_at = now  # asked, or passed over for a month when they turned it off
         if settings_of(account)['wellbeing'] != 'off':
             notify(account, 'wellbeing', 'wellbeing', '/wellbeing')
             asked += 1

@@ -151,6 +151,7 @@ def remove_document(circle_id, document_id):
     """Remove an upload (its uploader or the manager); a Bundle's records go with it."""
     account = current_account()
     member = require(account, circle_id, READ_DOSSIER)
+    step_up_required()
     documents.remove(member, account, parse_id(document_id))
     return '', 204
 

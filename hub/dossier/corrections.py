@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
+from hub.circle.calendar import zone
 from hub.circle.dossiers import records_of
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
@@ -58,7 +59,8 @@ def ask(member, account, record_id, text) -> CorrectionRequest:
     record, dossier = correctable(member.circle_id, record_id)
     when = utcnow()
     about = describe(record)
-    dated = f'{about} ({record.occurred_at.date().isoformat()})' if record.occurred_at else about
+    # the day as the care page shows it (its time zone), for the provider's staff
+    dated = f'{about} ({record.occurred_at.astimezone(zone()).date().isoformat()})' if record.occurred_at else about
     item = queue_for_provider(dossier, 'correction', {
         'record': record.origin.partition('#')[0], 'about': dated, 'text': text, 'requested_by': account.name,
         'requested_at': when.isoformat()})

@@ -19,12 +19,12 @@ from sqlalchemy.orm import joinedload, undefer
 from hub.careprovider.adapter import AdapterError
 from hub.careprovider.models import Record
 from hub.careprovider.operations import adapter_for, uploads_dossier
-from hub.careprovider.sync import store
+from hub.careprovider.sync import existing_records, origin_of, store
 from hub.circle.dossiers import records_of
 from hub.circle.models import CircleDossier
 from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput, NotFound
-from hub.core.text import has_lone_surrogate
+from hub.core.text import bad_characters, has_lone_surrogate
 from hub.core.timeutil import utcnow
 from hub.dossier.models import Document
 from hub.extensions import db
@@ -39,8 +39,13 @@ TYPE_NAMES = {'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG'
 MEDIA_TYPE = re.compile(r'[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}')
 #: what a browser may show in the page itself; anything else is downloaded
 INLINE = frozenset(SIGNATURES)
-#: the Patient of another portal's Bundle is not the care page's client record: it is left out
-NOT_TAKEN = ('Patient',)
+#: what an uploaded Bundle may bring: the health data (measurements, reports, problems, questionnaires, medication).
+#: Not the client, people, appointments, plans, messages, tasks or documents: on the care page those speak for a
+#: care provider (a message from "the provider", a plan to approve, a file served as another type)
+TAKEN = ('Observation', 'Condition', 'Composition', 'QuestionnaireResponse', 'MedicationStatement',
+         'MedicationRequest', 'MedicationDispense')
+#: the most resources one Bundle may bring (each is mapped and stored in the request)
+MOST_RESOURCES = 2000
 SHOWN = 200
 
 
@@ -82,7 +87,9 @@ def upload(member, account, title, upload) -> Document:
 
 
 def _title_of(filename) -> str:
-    name = (filename or '').rsplit('/', 1)[-1].rsplit('.', 1)[0].strip()
+    """A title from a file's name: its stem, with nothing a person cannot see or that can mislead."""
+    name = (filename or '').replace('\\', '/').rsplit('/', 1)[-1].rsplit('.', 1)[0]
+    name = ' '.join(''.join(char for char in name if not bad_characters(char)).split())
     return name[:300] or str(_l('Document'))
 
 
@@ -117,9 +124,12 @@ def _resources(data) -> list[dict]:
             if not found:
                 continue
             resource = {**resource, 'id': found.group(1)}
-        if len(resource['id']) <= 64 and resource['resourceType'] not in NOT_TAKEN and not has_lone_surrogate(
+        if len(resource['id']) <= 64 and resource['resourceType'] in TAKEN and not has_lone_surrogate(
                 resource):  # text that is not valid Unicode cannot be stored
-            resources.append(resource)
+            # another portal's versions and times are not ours to order by: its meta is left out
+            resources.append({key: value for key, value in resource.items() if key != 'meta'})
+    if len(resources) > MOST_RESOURCES:
+        _refuse(_l('This file holds too much: at most %(most)d parts at a time.', most=MOST_RESOURCES), 'too_many')
     return resources
 
 
@@ -130,8 +140,11 @@ def _bundle(member, account, title, data) -> Document:
         db.session.add(CircleDossier(dossier_id=dossier.id, circle_id=member.circle_id, created_at=utcnow()))
     adapter = adapter_for(dossier.provider)
     counts = Counter()
-    for resource in resources:
-        store(dossier, adapter, adapter.source_from_raw(resource['resourceType'], resource), counts, via='push')
+    sources = [adapter.source_from_raw(resource['resourceType'], resource) for resource in resources]
+    known = existing_records(dossier, [origin_of(source) for source in sources])  # one query for the lot
+    for source in sources:
+        store(dossier, adapter, source, counts, known=known, via='push')
+    known.flush()
     counts = {key: value for key, value in counts.items() if value}
     if not counts.get('created') and not counts.get('updated') and not counts.get('unchanged'):
         _refuse(_l('We found nothing in this file that carehub can show.'), 'nothing_to_show')

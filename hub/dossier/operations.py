@@ -535,7 +535,9 @@ def unnoticed(kind, limit=200):
         .outerjoin(RecordNotice, and_(RecordNotice.record_id == Record.id,
                                       RecordNotice.circle_id == CircleDossier.circle_id,
                                       RecordNotice.content_hash == Record.content_hash))
-        .where(Record.kind == kind, Record.deleted.is_(False), RecordNotice.id.is_(None)).limit(limit)).all()
+        .where(Record.kind == kind, Record.deleted.is_(False), RecordNotice.id.is_(None),
+               Dossier.uploaded_by.is_(None))  # what a member uploaded is no news from the provider
+        .limit(limit)).all()
     for record, circle_id, _ in rows:
         db.session.add(RecordNotice(record_id=record.id, circle_id=circle_id, content_hash=record.content_hash))
     return rows

@@ -19,7 +19,7 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import account_key, login_required, step_up_redirect, upload_limit
-from hub.circle import board, calendar
+from hub.circle import board, calendar, wellbeing
 from hub.circle import help as helping
 from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
 from hub.circle.dossiers import client_name, dossiers_of, source_name
@@ -81,7 +81,7 @@ def template_helpers():
             'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
             'plan_event_label': lambda event: PLAN_EVENT_LABELS.get(event, event),
             'end_month': lambda end: end - timedelta(days=1), 'hide_choices': hiding.choices,
-            'source_name': source_name}
+            'source_name': source_name, 'wellbeing_asked': wellbeing.asking}
 
 
 
@@ -90,13 +90,14 @@ def template_helpers():
 def overview(circle_id):
     member = require(g.account, circle_id)
     session['circle'] = str(member.circle_id)  # the care page to open next time
-    dossiers = dossiers_of(member.circle_id)
+    linked = dossiers_of(member.circle_id, uploads=True)  # the latest and the new ones count uploads too
+    dossiers = [dossier for dossier in linked if not dossier.uploaded_by]  # the providers' (sync state)
     reports, unlock, appointments = [], None, []
     if can(member, READ_DOSSIER):
         unlock = step_up_redirect()
         if unlock is None:  # one audit record for the read of the page (its reports and appointments)
             read_dossier(g.account, member.circle_id, 'overview')
-            reports, _ = operations.timeline(member.circle_id, limit=3, dossiers=dossiers)
+            reports, _ = operations.timeline(member.circle_id, limit=3, dossiers=linked)
     if can(member, 'messages.provider'):
         file_provider_messages(member.circle_id)  # the provider's new messages count as unread at once
     if can(member, 'appointments.care'):
@@ -104,7 +105,7 @@ def overview(circle_id):
         if not (can(member, READ_DOSSIER) and unlock is None):  # else the overview's record covers them
             audit('dossier.appointments', 'R', actor=g.account, role=member.role, circle=member.circle_id,
                   target='appointments:overview')
-    todo = operations.to_do(member, dossiers, dossier_open=unlock is None)
+    todo = operations.to_do(member, linked, dossier_open=unlock is None)
     coming = _coming(member, appointments)
     latest, counts = [], {}
     if can(member, 'messages'):

@@ -96,6 +96,7 @@ def test_files_are_checked_by_content_kept_and_opened(care_page, register, db):
 
 
 def test_a_fhir_bundle_from_another_portal_joins_the_care_page(care_page, db):
+    from hub.careprovider.models import Dossier
     from hub.dossier.models import Document
     manager, circle_id, _, _ = care_page
     manager.step_up()
@@ -134,10 +135,36 @@ def test_a_fhir_bundle_from_another_portal_joins_the_care_page(care_page, db):
                              {'record_id': uploaded[0]['id'], 'text': 'Klopt niet.'})
     assert corrected.status_code == 422
 
+    # only health data comes in: no provider messages, plans, contact persons or files under a provider's name
+    posing = json.loads(_bundle('observation-vitals/nl-core-BodyHeight-01.json'))
+    posing['entry'] += [{'resource': r} for r in (
+        {'resourceType': 'Communication', 'id': 'm1', 'status': 'completed', 'sent': '2026-11-01T10:00:00Z',
+         'sender': {'display': 'Dr. Huisarts'}, 'payload': [{'contentString': 'Bel mij meteen.'}]},
+        {'resourceType': 'CarePlan', 'id': 'p1', 'status': 'active', 'intent': 'plan', 'title': 'Nep'},
+        {'resourceType': 'RelatedPerson', 'id': 'r1', 'name': [{'text': 'Nep'}]},
+        {'resourceType': 'DocumentReference', 'id': 'd1', 'status': 'current', 'content': [
+            {'attachment': {'contentType': 'application/pdf', 'data': 'PGh0bWw+', 'title': 'Nep'}}]},
+        {'resourceType': 'Condition', 'id': 'c-meta', 'meta': 'x', 'code': {'text': 'Suikerziekte'},
+         'clinicalStatus': {'coding': [{'code': 'active'}]}})]
+    more = _send(manager, url, json.dumps(posing).encode(), 'nep.json')
+    assert more.status_code == 201, more.get_json()
+    assert manager.get(f'/api/v1/circles/{circle_id}/messages').get_json()['items'] == []
+    assert {d['title'] for d in manager.get(url).get_json()['items']} == {'Download van mijn huisarts', 'nep'}
+    assert 'Nep' not in json.dumps(manager.get(f'/api/v1/circles/{circle_id}/plans').get_json())
+    too_many = json.dumps({'resourceType': 'Bundle', 'entry': [
+        {'resource': {'resourceType': 'Condition', 'id': f'c{n}', 'code': {'text': 'x'}}} for n in range(2001)]})
+    answer_too_many = _send(manager, url, too_many.encode(), 'veel.json')
+    assert answer_too_many.status_code == 422 and answer_too_many.get_json()['error']['code'] == 'too_many'
+    odd_name = _send(manager, url, PDF, 'brief\u202egpj.\x00pdf.pdf')
+    assert odd_name.status_code == 201 and odd_name.get_json()['title'] == 'briefgpj.pdf'
+    [uploads] = [d.id for d in db.scalars(select(Dossier)) if d.uploaded_by]
+    assert manager.delete(f'/api/v1/circles/{circle_id}/dossiers/{uploads}').status_code == 404  # not a link
+
     assert manager.delete(f"{url}/{answer.get_json()['id']}").status_code == 204
     assert not [i for i in manager.get(f'/api/v1/circles/{circle_id}/timeline?kind=report').get_json()['items']
                 if i.get('uploaded_by')]
-    assert manager.get(f'/api/v1/circles/{circle_id}/measurements').get_json()['items'] == []
+    series = manager.get(f'/api/v1/circles/{circle_id}/measurements').get_json()['items']
+    assert [s['series'] for s in series] == ['body_height']  # the weight went with its Bundle; the other stays
 
 
 def test_uploads_leave_with_their_uploader(care_page, register, db):

@@ -1,4 +1,4 @@
-"""a person's strain questionnaires (EDIZ), and when they were last asked
+"""a person's strain questionnaires (EDIZ), and when they were last asked and last answered
 
 Revision ID: 6d8f0a2c4e5b
 Revises: 5c7e9a1b3d4f
@@ -30,10 +30,12 @@ def upgrade():
                     unique=False)
     with op.batch_alter_table('accounts') as batch:
         batch.add_column(sa.Column('wellbeing_asked_at', sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('wellbeing_answered_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('accounts') as batch:
+        batch.drop_column('wellbeing_answered_at')
         batch.drop_column('wellbeing_asked_at')
     op.drop_index('ix_wellbeing_checks_account_created', table_name='wellbeing_checks')
     op.drop_table('wellbeing_checks')
