@@ -78,7 +78,14 @@ def hidden_from(circle_id, record_ids) -> dict:
 
 def choices(manager, record_id) -> list:
     """The helpers of a care page with whether ``record_id`` is hidden from each, for the manager's form."""
-    hidden = hidden_from(manager.circle_id, [record_id]).get(record_id, set())
-    helpers = db.session.execute(select(Member).options(joinedload(Member.account)).where(
-        Member.circle_id == manager.circle_id, Member.role != 'manager')).scalars().all()
-    return sorted(((helper, helper.id in hidden) for helper in helpers), key=lambda item: item[0].account.name)
+    return choices_for(manager, [record_id])[record_id]
+
+
+def choices_for(manager, record_ids) -> dict:
+    """Record id -> the helpers with whether it is hidden from each, for a list of records (two queries)."""
+    hidden = hidden_from(manager.circle_id, record_ids)
+    helpers = sorted(db.session.execute(select(Member).options(joinedload(Member.account)).where(
+        Member.circle_id == manager.circle_id, Member.role != 'manager')).scalars().all(),
+        key=lambda helper: helper.account.name)
+    return {record_id: [(helper, helper.id in hidden.get(record_id, set())) for helper in helpers]
+            for record_id in record_ids}

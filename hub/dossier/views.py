@@ -192,9 +192,12 @@ def hidden_page(circle_id, record_id):
     record_id, chosen = parse_id(record_id), set(request.form.getlist('member'))
     for helper, _hidden in hiding.choices(manager, record_id):  # a record not of this page: 404, nothing changes
         (hiding.hide if str(helper.id) in chosen else hiding.show)(manager, g.account, record_id, helper.id)
-    back = 'dossier.plan' if request.form.get('back') == 'plan' else 'dossier.report'
-    target = {'plan_id': record_id} if back == 'dossier.plan' else {'record_id': record_id}
-    return redirect(url_for(back, circle_id=manager.circle_id, hidden=1, **target), 303)
+    back = request.form.get('back')
+    if back == 'documents':
+        return redirect(url_for('dossier.documents_page', circle_id=manager.circle_id, hidden=1), 303)
+    if back == 'plan':
+        return redirect(url_for('dossier.plan', circle_id=manager.circle_id, plan_id=record_id, hidden=1), 303)
+    return redirect(url_for('dossier.report', circle_id=manager.circle_id, record_id=record_id, hidden=1), 303)
 
 
 @bp.get('/circles/<circle_id>/data')
@@ -430,8 +433,12 @@ def documents_page(circle_id):
         if step.ok:
             return redirect(url_for('dossier.documents_page', circle_id=member.circle_id, added=document.kind), 303)
         errors, status = step.errors, step.status
-    return render_template('dossier/documents.html', member=member, items=documents.documents_of(member.circle_id),
-                           errors=errors, values=values), status
+    items = documents.documents_of(member.circle_id)
+    hide = {str(record_id): helpers for record_id, helpers in hiding.choices_for(
+        member, [parse_id(item['id']) for item in items if item['source'] == 'provider']).items()} \
+        if can(member, MANAGE) else {}
+    return render_template('dossier/documents.html', member=member, items=items, hide=hide, errors=errors,
+                           values=values), status
 
 
 @bp.get('/circles/<circle_id>/documents/<document_id>')

@@ -233,6 +233,17 @@ def test_provider_documents_are_opened_through_carehub(app, fhir_server, provide
     assert 'Ontslagbrief ziekenhuis' in page and f"/circles/{circle['id']}/documents/{letter['id']}" in page
     assert manager.get(f"/circles/{circle['id']}/documents/{letter['id']}").data == PDF
 
+    # the manager hides the letter from a helper, from the documents page
+    trust, trust_id = add_member(register, db, uuid.UUID(circle['id']), 'trust@example.nl', 'trust', first_name='Tom')
+    trust.step_up()
+    assert 'Verberg dit voor iemand' in manager.get(f"/circles/{circle['id']}/documents").get_data(as_text=True)
+    hidden = manager.client.post(f"/circles/{circle['id']}/records/{letter['id']}/hidden",
+                                 data={'csrf_token': manager.csrf(), 'member': str(trust_id), 'back': 'documents'})
+    assert hidden.status_code == 303 and hidden.headers['Location'].endswith('/documents?hidden=1')
+    assert {item['title'] for item in trust.get(url).get_json()['items']} == {'Foto', 'Elders'}
+    assert trust.get(f"{url}/{letter['id']}").status_code == 404
+    assert manager.get(f"{url}/{letter['id']}").data == PDF
+
 
 def test_the_documents_page(care_page, db):
     manager, circle_id, _, _ = care_page
