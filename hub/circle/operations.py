@@ -137,16 +137,19 @@ def remind_access_ends(on=None) -> int:
     on = on or today()
     marks = {on + timedelta(days=days): days for days in END_NOTICES}
     reminded = 0
-    for member in db.session.execute(select(Member).options(joinedload(Member.account), joinedload(Member.circle))
-                                     .where(Member.ends_on.in_(list(marks)))).scalars():
+    ending = db.session.execute(select(Member).options(joinedload(Member.account), joinedload(Member.circle))
+                                .where(Member.ends_on.in_(list(marks)))).scalars().all()
+    managers = {manager.circle_id: manager for manager in db.session.execute(  # one query for all their pages
+        select(Member).options(joinedload(Member.account)).where(
+            Member.circle_id.in_({member.circle_id for member in ending}), Member.role == 'manager')).scalars()}
+    for member in ending:
         days = marks[member.ends_on]
         notice = f'{member.ends_on.isoformat()}:{days}'
         if member.end_notice == notice:
             continue
         member.end_notice = notice
         page = client_name(member.circle) or ''
-        manager = db.session.execute(select(Member).options(joinedload(Member.account)).where(
-            Member.circle_id == member.circle_id, Member.role == 'manager')).scalar_one_or_none()
+        manager = managers.get(member.circle_id)
         queue_mail(member.account.email, 'access_ends', member.account.language, account=member.account,
                    helper=None, page=page, days=days, last_day=member.ends_on, link=link(f'/circles/{member.circle_id}'))
         if manager is not None:
