@@ -12,9 +12,7 @@ import json
 import time
 from email.utils import parsedate_to_datetime
 
-import requests
-
-from adapters.fhir.client import SEARCHES, TIMEOUT
+from adapters.fhir.client import SEARCHES, answer_error
 from hub.careprovider.adapter import AdapterError
 
 #: the resource types an export asks for: those a dossier search asks for, and the Patient itself
@@ -125,23 +123,8 @@ class BulkExport:
                     yield resource
 
     def _request(self, method, url, params=None, headers=None, stream=False, authorized=True):
-        session, auth = self.source.session, self.source.auth if authorized else None
-        if not authorized:  # not even the static token of the session
-            headers = {**(headers or {}), 'Authorization': None}
-        for attempt in (1, 2):
-            try:
-                response = session.request(method, url, params=params, headers=headers, stream=stream,
-                                           timeout=TIMEOUT, allow_redirects=False, auth=auth)
-            except requests.RequestException as exc:
-                raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
-            if response.status_code == 401 and auth is not None and attempt == 1:
-                auth.forget(response.request.headers.get('Authorization', '').removeprefix('Bearer '))
-                continue
-            return response
+        return self.source.request(method, url, authorized=authorized, params=params, headers=headers, stream=stream)
 
     @staticmethod
     def _error(what, response):
-        if response.status_code == 429 or response.status_code >= 500:
-            return AdapterError(f'{what}: FHIR server answered {response.status_code}',
-                                retry_after=response.headers.get('Retry-After'))
-        return AdapterError(f'{what}: FHIR server answered {response.status_code}', permanent=True)
+        return answer_error(response, what)

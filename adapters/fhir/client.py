@@ -47,54 +47,45 @@ class RestSource:
         if token:
             self.session.headers['Authorization'] = f'Bearer {token}'
 
+    def request(self, method, url, authorized=True, **kwargs):
+        """Send one request to the server; when it no longer takes the cached OAuth token (revoked early), fetch a new
+        one and try once more. ``authorized=False``: without any token (a file server of a bulk export)."""
+        auth = self.auth if authorized else None
+        if not authorized:  # not even the static token of the session
+            kwargs['headers'] = {**(kwargs.get('headers') or {}), 'Authorization': None}
+        for attempt in (1, 2):
+            try:
+                response = self.session.request(method, url, timeout=TIMEOUT, allow_redirects=False, auth=auth,
+                                                **kwargs)
+            except requests.RequestException as exc:
+                raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
+            if response.status_code == 401 and auth is not None and attempt == 1:
+                auth.forget(response.request.headers.get('Authorization', '').removeprefix('Bearer '))
+                continue
+            return response
+
     def _get(self, url, params=None, missing_ok=False):
         """Return the JSON of a GET; a 404 or 410 is None only for a single resource (``missing_ok``).
 
         A search page that is gone (an expired paging cache) fails the fetch: ending quietly would make the
         reconciliation take everything after it for deleted.
         """
-        response = self._send(url, params)
-        if response.status_code == 401 and self.auth is not None:
-            # the server no longer takes the cached token (revoked early): fetch a new one, try once more
-            self.auth.forget(response.request.headers.get('Authorization', '').removeprefix('Bearer '))
-            response = self._send(url, params)
+        response = self.request('GET', url, params=params)
         if response.status_code in (404, 410) and missing_ok:
             return None
-        if response.status_code == 429 or response.status_code >= 500:
-            raise AdapterError(f'FHIR server answered {response.status_code}',
-                               retry_after=response.headers.get('Retry-After'))
         if response.status_code != 200:
-            raise AdapterError(f'FHIR server answered {response.status_code}', permanent=True)
+            raise answer_error(response)
         try:
             return response.json()
         except ValueError:
             raise AdapterError('FHIR server answered something that is not JSON', permanent=True) from None
 
-    def _send(self, url, params):
-        try:
-            return self.session.get(url, params=params, timeout=TIMEOUT, allow_redirects=False, auth=self.auth)
-        except requests.RequestException as exc:
-            raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
-
     def put(self, resource):
         """Create or replace a resource by its id (idempotent); raise AdapterError when the server refuses."""
         url = f"{self.base_url}/{resource['resourceType']}/{resource['id']}"
-        for attempt in (1, 2):
-            try:
-                response = self.session.put(url, json=resource, timeout=TIMEOUT, allow_redirects=False, auth=self.auth,
-                                            headers={'Content-Type': 'application/fhir+json'})
-            except requests.RequestException as exc:
-                raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
-            if response.status_code == 401 and self.auth is not None and attempt == 1:
-                self.auth.forget(response.request.headers.get('Authorization', '').removeprefix('Bearer '))
-                continue
-            break
-        if response.status_code in (200, 201):
-            return
-        if response.status_code == 429 or response.status_code >= 500:
-            raise AdapterError(f'FHIR server answered {response.status_code}',
-                               retry_after=response.headers.get('Retry-After'))
-        raise AdapterError(f'FHIR server refused the item ({response.status_code})', permanent=True)
+        response = self.request('PUT', url, json=resource, headers={'Content-Type': 'application/fhir+json'})
+        if response.status_code not in (200, 201):
+            raise answer_error(response, 'the item')
 
     def _same_server(self, url):
         ours, theirs = urlsplit(self.base_url), urlsplit(url)
@@ -111,17 +102,13 @@ class RestSource:
         if not self._same_server(url):
             raise AdapterError('the document is on another host', permanent=True)
         fhir = '/Binary/' in urlsplit(url).path
-        try:
-            response = self.session.get(url, timeout=TIMEOUT, allow_redirects=False, auth=self.auth, stream=True,
-                                        headers={'Accept': 'application/fhir+json' if fhir else '*/*'})
-            body = response.raw.read(limit + 1, decode_content=True) if response.status_code == 200 else b''
-        except requests.RequestException as exc:
-            raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
-        if response.status_code in (404, 410):
-            raise AdapterError('the document is gone from the FHIR server', permanent=True)
+        response = self.request('GET', url, stream=True, headers={'Accept': 'application/fhir+json' if fhir else '*/*'})
         if response.status_code != 200:
-            raise AdapterError(f'FHIR server answered {response.status_code}',
-                               permanent=response.status_code < 500 and response.status_code != 429)
+            raise answer_error(response, 'the document')
+        try:
+            body = response.raw.read(limit + 1, decode_content=True)
+        except (requests.RequestException, OSError) as exc:
+            raise AdapterError(f'FHIR server not reachable: {type(exc).__name__}') from None
         if len(body) > limit:
             raise AdapterError('the document is too large', permanent=True)
         content_type = response.headers.get('Content-Type', 'application/octet-stream').split(';')[0].strip()
@@ -188,6 +175,15 @@ class BundleSource:
             if patient_reference(resource) not in (None, f'Patient/{client_id}'):
                 continue
             yield resource
+
+
+def answer_error(response, about=None) -> AdapterError:
+    """The AdapterError for an answer that is not what was asked: a 429 or 5xx is tried again later (after its
+    Retry-After), anything else not (``about``: what was asked, e.g. "the item", for the message)."""
+    message = f'FHIR server answered {response.status_code}' + (f' about {about}' if about else '')
+    if response.status_code == 429 or response.status_code >= 500:
+        return AdapterError(message, retry_after=response.headers.get('Retry-After'))
+    return AdapterError(message, permanent=True)
 
 
 def patient_reference(resource):
