@@ -24,7 +24,7 @@ from hub.dossier.models import CorrectionRequest
 from hub.extensions import db
 
 #: what one may ask to correct: what the provider's dossier shows (its messages are answered, not corrected)
-KINDS = tuple(kind for kind in EXPORT_KINDS if kind != 'message') + ('medication',)
+KINDS = tuple(kind for kind in EXPORT_KINDS if kind != 'message')
 #: the words of an item that say what it is, in this order
 _WORDS = ('title', 'name', 'description', 'insurer', 'text', 'category')
 SHOWN = 50

@@ -13,7 +13,8 @@ from hub.core.errors import InvalidInput
 
 LOINC, SNOMED = 'http://loinc.org', 'http://snomed.info/sct'
 #: kinds in the order the readable page shows them
-KINDS = ('demographics', 'contact_person', 'practitioner', 'insurance', 'condition', 'plan', 'goal', 'report',
+KINDS = ('demographics', 'contact_person', 'practitioner', 'insurance', 'condition', 'medication', 'plan', 'goal',
+         'report',
          'questionnaire', 'measurement', 'appointment', 'message')
 
 
@@ -99,6 +100,12 @@ def fhir_resource(record, client_id) -> dict:
     if kind == 'message':
         return {'resourceType': 'Communication', 'id': rid, 'status': 'completed', 'subject': _subject(client_id),
                 'sent': data['occurred_at'], 'payload': [{'contentString': data['text']}]}
+    if kind == 'medication':
+        return {'resourceType': 'MedicationStatement', 'id': rid, 'status': 'stopped' if data.get('stopped') else 'active',
+                'medicationCodeableConcept': {'text': data['name']}, 'subject': _subject(client_id),
+                'effectivePeriod': {'start': data.get('starts_on'), 'end': data.get('ends_on')},
+                'dosage': [{'text': data['dose']}] if data.get('dose') else [],
+                'informationSource': {'display': data['prescriber']} if data.get('prescriber') else None}
     raise ValueError(kind)
 
 

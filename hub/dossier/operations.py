@@ -777,7 +777,7 @@ def chart(rows, width=600, height=220, pad=16):
 EXPORT_CAPABILITIES = {'demographics': 'data.client', 'contact_person': 'data.contacts', 'insurance': 'data.insurance',
                        'appointment': 'appointments.care', 'message': 'messages.provider', 'condition': 'dossier',
                        'plan': 'dossier', 'goal': 'dossier', 'report': 'dossier', 'questionnaire': 'dossier',
-                       'measurement': 'dossier'}
+                       'measurement': 'dossier', 'medication': 'dossier'}
 
 
 def export_rows(member, start=None, end=None):

@@ -67,3 +67,20 @@ def test_the_medication_list_from_the_provider_and_the_members(app, fhir_server,
     assert {i['source'] for i in manager.get(url).get_json()['items']} == {'provider'}
     log = manager.get(f"/api/v1/circles/{circle['id']}/access-log").get_json()['items']
     assert any(entry['event'] == 'dossier.medication' for entry in log)
+
+
+def test_the_medication_list_is_shared_and_downloaded(app, fhir_server, provider, coupling_code, register, db):
+    from hub.cli import cli
+    from tests.dossier.test_shares import _open, _path
+    manager, circle, name, _ = page_of(fhir_server, provider, coupling_code, register, extra=_examples)
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    manager.step_up()
+    download = manager.get(f"/circles/{circle['id']}/export?download=1&format=html&from=&to=").get_data(as_text=True)
+    assert 'LISINOPRIL 10MG TABLET' in download and 'Voorgeschreven door D. Bakker' in download
+    fhir = manager.get(f"/api/v1/circles/{circle['id']}/export").get_json()
+    assert {'MedicationRequest', 'MedicationStatement', 'MedicationDispense'} <= {
+        entry['resource']['resourceType'] for entry in fhir['entry']}
+    share = manager.post(f"/api/v1/circles/{circle['id']}/shares", {'parts': ['medication']}).get_json()
+    _, page = _open(app, _path(share['url']), share['code'])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'IBUPROFEN TABLET 600MG' in html and 'Medicijnen' in html
