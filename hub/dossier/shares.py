@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import joinedload, undefer
 
 from hub.account.operations import link
 from hub.careprovider.models import Record
@@ -29,7 +29,7 @@ from hub.core.errors import AppError, NotFound
 from hub.core.text import has_lone_surrogate
 from hub.core.timeutil import as_utc, utcnow
 from hub.dossier import export
-from hub.dossier.models import Share
+from hub.dossier.models import OwnMedication, Share
 from hub.dossier.operations import plans
 from hub.extensions import db
 
@@ -71,7 +71,36 @@ def _rows(manager, parts):
                 rows += read(('goal',), Record.dossier_id == latest.Dossier.id, Record.source_id.in_(goals))
             continue
         rows += read(kinds, Record.occurred_at >= now - timedelta(days=days)) if days else read(kinds)
+        if part == 'medication':
+            rows += _own_medication(manager.circle_id, rows)
     return rows
+
+
+def _own_medication(circle_id, rows) -> list:
+    """What members put on the medication list themselves, as rows like the provider's: marked as theirs on the page,
+    and in the Bundle a MedicationStatement whose information source is that member."""
+    client_id = next((row.Dossier.client_id for row in rows), 'client')
+    today = utcnow().date()
+    found = []
+    for entry in db.session.execute(select(OwnMedication).options(joinedload(OwnMedication.author))
+                                    .where(OwnMedication.circle_id == circle_id).order_by(OwnMedication.name)).scalars():
+        data = {'name': entry.name, 'dose': entry.dose, 'source': 'use',
+                'starts_on': entry.starts_on.isoformat() if entry.starts_on else None,
+                'ends_on': entry.ends_on.isoformat() if entry.ends_on else None,
+                'stopped': bool(entry.ends_on and entry.ends_on < today)}
+        statement = {'resourceType': 'MedicationStatement', 'id': f'carehub-own-{entry.id}',
+                     'status': 'stopped' if data['stopped'] else 'active',
+                     'medicationCodeableConcept': {'text': entry.name}, 'subject': {'reference': f'Patient/{client_id}'},
+                     'effectivePeriod': {'start': data['starts_on'], 'end': data['ends_on']},
+                     'dosage': [{'text': entry.dose}],
+                     'informationSource': {'display': str(source_name(SimpleNamespace(uploaded_by=entry.author_id,
+                                                                                      uploader=entry.author)))}}
+        found.append(SimpleNamespace(
+            Record=SimpleNamespace(kind='medication', source_id=statement['id'], code=None, occurred_at=None,
+                                   raw=statement, data=data),
+            Dossier=SimpleNamespace(id=None, client_id=client_id, uploaded_by=entry.author_id, uploader=entry.author,
+                                    provider=SimpleNamespace(name='carehub'))))
+    return found
 
 
 def _plain(row) -> dict:

@@ -80,7 +80,14 @@ def test_the_medication_list_is_shared_and_downloaded(app, fhir_server, provider
     fhir = manager.get(f"/api/v1/circles/{circle['id']}/export").get_json()
     assert {'MedicationRequest', 'MedicationStatement', 'MedicationDispense'} <= {
         entry['resource']['resourceType'] for entry in fhir['entry']}
+    assert manager.post(f"/api/v1/circles/{circle['id']}/medication",
+                        {'name': 'Vitamine D', 'dose': '1 tablet per dag'}).status_code == 201
     share = manager.post(f"/api/v1/circles/{circle['id']}/shares", {'parts': ['medication']}).get_json()
-    _, page = _open(app, _path(share['url']), share['code'])
+    outsider, page = _open(app, _path(share['url']), share['code'])
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'IBUPROFEN TABLET 600MG' in html and 'Medicijnen' in html
+    assert 'Vitamine D' in html and 'Mieke Bos (zelf toegevoegd)' in html  # what members added, marked as theirs
+    statements = [entry['resource'] for entry in outsider.get(f"{_path(share['url'])}/bundle").get_json()['entry']
+                  if entry['resource']['id'].startswith('carehub-own-')]
+    assert [(s['medicationCodeableConcept']['text'], s['informationSource']['display']) for s in statements] == [
+        ('Vitamine D', 'Mieke Bos (zelf toegevoegd)')]
