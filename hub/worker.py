@@ -21,6 +21,7 @@ from hub.circle.operations import remind_access_ends
 from hub.core.commit import checkpoint, unit_of_work
 from hub.core.outbox import deliver, due_items
 from hub.core.timeutil import utcnow
+from hub.dossier.answers import notify_answers
 from hub.dossier.operations import (
     notify_new_reports,
     notify_plans_awaiting_approval,
@@ -173,7 +174,7 @@ def notify_plans():
     """Tell people what came in, as each chose (after syncs, pushes and events): managers about care plans that came
     to wait for their approval and dossiers that keep failing, readers about the provider's messages and new
     reports, helpers (and their manager) whose access ends in 14 days or tomorrow, those who help tomorrow, carers
-    asked monthly how they are doing; and send
+    asked monthly how they are doing, those whose request the provider answered; and send
     the daily digests whose hour has come."""
     with unit_of_work():
         notify_plans_awaiting_approval()
@@ -183,6 +184,7 @@ def notify_plans():
         remind_access_ends()
         help_requests.remind()
         wellbeing.remind()
+        notify_answers()
         send_digests()
 
 

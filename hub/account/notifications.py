@@ -32,11 +32,12 @@ EVENTS = {
     'sync': _l('A care provider cannot be reached (for the manager)'),
     'help': _l('Someone asks for help'),
     'wellbeing': _l('Once a month: how are you doing?'),
+    'answer': _l('The care provider answered your request'),
 }
 MODES = ('immediate', 'daily', 'off')
 DEFAULTS = {'message': 'immediate', 'report': 'daily', 'appointment': 'daily', 'plan': 'immediate',
             'invitation': 'immediate', 'member': 'daily', 'sync': 'immediate', 'help': 'immediate',
-            'wellbeing': 'immediate'}
+            'wellbeing': 'immediate', 'answer': 'immediate'}
 #: the unsubscribe of a digest: all the daily kinds off
 DIGEST = 'daily'
 
@@ -122,6 +123,8 @@ def digest_label(event, count) -> str:
         'sync': lambda n: ngettext('a care provider cannot be reached', 'care providers cannot be reached', n),
         'help': lambda n: ngettext('%(num)d new request for help', '%(num)d new requests for help', n),
         'wellbeing': lambda n: _l('the monthly question how you are doing'),
+        'answer': lambda n: ngettext('%(num)d answer from the care provider', '%(num)d answers from the care provider',
+                                     n),
     }
     return labels[event](count)
 

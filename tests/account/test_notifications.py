@@ -14,7 +14,7 @@ def test_the_settings_per_kind_and_bad_ones_refused(register):
     settings = person.get('/api/v1/me/notifications').get_json()['settings']
     assert settings == {'message': 'immediate', 'report': 'daily', 'appointment': 'daily', 'plan': 'immediate',
                         'invitation': 'immediate', 'member': 'daily', 'sync': 'immediate', 'help': 'immediate',
-                        'wellbeing': 'immediate'}
+                        'wellbeing': 'immediate', 'answer': 'immediate'}
     changed = person.patch('/api/v1/me/notifications', {'settings': {'report': 'off', 'message': 'daily'}})
     assert changed.status_code == 200 and changed.get_json()['settings']['report'] == 'off'
     assert changed.get_json()['settings']['plan'] == 'immediate'  # the others stay

@@ -20,6 +20,13 @@ def _report(patient_id):
              'valueQuantity': {'value': 712, 'unit': 'kg', 'system': 'http://unitsofmeasure.org', 'code': 'kg'}}]
 
 
+def _tell_answers(app):
+    from hub.core.commit import unit_of_work
+    from hub.dossier.answers import notify_answers
+    with app.test_request_context(), unit_of_work():
+        return notify_answers()
+
+
 def _weight(manager, circle):
     manager.step_up()
     series = manager.get(f"/api/v1/circles/{circle['id']}/measurements").get_json()
@@ -27,7 +34,7 @@ def _weight(manager, circle):
 
 
 def test_a_correction_goes_to_the_fhir_server_and_its_answer_comes_back(app, fhir_server, provider, coupling_code,
-                                                                        register, db):
+                                                                        register, db, mailbox):
     from hub.cli import cli
     from hub.core.models import AuditRecord, OutboxItem
     from hub.worker import deliver_outbox
@@ -63,6 +70,8 @@ def test_a_correction_goes_to_the_fhir_server_and_its_answer_comes_back(app, fhi
     assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
     [listed] = manager.get(url).get_json()['items']
     assert listed['status'] == 'received' and listed['answer'] is None
+    before = len(mailbox.deliver())
+    assert _tell_answers(app) == 0  # received: nothing to tell yet
 
     # the provider's staff accept it and answer
     answered = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
@@ -75,6 +84,11 @@ def test_a_correction_goes_to_the_fhir_server_and_its_answer_comes_back(app, fhi
     assert datetime.fromisoformat(listed['answered_at']) == answered
     page = manager.get(f"/circles/{circle['id']}/corrections").get_data(as_text=True)
     assert 'Aangepast naar 71,2 kg.' in page and 'Meting van 2 november 2026: Lichaamsgewicht' in page
+    # the one who asked hears that there is an answer (once; the mail does not say what it is)
+    assert _tell_answers(app) == 1 and _tell_answers(app) == 0
+    [mail] = mailbox.deliver()[before:]
+    assert mail['To'] == 'm@example.nl' and mail['Subject'] == 'De zorgaanbieder heeft je vraag beantwoord'
+    assert f"/circles/{circle['id']}/corrections" in mail.get_content() and '71,2' not in mail.get_content()
 
     # a second request, declined with a reason
     second = manager.post(url, {'record_id': weight['id'], 'text': 'De datum klopt ook niet.'}).get_json()
