@@ -108,9 +108,14 @@ def require_helper(account):
         raise Forbidden(_l('This is for people who help on a care page.'), code='not_helping')
 
 
+def is_author_or(member, account, author_id, capability) -> bool:
+    """Whether the account wrote the thing, or the member has ``capability`` (e.g. the manager tidies up)."""
+    return author_id == account.id or can(member, capability)
+
+
 def require_author_or(member, account, author_id, capability, message):
     """Raise unless the account wrote the thing, or the member has ``capability`` (e.g. the manager tidies up)."""
-    if author_id != account.id and not can(member, capability):
+    if not is_author_or(member, account, author_id, capability):
         raise Forbidden(message)
 
 

@@ -20,6 +20,7 @@ from hub.careprovider.adapter import AdapterError
 from hub.careprovider.models import Record
 from hub.careprovider.operations import adapter_for, uploads_dossier
 from hub.careprovider.sync import existing_records, origin_of, store
+from hub.circle.access import MANAGE, is_author_or
 from hub.circle.dossiers import records_of
 from hub.circle.models import CircleDossier
 from hub.core.audit import audit
@@ -205,9 +206,8 @@ def open_document(circle_id, document_id) -> tuple[str, bytes, str]:
 def remove(member, account, document_id):
     """Remove an upload (its uploader or the manager); a Bundle's records go with it. A provider's: 404."""
     document = db.session.get(Document, document_id)
-    if document is None or document.circle_id != member.circle_id:
-        raise NotFound(_l('This document does not exist, or you may not see it.'))
-    if document.account_id != account.id and member.role != 'manager':
+    if document is None or document.circle_id != member.circle_id or not is_author_or(
+            member, account, document.account_id, MANAGE):
         raise NotFound(_l('This document does not exist, or you may not see it.'))
     if document.kind == 'bundle':
         _forget_bundle(member.circle_id, document)
