@@ -10,7 +10,8 @@ from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
-#: the adapter of what members upload themselves (adapters.fhir.UploadedFhir): its dossiers are never synced
+#: the adapter of what members upload themselves (adapters.fhir.UploadedFhir); its dossiers are known by
+#: ``Dossier.uploaded_by`` (never synced, no provider to write to)
 UPLOADS = 'fhir_upload'
 
 

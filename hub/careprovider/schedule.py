@@ -7,7 +7,7 @@ from email.utils import parsedate_to_datetime
 
 from sqlalchemy import or_, select, update
 
-from hub.careprovider.models import UPLOADS, Dossier, Provider
+from hub.careprovider.models import Dossier, Provider
 from hub.config import setting
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -75,7 +75,7 @@ def dossiers_due(now=None):
     """
     now = now or utcnow()
     candidates = db.session.execute(select(Dossier).join(Provider).where(
-        Provider.adapter != UPLOADS, (Dossier.retry_at.is_(None)) | (Dossier.retry_at <= now),
+        Dossier.uploaded_by.is_(None), (Dossier.retry_at.is_(None)) | (Dossier.retry_at <= now),
         (Provider.paused_until.is_(None)) | (Provider.paused_until <= now))).scalars()
     return [dossier for dossier in candidates
             if dossier.last_synced_at is None or dossier.sync_requested or dossier.retry_at is not None
@@ -84,8 +84,8 @@ def dossiers_due(now=None):
 
 def dossiers_to_sync(provider_name=None):
     """Return the dossiers to sync, of one provider or of all."""
-    query = select(Dossier).join(Provider).where(Provider.adapter != UPLOADS).order_by(Provider.name,
-                                                                                       Dossier.created_at)
+    query = select(Dossier).join(Provider).where(Dossier.uploaded_by.is_(None)).order_by(Provider.name,
+                                                                                         Dossier.created_at)
     if provider_name:
         query = query.where(Provider.name == provider_name)
     return db.session.execute(query).scalars().all()

@@ -214,7 +214,7 @@ def file_provider_messages(circle_id, limit=FILE_LIMIT) -> int:
         select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
         .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
         .where(CircleDossier.circle_id == circle_id, Record.kind == 'message', Record.deleted.is_(False),
-               Record.occurred_at.is_not(None), Dossier.uploaded_by.is_(None),  # a provider's, never an upload
+               Record.occurred_at.is_not(None),
                ~exists().where(Message.record_id == Record.id, Message.circle_id == circle_id))
         .order_by(Record.occurred_at).limit(limit)).all()
     if not rows:

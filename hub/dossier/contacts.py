@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from hub.careprovider.models import Dossier, Record
+from hub.careprovider.models import Record
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.dossiers import dossiers_of, linked_dossier, records_of
 from hub.core.audit import audit
@@ -26,8 +26,7 @@ SHOWN = 50
 
 def contact_person(circle_id, record_id):
     """Return the (Record, Dossier) row of a contact person of this care page, or raise NotFound."""
-    row = db.session.execute(records_of(circle_id, ('contact_person',)).where(
-        Record.id == record_id, Dossier.uploaded_by.is_(None))).first()
+    row = db.session.execute(records_of(circle_id, ('contact_person',)).where(Record.id == record_id)).first()
     if row is None:
         raise NotFound(_l('There is no such contact person on this care page.'))
     return row

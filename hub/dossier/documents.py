@@ -42,7 +42,10 @@ MEDIA_TYPE = re.compile(r'[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}/[A-Za-z0-9][A-Za
 INLINE = frozenset(SIGNATURES)
 #: what an uploaded Bundle may bring: the health data (measurements, reports, problems, questionnaires, medication).
 #: Not the client, people, appointments, plans, messages, tasks or documents: on the care page those speak for a
-#: care provider (a message from "the provider", a plan to approve, a file served as another type)
+#: care provider (a message from "the provider", a plan to approve, a contact person to change at the provider, a
+#: file served as another type). This list is the rule: messages, plans and contact persons never need a check
+#: for uploads elsewhere; what uploads may hold (reports, measurements, medication) is checked where it matters:
+#: new-report notices, corrections (no provider to ask), linking (not a provider's dossier)
 TAKEN = ('Observation', 'Condition', 'Composition', 'QuestionnaireResponse', 'MedicationStatement',
          'MedicationRequest', 'MedicationDispense')
 #: the most resources one Bundle may bring (each is mapped and stored in the request)

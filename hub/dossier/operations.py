@@ -464,7 +464,7 @@ def _awaiting(member, plan_id, version):
     if state == 'declined':
         raise Conflict(_l('You already said you do not agree with this version of the care plan.'),
                        code='already_declined')
-    if record.data.get('approval') != 'awaiting_signature' or row.Dossier.uploaded_by:  # an upload: no provider
+    if record.data.get('approval') != 'awaiting_signature':
         raise Conflict(_l('This care plan is not waiting for your approval.'), code='not_awaiting_approval')
     return row
 
