@@ -446,7 +446,7 @@ def my_wellbeing():
     account = current_account()
     require_helper(account)
     checks = wellbeing.history(account)
-    return {'questionnaire': wellbeing.questionnaire_json(), 'due': wellbeing.due(account, checks),
+    return {'questionnaire': wellbeing.questionnaire_json(), 'due': wellbeing.due(checks),
             'items': [wellbeing.check_json(check) for check in checks], 'next': None}
 
 

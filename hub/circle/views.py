@@ -698,5 +698,5 @@ def wellbeing_page():
     done = next((c for c in checks if str(c.id) == request.args.get('done')), None)
     return render_template('circle/wellbeing.html', errors=errors, values=values, checks=checks, done=done,
                            questions=wellbeing.QUESTIONS, scale=wellbeing.SCALE, level=wellbeing.level,
-                           support=wellbeing.needs_support, due=wellbeing.due(g.account, checks),
+                           support=wellbeing.needs_support, due=wellbeing.due(checks),
                            reminder=settings_of(g.account)['wellbeing']), status

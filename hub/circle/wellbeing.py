@@ -39,8 +39,8 @@ SCALE = (_l('No!'), _l('No'), _l('More or less'), _l('Yes'), _l('Yes!'))
 COUNTS = 2
 #: score -> level: up to 3 little strain, up to 6 some, then heavy
 LEVELS = ((3, 'low'), (6, 'moderate'), (9, 'high'))
-#: from this level on, the page shows where carers find support
-SUPPORT_FROM = 'moderate'
+#: from this score on (some strain, or heavy) the page shows where carers find support
+SUPPORT_FROM = LEVELS[0][0] + 1
 #: how often the person is asked again
 EVERY = timedelta(days=30)
 HISTORY = 24
@@ -55,7 +55,7 @@ def level(points) -> str:
 
 
 def needs_support(points) -> bool:
-    return [name for _, name in LEVELS].index(level(points)) >= [name for _, name in LEVELS].index(SUPPORT_FROM)
+    return points >= SUPPORT_FROM
 
 
 def fill_in(account, answers) -> WellbeingCheck:
@@ -75,7 +75,7 @@ def history(account, limit=HISTORY) -> list[WellbeingCheck]:
                               .limit(limit)).scalars().all()
 
 
-def due(account, checks, now=None) -> bool:
+def due(checks, now=None) -> bool:
     """Whether it is time to fill in the list again (never, or a month since the last one)."""
     return not checks or checks[0].created_at <= (now or utcnow()) - EVERY
 
