@@ -1,7 +1,6 @@
 """Access that fits real families, in Chromium at 375 px with axe: the manager gives a helper a last day and a basis,
 hides a report from them, and shares the reports once with a GP who opens the link with the code."""
 
-import json
 import re
 from datetime import timedelta
 
@@ -10,30 +9,15 @@ import pytest
 from hub.core.timeutil import utcnow
 from tests.browser.test_account_journey import _enter_code
 from tests.browser.test_journey import _register
-from tests.browser.test_plan_journey import link_as_manager
+from tests.browser.test_plan_journey import bundle_code, link_as_manager, report
 
 pytestmark = pytest.mark.browser
 
 
-def _report(index, text):
-    moment = (utcnow() - timedelta(days=index)).isoformat()
-    return {'resourceType': 'Observation', 'id': f'report-{index}', 'status': 'final',
-            'code': {'coding': [{'system': 'http://snomed.info/sct', 'code': '11591000146107'}]},
-            'category': [{'text': 'Rapportage'}], 'subject': {'reference': 'Patient/client-access'},
-            'effectiveDateTime': moment, 'performer': [{'display': 'Ilse'}], 'valueString': text}
-
-
 def test_the_manager_limits_hides_and_shares(pages, live, live_mailbox, tmp_path):
-    from hub.careprovider.operations import add_provider
-    from hub.connect.operations import issue_code
     from hub.core.commit import unit_of_work
-    bundle = tmp_path / 'access.json'
-    patient = {'resourceType': 'Patient', 'id': 'client-access', 'name': [{'family': 'Smit', 'given': ['Truus']}]}
-    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection', 'entry': [
-        {'resource': r} for r in (patient, _report(1, 'Truus sliep goed.'), _report(2, 'Gesprek over geld.'))]}))
-    with live.app_context(), unit_of_work():
-        provider = add_provider('Zorggroep Toegang', 'fhir', {'bundle': str(bundle)})
-        _, code = issue_code(provider, 'client-access')
+    code = bundle_code(live, tmp_path, 'Zorggroep Toegang', 'client-access', 'Truus Smit', [
+        report('client-access', 1, 'Truus sliep goed.'), report('client-access', 2, 'Gesprek over geld.')])
     manager = pages()
     page = manager.page
     page.set_viewport_size({'width': 375, 'height': 740})

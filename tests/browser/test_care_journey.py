@@ -1,15 +1,12 @@
 """What families ask for beyond the portals, in Chromium at 375 px with axe: the manager asks the provider to correct
 a report, uploads a letter, and answers how they are doing."""
 
-import json
 import re
-from datetime import timedelta
 
 import pytest
 
-from hub.core.timeutil import utcnow
 from tests.browser.test_account_journey import _enter_code
-from tests.browser.test_plan_journey import link_as_manager
+from tests.browser.test_plan_journey import bundle_code, link_as_manager, report
 from tests.dossier.test_documents import PDF
 
 pytestmark = pytest.mark.browser
@@ -18,23 +15,10 @@ pytestmark = pytest.mark.browser
 def test_a_correction_a_document_and_how_you_are_doing(pages, live, live_mailbox, tmp_path):
     from sqlalchemy import select
 
-    from hub.careprovider.operations import add_provider
     from hub.circle.models import Member
-    from hub.connect.operations import issue_code
-    from hub.core.commit import unit_of_work
     from hub.extensions import db
-    bundle = tmp_path / 'care.json'
-    report = {'resourceType': 'Observation', 'id': 'report-1', 'status': 'final',
-              'code': {'coding': [{'system': 'http://snomed.info/sct', 'code': '11591000146107'}]},
-              'category': [{'text': 'Rapportage'}], 'subject': {'reference': 'Patient/client-care'},
-              'effectiveDateTime': (utcnow() - timedelta(days=1)).isoformat(), 'performer': [{'display': 'Ilse'}],
-              'valueString': 'Kees had vandaag bezoek van zijn zoon Piet.'}
-    patient = {'resourceType': 'Patient', 'id': 'client-care', 'name': [{'family': 'Bos', 'given': ['Kees']}]}
-    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection',
-                                  'entry': [{'resource': r} for r in (patient, report)]}))
-    with live.app_context(), unit_of_work():
-        provider = add_provider('Zorggroep Zorg', 'fhir', {'bundle': str(bundle)})
-        _, code = issue_code(provider, 'client-care')
+    code = bundle_code(live, tmp_path, 'Zorggroep Zorg', 'client-care', 'Kees Bos',
+                       [report('client-care', 1, 'Kees had vandaag bezoek van zijn zoon Piet.')])
     manager = pages()
     page = manager.page
     page.set_viewport_size({'width': 375, 'height': 740})

@@ -15,6 +15,31 @@ from tests.dossier.test_plans import plan_resources
 pytestmark = pytest.mark.browser
 
 
+def report(client_id, index, text):
+    """A care report (the Dutch SOAP report code) of ``index`` days ago."""
+    from hub.core.timeutil import utcnow
+    return {'resourceType': 'Observation', 'id': f'report-{index}', 'status': 'final',
+            'code': {'coding': [{'system': 'http://snomed.info/sct', 'code': '11591000146107'}]},
+            'category': [{'text': 'Rapportage'}], 'subject': {'reference': f'Patient/{client_id}'},
+            'effectiveDateTime': (utcnow() - timedelta(days=index)).isoformat(), 'performer': [{'display': 'Ilse'}],
+            'valueString': text}
+
+
+def bundle_code(live, tmp_path, provider_name, client_id, client_name, resources):
+    """A provider whose system is a Bundle file of the client and ``resources``; return a coupling code for them."""
+    from hub.careprovider.operations import add_provider
+    from hub.connect.operations import issue_code
+    from hub.core.commit import unit_of_work
+    given, family = client_name.split(' ', 1)
+    patient = {'resourceType': 'Patient', 'id': client_id, 'name': [{'family': family, 'given': [given]}]}
+    bundle = tmp_path / f'{client_id}.json'
+    bundle.write_text(json.dumps({'resourceType': 'Bundle', 'type': 'collection',
+                                  'entry': [{'resource': r} for r in (patient, *resources)]}))
+    with live.app_context(), unit_of_work():
+        _, code = issue_code(add_provider(provider_name, 'fhir', {'bundle': str(bundle)}), client_id)
+    return code
+
+
 def link_as_manager(manager, live, mailbox, email, first_name, code, provider_name):
     """Register in the browser, set up an authenticator app, link the dossier with ``code`` and sync it; return the
     authenticator (for the codes asked later)."""
