@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import g, has_app_context, has_request_context
 from flask_babel import lazy_gettext as _l
@@ -13,9 +12,9 @@ from hub.account.access import step_up_required
 from hub.circle.dossiers import linked_dossier_ids
 from hub.circle.models import Member
 from hub.circle.permissions import PRESETS
-from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, Forbidden, NotFound
+from hub.core.timeutil import zone
 from hub.extensions import db
 
 #: pseudo-capability of the manager: invite, remove and change members
@@ -42,7 +41,7 @@ def can(member: Member | None, capability: str) -> bool:
 
 def today() -> date:
     """The date now where the care pages are (DEFAULT_TIMEZONE): an end date holds through that whole day."""
-    return datetime.now(ZoneInfo(setting('DEFAULT_TIMEZONE'))).date()
+    return datetime.now(zone()).date()
 
 
 def access_ended(member: Member, on: date | None = None) -> bool:

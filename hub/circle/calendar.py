@@ -8,7 +8,6 @@ exception date; a moved one is an entry of its own that names its series and the
 
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 from flask_babel import lazy_gettext as _l
@@ -21,11 +20,10 @@ from hub.circle.access import MANAGE, access_ended, can, require_author_or, sees
 from hub.circle.dossiers import records_of
 from hub.circle.models import CalendarEntry, CalendarFeed, Member
 from hub.circle.operations import tell_members
-from hub.config import setting
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash, random_token
 from hub.core.errors import Forbidden, InvalidInput, NotFound
-from hub.core.timeutil import FIRST_YEAR, LAST_YEAR, as_utc, utcnow
+from hub.core.timeutil import FIRST_YEAR, LAST_YEAR, as_utc, day_bounds, utcnow, zone
 from hub.extensions import db
 
 #: how far ahead the calendar looks unless asked otherwise
@@ -46,10 +44,6 @@ class Occurrence(NamedTuple):
     day: str | None
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(setting('DEFAULT_TIMEZONE'))
-
-
 def window(start=None, end=None):
     """Return the (start, end) asked, or from the start of today (in the care page's time zone, as the calendar page
     counts its days) up to DAYS_AHEAD days ahead."""
@@ -60,12 +54,6 @@ def window(start=None, end=None):
     if end - start > LONGEST_RANGE:
         raise InvalidInput(_l('Ask for at most a year at a time.'), code='invalid_range')
     return start, end
-
-
-def day_bounds(day: date) -> tuple:
-    """The start of a local day and of the next, in UTC."""
-    start = datetime.combine(day, time(0), tzinfo=zone())
-    return as_utc(start), as_utc(datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone()))
 
 
 # --- writing ------------------------------------------------------------------------------------------------------

@@ -2,8 +2,7 @@
 others sign up or withdraw; those signed up get a reminder the day before. Only the members who see the calendar see
 them (hub.circle.access.require_calendar); asking needs ``appointments.add``."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -14,11 +13,10 @@ from hub.circle.access import MANAGE, access_ended, can, require_author_or, sees
 from hub.circle.dossiers import client_name
 from hub.circle.models import HelpRequest, HelpSignup, Member
 from hub.circle.operations import tell_members
-from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hub.core.outbox import queue_mail
-from hub.core.timeutil import as_utc, utcnow
+from hub.core.timeutil import as_utc, day_bounds, utcnow, zone
 from hub.extensions import db
 
 KINDS = ('ride', 'visit', 'meal', 'other')
@@ -117,12 +115,10 @@ def remind(now=None) -> int:
     """Mail those signed up for a request that starts tomorrow (in Europe/Amsterdam), once; return how many
     requests were reminded."""
     now = now or utcnow()
-    zone = ZoneInfo(setting('DEFAULT_TIMEZONE'))
-    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
-    start = datetime.combine(tomorrow, datetime.min.time(), zone)
+    start, end = day_bounds(now.astimezone(zone()).date() + timedelta(days=1))
     due = db.session.execute(
         _query_all().where(HelpRequest.reminded_at.is_(None), HelpRequest.starts_at >= start,
-                           HelpRequest.starts_at < start + timedelta(days=1))).scalars().all()
+                           HelpRequest.starts_at < end)).scalars().all()
     for found in due:
         found.reminded_at = now
         members = {m.account_id: m for m in db.session.execute(select(Member).options(joinedload(Member.circle))

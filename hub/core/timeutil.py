@@ -1,6 +1,9 @@
-"""Time helpers: everything is stored in UTC."""
+"""Time helpers: everything is stored in UTC; days are counted where the care pages are (DEFAULT_TIMEZONE)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from hub.config import setting
 
 
 def utcnow() -> datetime:
@@ -28,3 +31,14 @@ def plausible(value: datetime) -> datetime | None:
     except (OverflowError, ValueError):
         return None
     return moment if FIRST_YEAR <= moment.year <= LAST_YEAR else None
+
+
+def zone() -> ZoneInfo:
+    """The time zone the care pages count their days in (DEFAULT_TIMEZONE)."""
+    return ZoneInfo(setting('DEFAULT_TIMEZONE'))
+
+
+def day_bounds(day: date) -> tuple:
+    """The start of a local day and of the next, in UTC (23 or 25 hours apart when the clocks change)."""
+    return (as_utc(datetime.combine(day, time(0), tzinfo=zone())),
+            as_utc(datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone())))

@@ -12,12 +12,11 @@ from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
-from hub.circle.calendar import zone
 from hub.circle.dossiers import records_of
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
 from hub.core.models import OutboxItem
-from hub.core.timeutil import utcnow
+from hub.core.timeutil import utcnow, zone
 from hub.dossier.answers import answers_to
 from hub.dossier.export import KINDS as EXPORT_KINDS
 from hub.dossier.models import CorrectionRequest
