@@ -480,6 +480,11 @@ MEDICATION_SOURCES = {'MedicationStatement': 'use', 'MedicationRequest': 'agreem
 UNITS = {'d': ('dag', 'dagen'), 'wk': ('week', 'weken'), 'h': ('uur', 'uur'), 'mo': ('maand', 'maanden')}
 
 
+def _number(value) -> bool:
+    """A number as JSON has it (a text "1" or true is not one)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _dose_words(dosage) -> str | None:
     """A dose in words when the source gave none: "2 maal per dag 1 stuk"."""
     if not dosage:
@@ -490,11 +495,11 @@ def _dose_words(dosage) -> str | None:
     repeat = (first.get('timing') or {}).get('repeat') or {}
     parts = []
     if repeat.get('frequency') and repeat.get('periodUnit') in UNITS:
-        period = repeat.get('period') or 1
+        period = repeat.get('period') if _number(repeat.get('period')) else 1
         unit = UNITS[repeat['periodUnit']][0 if period == 1 else 1]
         parts.append(f"{repeat['frequency']} maal per {unit if period == 1 else f'{period:g} {unit}'}")
     quantity = ((first.get('doseAndRate') or [{}])[0]).get('doseQuantity') or {}
-    if quantity.get('value') is not None:
+    if _number(quantity.get('value')):
         parts.append(f"{quantity['value']:g} {quantity.get('unit') or ''}".strip())
     if repeat.get('timeOfDay'):
         parts.append('om ' + ', '.join(t[:5] for t in repeat['timeOfDay']))

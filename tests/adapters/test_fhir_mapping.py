@@ -178,3 +178,13 @@ def test_the_dutch_medication_examples_map_to_the_medication_list():
     [path] = [p for p in FILES if p.name == 'nl-core-MedicationUse2-02.json']
     bare = {**resources_in(path)[0], 'extension': []}  # without the rendered text: the dose put in words
     assert map_medication(bare)[0].data['dose'] == '1 maal per dag 40 mg om 08:00'
+
+
+def test_a_dose_that_is_not_a_number_leaves_out_the_amount_not_the_medicine():
+    from adapters.fhir.mapping import map_medication
+    resource = {'resourceType': 'MedicationStatement', 'id': 'm1', 'status': 'active',
+                'medicationCodeableConcept': {'text': 'Paracetamol'}, 'subject': {'reference': 'Patient/p'},
+                'dosage': [{'timing': {'repeat': {'frequency': 2, 'period': 'een', 'periodUnit': 'd'}},
+                            'doseAndRate': [{'doseQuantity': {'value': '1', 'unit': 'stuk'}}]}]}
+    [record] = map_medication(resource)
+    assert record.data['name'] == 'Paracetamol' and record.data['dose'] == '2 maal per dag'
