@@ -82,7 +82,8 @@ def test_only_the_manager_hides_and_only_what_can_be_hidden(care_page, app, regi
              (manager, f'{base}/{uuid.uuid4()}/hidden-from/{helper_id}', 404),
              (manager, f'{base}/{report.id}/hidden-from/{uuid.uuid4()}', 404),
              (manager, f'{base}/not-an-id/hidden-from/{helper_id}', 404),
-             (manager, f"{base}/{_record(db, 'appointment').id}/hidden-from/{helper_id}", 422)]
+             (manager, f"{base}/{_record(db, 'appointment').id}/hidden-from/{helper_id}", 422),
+             (manager, f"{base}/{_record(db, 'message').id}/hidden-from/{helper_id}", 422)]  # any other kind: 422
     for client, url, status in cases:
         answer = client.put(url)
         assert answer.status_code == status, (url, answer.get_json())
