@@ -389,10 +389,10 @@ def export_page(circle_id):
 @login_required
 def shares_page(circle_id):
     """The manager shares parts of the dossier once with someone outside the care page, and sees and stops shares."""
-    require(g.account, circle_id, MANAGE)
-    member, unlock = _dossier_page(circle_id, 'shares')
+    member = require(g.account, circle_id, MANAGE)  # as the API: the manager, after the step-up; the page reads no
+    unlock = step_up_redirect()                      # dossier data (what a share holds is audited when it is made)
     if unlock:
-        return unlock
+        return redirect(unlock, 303)
     errors, values, status, made = {}, {'parts': [], 'expires_in_days': '7', 'max_opens': '3'}, 200, None
     if request.method == 'POST' and request.form.get('action') == 'revoke':
         shares.revoke(member, g.account, parse_id(request.form.get('share_id')))
