@@ -112,9 +112,7 @@ def add_medication(circle_id):
     account = current_account()
     member = require(account, circle_id, READ_DOSSIER)
     step_up_required()
-    own = medication.add(member, account, load_json(MedicationSchema()))
-    [item] = [i for i in medication.medication_list(member.circle_id) if i['id'] == str(own.id)]
-    return item, 201
+    return medication.own_json(medication.add(member, account, load_json(MedicationSchema()))), 201
 
 
 @bp.get('/circles/<circle_id>/documents')

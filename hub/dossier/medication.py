@@ -34,14 +34,19 @@ def medication_list(circle_id) -> list:
                       'provider': {'id': str(row.Dossier.provider_id), 'name': row.Dossier.provider.name}})
         if row.Dossier.uploaded_by:  # from a FHIR file a member uploaded, not from a provider
             items[-1].update(provider=None, uploaded_by={'name': row.Dossier.uploader.name})
-    for own in db.session.execute(select(OwnMedication).options(joinedload(OwnMedication.author))
-                                  .where(OwnMedication.circle_id == circle_id)).scalars():
-        items.append({'id': str(own.id), 'source': 'member', 'name': own.name, 'dose': own.dose,
-                      'starts_on': own.starts_on.isoformat() if own.starts_on else None,
-                      'ends_on': own.ends_on.isoformat() if own.ends_on else None,
-                      'status': _status(False, own.ends_on, on), 'added_by': {'name': own.author.name},
-                      'author_id': str(own.author_id)})
+    items += [own_json(own, on) for own in db.session.execute(
+        select(OwnMedication).options(joinedload(OwnMedication.author))
+        .where(OwnMedication.circle_id == circle_id)).scalars()]
     return sorted(items, key=lambda item: (item['status'] != 'current', item['name'].casefold()))
+
+
+def own_json(own, on=None) -> dict:
+    """An entry a member added, as the list shows it."""
+    return {'id': str(own.id), 'source': 'member', 'name': own.name, 'dose': own.dose,
+            'starts_on': own.starts_on.isoformat() if own.starts_on else None,
+            'ends_on': own.ends_on.isoformat() if own.ends_on else None,
+            'status': _status(False, own.ends_on, on or today()), 'added_by': {'name': own.author.name},
+            'author_id': str(own.author_id)}
 
 
 def remove(member, account, entry_id):
