@@ -68,6 +68,13 @@ def show(manager, account, record_id, member_id):
           target=f'record:{record.id}:member:{member.id}')
 
 
+def hide_from_only(manager, account, record_id, chosen):
+    """Hide a record from the helpers chosen (their member ids as text) and show it to the others: the manager's form.
+    A record not of this care page: 404, nothing changes."""
+    for helper, _hidden in choices(manager, record_id):
+        (hide if str(helper.id) in chosen else show)(manager, account, record_id, helper.id)
+
+
 def hidden_from(circle_id, record_ids) -> dict:
     """Record id -> the ids of the members it is hidden from, for the records given (one query)."""
     found = {}

@@ -189,9 +189,8 @@ def report(circle_id, record_id):
 def hidden_page(circle_id, record_id):
     """The manager chooses the helpers a record is hidden from (the others see it); then back to the record."""
     manager = require(g.account, circle_id, MANAGE)
-    record_id, chosen = parse_id(record_id), set(request.form.getlist('member'))
-    for helper, _hidden in hiding.choices(manager, record_id):  # a record not of this page: 404, nothing changes
-        (hiding.hide if str(helper.id) in chosen else hiding.show)(manager, g.account, record_id, helper.id)
+    record_id = parse_id(record_id)
+    hiding.hide_from_only(manager, g.account, record_id, set(request.form.getlist('member')))
     back = request.form.get('back')
     if back == 'documents':
         return redirect(url_for('dossier.documents_page', circle_id=manager.circle_id, hidden=1), 303)
