@@ -19,7 +19,6 @@ from hub.core.outbox import queue_mail
 from hub.core.timeutil import as_utc, day_bounds, utcnow, zone
 from hub.extensions import db
 
-KINDS = ('ride', 'visit', 'meal', 'other')
 KIND_LABELS = {'ride': _l('A ride'), 'visit': _l('A visit'), 'meal': _l('A meal'), 'other': _l('Something else')}
 #: how far ahead the care page shows open requests
 SOON = timedelta(days=14)

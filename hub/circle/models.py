@@ -324,6 +324,10 @@ class HiddenRecord(CreatedMixin, db.Model):
     hidden_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='SET NULL'))
 
 
+#: what a help request asks for
+HELP_KINDS = ('ride', 'visit', 'meal', 'other')
+
+
 class HelpRequest(IdMixin, CreatedMixin, db.Model):
     """A member asks the others for help at a time (a ride, a visit, a meal, something else) with a number of places;
     it shows in the calendar and on the care page to the members who see the calendar."""

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from hub.circle.access import today
+from hub.circle.models import HELP_KINDS
 from hub.circle.permissions import BASES, GRANTABLE, HELPER_ROLES
 from hub.core.schemas import Email, Moment, Phone, StrictBoolean, StrictSchema, Text
 from hub.core.text import bad_characters
@@ -184,7 +185,7 @@ PROFILE_FIELDS = ('relation', 'phone')
 class HelpRequestSchema(StrictSchema):
     """A request for help: what, which kind, when, how many people are needed, what more."""
     title = Text(required=True, max_length=200)
-    kind = fields.String(required=True, validate=validate.OneOf(('ride', 'visit', 'meal', 'other')))
+    kind = fields.String(required=True, validate=validate.OneOf(HELP_KINDS))
     starts_at = Moment(required=True)
     ends_at = Moment(load_default=None, allow_none=True)
     places = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=50))
