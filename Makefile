@@ -27,7 +27,7 @@ system-deps:
 
 $(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-test.txt 2>&1 | grep -v 'is ignored' || true
-	$(BIN)/python -c 'import pytest, aiosmtpd, playwright, schemathesis'
+	$(BIN)/python -c 'import pytest, aiosmtpd, playwright, schemathesis, recurring_ical_events'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

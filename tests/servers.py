@@ -109,7 +109,9 @@ class SmtpSink:
         self.port = free_port()
 
     async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        raw = envelope.original_content or envelope.content
+        message = message_from_bytes(raw, policy=policy.default)
+        message.raw = raw  # the bytes as sent, for what a parser would hide (an encoded header)
         with self.lock:
             self.messages.append(message)
         return '250 OK'

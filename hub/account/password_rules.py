@@ -13,8 +13,8 @@ from hub.core.messages import translate
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
-#: zxcvbn looks at this many characters; a longer password is at least as strong
-STRENGTH_WINDOW = 100
+#: zxcvbn refuses more than 72 characters; a longer password is judged on its first 72 (the rest only adds)
+STRENGTH_WINDOW = 72
 
 
 #: words no password may contain, besides the person's own: the service and what it is about
@@ -48,11 +48,18 @@ def _zxcvbn(password, user_inputs):
     return zxcvbn(password[:STRENGTH_WINDOW] or ' ', user_inputs=own_words(user_inputs) + ['welkom', 'wachtwoord'])
 
 
+#: the meter's highest level for a password a rule refuses: it never praises what the form will refuse
+REFUSED_SCORE = 1
+
+
 def strength(password: str, user_inputs=()) -> dict:
-    """Return zxcvbn's score (0-4) and its hints, for the meter on the password pages."""
+    """Return the meter's level (zxcvbn's score 0-4, at most 1 while a rule refuses) and the hints."""
     problems = password_problems(password, user_inputs)
     result = _zxcvbn(normalize(password), user_inputs)
-    return {'score': result['score'] if password else 0, 'ok': not problems,
+    score = result['score'] if password else 0
+    if problems:
+        score = min(score, REFUSED_SCORE)
+    return {'score': score, 'ok': not problems,
             'problems': [str(problem) for problem in problems],
             'suggestions': [translate(text) for text in result['feedback'].get('suggestions') or []]}
 
@@ -70,7 +77,9 @@ def password_problems(password: str, user_inputs=()) -> list:
     if any(word in lowered for word in own_words(user_inputs)):
         return [_l('Do not use your name, your email address or the words carehub or zorg in your password.')]
     letters = re.sub(r'^[\W\d_]+|[\W\d_]+$', '', lowered)
-    if not letters or letters in common_words() or lowered.replace(' ', '') in common_words():
+    words = set(re.findall(r'[^\W\d_]+', lowered))  # "Zomer2025!zomer" is one word, said twice
+    if (not letters or letters in common_words() or lowered.replace(' ', '') in common_words()
+            or (len(words) == 1 and words <= common_words())):
         return [_l('A common word with digits or signs around it is easy to guess. Use a sentence of several '
                    'words, for example "blauwe fietsen op de dijk".')]
     result = _zxcvbn(password, user_inputs)

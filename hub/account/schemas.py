@@ -3,9 +3,9 @@
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import fields, validate, validates
 
-from hub.core.schemas import Email, StrictBoolean, StrictSchema, Text
+from hub.core.schemas import Email, Invalid, StrictBoolean, StrictSchema, Text
 
 
 class RegisterSchema(StrictSchema):
@@ -18,7 +18,7 @@ class RegisterSchema(StrictSchema):
     @validates('accept_terms')
     def _accepted(self, value, **kwargs):
         if value is not True:
-            raise ValidationError(_l('Accept the terms of use and the privacy statement to make an account.'))
+            raise Invalid(_l('Accept the terms of use and the privacy statement to make an account.'))
 
 
 class PasswordField(fields.String):
@@ -100,7 +100,7 @@ class ProfileSchema(StrictSchema):
     @validates('timezone')
     def _zone(self, value, **kwargs):
         if value not in available_timezones():
-            raise ValidationError(_l('This time zone is not known. Choose one like Europe/Amsterdam.'))
+            raise Invalid(_l('This time zone is not known. Choose one like Europe/Amsterdam.'))
 
 
 class NotificationSettingsSchema(StrictSchema):

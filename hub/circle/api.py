@@ -42,7 +42,7 @@ from hub.circle.schemas import (
 from hub.core.errors import InvalidInput, NotFound
 from hub.core.timeutil import plausible
 from hub.extensions import limiter
-from hub.web import jpeg_response, load_json, parse_id, uploaded
+from hub.web import jpeg_response, load_form, load_json, parse_id, uploaded
 
 bp = Blueprint('circle_api', __name__, url_prefix='/api/v1')
 
@@ -395,7 +395,7 @@ def add_board_post(circle_id):
     account = current_account()
     member = require(account, circle_id)
     if request.mimetype == 'multipart/form-data':
-        text = BoardSchema().load({'text': request.form.get('text', '')})['text']
+        text = load_form(BoardSchema(), 'text')['text']
         data = uploaded('photo', MAX_BYTES)
     else:
         text, data = load_json(BoardSchema())['text'], None

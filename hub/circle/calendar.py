@@ -373,7 +373,10 @@ def feed_calendar(member, name) -> bytes:
     calendar.add('prodid', '-//carehub//zorgpagina//NL')
     calendar.add('version', '2.0')
     calendar.add('x-wr-calname', name)
-    for entry in _meeting(member, account, start, end):
+    entries = _meeting(member, account, start, end)
+    #: the moved times this feed carries as overrides: RFC 5545 keeps them out of EXDATE (clients drop both)
+    overridden = {(entry.series_id, entry.recurrence_day) for entry in entries if entry.series_id}
+    for entry in entries:
         event = Event()
         event.add('uid', f'{entry.series_id or entry.id}@carehub')
         event.add('summary', entry.title)
@@ -393,7 +396,8 @@ def feed_calendar(member, name) -> bytes:
         if entry.rrule:
             event.add('rrule', _rule_parts(entry.rrule))
             for day in entry.exdates or []:
-                event.add('exdate', _occurrence_start(entry, day))
+                if (entry.id, day) not in overridden:
+                    event.add('exdate', _occurrence_start(entry, day))
         if entry.series_id and entry.recurrence_day:
             series = db.session.get(CalendarEntry, entry.series_id)
             event.add('recurrence-id', _occurrence_start(series, entry.recurrence_day))

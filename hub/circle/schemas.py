@@ -1,12 +1,12 @@
 """Input of the circle routes."""
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields, validate, validates, validates_schema
+from marshmallow import fields, validate, validates, validates_schema
 
 from hub.circle.access import today
 from hub.circle.models import HELP_KINDS
 from hub.circle.permissions import BASES, GRANTABLE, HELPER_ROLES
-from hub.core.schemas import Email, Moment, Phone, StrictBoolean, StrictSchema, Text
+from hub.core.schemas import Email, Invalid, Moment, Phone, StrictBoolean, StrictSchema, Text
 from hub.core.text import bad_characters
 from hub.core.timeutil import FIRST_YEAR, LAST_YEAR
 
@@ -30,9 +30,9 @@ class InvitationSchema(StrictSchema):
 def not_past(day):
     """Refuse an end date before today (today itself is the last day)."""
     if day is not None and day < today():
-        raise ValidationError(_l('Choose today or a day after today.'))
+        raise Invalid(_l('Choose today or a day after today.'))
     if day is not None and day.year > LAST_YEAR:
-        raise ValidationError(_l('Give a date between 1900 and 2200.'))
+        raise Invalid(_l('Give a date between 1900 and 2200.'))
     return True
 
 
@@ -41,7 +41,7 @@ def check_permissions(chosen):
     if chosen is not None:
         unknown = set(chosen) - GRANTABLE
         if unknown:
-            raise ValidationError(_l('These cannot be given: %(names)s.', names=', '.join(sorted(unknown))))
+            raise Invalid(_l('These cannot be given: %(names)s.', names=', '.join(sorted(unknown))))
 
 
 class MemberChangeSchema(StrictSchema):
@@ -65,7 +65,7 @@ class MemberChangeSchema(StrictSchema):
     @validates_schema
     def _something(self, data, **kwargs):
         if not data:
-            raise ValidationError(_l('Choose what to change.'))
+            raise Invalid(_l('Choose what to change.'))
 
 
 class RespondSchema(StrictSchema):
@@ -74,7 +74,7 @@ class RespondSchema(StrictSchema):
 
 def _no_control_characters(value):
     if bad_characters(value, multiline=True):
-        raise ValidationError(_l('This holds characters that are not allowed, such as invisible ones. Type it again.'))
+        raise Invalid(_l('This holds characters that are not allowed, such as invisible ones. Type it again.'))
 
 
 class MessageSchema(StrictSchema):
@@ -90,7 +90,7 @@ class MessageSchema(StrictSchema):
     @validates_schema
     def _for_whom(self, data, **kwargs):
         if ('audience' in data) == ('recipients' in data):
-            raise ValidationError(_l('Choose a group or people to write to.'), field_name='audience')
+            raise Invalid(_l('Choose a group or people to write to.'), field_name='audience')
 
 
 class ReplySchema(StrictSchema):
@@ -107,9 +107,9 @@ class RepeatSchema(StrictSchema):
     @validates_schema
     def _one_end(self, data, **kwargs):
         if data.get('until') and data.get('count'):
-            raise ValidationError(_l('Choose an end day or a number of times, not both.'), field_name='until')
+            raise Invalid(_l('Choose an end day or a number of times, not both.'), field_name='until')
         if data.get('until') and not FIRST_YEAR <= data['until'].year <= LAST_YEAR:
-            raise ValidationError(_l('Give a date between 1900 and 2200.'), field_name='until')
+            raise Invalid(_l('Give a date between 1900 and 2200.'), field_name='until')
 
 
 class AppointmentSchema(StrictSchema):
@@ -129,15 +129,15 @@ class AppointmentSchema(StrictSchema):
     def _when(self, data, **kwargs):
         if data.get('all_day'):
             if 'date' not in data:
-                raise ValidationError(_l('Choose the day.'), field_name='date')
+                raise Invalid(_l('Choose the day.'), field_name='date')
             if data.get('starts_at') or data.get('ends_at'):
-                raise ValidationError(_l('An appointment all day has a day, not times.'), field_name='starts_at')
+                raise Invalid(_l('An appointment all day has a day, not times.'), field_name='starts_at')
             if not FIRST_YEAR <= data['date'].year <= LAST_YEAR:
-                raise ValidationError(_l('Give a date between 1900 and 2200.'), field_name='date')
+                raise Invalid(_l('Give a date between 1900 and 2200.'), field_name='date')
         elif 'starts_at' not in data:
-            raise ValidationError(_l('Choose a day and a start time.'), field_name='starts_at')
+            raise Invalid(_l('Choose a day and a start time.'), field_name='starts_at')
         elif 'date' in data:
-            raise ValidationError(_l('A day alone is for an appointment all day.'), field_name='date')
+            raise Invalid(_l('A day alone is for an appointment all day.'), field_name='date')
 
 
 class AppointmentChangeSchema(StrictSchema):
@@ -155,9 +155,9 @@ class AppointmentChangeSchema(StrictSchema):
     @validates_schema
     def _something(self, data, **kwargs):
         if not data:
-            raise ValidationError(_l('Choose what to change.'))
+            raise Invalid(_l('Choose what to change.'))
         if 'date' in data and not FIRST_YEAR <= data['date'].year <= LAST_YEAR:
-            raise ValidationError(_l('Give a date between 1900 and 2200.'), field_name='date')
+            raise Invalid(_l('Give a date between 1900 and 2200.'), field_name='date')
 
 
 class NoteSchema(StrictSchema):

@@ -126,10 +126,12 @@ def translate(message, field=None) -> str:
 
 
 def translate_errors(messages, field=None):
-    """Return marshmallow's error structure ({field: [texts]}, nested) with every text translated."""
+    """Return marshmallow's error structure ({field: [texts]}, nested) with every text translated; a field's
+    errors are always a list of sentences (a validator's own message comes bare)."""
     if isinstance(messages, dict):
         return {key: translate_errors(value, key if isinstance(key, str) else field)
                 for key, value in messages.items()}
     if isinstance(messages, (list, tuple)):
-        return [translate_errors(value, field) for value in messages]
-    return translate(messages, field)
+        return [translate_errors(value, field) if isinstance(value, dict) else translate(value, field)
+                for value in messages]
+    return [translate(messages, field)]

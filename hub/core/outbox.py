@@ -1,5 +1,6 @@
 """The outbox: mails, SMS and provider items are queued in the transaction, then delivered."""
 
+import email.policy
 import logging
 import random
 import smtplib
@@ -108,8 +109,13 @@ def mark_delivered(item):
     item.payload = {}  # delivered: the addresses, names and texts need not be kept
 
 
+#: headers are not folded below RFC 5322's hard limit: folding a long unbreakable value (List-Unsubscribe's
+#: <https://...>) turns it into RFC 2047 encoded words, which RFC 2369 forbids and mail programs then ignore
+MAIL_POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def _email_message(payload):
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message['From'] = setting('MAIL_FROM')
     message['To'] = payload['to']
     message['Subject'] = payload['subject']

@@ -8,6 +8,14 @@ from hub.core.text import bad_characters
 from hub.core.timeutil import plausible
 
 
+class Invalid(ValidationError):
+    """A refusal of a field in the person's language. Marshmallow takes a lazy text for a list of letters (it is
+    no ``str``), so the message is always handed over as a list of one sentence."""
+
+    def __init__(self, message, *args, **kwargs):
+        super().__init__(message if isinstance(message, (list, dict)) else [message], *args, **kwargs)
+
+
 class StrictSchema(Schema):
     """A schema that refuses unknown fields and strips surrounding spaces from strings."""
 
@@ -31,7 +39,7 @@ class StrictBoolean(fields.Boolean):
     def _deserialize(self, value, attr, data, **kwargs):
         if value is True or value is False:
             return value
-        raise ValidationError(_l('Fill in true or false.'))
+        raise Invalid(_l('Fill in true or false.'))
 
 
 #: what an empty field says (hub.core.messages names the field it is about)
@@ -51,12 +59,12 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if len(value.strip()) < self.min_length:
-            raise ValidationError(EMPTY if self.min_length == 1
+            raise Invalid(EMPTY if self.min_length == 1
                                   else _l('Use at least %(n)s characters.', n=self.min_length))
         if len(value) > self.max_length:
-            raise ValidationError(_l('Use at most %(n)s characters.', n=self.max_length))
+            raise Invalid(_l('Use at most %(n)s characters.', n=self.max_length))
         if bad_characters(value, multiline=self.multiline):
-            raise ValidationError(_l('This holds characters that are not allowed, such as invisible ones. Type it again.'))
+            raise Invalid(_l('This holds characters that are not allowed, such as invisible ones. Type it again.'))
         return value
 
 
@@ -65,7 +73,7 @@ class Email(fields.Email):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and not value.strip():
-            raise ValidationError(EMPTY)
+            raise Invalid(EMPTY)
         return super()._deserialize(value, attr, data, **kwargs)
 
 
@@ -75,7 +83,7 @@ class Moment(fields.AwareDateTime):
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
         if plausible(moment) is None:
-            raise ValidationError(_l('Give a date between 1900 and 2200.'))
+            raise Invalid(_l('Give a date between 1900 and 2200.'))
         return moment
 
 
@@ -90,5 +98,5 @@ class Phone(fields.String):
         value = super()._deserialize(value, attr, data, **kwargs)
         parsed = parse_phone(value, mobile=self.mobile)
         if parsed is None:
-            raise ValidationError(_l('Type a phone number like 06 12345678 or +31 6 12345678.'))
+            raise Invalid(_l('Type a phone number like 06 12345678 or +31 6 12345678.'))
         return parsed

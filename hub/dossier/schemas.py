@@ -1,9 +1,9 @@
 """What the dossier routes take in."""
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, fields, validate, validates_schema
 
-from hub.core.schemas import Email, Phone, StrictBoolean, StrictSchema, Text
+from hub.core.schemas import Email, Invalid, Phone, StrictBoolean, StrictSchema, Text
 from hub.dossier.shares import PARTS
 
 
@@ -65,9 +65,9 @@ class MedicationSchema(StrictSchema):
     def _period(self, data, **kwargs):
         for key in ('starts_on', 'ends_on'):
             if data.get(key) and not 1900 <= data[key].year <= 2200:
-                raise ValidationError(_l('Give a date between 1900 and 2200.'), field_name=key)
+                raise Invalid(_l('Give a date between 1900 and 2200.'), field_name=key)
         if data.get('starts_on') and data.get('ends_on') and data['ends_on'] < data['starts_on']:
-            raise ValidationError(_l('The end comes after the start.'), field_name='ends_on')
+            raise Invalid(_l('The end comes after the start.'), field_name='ends_on')
 
 
 class CorrectionSchema(StrictSchema):

@@ -17,8 +17,9 @@ from types import SimpleNamespace
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.account.operations import link
 from hub.careprovider.models import Record
@@ -220,18 +221,33 @@ def by_token(token, opened=False) -> Share:
 
 def check_code(share, code, source='page'):
     """Check the code: a right one counts an open (audited as an outsider's read) and returns None; a wrong one
-    counts towards the lock and returns how many tries are left (0: locked now).
+    counts towards the lock and returns how many tries are left (0: locked now); a share locked meanwhile raises Gone.
 
-    Nothing is raised, so the request commits the count (the view answers the refusal with its status)."""
-    if not isinstance(code, str) or has_lone_surrogate(code) or not secrets.compare_digest(keyed_hash(code.strip(), 'share-code'),
-                                                                share.code_hash):
-        share.failures += 1
+    A try is taken by one atomic statement before the code is looked at, so parallel tries never check more than
+    ``MAX_FAILURES`` wrong codes; wrong codes count over the life of the share (a right one takes its try back but
+    resets nothing). Nothing is raised for a wrong code, so the request commits the count (the view answers the
+    refusal with its status)."""
+    failures = db.session.execute(
+        update(Share).where(Share.id == share.id, Share.failures < MAX_FAILURES)
+        .values(failures=Share.failures + 1).returning(Share.failures)
+        .execution_options(synchronize_session=False)).scalar_one_or_none()
+    if failures is None:  # locked meanwhile: no code is looked at any more
+        raise Gone(GONE['locked'], code='share_locked')
+    if not isinstance(code, str) or has_lone_surrogate(code) or not secrets.compare_digest(
+            keyed_hash(code.strip(), 'share-code'), share.code_hash):
+        set_committed_value(share, 'failures', failures)
         audit('dossier.share_open', 'R', role='outsider', basis='outsider', circle=share.circle_id,
               target=f'share:{share.id}:{source}', outcome='wrong_code')
-        return max(0, MAX_FAILURES - share.failures)
-    share.failures = 0
-    share.opens += 1
-    share.last_opened_at = utcnow()
+        return MAX_FAILURES - failures
+    opened = db.session.execute(
+        update(Share).where(Share.id == share.id, Share.opens < Share.max_opens)
+        .values(failures=Share.failures - 1, opens=Share.opens + 1, last_opened_at=utcnow())
+        .returning(Share.failures, Share.opens, Share.last_opened_at)
+        .execution_options(synchronize_session=False)).one_or_none()
+    if opened is None:  # a parallel open took the last one
+        raise Gone(GONE['used'], code='share_used')
+    for name, value in zip(('failures', 'opens', 'last_opened_at'), opened, strict=True):
+        set_committed_value(share, name, value)
     audit('dossier.share_open', 'R', role='outsider', basis='outsider', circle=share.circle_id,
           target=f'share:{share.id}:{source}')
     return None

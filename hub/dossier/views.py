@@ -562,7 +562,10 @@ def _manifest(token):
     if not isinstance(body, dict) or not isinstance(body.get('recipient'), str) or not body['recipient'].strip():
         return _json(400, {'error': {'code': 'invalid_request',
                                      'message': str(_l('Send JSON with a recipient and the passcode.'))}})
-    left = shares.check_code(share, body.get('passcode'), source='shl')
+    try:
+        left = shares.check_code(share, body.get('passcode'), source='shl')
+    except AppError:  # a parallel try locked it, or took the last open
+        return _json(404, {'error': {'code': 'not_found', 'message': str(_l('This link does not exist.'))}})
     if left is not None:
         return _json(401, {'remainingAttempts': left, 'error': {
             'code': 'wrong_code', 'message': str(_l('This code is not right. Check the code you were given.'))}})

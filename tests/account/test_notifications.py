@@ -1,6 +1,7 @@
 """Notifications per kind of event: at once, in a daily digest, or off; a one-click unsubscribe in every mail
 (RFC 8058); mails say only that there is something new, never what."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -45,6 +46,9 @@ def test_a_mail_at_once_carries_a_one_click_unsubscribe(care_page, register, mai
     assert 'medicijnen' not in mail.get_content()
     assert mail['List-Unsubscribe-Post'] == 'List-Unsubscribe=One-Click'
     url = mail['List-Unsubscribe'].strip('<>')
+    # RFC 2369/8058: the raw header is a literal <https://...>, not an RFC 2047 encoded word, not folded
+    header = re.search(rb'^List-Unsubscribe: (.*?)\r?\n(?![ \t])', mail.raw, re.M | re.S).group(1)
+    assert header == f'<{url}>'.encode() and url.startswith('https://carehub.test/unsubscribe/'), header
     path = '/' + url.split('/', 3)[3]
     assert path in mail.get_content()
     from tests.conftest import Api

@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import recurring_ical_events
 from icalendar import Calendar
 
 from hub.cli import cli
@@ -189,3 +190,28 @@ def test_the_calendar_and_its_feed_per_role(app, fhir_server, provider, coupling
     assert manager.delete(f"{base}/members/{basic_member['id']}").status_code == 204
     assert basic.client.get('/' + feed.split('/', 3)[3]).status_code == 404  # gone with the membership
     assert basic.client.get('/' + url.split('/', 3)[3]).status_code == 200  # the manager's still works
+
+
+def test_the_feed_keeps_a_moved_time_as_clients_expand_it(care_page):
+    """RFC 5545: a moved time is a RECURRENCE-ID override, not also an EXDATE (clients then drop the meeting)."""
+    manager, circle_id, _, _ = care_page
+    url = f'/api/v1/circles/{circle_id}/appointments'
+    monday = _monday_next_week()
+    start = datetime.combine(monday, datetime.min.time().replace(hour=10), tzinfo=AMSTERDAM)
+    series = manager.post(url, {'title': 'Zwemmen', 'starts_at': start.isoformat(),
+                                'ends_at': (start + timedelta(hours=1)).isoformat(),
+                                'repeat': {'freq': 'weekly', 'count': 4}}).get_json()['appointment_id']
+    second, third = (monday + timedelta(days=7)).isoformat(), (monday + timedelta(days=14)).isoformat()
+    moved_start = datetime.combine(date.fromisoformat(second), datetime.min.time().replace(hour=14), tzinfo=AMSTERDAM)
+    moved = {'starts_at': moved_start.isoformat(), 'ends_at': (moved_start + timedelta(hours=1)).isoformat()}
+    assert manager.patch(f'{url}/{series}?occurrence={second}', moved).status_code == 200
+    assert manager.delete(f'{url}/{series}?occurrence={third}').status_code == 204
+    feed = '/' + manager.post(f'/api/v1/circles/{circle_id}/calendar-feed').get_json()['url'].split('/', 3)[3]
+    calendar = Calendar.from_ical(manager.client.get(feed).data)
+    [main] = [e for e in calendar.walk('VEVENT') if 'RRULE' in e]
+    excluded = {d.dt.date() for prop in ([main['EXDATE']] if not isinstance(main.get('EXDATE', []), list)
+                                         else main.get('EXDATE', [])) for d in prop.dts}
+    assert excluded == {date.fromisoformat(third)}  # the removed time only
+    times = recurring_ical_events.of(calendar).between(start - timedelta(days=1), start + timedelta(days=40))
+    starts = sorted(event['DTSTART'].dt.astimezone(AMSTERDAM) for event in times)
+    assert starts == [start, moved_start, start + timedelta(days=21)]

@@ -152,3 +152,59 @@ def test_bad_shares_are_refused_and_only_the_manager_shares(care_page, app, regi
         'csrf_token': manager.csrf(), 'expires_in_days': '9', 'max_opens': 'veel'}).status_code == 422
     assert manager.client.post(f'/circles/{circle_id}/shares', data={
         'csrf_token': manager.csrf(), 'parts': ['plan'], 'expires_in_days': '²', 'max_opens': '³'}).status_code == 422
+
+
+def _form(app, path):
+    """An outsider's browser on the link's page: its client and the form's CSRF token."""
+    outsider = app.test_client()
+    page = outsider.get(path).get_data(as_text=True)
+    return outsider, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def _wrong_checks(db, share_id):
+    from hub.core.models import AuditRecord
+    return db.count(AuditRecord, AuditRecord.target.like(f'share:{share_id}:%'), AuditRecord.outcome == 'wrong_code')
+
+
+def test_parallel_wrong_codes_never_check_more_than_five(care_page, app, db):
+    from tests.parallel import AT_ONCE, at_once
+    _, _, share = _shared(care_page, app)
+    path = _path(share['url'])
+    wrong = '000000' if share['code'] != '000000' else '111111'
+    browsers = [_form(app, path) for _ in range(AT_ONCE)]
+    answers = at_once(*[lambda b=b: b[0].post(path, data={'code': wrong, 'csrf_token': b[1]}) for b in browsers])
+    assert sorted(a.status_code for a in answers).count(422) == 4  # the fifth locks (410), and so are the rest
+    assert _wrong_checks(db, share['id']) == 5
+
+    _, _, second = _shared(care_page, app)
+    manifest = _path(second['url']) + '/manifest'
+    answers = at_once(*[lambda: app.test_client().post(manifest, json={'recipient': 'Huisarts', 'passcode': wrong})
+                        for _ in range(AT_ONCE)])
+    assert sorted(a.status_code for a in answers) == [401] * 5 + [404] * (AT_ONCE - 5)
+    assert _wrong_checks(db, second['id']) == 5
+
+
+def test_a_right_code_does_not_give_fresh_tries(care_page, app, db):
+    _, _, share = _shared(care_page, app, max_opens=20)
+    path = _path(share['url'])
+    wrong = '000000' if share['code'] != '000000' else '111111'
+    statuses = []
+    for _ in range(3):
+        statuses.append(_open(app, path, wrong)[1].status_code)
+        statuses.append(_open(app, path, wrong)[1].status_code)
+        statuses.append(_open(app, path, share['code'])[1].status_code)
+    assert statuses == [422, 422, 200, 422, 422, 200, 410, 410, 410]  # the fifth wrong code locks, whenever
+    assert _wrong_checks(db, share['id']) == 5
+
+
+def test_parallel_right_codes_open_no_more_than_allowed(care_page, app, db):
+    from hub.dossier.models import Share
+    from tests.parallel import AT_ONCE, at_once
+    _, _, share = _shared(care_page, app, max_opens=3)
+    path = _path(share['url'])
+    browsers = [_form(app, path) for _ in range(AT_ONCE)]
+    answers = at_once(*[lambda b=b: b[0].post(path, data={'code': share['code'], 'csrf_token': b[1]})
+                        for b in browsers])
+    assert sorted(a.status_code for a in answers) == [200] * 3 + [410] * (AT_ONCE - 3)
+    [stored] = db.scalars(select(Share).where(Share.id == uuid.UUID(share['id'])))
+    assert stored.opens == 3 and stored.failures == 0
