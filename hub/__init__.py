@@ -30,6 +30,7 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.before_request(large_body)  # before the CSRF check, which reads the body
     csrf.init_app(app)
+    from hub.core import ratelimit  # noqa: F401  registers the database storage of the rate limits
     limiter.init_app(app)
     from hub.core import background
     background.init_app(app)

@@ -129,7 +129,8 @@ def flask_settings(values):
         'BABEL_DEFAULT_TIMEZONE': values['DEFAULT_TIMEZONE'],
         'MAX_CONTENT_LENGTH': 8 * 1024 * 1024,
         'JSON_SORT_KEYS': False,
-        'RATELIMIT_STORAGE_URI': values['REDIS_URL'] or 'memory://',
+        # without Redis the limits are counted in the database, so every process keeps them (hub/core/ratelimit.py)
+        'RATELIMIT_STORAGE_URI': values['REDIS_URL'] or 'carehub+db://',
         'RATELIMIT_STRATEGY': 'moving-window',
     }
 

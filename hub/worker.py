@@ -18,6 +18,7 @@ from hub.careprovider.sync import sync_dossier
 from hub.circle import help as help_requests
 from hub.circle import wellbeing
 from hub.circle.operations import remind_access_ends
+from hub.core import ratelimit
 from hub.core.commit import checkpoint, unit_of_work
 from hub.core.outbox import deliver, due_items
 from hub.core.timeutil import utcnow
@@ -195,6 +196,7 @@ def purge():
         purge_sessions()
         throttle.purge()
         purge_handled(utcnow() - timedelta(days=7))
+        ratelimit.purge()
 
 
 def run_round():

@@ -13,6 +13,7 @@ from hub.account.operations import account_by_email, end_all_sessions, link
 from hub.account.password_rules import check_password
 from hub.account.throttle import clear
 from hub.config import setting
+from hub.core import ratelimit
 from hub.core.audit import audit
 from hub.core.crypto import decrypt
 from hub.core.errors import AppError, InvalidInput
@@ -24,6 +25,8 @@ from hub.extensions import db
 #: a new password may not be one of this many earlier ones (the current one included)
 HISTORY = 5
 MAX_RESET_CODE_FAILURES = 5
+#: at most this many reset mails to one account in this many seconds: a flood of requests fills no inbox
+RESET_MAILS, RESET_MAILS_SECONDS = 3, 3600
 
 
 def request_reset(email: str):
@@ -43,6 +46,9 @@ def send_reset_link(payload):
     if account is None or account.status != 'active':
         audit('account.reset_request', 'E', outcome='unknown')
         return
+    if not ratelimit.take(f'reset-mail:{account.id}', RESET_MAILS, RESET_MAILS_SECONDS):
+        audit('account.reset_request', 'E', actor=account, outcome='too_many')
+        return  # the last link sent still works
     # only the newest link works, and it gets its own five tries for the second factor
     account.security_stamp, account.reset_failures = secrets.token_hex(16), 0
     token = make_token('reset', {'a': str(account.id), 's': account.security_stamp})

@@ -5,7 +5,7 @@ them (hub.circle.access.require_calendar); asking needs ``appointments.add``."""
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Uuid, func, insert, literal, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hub.account.operations import link
@@ -14,6 +14,7 @@ from hub.circle.dossiers import client_name
 from hub.circle.models import HelpRequest, HelpSignup, Member
 from hub.circle.operations import tell_members
 from hub.core.audit import audit
+from hub.core.db import UTCDateTime
 from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hub.core.outbox import queue_mail
 from hub.core.timeutil import as_utc, day_bounds, utcnow, zone
@@ -95,10 +96,16 @@ def sign_up(member, account, request_id) -> HelpRequest:
         return found
     if as_utc(found.starts_at) <= utcnow():
         raise Conflict(_l('This help request is over.'), code='help_over')
-    if len(found.signups) >= found.places:
+    # one statement that counts and inserts, so parallel sign-ups never pass the places (SQLite runs writers one
+    # by one; on PostgreSQL the request's row is locked above, so the count sees the others' committed sign-ups)
+    taken = select(func.count()).select_from(HelpSignup).where(HelpSignup.request_id == found.id).scalar_subquery()
+    row = select(literal(found.id, Uuid), literal(account.id, Uuid), literal(utcnow(), UTCDateTime)).where(
+        taken < found.places)
+    added = db.session.execute(insert(HelpSignup).from_select(['request_id', 'account_id', 'created_at'], row)
+                               .returning(HelpSignup.account_id)).scalar_one_or_none()
+    if added is None:
         raise Conflict(_l('Enough people have signed up already. Thank you!'), code='help_full')
-    found.signups.append(HelpSignup(account_id=account.id))
-    db.session.flush()
+    db.session.expire(found, ['signups'])
     return found
 
 

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, BigInteger, Double, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
@@ -62,3 +62,21 @@ class OutboxItem(IdMixin, CreatedMixin, db.Model):
 
     __table_args__ = (Index('ix_outbox_items_due', 'status', 'next_attempt_at'),
                       Index('ix_outbox_items_provider', 'provider_id', 'status', 'created_at'))
+
+
+class RateLimitHit(db.Model):
+    """One counted request of a rate limit, where no Redis is set: every process of the embedded default counts
+    in one place (hub/core/ratelimit.py). Times are seconds since the epoch, as the ``limits`` library counts."""
+
+    __tablename__ = 'rate_limit_hits'
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, 'sqlite'), primary_key=True,
+                                    autoincrement=True)
+    #: the keyed hash of the limit's key (it holds an address or an account id)
+    key_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[float] = mapped_column(Double, nullable=False)
+    expires_at: Mapped[float] = mapped_column(Double, nullable=False)
+    amount: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __table_args__ = (Index('ix_rate_limit_hits_key_at', 'key_hash', 'at'),
+                      Index('ix_rate_limit_hits_expires_at', 'expires_at'))

@@ -171,3 +171,16 @@ def test_a_password_past_its_age_is_changed_first_and_the_login_says_so(app, reg
         assert client.get('/api/v1/circles').status_code == 200
     finally:
         app.config['CAREHUB']['PASSWORD_MAX_AGE_DAYS'] = 0
+
+
+def test_a_flood_of_reset_requests_sends_a_few_mails(api, mailbox, register, new_api):
+    from hub.account.passwords import RESET_MAILS
+    register('flood@example.nl', totp=False)
+    answers = [api.post('/api/v1/password/forgot', {'email': 'flood@example.nl'}) for _ in range(14)]
+    unknown = api.post('/api/v1/password/forgot', {'email': 'nobody@example.nl'})
+    assert {(a.status_code, a.get_data()) for a in answers} == {(unknown.status_code, unknown.get_data())}
+    mails = [m for m in mailbox.to('flood@example.nl') if '/password/reset' in m.get_content()]
+    assert len(mails) == RESET_MAILS == 3
+    token = mailbox.link('flood@example.nl', '/password/reset').split('token=')[1]
+    response = new_api().post('/api/v1/password/reset', {'token': token, 'password': NEW})
+    assert response.status_code == 200, response.get_json()  # the last link sent still works

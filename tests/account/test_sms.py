@@ -76,13 +76,39 @@ def test_login_with_a_code_by_sms(register, gateway, mailbox, new_api, db):
 
 
 def test_at_most_three_sends_and_five_tries(register, gateway, mailbox, new_api):
-    _with_phone(register, gateway, mailbox)  # that was one send
+    _with_phone(register, gateway, mailbox)  # one send, to check the number: it counts apart from logging in
     browser = new_api()
     browser.post('/api/v1/session', {'email': 's@example.nl', 'password': PASSWORD})
-    assert browser.post('/api/v1/session/second-factor/send', {'method': 'sms'}).status_code == 202
-    assert browser.post('/api/v1/session/second-factor/send', {'method': 'sms'}).status_code == 202
+    for _ in range(3):
+        assert browser.post('/api/v1/session/second-factor/send', {'method': 'sms'}).status_code == 202
     response = browser.post('/api/v1/session/second-factor/send', {'method': 'sms'})
     assert response.status_code == 429 and response.get_json()['error']['code'] == 'too_many_sends'
+    assert browser.post('/api/v1/session/second-factor/send', {'method': 'voice'}).status_code == 202
+
+
+def test_mailed_login_codes_do_not_block_adding_a_phone(register, gateway, mailbox, new_api):
+    register('m@example.nl', totp=False)
+    for _ in range(3):  # three new browsers: each gets a login code by mail
+        browser = new_api()
+        assert browser.post('/api/v1/session', {'email': 'm@example.nl', 'password': PASSWORD}).status_code == 200
+    response = browser.post('/api/v1/session/second-factor', {'method': 'email', 'code': mailbox.code('m@example.nl')})
+    assert response.status_code == 200, response.get_json()
+    response = browser.patch('/api/v1/me', {'phone': '06 1234 5678'})
+    assert response.status_code == 200, response.get_json()
+    assert browser.post('/api/v1/me/phone/verify', {'code': _code(gateway, mailbox)}).status_code == 200
+
+
+def test_parallel_sends_never_pass_three(register, gateway, mailbox, new_api, db):
+    from hub.account.models import OneTimeCode
+    from tests.parallel import AT_ONCE, at_once
+    _with_phone(register, gateway, mailbox)
+    browsers = [new_api() for _ in range(AT_ONCE)]
+    for browser in browsers:
+        browser.post('/api/v1/session', {'email': 's@example.nl', 'password': PASSWORD})
+    answers = at_once(*[lambda b=b: b.post('/api/v1/session/second-factor/send', {'method': 'sms'})
+                        for b in browsers])
+    assert sorted(a.status_code for a in answers) == [202] * 3 + [429] * (AT_ONCE - 3)
+    assert db.count(OneTimeCode, OneTimeCode.purpose == 'login') == 3
 
 
 def test_a_new_code_does_not_reset_the_tries(register, gateway, mailbox, new_api, db):

@@ -3,6 +3,7 @@
 only for the members who see the calendar."""
 
 import re
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -131,3 +132,24 @@ def test_the_help_page(app, register, provider, coupling_code, db):
                                                'request_id': request_id})
     assert joined.status_code == 303
     assert 'Helpen mee: basic' in basic.get(page_url).get_data(as_text=True)
+
+
+def test_parallel_sign_ups_never_pass_the_places(app, register, provider, coupling_code, db):
+    from hub.circle.models import HelpSignup
+    from tests.fill import add_member
+    from tests.parallel import AT_ONCE, at_once
+    manager, circle = _care_page(register, provider, coupling_code)
+    helpers = [add_member(register, db, uuid.UUID(circle['id']), f'h{n}@example.nl', 'basic')[0] for n in range(AT_ONCE)]
+    url = f"/api/v1/circles/{circle['id']}/help-requests"
+    for places in (1, 3):
+        start = _tomorrow_at(9 + places)
+        asked = manager.post(url, {'title': 'Boodschappen', 'kind': 'other', 'places': places,
+                                   'starts_at': start.isoformat()}).get_json()
+        for helper in helpers:
+            helper.csrf()  # each browser has its token before the race
+        signup = f"{url}/{asked['id']}/signup"
+        answers = at_once(*[lambda h=h, path=signup: h.post(path) for h in helpers])
+        statuses = sorted(a.status_code for a in answers)
+        assert statuses == [200] * places + [409] * (AT_ONCE - places), statuses
+        assert {a.get_json()['error']['code'] for a in answers if a.status_code == 409} == {'help_full'}
+        assert db.count(HelpSignup, HelpSignup.request_id == uuid.UUID(asked['id'])) == places
