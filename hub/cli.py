@@ -1,5 +1,6 @@
 """The ``carehub`` command: one click group with subcommands."""
 
+import functools
 import logging
 import os
 import time
@@ -8,6 +9,7 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from hub import create_app
@@ -29,7 +31,26 @@ from hub.core.timeutil import utcnow
 from hub.demo import run_demo
 from hub.extensions import db
 from hub.tasks import make_celery
-from hub.worker import run_round, sync_one
+from hub.worker import run_round, sync_waiting
+
+
+def in_english(command):
+    """Run an operator's command in the app, in English like the rest of the command line (refusals of the operations
+    are in the default language otherwise)."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        with force_locale('en'):
+            return command(*args, **kwargs)
+    return with_appcontext(run)
+
+
+def refusal(exc: AppError) -> click.ClickException:
+    """An operation's refusal as the command line says it: the message, then each field's problems on a line."""
+    lines = [str(exc.message)]
+    for field, problems in (exc.fields or {}).items():
+        for problem in problems if isinstance(problems, list) else [problems]:
+            lines.append(f'  {field}: {problem}')
+    return click.ClickException('\n'.join(lines))
 
 
 def _create_app():
@@ -80,7 +101,7 @@ def provider():
 @click.option('--setting', 'settings', multiple=True, metavar='KEY=VALUE', help='An adapter setting; repeatable.')
 @click.option('--sync-every', 'sync_every', type=click.IntRange(5, 7 * 24 * 60), metavar='MINUTES',
               help='Minutes between scheduled syncs (default: the SYNC_INTERVAL_MINUTES setting).')
-@with_appcontext
+@in_english
 def provider_add(name, adapter, settings, sync_every):
     """Register a care provider."""
     parsed = {}
@@ -93,14 +114,14 @@ def provider_add(name, adapter, settings, sync_every):
         with unit_of_work():
             provider = add_provider(name, adapter, parsed, sync_interval_minutes=sync_every)
     except AppError as exc:
-        raise click.ClickException(f'{exc.message} {exc.fields or ""}'.strip()) from None
+        raise refusal(exc) from None
     click.echo(f'Added care provider {provider.name!r} (adapter {provider.adapter}), id {provider.id}.')
     if adapter_class(adapter).webhooks:
         click.echo(f"Webhook URL for the provider system: {setting('BASE_URL')}/provider/v1/webhooks/{provider.id}")
 
 
 @provider.command('list')
-@with_appcontext
+@in_english
 def provider_list():
     """List the providers with their adapter, linked dossiers and sync health."""
     with unit_of_work():
@@ -117,7 +138,7 @@ def provider_list():
 @click.option('--list', 'show', is_flag=True, help='List the API clients of this provider instead.')
 @click.option('--revoke', metavar='CLIENT_ID', help='Revoke this client: its secret and tokens stop working at once.')
 @click.option('--rotate', metavar='CLIENT_ID', help='Print new credentials and revoke this client in one step.')
-@with_appcontext
+@in_english
 def provider_credentials(name, show, revoke, rotate):
     """Print a new client id and secret for the provider API (the secret is shown only now).
 
@@ -139,7 +160,7 @@ def provider_credentials(name, show, revoke, rotate):
                     revoke_credentials(provider, rotate)
                 client_id, secret = new_credentials(provider)
     except AppError as exc:
-        raise click.ClickException(str(exc.message)) from None
+        raise refusal(exc) from None
     if show:
         click.echo(f'{"client_id":<30} {"created":<20} revoked')
         for client_id, created, revoked in rows:
@@ -162,7 +183,7 @@ def provider_credentials(name, show, revoke, rotate):
 @click.option('--transfer', is_flag=True, help='A transfer code: moves management of a linked dossier.')
 @click.option('--letter', type=click.Path(dir_okay=False, writable=True), help='Also write the coupling letter here.')
 @click.option('--client-name', help="The client's name, for the letter.")
-@with_appcontext
+@in_english
 def provider_code(name, client_id, transfer, letter, client_name):
     """Issue a coupling code for a client and print it."""
     try:
@@ -171,7 +192,7 @@ def provider_code(name, client_id, transfer, letter, client_name):
             coupling, code = issue_code(provider, client_id, transfer=transfer)
             expires_at, provider_name = coupling.expires_at, provider.name
     except AppError as exc:
-        raise click.ClickException(str(exc.message)) from None
+        raise refusal(exc) from None
     click.echo(code)
     click.echo(f'valid until {_local(expires_at)}', err=True)
     if letter:
@@ -193,14 +214,14 @@ def _local(moment, pattern='%Y-%m-%d %H:%M %Z'):
 
 @provider.command('codes')
 @click.argument('name')
-@with_appcontext
+@in_english
 def provider_codes(name):
     """List a provider's coupling codes with their state (the codes themselves are not stored)."""
     try:
         with unit_of_work():
             rows = [(str(c.id), c.client_id, code_state(c), c) for c in codes_of(provider_by_name(name))]
     except AppError as exc:
-        raise click.ClickException(str(exc.message)) from None
+        raise refusal(exc) from None
     for ident, client_id, state, coupling in rows:
         detail = {'issued': f'valid until {_local(coupling.expires_at)}',
                   'redeemed': f'redeemed {_local(coupling.redeemed_at)}' if coupling.redeemed_at else '',
@@ -212,7 +233,7 @@ def provider_codes(name):
 @provider.command('revoke')
 @click.argument('name')
 @click.argument('code_id')
-@with_appcontext
+@in_english
 def provider_revoke(name, code_id):
     """Revoke a coupling code that is still valid (by the id that `codes` shows)."""
     import uuid
@@ -223,7 +244,7 @@ def provider_revoke(name, code_id):
     except ValueError:
         raise click.BadParameter('not a code id', param_hint='CODE_ID') from None
     except AppError as exc:
-        raise click.ClickException(str(exc.message)) from None
+        raise refusal(exc) from None
     click.echo('revoked')
 
 
@@ -234,7 +255,7 @@ def audit_log():
 
 @audit_log.command('purge')
 @click.option('--dry-run', is_flag=True, help='Only say how many records are older than the retention.')
-@with_appcontext
+@in_english
 def audit_purge(dry_run):
     """Remove audit records older than CAREHUB_AUDIT_RETENTION_DAYS (default 5 years): the only way to remove any."""
     before = utcnow() - timedelta(days=setting('AUDIT_RETENTION_DAYS'))
@@ -259,7 +280,7 @@ def account():
 
 @account.command('disable')
 @click.argument('email')
-@with_appcontext
+@in_english
 def account_disable(email):
     """Block an account: its sessions end at once."""
     _set_account(email, status='disabled')
@@ -267,7 +288,7 @@ def account_disable(email):
 
 @account.command('enable')
 @click.argument('email')
-@with_appcontext
+@in_english
 def account_enable(email):
     """Unblock an account."""
     _set_account(email, status='active')
@@ -277,7 +298,7 @@ def account_enable(email):
 @click.argument('email')
 @click.option('--from', 'valid_from', type=click.DateTime(['%Y-%m-%d']), help='First day it may be used.')
 @click.option('--until', 'valid_until', type=click.DateTime(['%Y-%m-%d']), help='First day it may no longer be used.')
-@with_appcontext
+@in_english
 def account_valid(email, valid_from, valid_until):
     """Set from and until when an account may be used (dates in the Netherlands)."""
     from zoneinfo import ZoneInfo
@@ -302,8 +323,10 @@ def _set_account(email, **values):
 @cli.command()
 @click.argument('name', required=False)
 @click.option('--full', is_flag=True, help='Fetch everything and compare, finding what the source deleted.')
+@click.option('--wait', default=600, show_default=True, type=click.IntRange(0, 24 * 3600), metavar='SECONDS',
+              help='How long to wait for a sync another worker is running of the same dossier.')
 @with_appcontext
-def sync(name, full):
+def sync(name, full, wait):
     """Sync the linked dossiers now, of one provider or of all."""
     with unit_of_work():
         dossiers = dossiers_to_sync(name)
@@ -314,11 +337,12 @@ def sync(name, full):
     failed, totals = 0, Counter()
     with click.progressbar(length=len(dossiers), label='Syncing dossiers', show_pos=True) as bar:
         for dossier in dossiers:
-            result = sync_one(dossier.id, full=full or None)
+            result = sync_waiting(dossier.id, full=full or None, timeout=wait)
             bar.update(1)
             if result is None:
                 failed += 1
-                click.echo(f'\n{dossier.provider.name} / {dossier.id}: busy, another worker is syncing it')
+                click.echo(f'\n{dossier.provider.name} / {dossier.id}: another worker was still syncing it after '
+                           f'{wait} s')
                 continue
             status, counts, error = result
             failed += status != 'ok'

@@ -44,7 +44,8 @@ DEFAULTS = {
     'PASSWORD_MAX_AGE_DAYS': 0,
     #: a browser that logged in to an address is not throttled by failures elsewhere for this long
     'KNOWN_BROWSER_MAX_AGE': 365 * 24 * 3600,
-    'LOGIN_RATE_LIMIT': '10 per minute',
+    #: tries of passwords and codes per address (a care home shares one): strangers only (access.login_limit_exempt)
+    'LOGIN_RATE_LIMIT': '60 per minute;600 per hour',
     'REGISTER_RATE_LIMIT': '5 per minute;30 per hour',
     #: profile photos one account may upload (each is decoded, which costs memory and time)
     'PHOTO_RATE_LIMIT': '5 per minute;20 per day',

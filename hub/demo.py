@@ -49,6 +49,8 @@ def _ensure_instance(instance: Path, base_url: str):
     lines = config_file.read_text().splitlines() if config_file.exists() else []
     if not any(line.startswith('SECRET_KEY') for line in lines):
         lines.append(f'SECRET_KEY = {secrets.token_urlsafe(48)!r}')
+    if not any(line.startswith('DIGEST_HOUR') for line in lines):  # the daily mail shows in the demo's first round
+        lines.append('DIGEST_HOUR = 0')
     lines = [line for line in lines if not line.startswith('BASE_URL')] + [f'BASE_URL = {base_url!r}']
     config_file.write_text('\n'.join(lines) + '\n')
     config_file.chmod(0o600)

@@ -74,12 +74,17 @@ def error_response(code, message, status, fields=None, extra=None):
     return render_template('errors.html', code=code, message=message, status=status), status
 
 
+def json_body():
+    """The request's JSON body, or None when there is none or it cannot be read."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # absurdly deep nesting
+        return None
+
+
 def load_json(schema):
     """Return the request's JSON body loaded by ``schema``, or raise a clear error."""
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # absurdly deep nesting
-        data = None
+    data = json_body()
     if data is None:
         if not request.is_json:
             raise AppError(HTTP_ERRORS[415][1], code='unsupported_media_type', status=415)

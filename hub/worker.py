@@ -5,12 +5,14 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from hub.account import throttle
 from hub.account.notifications import send_digests
 from hub.account.operations import purge_sessions
 from hub.careprovider.bulk import exported, sync_provider
 from hub.careprovider.events import handle_pending, poll, purge_handled
-from hub.careprovider.models import Dossier, Provider
+from hub.careprovider.models import Dossier, Provider, SyncRun
 from hub.careprovider.operations import adapter_for
 from hub.careprovider.registry import adapter_class
 from hub.careprovider.schedule import CLAIM, claim, dossiers_due, release, renew, sync_interval, trip_breaker
@@ -85,6 +87,35 @@ def sync_one(dossier_id, full=None):
         with unit_of_work():
             run = sync_dossier(db.session.get(Dossier, dossier_id), commit=commit, full=full)
             return run.status, dict(run.counts), run.error
+
+
+def sync_waiting(dossier_id, full=None, timeout=600, pause=1.0):
+    """Sync one dossier now. When another worker is syncing it (a code just redeemed asks one at once), wait for that
+    sync to end, at most ``timeout`` seconds, and return its result (a full sync asked for runs after it); return
+    (status, counts, error), or None when it was still running at the timeout."""
+    asked, deadline = utcnow(), time.monotonic() + timeout
+    while True:
+        result = sync_one(dossier_id, full=full)
+        if result is not None:
+            return result
+        while _claimed(dossier_id):
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(pause)
+        if not full:
+            with unit_of_work():
+                run = db.session.execute(select(SyncRun).where(
+                    SyncRun.dossier_id == dossier_id, SyncRun.finished_at >= asked)
+                    .order_by(SyncRun.finished_at.desc()).limit(1)).scalar_one_or_none()
+                if run is not None:
+                    return run.status, dict(run.counts), run.error
+        # the other worker died (its claim ran out) or a full sync was asked: sync here
+
+
+def _claimed(dossier_id) -> bool:
+    with unit_of_work():
+        until = db.session.execute(select(Dossier.sync_claimed_until).where(Dossier.id == dossier_id)).scalar()
+    return until is not None and until > utcnow()
 
 
 def due_work():

@@ -1,6 +1,7 @@
 """The operator's commands: carehub provider add / code."""
 
 import re
+import uuid
 
 from sqlalchemy import select
 
@@ -21,7 +22,8 @@ def test_provider_add_and_code(app, db):
         assert provider_settings(provider)['token'] == 's3cret'
     result = runner.invoke(cli, ['provider', 'code', 'Zorggroep Test', 'patient-1'])
     assert result.exit_code == 0
-    code = result.output.splitlines()[0]
+    code, valid = result.output.splitlines()  # the code alone on its line (stdout), then how long it works (stderr)
+    assert result.stdout == code + '\n' and valid.startswith('valid until ')
     assert re.fullmatch(r'[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}', code)
     [stored] = db.scalars(select(CouplingCode))
     assert code.replace('-', '') not in stored.code_hash and stored.client_id == 'patient-1'
@@ -40,11 +42,15 @@ def test_provider_add_refuses_bad_input(app, db):
     for args in cases:
         result = runner.invoke(cli, args)
         assert result.exit_code != 0, args
-        assert 'Traceback' not in result.output
+        assert isinstance(result.exception, SystemExit), (args, result.exception)  # said plainly, no traceback
+    for adapter in ('nope', 'fhir_upload'):  # carehub's own adapter of uploads is not offered to operators
+        result = runner.invoke(cli, ['provider', 'add', 'X', '--adapter', adapter])
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+        assert 'Choose one of: fhir, ons.' in result.output and 'fhir_upload' not in result.output.replace(adapter, '')
     assert runner.invoke(cli, ['provider', 'add', 'X', '--adapter', 'fhir',
                                '--setting', 'base_url=https://x.nl']).exit_code == 0
     again = runner.invoke(cli, ['provider', 'add', 'X', '--adapter', 'fhir', '--setting', 'base_url=https://x.nl'])
-    assert again.exit_code == 1 and 'Er is al een zorgaanbieder met deze naam' in again.output
+    assert again.exit_code == 1 and 'A care provider with this name already exists.' in again.output  # English
     assert runner.invoke(cli, ['provider', 'code', 'Unknown', 'p']).exit_code == 1
     assert db.count(Provider) == 1
 
@@ -109,3 +115,37 @@ def test_help_without_a_secret_key_prints_no_traceback(tmp_path):
     refused = subprocess.run([carehub, 'provider', 'list'], env=env, capture_output=True, text=True, timeout=60)
     assert refused.returncode != 0 and 'Traceback' not in refused.stderr
     assert 'CAREHUB_SECRET_KEY' in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_sync_waits_for_the_sync_another_worker_runs_and_reports_it(app, db, care_page):
+    """A redeemed code asks a sync at once, so a script that syncs after linking meets the worker's sync: the command
+    waits for it (up to --wait seconds) and reports its result, instead of failing at random."""
+    import threading
+    import time
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from hub.careprovider.models import Dossier, Provider, SyncRun
+    from hub.core.timeutil import utcnow
+    _, _, [dossier_id, _], _ = care_page
+    [provider] = db.scalars(select(Provider.name).join(Dossier).where(Dossier.id == dossier_id))
+    hold = update(Dossier).where(Dossier.id == dossier_id)
+    db.execute(hold.values(sync_claimed_until=utcnow() + timedelta(minutes=5)))  # the worker is syncing it
+
+    runner = app.test_cli_runner()
+    short = runner.invoke(cli, ['sync', provider, '--wait', '1'])
+    assert short.exit_code == 1 and 'another worker was still syncing it after 1 s' in short.output
+
+    results = []
+    waiting = threading.Thread(target=lambda: results.append(runner.invoke(cli, ['sync', provider, '--wait', '60'])))
+    waiting.start()
+    time.sleep(1.5)
+    db.execute(SyncRun.__table__.insert().values(id=uuid.uuid4(), dossier_id=dossier_id, started_at=utcnow(),
+                                                 finished_at=utcnow(), status='ok', counts={'created': 3}))
+    db.execute(hold.values(sync_claimed_until=None))  # the worker's sync ended
+    waiting.join(timeout=60)
+    [result] = results
+    assert result.exit_code == 0, result.output
+    assert "ok {'created': 3}" in result.output and 'Synced 1 of 1 dossiers: created 3' in result.output
+    assert db.count(SyncRun, SyncRun.dossier_id == dossier_id) == 1  # its result, not a second sync

@@ -68,6 +68,8 @@ def test_demo_sets_up_an_instance_with_logins_and_a_code(tmp_path):
     demo_round(app)  # what the demo server does every few seconds: the new dossier is synced at once
     annie = manager.get(f"/api/v1/circles/{linked.get_json()['id']}/timeline").get_json()['items']
     assert annie, 'the dossier linked with the printed code is still empty'
+    digests = [path for path in (tmp_path / 'mail').glob('*.eml') if b"Subject: Wat nieuw is op je zorgpagina's" in path.read_bytes()]
+    assert digests, 'the demo sends the daily mail in its first round'
 
 
 def test_demo_contact_persons_are_suggested_on_the_invite_page(tmp_path):

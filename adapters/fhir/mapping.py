@@ -269,8 +269,8 @@ def map_care_team(resource):
     for index, participant in enumerate(resource.get('participant') or []):
         member = participant.get('member') or {}
         kind = member.get('type') or (member.get('reference') or '').partition('/')[0]
-        if kind not in ('Practitioner', 'PractitionerRole', 'Organization') or not member.get('display'):
-            continue  # the client and their relatives are not the care team
+        if kind not in ('Practitioner', 'PractitionerRole', 'Organization', '') or not member.get('display'):
+            continue  # the client and their relatives are not the care team; a name alone is a professional's
         display = member['display']
         label, _, rest = display.partition('), ')  # Nictiz displays read "Healthcare professional (role), Name, ..."
         name, _, function = (rest if label.endswith('(role') else display).partition(', ')

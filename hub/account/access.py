@@ -14,7 +14,8 @@ from hub.account.throttle import add_known_browser
 from hub.account.throttle import known_browser as lookup
 from hub.config import setting
 from hub.core.errors import AppError, Forbidden, Unauthenticated
-from hub.web import wants_json
+from hub.extensions import limiter
+from hub.web import json_body, wants_json
 
 
 def load_current_account():
@@ -218,8 +219,35 @@ def step_up_redirect(minutes=None, back=None):
 
 
 def login_limit():
-    """The rate limit of every route that checks a password or a code (LOGIN_RATE_LIMIT)."""
+    """The per-address rate limit of every route that checks a password or a code (LOGIN_RATE_LIMIT)."""
     return setting('LOGIN_RATE_LIMIT')
+
+
+#: where a logged-in person shows it is them again: its codes have tries of their own (hub.account.factors)
+STEP_UP_ENDPOINTS = frozenset({'account_api.step_up_verify', 'account.step_up'})
+
+
+def _email_tried():
+    """The address a login or reset form names (JSON or a form field), if any."""
+    body = json_body() if request.is_json else request.form
+    email = body.get('email') if hasattr(body, 'get') else None
+    return email if isinstance(email, str) and 0 < len(email) <= 254 else None
+
+
+def login_limit_exempt() -> bool:
+    """Whether the per-address limit leaves this request out. A care home shares one address, so the limit counts
+    only strangers: not a browser that logged in to the address it tries before (the device-cookie throttle counts
+    its failures alone), and not the step-up of a logged-in session."""
+    if g.get('account') is not None:
+        return request.endpoint in STEP_UP_ENDPOINTS
+    pending = g.get('pending_session')
+    email = pending.account.email if pending is not None else _email_tried()
+    return email is not None and known_browser(email) is not None
+
+
+def login_limited(**kwargs):
+    """Limit a route that checks a password or a code per address (login_limit), less the exempt requests."""
+    return limiter.limit(login_limit, exempt_when=login_limit_exempt, **kwargs)
 
 
 def register_limit():

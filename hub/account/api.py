@@ -13,7 +13,7 @@ from hub.account.access import (
     known_browser,
     log_in,
     log_out,
-    login_limit,
+    login_limited,
     login_source,
     mark_known_browser,
     photo_limit,
@@ -86,7 +86,7 @@ def activate():
 
 
 @bp.post('/session')
-@limiter.limit(login_limit)
+@login_limited()
 def login():
     data = load_json(LoginSchema())
     account = operations.authenticate(data['email'], data['password'], login_source(), known_browser(data['email']))
@@ -98,7 +98,7 @@ def login():
 
 
 @bp.post('/session/second-factor/send')
-@limiter.limit(login_limit)
+@login_limited()
 def second_factor_send():
     data = load_json(MethodSchema())
     pending = g.get('pending_session')
@@ -112,7 +112,7 @@ def second_factor_send():
 
 
 @bp.post('/session/second-factor')
-@limiter.limit(login_limit)
+@login_limited()
 def second_factor():
     data = load_json(CodeSchema())
     pending = g.get('pending_session')
@@ -168,7 +168,7 @@ def change_my_notifications():
 
 
 @bp.post('/me/phone/verify')
-@limiter.limit(login_limit)
+@login_limited()
 def verify_phone():
     data = load_json(TotpCodeSchema())
     account = current_account()
@@ -224,7 +224,7 @@ def totp_start():
 
 
 @bp.post('/me/totp/verify')
-@limiter.limit(login_limit)
+@login_limited()
 def totp_verify():
     data = load_json(TotpCodeSchema())
     account, auth_session = current_account(), current_session()
@@ -246,7 +246,7 @@ def step_up():
 
 
 @bp.post('/step-up/verify')
-@limiter.limit(login_limit)
+@login_limited()
 def step_up_verify():
     data = load_json(CodeSchema())
     account, auth_session = current_account(), current_session()
@@ -257,7 +257,7 @@ def step_up_verify():
 
 
 @bp.post('/password/forgot')
-@limiter.limit(login_limit)
+@login_limited()
 def forgot():
     passwords.request_reset(load_json(ForgotSchema())['email'])
     return {'message': str(_l('If this address has an account, we sent it a link to choose a new password.'))}, 202
@@ -270,7 +270,7 @@ def reset_info():
 
 
 @bp.post('/password/reset/send')
-@limiter.limit(login_limit)
+@login_limited()
 def reset_send():
     data = load_json(ResetSendSchema())
     passwords.send_reset_code(data['token'], data['method'])
@@ -278,7 +278,7 @@ def reset_send():
 
 
 @bp.post('/password/reset')
-@limiter.limit(login_limit)
+@login_limited()
 def reset():
     data = load_json(ResetSchema())
     account = passwords.account_for_reset(data['token'])
@@ -292,7 +292,7 @@ def reset():
 
 
 @bp.post('/me/password')
-@limiter.limit(login_limit)
+@login_limited()
 def change_password():
     data = load_json(ChangePasswordSchema())
     account = current_account()

@@ -5,6 +5,7 @@ page, and a link. Every mail about an event carries a one-click unsubscribe for 
 ``List-Unsubscribe`` and ``List-Unsubscribe-Post``) with a signed token; a digest's turns the digest off.
 """
 
+import posixpath
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -135,6 +136,26 @@ def digest_moment(now, zone_name) -> datetime:
     return datetime.combine(local.date(), time(setting('DIGEST_HOUR')), tzinfo=local.tzinfo).astimezone(now.tzinfo)
 
 
+def _local_day(moment, zone_name):
+    return moment.astimezone(ZoneInfo(zone_name)).date() if moment else None
+
+
+def digest_lines(items, wanted) -> list[dict]:
+    """One line per care page and kind of event, in the order they came: how many, the page's newest name (an item
+    from before the first sync has none), and a link to what they share (the messages, not one thread)."""
+    names, groups = {}, {}
+    for item in items:
+        if item.page:
+            names[item.circle_id] = item.page
+        if wanted.get(item.event) == 'daily':
+            groups.setdefault((item.circle_id, item.event), []).append(item.path)
+    lines = []
+    for (circle_id, event), paths in groups.items():
+        path = paths[0] if len(set(paths)) == 1 else posixpath.commonpath([p.split('?')[0] for p in paths])
+        lines.append({'page': names.get(circle_id), 'event': event, 'count': len(paths), 'link': link(path)})
+    return lines
+
+
 def send_digests(now=None, limit=500) -> int:
     """Send each person whose digest hour has come their one mail of what gathered since the last; return how many.
     What gathered for a kind they have since turned off is dropped."""
@@ -150,19 +171,11 @@ def send_digests(now=None, limit=500) -> int:
             continue
         items = db.session.execute(select(NotificationItem).where(NotificationItem.account_id == account.id)
                                    .order_by(NotificationItem.created_at)).scalars().all()
-        wanted = settings_of(account)
-        lines = {}
-        for item in items:
-            if wanted.get(item.event) != 'daily':
-                continue
-            key = (item.page, item.event, item.path)
-            lines[key] = lines.get(key, 0) + 1
+        lines = digest_lines(items, settings_of(account))
         if lines:
             unsubscribe_url = unsubscribe_link(account, DIGEST)
-            queue_mail(account.email, 'digest', account.language, account=account,
-                       lines=[{'page': page, 'event': event, 'count': count, 'link': link(path)}
-                              for (page, event, path), count in lines.items()],
-                       unsubscribe=unsubscribe_url, headers=_list_headers(unsubscribe_url),
+            queue_mail(account.email, 'digest', account.language, account=account, lines=lines,
+                       since=_local_day(account.digest_sent_at, account.timezone), unsubscribe=unsubscribe_url, headers=_list_headers(unsubscribe_url),
                        settings=link('/profile#notifications'), digest_label=digest_label)
             sent += 1
         db.session.execute(delete(NotificationItem).where(NotificationItem.id.in_([i.id for i in items])))

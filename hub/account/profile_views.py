@@ -6,7 +6,7 @@ They are routes of the account blueprint (hub.account.views), kept in a module o
 from flask import g, redirect, render_template, request, session, url_for
 
 from hub.account import factors, notifications, passwords, profile
-from hub.account.access import account_key, log_in, log_out, login_limit, login_required, photo_limit
+from hub.account.access import account_key, log_in, log_out, login_limited, login_required, photo_limit
 from hub.account.photos import MAX_BYTES, remove_photo, set_photo, with_photo
 from hub.account.schemas import ProfileSchema
 from hub.account.views import bp, factor_change_redirect, typed_twice
@@ -59,7 +59,7 @@ def unsubscribe_page(token):
 
 
 @bp.post('/unsubscribe/<token>')
-@limiter.limit(login_limit)
+@login_limited()
 def unsubscribe_now(token):
     """Stop the mails the token names: one click in a mail program (RFC 8058), or the button on the page."""
     _, event = notifications.unsubscribe(token)
@@ -90,7 +90,7 @@ def forget_device_page(device_id):
 
 @bp.route('/profile/password', methods=['GET', 'POST'])
 @login_required
-@limiter.limit(login_limit, methods=['POST'])
+@login_limited(methods=['POST'])
 def change_password_page():
     errors, status = {}, 200
     if request.method == 'POST':

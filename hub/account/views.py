@@ -10,7 +10,7 @@ from hub.account.access import (
     known_browser,
     log_in,
     log_out,
-    login_limit,
+    login_limited,
     login_required,
     login_source,
     mark_known_browser,
@@ -148,7 +148,7 @@ def activate():
 
 
 @bp.route('/login', methods=['GET', 'POST'])
-@limiter.limit(login_limit, methods=['POST'])
+@login_limited(methods=['POST'])
 def login():
     next_path = local_target(request.values.get('next'))
     errors, values, status = {}, {}, 200
@@ -223,7 +223,7 @@ def _sender(account, auth_session, purpose, by_mail=False):
 
 
 @bp.route('/login/second-factor', methods=['GET', 'POST'])
-@limiter.limit(login_limit, methods=['POST'])
+@login_limited(methods=['POST'])
 def second_factor():
     next_path = local_target(request.values.get('next'))
     pending = g.get('pending_session')
@@ -248,7 +248,7 @@ def second_factor():
 
 @bp.route('/step-up', methods=['GET', 'POST'])
 @login_required
-@limiter.limit(login_limit, methods=['POST'])
+@login_limited(methods=['POST'])
 def step_up():
     next_path = local_target(request.values.get('next'))
     if not g.account.second_factors:
@@ -300,7 +300,7 @@ def factor_change_redirect():
 
 
 @bp.route('/password/forgot', methods=['GET', 'POST'])
-@limiter.limit(login_limit, methods=['POST'])
+@login_limited(methods=['POST'])
 def forgot():
     if request.method == 'POST':
         email = request.form.get('email', '').strip()
@@ -313,7 +313,7 @@ def forgot():
 
 
 @bp.route('/password/reset', methods=['GET', 'POST'])
-@limiter.limit(login_limit, methods=['POST'])
+@login_limited(methods=['POST'])
 def reset():
     token = request.values.get('token', '')
     account = passwords.account_for_reset(token)

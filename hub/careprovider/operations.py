@@ -2,6 +2,7 @@
 
 import json
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -25,6 +26,10 @@ def provider_by_name(name: str) -> Provider:
 
 def add_provider(name: str, adapter: str, settings: dict, sync_interval_minutes: int | None = None) -> Provider:
     """Register a care provider that uses ``adapter`` with ``settings`` (and its own sync interval, if given)."""
+    choices = operator_adapters()
+    if adapter not in choices:  # carehub's own adapter of uploads is not a provider's
+        message = _l('There is no adapter with this name. Choose one of: %(names)s.', names=', '.join(choices))
+        raise InvalidInput(message, code='unknown_adapter', fields={'adapter': [str(message)]})
     cls = adapter_class(adapter)
     try:
         cls.settings_schema().load(settings)
@@ -38,6 +43,11 @@ def add_provider(name: str, adapter: str, settings: dict, sync_interval_minutes:
     db.session.flush()
     audit('provider.add', 'C', target=f'provider:{provider.id}')
     return provider
+
+
+def operator_adapters() -> list[str]:
+    """The adapters an operator may give a provider: every registered one but carehub's own (uploads)."""
+    return sorted(name for name in current_app.extensions['carehub.adapters'] if name != UPLOADS)
 
 
 def provider_settings(provider: Provider) -> dict:

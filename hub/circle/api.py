@@ -3,7 +3,7 @@
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
-from hub.account.access import account_key, current_account, log_out, login_limit, photo_limit
+from hub.account.access import account_key, current_account, log_out, login_limited, photo_limit
 from hub.account.operations import link
 from hub.account.photos import MAX_BYTES, photo_of
 from hub.account.schemas import DeleteSchema
@@ -468,7 +468,7 @@ def remove_wellbeing(check_id):
 
 
 @bp.delete('/me')
-@limiter.limit(login_limit)
+@login_limited()
 def delete_me():
     """Delete my account (with my password); refused while I manage a care page (hand it over first)."""
     data = load_json(DeleteSchema())

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.account import notifications
 from hub.careprovider.models import Dossier, Record
@@ -273,14 +274,27 @@ def notify(circle_id, but=None):
         if reader.account_id == but or not message_audiences(reader):
             continue
         mode = notifications.settings_of(reader.account)['message']
-        told = reader.messages_mailed_at is not None and (
-            reader.messages_read_at is None or reader.messages_mailed_at > reader.messages_read_at)
-        if mode == 'off' or (mode == 'immediate' and told) or not unread(reader):
-            continue  # mailed already and not looked since
+        if mode == 'off' or not unread(reader):
+            continue
+        if mode == 'immediate' and not _first_mail_since_read(reader):
+            continue  # mailed already and not looked since (a parallel request may just have)
         notifications.notify(reader.account, 'message', 'new_message', f'/circles/{circle_id}/messages', circle_id,
                              page=client_name(reader.circle) or '')
-        if mode == 'immediate':
-            reader.messages_mailed_at = utcnow()
+
+
+def _first_mail_since_read(reader) -> bool:
+    """Mark that the member is mailed about new messages, unless they were since they last looked: one conditional
+    UPDATE, so two messages sent at the same moment give one mail."""
+    now = utcnow()
+    marked = db.session.execute(
+        update(Member).where(Member.id == reader.id, or_(
+            Member.messages_mailed_at.is_(None),
+            and_(Member.messages_read_at.is_not(None), Member.messages_mailed_at <= Member.messages_read_at)))
+        .values(messages_mailed_at=now).returning(Member.id)
+        .execution_options(synchronize_session=False)).first()
+    if marked:
+        set_committed_value(reader, 'messages_mailed_at', now)
+    return bool(marked)
 
 
 def unread(member) -> int:

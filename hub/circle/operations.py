@@ -91,15 +91,19 @@ def invitations_for(account: Account) -> list[Invitation]:
 def invitation_for(account: Account, invitation_id, token=None) -> Invitation:
     """Return an open invitation for this account, checking the link's token when one is given."""
     invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None:
-        raise NotFound(_l('This invitation does not exist.'))
+    if invitation is None:  # a deleted care page takes its invitations with it
+        raise NotFound(_l('This invitation no longer works. The manager withdrew it, or the care page was deleted.'))
     if token is not None and read_token('invite', token).get('i') != str(invitation.id):
         raise InvalidToken(_l('This link is not valid.'))
     if invitation.email != account.email:
         raise Forbidden(_l('This invitation was sent to another email address. Log in with the account of '
                            'that address to accept it.'), code='invitation_for_other')
+    if invitation.status == 'revoked':
+        raise Conflict(_l('%(name)s withdrew this invitation. Ask them if you should still help.',
+                          name=invitation.inviter.name if invitation.inviter else _l('The manager')),
+                       code='invitation_withdrawn')
     if invitation.status != 'pending':
-        raise Conflict(_l('This invitation has already been answered or withdrawn.'), code='invitation_closed')
+        raise Conflict(_l('You have answered this invitation already.'), code='invitation_closed')
     if invitation.expires_at <= utcnow():
         raise Conflict(_l('This invitation has expired. Ask for a new one.'), code='invitation_expired')
     return invitation
@@ -238,6 +242,9 @@ def remove_member(actor: Member, member: Member):
         raise Conflict(_l('The manager cannot leave. Hand the care page over or delete it.'), code='manager_role')
     audit('circle.member_remove', 'D', actor=actor.account, role=actor.role, circle=member.circle_id,
           target=f'member:{member.id}')
+    if actor.id != member.id:  # removed by the manager: they are told, not left to find a page that is gone
+        queue_mail(member.account.email, 'member_removed', member.account.language, account=member.account,
+                   page=client_name(member.circle), manager=actor.account.name)
     db.session.execute(delete(CalendarEntry).where(  # private entries nobody else can see or remove
         CalendarEntry.circle_id == member.circle_id, CalendarEntry.author_id == member.account_id,
         CalendarEntry.visibility == 'private'))
@@ -303,9 +310,15 @@ def revoke_invitation(manager: Member, invitation: Invitation):
           target=f'invitation:{invitation.id}')
 
 
-def delete_circle(manager: Member):
-    """Delete a care page with its members and invitations (the caller removes its dossier links first)."""
+def delete_circle(manager: Member, page: str | None = None):
+    """Delete a care page with its members and invitations (the caller removes its dossier links first); every other
+    member is told by mail that it is gone and who decided (``page``: its name, read before the dossiers went)."""
     circle = manager.circle
+    others = db.session.execute(select(Member).options(joinedload(Member.account)).where(
+        Member.circle_id == circle.id, Member.id != manager.id)).scalars().all()
+    for member in others:
+        queue_mail(member.account.email, 'circle_deleted', member.account.language, account=member.account,
+                   page=page, manager=manager.account.name)
     audit('circle.delete', 'D', actor=manager.account, role='manager', circle=circle.id)
     db.session.delete(circle)
 

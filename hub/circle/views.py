@@ -4,7 +4,7 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from hub.account.access import account_key, log_out, login_limit, login_required, photo_limit, step_up_redirect
+from hub.account.access import account_key, log_out, login_limited, login_required, photo_limit, step_up_redirect
 from hub.account.notifications import change_settings, settings_of
 from hub.account.operations import link
 from hub.account.photos import MAX_BYTES, with_photo
@@ -501,7 +501,7 @@ def calendar_feed_page(circle_id):
 
 
 @bp.get('/calendar/<token>.ics')
-@limiter.limit(login_limit)
+@login_limited()
 def calendar_feed(token):
     """A member's calendar for a phone (no login: the secret address is the key); 404 once revoked."""
     member = calendar.feed_member(token)
@@ -610,7 +610,7 @@ def board_photo_page(circle_id, post_id):
 
 @bp.route('/profile/delete', methods=['GET', 'POST'])
 @login_required
-@limiter.limit(login_limit, methods=['POST'])
+@login_limited(methods=['POST'])
 def delete_account_page():
     """Delete my account: first hand over or delete the care pages I manage."""
     managed = operations.managed_circles(g.account)

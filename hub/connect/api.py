@@ -2,20 +2,19 @@
 
 from flask import Blueprint
 
-from hub.account.access import current_account, login_limit
+from hub.account.access import current_account, login_limited, step_up_required
 from hub.circle.access import MANAGE, membership, require
 from hub.circle.api import circle_json
 from hub.circle.dossiers import dossiers_of, linked_dossier
 from hub.connect import operations
 from hub.connect.schemas import RedeemSchema
-from hub.extensions import limiter
 from hub.web import load_json, parse_id
 
 bp = Blueprint('connect_api', __name__, url_prefix='/api/v1')
 
 
 @bp.post('/connections')
-@limiter.limit(login_limit)
+@login_limited()
 def redeem():
     account = current_account()
     data = load_json(RedeemSchema())
@@ -43,5 +42,7 @@ def unlink(circle_id, dossier_id):
 
 @bp.delete('/circles/<circle_id>')
 def delete_circle(circle_id):
-    operations.delete_care_page(require(current_account(), circle_id, MANAGE))
+    manager = require(current_account(), circle_id, MANAGE)
+    step_up_required()  # it cannot be undone: a fresh second step first, as for dossier data
+    operations.delete_care_page(manager)
     return '', 204

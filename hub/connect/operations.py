@@ -11,7 +11,7 @@ from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.operations import get_or_create_dossier
 from hub.careprovider.registry import adapter_class
 from hub.circle.access import MANAGE, require
-from hub.circle.dossiers import dossiers_of
+from hub.circle.dossiers import client_name, dossiers_of
 from hub.circle.models import Circle, CircleDossier
 from hub.circle.operations import create_circle, delete_circle, transfer_management
 from hub.config import setting
@@ -138,9 +138,10 @@ def unlink_dossier(dossier: Dossier, actor=None):
 def delete_care_page(manager):
     """Delete a care page: its dossier links and mirrored records (and what members uploaded), members and
     invitations."""
+    page = client_name(manager.circle)  # while its dossiers still say whose it is
     for dossier in dossiers_of(manager.circle_id, uploads=True):
         unlink_dossier(dossier, manager.account)
-    delete_circle(manager)
+    delete_circle(manager, page)
 
 
 def code_state(coupling: CouplingCode, now=None) -> str:

@@ -3,13 +3,12 @@
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
-from hub.account.access import login_limit, login_required
+from hub.account.access import login_limited, login_required, step_up_redirect
 from hub.circle.access import MANAGE, can, require
 from hub.circle.dossiers import linked_dossier
 from hub.circle.operations import circles_of
 from hub.connect import operations
 from hub.connect.schemas import RedeemSchema
-from hub.extensions import limiter
 from hub.web import form_data, form_step, parse_id
 
 bp = Blueprint('connect', __name__, template_folder='templates')
@@ -17,7 +16,7 @@ bp = Blueprint('connect', __name__, template_folder='templates')
 
 @bp.route('/connect', methods=['GET', 'POST'])
 @login_required
-@limiter.limit(login_limit, methods=['POST'])
+@login_limited(methods=['POST'])
 def redeem():
     managed = [m for m in circles_of(g.account) if can(m, MANAGE)]
     errors, values, status = {}, {}, 200
@@ -53,6 +52,9 @@ def unlink(circle_id, dossier_id):
 @login_required
 def delete_circle(circle_id):
     manager = require(g.account, circle_id, MANAGE)
+    unlock = step_up_redirect()  # it cannot be undone: a fresh second step first, as for dossier data
+    if unlock:
+        return redirect(unlock, 303)
     if request.method == 'POST':
         operations.delete_care_page(manager)
         session.pop('circle', None)

@@ -350,7 +350,7 @@ def access_log_csv(circle_id):
           target='access-log:csv')
     lines = access_log_lines(member.circle_id, client_name(member.circle) or '')
     name = f'wie-keek-in-het-dossier-{utcnow():%Y-%m-%d}.csv'
-    return Response(stream_with_context(lines), mimetype='text/csv; charset=utf-8',
+    return Response(stream_with_context(lines), mimetype='text/csv',  # Werkzeug adds charset=utf-8
                     headers={'Content-Disposition': f'attachment; filename="{name}"', 'Cache-Control': 'no-store'})
 
 

@@ -142,3 +142,45 @@ def test_members_hear_of_a_newcomer_an_appointment_and_managers_of_sync_trouble(
     with app.app_context():
         notify_plans()
     assert len([m for m in mailbox.to('manager@example.nl') if 'geen nieuwe gegevens' in m['Subject']]) == 2
+
+
+def test_a_digest_names_each_care_page_once_and_sums_its_lines(care_page, register, mailbox, db, app):
+    from hub.account.models import Account, NotificationItem
+    from hub.account.notifications import send_digests
+    from hub.core.commit import unit_of_work
+    from hub.extensions import db as hub_db
+    _, circle_id, _, _ = care_page
+    register('dagelijks@example.nl', totp=False)
+    account_id = _account_id(db, 'dagelijks@example.nl')
+    base = f'/circles/{circle_id}'
+    rows = [('appointment', '', f'{base}/calendar?day=2026-12-07'), ('appointment', '', f'{base}/calendar?day=2026-12-08'),
+            ('report', 'Wim Jansen', f'{base}/timeline'), ('report', 'Wim Jansen', f'{base}/timeline'),
+            ('message', 'Wim Jansen', f'{base}/messages/one'), ('message', 'Wim Jansen', f'{base}/messages/two')]
+    last_mail = utcnow() - timedelta(days=3)
+    db.execute(update(Account).where(Account.id == account_id).values(
+        digest_sent_at=last_mail, notifications={'message': 'daily', 'appointment': 'daily', 'report': 'daily'}))
+    db.run(lambda: hub_db.session.add_all([NotificationItem(account_id=account_id, event=event, circle_id=circle_id,
+                                                            page=page, path=path) for event, page, path in rows]))
+    with app.app_context(), unit_of_work():
+        assert send_digests(utcnow().replace(hour=20, minute=0)) == 1
+    body = mailbox.last_to('dagelijks@example.nl').get_content()
+    lines = [line.strip() for line in body.splitlines() if line.strip().startswith('- ')]
+    assert lines == ['- Wim Jansen: 2 nieuwe of veranderde afspraken', '- Wim Jansen: nieuwe rapportages (2 keer)',
+                     '- Wim Jansen: 2 nieuwe berichten'], body
+    assert f'{base}/calendar\n' in body.replace('\r', '') and f'{base}/messages\n' in body.replace('\r', '')
+    assert 'sinds gisteren' not in body and f'sinds {last_mail.day} ' in body
+
+
+def test_two_threads_started_together_give_one_mail(care_page, register, mailbox, db):
+    from tests.parallel import at_once
+    manager, circle_id, _, _ = care_page
+    reader, _ = add_member(register, db, circle_id, 'lezer@example.nl', 'trust')
+    writer, _ = add_member(register, db, circle_id, 'schrijver@example.nl', 'trust')
+    reader.get(f'/api/v1/circles/{circle_id}/messages')
+    for client in (manager, writer):
+        client.csrf()
+    url = f'/api/v1/circles/{circle_id}/messages'
+    answers = at_once(lambda: manager.post(url, {'text': 'Eerste onderwerp.', 'audience': 'all'}),
+                      lambda: writer.post(url, {'text': 'Tweede onderwerp.', 'audience': 'all'}))
+    assert [a.status_code for a in answers] == [201, 201]
+    assert len([m for m in mailbox.to('lezer@example.nl') if 'bericht' in m['Subject']]) == 1

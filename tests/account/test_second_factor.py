@@ -132,7 +132,7 @@ def test_wrong_and_unknown_take_similar_time(register, new_api):
 
 def test_per_ip_limit_ignores_x_forwarded_for(app, new_api):
     client = new_api()
-    app.config['CAREHUB']['LOGIN_RATE_LIMIT'] = '10 per minute'  # the default
+    app.config['CAREHUB']['LOGIN_RATE_LIMIT'] = '10 per minute'
     try:
         codes = [client.post('/api/v1/session', {'email': f'x{n}@example.nl', 'password': 'whatever it is'},
                              headers={'X-Forwarded-For': f'10.0.0.{n}'}).status_code for n in range(12)]

@@ -159,3 +159,27 @@ def test_a_reset_on_the_page_makes_the_browser_known_too(register, new_api, mail
         _login(attacker, 'rp@example.nl', WRONG, '198.51.100.7')
     answer = _login(owner, 'rp@example.nl', new_password, '203.0.113.9')
     assert answer.status_code == 200 and 'account' in answer.get_json()  # known: no wait, and no mailed code
+
+
+def test_the_per_address_limit_counts_strangers_not_the_owner(register, new_api, app):
+    """A care home behind one address: strangers' tries use up the per-address limit, the owner's known browser and
+    the step-ups of a logged-in session do not (their own throttles guard them)."""
+    owner = register('owner@example.nl')
+    app.config['CAREHUB']['LOGIN_RATE_LIMIT'] = '3 per minute'
+    try:
+        stranger = new_api()
+        tries = [stranger.post('/api/v1/session', {'email': f's{n}@example.nl', 'password': 'wrong password here'})
+                 .status_code for n in range(4)]
+        assert tries == [401, 401, 401, 429]
+        for _ in range(4):
+            assert owner.step_up().status_code == 200
+        assert owner.delete('/api/v1/session').status_code == 204
+        for _ in range(4):  # the owner's browser, remembered for the second factor too
+            assert owner.login('owner@example.nl', PASSWORD).status_code == 200
+        page = owner.client.post('/login', data={'email': 'owner@example.nl', 'password': PASSWORD,
+                                                 'csrf_token': owner.csrf()})
+        assert page.status_code in (200, 303)
+        newcomer = new_api()  # a new browser trying the owner's address is a stranger
+        assert newcomer.post('/api/v1/session', {'email': 'owner@example.nl', 'password': PASSWORD}).status_code == 429
+    finally:
+        app.config['CAREHUB']['LOGIN_RATE_LIMIT'] = '1000 per minute'

@@ -188,3 +188,16 @@ def test_a_dose_that_is_not_a_number_leaves_out_the_amount_not_the_medicine():
                             'doseAndRate': [{'doseQuantity': {'value': '1', 'unit': 'stuk'}}]}]}
     [record] = map_medication(resource)
     assert record.data['name'] == 'Paracetamol' and record.data['dose'] == '2 maal per dag'
+
+
+def test_a_care_team_member_known_by_name_alone_is_shown():
+    team = {'resourceType': 'CareTeam', 'id': 'team-1', 'status': 'active', 'name': 'Team Noord',
+            'participant': [{'member': {'display': 'Anja de Wit'}, 'role': [{'text': 'Persoonlijk begeleider'}]},
+                            {'member': {'display': 'Karel Smit, wijkverpleegkundige'}},
+                            {'member': {'reference': 'Patient/p1', 'display': 'Wim Jansen'}},
+                            {'member': {'type': 'RelatedPerson', 'display': 'Mieke Jansen'}}]}
+    mapped = FhirAdapter({'bundle': 'x.json'}).map(SourceRecord('CareTeam', 'team-1', team))
+    assert [(m.data['name'], m.data['function']) for m in mapped] == [
+        ('Anja de Wit', 'Persoonlijk begeleider'), ('Karel Smit', 'wijkverpleegkundige')]
+    for record in mapped:
+        KINDS[record.kind]().load(record.data)

@@ -167,7 +167,8 @@ def test_the_manager_resends_and_revokes_invitations(register, provider, couplin
     assert invitee.get(f'{base}/invitations').status_code == 404  # not a member (yet)
     assert manager.delete(f"{base}/invitations/{invitation['id']}").status_code == 204
     response = invitee.post(f"/api/v1/invitations/{invitation['id']}/accept")
-    assert response.status_code == 409 and response.get_json()['error']['code'] == 'invitation_closed'
+    assert response.status_code == 409 and response.get_json()['error']['code'] == 'invitation_withdrawn'
+    assert 'Mieke Jansen' in response.get_json()['error']['message']  # who withdrew it
     assert manager.delete(f"{base}/invitations/{invitation['id']}").status_code == 404
 
 

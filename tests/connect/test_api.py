@@ -191,3 +191,30 @@ def test_wrong_codes_on_the_page_are_audited_and_counted(register, provider, cou
     response = person.client.post('/connect', data={'code': good, 'csrf_token': token})
     assert response.status_code == 429 and ('te vaak' in response.get_data(as_text=True).lower()
                                             or 'too often' in response.get_data(as_text=True).lower())
+
+
+def test_deleting_a_care_page_asks_the_step_up_and_tells_its_members(care_page, register, mailbox, db):
+    from hub.account.models import AuthSession
+    from hub.circle.models import Circle
+    from hub.core.timeutil import utcnow
+    from tests.fill import add_member
+    manager, circle_id, _, _ = care_page
+    helper, _ = add_member(register, db, circle_id, 'hulp@example.nl', 'trust', first_name='Kees')
+    _, removed_id = add_member(register, db, circle_id, 'weg@example.nl', 'basic', first_name='Anna')
+    assert manager.delete(f'/api/v1/circles/{circle_id}/members/{removed_id}').status_code == 204
+    [gone] = [m for m in mailbox.to('weg@example.nl') if 'zorgpagina' in m['Subject']]
+    assert 'Mieke Jansen heeft je van een zorgpagina gehaald' in gone.get_content()  # no name known yet
+
+    db.execute(update(AuthSession).values(second_factor_at=utcnow() - timedelta(hours=1)))
+    refused = manager.delete(f'/api/v1/circles/{circle_id}')
+    assert refused.status_code == 401 and refused.get_json()['error']['code'] == 'step_up_required'
+    page = manager.client.get(f'/circles/{circle_id}/delete')
+    assert page.status_code == 303 and '/step-up' in page.headers['Location']
+    assert db.count(Circle) == 1
+    manager.step_up()
+    assert manager.delete(f'/api/v1/circles/{circle_id}').status_code == 204
+    assert db.count(Circle) == 0
+    [told] = [m for m in mailbox.to('hulp@example.nl') if m['Subject'] == 'Een zorgpagina is verwijderd']
+    assert 'Mieke Jansen heeft een zorgpagina verwijderd' in told.get_content()
+    assert not [m for m in mailbox.to('manager@example.nl') if m['Subject'] == 'Een zorgpagina is verwijderd']
+    assert helper.get('/api/v1/circles').get_json()['items'] == []
