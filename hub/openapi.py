@@ -20,6 +20,7 @@ from hub.account.schemas import (
     TermsSchema,
     TotpCodeSchema,
 )
+from hub.careprovider.common import OUTBOUND
 from hub.circle.schemas import (
     AppointmentChangeSchema,
     AppointmentSchema,
@@ -366,7 +367,7 @@ CODE = {'type': 'object', 'properties': {
 OUTBOX_ITEM = {'type': 'object', 'required': ['id', 'created_at', 'kind', 'client_id', 'resource', 'status'],
                'properties': {
     'id': {'type': 'string'}, 'created_at': {'type': 'string', 'format': 'date-time'},
-    'kind': {'enum': ['message', 'note', 'plan_approval', None]}, 'client_id': {'type': ['string', 'null']},
+    'kind': {'enum': [*OUTBOUND, None]}, 'client_id': {'type': ['string', 'null']},
     'resource': {'type': ['object', 'null']}, 'status': {'type': 'string', 'enum': ['pending', 'delivered']}}}
 
 PROVIDER_ROUTES = [
@@ -406,9 +407,9 @@ def provider_document():
     doc = _document(PROVIDER_ROUTES, '/provider/v1', 'carehub provider API',
                     'For care provider systems. Get a token at /oauth/token with the client credentials from '
                     '`carehub provider credentials`, then send Authorization: Bearer <token>.', csrf=False)
-    doc['components'] = {'securitySchemes': {'oauth2': {'type': 'oauth2', 'flows': {'clientCredentials': {
+    doc.setdefault('components', {})['securitySchemes'] = {'oauth2': {'type': 'oauth2', 'flows': {'clientCredentials': {
         'tokenUrl': '/provider/v1/oauth/token', 'scopes': {'codes': 'coupling codes', 'records': 'push records',
-                                                           'outbox': 'read the outbox'}}}}}}
+                                                           'outbox': 'read the outbox'}}}}}
     return doc
 
 

@@ -256,13 +256,13 @@ def add_contact_person(circle_id):
     return contacts.request_json(contacts.request_contact(member, account, body, dossier_id=dossier_id)), 202
 
 
-@bp.patch('/circles/<circle_id>/contact-persons/<record_id>')
+@bp.patch('/circles/<circle_id>/contact-persons/<uuid:record_id>')  # a UUID: never the path of the requests
 def change_contact_person(circle_id, record_id):
     """Ask the provider to change a contact person's details (``settings.contacts_edit``): 202, the request."""
     account = current_account()
     member = change_contacts(account, circle_id)
     body = load_json(ContactChangeSchema())
-    return contacts.request_json(contacts.request_contact(member, account, body, record_id=parse_id(record_id))), 202
+    return contacts.request_json(contacts.request_contact(member, account, body, record_id=record_id)), 202
 
 
 @bp.get('/circles/<circle_id>/contact-persons/requests')

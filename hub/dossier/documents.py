@@ -8,10 +8,12 @@ as uploaded by that member. Providers' documents (FHIR DocumentReference) are li
 fetched from the provider by carehub when someone opens them, never linked to directly.
 """
 
+import io
 import json
 import re
 from collections import Counter
 
+import ijson
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, undefer
@@ -50,6 +52,11 @@ TAKEN = ('Observation', 'Condition', 'Composition', 'QuestionnaireResponse', 'Me
          'MedicationRequest', 'MedicationDispense')
 #: the most resources one Bundle may bring (each is mapped and stored in the request)
 MOST_RESOURCES = 2000
+#: the most entries of any kind, and JSON values (each key, string, number; each object and list twice), in a Bundle
+#: (counted on a stream before it is parsed whole: they bound the memory an upload costs)
+MOST_ENTRIES = 10 * MOST_RESOURCES
+MOST_VALUES = 500_000
+MOST_DEPTH = 64
 SHOWN = 200
 
 
@@ -108,7 +115,11 @@ def _keep(member, account, kind, title, content_type, data, counts=None) -> Docu
 
 
 def _resources(data) -> list[dict]:
-    """The resources of a FHIR Bundle, or raise InvalidInput when the file is not one."""
+    """The resources of a FHIR Bundle worth taking, or raise InvalidInput when the file is not one or holds too much.
+
+    The file is first read as a stream (ijson), counting as it goes, and refused as soon as it passes a limit; only
+    then is it parsed whole. A Bundle of a quarter of a million entries costs no more memory than a small one."""
+    _count(data)
     try:
         bundle = json.loads(data)
     except (ValueError, RecursionError):  # not JSON, not UTF-8, or absurdly deep
@@ -116,25 +127,58 @@ def _resources(data) -> list[dict]:
     entries = bundle.get('entry') if isinstance(bundle, dict) and bundle.get('resourceType') == 'Bundle' else None
     if not isinstance(entries, list):
         _refuse(_l('This is not a FHIR file: we expect a Bundle in JSON.'), 'not_fhir')
-    resources = []
-    for entry in entries:
-        resource = entry.get('resource') if isinstance(entry, dict) else None
-        if not isinstance(resource, dict) or not isinstance(resource.get('resourceType'), str):
-            continue
-        if not isinstance(resource.get('id'), str) or not resource['id']:
-            # a document Bundle may name its resources by fullUrl (urn:uuid:…) only
-            full_url = entry.get('fullUrl') if isinstance(entry.get('fullUrl'), str) else ''
-            found = re.fullmatch(r'urn:uuid:([0-9a-fA-F-]{36})', full_url)
-            if not found:
-                continue
-            resource = {**resource, 'id': found.group(1)}
-        if len(resource['id']) <= 64 and resource['resourceType'] in TAKEN and not has_lone_surrogate(
-                resource):  # text that is not valid Unicode cannot be stored
-            # another portal's versions and times are not ours to order by: its meta is left out
-            resources.append({key: value for key, value in resource.items() if key != 'meta'})
+    resources = [resource for resource in map(_taken, entries) if resource is not None]
     if len(resources) > MOST_RESOURCES:
-        _refuse(_l('This file holds too much: at most %(most)d parts at a time.', most=MOST_RESOURCES), 'too_many')
+        _too_many()
     return resources
+
+
+def _count(data):
+    """Read the file as a stream and refuse it once it holds more entries or values than a Bundle may, or nests deeper
+    than FHIR does (nothing is kept while counting); a file the stream cannot read is not one we take."""
+    entries = values = depth = 0
+    key, in_entries = None, False
+    try:
+        for event, value in ijson.basic_parse(io.BytesIO(data)):
+            values += 1
+            if event == 'map_key' and depth == 1:
+                key = value
+            elif event in ('start_map', 'start_array'):
+                if depth == 1 and event == 'start_array' and key == 'entry':
+                    in_entries = True
+                entries += depth == 2 and in_entries and event == 'start_map'
+                depth += 1
+            elif event in ('end_map', 'end_array'):
+                depth -= 1
+                in_entries = in_entries and depth > 1
+            if entries > MOST_ENTRIES or values > MOST_VALUES:
+                _too_many()
+            if depth > MOST_DEPTH:
+                raise ValueError('nested too deep')
+    except (ijson.JSONError, ValueError):  # not JSON, not UTF-8 (or a lone low surrogate), or absurdly deep
+        _refuse(_l('This is not a FHIR file: we expect a Bundle in JSON.'), 'not_fhir')
+
+
+def _too_many():
+    _refuse(_l('This file holds too much: at most %(most)d parts at a time.', most=MOST_RESOURCES), 'too_many')
+
+
+def _taken(entry):
+    """The resource of a Bundle entry, when it is one carehub takes from an upload (see TAKEN), else None."""
+    resource = entry.get('resource') if isinstance(entry, dict) else None
+    if not isinstance(resource, dict) or not isinstance(resource.get('resourceType'), str):
+        return None
+    if not isinstance(resource.get('id'), str) or not resource['id']:
+        # a document Bundle may name its resources by fullUrl (urn:uuid:…) only
+        full_url = entry.get('fullUrl') if isinstance(entry.get('fullUrl'), str) else ''
+        found = re.fullmatch(r'urn:uuid:([0-9a-fA-F-]{36})', full_url)
+        if not found:
+            return None
+        resource = {**resource, 'id': found.group(1)}
+    if len(resource['id']) > 64 or resource['resourceType'] not in TAKEN or has_lone_surrogate(resource):
+        return None  # text that is not valid Unicode cannot be stored
+    # another portal's versions and times are not ours to order by: its meta is left out
+    return {key: value for key, value in resource.items() if key != 'meta'}
 
 
 def _bundle(member, account, title, data) -> Document:

@@ -272,7 +272,7 @@ def test_credentials_are_listed_revoked_and_rotated(app):
     [line] = [line for line in listed.splitlines() if line.startswith(client_id)]
     assert len(line.split()) > 3  # the revocation time is shown
     unknown = runner.invoke(cli, ['provider', 'credentials', 'Zorg Een', '--revoke', 'ch_nobody'])
-    assert unknown.exit_code != 0 and 'API-client' in unknown.output
+    assert unknown.exit_code != 0 and 'no API client with this id' in unknown.output  # English, as the command line
 
     second = runner.invoke(cli, ['provider', 'credentials', 'Zorg Een']).output.splitlines()
     second_id, second_secret = second[0].split()[1], second[1].split()[1]

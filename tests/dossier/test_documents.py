@@ -261,3 +261,25 @@ def test_the_documents_page(care_page, db):
     assert good.status_code == 303
     listed = manager.get(good.headers['Location']).get_data(as_text=True)
     assert 'Het document staat op de zorgpagina.' in listed and 'Brief' in listed
+
+
+def test_a_huge_bundle_is_refused_while_it_is_read(care_page, db):
+    """A 15 MB Bundle of 250,000 entries is refused before it is parsed whole: the upload costs bounded memory."""
+    import tracemalloc
+
+    from hub.dossier.models import Document
+    manager, circle_id, _, _ = care_page
+    manager.step_up()
+    entry = '{"resource":{"resourceType":"Observation","id":"o%d","status":"final"}}'
+    huge = ('{"resourceType":"Bundle","type":"collection","entry":['
+            + ','.join(entry % n for n in range(250_000)) + ']}').encode()
+    assert len(huge) > 15_000_000
+    tracemalloc.start()
+    try:
+        answer = _send(manager, f'/api/v1/circles/{circle_id}/documents', huge, 'groot.json')
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert answer.status_code == 422 and answer.get_json()['error']['code'] == 'too_many'
+    assert peak < 3 * len(huge), f'{peak / 1e6:.0f} MB for a {len(huge) / 1e6:.0f} MB file'  # the file and its copies
+    assert db.count(Document) == 0
