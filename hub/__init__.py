@@ -26,9 +26,10 @@ def create_app(config=None):
     install_sqlite_pragmas()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / 'migrations'))
-    from hub.web import large_body, select_locale, select_timezone
+    from hub.web import large_body, nameless_form_parts, select_locale, select_timezone
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.before_request(large_body)  # before the CSRF check, which reads the body
+    app.before_request(nameless_form_parts)
     csrf.init_app(app)
     from hub.core import ratelimit  # noqa: F401  registers the database storage of the rate limits
     limiter.init_app(app)

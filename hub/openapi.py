@@ -1,5 +1,7 @@
 """The OpenAPI 3.1 documents of both JSON APIs, built with apispec from the routes and their marshmallow schemas."""
 
+from functools import cache
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
@@ -37,7 +39,8 @@ from hub.circle.schemas import (
     WellbeingSchema,
 )
 from hub.connect.schemas import IssueSchema, RedeemSchema
-from hub.core.schemas import Text
+from hub.core.schemas import YEARS, Day, Moment, Text
+from hub.core.text import text_pattern
 from hub.dossier.schemas import (
     ApproveSchema,
     ContactChangeSchema,
@@ -95,9 +98,35 @@ QUERY = {
         {'name': 'occurrence', 'in': 'query', 'schema': {'type': 'string', 'format': 'date'}}],
     ('delete', '/circles/{circle_id}/appointments/{entry_id}'): [
         {'name': 'occurrence', 'in': 'query', 'schema': {'type': 'string', 'format': 'date'}}],
+    ('get', '/password/reset'): [
+        {'name': 'token', 'in': 'query', 'required': True, 'schema': {'type': 'string', 'minLength': 1,
+                                                                        'maxLength': 2000}}],
+    ('get', '/circles/{circle_id}/export'): [
+        {'name': 'format', 'in': 'query', 'schema': {'enum': ['fhir', 'html']}}],
     ('get', '/circles/{circle_id}/timeline'): [
         {'name': 'cursor', 'in': 'query', 'schema': {'type': 'string'}},
         {'name': 'kind', 'in': 'query', 'schema': {'enum': ['report', 'plan', 'questionnaire']}}],
+}
+
+
+#: a file sent as a multipart form
+def _multipart(name, title=False):
+    properties = {name: {'type': 'string', 'contentMediaType': 'application/octet-stream'}}
+    if title:
+        properties['title'] = {'type': 'string', 'maxLength': 300}
+    return {'required': True, 'content': {'multipart/form-data': {'schema': {
+        'type': 'object', 'required': [name], 'properties': properties, 'additionalProperties': False}}}}
+
+
+#: (method, path) -> a request body that is not one JSON schema
+BODIES = {
+    ('post', '/me/photo'): _multipart('photo'),
+    ('post', '/circles/{circle_id}/documents'): _multipart('file', title=True),
+}
+#: (method, path) -> the media types of the success answer, when not JSON
+ANSWERS = {
+    ('get', '/circles/{circle_id}/export'): {'application/fhir+json': {'schema': {'type': 'object'}},
+                                              'text/html': {'schema': {'type': 'string'}}},
 }
 
 
@@ -395,15 +424,17 @@ PROVIDER_ROUTES = [
 ]
 
 
+@cache
 def document():
-    """Return the OpenAPI document of /api/v1."""
+    """Return the OpenAPI document of /api/v1 (made once: it follows from the code alone)."""
     return _document(ROUTES, '/api/v1', 'carehub API',
                      'The JSON API for apps. It uses the session cookie of the pages; every unsafe call sends the '
                      'CSRF token from GET /csrf in X-CSRF-Token.', csrf=True)
 
 
+@cache
 def provider_document():
-    """Return the OpenAPI document of /provider/v1."""
+    """Return the OpenAPI document of /provider/v1 (made once)."""
     doc = _document(PROVIDER_ROUTES, '/provider/v1', 'carehub provider API',
                     'For care provider systems. Get a token at /oauth/token with the client credentials from '
                     '`carehub provider credentials`, then send Authorization: Bearer <token>.', csrf=False)
@@ -413,26 +444,48 @@ def provider_document():
     return doc
 
 
-def _text_lengths(self, field, **kwargs):
-    """Say the lengths our Text field takes (apispec knows marshmallow's validators, not this field's own)."""
+def _field_rules(self, field, **kwargs):
+    """Say what our own fields take (apispec knows marshmallow's validators, not these fields' rules): a Text's
+    lengths and characters, the years of a day or a moment."""
     if isinstance(field, Text):
-        return {'minLength': field.min_length, 'maxLength': field.max_length}
+        return {'minLength': field.min_length, 'maxLength': field.max_length,
+                'pattern': text_pattern(field.multiline, empty=field.min_length == 0)}
+    if isinstance(field, (Day, Moment)):
+        return {'pattern': YEARS}
     return {}
+
+
+class _Plugin(MarshmallowPlugin):
+    """apispec's marshmallow plugin, with the rules a schema states besides its fields (``json_rules``: which fields
+    go together, what a field holds beyond its type)."""
+
+    def schema_helper(self, name, _, schema=None, **kwargs):
+        definition = super().schema_helper(name, _, schema=schema, **kwargs)
+        rules = getattr(schema if isinstance(schema, type) else type(schema), 'json_rules', None)
+        if definition is None or not rules:
+            return definition
+        properties = {**definition.get('properties', {})}
+        for key, extra in rules.get('properties', {}).items():
+            properties[key] = {**properties.get(key, {}), **extra}
+        return {**definition, **{k: v for k, v in rules.items() if k != 'properties'}, 'properties': properties}
 
 
 def _document(routes, prefix, title, description, csrf):
     """Build a document with apispec from the schemas the routes load, so a route is documented as it reads."""
-    plugin = MarshmallowPlugin()
+    plugin = _Plugin()
     spec = APISpec(title=title, version='1', openapi_version='3.1.0', plugins=[plugin],
                    info={'description': description}, servers=[{'url': prefix}])
-    plugin.converter.add_attribute_function(_text_lengths)
+    plugin.converter.add_attribute_function(_field_rules)
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
         error = OAUTH_ERROR if path == '/oauth/token' else ERROR
+        content = ANSWERS.get((method, path)) or ({'application/json': {'schema': body}} if body else None)
         operation = {'summary': summary, 'responses': {
-            str(status): {'description': 'OK', **({'content': {'application/json': {'schema': body}}} if body else {})},
+            str(status): {'description': 'OK', **({'content': content} if content else {})},
             'default': {'description': 'An error', 'content': {'application/json': {'schema': error}}}}}
-        if path == '/oauth/token':
+        if path == '/oauth/token':  # its errors are RFC 6749's; being too fast is answered as everywhere else
+            operation['responses']['429'] = {'description': 'Too many tries: wait as Retry-After says',
+                                             'content': {'application/json': {'schema': ERROR}}}
             operation['requestBody'] = {'required': True, 'content': {
                 'application/x-www-form-urlencoded': {'schema': TOKEN_REQUEST}}}
         parameters = [{'name': part[1:-1], 'in': 'path', 'required': True, 'schema': {'type': 'string'}}
@@ -443,6 +496,8 @@ def _document(routes, prefix, title, description, csrf):
         if request_schema is not None:
             operation['requestBody'] = {'required': request_schema is not RespondSchema,  # the token is optional
                                         'content': {'application/json': {'schema': request_schema}}}
+        if (method, path) in BODIES:
+            operation['requestBody'] = BODIES[(method, path)]
         if csrf and method != 'get':
             operation.setdefault('parameters', []).append(
                 {'name': 'X-CSRF-Token', 'in': 'header', 'required': True, 'schema': {'type': 'string'}})

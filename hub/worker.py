@@ -19,6 +19,7 @@ from hub.careprovider.schedule import CLAIM, claim, dossiers_due, release, renew
 from hub.careprovider.sync import sync_dossier
 from hub.circle import help as help_requests
 from hub.circle import wellbeing
+from hub.circle.dossiers import page_names
 from hub.circle.operations import remind_access_ends
 from hub.core import ratelimit
 from hub.core.commit import checkpoint, unit_of_work
@@ -217,7 +218,7 @@ def notify_plans():
         help_requests.remind()
         wellbeing.remind()
         notify_answers()
-        send_digests()
+        send_digests(page_names=page_names)
 
 
 def purge():

@@ -38,7 +38,10 @@ def two_workers(request, tmp_path):
                                   env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         try:
             base = f'http://127.0.0.1:{port}'
-            wait_for(lambda: _answers(f'{base}/healthz'), 60, 'gunicorn to start')
+            try:
+                wait_for(lambda: _answers(f'{base}/healthz'), 120, 'gunicorn to start')
+            except AssertionError:
+                raise AssertionError((tmp_path / 'server.log').read_text()[-3000:]) from None
             yield base
         finally:
             server.terminate()

@@ -140,12 +140,13 @@ def _local_day(moment, zone_name):
     return moment.astimezone(ZoneInfo(zone_name)).date() if moment else None
 
 
-def digest_lines(items, wanted) -> list[dict]:
-    """One line per care page and kind of event, in the order they came: how many, the page's newest name (an item
-    from before the first sync has none), and a link to what they share (the messages, not one thread)."""
-    names, groups = {}, {}
+def digest_lines(items, wanted, names=None) -> list[dict]:
+    """One line per care page and kind of event, in the order they came: how many, the page's name now (``names``;
+    else the newest an item knew: one from before the first sync knows none), and a link to what they share (the
+    messages, not one thread)."""
+    names, groups = dict(names or {}), {}
     for item in items:
-        if item.page:
+        if item.page and item.circle_id not in names:
             names[item.circle_id] = item.page
         if wanted.get(item.event) == 'daily':
             groups.setdefault((item.circle_id, item.event), []).append(item.path)
@@ -156,9 +157,10 @@ def digest_lines(items, wanted) -> list[dict]:
     return lines
 
 
-def send_digests(now=None, limit=500) -> int:
+def send_digests(now=None, limit=500, page_names=None) -> int:
     """Send each person whose digest hour has come their one mail of what gathered since the last; return how many.
-    What gathered for a kind they have since turned off is dropped."""
+    What gathered for a kind they have since turned off is dropped. ``page_names`` gives the care pages' names now
+    (circle ids -> names; the circle package knows them)."""
     now = now or utcnow()
     waiting = select(NotificationItem.account_id).distinct().scalar_subquery()
     accounts = db.session.execute(select(Account).where(
@@ -171,7 +173,8 @@ def send_digests(now=None, limit=500) -> int:
             continue
         items = db.session.execute(select(NotificationItem).where(NotificationItem.account_id == account.id)
                                    .order_by(NotificationItem.created_at)).scalars().all()
-        lines = digest_lines(items, settings_of(account))
+        circles = {item.circle_id for item in items if item.circle_id}
+        lines = digest_lines(items, settings_of(account), page_names(circles) if page_names and circles else None)
         if lines:
             unsubscribe_url = unsubscribe_link(account, DIGEST)
             queue_mail(account.email, 'digest', account.language, account=account, lines=lines,

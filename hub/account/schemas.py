@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate, validates
 
+from hub.account.notifications import EVENTS, MODES
 from hub.core.schemas import Email, Invalid, StrictBoolean, StrictSchema, Text
 
 
@@ -12,7 +13,7 @@ class RegisterSchema(StrictSchema):
     email = Email(required=True, validate=validate.Length(max=254))
     first_name = Text(required=True, max_length=100)
     last_name = Text(required=True, max_length=100)
-    accept_terms = StrictBoolean(required=True)
+    accept_terms = StrictBoolean(required=True, metadata={'enum': [True]})
     language = fields.String(validate=validate.OneOf(['nl', 'en']))
 
     @validates('accept_terms')
@@ -97,6 +98,9 @@ class ProfileSchema(StrictSchema):
     #: a mail when a message comes in on a care page
     notify_messages = StrictBoolean()
 
+    #: what the documents say besides the fields (hub.openapi): the time zones there are
+    json_rules = {'properties': {'timezone': {'enum': sorted(available_timezones())}}}
+
     @validates('timezone')
     def _zone(self, value, **kwargs):
         if value not in available_timezones():
@@ -108,3 +112,7 @@ class NotificationSettingsSchema(StrictSchema):
     settings = fields.Dict(keys=fields.String(validate=validate.Length(max=40)),
                            values=fields.String(validate=validate.Length(max=20)), required=True,
                            validate=validate.Length(min=1, max=20))
+    #: each kind of event, set to one of the modes (hub.account.notifications checks them)
+    json_rules = {'properties': {'settings': {'type': 'object', 'minProperties': 1, 'maxProperties': len(EVENTS),
+                                              'propertyNames': {'enum': list(EVENTS)},
+                                              'additionalProperties': {'enum': list(MODES)}}}}

@@ -6,7 +6,7 @@ from sqlalchemy import and_, exists, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from hub.careprovider.models import Dossier, Provider, Record
-from hub.circle.models import CircleDossier, HiddenRecord
+from hub.circle.models import Circle, CircleDossier, HiddenRecord
 from hub.core.errors import NotFound
 from hub.extensions import db
 
@@ -82,6 +82,12 @@ def client_name(circle) -> str | None:
         return circle.name
     row = db.session.execute(records_of(circle.id, ('demographics',)).order_by(Record.created_at).limit(1)).first()
     return row.Record.data['name'] if row else None
+
+
+def page_names(circle_ids) -> dict:
+    """The names of care pages now, by id (those whose name is known)."""
+    circles = db.session.execute(select(Circle).where(Circle.id.in_(list(circle_ids)))).scalars()
+    return {circle.id: name for circle in circles if (name := client_name(circle))}
 
 
 def source_name(dossier) -> str:

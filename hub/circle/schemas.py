@@ -6,9 +6,7 @@ from marshmallow import fields, validate, validates, validates_schema
 from hub.circle.access import today
 from hub.circle.models import HELP_KINDS
 from hub.circle.permissions import BASES, GRANTABLE, HELPER_ROLES
-from hub.core.schemas import Email, Invalid, Moment, Phone, StrictBoolean, StrictSchema, Text
-from hub.core.text import bad_characters
-from hub.core.timeutil import FIRST_YEAR, LAST_YEAR
+from hub.core.schemas import Day, Email, Invalid, Moment, Phone, StrictBoolean, StrictSchema, Text, WholeNumber
 
 
 class InvitationSchema(StrictSchema):
@@ -17,10 +15,11 @@ class InvitationSchema(StrictSchema):
     last_name = Text(required=True, max_length=100)
     phone = Phone(load_default=None, allow_none=True)
     role = fields.String(required=True, validate=validate.OneOf(HELPER_ROLES))
-    permissions = fields.List(fields.String(), load_default=None, allow_none=True)
+    permissions = fields.List(fields.String(metadata={'enum': sorted(GRANTABLE)}), load_default=None, allow_none=True)
     #: why this person gets access (BASES), and their last day (None: no end)
     basis = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(BASES))
-    ends_on = fields.Date(load_default=None, allow_none=True, validate=lambda day: not_past(day))
+    ends_on = Day(load_default=None, allow_none=True, validate=lambda day: not_past(day),
+                  metadata={'description': 'Today or later (Europe/Amsterdam).'})
 
     @validates('permissions')
     def _permissions(self, value, **kwargs):
@@ -31,8 +30,6 @@ def not_past(day):
     """Refuse an end date before today (today itself is the last day)."""
     if day is not None and day < today():
         raise Invalid(_l('Choose today or a day after today.'))
-    if day is not None and day.year > LAST_YEAR:
-        raise Invalid(_l('Give a date between 1900 and 2200.'))
     return True
 
 
@@ -48,19 +45,22 @@ class MemberChangeSchema(StrictSchema):
     """The manager changes a helper's role or capabilities; a member their own profile on the care page."""
     role = fields.String(validate=validate.OneOf(HELPER_ROLES))
     #: a list of capabilities, or null to go back to those of the role
-    permissions = fields.List(fields.String(), allow_none=True)
+    permissions = fields.List(fields.String(metadata={'enum': sorted(GRANTABLE)}), allow_none=True)
     #: how the member is related to the client ("Dochter"); null removes it
     relation = Text(max_length=100, allow_none=True)
     #: a phone number the member shares with the others on this care page; null removes it
     phone = Phone(allow_none=True)
     #: the manager: the helper's last day with access (today or later), or null for no end; renewing is a new date
-    ends_on = fields.Date(allow_none=True, validate=lambda day: not_past(day))
+    ends_on = Day(allow_none=True, validate=lambda day: not_past(day),
+                  metadata={'description': 'Today or later (Europe/Amsterdam).'})
     #: the manager: why this member has access (BASES), or null
     basis = fields.String(allow_none=True, validate=validate.OneOf(BASES))
 
     @validates('permissions')
     def _permissions(self, value, **kwargs):
         check_permissions(value)
+
+    json_rules = {'minProperties': 1}
 
     @validates_schema
     def _something(self, data, **kwargs):
@@ -72,20 +72,18 @@ class RespondSchema(StrictSchema):
     token = fields.String(validate=validate.Length(min=1, max=2000))
 
 
-def _no_control_characters(value):
-    if bad_characters(value, multiline=True):
-        raise Invalid(_l('This holds characters that are not allowed, such as invisible ones. Type it again.'))
-
-
 class MessageSchema(StrictSchema):
     """A new thread: its first message (lines allowed), a subject (else the start of the text), and for whom: an
     ``audience`` (for ``provider`` which one, when there are several) or chosen ``recipients`` (member ids)."""
     subject = Text(load_default=None, allow_none=True, max_length=200)
-    text = fields.String(required=True, validate=[validate.Length(min=1, max=5000), _no_control_characters])
+    text = Text(required=True, max_length=5000, multiline=True)
     audience = fields.String(validate=validate.OneOf(('all', 'trust', 'provider')))
     recipients = fields.List(fields.UUID(), validate=validate.Length(
         min=1, max=200, error=_l('Choose at least one person (at most 200).')))
     provider_id = fields.UUID(load_default=None, allow_none=True)
+
+    #: for whom: an audience or chosen recipients, never both
+    json_rules = {'oneOf': [{'required': ['audience']}, {'required': ['recipients']}]}
 
     @validates_schema
     def _for_whom(self, data, **kwargs):
@@ -94,22 +92,24 @@ class MessageSchema(StrictSchema):
 
 
 class ReplySchema(StrictSchema):
-    text = fields.String(required=True, validate=[validate.Length(min=1, max=5000), _no_control_characters])
+    text = Text(required=True, max_length=5000, multiline=True)
 
 
 class RepeatSchema(StrictSchema):
     """How an appointment repeats: every ``interval`` days, weeks or months, until a day or ``count`` times."""
     freq = fields.String(required=True, validate=validate.OneOf(('daily', 'weekly', 'monthly')))
-    interval = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1, max=99))
-    until = fields.Date(load_default=None, allow_none=True)
-    count = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=500))
+    interval = WholeNumber(load_default=1, validate=validate.Range(min=1, max=99))
+    until = Day(load_default=None, allow_none=True)
+    count = WholeNumber(load_default=None, allow_none=True, validate=validate.Range(min=1, max=500))
+
+    #: an end day or a number of times, not both
+    json_rules = {'not': {'required': ['until', 'count'],
+                          'properties': {'until': {'type': 'string'}, 'count': {'type': 'integer'}}}}
 
     @validates_schema
     def _one_end(self, data, **kwargs):
         if data.get('until') and data.get('count'):
             raise Invalid(_l('Choose an end day or a number of times, not both.'), field_name='until')
-        if data.get('until') and not FIRST_YEAR <= data['until'].year <= LAST_YEAR:
-            raise Invalid(_l('Give a date between 1900 and 2200.'), field_name='until')
 
 
 class AppointmentSchema(StrictSchema):
@@ -119,11 +119,17 @@ class AppointmentSchema(StrictSchema):
     starts_at = Moment()
     ends_at = Moment(load_default=None, allow_none=True)
     all_day = StrictBoolean(load_default=False)
-    date = fields.Date()
+    date = Day()
     location = Text(load_default=None, allow_none=True, max_length=200)
     description = Text(load_default=None, allow_none=True, max_length=2000, multiline=True)
     visibility = fields.String(load_default='public', validate=validate.OneOf(('public', 'private')))
     repeat = fields.Nested(RepeatSchema, load_default=None, allow_none=True)
+
+    #: all day with a date and no times, or a start time and no date
+    json_rules = {'oneOf': [
+        {'required': ['all_day', 'date'], 'properties': {'all_day': {'enum': [True]}, 'ends_at': {'type': 'null'}},
+         'not': {'required': ['starts_at']}},
+        {'required': ['starts_at'], 'properties': {'all_day': {'enum': [False]}}, 'not': {'required': ['date']}}]}
 
     @validates_schema
     def _when(self, data, **kwargs):
@@ -132,8 +138,6 @@ class AppointmentSchema(StrictSchema):
                 raise Invalid(_l('Choose the day.'), field_name='date')
             if data.get('starts_at') or data.get('ends_at'):
                 raise Invalid(_l('An appointment all day has a day, not times.'), field_name='starts_at')
-            if not FIRST_YEAR <= data['date'].year <= LAST_YEAR:
-                raise Invalid(_l('Give a date between 1900 and 2200.'), field_name='date')
         elif 'starts_at' not in data:
             raise Invalid(_l('Choose a day and a start time.'), field_name='starts_at')
         elif 'date' in data:
@@ -146,27 +150,27 @@ class AppointmentChangeSchema(StrictSchema):
     starts_at = Moment()
     ends_at = Moment(allow_none=True)
     all_day = StrictBoolean()
-    date = fields.Date()
+    date = Day()
     location = Text(allow_none=True, max_length=200)
     description = Text(allow_none=True, max_length=2000, multiline=True)
     visibility = fields.String(validate=validate.OneOf(('public', 'private')))
     repeat = fields.Nested(RepeatSchema, allow_none=True)
 
+    json_rules = {'minProperties': 1}
+
     @validates_schema
     def _something(self, data, **kwargs):
         if not data:
             raise Invalid(_l('Choose what to change.'))
-        if 'date' in data and not FIRST_YEAR <= data['date'].year <= LAST_YEAR:
-            raise Invalid(_l('Give a date between 1900 and 2200.'), field_name='date')
 
 
 class NoteSchema(StrictSchema):
-    text = fields.String(required=True, validate=[validate.Length(min=1, max=10000), _no_control_characters])
+    text = Text(required=True, max_length=10000, multiline=True)
 
 
 class NoteChangeSchema(NoteSchema):
     #: the version the change was made on (a stale one is refused, so no text is lost)
-    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2 ** 31 - 1))
+    version = WholeNumber(required=True, validate=validate.Range(min=1, max=2 ** 31 - 1))
 
 
 class ShareSchema(StrictSchema):
@@ -175,7 +179,7 @@ class ShareSchema(StrictSchema):
 
 class BoardSchema(StrictSchema):
     """A board post or a reaction: short."""
-    text = fields.String(required=True, validate=[validate.Length(min=1, max=1000), _no_control_characters])
+    text = Text(required=True, max_length=1000, multiline=True)
 
 
 #: what a member changes of their own profile on a care page (the rest of MemberChangeSchema is the manager's)
@@ -188,23 +192,11 @@ class HelpRequestSchema(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(HELP_KINDS))
     starts_at = Moment(required=True)
     ends_at = Moment(load_default=None, allow_none=True)
-    places = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=50))
+    places = WholeNumber(load_default=1, validate=validate.Range(min=1, max=50))
     description = Text(load_default=None, allow_none=True, max_length=2000, multiline=True)
-
-
-class Answer(fields.Integer):
-    """One answer of a questionnaire: a whole number, not true or false, not text."""
-
-    def __init__(self, **kwargs):
-        super().__init__(strict=True, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            raise self.make_error('invalid')
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class WellbeingSchema(StrictSchema):
     """The answers to the nine statements of the EDIZ, each 0 (Nee!) to 4 (Ja!), in their order."""
-    answers = fields.List(Answer(validate=validate.Range(min=0, max=4)), required=True,
+    answers = fields.List(WholeNumber(validate=validate.Range(min=0, max=4)), required=True,
                           validate=validate.Length(equal=9, error=_l('Answer all nine questions.')))

@@ -61,6 +61,6 @@ def delete_circle(circle_id):
         return redirect(url_for('circle.dashboard', all=1), 303)
     return render_template('confirm.html', title=_l('Delete this care page'),
                            text=_l('Everything on it is deleted: members, invitations and the links to care '
-                                   'providers. This cannot be undone.'),
+                                   'providers. Everyone on it gets a mail. This cannot be undone.'),
                            action=request.path, button=_l('Yes, delete'),
                            back=url_for('circle.members', circle_id=manager.circle_id))

@@ -1,11 +1,11 @@
 """Marshmallow pieces shared by the schemas of every package."""
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load
 
 from hub.core.phone import parse_phone
 from hub.core.text import bad_characters
-from hub.core.timeutil import plausible
+from hub.core.timeutil import FIRST_YEAR, LAST_YEAR
 
 
 class Invalid(ValidationError):
@@ -17,17 +17,18 @@ class Invalid(ValidationError):
 
 
 class StrictSchema(Schema):
-    """A schema that refuses unknown fields and strips surrounding spaces from strings."""
+    """A schema that refuses unknown fields and strips surrounding spaces from the strings it took.
+
+    The spaces go after the fields are checked, so a field is judged as it was sent: as long as it is, as the API
+    documents say it (hub.openapi)."""
 
     class Meta:
         unknown = RAISE
 
-    @pre_load
+    @post_load
     def _strip(self, data, **kwargs):
-        if isinstance(data, dict):
-            return {key: value.strip() if isinstance(value, str) and key not in self.keep_spaces else value
-                    for key, value in data.items()}
-        return data
+        return {key: value.strip() if isinstance(value, str) and key not in self.keep_spaces else value
+                for key, value in data.items()}
 
     #: fields whose spaces matter (passwords)
     keep_spaces = ('password', 'password_confirm', 'current_password')
@@ -69,12 +70,43 @@ class Text(fields.String):
 
 
 class Email(fields.Email):
-    """An email address; a blank one is an empty field (so its error says to fill in the address)."""
+    """An email address (spaces around it, as people type them, do not count); a blank one is an empty field (so its
+    error says to fill in the address)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and not value.strip():
-            raise Invalid(EMPTY)
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                raise Invalid(EMPTY)
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+#: the years a date may have (hub.core.timeutil FIRST_YEAR, LAST_YEAR), as the documents say it
+YEARS = r'^(19[0-9]{2}|2[01][0-9]{2}|2200)-'
+
+
+class Day(fields.Date):
+    """A day (YYYY-MM-DD) between 1900 and 2200."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise Invalid(_l('Give a date between 1900 and 2200.'))
+        return day
+
+
+class WholeNumber(fields.Integer):
+    """A whole number as JSON has it (3 and 3.0 alike, as JSON Schema's integer), never true, false or text."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error('invalid', input=value)
+        if isinstance(value, float) and value.is_integer() and abs(value) <= 2 ** 53:
+            value = int(value)
+        return super()._validated(value)
 
 
 class Moment(fields.AwareDateTime):
@@ -82,7 +114,7 @@ class Moment(fields.AwareDateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
-        if plausible(moment) is None:
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # the year as written (its offset), as the documents say
             raise Invalid(_l('Give a date between 1900 and 2200.'))
         return moment
 

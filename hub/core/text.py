@@ -1,6 +1,8 @@
 """What text a person may send: one rule for names, one for longer texts, and none with lone surrogates."""
 
+import sys
 import unicodedata
+from functools import lru_cache
 
 #: control, format (zero-width space, BOM, bidi overrides), line and paragraph separators, surrogates, private use
 _NEVER_IN_A_LINE = {'Cc', 'Cf', 'Zl', 'Zp', 'Cs', 'Co'}
@@ -35,3 +37,33 @@ def has_lone_surrogate(value, depth: int = 0) -> bool:
     if isinstance(value, list):
         return any(has_lone_surrogate(item, depth + 1) for item in value)
     return False
+
+
+def _as_class(wanted) -> str:
+    """The code points for which ``wanted`` holds, as the ranges of a regular-expression class (escapes for the Basic
+    Multilingual Plane, the characters themselves beyond it). Surrogates are no characters to a regular expression:
+    JSON text cannot hold them alone (they are refused on reading)."""
+    ranges, start = [], None
+    for code in range(sys.maxunicode + 2):
+        hit = code <= sys.maxunicode and not 0xD800 <= code <= 0xDFFF and wanted(chr(code))
+        if hit and start is None:
+            start = code
+        elif not hit and start is not None:
+            ranges.append((start, code - 1))
+            start = None
+
+    def char(code):
+        return f'\\u{code:04x}' if code <= 0xFFFF else chr(code)
+    return ''.join(char(a) if a == b else f'{char(a)}-{char(b)}' for a, b in ranges)
+
+
+@lru_cache(maxsize=4)
+def text_pattern(multiline: bool = False, empty: bool = False) -> str:
+    """The rule of bad_characters as a JSON Schema pattern, for the API documents: none of the characters it refuses,
+    and (unless ``empty``) something besides the spaces that are stripped."""
+    bad = _as_class(lambda char: bad_characters(char, multiline))
+    if empty:
+        return f'^[^{bad}]*$'
+    blank = _as_class(lambda char: char.isspace() and not bad_characters(char, multiline))
+    spaces = _as_class(str.isspace)
+    return f'^[{blank}]*[^{spaces}{bad}][^{bad}]*$'

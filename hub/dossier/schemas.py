@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, fields, validate, validates_schema
 
-from hub.core.schemas import Email, Invalid, Phone, StrictBoolean, StrictSchema, Text
+from hub.core.schemas import Day, Email, Invalid, Phone, StrictBoolean, StrictSchema, Text, WholeNumber
 from hub.dossier.shares import PARTS
 
 
@@ -50,22 +50,19 @@ class OutsiderShareSchema(StrictSchema):
     """A one-time share with someone outside the care page: the parts, how many days (at most 7), how many opens."""
     parts = fields.List(fields.String(validate=validate.OneOf(tuple(PARTS))),
                         required=True, validate=validate.Length(min=1, max=4))
-    expires_in_days = fields.Integer(strict=True, load_default=7, validate=validate.Range(min=1, max=7))
-    max_opens = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=1, max=20))
+    expires_in_days = WholeNumber(load_default=7, validate=validate.Range(min=1, max=7))
+    max_opens = WholeNumber(load_default=3, validate=validate.Range(min=1, max=20))
 
 
 class MedicationSchema(StrictSchema):
     """Medication a member adds to the list: its name, the dose in their words, and when (optional)."""
     name = Text(required=True, max_length=200)
     dose = Text(required=True, max_length=500)
-    starts_on = fields.Date(load_default=None, allow_none=True)
-    ends_on = fields.Date(load_default=None, allow_none=True)
+    starts_on = Day(load_default=None, allow_none=True)
+    ends_on = Day(load_default=None, allow_none=True)
 
     @validates_schema
     def _period(self, data, **kwargs):
-        for key in ('starts_on', 'ends_on'):
-            if data.get(key) and not 1900 <= data[key].year <= 2200:
-                raise Invalid(_l('Give a date between 1900 and 2200.'), field_name=key)
         if data.get('starts_on') and data.get('ends_on') and data['ends_on'] < data['starts_on']:
             raise Invalid(_l('The end comes after the start.'), field_name='ends_on')
 

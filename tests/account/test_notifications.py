@@ -147,22 +147,26 @@ def test_members_hear_of_a_newcomer_an_appointment_and_managers_of_sync_trouble(
 def test_a_digest_names_each_care_page_once_and_sums_its_lines(care_page, register, mailbox, db, app):
     from hub.account.models import Account, NotificationItem
     from hub.account.notifications import send_digests
+    from hub.circle.dossiers import page_names
+    from hub.circle.models import Circle
     from hub.core.commit import unit_of_work
     from hub.extensions import db as hub_db
     _, circle_id, _, _ = care_page
     register('dagelijks@example.nl', totp=False)
     account_id = _account_id(db, 'dagelijks@example.nl')
     base = f'/circles/{circle_id}'
+    # the first items came before the first sync (no name yet), the later ones after it
     rows = [('appointment', '', f'{base}/calendar?day=2026-12-07'), ('appointment', '', f'{base}/calendar?day=2026-12-08'),
-            ('report', 'Wim Jansen', f'{base}/timeline'), ('report', 'Wim Jansen', f'{base}/timeline'),
-            ('message', 'Wim Jansen', f'{base}/messages/one'), ('message', 'Wim Jansen', f'{base}/messages/two')]
+            ('report', 'Wim', f'{base}/timeline'), ('report', 'Wim', f'{base}/timeline'),
+            ('message', 'Wim', f'{base}/messages/one'), ('message', 'Wim', f'{base}/messages/two')]
+    db.execute(update(Circle).where(Circle.id == circle_id).values(name='Wim Jansen'))  # its name now
     last_mail = utcnow() - timedelta(days=3)
     db.execute(update(Account).where(Account.id == account_id).values(
         digest_sent_at=last_mail, notifications={'message': 'daily', 'appointment': 'daily', 'report': 'daily'}))
     db.run(lambda: hub_db.session.add_all([NotificationItem(account_id=account_id, event=event, circle_id=circle_id,
                                                             page=page, path=path) for event, page, path in rows]))
     with app.app_context(), unit_of_work():
-        assert send_digests(utcnow().replace(hour=20, minute=0)) == 1
+        assert send_digests(utcnow().replace(hour=20, minute=0), page_names=page_names) == 1
     body = mailbox.last_to('dagelijks@example.nl').get_content()
     lines = [line.strip() for line in body.splitlines() if line.strip().startswith('- ')]
     assert lines == ['- Wim Jansen: 2 nieuwe of veranderde afspraken', '- Wim Jansen: nieuwe rapportages (2 keer)',

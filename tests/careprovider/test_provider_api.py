@@ -284,3 +284,16 @@ def test_credentials_are_listed_revoked_and_rotated(app):
     assert client.get('/provider/v1/outbox', headers=token(client, new_id, new_secret)).status_code == 200
     both = runner.invoke(cli, ['provider', 'credentials', 'Zorg Een', '--list', '--revoke', new_id])
     assert both.exit_code != 0
+
+
+def test_a_token_endpoint_that_says_wait_answers_as_its_document_says(app):
+    import jsonschema_rs
+    client = app.test_client()
+    client_id, _ = credentials(app, 'Zorg Haast')  # the endpoint's own limit: 30 wrong tries a minute
+    answers = [client.post('/provider/v1/oauth/token', data={'grant_type': 'client_credentials'},
+                           auth=(client_id, 'wrong')) for _ in range(31)]
+    assert [a.status_code for a in answers] == [401] * 30 + [429]
+    documented = client.get('/provider/v1/openapi.json').get_json()['paths']['/oauth/token']['post']['responses']
+    assert jsonschema_rs.validator_for(documented['429']['content']['application/json']['schema']).is_valid(
+        answers[-1].get_json())
+    assert answers[-1].headers['Retry-After']
