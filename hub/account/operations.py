@@ -157,14 +157,13 @@ def authenticate(email: str, password: str, source: str | None = None, browser: 
     account = account_by_email(email) if len(email) <= 254 else None
     now = utcnow()
     try:
-        throttle.check(keys, now)
+        throttle.take(keys, now)  # counted as a failure until the password proves right
     except throttle.Throttled as exc:
         raise exc.audited('account.login', 'E', actor=account.id if account else None) from None
     valid = verify_password(None if account is None else account.password_hash, password)
     if account is not None and valid and account.status != 'pending':
         check_available(account, now)  # with the right password, say plainly why the account cannot log in
     if account is None or not valid or account.status != 'active':
-        throttle.failed(keys, now)
         audit('account.login', 'E', actor=account, outcome='failed')
         return None
     throttle.clear(keys)

@@ -11,7 +11,8 @@ is never answered as wrong, and the refusal says how long to wait.
 from datetime import timedelta
 
 from flask_babel import lazy_ngettext
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from hub.account.models import LoginThrottle
 from hub.core.crypto import keyed_hash, random_token
@@ -72,21 +73,32 @@ def check(keys, now=None):
         raise Throttled(max(waits))
 
 
-def failed(keys, now=None):
-    """Count a failed login against every key; past the free ones, the next try waits longer each time."""
+def take(keys, now=None):
+    """Count this try against every key before the password is looked at, or raise Throttled while one waits; a
+    right password takes the count back (clear). Past the free tries, the next try waits longer each time.
+
+    Each key is counted by one conditional upsert, so parallel tries are counted one by one and none passes a wait
+    that another has just set: SQLite lets writers take turns, PostgreSQL locks the row until the request ends."""
     now = now or utcnow()
-    rows, hashes = _rows(keys)
-    for key_hash, kind in hashes.items():
-        row = rows.get(key_hash)
-        if row is None:
-            row = LoginThrottle(key_hash=key_hash, failures=0, last_failed_at=now)
-            db.session.add(row)
-        elif now - row.last_failed_at > FORGOTTEN:
-            row.failures = 0
-        row.failures += 1
-        row.last_failed_at = now
-        extra = row.failures - FREE[kind]
-        row.wait_until = now + min(FIRST_WAIT * 2 ** min(extra, 10), LONGEST_WAIT) if extra >= 0 else None
+    check(keys, now)  # the plain answer while a key waits, without writing
+    table = LoginThrottle.__table__
+    upsert = postgresql.insert if db.session.get_bind().dialect.name == 'postgresql' else sqlite.insert
+    for key_hash, kind in {_hash(kind, value): kind for kind, value in keys}.items():
+        counted = upsert(table).values(key_hash=key_hash, failures=1, last_failed_at=now, wait_until=None)
+        failures = db.session.execute(counted.on_conflict_do_update(
+            index_elements=[table.c.key_hash],
+            set_={'failures': case((table.c.last_failed_at < now - FORGOTTEN, 1), else_=table.c.failures + 1),
+                  'last_failed_at': now},
+            where=or_(table.c.wait_until.is_(None), table.c.wait_until <= now)).returning(table.c.failures)
+        ).scalar_one_or_none()
+        if failures is None:  # a parallel try set a wait meanwhile
+            check(keys, now)
+            raise Throttled(FIRST_WAIT)
+        extra = failures - FREE[kind]
+        if extra >= 0:
+            wait = now + min(FIRST_WAIT * 2 ** min(extra, 10), LONGEST_WAIT)
+            db.session.execute(update(LoginThrottle).where(LoginThrottle.key_hash == key_hash)
+                               .values(wait_until=wait).execution_options(synchronize_session=False))
 
 
 def clear(keys):

@@ -183,3 +183,18 @@ def test_the_per_address_limit_counts_strangers_not_the_owner(register, new_api,
         assert newcomer.post('/api/v1/session', {'email': 'owner@example.nl', 'password': PASSWORD}).status_code == 429
     finally:
         app.config['CAREHUB']['LOGIN_RATE_LIMIT'] = '1000 per minute'
+
+
+def test_parallel_wrong_passwords_are_counted_one_by_one(register, new_api):
+    """20 wrong passwords at once for one address: the five free tries are looked at, the rest wait (429)."""
+    from hub.account.throttle import FREE
+    from tests.parallel import AT_ONCE, at_once
+    register('doel@example.nl', totp=False)
+    browsers = [new_api() for _ in range(AT_ONCE)]
+    for browser in browsers:
+        browser.csrf()
+    answers = at_once(*[lambda b=b: b.post('/api/v1/session', {'email': 'doel@example.nl',
+                                                               'password': 'een fout wachtwoord hier'})
+                        for b in browsers])
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [401] * FREE['address'] + [429] * (AT_ONCE - FREE['address']), statuses
