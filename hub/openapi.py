@@ -206,6 +206,13 @@ ROUTES = [
     ('get', '/me/devices', 'My remembered browsers', None, 200, _list_of({'type': 'object'})),
     ('delete', '/me/devices/{device_id}', 'Forget a remembered browser', None, 204, None),
     ('post', '/me/password', 'Change my password', ChangePasswordSchema, 200, {'type': 'object'}),
+    ('post', '/me/recovery-codes', 'Ten new single-use recovery codes for a lost phone (step-up; the account has a '
+                                   'second factor, else 409): shown only now, the earlier ones stop working; log in '
+                                   'with one as method `recovery`', None, 201,
+     {'type': 'object', 'required': ['codes'], 'properties': {'codes': {
+         'type': 'array', 'minItems': 10, 'maxItems': 10, 'items': {'type': 'string', 'pattern': '^[0-9A-Z]{5}-[0-9A-Z]{5}$'}}}}),
+    ('get', '/me/recovery-codes', 'How many recovery codes are left', None, 200,
+     {'type': 'object', 'required': ['remaining'], 'properties': {'remaining': {'type': 'integer', 'minimum': 0}}}),
     ('post', '/me/totp', 'Start enrolling an authenticator app', None, 201, {'type': 'object'}),
     ('post', '/me/totp/verify', 'Confirm the authenticator app with a code', TotpCodeSchema, 200,
      {'type': 'object'}),

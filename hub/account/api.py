@@ -4,7 +4,7 @@ from flask import Blueprint, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
-from hub.account import factors, notifications, operations, passwords, profile
+from hub.account import factors, notifications, operations, passwords, profile, recovery
 from hub.account.access import (
     account_key,
     current_account,
@@ -213,6 +213,21 @@ def devices():
 def forget_device(device_id):
     profile.forget_device(current_account(), parse_id(device_id))
     return '', 204
+
+
+@bp.post('/me/recovery-codes')
+def recovery_codes_new():
+    """Ten new recovery codes (after the step-up), shown only now; the earlier ones stop working."""
+    account = current_account()
+    factors.require_step_up(current_session())
+    codes = recovery.new_codes(account)
+    factors.notify_factor_change(account, 'recovery')
+    return {'codes': codes}, 201
+
+
+@bp.get('/me/recovery-codes')
+def recovery_codes_left():
+    return {'remaining': recovery.remaining(current_account())}
 
 
 @bp.post('/me/totp')

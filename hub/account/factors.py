@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hub.account import recovery
 from hub.account.models import Account, AuthSession, RememberedDevice
 from hub.account.operations import link, throttled_until
 from hub.config import setting
@@ -98,8 +99,11 @@ def confirm_totp(account: Account, auth_session: AuthSession, code) -> bool:
 
 
 def login_methods(account: Account) -> list[str]:
-    """Return how a login on a new browser is checked: the account's second factors, else a code by mail."""
-    return account.second_factors or ['email']
+    """Return how a login on a new browser is checked: the account's second factors (and a recovery code when some
+    are left), else a code by mail."""
+    if not account.second_factors:
+        return ['email']
+    return account.second_factors + (['recovery'] if recovery.remaining(account) else [])
 
 
 def verify_factor(account: Account, auth_session: AuthSession, method, code, event) -> bool:
@@ -113,6 +117,8 @@ def verify_factor(account: Account, auth_session: AuthSession, method, code, eve
     _count_try(auth_session)
     if method == 'totp':
         right = check_totp(decrypt(account.totp_secret), code, account)
+    elif method == 'recovery':
+        right = recovery.use(account, code)
     else:
         from hub.account.codes import check_code
         right = check_code(account, auth_session, 'login' if auth_session.pending else 'step_up', code)

@@ -110,6 +110,18 @@ class RememberedDevice(IdMixin, CreatedMixin, db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class RecoveryCode(IdMixin, CreatedMixin, db.Model):
+    """One of the ten single-use codes that log in when the phone is lost (shown once, kept as a keyed hash)."""
+
+    __tablename__ = 'recovery_codes'
+
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
+                                                  nullable=False, index=True)
+    #: keyed hash of the code as typed without dashes or spaces, in capitals
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class PasswordHistory(IdMixin, CreatedMixin, db.Model):
     """An earlier password hash: a new password may not be one of the last five."""
 

@@ -61,7 +61,7 @@ class DeleteSchema(StrictSchema):
 
 
 class CodeSchema(StrictSchema):
-    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice', 'email']))
+    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice', 'email', 'recovery']))
     code = fields.String(required=True, validate=validate.Length(min=1, max=20))
     remember_device = StrictBoolean(load_default=False)
 
