@@ -398,7 +398,8 @@ def worker(once, interval, beat, concurrency):
 
 @cli.command(with_appcontext=False)
 @click.option('--port', default=5000, show_default=True)
-@click.option('--host', default='127.0.0.1', show_default=True)
+@click.option('--host', default='localhost', show_default=True,
+              help='A name, not an IP address: passkeys need one (WebAuthn).')
 @click.option('--no-serve', is_flag=True, help='Set up the demo data, print the logins and stop.')
 @click.option('--code', 'code_for', metavar='EMAIL', help="Print a demo account's current authenticator code.")
 def demo(port, host, no_serve, code_for):

@@ -12,7 +12,7 @@ DEFAULTS = {
     #: workers need 1): the server sees processes x (pool + DATABASE_POOL_OVERFLOW) at most
     'DATABASE_POOL_SIZE': 2,
     'DATABASE_POOL_OVERFLOW': 4,
-    'BASE_URL': 'http://127.0.0.1:5000',
+    'BASE_URL': 'http://localhost:5000',
     'SMTP_URL': None,  # None: mails become .eml files in <instance>/mail
     'MAIL_FROM': 'carehub <noreply@carehub.localhost>',
     #: where people write with a question (the "Contact" link at the bottom of every page)

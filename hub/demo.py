@@ -154,7 +154,7 @@ def _work_in_background(app, stop):
         stop.wait(2)
 
 
-def run_demo(host='127.0.0.1', port=5000, serve=True, code_for=None):
+def run_demo(host='localhost', port=5000, serve=True, code_for=None):
     """Set everything up, print the logins, and serve until stopped."""
     from flask_migrate import upgrade
 

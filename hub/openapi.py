@@ -14,6 +14,8 @@ from hub.account.schemas import (
     LoginSchema,
     MethodSchema,
     NotificationSettingsSchema,
+    PasskeyMethodSchema,
+    PasskeySchema,
     ProfileSchema,
     RegisterSchema,
     ResetSchema,
@@ -161,6 +163,13 @@ PLAN = {'type': 'object', 'required': ['id', 'plan_type', 'status', 'version', '
     'approval': {'enum': ['awaiting_signature', 'approved', 'declined', 'none']}, 'data': {'type': 'object'},
     'goals': {'type': 'array', 'items': {'type': 'object'}}}}
 
+PASSKEY_OPTIONS = {'type': 'object', 'required': ['publicKey'], 'properties': {'publicKey': {
+    'type': 'object', 'required': ['challenge'], 'properties': {'challenge': {'type': 'string'},
+                                                                'timeout': {'type': 'integer'}}}}}
+PASSKEY = {'type': 'object', 'required': ['id', 'name', 'created_at', 'last_used_at'], 'properties': {
+    'id': {'type': 'string'}, 'name': {'type': 'string'}, 'created_at': {'type': 'string', 'format': 'date-time'},
+    'last_used_at': {'type': ['string', 'null'], 'format': 'date-time'}}}
+
 ROUTES = [
     ('get', '/csrf', 'Get the CSRF token for unsafe calls', None, 200,
      {'type': 'object', 'properties': {'csrf_token': {'type': 'string'}}}),
@@ -171,6 +180,8 @@ ROUTES = [
                                        'browser)', CodeSchema, 200, {'type': 'object'}),
     ('post', '/session/second-factor/send', 'Send a login code by SMS, a call or mail', MethodSchema, 202,
      {'type': 'object'}),
+    ('post', '/session/second-factor/options', 'WebAuthn request options to log in with a passkey (the challenge '
+                                               'works once, for 5 minutes)', PasskeyMethodSchema, 200, PASSKEY_OPTIONS),
     ('post', '/me/phone/verify', 'Confirm a new mobile number with the code sent to it', TotpCodeSchema, 200,
      {'type': 'object'}),
     ('delete', '/session', 'Log out', None, 204, None),
@@ -213,11 +224,21 @@ ROUTES = [
          'type': 'array', 'minItems': 10, 'maxItems': 10, 'items': {'type': 'string', 'pattern': '^[0-9A-Z]{5}-[0-9A-Z]{5}$'}}}}),
     ('get', '/me/recovery-codes', 'How many recovery codes are left', None, 200,
      {'type': 'object', 'required': ['remaining'], 'properties': {'remaining': {'type': 'integer', 'minimum': 0}}}),
+    ('post', '/me/passkeys/options', 'WebAuthn creation options for a new passkey (step-up; for a first way a fresh '
+                                     'password)', None, 200, PASSKEY_OPTIONS),
+    ('post', '/me/passkeys', 'Keep a new passkey: the credential as PublicKeyCredential.toJSON() gives it, and a name '
+                             '(400 invalid_passkey when it does not check out; a mail tells the owner)', PasskeySchema,
+     201, PASSKEY),
+    ('get', '/me/passkeys', 'My passkeys, the newest first', None, 200, _list_of(PASSKEY)),
+    ('delete', '/me/passkeys/{passkey_id}', 'Remove a passkey (step-up)', None, 204, None),
     ('post', '/me/totp', 'Start enrolling an authenticator app', None, 201, {'type': 'object'}),
     ('post', '/me/totp/verify', 'Confirm the authenticator app with a code', TotpCodeSchema, 200,
      {'type': 'object'}),
     ('post', '/step-up', 'Ask for a step-up code', MethodSchema, 200, {'type': 'object'}),
-    ('post', '/step-up/verify', 'Check a step-up code', CodeSchema, 200, {'type': 'object'}),
+    ('post', '/step-up/options', 'WebAuthn request options for the step-up with a passkey', PasskeyMethodSchema, 200,
+     PASSKEY_OPTIONS),
+    ('post', '/step-up/verify', 'Check a step-up code, or a passkey (method passkey with its credential)', CodeSchema,
+     200, {'type': 'object'}),
     ('post', '/connections', 'Redeem a coupling code', RedeemSchema, 201, CIRCLE),
     ('get', '/circles', 'My care pages', None, 200, _list_of(CIRCLE)),
     ('get', '/circles/{circle_id}', 'One care page', None, 200, CIRCLE),

@@ -102,7 +102,7 @@ def test_commands_print_links_to_the_port_the_demo_serves_on(tmp_path):
     result = subprocess.run([carehub, 'demo', '--no-serve', '--port', '5099'], env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert 'http://127.0.0.1:5099' in result.stdout
+    assert 'http://localhost:5099' in result.stdout
     printed = subprocess.run([carehub, 'provider', 'credentials', 'Zorggroep Demo'], env=env, capture_output=True,
                              text=True, timeout=60)
-    assert 'http://127.0.0.1:5099/provider/v1/oauth/token' in printed.stderr, printed.stderr
+    assert 'http://localhost:5099/provider/v1/oauth/token' in printed.stderr, printed.stderr

@@ -25,7 +25,8 @@ def _context(page):
             'lines': [{'page': page, 'event': 'message', 'count': 2, 'link': 'https://carehub.test/m'}],
             'digest_label': lambda event, count: f'{count} nieuwe berichten', 'since': None,
             'invitation': SimpleNamespace(first_name='Anna', role='basic'), 'reset_link': 'https://carehub.test/r',
-            'activation_link': 'https://carehub.test/a', 'hours': 24}
+            'activation_link': 'https://carehub.test/a', 'hours': 24, 'when': utcnow() + timedelta(days=7),
+            'cancel_link': 'https://carehub.test/lost-phone/cancel?token=t'}
 
 
 @pytest.mark.parametrize('name', MAILS)

@@ -31,6 +31,8 @@ REFUSES_WELL_FORMED = {
     'POST /me/totp/verify': ('400', 'a code that is not the one of the app'),
     'POST /step-up': ('400', 'a way of checking the account has not set up'),
     'POST /step-up/verify': ('400', 'a code that is not right, or a way not set up'),
+    'POST /step-up/options': ('400', 'an account without a passkey'),
+    'POST /me/passkeys': ('400', 'a credential that is not the answer to this session\'s challenge'),
     'POST /connections': ('400', 'a coupling code that was never issued, or is used or expired'),
     'POST /circles/{circle_id}/corrections': ('422', 'an item that is not in the dossier of this care page'),
     'POST /circles/{circle_id}/documents': ('415', 'a file whose first bytes are not a PDF, JPEG, PNG or Bundle'),

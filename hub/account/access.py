@@ -7,6 +7,7 @@ from flask import g, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
+from hub.account import lost_phone
 from hub.account.codes import send_code
 from hub.account.factors import remembered, require_step_up
 from hub.account.operations import end_session, find_session, password_age, start_session, terms_outdated
@@ -213,7 +214,7 @@ def step_up_redirect(minutes=None, back=None):
         require_step_up(g.auth_session, minutes)
     except AppError:
         target = back or (request.full_path if request.query_string else request.path)
-        endpoint = 'account.step_up' if g.account.second_factors else 'account.totp'
+        endpoint = 'account.step_up' if g.account.second_factors else 'account.second_step'
         return url_for(endpoint) + '?' + urlencode({'next': target})
     return None
 
@@ -224,7 +225,7 @@ def login_limit():
 
 
 #: where a logged-in person shows it is them again: its codes have tries of their own (hub.account.factors)
-STEP_UP_ENDPOINTS = frozenset({'account_api.step_up_verify', 'account.step_up'})
+STEP_UP_ENDPOINTS = frozenset({'account_api.step_up_verify', 'account_api.step_up_options', 'account.step_up'})
 
 
 def _email_tried():
@@ -259,8 +260,10 @@ def start_login(account) -> bool:
     """After a right password: log in, or open a pending session for the second check; True when it is pending.
 
     With a second factor the check is skipped on a browser remembered for it. Without one, a browser that
-    never logged in to this account gets a code by mail first (as mijnCaress's device check does).
+    never logged in to this account gets a code by mail first (as mijnCaress's device check does). A lost phone's
+    week being over, the second factors go first (hub.account.lost_phone).
     """
+    lost_phone.apply_due(account)
     if account.second_factors:
         pending = not remembered(account, request.cookies.get(device_cookie_name()))
     else:

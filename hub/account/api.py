@@ -4,7 +4,7 @@ from flask import Blueprint, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
-from hub.account import factors, notifications, operations, passwords, profile, recovery
+from hub.account import factors, notifications, operations, passkeys, passwords, profile, recovery
 from hub.account.access import (
     account_key,
     current_account,
@@ -33,6 +33,8 @@ from hub.account.schemas import (
     LoginSchema,
     MethodSchema,
     NotificationSettingsSchema,
+    PasskeyMethodSchema,
+    PasskeySchema,
     ProfileSchema,
     RegisterSchema,
     ResetSchema,
@@ -65,8 +67,8 @@ def password_json(account):
     return {'status': age['status'], 'expires_at': age['expires_at'].isoformat(), 'days_left': age['days_left']}
 
 
-def wrong_code_response():
-    error = factors.wrong_code_error()
+def wrong_code_response(method=None):
+    error = factors.wrong_code_error(method)
     return error_response(error.code, error.message, error.status, error.fields)
 
 
@@ -119,14 +121,30 @@ def second_factor():
     if pending is None:
         raise Unauthenticated(_l('Log in with your email address and password first.'))
     account = pending.account
-    if not factors.verify_factor(account, pending, data['method'], data['code'], 'account.login_second_factor'):
-        return wrong_code_response()
+    if not factors.verify_factor(account, pending, data['method'], _proof(data), 'account.login_second_factor'):
+        return wrong_code_response(data['method'])
     log_in(account, second_factor=bool(account.second_factors), keep_age=True)
     response = {'account': account_json(account), 'csrf_token': generate_csrf()}
     if data['remember_device'] and account.second_factors:
         from flask import jsonify
         return set_device_cookie(jsonify(response), factors.remember_device(account, device_label()))
     return response
+
+
+def _proof(data):
+    """What proves the second factor: the passkey's assertion, or the code."""
+    return data['credential'] if data['method'] == 'passkey' else data['code']
+
+
+@bp.post('/session/second-factor/options')
+@login_limited()
+def second_factor_options():
+    """The WebAuthn request options for logging in with a passkey (the challenge works once, 5 minutes)."""
+    load_json(PasskeyMethodSchema())
+    pending = g.get('pending_session')
+    if pending is None:
+        raise Unauthenticated(_l('Log in with your email address and password first.'))
+    return passkeys.authentication_options(pending.account, pending, 'login')
 
 
 @bp.delete('/session')
@@ -230,6 +248,43 @@ def recovery_codes_left():
     return {'remaining': recovery.remaining(current_account())}
 
 
+def passkey_json(key):
+    return {'id': str(key.id), 'name': key.name, 'created_at': key.created_at.isoformat(),
+            'last_used_at': key.last_used_at.isoformat() if key.last_used_at else None}
+
+
+@bp.post('/me/passkeys/options')
+def passkey_options():
+    """The WebAuthn creation options for a new passkey (step-up; for a first way, a fresh password)."""
+    account, auth_session = current_account(), current_session()
+    factors.require_factor_change(auth_session)
+    return passkeys.registration_options(account, auth_session)
+
+
+@bp.post('/me/passkeys')
+def passkey_add():
+    data = load_json(PasskeySchema())
+    account, auth_session = current_account(), current_session()
+    factors.require_factor_change(auth_session)
+    key = factors.add_passkey(account, auth_session, data['credential'], data['name'])
+    if key is None:
+        return wrong_code_response('passkey')
+    return passkey_json(key), 201
+
+
+@bp.get('/me/passkeys')
+def passkey_list():
+    return {'items': [passkey_json(key) for key in passkeys.passkeys_of(current_account())], 'next': None}
+
+
+@bp.delete('/me/passkeys/<passkey_id>')
+def passkey_remove(passkey_id):
+    account = current_account()
+    factors.require_step_up(current_session())
+    factors.remove_passkey(account, parse_id(passkey_id))
+    return '', 204
+
+
 @bp.post('/me/totp')
 def totp_start():
     account = current_account()
@@ -260,13 +315,21 @@ def step_up():
     return {'method': data['method'], 'sent': True}
 
 
+@bp.post('/step-up/options')
+@login_limited()
+def step_up_options():
+    """The WebAuthn request options for the step-up with a passkey."""
+    load_json(PasskeyMethodSchema())
+    return passkeys.authentication_options(current_account(), current_session(), 'step_up')
+
+
 @bp.post('/step-up/verify')
 @login_limited()
 def step_up_verify():
     data = load_json(CodeSchema())
     account, auth_session = current_account(), current_session()
-    if not factors.verify_factor(account, auth_session, data['method'], data['code'], 'account.step_up'):
-        return wrong_code_response()
+    if not factors.verify_factor(account, auth_session, data['method'], _proof(data), 'account.step_up'):
+        return wrong_code_response(data['method'])
     log_in(account, second_factor=True, keep_age=True)  # a new session id after the step-up
     return {'account': account_json(account), 'csrf_token': generate_csrf()}
 
@@ -281,7 +344,7 @@ def forgot():
 @bp.get('/password/reset')
 def reset_info():
     account = passwords.account_for_reset(request.args.get('token'))
-    return {'second_factor': account.second_factors}
+    return {'second_factor': account.code_factors}
 
 
 @bp.post('/password/reset/send')
@@ -297,7 +360,7 @@ def reset_send():
 def reset():
     data = load_json(ResetSchema())
     account = passwords.account_for_reset(data['token'])
-    if account.second_factors and not data['code']:
+    if account.code_factors and not data['code']:
         return error_response('second_factor_required', _l('Enter the code from your authenticator app too.'), 400,
                               {'code': [str(_l('Enter the code from your authenticator app too.'))]})
     if passwords.reset_password(data['token'], data['password'], data['method'], data['code']) is None:

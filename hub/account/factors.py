@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from hub.account import recovery
+from hub.account import passkeys, recovery
 from hub.account.models import Account, AuthSession, RememberedDevice
 from hub.account.operations import link, throttled_until
 from hub.config import setting
@@ -98,6 +98,23 @@ def confirm_totp(account: Account, auth_session: AuthSession, code) -> bool:
     return True
 
 
+def add_passkey(account: Account, auth_session: AuthSession, credential, name: str):
+    """Keep a new passkey (the caller asked the step-up, or a fresh password for a first way) and tell the owner.
+    Making it proved the person holds it: the session counts as checked now."""
+    key = passkeys.add_passkey(account, auth_session, credential, name)
+    if key is None:
+        return None
+    auth_session.second_factor_at = utcnow()
+    notify_factor_change(account, 'passkey')
+    return key
+
+
+def remove_passkey(account: Account, passkey_id):
+    """Remove a passkey (after the step-up) and tell the owner."""
+    passkeys.remove_passkey(account, passkey_id)
+    notify_factor_change(account, 'passkey_removed')
+
+
 def login_methods(account: Account) -> list[str]:
     """Return how a login on a new browser is checked: the account's second factors (and a recovery code when some
     are left), else a code by mail."""
@@ -107,7 +124,8 @@ def login_methods(account: Account) -> list[str]:
 
 
 def verify_factor(account: Account, auth_session: AuthSession, method, code, event) -> bool:
-    """Check a second-factor code for this session; False for a wrong one (at most 5 a session).
+    """Check a second-factor code (for ``passkey`` the assertion) for this session; False for a wrong one (at most
+    5 a session).
 
     At login an account without a second factor is checked with a code by mail (a new browser only).
     """
@@ -115,7 +133,9 @@ def verify_factor(account: Account, auth_session: AuthSession, method, code, eve
     if method not in allowed:
         raise AppError(_l('This way of checking is not set up for your account.'), code='method_not_available')
     _count_try(auth_session)
-    if method == 'totp':
+    if method == 'passkey':
+        right = passkeys.check_assertion(account, auth_session, code, 'login' if auth_session.pending else 'step_up')
+    elif method == 'totp':
         right = check_totp(decrypt(account.totp_secret), code, account)
     elif method == 'recovery':
         right = recovery.use(account, code)
@@ -129,8 +149,10 @@ def verify_factor(account: Account, auth_session: AuthSession, method, code, eve
     return True
 
 
-def wrong_code_error() -> WrongCode:
-    """Return the error for a wrong code (the view answers it; the failure is already counted)."""
+def wrong_code_error(method=None) -> AppError:
+    """Return the error for a wrong code or passkey (the view answers it; the failure is already counted)."""
+    if method == 'passkey':
+        return passkeys.invalid_passkey()
     return WrongCode(_l('This code is not right. Check the time on your phone and try the newest code.'),
                      fields={'code': [str(_l('This code is not right. Type the newest code.'))]})
 
@@ -181,11 +203,11 @@ def require_step_up(auth_session: AuthSession, minutes=None):
     """Raise unless the session checked a second factor in the last minutes (dossier data; fewer for a sign-off)."""
     account = auth_session.account
     if not account.second_factors:  # the same code as the contract says; the words say what to do
-        raise Unauthenticated(_l('Set up a second way to log in (an authenticator app) before you open the '
-                                 'dossier.'), code='step_up_required')
+        raise Unauthenticated(_l('Choose a second way to log in before you open the dossier.'),
+                              code='step_up_required')
     fresh = timedelta(minutes=minutes or setting('STEP_UP_MINUTES'))
     if auth_session.second_factor_at is None or utcnow() - auth_session.second_factor_at > fresh:
-        raise Unauthenticated(_l('For your safety, enter a code from your authenticator app first.'),
+        raise Unauthenticated(_l('For your safety, check it is you first: with your passkey or a code.'),
                               code='step_up_required')
 
 

@@ -60,6 +60,8 @@ class Account(IdMixin, CreatedMixin, db.Model):
     phone_pending: Mapped[str | None] = mapped_column(String(20))
     #: wrong second-factor codes on the current reset link (at most 5, then the link dies)
     reset_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    #: how many passkeys the account has (hub.account.passkeys keeps it), so that its ways need no query
+    passkey_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
     sessions: Mapped[list['AuthSession']] = relationship(back_populates='account', cascade='all, delete-orphan',
                                                          passive_deletes=True)
@@ -67,7 +69,14 @@ class Account(IdMixin, CreatedMixin, db.Model):
     @property
     def second_factors(self) -> list[str]:
         """Return the second factors this account can use."""
-        return (['totp'] if self.totp_secret else []) + (['sms', 'voice'] if self.phone else [])
+        return ((['passkey'] if self.passkey_count else []) + (['totp'] if self.totp_secret else [])
+                + (['sms', 'voice'] if self.phone else []))
+
+    @property
+    def code_factors(self) -> list[str]:
+        """Return the second factors that give a code (a password reset link asks one; a passkey cannot be used
+        there, and keeps guarding every login)."""
+        return [method for method in self.second_factors if method != 'passkey']
 
     @property
     def name(self):
@@ -91,6 +100,10 @@ class AuthSession(IdMixin, CreatedMixin, db.Model):
     factor_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     #: a short description of the browser, for the profile's list of sessions
     label: Mapped[str | None] = mapped_column(String(100))
+    #: the last WebAuthn challenge handed to this session (base64url), what it is for, and when (5 minutes, once)
+    passkey_challenge: Mapped[str | None] = mapped_column(String(100))
+    passkey_purpose: Mapped[str | None] = mapped_column(String(20))
+    passkey_challenge_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     account: Mapped[Account] = relationship(back_populates='sessions')
 
@@ -120,6 +133,45 @@ class RecoveryCode(IdMixin, CreatedMixin, db.Model):
     #: keyed hash of the code as typed without dashes or spaces, in capitals
     code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Passkey(IdMixin, CreatedMixin, db.Model):
+    """A passkey (WebAuthn credential) on a phone, computer or security key: a second factor of its own."""
+
+    __tablename__ = 'passkeys'
+
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
+                                                  nullable=False, index=True)
+    #: the credential id as the browser gives it (base64url)
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True, nullable=False)
+    #: the COSE public key
+    public_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    #: the authenticator's signature counter (0 for most passkeys that sync)
+    sign_count: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    #: how the browser can reach it (internal, hybrid, usb, ...), as it said when it was made
+    transports: Mapped[list | None] = mapped_column(JSON)
+    #: the passkey is synced to other devices (backup state), as its last use said
+    backed_up: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    #: the name the person gave it ("Mijn telefoon")
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SecondStepReset(IdMixin, CreatedMixin, db.Model):
+    """A lost phone: the second factors go after 7 days, unless cancelled from the mail or by the owner."""
+
+    __tablename__ = 'second_step_resets'
+
+    account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('accounts.id', ondelete='CASCADE'),
+                                                  nullable=False, index=True)
+    #: the moment the second factors are removed (at the next login from then on)
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: keyed hash of the token in the mail's cancel link
+    cancel_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    account: Mapped[Account] = relationship()
 
 
 class PasswordHistory(IdMixin, CreatedMixin, db.Model):

@@ -74,11 +74,11 @@ def account_for_reset(token) -> Account:
 
 def check_reset_code(account: Account, method, code) -> bool:
     """Check the second factor on a reset link; False for a wrong code (counted, 5 kill the link)."""
-    if not account.second_factors:
+    if not account.code_factors:
         return True
     if account.reset_failures >= MAX_RESET_CODE_FAILURES:
         raise InvalidToken(_l('Too many wrong codes. Ask for a new link.'), code='token_used')
-    if method not in account.second_factors:
+    if method not in account.code_factors:
         method = None
     if method == 'totp' and check_totp(decrypt(account.totp_secret), code, account):
         return True

@@ -5,11 +5,11 @@ They are routes of the account blueprint (hub.account.views), kept in a module o
 
 from flask import g, redirect, render_template, request, session, url_for
 
-from hub.account import factors, notifications, passwords, profile
+from hub.account import factors, lost_phone, notifications, passkeys, passwords, profile, recovery
 from hub.account.access import account_key, log_in, log_out, login_limited, login_required, photo_limit
 from hub.account.photos import MAX_BYTES, remove_photo, set_photo, with_photo
 from hub.account.schemas import ProfileSchema
-from hub.account.views import bp, factor_change_redirect, typed_twice
+from hub.account.views import after_first_way, bp, factor_change_redirect, typed_twice
 from hub.extensions import csrf, limiter
 from hub.web import form_data, form_step, local_target, parse_id, uploaded
 
@@ -33,7 +33,10 @@ def _profile(errors=None, status=200, saved=None):
     """The profile page, with what a form on it found wrong."""
     return (render_template('account/profile.html', errors=errors or {}, saved=saved, events=notifications.EVENTS,
                             chosen=notifications.settings_of(g.account), sessions=profile.sessions_of(g.account),
-                            devices=profile.devices_of(g.account), has_photo=bool(with_photo([g.account.id]))),
+                            devices=profile.devices_of(g.account), has_photo=bool(with_photo([g.account.id])),
+                            passkeys=passkeys.passkeys_of(g.account), lost_phone=lost_phone.pending_reset(g.account),
+                            recovery_left=recovery.remaining(g.account) if g.account.second_factors else None,
+                            few=recovery.FEW),
             status)
 
 
@@ -113,12 +116,16 @@ def change_password_page():
 @login_required
 def phone_page():
     errors, values = {}, {}
+    next_path = local_target(request.values.get('next'), None)
     blocked = factor_change_redirect()
     if blocked:
         return blocked
     if request.method == 'POST' and 'code' in request.form:
+        first = not g.account.second_factors
         if profile.confirm_phone(g.account, g.auth_session, request.form['code']):
-            return redirect(url_for('account.profile_page', saved=1), 303)
+            if first:  # the first second step: on to the recovery codes
+                return redirect(after_first_way(next_path or url_for('circle.dashboard')), 303)
+            return redirect(next_path or url_for('account.profile_page', saved=1), 303)
         errors = {'code': [str(factors.wrong_code_error().fields['code'][0])]}
     elif request.method == 'POST':
         values = form_data('phone')
@@ -127,7 +134,7 @@ def phone_page():
         if step.ok and g.account.phone_pending is None:
             return redirect(url_for('account.profile_page', saved=1), 303)
         errors = step.errors
-    return (render_template('account/phone.html', errors=errors, values=values,
+    return (render_template('account/phone.html', errors=errors, values=values, next=next_path,
                             waiting=g.account.phone_pending), 422 if errors else 200)
 
 

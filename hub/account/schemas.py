@@ -3,7 +3,7 @@
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate, validates
+from marshmallow import fields, validate, validates, validates_schema
 
 from hub.account.notifications import EVENTS, MODES
 from hub.core.schemas import Email, Invalid, StrictBoolean, StrictSchema, Text
@@ -61,13 +61,41 @@ class DeleteSchema(StrictSchema):
 
 
 class CodeSchema(StrictSchema):
-    method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice', 'email', 'recovery']))
-    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    """A second factor: a ``code`` (app, SMS, call, mail, recovery), or for ``passkey`` the ``credential`` (the
+    assertion as ``PublicKeyCredential.toJSON()`` gives it)."""
+    method = fields.String(required=True, validate=validate.OneOf(['passkey', 'totp', 'sms', 'voice', 'email',
+                                                                   'recovery']))
+    code = fields.String(validate=validate.Length(min=1, max=20))
+    credential = fields.Dict(keys=fields.String(validate=validate.Length(max=100)))
     remember_device = StrictBoolean(load_default=False)
+
+    #: a passkey brings its credential, every other way a code
+    json_rules = {'if': {'properties': {'method': {'const': 'passkey'}}},
+                  'then': {'required': ['credential'], 'not': {'required': ['code']}},
+                  'else': {'required': ['code'], 'not': {'required': ['credential']}}}
+
+    @validates_schema
+    def _code_or_credential(self, data, **kwargs):
+        passkey = data.get('method') == 'passkey'
+        if passkey and ('credential' not in data or 'code' in data):
+            raise Invalid(_l('Use your passkey again.'), field_name='credential')
+        if not passkey and ('code' not in data or 'credential' in data):
+            raise Invalid(_l('Type the code.'), field_name='code')
 
 
 class MethodSchema(StrictSchema):
     method = fields.String(required=True, validate=validate.OneOf(['totp', 'sms', 'voice', 'email']))
+
+
+class PasskeyMethodSchema(StrictSchema):
+    """Ask for a passkey challenge at login or for the step-up."""
+    method = fields.String(required=True, validate=validate.OneOf(['passkey']))
+
+
+class PasskeySchema(StrictSchema):
+    """A new passkey: what the browser made (``PublicKeyCredential.toJSON()``) and a name to know it by."""
+    credential = fields.Dict(required=True, keys=fields.String(validate=validate.Length(max=100)))
+    name = Text(required=True, max_length=100)
 
 
 class TotpCodeSchema(StrictSchema):

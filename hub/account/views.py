@@ -206,13 +206,19 @@ def _code_page(template, action, verify, send=None, **context):
     elif request.method == 'POST':
         with form_step() as step:
             result = verify(request.form.get('code', ''),
-                            method if method in ('totp', 'sms', 'voice', 'email') else 'totp')
+                            method if method in ('totp', 'sms', 'voice', 'email', 'recovery') else 'totp')
         if step.ok and result is not False:
             return result
         errors, status = step.errors, step.status
         if step.ok:  # a wrong code (counted)
             errors, status = {'code': [str(factors.wrong_code_error().fields['code'][0])]}, 422
-    return render_template(template, errors=errors, action=action, sent=sent, method=method, **context), status
+    code_methods = [m for m in context.get('methods') or () if m in CODE_METHODS]
+    return render_template(template, errors=errors, action=action, sent=sent, method=method,
+                           code_methods=code_methods, **context), status
+
+
+#: the ways of the code form, in the order it offers them (a passkey has a button of its own)
+CODE_METHODS = ('totp', 'sms', 'voice')
 
 
 def _sender(account, auth_session, purpose, by_mail=False):
@@ -243,7 +249,7 @@ def second_factor():
     by_mail = not account.second_factors
     return _code_page('account/second_factor.html', url_for('account.second_factor'), verify, next=next_path,
                       remember=not by_mail, send=_sender(account, pending, 'login', by_mail),
-                      methods=factors.login_methods(account), by_mail=by_mail)
+                      methods=factors.login_methods(account), by_mail=by_mail, done=after_login(account, next_path))
 
 
 @bp.route('/step-up', methods=['GET', 'POST'])
@@ -252,7 +258,7 @@ def second_factor():
 def step_up():
     next_path = local_target(request.values.get('next'))
     if not g.account.second_factors:
-        return redirect(url_for('account.totp', next=next_path), 303)
+        return redirect(url_for('account.second_step', next=next_path), 303)
 
     def verify(code, method):
         if not factors.verify_factor(g.account, g.auth_session, method, code, 'account.step_up'):
@@ -277,14 +283,21 @@ def totp():
     else:
         enrolment = factors.pending_enrolment(g.account)
 
+    first = not g.account.second_factors
+
     def verify(code, method):
         if not factors.confirm_totp(g.account, g.auth_session, code):
             return False
-        return redirect(next_path, 303)
+        return redirect(after_first_way(next_path) if first else next_path, 303)
     import base64
     qr = base64.b64encode(factors.qr_svg(enrolment['otpauth_uri']).encode()).decode()
     return _code_page('account/totp.html', url_for('account.totp'), verify, next=next_path, qr=qr,
                       secret=' '.join(enrolment['secret'][i:i + 4] for i in range(0, len(enrolment['secret']), 4)))
+
+
+def after_first_way(next_path):
+    """Where the first second step leads: to the recovery codes, for the day the phone is lost."""
+    return url_for('account.recovery_codes_page', first=1, next=next_path)
 
 
 def factor_change_redirect():

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from hub.account.access import account_key, log_out, login_limited, login_required, photo_limit, step_up_redirect
+from hub.account.lost_phone import pending_for
 from hub.account.notifications import change_settings, settings_of
 from hub.account.operations import link
 from hub.account.photos import MAX_BYTES, with_photo
@@ -79,8 +80,10 @@ def members(circle_id):
     invitations = operations.pending_invitations(member.circle_id) if can(member, MANAGE) else []
     everyone = operations.members_of(member.circle_id)
     photos = with_photo(m.account_id for m in everyone if m.id == member.id or can(m, 'settings.photo'))
+    # a member's second step that will be removed (a lost phone): the manager sees it coming (hub.account.lost_phone)
+    resets = pending_for([m.account_id for m in everyone if m.id != member.id]) if can(member, MANAGE) else {}
     return render_template('circle/members.html', member=member, members=everyone, photos=photos,
-                           permissions_of=permissions_of, invitations=invitations,
+                           permissions_of=permissions_of, invitations=invitations, resets=resets,
                            dossiers=dossiers_of(member.circle_id))
 
 

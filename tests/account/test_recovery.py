@@ -66,4 +66,4 @@ def test_no_codes_without_a_second_factor(register):
     account = register('geen@example.nl', totp=False)
     response = account.post('/api/v1/me/recovery-codes')
     assert response.status_code == 401 and response.get_json()['error']['code'] == 'step_up_required'
-    assert 'tweede stap' in response.get_json()['error']['message']  # what to set up first
+    assert 'extra controle' in response.get_json()['error']['message']  # what to set up first

@@ -22,7 +22,7 @@ def live_app(tmp_path_factory, smtp_sink):
     instance = tmp_path_factory.mktemp('instance-browser')
     port = free_port()
     settings = app_settings(f"sqlite:///{instance / 'browser.sqlite'}", instance, smtp_sink.url)
-    settings['BASE_URL'] = f'http://127.0.0.1:{port}'
+    settings['BASE_URL'] = f'http://localhost:{port}'  # a relying party id for passkeys is a name, never an IP
     app = create_app(settings)
     with app.app_context():
         upgrade()

@@ -119,6 +119,8 @@ def _paths(live, ids):
         'dossier.medication_page': '/circles/{circle}/medication',
         'dossier.corrections_page': '/circles/{circle}/corrections', 'circle.wellbeing_page': '/wellbeing',
         'dossier.documents_page': '/circles/{circle}/documents',
+        'account.second_step': '/profile/second-step', 'account.recovery_codes_page': '/profile/recovery-codes',
+        'account.lost_phone_page': '/login/lost-phone', 'account.lost_phone_cancel': '/lost-phone/cancel?token=nonsense',
     }
     routes = {rule.endpoint for rule in live.url_map.iter_rules()
               if 'GET' in rule.methods and not rule.rule.startswith('/api/')}
