@@ -7,7 +7,7 @@ They are routes of the account blueprint (hub.account.views), kept in a module o
 from flask import g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from hub.account import factors, lost_phone, recovery
+from hub.account import factors, lost_phone, passwords, recovery
 from hub.account.access import device_label, log_in, login_limited, login_required, set_device_cookie
 from hub.account.views import after_first_way, after_login, bp, factor_change_redirect
 from hub.core.errors import NotFound
@@ -63,10 +63,16 @@ def remove_passkey_page(passkey_id):
 @bp.route('/login/lost-phone', methods=['GET', 'POST'])
 @login_limited(methods=['POST'])
 def lost_phone_page():
-    """Phone lost, or no code: log in with a recovery code (at login), or have the second step removed in 7 days."""
+    """Phone lost, or no code: log in with a recovery code (at login), or have the second step removed in 7 days.
+
+    Asked at login (the password was right), by a logged-in person at the step-up, or from a password reset link
+    (the mailbox; the week and the cancel mail are what protect the dossier then)."""
     next_path = local_target(request.values.get('next'))
     pending = g.get('pending_session')
     account = pending.account if pending is not None else g.get('account')
+    token = request.values.get('token') if account is None else None
+    if token:
+        account = passwords.account_for_reset(token)
     if account is None:
         return redirect(url_for('account.login', next=next_path), 303)
     errors, status = {}, 200
@@ -85,9 +91,13 @@ def lost_phone_page():
         errors, status = step.errors, step.status
         if step.ok:
             errors, status = {'code': [str(factors.wrong_code_error().fields['code'][0])]}, 422
-    back = url_for('account.second_factor' if pending is not None else 'account.step_up', next=next_path)
+    if token:
+        back = url_for('account.reset', token=token)
+    else:
+        back = url_for('account.second_factor' if pending is not None else 'account.step_up', next=next_path)
     return render_template('account/lost_phone.html', at_login=pending is not None, errors=errors, next=next_path,
-                           back=back, reset=lost_phone.pending_reset(account), has_factor=bool(account.second_factors)), status
+                           back=back, reset=lost_phone.pending_reset(account), token=token,
+                           has_factor=bool(account.second_factors)), status
 
 
 @bp.route('/lost-phone/cancel', methods=['GET', 'POST'])

@@ -122,3 +122,18 @@ def test_recovery_codes_page_after_the_first_way(register):
     assert 'download="carehub-herstelcodes.txt"' in text
     profile = _text(account.client.get('/profile'))
     assert 'Je hebt nog 10 herstelcodes' in profile
+
+
+def test_a_reset_link_can_ask_the_week_too(register, new_api, mailbox, db):
+    from hub.account.models import SecondStepReset
+    from tests.account.test_reset import _forgot
+    register('vergeten@example.nl')
+    other = new_api()
+    token = _forgot(other, mailbox, 'vergeten@example.nl')
+    assert 'Telefoon kwijt of geen code?' in _text(other.client.get(f'/password/reset?token={token}'))
+    page = _text(other.client.get(f'/login/lost-phone?token={token}'))
+    assert 'Wis mijn extra controle over 7 dagen' in page and 'Inloggen met een herstelcode' not in page
+    asked = _form(other, '/login/lost-phone', action='reset', token=token)
+    assert 'We wissen je extra controle op' in _text(asked)
+    assert db.count(SecondStepReset) == 1
+    assert other.client.get('/login/lost-phone?token=forged').status_code == 400
