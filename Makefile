@@ -19,8 +19,10 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -f -d hub/translations 2>&1 | grep -v "^compiling" || true
 	test -f hub/translations/nl/LC_MESSAGES/messages.mo
 
+# `make demo PORT=5001` when 5000 is taken
+PORT ?= 5000
 demo: install
-	$(BIN)/carehub demo
+	$(BIN)/carehub demo --port $(PORT)
 
 system-deps:
 	bash scripts/install-system-deps.sh

@@ -160,6 +160,8 @@ def run_demo(host='localhost', port=5000, serve=True, code_for=None):
 
     instance = Path(load_config()['INSTANCE_PATH'])
     if code_for:
+        if not (instance / 'demo').is_dir():
+            raise click.ClickException(f'No demo in {instance}: run this in the folder where you ran `make demo`.')
         app = create_app()
         with app.app_context():
             click.echo(demo_code(code_for))
@@ -167,7 +169,7 @@ def run_demo(host='localhost', port=5000, serve=True, code_for=None):
     _ensure_instance(instance, f'http://{host}:{port}')
     app = create_app()
     with app.app_context():
-        upgrade()
+        upgrade(x_arg=['quiet=1'])  # the logins below, not a page of migrations
         counts, code = set_up(instance / 'demo' / 'bundle.json')
     click.echo(f'\nDemo data loaded: {counts}')
     click.echo(f'\n  Open http://{host}:{port} and log in with one of these (password: {PASSWORD}):')

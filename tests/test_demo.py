@@ -106,3 +106,17 @@ def test_commands_print_links_to_the_port_the_demo_serves_on(tmp_path):
     printed = subprocess.run([carehub, 'provider', 'credentials', 'Zorggroep Demo'], env=env, capture_output=True,
                              text=True, timeout=60)
     assert 'http://localhost:5099/provider/v1/oauth/token' in printed.stderr, printed.stderr
+
+
+def test_the_demo_is_quiet_and_says_where_its_code_lives(tmp_path):
+    env = {**os.environ, 'CAREHUB_INSTANCE_PATH': str(tmp_path / 'nowhere')}
+    carehub = os.path.join(os.path.dirname(sys.executable), 'carehub')
+    lost = subprocess.run([carehub, 'demo', '--code', 'mieke@demo.carehub.nl'], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert lost.returncode == 1 and 'run this in the folder where you ran `make demo`' in lost.stderr
+    assert len(lost.stderr.strip().splitlines()) == 1
+    env['CAREHUB_INSTANCE_PATH'] = str(tmp_path / 'demo')
+    made = subprocess.run([carehub, 'demo', '--no-serve', '--port', '5098'], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert made.returncode == 0 and 'Running upgrade' not in made.stdout + made.stderr  # no page of migrations
+    assert 'http://localhost:5098' in made.stdout

@@ -17,6 +17,7 @@ from hub.core.audit import audit
 from hub.core.errors import InvalidInput
 from hub.core.models import OutboxItem
 from hub.core.timeutil import utcnow, zone
+from hub.core.units import shown
 from hub.dossier.answers import answers_to
 from hub.dossier.export import KINDS as EXPORT_KINDS
 from hub.dossier.models import CorrectionRequest
@@ -36,7 +37,7 @@ def describe(record) -> str:
         values = [data] if data.get('value') is not None else data.get('components') or []
         amount = '/'.join(f"{value['value']:g}" for value in values)
         unit = next((value.get('unit') for value in values if value.get('unit')), '')
-        words = f"{(data.get('code') or {}).get('display') or data.get('series')}: {amount} {unit or ''}".strip()
+        words = f"{(data.get('code') or {}).get('display') or data.get('series')}: {amount} {shown(unit)}".strip()
     else:
         words = next((str(data[key]) for key in _WORDS if data.get(key)), None) or record.kind
     words = ' '.join(words.split())

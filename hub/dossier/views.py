@@ -48,7 +48,7 @@ from hub.web import allow_large_body, file_response, form_data, form_int, form_s
 bp = Blueprint('dossier', __name__, template_folder='templates')
 allow_large_body('dossier.documents_page', documents.MAX_BYTES)
 
-PLAN_STATUS = {'draft': _l('Draft'), 'active': _l('Current plan'), 'on-hold': _l('Paused'),
+PLAN_STATUS = {'draft': _l('Draft'), 'active': _l('Active at the care provider'), 'on-hold': _l('Paused'),
                'revoked': _l('Stopped'), 'completed': _l('Finished'), 'unknown': _l('Status unknown')}
 
 

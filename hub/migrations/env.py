@@ -11,6 +11,8 @@ config = context.config
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
 fileConfig(config.config_file_name)
+if context.get_x_argument(as_dictionary=True).get('quiet'):
+    logging.getLogger('alembic').setLevel(logging.WARNING)  # the demo: its logins, not a page of migrations
 logger = logging.getLogger('alembic.env')
 
 

@@ -166,6 +166,8 @@ def _check(person, path, language, shots, name=None):
             page.wait_for_load_state('load')
         assert page.evaluate(NO_SIDEWAYS), f'{path} scrolls sideways at {width} px'
         assert page.evaluate('document.documentElement.lang') == language, f'{path} is not in {language}'
+        title = page.title()  # plain words, then the name of the service: no markup
+        assert '<' not in title and re.fullmatch(r'\S.* – carehub', title), f'{path} has the title {title!r}'
         person.axe()
         if width == WIDTHS[0]:  # the smallest phones too (no axe again: the same page, narrower)
             page.set_viewport_size({'width': SMALLEST, 'height': 800})

@@ -1,0 +1,59 @@
+"""Labels say what a thing is, buttons what to do: a label's Dutch (a <dt>, <legend>, <th> or <label>) is never the
+Dutch of a button, so "Link" is not shown as "Koppelen"; and the five words people misread say what they mean."""
+
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / 'hub' / 'translations' / 'nl' / 'LC_MESSAGES' / 'messages.po'
+TEXT = r"\{\{\s*_\('((?:[^'\\]|\\.)+)'\)\s*\}\}"
+LABEL = re.compile(r'<(?:dt|legend|th|label)\b[^>]*>\s*' + TEXT)
+BUTTON = re.compile(r'<button\b[^>]*>\s*' + TEXT)
+#: msgid: (what its Dutch must not say, what it should say)
+MISREAD = {
+    'The link': ('Koppelen', 'De link'),
+    'Reach by': ('Bereikt', 'Bereiken vóór'),
+    'Active at the care provider': ('Huidig plan', 'Actief bij de zorgaanbieder'),
+    'Everyone on this care page sees this': ('Mantelzorgers', 'Iedereen op deze zorgpagina ziet dit'),
+    'Who may not see this?': ('Bewaar wie dit mag zien', 'Wie mag dit niet zien?'),
+}
+
+
+def _catalogue():
+    with CATALOGUE.open('rb') as handle:
+        return read_po(handle, locale='nl')
+
+
+def _texts(pattern):
+    found = {}
+    for path in ROOT.glob('hub/**/templates/**/*.html'):
+        for match in pattern.finditer(path.read_text()):
+            found.setdefault(match.group(1), set()).add(path.name)
+    return found
+
+
+def test_no_label_reads_as_a_button():
+    catalogue = _catalogue()
+    labels, buttons = _texts(LABEL), _texts(BUTTON)
+    assert len(labels) > 50 and len(buttons) > 40  # the patterns still find the templates' texts
+    as_button = {catalogue[key].string: key for key in buttons if key in catalogue}
+    clashes = [(key, catalogue[key].string, as_button[catalogue[key].string], sorted(where))
+               for key, where in labels.items() if key in catalogue and catalogue[key].string in as_button]
+    assert not clashes, clashes
+
+
+def test_the_words_people_misread():
+    catalogue = _catalogue()
+    for key, (wrong, right) in MISREAD.items():
+        assert catalogue[key].string == right, key
+        assert wrong not in catalogue[key].string
+    hide = (ROOT / 'hub' / 'dossier' / 'templates' / 'dossier' / '_hide.html').read_text()
+    assert "_('Save who may see this')" not in hide  # the question asks who may NOT see it
+
+
+def test_units_as_people_read_them():
+    from hub.core.units import shown
+    assert [shown(u) for u in ('mm[Hg]', 'Cel', 'kg', 'kg/m2', '{beats}/min', '%', 'mmol/L', None)] == [
+        'mmHg', '°C', 'kg', 'kg/m²', 'per minuut', '%', 'mmol/l', '']
