@@ -1,0 +1,29 @@
+"""The phone menu on a care page: that page's parts the member may use first, then the account's items, "Uitloggen"
+last; "Dossier koppelen" only for a manager or away from a care page."""
+
+import re
+
+
+def _menu(api, path):
+    page = api.client.get(path).get_data(as_text=True)
+    narrow = page[page.index('class="menu-narrow"'):]
+    narrow = narrow[:narrow.index('</details>')]
+    return [re.sub(r'\s+', ' ', text).strip() for text in re.findall(r'<a [^>]*>([^<]+)</a>', narrow)]
+
+
+def test_the_phone_menu_per_role(care_page, register):
+    manager, circle_id, _, _ = care_page
+    manager.post(f'/api/v1/circles/{circle_id}/invitations',
+                 {'email': 'bas@example.nl', 'first_name': 'Bas', 'last_name': 'Bos', 'role': 'basic'})
+    basic = register('bas@example.nl', 'Bas', 'Bos')
+    [invitation] = basic.get('/api/v1/invitations').get_json()['items']
+    assert basic.post(f"/api/v1/invitations/{invitation['id']}/accept").status_code == 200
+
+    managing = _menu(manager, f'/circles/{circle_id}')
+    assert managing[0] == 'Start van de zorgpagina' and managing[-1] == 'Uitloggen'
+    assert {'Berichten', 'Rapportages', 'Mensen en zorgaanbieders', 'Dossier koppelen'} <= set(managing)
+    helping = _menu(basic, f'/circles/{circle_id}')
+    assert helping[0] == 'Start van de zorgpagina' and helping[-1] == 'Uitloggen'
+    assert 'Rapportages' not in helping and 'Dossier koppelen' not in helping  # neither theirs to use
+    away = _menu(basic, '/profile')
+    assert 'Start van de zorgpagina' not in away and away[-1] == 'Uitloggen'
