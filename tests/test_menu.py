@@ -27,3 +27,27 @@ def test_the_phone_menu_per_role(care_page, register):
     assert 'Rapportages' not in helping and 'Dossier koppelen' not in helping  # neither theirs to use
     away = _menu(basic, '/profile')
     assert 'Start van de zorgpagina' not in away and away[-1] == 'Uitloggen'
+
+
+def test_to_do_links_land_on_their_item(care_page, register):
+    from datetime import UTC, datetime, timedelta
+    manager, circle_id, _, _ = care_page
+    manager.post(f'/api/v1/circles/{circle_id}/invitations',
+                 {'email': 'ans@example.nl', 'first_name': 'Ans', 'last_name': 'Bos', 'role': 'basic'})
+    helper = register('ans@example.nl', 'Ans', 'Bos')
+    [invitation] = helper.get('/api/v1/invitations').get_json()['items']
+    helper.post(f"/api/v1/invitations/{invitation['id']}/accept")
+    start = (datetime.now(UTC) + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
+    asked = manager.post(f'/api/v1/circles/{circle_id}/help-requests',
+                         {'title': 'Rit naar de tandarts', 'kind': 'ride', 'starts_at': start.isoformat()})
+    assert asked.status_code == 201, asked.get_json()
+    sent = manager.post(f'/api/v1/circles/{circle_id}/messages', {'text': 'Zondag op bezoek?', 'audience': 'all'})
+    assert sent.status_code == 201, sent.get_json()
+
+    start_page = helper.client.get(f'/circles/{circle_id}').get_data(as_text=True)
+    todo = start_page[start_page.index('id="todo-heading"'):start_page.index('</section>', start_page.index(
+        'id="todo-heading"'))]
+    links = dict((path, anchor) for path, anchor in re.findall(r'href="([^"#]+)#([^"]+)"', todo))
+    assert set(links.values()) == {f"help-{asked.get_json()['id']}", 'unread'}
+    for path, anchor in links.items():
+        assert f'id="{anchor}"' in helper.client.get(path).get_data(as_text=True), path

@@ -109,15 +109,18 @@ def _legal(document, title):
 @bp.route('/register', methods=['GET', 'POST'])
 @limiter.limit(register_limit, methods=['POST'])
 def register():
-    errors, values, status = {}, {}, 200
+    errors, status = {}, 200
     next_path = local_target(request.values.get('next'), None)
+    # from an invitation's page: the invited address and name filled in
+    values = {key: request.args[key][:254] for key in ('email', 'first_name', 'last_name') if request.args.get(key)}
     if request.method == 'POST':
         values = form_data('email', 'first_name', 'last_name')
         data = dict(values, accept_terms=request.form.get('accept_terms') == 'yes', language=_lang())
         with form_step() as step:
             operations.register(RegisterSchema().load(data), next_path=next_path)
         if step.ok:
-            return render_template('account/check_email.html', email=values.get('email'))
+            return render_template('account/check_email.html', email=values.get('email'), values=values,
+                                   next=next_path, again=request.form.get('again') == '1')
         errors, status = step.errors, step.status
     return render_template('account/register.html', errors=errors, values=values, next=next_path), status
 

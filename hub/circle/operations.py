@@ -109,6 +109,19 @@ def invitation_for(account: Account, invitation_id, token=None) -> Invitation:
     return invitation
 
 
+def invitation_preview(invitation_id, token) -> Invitation | None:
+    """Return the open invitation the mail's link names, for the page shown before login (who invites, for
+    whom, to which address), or None for a link that is not valid or an invitation no longer open."""
+    invitation = db.session.get(Invitation, invitation_id)
+    try:
+        valid = token is not None and read_token('invite', token).get('i') == str(getattr(invitation, 'id', ''))
+    except InvalidToken:
+        valid = False
+    if not valid or invitation.status != 'pending' or invitation.expires_at <= utcnow():
+        return None
+    return invitation
+
+
 def _send_invitation(invitation, inviter, circle_name):
     """Mail an invitation: to an address without an account always; to an account as its person chose (they also
     find it under their invitations)."""

@@ -197,7 +197,8 @@ def invitations():
 def invitation(invitation_id):
     token = request.args.get('token')
     if g.account is None:
-        return render_template('circle/invitation_login.html', next=request.full_path)
+        preview = operations.invitation_preview(parse_id(invitation_id), token)
+        return render_template('circle/invitation_login.html', next=request.full_path, invitation=preview)
     item = operations.invitation_for(g.account, parse_id(invitation_id), token)
     return render_template('circle/invitation.html', invitation=item, token=token)
 
@@ -208,7 +209,7 @@ def respond(invitation_id, answer):
     item = operations.invitation_for(g.account, parse_id(invitation_id), request.form.get('token') or None)
     if answer == 'accept':
         member = operations.accept_invitation(g.account, item)
-        return redirect(url_for('dossier.overview', circle_id=member.circle_id), 303)
+        return redirect(url_for('dossier.overview', circle_id=member.circle_id, welcome=1), 303)
     if answer == 'decline':
         operations.decline_invitation(g.account, item)
         return redirect(url_for('circle.invitations'), 303)

@@ -115,7 +115,7 @@ def overview(circle_id):
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
                            todo=todo, coming=coming, threads=latest, counts=counts, posts=posts, asked=asked,
                            dossiers=dossiers, last_synced=operations.last_synced(dossiers),
-                           linked=request.args.get('linked'), unlock=unlock, unread=unread(member),
+                           linked=request.args.get('linked'), welcome=request.args.get('welcome'), unlock=unlock, unread=unread(member),
                            others=[m for m in circles_of(g.account) if m.circle_id != member.circle_id])
 
 
