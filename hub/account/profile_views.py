@@ -44,8 +44,12 @@ def _profile(errors=None, status=200, saved=None):
 @login_required
 def notifications_page():
     """Choose, per kind of event, a mail at once, a daily digest, or nothing."""
-    chosen = {event: request.form.get(f'mode-{event}') for event in notifications.EVENTS
-              if request.form.get(f'mode-{event}')}
+    every = request.form.get('mode-all')
+    if every in notifications.MODES:  # one choice for every kind of mail
+        chosen = dict.fromkeys(notifications.EVENTS, every)
+    else:  # "per soort aanpassen"
+        chosen = {event: request.form.get(f'mode-{event}') for event in notifications.EVENTS
+                  if request.form.get(f'mode-{event}')}
     with form_step() as step:
         notifications.change_settings(g.account, chosen)
     if step.ok:

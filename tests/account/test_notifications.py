@@ -34,6 +34,12 @@ def test_the_settings_per_kind_and_bad_ones_refused(register):
     assert person.get('/api/v1/me/notifications').get_json()['settings']['report'] == 'immediate'
     bad = person.client.post('/profile/notifications', data={'csrf_token': person.csrf(), 'mode-report': 'soms'})
     assert bad.status_code == 422
+    assert 'Per soort kiezen' in page and '<details class="reveal" open>' in page  # mixed: the kinds are shown
+    person.client.post('/profile/notifications', data={'csrf_token': person.csrf(), 'mode-all': 'daily',
+                                                       'mode-report': 'off'})  # one choice for all wins
+    assert set(person.get('/api/v1/me/notifications').get_json()['settings'].values()) == {'daily'}
+    page = person.get('/profile').get_data(as_text=True)
+    assert 'id="mode-all-daily" name="mode-all" value="daily" checked' in page and '<details class="reveal">' in page
     assert register('q@example.nl').get('/api/v1/me/notifications').get_json()['settings']['report'] == 'daily'
 
 
