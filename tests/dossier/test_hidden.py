@@ -59,6 +59,8 @@ def test_a_hidden_record_is_gone_for_that_member_only_and_comes_back(care_page, 
     everyone_else = _everything(other, circle_id)
     assert str(report.id) in everyone_else and str(plan.id) in everyone_else
     assert str(report.id) in _everything(manager, circle_id)
+    shown = manager.client.get(f'/circles/{circle_id}/reports/{report.id}').get_data(as_text=True)
+    assert 'Verborgen voor Helper' in shown  # the manager sees it is hidden, and from whom
 
     for record in (report, plan, weight):
         assert manager.delete(url.format(record.id)).status_code == 204
