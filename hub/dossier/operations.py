@@ -25,7 +25,7 @@ from hub.core.crypto import keyed_hash
 from hub.core.cursor import after_cursor, decode_cursor, encode_cursor
 from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.core.models import AuditRecord
-from hub.core.timeutil import utcnow
+from hub.core.timeutil import utcnow, zone
 from hub.core.tokens import InvalidToken, make_token, read_token
 from hub.dossier.export import KINDS
 from hub.dossier.models import PlanApproval, RecordNotice
@@ -655,12 +655,30 @@ def _access_records(circle_id, *columns):
             .order_by(AuditRecord.at.desc(), AuditRecord.id.desc()))
 
 
-def access_log(circle_id, cursor=None, limit=ACCESS_PAGE):
-    """Return (rows of (AuditRecord, Account or None, provider name), next cursor): who read or did what."""
+def access_log(circle_id, cursor=None, limit=ACCESS_PAGE, leave_out=None):
+    """Return (rows of (AuditRecord, Account or None, provider name), next cursor): who read or did what; without
+    the visits of the account ``leave_out`` (the manager's own clicks, on the page, unless asked)."""
     query = after_cursor(_access_records(circle_id, AuditRecord, Account), AuditRecord.at, AuditRecord.id, cursor)
+    if leave_out is not None:
+        query = query.where(or_(AuditRecord.actor_id.is_(None), AuditRecord.actor_id != leave_out))
     rows = db.session.execute(query.limit(limit + 1)).all()
     last = rows[limit - 1].AuditRecord if len(rows) > limit else None
     return rows[:limit], encode_cursor(last.at, last.id) if last else None
+
+
+def per_person_per_day(rows) -> list[tuple]:
+    """Fold the access log's rows: one line per person, day, event, outcome and dossier, with how many times (the
+    rows come newest first; a page read ten times in a morning is one line, "10 keer")."""
+    folded = []
+    for row in rows:
+        record = row.AuditRecord
+        key = (record.actor_id, record.actor_role, record.at.astimezone(zone()).date(), record.event, record.outcome,
+               row.provider)
+        if folded and folded[-1][0] == key:
+            folded[-1][2] += 1
+        else:
+            folded.append([key, row, 1])
+    return [(row, count) for _, row, count in folded]
 
 
 def access_log_all(circle_id, chunk=1000):

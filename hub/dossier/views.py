@@ -333,10 +333,12 @@ def decline(circle_id, plan_id):
 def access_log(circle_id):
     """The manager sees who read what of the dossier, and when."""
     member = require(g.account, circle_id, MANAGE)
-    rows, next_cursor = operations.access_log(member.circle_id, request.args.get('cursor'))
+    mine = request.args.get('mine') == '1'
+    rows, next_cursor = operations.access_log(member.circle_id, request.args.get('cursor'),
+                                              leave_out=None if mine else g.account.id)
     audit('circle.access_log', 'R', actor=g.account, role=member.role, circle=member.circle_id, target='access-log')
-    return render_template('dossier/access_log.html', member=member, rows=rows, next_cursor=next_cursor,
-                           labels=operations.ACCESS_LABELS)
+    return render_template('dossier/access_log.html', member=member, rows=operations.per_person_per_day(rows),
+                           next_cursor=next_cursor, labels=operations.ACCESS_LABELS, mine=mine)
 
 
 

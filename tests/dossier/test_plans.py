@@ -167,6 +167,14 @@ def test_the_manager_sees_who_read_the_dossier(app, fhir_server, provider, coupl
     assert items[1]['role'] == 'trust'
     page = manager.get(f"/circles/{circle['id']}/access-log").get_data(as_text=True)
     assert 'Zorgplannen bekeken' in page and 'geweigerd' in page
+    for _ in range(3):
+        trust.get(f"/api/v1/circles/{circle['id']}/plans")
+    manager.get(f"/api/v1/circles/{circle['id']}/plans")
+    page = manager.get(f"/circles/{circle['id']}/access-log").get_data(as_text=True)
+    assert 'en 2 keer eerder die dag' in page  # three reads in a row that day: one line
+    assert 'Gerda' not in page.split('<tbody>')[1]  # the manager's own clicks are left out
+    mine = manager.get(f"/circles/{circle['id']}/access-log?mine=1").get_data(as_text=True)
+    assert 'Gerda' in mine.split('<tbody>')[1]
 
 
 def test_measurements_come_in_series_for_the_trust_group(app, fhir_server, provider, coupling_code, register, db):
