@@ -71,7 +71,10 @@ def error_response(code, message, status, fields=None, extra=None):
         if extra:
             body['error'].update(extra)
         return jsonify(body), status
-    return render_template('errors.html', code=code, message=message, status=status), status
+    circle_id = (request.view_args or {}).get('circle_id') if request else None
+    back = f'/circles/{circle_id}' if circle_id and status in (403, 404) and request.path != f'/circles/{circle_id}' \
+        else None
+    return render_template('errors.html', code=code, message=message, status=status, back=back), status
 
 
 def json_body():

@@ -89,7 +89,7 @@ def test_bad_input_to_every_form_is_answered_in_dutch(app, fhir_server, provider
         tried += 1
         page = response.get_data(as_text=True)
         blocks = re.findall(r'<(?:ul|p) class="error-text"[^>]*>(.*?)</(?:ul|p)>|'
-                            r'<div class="alert alert-error"[^>]*>(.*?)</div>', page, re.S)
+                            r'<div class="alert alert-(?:error|warning)"[^>]*>(.*?)</div>', page, re.S)
         shown += len(blocks)
         for block in blocks:
             text = re.sub(r'<[^>]+>', ' ', ' '.join(block))

@@ -51,3 +51,21 @@ def test_to_do_links_land_on_their_item(care_page, register):
     assert set(links.values()) == {f"help-{asked.get_json()['id']}", 'unread'}
     for path, anchor in links.items():
         assert f'id="{anchor}"' in helper.client.get(path).get_data(as_text=True), path
+
+
+def test_a_part_not_open_to_a_helper_says_why_and_leads_back(care_page, register):
+    manager, circle_id, _, _ = care_page
+    manager.post(f'/api/v1/circles/{circle_id}/invitations',
+                 {'email': 'bo@example.nl', 'first_name': 'Bo', 'last_name': 'Bos', 'role': 'basic'})
+    helper = register('bo@example.nl', 'Bo', 'Bos')
+    [invitation] = helper.get('/api/v1/invitations').get_json()['items']
+    helper.post(f"/api/v1/invitations/{invitation['id']}/accept")
+    refused = helper.client.get(f'/circles/{circle_id}/timeline')
+    page = re.sub(r'\s+', ' ', refused.get_data(as_text=True))
+    assert refused.status_code == 403 and '<title>Dit deel is niet voor jou open – carehub</title>' in page
+    assert 'De beheerder van de zorgpagina bepaalt wie wat ziet' in page
+    assert f'href="/circles/{circle_id}">Terug naar de zorgpagina' in page
+    missing = helper.client.get(f'/circles/{circle_id}/reports/00000000-0000-0000-0000-000000000000')
+    assert missing.status_code in (403, 404)
+    lost = helper.client.get('/circles/00000000-0000-0000-0000-000000000000/calendar')
+    assert lost.status_code == 404 and 'Dit kunnen we niet vinden' in lost.get_data(as_text=True)
