@@ -69,3 +69,19 @@ def test_a_part_not_open_to_a_helper_says_why_and_leads_back(care_page, register
     assert missing.status_code in (403, 404)
     lost = helper.client.get('/circles/00000000-0000-0000-0000-000000000000/calendar')
     assert lost.status_code == 404 and 'Dit kunnen we niet vinden' in lost.get_data(as_text=True)
+
+
+def test_a_new_care_page_fetches_and_lists_the_first_steps(care_page):
+    manager, circle_id, _, _ = care_page
+    page = re.sub(r'\s+', ' ', manager.client.get(f'/circles/{circle_id}').get_data(as_text=True))
+    assert 'We halen de gegevens op bij je zorgaanbieder' in page and 'waiting.js' in page
+    assert 'Je eerste stappen' in page
+    assert '✓</span> Kies hoe je laat zien dat jij het bent' in page  # the app is set up: ticked
+    assert '>Nodig je familie uit, of anderen die helpen</a>' in page
+    manager.post(f'/api/v1/circles/{circle_id}/invitations',
+                 {'email': 'zus@example.nl', 'first_name': 'Zus', 'last_name': 'Bos', 'role': 'trust'})
+    page = re.sub(r'\s+', ' ', manager.client.get(f'/circles/{circle_id}').get_data(as_text=True))
+    assert '✓</span> Nodig je familie uit' in page
+    manager.patch('/api/v1/me/notifications', {'settings': {'report': 'daily'}})
+    page = manager.client.get(f'/circles/{circle_id}').get_data(as_text=True)
+    assert 'Je eerste stappen' not in page  # all done: the list goes

@@ -290,6 +290,21 @@ def transfer_management(circle_id, account: Account) -> Member:
     return member
 
 
+def first_steps(member: Member) -> list[tuple[str, bool]] | None:
+    """The new manager's first steps, each with whether it is done: invite the family, choose a second step,
+    choose the mails; None once all are done (or for anyone but the manager). One query while the family is
+    still to come, none after."""
+    if member.role != 'manager':
+        return None
+    account = member.account
+    steps = [('second_step', bool(account.second_factors)), ('mails', account.notifications is not None)]
+    company = db.session.execute(select(
+        select(Member.id).where(Member.circle_id == member.circle_id, Member.id != member.id).exists()
+        | select(Invitation.id).where(Invitation.circle_id == member.circle_id).exists())).scalar()
+    steps.insert(0, ('invite', bool(company)))
+    return None if all(done for _, done in steps) else steps
+
+
 def pending_invitations(circle_id) -> list[Invitation]:
     """Return the open invitations of a circle (for its manager)."""
     return db.session.execute(select(Invitation).where(

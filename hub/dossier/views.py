@@ -19,6 +19,7 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import account_key, login_required, step_up_redirect, upload_limit
+from hub.circle.operations import first_steps
 from hub.circle import board, calendar, wellbeing
 from hub.circle import help as helping
 from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
@@ -115,7 +116,8 @@ def overview(circle_id):
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
                            todo=todo, coming=coming, threads=latest, counts=counts, posts=posts, asked=asked,
                            dossiers=dossiers, last_synced=operations.last_synced(dossiers),
-                           linked=request.args.get('linked'), welcome=request.args.get('welcome'), unlock=unlock, unread=unread(member),
+                           linked=request.args.get('linked'), welcome=request.args.get('welcome'), unlock=unlock,
+                           unread=unread(member), first_steps=first_steps(member),
                            others=[m for m in circles_of(g.account) if m.circle_id != member.circle_id])
 
 
