@@ -19,13 +19,12 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import account_key, login_required, step_up_redirect, upload_limit
-from hub.circle.operations import first_steps
 from hub.circle import board, calendar, wellbeing
 from hub.circle import help as helping
 from hub.circle.access import MANAGE, READ_DOSSIER, can, read_dossier, refused, require
 from hub.circle.dossiers import client_name, dossiers_of, source_name
 from hub.circle.messages import file_provider_messages, threads, unread
-from hub.circle.operations import circles_of
+from hub.circle.operations import circles_of, first_steps
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput, NotFound
