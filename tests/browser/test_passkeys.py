@@ -103,6 +103,8 @@ def test_the_help_page_explains_each_way(pages, live):
     page.set_viewport_size({'width': 375, 'height': 740})
     page.goto('/informatie')
     text = page.locator('main').inner_text()
-    for words in ('toegangssleutel', 'sms', 'code-app', 'herstelcode', 'Telefoon kwijt'):
+    for words in ('toegangssleutel', 'sms', 'code-app', 'herstelcode', 'Telefoon kwijt', 'De agenda', 'Berichten',
+                  'Hulp vragen', 'Notities en prikbord', 'Delen met iemand buiten de zorgpagina', 'Iets verbergen',
+                  'Laten voorlezen', 'Wie helpt je'):
         assert words in text, words
     person.axe()
