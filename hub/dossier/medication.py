@@ -20,6 +20,12 @@ def _status(stopped, ends_on, on) -> str:
     return 'stopped' if stopped or (ends_on is not None and ends_on < on) else 'current'
 
 
+def is_stopped(data: dict, on=None) -> bool:
+    """Whether a medication record's data say it is stopped: marked so, or its last day has passed."""
+    ends_on = date.fromisoformat(data['ends_on']) if data.get('ends_on') else None
+    return _status(data.get('stopped'), ends_on, on or today()) == 'stopped'
+
+
 def medication_list(circle_id) -> list:
     """Every entry as a dict (``source`` provider or member), current ones first, then by name."""
     on = today()

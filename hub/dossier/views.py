@@ -79,6 +79,7 @@ def template_helpers():
             'number': lambda value: format_decimal(value, format='#,##0.##'),
             'practitioner_role': lambda value: PRACTITIONER_ROLES.get(value, value or ''),
             'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
+            'medication_stopped': medication.is_stopped,
             'plan_event_label': lambda event: PLAN_EVENT_LABELS.get(event, event),
             'end_month': lambda end: end - timedelta(days=1), 'hide_choices': hiding.choices,
             'source_name': source_name, 'wellbeing_asked': wellbeing.asking}
@@ -408,6 +409,8 @@ def shares_page(circle_id):
                                                'max_opens': form_int(values['max_opens'], 3)})
             made = shares.make(member, g.account, data['parts'], data['expires_in_days'], data['max_opens'])
         errors, status = step.errors, step.status
+        if made is not None:  # the form empty again, for the next share
+            values = {'parts': [], 'expires_in_days': '7', 'max_opens': '3'}
     return render_template('dossier/shares.html', member=member, errors=errors, values=values, made=made,
                            shares=shares.shares_of(member.circle_id), parts=shares.PART_LABELS,
                            share_status=shares.status, share_states=SHARE_STATES), status

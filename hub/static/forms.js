@@ -16,3 +16,25 @@
     target.scrollIntoView({block: 'center'});
   });
 }());
+
+// Buttons that print the page or copy a text (a share's link and code, recovery codes): hidden without script.
+(function () {
+  'use strict';
+  document.querySelectorAll('[data-print]').forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener('click', function () { window.print(); });
+  });
+  if (!navigator.clipboard) { return; }
+  document.querySelectorAll('[data-copy]').forEach(function (button) {
+    var source = document.getElementById(button.getAttribute('data-copy'));
+    var label = button.textContent;
+    if (!source) { return; }
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        button.textContent = button.getAttribute('data-copied');
+        setTimeout(function () { button.textContent = label; }, 3000);
+      });
+    });
+  });
+}());

@@ -3,11 +3,6 @@
 // The options and the answer travel as WebAuthn's JSON (parseCreationOptionsFromJSON, toJSON), with a fallback.
 (function () {
   'use strict';
-  document.querySelectorAll('[data-print]').forEach(function (button) {
-    button.hidden = false;
-    button.addEventListener('click', function () { window.print(); });
-  });
-
   var csrf = document.querySelector('meta[name="csrf-token"]');
   if (!window.PublicKeyCredential || !navigator.credentials || !window.fetch || !csrf) { return; }
 

@@ -208,3 +208,29 @@ def test_parallel_right_codes_open_no_more_than_allowed(care_page, app, db):
     assert sorted(a.status_code for a in answers) == [200] * 3 + [410] * (AT_ONCE - 3)
     [stored] = db.scalars(select(Share).where(Share.id == uuid.UUID(share['id'])))
     assert stored.opens == 3 and stored.failures == 0
+
+
+def test_the_share_page_as_a_gp_would_use_it(care_page, app):
+    from datetime import date
+    manager, circle_id, _, _ = care_page
+    manager.step_up()
+    today = date.today()
+    for name, ends in (('Paracetamol', None), ('Oxazepam', today - timedelta(days=3))):
+        added = manager.post(f'/api/v1/circles/{circle_id}/medication',
+                             {'name': name, 'dose': '1 tablet', 'starts_on': (today - timedelta(days=30)).isoformat(),
+                              'ends_on': ends.isoformat() if ends else None})
+        assert added.status_code == 201, added.get_json()
+    form = manager.client.get(f'/circles/{circle_id}/shares').get_data(as_text=True)
+    assert 'naam, geboortedatum en adres' in form  # what always goes along, named on the form
+    made = manager.client.post(f'/circles/{circle_id}/shares', data={
+        'csrf_token': manager.token, 'parts': 'medication', 'expires_in_days': '2', 'max_opens': '1'})
+    page = made.get_data(as_text=True)
+    assert made.status_code == 200 and 'Link kopiëren' in page and 'Code kopiëren' in page
+    assert 'Link en code printen' in page and 'SMART' not in page
+    assert 'value="medication" checked' not in page  # the form is empty again
+    url = re.search(r'<code class="secret" id="share-link">([^<]+)</code>', page).group(1)
+    code = re.search(r'<code class="secret" id="share-code">([^<]+)</code>', page).group(1)
+    _, shown = _open(app, _path(url), code)
+    html = shown.get_data(as_text=True)
+    assert html.index('<h3>In gebruik</h3>') < html.index('Paracetamol') < html.index('<h3>Gestopt</h3>') < \
+        html.index('Oxazepam')
