@@ -85,3 +85,13 @@ def test_a_new_care_page_fetches_and_lists_the_first_steps(care_page):
     manager.patch('/api/v1/me/notifications', {'settings': {'report': 'daily'}})
     page = manager.client.get(f'/circles/{circle_id}').get_data(as_text=True)
     assert 'Je eerste stappen' not in page  # all done: the list goes
+
+
+def test_fields_for_one_answer_are_revealed_by_it_and_shown_without_script(care_page):
+    manager, circle_id, _, _ = care_page
+    new = manager.client.get(f'/circles/{circle_id}/calendar/new').get_data(as_text=True)
+    repeat = re.search(r'<div class="reveal-nested" data-reveal-for="repeat" data-reveal-unless="none"([^>]*)>', new)
+    assert repeat and 'hidden' not in repeat.group(1)  # without script: all fields show
+    assert new.index('data-reveal-for="repeat"') < new.index('name="interval"')
+    message = manager.client.get(f'/circles/{circle_id}/messages/new').get_data(as_text=True)
+    assert 'data-reveal-for="audience" data-reveal-when="chosen"' in message or 'name="recipients"' not in message

@@ -38,3 +38,24 @@
     });
   });
 }());
+
+// Conditional reveal (GOV.UK pattern): fields that only matter for one answer show when that answer is chosen
+// (data-reveal-when) or when any answer but one is (data-reveal-unless). Without script they are always shown.
+(function () {
+  'use strict';
+  document.querySelectorAll('[data-reveal-for]').forEach(function (part) {
+    var form = part.closest('form');
+    var name = part.getAttribute('data-reveal-for');
+    var radios = form ? form.querySelectorAll('input[type=radio][name="' + name + '"]') : [];
+    if (!radios.length) { return; }
+    function update() {
+      var checked = form.querySelector('input[type=radio][name="' + name + '"]:checked');
+      var value = checked ? checked.value : '';
+      var when = part.getAttribute('data-reveal-when');
+      var unless = part.getAttribute('data-reveal-unless');
+      part.hidden = when !== null ? value !== when : value === unless;
+    }
+    radios.forEach(function (radio) { radio.addEventListener('change', update); });
+    update();
+  });
+}());
