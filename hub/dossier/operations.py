@@ -657,10 +657,11 @@ def _access_records(circle_id, *columns):
 
 def access_log(circle_id, cursor=None, limit=ACCESS_PAGE, leave_out=None):
     """Return (rows of (AuditRecord, Account or None, provider name), next cursor): who read or did what; without
-    the visits of the account ``leave_out`` (the manager's own clicks, on the page, unless asked)."""
+    the reads of the account ``leave_out`` (the manager's own clicks, on the page, unless asked)."""
     query = after_cursor(_access_records(circle_id, AuditRecord, Account), AuditRecord.at, AuditRecord.id, cursor)
     if leave_out is not None:
-        query = query.where(or_(AuditRecord.actor_id.is_(None), AuditRecord.actor_id != leave_out))
+        query = query.where(or_(AuditRecord.actor_id.is_(None), AuditRecord.actor_id != leave_out,
+                                AuditRecord.action != 'R'))  # one's own approvals and changes stay
     rows = db.session.execute(query.limit(limit + 1)).all()
     last = rows[limit - 1].AuditRecord if len(rows) > limit else None
     return rows[:limit], encode_cursor(last.at, last.id) if last else None

@@ -108,3 +108,21 @@ def test_the_help_page_explains_each_way(pages, live):
                   'Laten voorlezen', 'Wie helpt je'):
         assert words in text, words
     person.axe()
+
+
+def test_read_aloud_sits_on_top_and_says_how_to_get_a_voice(pages, live):
+    person = pages()
+    page = person.page
+    page.set_viewport_size({'width': 375, 'height': 740})
+    page.goto('/informatie')
+    button = page.get_by_role('button', name='Lees deze pagina voor')
+    button.wait_for()
+    first = page.evaluate("() => document.querySelector('main h1').nextElementSibling.textContent")
+    assert first == 'Lees deze pagina voor'  # at the top, right under the heading
+    voices = page.evaluate("() => speechSynthesis.getVoices().filter(v => v.lang.startsWith('nl')).length")
+    button.click()
+    if not voices:  # this machine's Chromium has no Dutch voice: the button says how to get one
+        assert 'geen Nederlandse stem' in page.get_by_role('status').first.inner_text()
+    else:
+        assert page.get_by_role('button', name='Stop met voorlezen').get_attribute('aria-pressed') == 'true'
+    person.axe()
