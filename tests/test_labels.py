@@ -57,3 +57,14 @@ def test_units_as_people_read_them():
     from hub.core.units import shown
     assert [shown(u) for u in ('mm[Hg]', 'Cel', 'kg', 'kg/m2', '{beats}/min', '%', 'mmol/L', None)] == [
         'mmHg', '°C', 'kg', 'kg/m²', 'per minuut', '%', 'mmol/l', '']
+
+
+def test_report_cards_are_titled_by_what_sets_them_apart():
+    from hub.dossier.views import report_title
+    assert report_title({'title': 'Nachtrapportage', 'category': 'Rapportage'}) == 'Nachtrapportage'
+    assert report_title({'category': 'Rapportage', 'discipline': 'Fysiotherapie', 'text': 'x'}) == 'Fysiotherapie'
+    assert report_title({'category': 'Dagbesteding', 'text': 'x'}) == 'Dagbesteding'
+    assert report_title({'category': 'Rapportage', 'care_question': 'Slapen', 'text': 'x'}) == 'Slapen'
+    assert report_title({'category': 'Rapportage', 'text': 'Wim heeft goed geslapen en rustig ontbeten vandaag.'}
+                        ) == 'Wim heeft goed geslapen en rustig…'
+    assert report_title({'text': 'Kort.'}) == 'Kort.'

@@ -48,6 +48,26 @@ from hub.web import allow_large_body, file_response, form_data, form_int, form_s
 bp = Blueprint('dossier', __name__, template_folder='templates')
 allow_large_body('dossier.documents_page', documents.MAX_BYTES)
 
+#: categories that say no more than "a report": a card is then titled by what sets it apart
+GENERIC_CATEGORIES = frozenset({'rapportage', 'rapport', 'report', 'verslag', 'notitie'})
+#: a title from the text: its first words
+TITLE_WORDS = 6
+
+
+def report_title(data: dict):
+    """A report card's title, so that cards (and their links) differ: its own title, a telling category, the
+    discipline, the care question, or the first words of the text; "Rapportage" only when there is nothing else."""
+    category = (data.get('category') or '').strip()
+    for candidate in (data.get('title'), category if category.casefold() not in GENERIC_CATEGORIES else None,
+                      data.get('discipline'), data.get('care_question')):
+        if candidate and str(candidate).strip():
+            return str(candidate).strip()
+    words = str(data.get('text') or '').split()
+    if words:
+        return ' '.join(words[:TITLE_WORDS]) + ('…' if len(words) > TITLE_WORDS else '')
+    return category or _l('Report')
+
+
 PLAN_STATUS = {'draft': _l('Draft'), 'active': _l('Active at the care provider'), 'on-hold': _l('Paused'),
                'revoked': _l('Stopped'), 'completed': _l('Finished'), 'unknown': _l('Status unknown')}
 
@@ -79,7 +99,7 @@ def template_helpers():
             'number': lambda value: format_decimal(value, format='#,##0.##'),
             'practitioner_role': lambda value: PRACTITIONER_ROLES.get(value, value or ''),
             'kind_label': lambda kind: KIND_LABELS.get(kind, kind), 'now': utcnow,
-            'medication_stopped': medication.is_stopped,
+            'medication_stopped': medication.is_stopped, 'report_title': report_title,
             'plan_event_label': lambda event: PLAN_EVENT_LABELS.get(event, event),
             'end_month': lambda end: end - timedelta(days=1), 'hide_choices': hiding.choices,
             'source_name': source_name, 'wellbeing_asked': wellbeing.asking}
