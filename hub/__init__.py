@@ -54,7 +54,7 @@ def create_app(config=None):
     from hub.connect import api as connect_api
     from hub.connect import provider_api as connect_provider_api
     from hub.connect import views as connect_views
-    from hub.core import dates, units
+    from hub.core import dates, hyphens, units
     from hub.dossier import api as dossier_api
     from hub.dossier import views as dossier_views
     web.init_app(app)
@@ -68,6 +68,7 @@ def create_app(config=None):
     app.context_processor(dossier_views.template_helpers)
     app.jinja_env.filters.update(dates.FILTERS)
     app.jinja_env.filters.update(units.FILTERS)
+    app.jinja_env.filters.update(hyphens.FILTERS)
     app.add_template_filter(web.error_lines, 'error_lines')
     for module in (account_api, account_views, connect_api, connect_views, circle_api, circle_views,
                    dossier_api, dossier_views, careprovider_api, connect_provider_api):

@@ -53,6 +53,22 @@ def test_the_words_people_misread():
     assert "_('Save who may see this')" not in hide  # the question asks who may NOT see it
 
 
+#: short English texts that are the same thing in Dutch (a verb and its -ing, two words for one deed)
+SAME_THING = [{'Yes, remove', 'Yes, delete'}, {'Older posts', 'Older messages'},
+              {'Ended', 'Stopped'}]
+
+
+def test_one_short_dutch_word_never_means_two_things():
+    """"Afspraken" meant both the plan's agreements and the calendar's appointments: a word of one or two that
+    translates two different texts must be the same thing (listed above), else people read one as the other."""
+    shared = {}
+    for message in _catalogue():
+        if message.id and isinstance(message.id, str) and message.string and len(message.string.split()) <= 2:
+            shared.setdefault(message.string, set()).add(message.id)
+    twice = [ids for ids in shared.values() if len(ids) > 1]
+    assert twice and all(ids in SAME_THING for ids in twice), [ids for ids in twice if ids not in SAME_THING]
+
+
 def test_units_as_people_read_them():
     from hub.core.units import shown
     assert [shown(u) for u in ('mm[Hg]', 'Cel', 'kg', 'kg/m2', '{beats}/min', '%', 'mmol/L', None)] == [

@@ -405,7 +405,7 @@ def feed_calendar(member, name) -> bytes:
     for row in care_appointments(member, account, start, end, source='calendar-feed'):
         event = Event()
         event.add('uid', f'{row.Record.id}@carehub')
-        event.add('summary', row.Record.data.get('description') or 'Zorgafspraak')
+        event.add('summary', row.Record.data.get('description') or 'Afspraak met de zorg')
         event.add('dtstamp', now)
         event.add('dtstart', row.Record.occurred_at.astimezone(local))
         finish = row.Record.data.get('end')

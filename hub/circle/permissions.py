@@ -10,7 +10,7 @@ CATALOGUE = {
     ],
     'appointments': [
         ('appointments.own', _l('See own appointments')),
-        ('appointments.care', _l('See care appointments')),
+        ('appointments.care', _l('See appointments with the care provider')),
         ('appointments.add', _l('Add appointments')),
     ],
     'dossier': [
@@ -55,3 +55,8 @@ BASES = ('family', 'friend', 'mentor', 'curator', 'guardian', 'power_of_attorney
 BASIS_LABELS = {'family': _l('Family'), 'friend': _l('Friend'), 'mentor': _l('Mentor'), 'curator': _l('Curator'),
                 'guardian': _l('Guardian (bewindvoerder)'), 'power_of_attorney': _l('Power of attorney'),
                 'other': _l('Other')}
+#: one line for the roles a court or a written authorisation gives, so nobody has to know the legal words
+BASIS_HINTS = {'mentor': _l('Appointed by a court to decide about care and daily life.'),
+               'curator': _l('Appointed by a court to decide about money and about care and daily life.'),
+               'guardian': _l('Appointed by a court to look after money and belongings.'),
+               'power_of_attorney': _l('The client gave this person written permission to arrange things.')}

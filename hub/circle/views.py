@@ -29,7 +29,7 @@ from hub.circle.access import (
     sees_calendar,
 )
 from hub.circle.dossiers import client_name, dossiers_of, providers_of, suggested_invitations
-from hub.circle.permissions import BASIS_LABELS, CATALOGUE, GRANTABLE, ROLE_LABELS
+from hub.circle.permissions import BASIS_HINTS, BASIS_LABELS, CATALOGUE, GRANTABLE, ROLE_LABELS
 from hub.circle.schemas import (
     AppointmentChangeSchema,
     AppointmentSchema,
@@ -100,32 +100,33 @@ def member_access(circle_id, member_id):
     if helper.role == 'manager':
         raise Conflict(_l('The role of the manager cannot be changed here.'), code='manager_role')
     errors, status = {}, 200
-    period = {'basis': helper.basis or '', 'ends_on': helper.ends_on.isoformat() if helper.ends_on else ''}
-    if request.method == 'POST' and request.form.get('action') in ('period', 'renew'):
-        if request.form['action'] == 'renew':
-            period = {'basis': helper.basis, 'ends_on': operations.renewed_until(helper).isoformat()}
-        else:
-            period = form_data('basis', 'ends_on')
+    saved = {'basis': helper.basis or '', 'ends_on': helper.ends_on.isoformat() if helper.ends_on else ''}
+    period = dict(saved)
+    choice, role, granted = 'group' if helper.permissions is None else 'own', helper.role, permissions_of(helper)
+    if request.method == 'POST':
+        if request.form.get('action') == 'renew':  # the button on the members page
+            data = {'ends_on': operations.renewed_until(helper).isoformat()}
+        else:  # one form: the group, what they may (the group's or one's own answers), why and how long
+            choice = request.form.get('choice') or ('group' if request.form.get('standard') else 'own')
+            chosen = None if choice == 'group' else sorted(
+                code for code in GRANTABLE if request.form.get(f'cap-{code}') == 'yes')
+            role = request.form.get('role', helper.role)
+            granted = granted if chosen is None else frozenset(chosen)
+            data = {'role': role, 'permissions': chosen}
+            for key in ('basis', 'ends_on'):
+                if key in request.form:
+                    period[key] = request.form[key].strip()
+                    if period[key] != saved[key]:  # an unchanged last day, even one past, is not asked again
+                        data[key] = period[key] or None
         with form_step() as step:
-            data = MemberChangeSchema().load({key: period.get(key) or None for key in ('basis', 'ends_on')})
-            operations.change_member(manager, helper, data)
-        if step.ok:
-            return redirect(url_for('circle.members', circle_id=manager.circle_id, changed=helper.id), 303)
-        errors, status = step.errors, step.status
-    elif request.method == 'POST':
-        role = request.form.get('role', helper.role)
-        if request.form.get('standard'):
-            chosen = None  # back to what the role gives
-        else:
-            chosen = sorted(code for code in GRANTABLE if request.form.get(f'cap-{code}') == 'yes')
-        with form_step() as step:
-            operations.change_member(manager, helper, MemberChangeSchema().load({'role': role, 'permissions': chosen}))
+            operations.change_member(manager, helper, MemberChangeSchema().load(data))
         if step.ok:
             return redirect(url_for('circle.members', circle_id=manager.circle_id, changed=helper.id), 303)
         errors, status = step.errors, step.status
     return render_template('circle/member_access.html', member=manager, helper=helper, catalogue=CATALOGUE,
-                           areas=AREA_LABELS, granted=permissions_of(helper), grantable=GRANTABLE,
-                           errors=errors, period=period, bases=BASIS_LABELS), status
+                           areas=AREA_LABELS, granted=granted, grantable=GRANTABLE, role=role,
+                           errors=errors, period=period, choice=choice, bases=BASIS_LABELS,
+                           basis_hints=BASIS_HINTS), status
 
 
 @bp.route('/circles/<circle_id>/members/<member_id>/profile', methods=['GET', 'POST'])
@@ -173,7 +174,7 @@ def invite(circle_id):
     else:
         values = {key: request.args[key] for key in ('first_name', 'last_name', 'email', 'phone') if key in request.args}
     return (render_template('circle/invite.html', member=manager, errors=errors, values=values, catalogue=CATALOGUE,
-                            bases=BASIS_LABELS,
+                            bases=BASIS_LABELS, basis_hints=BASIS_HINTS,
                             suggestions=_suggestions(manager), unlock=step_up_redirect()), status)
 
 

@@ -76,7 +76,7 @@ KIND_LABELS = {'demographics': _l('Client data'), 'contact_person': _l('Contact 
                'practitioner': _l('Care professionals'), 'insurance': _l('Insurance'),
                'condition': _l('Health problems'), 'plan': _l('Care plans'), 'goal': _l('Goals'),
                'report': _l('Reports'), 'questionnaire': _l('Questionnaires'), 'measurement': _l('Measurements'),
-               'appointment': _l('Appointments'), 'message': _l('Messages from the care provider'),
+               'appointment': _l('Appointments with the care provider'), 'message': _l('Messages from the care provider'),
                'medication': _l('Medication')}
 
 

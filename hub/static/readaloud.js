@@ -32,6 +32,7 @@
       node.appendChild(document.createTextNode('. '));
     });
     return (copy.textContent || '')
+      .replace(/\u00ad/g, '')  // the soft hyphens of long words in headings
       .replace(/\s*[·•|—–]\s*/g, ', ')
       .replace(/\b(\d{1,2}):00\b/g, '$1' + hour)
       .replace(/\b(\d{1,2}):(\d{2})\b/g, '$1' + hour + ' $2')

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
+from tests.reading import text
 
 
 def test_register_activate_login_logout(api, mailbox, db):
@@ -220,8 +221,8 @@ def test_the_terms_and_privacy_statement_exist_in_both_languages(app):
     client = app.test_client()
     for path, dutch, english in (('/terms', 'Gebruiksvoorwaarden', 'Terms of use'),
                                  ('/privacy', 'Privacyverklaring', 'Privacy statement')):
-        nl = client.get(path, headers={'Accept-Language': 'nl'}).get_data(as_text=True)
-        en = client.get(path, headers={'Accept-Language': 'en'}).get_data(as_text=True)
+        nl = text(client.get(path, headers={'Accept-Language': 'nl'}))
+        en = text(client.get(path, headers={'Accept-Language': 'en'}))
         assert f'<h1>{dutch}</h1>' in nl and f'<h1>{english}</h1>' in en
         assert 'Versie 2026-11' in nl and 'Version 2026-11' in en
     privacy = client.get('/privacy', headers={'Accept-Language': 'nl'}).get_data(as_text=True)

@@ -46,3 +46,47 @@ def test_the_manager_answers_yes_or_no_per_question_and_it_holds_at_once(care_pa
     assert manager.get(f'/circles/{circle_id}/members/{manager_member}/access').status_code == 409
     assert manager.get(f'/circles/{circle_id}/members/{uuid.uuid4()}/access').status_code == 404
     assert manager.get(f'/circles/{circle_id}/members/nonsense/access').status_code == 404
+
+
+def test_one_form_with_one_save_button_sets_group_answers_basis_and_last_day(app, care_page, register, db):
+    """The access page is one form (GOV.UK: one question page, one button); the legal roles say what they are."""
+    from datetime import timedelta
+
+    from hub.circle.access import today
+    from hub.circle.models import Member
+    manager, circle_id, _, _ = care_page
+    _, member_id = add_member(register, db, circle_id, 'cor@example.nl', 'basic', first_name='Cor')
+    url = f'/circles/{circle_id}/members/{member_id}/access'
+    page = manager.get(url).get_data(as_text=True)
+    main = page.split('<main', 1)[1].split('</main>', 1)[0]
+    assert main.count('<button') == 1 and '>Opslaan</button>' in main
+    assert 'value="group" checked' in page and 'data-reveal-when="own"' in page  # the questions: only when asked
+    assert 'De rechter heeft deze persoon benoemd om te beslissen over geld' in page  # curator, in one line
+    assert 'aria-describedby="basis-guardian-hint"' in page and 'id="basis-family"' in page
+    with app.test_request_context():
+        last = (today() + timedelta(days=30))
+    response = manager.client.post(url, data={
+        'csrf_token': manager.csrf(), 'role': 'trust', 'choice': 'own', 'cap-messages': 'yes', 'cap-dossier': 'yes',
+        'basis': 'curator', 'ends_on': last.isoformat()})
+    assert response.status_code == 303
+    [changed] = db.scalars(select(Member).where(Member.id == member_id))
+    assert (changed.role, changed.permissions, changed.basis, changed.ends_on) == (
+        'trust', ['dossier', 'messages'], 'curator', last)
+    assert 'value="own" checked' in manager.get(url).get_data(as_text=True)
+
+    # a wrong last day refuses the whole form: nothing of it is saved, and the answers stay on the page
+    refused = manager.client.post(url, data={'csrf_token': manager.csrf(), 'role': 'basic', 'choice': 'group',
+                                             'basis': 'mentor', 'ends_on': '2001-01-01'})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'href="#ends_on"' in html and 'value="mentor" checked' in html
+    [unchanged] = db.scalars(select(Member).where(Member.id == member_id))
+    assert (unchanged.role, unchanged.basis) == ('trust', 'curator')
+
+    # a last day already past is not asked again when something else changes
+    db.execute(Member.__table__.update().where(Member.id == member_id).values(ends_on=last - timedelta(days=400)))
+    past = (last - timedelta(days=400)).isoformat()
+    again = manager.client.post(url, data={'csrf_token': manager.csrf(), 'role': 'trust', 'choice': 'group',
+                                           'basis': 'curator', 'ends_on': past})
+    assert again.status_code == 303
+    [kept] = db.scalars(select(Member).where(Member.id == member_id))
+    assert kept.permissions is None and kept.ends_on.isoformat() == past

@@ -15,6 +15,7 @@ from hub.cli import cli
 from tests.careprovider.test_fhir_sync import fhir_load
 from tests.dossier.test_data import _records
 from tests.fill import add_member
+from tests.reading import text
 
 
 def _contact_resources(patient_id):
@@ -146,7 +147,7 @@ def test_the_contact_persons_page_sends_a_change_and_shows_it(care_page, registe
     sent = manager.client.post(change, data={'name': 'Mieke Jansen', 'relationship': 'Dochter', 'phone': '0612345678',
                                  'email': 'mieke@example.nl', 'csrf_token': manager.csrf()})
     assert sent.status_code == 303
-    page = manager.get(sent.headers['Location']).get_data(as_text=True)
+    page = text(manager.get(sent.headers['Location']))
     assert 'Verstuurd naar de zorgaanbieder' in page and '+31612345678' in page
 
     add = manager.get(f'/circles/{circle_id}/data/contact_persons/add').get_data(as_text=True)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tests.careprovider.test_fhir_sync import fhir_load
 from tests.circle.test_messages import page_of
 from tests.fill import add_member
+from tests.reading import text
 
 
 def _report(patient_id):
@@ -82,7 +83,7 @@ def test_a_correction_goes_to_the_fhir_server_and_its_answer_comes_back(app, fhi
     [listed] = manager.get(url).get_json()['items']
     assert listed['status'] == 'accepted' and listed['answer'] == 'Aangepast naar 71,2 kg. Dank u wel.'
     assert datetime.fromisoformat(listed['answered_at']) == answered
-    page = manager.get(f"/circles/{circle['id']}/corrections").get_data(as_text=True)
+    page = text(manager.get(f"/circles/{circle['id']}/corrections"))
     assert 'Aangepast naar 71,2 kg.' in page and 'Meting van 2 november 2026: Lichaamsgewicht' in page
     # the one who asked hears that there is an answer (once; the mail does not say what it is)
     assert _tell_answers(app) == 1 and _tell_answers(app) == 0

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from tests.circle.test_messages import page_of
 from tests.fill import add_member
+from tests.reading import text
 
 EXAMPLES = Path(__file__).resolve().parents[1] / 'data' / 'fhir-nl'
 PDF = b'%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'
@@ -229,7 +230,7 @@ def test_provider_documents_are_opened_through_carehub(app, fhir_server, provide
     assert elsewhere.status_code == 502 and elsewhere.get_json()['error']['code'] == 'provider_unreachable'
     reads = db.scalars(select(AuditRecord.target).where(AuditRecord.event == 'dossier.document'))
     assert f"document:{letter['id']}" in reads
-    page = manager.get(f"/circles/{circle['id']}/documents").get_data(as_text=True)
+    page = text(manager.get(f"/circles/{circle['id']}/documents"))
     assert 'Ontslagbrief ziekenhuis' in page and f"/circles/{circle['id']}/documents/{letter['id']}" in page
     assert manager.get(f"/circles/{circle['id']}/documents/{letter['id']}").data == PDF
 

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from hub.cli import cli
 from tests.careprovider.test_fhir_sync import fhir_load
 from tests.circle.test_api import _join
+from tests.reading import text
 
 APPROVAL = 'https://carehub.nl/fhir/StructureDefinition/approval-status'
 
@@ -417,7 +418,7 @@ def test_plans_come_client_plan_first_then_work_plans_by_discipline_with_their_h
         as_text=True)
     assert 'Je leest een eerdere versie' in page and 'Plan goedkeuren' not in page  # no sign-off of an old version
     assert 'Eerdere versies' in page and 'Volgende evaluatie' in page and 'Zo ziet de cliënt het' in page
-    plans_page = manager.get(f"/circles/{circle['id']}/plans").get_data(as_text=True)
+    plans_page = text(manager.get(f"/circles/{circle['id']}/plans"))
     assert plans_page.index('Cliëntplan') < plans_page.index('Werkplan Ergotherapie') < plans_page.index(
         'Werkplan Fysiotherapie')
 

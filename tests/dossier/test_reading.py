@@ -52,7 +52,7 @@ def test_the_dossier_reads_by_category(care_page, register, db):
 
     page = manager.get(f'/circles/{circle_id}/read').get_data(as_text=True)
     for text in ('Dossier lezen', 'Doelen', 'Levensgebied', 'Aantekeningen cliënt en familie', 'Moeder slaapt graag uit.',
-                 'Vragenlijsten', '2 keer ingevuld', 'Afspraken', 'Verzorgende IG', 'Gezondheid', 'Diabetes mellitus',
+                 'Vragenlijsten', '2 keer ingevuld', 'Wat we doen volgens het zorgplan', 'Verzorgende IG', 'Gezondheid', 'Diabetes mellitus',
                  'sinds 1 mei 2019', 'aria-current="page">Lezen'):
         assert text in page, text
     assert f'/circles/{circle_id}/read' in manager.get(f'/circles/{circle_id}').get_data(as_text=True)
