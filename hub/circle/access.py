@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from flask import g, has_app_context, has_request_context
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import aliased, joinedload
@@ -72,8 +72,6 @@ def membership(account, circle_id) -> Member:
     if access_ended(member):  # every route of the care page goes through here
         raise AccessEnded(member)
     known[(account.id, circle_uuid)] = member
-    if has_request_context() and account.id == getattr(g.get('account'), 'id', None):
-        g.reader = member  # what the manager hid from this member stays out of every read (dossiers.not_hidden)
     return member
 
 
@@ -88,14 +86,19 @@ class AccessEnded(Forbidden):
                             day=day(member.ends_on)), code='access_ended')
 
 
+def check(member: Member, capability: str) -> Member:
+    """The rule an operation applies on its first line: return the checked ``member`` if they may do ``capability``,
+    else raise Forbidden. Routes only find the membership (require); a new caller cannot skip the rule."""
+    if not can(member, capability):
+        raise Forbidden(_l('Only the manager of this care page may do this.') if capability == MANAGE
+                        else _l('You do not have permission for this on this care page.'))
+    return member
+
+
 def require(account, circle_id, capability=None) -> Member:
     """Return the membership if the account may do ``capability`` on the circle, else raise."""
     member = membership(account, circle_id)
-    if capability is not None and not can(member, capability):
-        message = (_l('Only the manager of this care page may do this.') if capability == MANAGE
-                   else _l('You do not have permission for this on this care page.'))
-        raise Forbidden(message)
-    return member
+    return member if capability is None else check(member, capability)
 
 
 def require_helper(account):
@@ -125,7 +128,11 @@ def may_send_note(member, account, note) -> bool:
 
 def require_calendar(account, circle_id) -> Member:
     """Return the membership if the account may open the care page's calendar (any appointments capability)."""
-    member = require(account, circle_id)
+    return check_calendar(require(account, circle_id))
+
+
+def check_calendar(member: Member) -> Member:
+    """The rule of the calendar's operations: return ``member`` if they may open it (any appointments capability)."""
     if not sees_calendar(member):
         raise Forbidden(_l('You may not see the calendar of this care page.'))
     return member
@@ -195,6 +202,12 @@ def _uuid_or_none(value):
 def may_edit_profile(actor: Member, member: Member) -> bool:
     """A member changes their own profile on the care page, if they may (``settings.profile``); nobody else does."""
     return actor.id == member.id and can(actor, 'settings.profile')
+
+
+def require_removal(actor: Member, member: Member):
+    """Raise unless ``actor`` may take ``member`` off the care page: oneself (leaving), or anyone as the manager."""
+    if actor.id != member.id:
+        check(actor, MANAGE)
 
 
 def require_member_change(actor: Member, member: Member, rights=False, profile=False):

@@ -20,7 +20,6 @@ from hub.circle.access import (
     require,
     require_calendar,
     require_helper,
-    require_member_change,
 )
 from hub.circle.dossiers import client_name, providers_of
 from hub.circle.schemas import (
@@ -101,21 +100,17 @@ def change_member(circle_id, member_id):
     data = load_json(MemberChangeSchema())
     member = operations.member_of(actor.circle_id, parse_id(member_id))
     profile = {key: data.pop(key) for key in PROFILE_FIELDS if key in data}
-    require_member_change(actor, member, rights=bool(data), profile=bool(profile))
     if data:
         operations.change_member(actor, member, data)
     if profile:
-        operations.change_profile(member, profile)
+        operations.change_profile(actor, member, profile)
     return member_json(member)
 
 
 @bp.delete('/circles/<circle_id>/members/<member_id>')
 def remove_member(circle_id, member_id):
     actor = require(current_account(), circle_id)
-    member = operations.member_of(actor.circle_id, parse_id(member_id))
-    if member.id != actor.id:
-        require(current_account(), circle_id, MANAGE)  # only the manager removes others
-    operations.remove_member(actor, member)
+    operations.remove_member(actor, operations.member_of(actor.circle_id, parse_id(member_id)))
     return '', 204
 
 
@@ -160,7 +155,7 @@ def withdraw_help(circle_id, request_id):
 def invite(circle_id):
     manager = require(current_account(), circle_id, MANAGE)
     data = load_json(InvitationSchema())
-    invitation = operations.invite_helper(manager.circle, manager, data, client_name(manager.circle) or '')
+    invitation = operations.invite_helper(manager, data)
     return invitation_json(invitation), 201
 
 
@@ -194,20 +189,19 @@ def decline(invitation_id):
 @bp.get('/circles/<circle_id>/invitations')
 def circle_invitations(circle_id):
     manager = require(current_account(), circle_id, MANAGE)
-    return {'items': [invitation_json(i) for i in operations.pending_invitations(manager.circle_id)], 'next': None}
+    return {'items': [invitation_json(i) for i in operations.pending_invitations(manager)], 'next': None}
 
 
 @bp.post('/circles/<circle_id>/invitations/<invitation_id>/resend')
 def resend(circle_id, invitation_id):
     manager = require(current_account(), circle_id, MANAGE)
-    invitation = operations.open_invitation(manager.circle_id, parse_id(invitation_id))
-    return invitation_json(operations.resend_invitation(manager, invitation, client_name(manager.circle) or ''))
+    return invitation_json(operations.resend_invitation(manager, parse_id(invitation_id)))
 
 
 @bp.delete('/circles/<circle_id>/invitations/<invitation_id>')
 def revoke_invitation(circle_id, invitation_id):
     manager = require(current_account(), circle_id, MANAGE)
-    operations.revoke_invitation(manager, operations.open_invitation(manager.circle_id, parse_id(invitation_id)))
+    operations.revoke_invitation(manager, parse_id(invitation_id))
     return '', 204
 
 

@@ -267,7 +267,7 @@ def care_appointments(member, account, start, end, source=None) -> list:
     """The care appointments of a window, audited as a read of dossier data (none without the capability)."""
     if not can(member, 'appointments.care'):
         return []
-    rows = db.session.execute(records_of(member.circle_id, ('appointment',)).where(
+    rows = db.session.execute(records_of(member, member.circle_id, ('appointment',)).where(
         Record.occurred_at >= start, Record.occurred_at < end).order_by(Record.occurred_at)).all()
     audit('dossier.appointments', 'R', actor=account, role=member.role, circle=member.circle_id,
           target='appointments' + (f':{source}' if source else ''))

@@ -1,6 +1,5 @@
 """The dossiers shown on a care page: the links, and the records read through them."""
 
-from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, select, true
 from sqlalchemy.orm import aliased, joinedload
@@ -11,15 +10,13 @@ from hub.core.errors import NotFound
 from hub.extensions import db
 
 
-def not_hidden():
-    """The condition that leaves out what the manager hid from the member reading now: the records hidden from them,
-    and for a hidden measurement its whole series (the same code in the same dossier, later values too).
+def not_hidden(reader):
+    """The condition that leaves out what the manager hid from ``reader`` (the Member reading): the records hidden
+    from them, and for a hidden measurement its whole series (the same code in the same dossier, later values too).
 
-    hub.circle.access.membership names the reader (``g.reader``) when it finds the current person's membership, so
-    every query of records in a request (lists, counts, one item, the download) leaves them out; outside a request,
-    or for the manager, nothing is hidden.
+    Every read of records names its reader (lists, counts, one item, the download). ``None`` reads for nobody in
+    particular and hides nothing: the worker's notices and the page's name (what cannot be hidden), on purpose.
     """
-    reader = g.get('reader') if has_request_context() else None
     if reader is None or reader.role == 'manager':
         return true()
     hidden = aliased(Record)
@@ -30,21 +27,21 @@ def not_hidden():
                 ~and_(Record.kind == 'measurement', exists(series)))
 
 
-def records_of(circle_id, kinds):
+def records_of(reader, circle_id, kinds):
     """Return the query of the live records of these kinds in the care page's dossiers (rows of Record, Dossier),
-    without those hidden from the reader."""
+    without those hidden from ``reader`` (a Member, or None: see not_hidden)."""
     return (select(Record, Dossier).options(joinedload(Dossier.provider)).join(Dossier, Record.dossier_id == Dossier.id)
             .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
             .where(CircleDossier.circle_id == circle_id, Record.kind.in_(kinds), Record.deleted.is_(False),
-                   not_hidden()))
+                   not_hidden(reader)))
 
 
-def records_in(dossier_id, kinds):
+def records_in(reader, dossier_id, kinds):
     """Return the query of the live records of these kinds in one dossier (rows of Record, Dossier), without those
-    hidden from the reader."""
+    hidden from ``reader`` (a Member, or None: see not_hidden)."""
     return (select(Record, Dossier).options(joinedload(Dossier.provider)).join(Dossier, Record.dossier_id == Dossier.id)
             .where(Record.dossier_id == dossier_id, Record.kind.in_(kinds), Record.deleted.is_(False),
-                   not_hidden()))
+                   not_hidden(reader)))
 
 
 def dossiers_of(circle_id, uploads=False) -> list[Dossier]:
@@ -80,7 +77,9 @@ def client_name(circle) -> str | None:
     """Return the name to show for a care page: its own name, else the client's from a dossier."""
     if circle.name:
         return circle.name
-    row = db.session.execute(records_of(circle.id, ('demographics',)).order_by(Record.created_at).limit(1)).first()
+    # for nobody in particular: the client's data cannot be hidden from a member
+    row = db.session.execute(records_of(None, circle.id, ('demographics',)).order_by(Record.created_at)
+                             .limit(1)).first()
     return row.Record.data['name'] if row else None
 
 
@@ -98,8 +97,8 @@ def source_name(dossier) -> str:
 
 
 def contact_persons(circle_id):
-    """Return the contact persons (RelatedPerson) in the care page's dossiers."""
-    return db.session.execute(records_of(circle_id, ('contact_person',)).order_by(Record.created_at)).all()
+    """Return the contact persons (RelatedPerson) in the care page's dossiers (they cannot be hidden from anyone)."""
+    return db.session.execute(records_of(None, circle_id, ('contact_person',)).order_by(Record.created_at)).all()
 
 
 def suggested_invitations(circle_id, known_emails):

@@ -9,7 +9,7 @@ from sqlalchemy import Uuid, func, insert, literal, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hub.account.operations import link
-from hub.circle.access import MANAGE, access_ended, can, require_author_or, sees_calendar
+from hub.circle.access import MANAGE, access_ended, can, check_calendar, require_author_or, sees_calendar
 from hub.circle.dossiers import client_name
 from hub.circle.models import HelpRequest, HelpSignup, Member
 from hub.circle.operations import tell_members
@@ -53,6 +53,7 @@ def coming(member, now=None) -> list:
 
 def one(member, request_id, lock=False) -> HelpRequest:
     """A request of this care page, or NotFound (``lock``: held until the transaction ends, for the places)."""
+    check_calendar(member)
     query = _query(member.circle_id).where(HelpRequest.id == request_id)
     found = db.session.execute(query.with_for_update(of=HelpRequest) if lock else query).scalar_one_or_none()
     if found is None:

@@ -12,7 +12,7 @@ from hub.account import notifications
 from hub.account.models import Account
 from hub.account.operations import link, normalize_email
 from hub.account.profile import erase_account
-from hub.circle.access import current_members, today
+from hub.circle.access import MANAGE, check, current_members, require_member_change, require_removal, today
 from hub.circle.dossiers import client_name
 from hub.circle.models import CalendarEntry, Circle, Invitation, Member
 from hub.circle.permissions import PRESETS
@@ -53,8 +53,11 @@ def invitation_token(invitation: Invitation) -> str:
     return make_token('invite', {'i': str(invitation.id)})
 
 
-def invite_helper(circle: Circle, inviter: Member, data: dict, circle_name: str) -> Invitation:
-    """Invite a helper by email with a role (or chosen permissions) and mail the link."""
+def invite_helper(inviter: Member, data: dict) -> Invitation:
+    """Invite a helper to the inviter's care page (the manager) by email with a role (or chosen permissions), and mail
+    the link."""
+    check(inviter, MANAGE)
+    circle = inviter.circle
     email = normalize_email(data['email'])
     if email == inviter.account.email:
         raise Conflict(_l('You cannot invite yourself.'), code='invite_self')
@@ -75,7 +78,7 @@ def invite_helper(circle: Circle, inviter: Member, data: dict, circle_name: str)
         expires_at=utcnow() + timedelta(seconds=setting('INVITATION_MAX_AGE')))
     db.session.add(invitation)
     db.session.flush()
-    _send_invitation(invitation, inviter.account, circle_name)
+    _send_invitation(invitation, inviter.account, client_name(circle) or '')
     audit('circle.invite', 'C', actor=inviter.account, role='manager', circle=circle,
           target=f'invitation:{invitation.id}')
     return invitation
@@ -221,6 +224,7 @@ def member_of(circle_id, member_id) -> Member:
 
 def change_member(manager: Member, member: Member, data: dict) -> Member:
     """Change a helper's role, chosen capabilities, last day or basis; the change counts from the next request."""
+    require_member_change(manager, member, rights=True)
     if member.role == 'manager' and data.keys() - {'basis'}:
         raise Conflict(_l('The role of the manager cannot be changed here.'), code='manager_role')
     if 'basis' in data:
@@ -239,8 +243,9 @@ def change_member(manager: Member, member: Member, data: dict) -> Member:
     return member
 
 
-def change_profile(member: Member, data: dict) -> Member:
+def change_profile(actor: Member, member: Member, data: dict) -> Member:
     """Change a member's own profile on the care page: how they are related to the client, the phone they share."""
+    require_member_change(actor, member, profile=True)
     for key in ('relation', 'phone'):
         if key in data:
             setattr(member, key, data[key] or None)
@@ -251,6 +256,7 @@ def change_profile(member: Member, data: dict) -> Member:
 
 def remove_member(actor: Member, member: Member):
     """Remove a helper (by the manager), or leave (a helper removes themself); access ends at once."""
+    require_removal(actor, member)
     if member.role == 'manager':
         raise Conflict(_l('The manager cannot leave. Hand the care page over or delete it.'), code='manager_role')
     audit('circle.member_remove', 'D', actor=actor.account, role=actor.role, circle=member.circle_id,
@@ -305,37 +311,42 @@ def first_steps(member: Member) -> list[tuple[str, bool]] | None:
     return None if all(done for _, done in steps) else steps
 
 
-def pending_invitations(circle_id) -> list[Invitation]:
-    """Return the open invitations of a circle (for its manager)."""
+def pending_invitations(manager: Member) -> list[Invitation]:
+    """Return the open invitations of the manager's care page."""
+    check(manager, MANAGE)
     return db.session.execute(select(Invitation).where(
-        Invitation.circle_id == circle_id, Invitation.status == 'pending').order_by(Invitation.created_at)
+        Invitation.circle_id == manager.circle_id, Invitation.status == 'pending').order_by(Invitation.created_at)
     ).scalars().all()
 
 
-def open_invitation(circle_id, invitation_id) -> Invitation:
-    """Return an open invitation of this circle by id, or raise NotFound."""
+def open_invitation(manager: Member, invitation_id) -> Invitation:
+    """Return an open invitation of the manager's care page by id, or raise NotFound."""
+    check(manager, MANAGE)
     invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.circle_id != circle_id or invitation.status != 'pending':
+    if invitation is None or invitation.circle_id != manager.circle_id or invitation.status != 'pending':
         raise NotFound(_l('This invitation does not exist or was already answered.'))
     return invitation
 
 
-def resend_invitation(manager: Member, invitation: Invitation, circle_name: str) -> Invitation:
+def resend_invitation(manager: Member, invitation_id) -> Invitation:
     """Send the invitation mail again, with a fresh 7-day validity (not for an expired one: invite again)."""
+    invitation = open_invitation(manager, invitation_id)
     if invitation.expires_at <= utcnow():
         raise Conflict(_l('This invitation has expired. Send a new one.'), code='invitation_expired')
     invitation.expires_at = utcnow() + timedelta(seconds=setting('INVITATION_MAX_AGE'))
-    _send_invitation(invitation, manager.account, circle_name)
+    _send_invitation(invitation, manager.account, client_name(manager.circle) or '')
     audit('circle.invite_resend', 'U', actor=manager.account, role='manager', circle=invitation.circle_id,
           target=f'invitation:{invitation.id}')
     return invitation
 
 
-def revoke_invitation(manager: Member, invitation: Invitation):
-    """Withdraw an invitation: its link stops working."""
+def revoke_invitation(manager: Member, invitation_id) -> Invitation:
+    """Withdraw an open invitation: its link stops working."""
+    invitation = open_invitation(manager, invitation_id)
     invitation.status, invitation.responded_at = 'revoked', utcnow()
     audit('circle.invite_revoke', 'U', actor=manager.account, role='manager', circle=invitation.circle_id,
           target=f'invitation:{invitation.id}')
+    return invitation
 
 
 def delete_circle(manager: Member, page: str | None = None):

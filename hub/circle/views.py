@@ -26,6 +26,7 @@ from hub.circle.access import (
     require_calendar,
     require_helper,
     require_member_change,
+    require_removal,
     sees_calendar,
 )
 from hub.circle.dossiers import client_name, dossiers_of, providers_of, suggested_invitations
@@ -77,7 +78,7 @@ def dashboard():
 @login_required
 def members(circle_id):
     member = require(g.account, circle_id)
-    invitations = operations.pending_invitations(member.circle_id) if can(member, MANAGE) else []
+    invitations = operations.pending_invitations(member) if can(member, MANAGE) else []
     everyone = operations.members_of(member.circle_id)
     photos = with_photo(m.account_id for m in everyone if m.id == member.id or can(m, 'settings.photo'))
     # a member's second step that will be removed (a lost phone): the manager sees it coming (hub.account.lost_phone)
@@ -141,7 +142,7 @@ def member_profile(circle_id, member_id):
         values = form_data('relation', 'phone')
         with form_step() as step:
             data = MemberChangeSchema().load({key: values.get(key) or None for key in ('relation', 'phone')})
-            operations.change_profile(member, data)
+            operations.change_profile(member, member, data)
         if step.ok:
             return redirect(url_for('circle.members', circle_id=member.circle_id), 303)
         errors, status = step.errors, step.status
@@ -167,7 +168,7 @@ def invite(circle_id):
                 raise ValidationError({**exc.messages, **problems}) from None
             if problems:
                 raise ValidationError(problems)
-            invitation = operations.invite_helper(manager.circle, manager, data, client_name(manager.circle) or '')
+            invitation = operations.invite_helper(manager, data)
         if step.ok:
             return render_template('circle/invited.html', member=manager, invitation=invitation)
         errors, status = step.errors, step.status
@@ -184,7 +185,7 @@ def _suggestions(manager):
         return []
     read_dossier(g.account, manager.circle_id, 'contacts')
     known = {m.account.email for m in operations.members_of(manager.circle_id)}
-    known |= {i.email for i in operations.pending_invitations(manager.circle_id)}
+    known |= {i.email for i in operations.pending_invitations(manager)}
     return suggested_invitations(manager.circle_id, known)
 
 
@@ -227,8 +228,7 @@ def remove_member(circle_id, member_id):
     actor = require(g.account, circle_id)
     member = operations.member_of(actor.circle_id, parse_id(member_id))
     leaving = member.id == actor.id
-    if not leaving:
-        require(g.account, circle_id, MANAGE)
+    require_removal(actor, member)  # before the question too: a helper is not asked to remove another
     back = url_for('circle.members', circle_id=actor.circle_id)
     if request.method == 'POST':
         operations.remove_member(actor, member)  # a refusal raises: the wrapper rolls back and answers
@@ -246,11 +246,12 @@ def remove_member(circle_id, member_id):
 @login_required
 def manage_invitation(circle_id, invitation_id, action):
     manager = require(g.account, circle_id, MANAGE)
-    invitation = operations.open_invitation(manager.circle_id, parse_id(invitation_id))
     if action == 'resend':
-        operations.resend_invitation(manager, invitation, client_name(manager.circle) or '')
+        operations.resend_invitation(manager, parse_id(invitation_id))
     elif action == 'revoke':
-        operations.revoke_invitation(manager, invitation)
+        operations.revoke_invitation(manager, parse_id(invitation_id))
+    else:
+        operations.open_invitation(manager, parse_id(invitation_id))  # another action: as before, 404 if none
     return redirect(url_for('circle.members', circle_id=manager.circle_id), 303)
 
 

@@ -5,7 +5,7 @@ from flask import Blueprint
 from hub.account.access import current_account, login_limited, step_up_required
 from hub.circle.access import MANAGE, membership, require
 from hub.circle.api import circle_json
-from hub.circle.dossiers import dossiers_of, linked_dossier
+from hub.circle.dossiers import dossiers_of
 from hub.connect import operations
 from hub.connect.schemas import RedeemSchema
 from hub.web import load_json, parse_id
@@ -36,7 +36,7 @@ def dossiers(circle_id):
 @bp.delete('/circles/<circle_id>/dossiers/<dossier_id>')
 def unlink(circle_id, dossier_id):
     manager = require(current_account(), circle_id, MANAGE)
-    operations.unlink_dossier(linked_dossier(manager.circle_id, parse_id(dossier_id)), manager.account)
+    operations.unlink_dossier(manager, parse_id(dossier_id))
     return '', 204
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from hub.careprovider.models import Dossier, Provider
 from hub.careprovider.operations import get_or_create_dossier
 from hub.careprovider.registry import adapter_class
-from hub.circle.access import MANAGE, require
-from hub.circle.dossiers import client_name, dossiers_of
+from hub.circle.access import MANAGE, check, require
+from hub.circle.dossiers import client_name, dossiers_of, linked_dossier
 from hub.circle.models import Circle, CircleDossier
 from hub.circle.operations import create_circle, delete_circle, transfer_management
 from hub.config import setting
@@ -126,8 +126,19 @@ def _redeem(account, typed_code, circle_id):
     return circle
 
 
-def unlink_dossier(dossier: Dossier, actor=None):
-    """Unlink a dossier from its care page and forget its mirrored records (a new code links it again)."""
+def unlink_dossier(manager, dossier_id):
+    """The manager unlinks a provider's dossier from their care page; its mirrored records go (a new code links it
+    again)."""
+    check(manager, MANAGE)
+    _unlink(linked_dossier(manager.circle_id, dossier_id), manager.account)
+
+
+def provider_unlink(dossier: Dossier):
+    """The provider ends the link of a client's dossier (its API): the same, by the provider."""
+    _unlink(dossier, None)
+
+
+def _unlink(dossier: Dossier, actor):
     link = db.session.get(CircleDossier, dossier.id)
     audit('coupling.unlink', 'D', actor=actor, role='manager' if actor else 'provider',
           circle=link.circle_id if link else None, dossier=dossier,
@@ -138,9 +149,10 @@ def unlink_dossier(dossier: Dossier, actor=None):
 def delete_care_page(manager):
     """Delete a care page: its dossier links and mirrored records (and what members uploaded), members and
     invitations."""
+    check(manager, MANAGE)
     page = client_name(manager.circle)  # while its dossiers still say whose it is
     for dossier in dossiers_of(manager.circle_id, uploads=True):
-        unlink_dossier(dossier, manager.account)
+        _unlink(dossier, manager.account)
     delete_circle(manager, page)
 
 

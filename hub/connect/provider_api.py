@@ -48,5 +48,5 @@ def revoke_code(code_id):
 @bp.delete('/dossiers/<client_id>/link')
 def unlink(client_id):
     provider = current_provider('codes')
-    operations.unlink_dossier(dossier_of(provider, client_id))
+    operations.provider_unlink(dossier_of(provider, client_id))
     return '', 204

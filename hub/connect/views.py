@@ -40,7 +40,7 @@ def unlink(circle_id, dossier_id):
     dossier = linked_dossier(manager.circle_id, parse_id(dossier_id))
     back = url_for('circle.members', circle_id=manager.circle_id)
     if request.method == 'POST':
-        operations.unlink_dossier(dossier, g.account)
+        operations.unlink_dossier(manager, dossier.id)
         return redirect(back, 303)
     return render_template('confirm.html', title=_l('Unlink %(name)s', name=dossier.provider.name),
                            text=_l('The data of %(name)s is no longer shown on this care page. To link it again, you '

@@ -63,7 +63,7 @@ def reading(circle_id):
     """The dossier grouped by category ("Lezen"): goals, the notes sent to the provider, questionnaires by title,
     agreements (the actions of the current plans) and health problems."""
     member = read_dossier(current_account(), circle_id, 'read')
-    read = operations.read_by_category(member.circle_id)
+    read = operations.read_by_category(member)
     return {'goals': [operations.record_json(row) for row in read.goals],
             'notes': [operations.record_json(row) for row in read.notes],
             'questionnaires': [{'title': title, 'count': len(rows), 'latest': operations.record_json(rows[0])}
@@ -78,7 +78,7 @@ def report(circle_id, record_id):
     """One report, with the ids of the one before and after it (``previous``, ``next``), for reading one by one."""
     record_id = parse_id(record_id)  # first: only an id goes into the audit record
     member = read_dossier(current_account(), circle_id, 'report', record_id)
-    read = operations.read_report(member.circle_id, record_id)
+    read = operations.read_report(member, record_id)
     return {**operations.record_json(read.row), 'previous': str(read.previous_id) if read.previous_id else None,
             'next': str(read.next_id) if read.next_id else None}
 
@@ -103,7 +103,7 @@ def show_record(circle_id, record_id, member_id):
 def medication_list(circle_id):
     """The medication list: the provider's entries and the members' own, each with ``source`` and ``status``."""
     member = read_dossier(current_account(), circle_id, 'medication')
-    return {'items': medication.medication_list(member.circle_id), 'next': None}
+    return {'items': medication.medication_list(member), 'next': None}
 
 
 @bp.post('/circles/<circle_id>/medication')
@@ -119,7 +119,7 @@ def add_medication(circle_id):
 def documents_list(circle_id):
     """The documents: the providers' (``source: provider``) and what members uploaded (``source: member``)."""
     member = read_dossier(current_account(), circle_id, 'documents')
-    return {'items': documents.documents_of(member.circle_id), 'next': None}
+    return {'items': documents.documents_of(member), 'next': None}
 
 
 @bp.post('/circles/<circle_id>/documents')
@@ -139,7 +139,7 @@ def document_file(circle_id, document_id):
     """Open a document (the file itself; a provider's is fetched from the provider now). Audited."""
     document_id = parse_id(document_id)
     member = read_dossier(current_account(), circle_id, 'document', document_id)
-    content_type, data, title = documents.open_document(member.circle_id, document_id)
+    content_type, data, title = documents.open_document(member, document_id)
     return file_response(data, content_type, documents.file_name(title, content_type),
                          content_type in documents.INLINE)
 
@@ -185,7 +185,7 @@ def create_share(circle_id):
 @bp.get('/circles/<circle_id>/shares')
 def list_shares(circle_id):
     manager = require(current_account(), circle_id, MANAGE)
-    return {'items': [share_json(share) for share in shares.shares_of(manager.circle_id)], 'next': None}
+    return {'items': [share_json(share) for share in shares.shares_of(manager)], 'next': None}
 
 
 @bp.delete('/circles/<circle_id>/shares/<share_id>')
@@ -198,7 +198,7 @@ def revoke_share(circle_id, share_id):
 @bp.get('/circles/<circle_id>/plans')
 def plans(circle_id):
     member = read_dossier(current_account(), circle_id, 'plans')
-    rows = operations.plans(member.circle_id)
+    rows = operations.plans(member)
     ids = [row.Record.id for row in rows]
     found, versions = operations.approvals(member.circle_id, ids), operations.plan_versions(ids)
     return {'items': [_plan_json(row, found.get(row.Record.id),
@@ -209,7 +209,7 @@ def plans(circle_id):
 @bp.get('/circles/<circle_id>/plans/<plan_id>')
 def plan(circle_id, plan_id):
     member = read_dossier(current_account(), circle_id, 'plan', plan_id[:40])
-    read = operations.read_plan(member.circle_id, parse_id(plan_id), request.args.get('version'))
+    read = operations.read_plan(member, parse_id(plan_id), request.args.get('version'))
     body = _plan_json(read.row, read.approval, read.versions, read.goals, read.data)
     body['shown_version'] = read.shown
     return body
@@ -242,7 +242,7 @@ def decline(circle_id, plan_id):
 def data_sections(circle_id):
     """The client's data from the dossier, in the sections this member may see (each has its capability)."""
     member, shown = read_data(current_account(), circle_id)
-    found = data.sections(member.circle_id, shown) if shown else {}
+    found = data.sections(member, shown) if shown else {}
     return {'sections': {name: [data.item_json(row) for row in rows] for name, rows in found.items()}}
 
 
@@ -269,14 +269,14 @@ def change_contact_person(circle_id, record_id):
 def contact_requests(circle_id):
     """The care page's requests to add or change contact persons, newest first, with their status."""
     member, _ = read_data(current_account(), circle_id, 'contact_persons')
-    return {'items': [contacts.request_json(r) for r in contacts.requests_of(member.circle_id)], 'next': None}
+    return {'items': [contacts.request_json(r) for r in contacts.requests_of(member)], 'next': None}
 
 
 @bp.get('/circles/<circle_id>/corrections')
 def correction_requests(circle_id):
     """The care page's requests to correct the dossier, newest first, with their status and the provider's answer."""
     member = correct(current_account(), circle_id)
-    return {'items': corrections.requests_of(member.circle_id), 'next': None}
+    return {'items': corrections.requests_of(member), 'next': None}
 
 
 @bp.post('/circles/<circle_id>/corrections')
@@ -286,7 +286,7 @@ def ask_correction(circle_id):
     member = correct(account, circle_id)
     body = load_json(CorrectionSchema())
     request = corrections.ask(member, account, body['record_id'], body['text'])
-    [item] = corrections.requests_of(member.circle_id, only=request.id)
+    [item] = corrections.requests_of(member, only=request.id)
     return item, 202
 
 
@@ -295,7 +295,7 @@ def access_log(circle_id):
     """Who read or did what with the dossier data of this care page, newest first (manager)."""
     account = current_account()
     member = require(account, circle_id, MANAGE)
-    rows, next_cursor = operations.access_log(member.circle_id, request.args.get('cursor'))
+    rows, next_cursor = operations.access_log(member, request.args.get('cursor'))
     audit('circle.access_log', 'R', actor=account, role=member.role, circle=member.circle_id, target='access-log')
     client = client_name(member.circle)  # the client on whose behalf each member reads
     return {'items': [{'id': str(row.AuditRecord.id), 'at': row.AuditRecord.at.isoformat(),
@@ -315,7 +315,7 @@ def measurements(circle_id):
     days = request.args.get('days', str(operations.MEASUREMENT_DAYS))
     if len(days) > 4 or not days.isdigit() or not 1 <= int(days) <= 3650:
         raise InvalidInput(_l('Give days as a number from 1 to 3650.'), code='invalid_days')
-    series = operations.measurements(member.circle_id, int(days))
+    series = operations.measurements(member, int(days))
     return {'items': [{'series': name, 'unit': operations.unit_of(rows[-1].Record),
                        'code': rows[-1].Record.data.get('code'),
                        'points': [{'id': str(row.Record.id), 'at': row.Record.occurred_at.isoformat(),

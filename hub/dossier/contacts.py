@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Record
 from hub.careprovider.outbound import queue_for_provider
+from hub.circle.access import check
 from hub.circle.dossiers import dossiers_of, linked_dossier, records_of
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput, NotFound
@@ -24,9 +25,11 @@ FIELDS = ('name', 'relationship', 'phone', 'email')
 SHOWN = 50
 
 
-def contact_person(circle_id, record_id):
-    """Return the (Record, Dossier) row of a contact person of this care page, or raise NotFound."""
-    row = db.session.execute(records_of(circle_id, ('contact_person',)).where(Record.id == record_id)).first()
+def contact_person(member, record_id):
+    """Return the (Record, Dossier) row of a contact person of the member's care page, or raise NotFound."""
+    check(member, 'data.contacts')
+    row = db.session.execute(records_of(member, member.circle_id, ('contact_person',))
+                             .where(Record.id == record_id)).first()
     if row is None:
         raise NotFound(_l('There is no such contact person on this care page.'))
     return row
@@ -44,8 +47,9 @@ def _dossier_for(circle_id, dossier_id):
 
 def request_contact(member, account, details, record_id=None, dossier_id=None) -> ContactRequest:
     """Ask the provider to change the contact person ``record_id`` to ``details``, or (no record) to add one."""
+    check(check(member, 'data.contacts'), 'settings.contacts_edit' if record_id is not None else 'settings.contacts_add')
     if record_id is not None:
-        row = contact_person(member.circle_id, record_id)
+        row = contact_person(member, record_id)
         dossier, contact = row.Dossier, row.Record.source_id
         details = {key: details.get(key, row.Record.data.get(key)) for key in FIELDS}  # what is not given stays
         if all(details[key] == row.Record.data.get(key) for key in FIELDS):
@@ -66,11 +70,12 @@ def request_contact(member, account, details, record_id=None, dossier_id=None) -
     return request
 
 
-def requests_of(circle_id, limit=SHOWN) -> list[ContactRequest]:
+def requests_of(member, limit=SHOWN) -> list[ContactRequest]:
     """The care page's requests about contact persons, newest first, each with the provider's ``answer`` (or None)."""
+    check(member, 'data.contacts')
     requests = db.session.execute(
         select(ContactRequest).options(joinedload(ContactRequest.outbox_item), joinedload(ContactRequest.account))
-        .where(ContactRequest.circle_id == circle_id)
+        .where(ContactRequest.circle_id == member.circle_id)
         .order_by(ContactRequest.created_at.desc(), ContactRequest.id.desc()).limit(limit)).scalars().all()
     answers = answers_to((request.dossier_id, request.outbox_item_id) for request in requests)
     for request in requests:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
+from hub.circle.access import MANAGE, READ_DOSSIER, check
 from hub.circle.dossiers import records_of
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
@@ -44,9 +45,10 @@ def describe(record) -> str:
     return words if len(words) <= 120 else words[:119].rstrip() + '…'
 
 
-def correctable(circle_id, record_id):
+def correctable(member, record_id):
     """Return the (Record, Dossier) row of an item of the care page one may ask to correct, or raise InvalidInput."""
-    row = db.session.execute(records_of(circle_id, KINDS).where(  # what a member uploaded has no provider to ask
+    check(check(member, MANAGE), READ_DOSSIER)
+    row = db.session.execute(records_of(member, member.circle_id, KINDS).where(  # what a member uploaded has no provider to ask
         Record.id == record_id, Dossier.uploaded_by.is_(None))).first() if record_id else None
     if row is None:
         raise InvalidInput(_l('Choose an item of the dossier of this care page.'),
@@ -56,7 +58,7 @@ def correctable(circle_id, record_id):
 
 def ask(member, account, record_id, text) -> CorrectionRequest:
     """Send the provider a request to correct the item ``record_id``: what is wrong, in ``text``."""
-    record, dossier = correctable(member.circle_id, record_id)
+    record, dossier = correctable(member, record_id)
     when = utcnow()
     about = describe(record)
     # the day as the care page shows it (its time zone), for the provider's staff
@@ -74,9 +76,11 @@ def ask(member, account, record_id, text) -> CorrectionRequest:
     return request
 
 
-def requests_of(circle_id, limit=SHOWN, only=None) -> list[dict]:
+def requests_of(manager, limit=SHOWN, only=None) -> list[dict]:
     """The care page's correction requests (or the one with id ``only``), newest first, each with its status and the
     provider's answer."""
+    check(manager, MANAGE)
+    circle_id = manager.circle_id
     query = (select(CorrectionRequest, Dossier).options(joinedload(CorrectionRequest.account),
                                                         joinedload(Dossier.provider))
              .join(Dossier, Dossier.id == CorrectionRequest.dossier_id).where(CorrectionRequest.circle_id == circle_id))

@@ -4,7 +4,7 @@ the care team. Each section has its own capability; a member sees only the secti
 from flask_babel import lazy_gettext as _l
 
 from hub.careprovider.models import Record
-from hub.circle.access import can
+from hub.circle.access import can, check
 from hub.circle.dossiers import records_of
 from hub.extensions import db
 
@@ -27,10 +27,13 @@ def visible_sections(member) -> list:
     return [name for name, (capability, _, _) in SECTIONS.items() if can(member, capability)]
 
 
-def sections(circle_id, names) -> dict:
-    """Return section -> its rows (Record, Dossier) for the sections named, read in one query."""
+def sections(member, names) -> dict:
+    """Return section -> its rows (Record, Dossier) for the sections named (each one the member may see), read in one
+    query."""
+    for name in names:
+        check(member, SECTIONS[name][0])
     kinds = sorted({SECTIONS[name][1] for name in names})
-    rows = db.session.execute(records_of(circle_id, kinds).order_by(Record.kind, Record.created_at)).all()
+    rows = db.session.execute(records_of(member, member.circle_id, kinds).order_by(Record.kind, Record.created_at)).all()
     found = {}
     for name in names:
         _, kind, which = SECTIONS[name]

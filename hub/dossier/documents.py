@@ -22,7 +22,7 @@ from hub.careprovider.adapter import AdapterError
 from hub.careprovider.models import Record
 from hub.careprovider.operations import adapter_for, uploads_dossier
 from hub.careprovider.sync import existing_records, origin_of, store
-from hub.circle.access import MANAGE, is_author_or
+from hub.circle.access import MANAGE, READ_DOSSIER, check, is_author_or
 from hub.circle.dossiers import records_of
 from hub.circle.models import CircleDossier
 from hub.core.audit import audit
@@ -78,6 +78,7 @@ def claimed_type(filename, mimetype) -> str | None:
 def upload(member, account, title, upload) -> Document:
     """Keep a file a member uploads (``upload``: file name, the type the browser gave, bytes; None when no file was
     chosen), or map a FHIR Bundle into their uploads dossier; bad input changes nothing."""
+    check(member, READ_DOSSIER)
     if upload is None:
         _refuse(_l('Choose a file.'), 'no_file')
     filename, mimetype, data = upload
@@ -207,13 +208,15 @@ def upload_json(document) -> dict:
             'author_id': str(document.account_id)}
 
 
-def documents_of(circle_id, limit=SHOWN) -> list[dict]:
+def documents_of(member, limit=SHOWN) -> list[dict]:
     """The care page's documents, newest first: the providers' and what members uploaded."""
+    check(member, READ_DOSSIER)
+    circle_id = member.circle_id
     uploads = db.session.execute(select(Document).options(joinedload(Document.account))
                                  .where(Document.circle_id == circle_id)
                                  .order_by(Document.created_at.desc(), Document.id.desc()).limit(limit)).scalars()
     items = [upload_json(document) for document in uploads]
-    for row in db.session.execute(records_of(circle_id, ('document',)).order_by(
+    for row in db.session.execute(records_of(member, circle_id, ('document',)).order_by(
             Record.occurred_at.desc().nulls_last(), Record.id.desc()).limit(limit)):
         data = row.Record.data
         items.append({'id': str(row.Record.id), 'source': 'provider', 'title': data['title'], 'kind': 'file',
@@ -229,14 +232,16 @@ class Unreachable(AppError):
     code = 'provider_unreachable'
 
 
-def open_document(circle_id, document_id) -> tuple[str, bytes, str]:
-    """Return (content type, bytes, title) of a document of this care page: an upload from the database, a
+def open_document(member, document_id) -> tuple[str, bytes, str]:
+    """Return (content type, bytes, title) of a document of the member's care page: an upload from the database, a
     provider's fetched from the provider now. NotFound for another page's or a hidden one."""
+    check(member, READ_DOSSIER)
+    circle_id = member.circle_id
     document = db.session.execute(select(Document).options(undefer(Document.data)).where(
         Document.id == document_id, Document.circle_id == circle_id)).scalar_one_or_none()
     if document is not None:
         return document.content_type, document.data, document.title
-    row = db.session.execute(records_of(circle_id, ('document',)).options(undefer(Record.raw))
+    row = db.session.execute(records_of(member, circle_id, ('document',)).options(undefer(Record.raw))
                              .where(Record.id == document_id)).first()
     if row is None:
         raise NotFound(_l('This document does not exist, or you may not see it.'))

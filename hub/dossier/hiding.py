@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from hub.careprovider.common import KINDS
 from hub.careprovider.models import Record
+from hub.circle.access import MANAGE, check
 from hub.circle.dossiers import records_of
 from hub.circle.models import HiddenRecord, Member
 from hub.core.audit import audit
@@ -19,7 +20,8 @@ HIDEABLE = ('report', 'plan', 'measurement', 'questionnaire', 'document')
 
 def _target(manager, record_id, member_id):
     """The record (of this care page) and the helper it is about, or raise."""
-    row = db.session.execute(records_of(manager.circle_id, tuple(KINDS))  # any record: another kind is a 422
+    check(manager, MANAGE)
+    row = db.session.execute(records_of(manager, manager.circle_id, tuple(KINDS))  # any record: another kind is a 422
                              .where(Record.id == record_id)).first()
     if row is None:
         raise NotFound(_l('This page or item does not exist, or you may not see it.'))

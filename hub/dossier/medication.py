@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from hub.circle.access import MANAGE, require_author_or, today
+from hub.circle.access import MANAGE, READ_DOSSIER, check, require_author_or, today
 from hub.circle.dossiers import records_of
 from hub.core.audit import audit
 from hub.core.errors import NotFound
@@ -26,11 +26,13 @@ def is_stopped(data: dict, on=None) -> bool:
     return _status(data.get('stopped'), ends_on, on or today()) == 'stopped'
 
 
-def medication_list(circle_id) -> list:
+def medication_list(member) -> list:
     """Every entry as a dict (``source`` provider or member), current ones first, then by name."""
+    check(member, READ_DOSSIER)
+    circle_id = member.circle_id
     on = today()
     items = []
-    for row in db.session.execute(records_of(circle_id, ('medication',))).all():
+    for row in db.session.execute(records_of(member, circle_id, ('medication',))).all():
         data = row.Record.data
         ends_on = date.fromisoformat(data['ends_on']) if data.get('ends_on') else None
         items.append({'id': str(row.Record.id), 'source': 'provider', 'name': data['name'], 'dose': data.get('dose'),
@@ -71,6 +73,7 @@ def remove(member, account, entry_id):
 
 def add(member, account, data) -> OwnMedication:
     """A member adds medication of their own to the list."""
+    check(member, READ_DOSSIER)
     own = OwnMedication(circle_id=member.circle_id, author_id=account.id, name=data['name'], dose=data['dose'],
                         starts_on=data.get('starts_on'), ends_on=data.get('ends_on'))
     db.session.add(own)

@@ -14,7 +14,7 @@ from hub.account.models import Account
 from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.careprovider.outbound import queue_for_provider
 from hub.careprovider.sync import version_label
-from hub.circle.access import MANAGE, can, current_members
+from hub.circle.access import MANAGE, READ_DOSSIER, can, check, current_members
 from hub.circle.dossiers import client_name, dossiers_of, not_hidden, records_in, records_of
 from hub.circle.messages import file_provider_messages, notify
 from hub.circle.models import CircleDossier, Member, Note
@@ -87,14 +87,16 @@ def _item_key(row):
     return row.Record.occurred_at, row.Record.id
 
 
-def timeline(circle_id, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMELINE_KINDS, notes=False):
-    """Return (rows, next cursor) of reports, questionnaires and plan events, newest first (``dossiers``: those of
-    the page, if read); with ``notes`` the notes sent to a provider too (SentNote rows).
+def timeline(reader, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMELINE_KINDS, notes=False):
+    """Return (rows, next cursor) of reports, questionnaires and plan events of the reader's care page, newest first
+    (``dossiers``: those of the page, if read); with ``notes`` the notes sent to a provider too (SentNote rows).
 
     Each dossier is read on its own by an index in this order ((dossier, occurred_at, id) for any mix of
     kinds, (dossier, kind, occurred_at, id) for one, (dossier, event_at, id) for plan events), so a page costs
     the same at any dossier size; the pages of several dossiers (and the sent notes) merge.
     """
+    check(reader, READ_DOSSIER)
+    circle_id = reader.circle_id
     if cursor:
         decode_cursor(cursor)  # a bad cursor is refused even when no dossier is linked
     dossiers = dossiers_of(circle_id, uploads=True) if dossiers is None else dossiers
@@ -102,12 +104,12 @@ def timeline(circle_id, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMEL
     rows = []
     for dossier in dossiers:
         if record_kinds:
-            query = records_in(dossier.id, record_kinds).where(Record.occurred_at.is_not(None))
+            query = records_in(reader, dossier.id, record_kinds).where(Record.occurred_at.is_not(None))
             query = after_cursor(query, Record.occurred_at, Record.id, cursor)
             rows += db.session.execute(query.order_by(Record.occurred_at.desc(), Record.id.desc())
                                        .limit(limit + 1)).all()
         if 'plan' in kinds:
-            rows += _plan_events(dossier, cursor, limit + 1)
+            rows += _plan_events(reader, dossier, cursor, limit + 1)
     if notes:
         providers = {dossier.provider_id: dossier.provider for dossier in dossiers}
         query = after_cursor(select(Note).options(joinedload(Note.author), joinedload(Note.shared_item))
@@ -119,29 +121,29 @@ def timeline(circle_id, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMEL
     last = _item_key(rows[limit - 1]) if len(rows) > limit else None
     next_cursor = encode_cursor(*last) if last else None
     rows = rows[:limit]
-    _add_goal_plans([row for row in rows if isinstance(row, PlanEvent)], rows)
+    _add_goal_plans(reader, [row for row in rows if isinstance(row, PlanEvent)], rows)
     return rows, next_cursor
 
 
-def _plan_events(dossier, cursor, limit) -> list:
+def _plan_events(reader, dossier, cursor, limit) -> list:
     """The newest plan events of one dossier past ``cursor`` (PlanEvent rows, their plans not yet found)."""
     query = (select(RecordVersion, Record).join(Record, RecordVersion.record_id == Record.id)
              .where(RecordVersion.dossier_id == dossier.id, RecordVersion.event.in_(PLAN_EVENTS),
-                    Record.deleted.is_(False), not_hidden()))
+                    Record.deleted.is_(False), not_hidden(reader)))
     query = after_cursor(query, RecordVersion.event_at, RecordVersion.id, cursor)
     return [PlanEvent(row.RecordVersion, row.Record, dossier, row.Record if row.Record.kind == 'plan' else None)
             for row in db.session.execute(query.order_by(RecordVersion.event_at.desc(), RecordVersion.id.desc())
                                           .limit(limit))]
 
 
-def _add_goal_plans(events, rows):
+def _add_goal_plans(reader, events, rows):
     """Find the plan of each goal event on a page (the plan that names the goal), in one query."""
     goals = [event for event in events if event.plan is None]
     if not goals:
         return
     plans = db.session.execute(select(Record).where(
         Record.dossier_id.in_({event.dossier.id for event in goals}), Record.kind == 'plan',
-        Record.deleted.is_(False), not_hidden())).scalars().all()
+        Record.deleted.is_(False), not_hidden(reader))).scalars().all()
     for index, row in enumerate(rows):
         if isinstance(row, PlanEvent) and row.plan is None:
             plan = next((p for p in plans if p.dossier_id == row.dossier.id
@@ -172,11 +174,12 @@ class TimelineRead(NamedTuple):
 
 def read_timeline(member, cursor=None, kind=None) -> TimelineRead:
     """Read a page of the timeline for a member (``kind``: one kind); the first page begins a visit."""
+    check(member, READ_DOSSIER)
     kinds = timeline_kinds(kind)
     dossiers = dossiers_of(member.circle_id, uploads=True)
     last_visit = member.timeline_previous_at if cursor else visit_timeline(member)
-    rows, next_cursor = timeline(member.circle_id, cursor, dossiers=dossiers, kinds=kinds, notes=kind is None)
-    return TimelineRead(rows, next_cursor, last_visit, new_since(dossiers, last_visit, kinds))
+    rows, next_cursor = timeline(member, cursor, dossiers=dossiers, kinds=kinds, notes=kind is None)
+    return TimelineRead(rows, next_cursor, last_visit, new_since(member, dossiers, last_visit, kinds))
 
 
 class DossierReading(NamedTuple):
@@ -194,9 +197,11 @@ READING_QUESTIONNAIRES = 500
 READING_NOTES = 10
 
 
-def read_by_category(circle_id) -> DossierReading:
+def read_by_category(member) -> DossierReading:
     """Read the care page's dossier grouped by category (a fixed number of queries)."""
-    rows = db.session.execute(records_of(circle_id, ('goal', 'condition', 'plan')).order_by(Record.created_at)).all()
+    check(member, READ_DOSSIER)
+    circle_id = member.circle_id
+    rows = db.session.execute(records_of(member, circle_id, ('goal', 'condition', 'plan')).order_by(Record.created_at)).all()
     goals = [row for row in rows if row.Record.kind == 'goal']
     conditions = [row for row in rows if row.Record.kind == 'condition']
     agreements = [(row, activity) for row in rows if row.Record.kind == 'plan' and row.Record.data.get('status') in
@@ -207,7 +212,7 @@ def read_by_category(circle_id) -> DossierReading:
         .where(Note.circle_id == circle_id, Note.shared_at.is_not(None))
         .order_by(Note.shared_at.desc(), Note.id.desc()).limit(READING_NOTES)).scalars()]
     by_title = {}
-    for row in db.session.execute(records_of(circle_id, ('questionnaire',)).where(Record.occurred_at.is_not(None))
+    for row in db.session.execute(records_of(member, circle_id, ('questionnaire',)).where(Record.occurred_at.is_not(None))
                                   .order_by(Record.occurred_at.desc()).limit(READING_QUESTIONNAIRES)):
         by_title.setdefault(row.Record.data.get('title') or '', []).append(row)
     questionnaires = sorted(by_title.items(), key=lambda item: item[0].casefold())
@@ -221,15 +226,17 @@ class ReportRead(NamedTuple):
     next_id: object
 
 
-def read_report(circle_id, record_id) -> ReportRead:
+def read_report(member, record_id) -> ReportRead:
     """Read one report of a care page with its neighbours in time, or raise NotFound."""
-    row = db.session.execute(records_of(circle_id, ('report',)).where(Record.id == record_id)).first()
+    check(member, READ_DOSSIER)
+    circle_id = member.circle_id
+    row = db.session.execute(records_of(member, circle_id, ('report',)).where(Record.id == record_id)).first()
     if row is None or row.Record.occurred_at is None:
         raise NotFound(_l('This report does not exist, or you may not see it.'))
     at = (row.Record.occurred_at, row.Record.id)
     older, newer = [], []
     for dossier in dossiers_of(circle_id, uploads=True):  # each by its own index; the nearest of all dossiers wins
-        query = records_in(dossier.id, ('report',)).where(Record.occurred_at.is_not(None))
+        query = records_in(member, dossier.id, ('report',)).where(Record.occurred_at.is_not(None))
         key = tuple_(Record.occurred_at, Record.id)
         older += db.session.execute(query.where(key < at).order_by(Record.occurred_at.desc(), Record.id.desc())
                                     .limit(1)).all()
@@ -239,19 +246,19 @@ def read_report(circle_id, record_id) -> ReportRead:
     return ReportRead(row, previous.Record.id if previous else None, following.Record.id if following else None)
 
 
-def new_since(dossiers, since, kinds=TIMELINE_KINDS) -> int:
-    """How many timeline items came into these dossiers after ``since`` (up to NEW_COUNT_LIMIT), in one query:
-    records of the kinds asked, and plan events when plans are asked."""
+def new_since(reader, dossiers, since, kinds=TIMELINE_KINDS) -> int:
+    """How many timeline items ``reader`` may see came into these dossiers after ``since`` (up to NEW_COUNT_LIMIT),
+    in one query: records of the kinds asked, and plan events when plans are asked."""
     if since is None or not dossiers:
         return 0
     ids = [d.id for d in dossiers]
     found = select(Record.id).where(Record.dossier_id.in_(ids), Record.created_at > since,
                                     Record.kind.in_([kind for kind in kinds if kind != 'plan']),
-                                    Record.deleted.is_(False), Record.occurred_at.is_not(None), not_hidden())
+                                    Record.deleted.is_(False), Record.occurred_at.is_not(None), not_hidden(reader))
     if 'plan' in kinds:
         found = found.union_all(select(RecordVersion.id).join(Record, RecordVersion.record_id == Record.id).where(
             RecordVersion.dossier_id.in_(ids), RecordVersion.stored_at > since,
-            RecordVersion.event.in_(PLAN_EVENTS), Record.deleted.is_(False), not_hidden()))
+            RecordVersion.event.in_(PLAN_EVENTS), Record.deleted.is_(False), not_hidden(reader)))
     return min(NEW_COUNT_LIMIT, db.session.execute(
         select(func.count()).select_from(found.limit(NEW_COUNT_LIMIT).subquery())).scalar_one())
 
@@ -265,10 +272,11 @@ def is_new(row, since) -> bool:
     return row.Record.created_at > since
 
 
-def upcoming_appointments(circle_id, limit=5):
+def upcoming_appointments(member, limit=5):
     """Return the next care appointments of a care page."""
+    check(member, 'appointments.care')
     return db.session.execute(
-        records_of(circle_id, ('appointment',)).where(Record.occurred_at >= utcnow())
+        records_of(member, member.circle_id, ('appointment',)).where(Record.occurred_at >= utcnow())
         .order_by(Record.occurred_at).limit(limit)).all()
 
 
@@ -308,10 +316,11 @@ def record_json(row) -> dict:
     return item
 
 
-def plans(circle_id):
+def plans(member):
     """Return the care plans of a care page: the client plan(s) first, then the work plans per discipline in
     alphabetical order; newest first within each."""
-    rows = db.session.execute(records_of(circle_id, ('plan',)).order_by(
+    check(member, READ_DOSSIER)
+    rows = db.session.execute(records_of(member, member.circle_id, ('plan',)).order_by(
         Record.occurred_at.desc().nulls_last(), Record.created_at.desc())).all()
     return sorted(rows, key=lambda row: (row.Record.data.get('plan_type') == 'work',
                                          (row.Record.data.get('discipline') or '').casefold()))
@@ -352,14 +361,14 @@ class PlanRead(NamedTuple):
     versions: list
 
 
-def read_plan(circle_id, plan_id, version=None) -> PlanRead:
+def read_plan(member, plan_id, version=None) -> PlanRead:
     """Read one plan of a care page, at ``version`` (None or '': the current one), or raise NotFound."""
-    row = plan(circle_id, plan_id)
+    row = plan(member, plan_id)
     current = plan_version(row.Record)
     data = plan_at(row, version or None)
-    approval = approvals(circle_id, [row.Record.id]).get(row.Record.id)
+    approval = approvals(member.circle_id, [row.Record.id]).get(row.Record.id)
     versions = version_list(row.Record, plan_versions([row.Record.id]).get(row.Record.id, []))
-    return PlanRead(row, data, goals_of(row, data), approval, approval_state(row.Record, approval), current,
+    return PlanRead(row, data, goals_of(member, row, data), approval, approval_state(row.Record, approval), current,
                     version or current, versions)
 
 
@@ -377,22 +386,23 @@ def plan_at(row, version):
     return data
 
 
-def plan(circle_id, plan_id):
-    """Return one care plan of a care page (a row of Record and Dossier), or raise NotFound."""
-    row = db.session.execute(records_of(circle_id, ('plan',)).where(Record.id == plan_id)).first()
+def plan(member, plan_id):
+    """Return one care plan of the member's care page (a row of Record and Dossier), or raise NotFound."""
+    check(member, READ_DOSSIER)
+    row = db.session.execute(records_of(member, member.circle_id, ('plan',)).where(Record.id == plan_id)).first()
     if row is None:
         raise NotFound(_l('This care plan is not on this care page.'))
     return row
 
 
-def goals_of(row, data=None):
-    """Return the goals a plan names (``data``: of an earlier version), in its order."""
+def goals_of(reader, row, data=None):
+    """Return the goals a plan names that ``reader`` may see (``data``: of an earlier version), in its order."""
     ids = (data or row.Record.data).get('goal_ids') or []
     if not ids:
         return []
     found = {r.source_id: r for r in db.session.execute(select(Record).where(
         Record.dossier_id == row.Dossier.id, Record.kind == 'goal', Record.source_id.in_(ids),
-        Record.deleted.is_(False), not_hidden())).scalars()}
+        Record.deleted.is_(False), not_hidden(reader))).scalars()}
     return [found[i] for i in ids if i in found]
 
 
@@ -425,12 +435,12 @@ def to_do(member, dossiers, dossier_open=True) -> ToDo:
     plans, new_reports, troubled = [], 0, []
     if can(member, 'dossier') and dossier_open:
         if can(member, MANAGE):
-            rows = db.session.execute(records_of(member.circle_id, ('plan',))).all()
+            rows = db.session.execute(records_of(member, member.circle_id, ('plan',))).all()
             decided = approvals(member.circle_id, [row.Record.id for row in rows])
             plans = [row for row in rows
                      if approval_state(row.Record, decided.get(row.Record.id)) == 'awaiting_signature']
         since = member.timeline_visit_at
-        new_reports = new_since(dossiers, since, ('report',)) if since else 0
+        new_reports = new_since(member, dossiers, since, ('report',)) if since else 0
     if can(member, MANAGE):
         troubled = [dossier for dossier in dossiers if dossier.failures]
     return ToDo(plans, new_reports, troubled)
@@ -453,7 +463,7 @@ def seal(plan_source, version, who, when) -> str:
 
 def _awaiting(member, plan_id, version):
     """The plan row, if this version of it waits for this care page's decision; else raise Conflict."""
-    row = plan(member.circle_id, plan_id)
+    row = plan(member, plan_id)
     record = row.Record
     if str(version) != plan_version(record):
         raise Conflict(_l('The care plan has changed since you read it. Read it again, then decide.'),
@@ -471,6 +481,7 @@ def _awaiting(member, plan_id, version):
 
 def approve_plan(member, account, plan_id, version):
     """Approve one version of a care plan: record it and send the approval to the provider (the outbox)."""
+    check(member, MANAGE)
     row = _awaiting(member, plan_id, version)
     record, current = row.Record, plan_version(row.Record)
     when = utcnow()
@@ -489,6 +500,7 @@ def approve_plan(member, account, plan_id, version):
 
 def decline_plan(member, account, plan_id, version, comment):
     """Say no to one version of a care plan, with what the person does not agree with; it goes to the provider."""
+    check(member, MANAGE)
     row = _awaiting(member, plan_id, version)
     record, current = row.Record, plan_version(row.Record)
     when = utcnow()
@@ -655,9 +667,11 @@ def _access_records(circle_id, *columns):
             .order_by(AuditRecord.at.desc(), AuditRecord.id.desc()))
 
 
-def access_log(circle_id, cursor=None, limit=ACCESS_PAGE, leave_out=None):
-    """Return (rows of (AuditRecord, Account or None, provider name), next cursor): who read or did what; without
-    the reads of the account ``leave_out`` (the manager's own clicks, on the page, unless asked)."""
+def access_log(manager, cursor=None, limit=ACCESS_PAGE, leave_out=None):
+    """Return (rows of (AuditRecord, Account or None, provider name), next cursor): who read or did what on the
+    manager's care page; without the reads of the account ``leave_out`` (the manager's own clicks, unless asked)."""
+    check(manager, MANAGE)
+    circle_id = manager.circle_id
     query = after_cursor(_access_records(circle_id, AuditRecord, Account), AuditRecord.at, AuditRecord.id, cursor)
     if leave_out is not None:
         query = query.where(or_(AuditRecord.actor_id.is_(None), AuditRecord.actor_id != leave_out,
@@ -706,18 +720,19 @@ MEASUREMENT_DAYS = 365
 LATEST_OUTSIDE_WINDOW = 10
 
 
-def measurements(circle_id, days=MEASUREMENT_DAYS):
+def measurements(member, days=MEASUREMENT_DAYS):
     """Return series name -> its measurements (rows of Record and Dossier), oldest first, of the last ``days``.
 
     A series measured only before the window shows its latest measurements all the same: a weight
     taken two years ago is old news, not no news.
     """
+    check(member, READ_DOSSIER)
     since = utcnow() - timedelta(days=days)
     series = {}
-    for row in db.session.execute(records_of(circle_id, ('measurement',)).where(
+    for row in db.session.execute(records_of(member, member.circle_id, ('measurement',)).where(
             Record.occurred_at >= since).order_by(Record.code, Record.occurred_at)):
         series.setdefault(row.Record.code, []).append(row)
-    older = records_of(circle_id, ('measurement',)).where(Record.occurred_at < since)
+    older = records_of(member, member.circle_id, ('measurement',)).where(Record.occurred_at < since)
     if series:
         older = older.where(Record.code.not_in(list(series)))
     codes = db.session.execute(older.with_only_columns(Record.code).distinct()).scalars().all()
@@ -803,7 +818,7 @@ def export_rows(member, start=None, end=None):
     """The records a download holds: the kinds this member may see, not deleted, in the months asked (undated ones
     always). GP and pharmacy need ``data.gp_pharmacy``, the care team ``data.care_team``."""
     kinds = [kind for kind in KINDS if kind == 'practitioner' or can(member, EXPORT_CAPABILITIES[kind])]
-    query = records_of(member.circle_id, kinds).options(undefer(Record.raw))  # the provider's own FHIR
+    query = records_of(member, member.circle_id, kinds).options(undefer(Record.raw))  # the provider's own FHIR
     if start is not None:
         query = query.where(or_(Record.occurred_at.is_(None), Record.occurred_at >= start))
     if end is not None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.account.operations import link
 from hub.careprovider.models import Record
+from hub.circle.access import MANAGE, check
 from hub.circle.dossiers import client_name, records_of, source_name
 from hub.core.audit import audit
 from hub.core.crypto import decrypt, encrypt, keyed_hash
@@ -58,13 +59,13 @@ def _rows(manager, parts):
     now = utcnow()
 
     def read(kinds, *where):
-        query = records_of(manager.circle_id, kinds).options(undefer(Record.raw)).where(*where)
+        query = records_of(manager, manager.circle_id, kinds).options(undefer(Record.raw)).where(*where)
         return db.session.execute(query.order_by(Record.occurred_at)).all()
     rows = read(('demographics',))
     for part in parts:
         kinds, days = PARTS[part]
         if part == 'plan':  # the plan the page shows first (the client plan, newest), with its goals
-            current = plans(manager.circle_id)
+            current = plans(manager)
             if current:
                 latest = current[0]
                 goals = latest.Record.data.get('goal_ids') or []
@@ -147,6 +148,7 @@ class Made(SimpleNamespace):
 
 def make(manager, account, parts, days, max_opens) -> Made:
     """Make a share of ``parts`` for ``days`` (1..7) and ``max_opens`` opens; the code and links are shown once."""
+    check(manager, MANAGE)
     parts = sorted(set(parts), key=list(PARTS).index)  # each once, in one order
     rows = _rows(manager, parts)
     token, code, key = secrets.token_urlsafe(32), f'{secrets.randbelow(10 ** 6):06d}', os.urandom(32)
@@ -180,14 +182,16 @@ def status(share, now=None) -> str:
     return 'active'
 
 
-def shares_of(circle_id) -> list:
-    """The shares of a care page, newest first."""
-    return db.session.execute(select(Share).where(Share.circle_id == circle_id)
+def shares_of(manager) -> list:
+    """The shares of the manager's care page, newest first."""
+    check(manager, MANAGE)
+    return db.session.execute(select(Share).where(Share.circle_id == manager.circle_id)
                               .order_by(Share.created_at.desc())).scalars().all()
 
 
 def revoke(manager, account, share_id):
     """Revoke a share: its link answers 410 from now on."""
+    check(manager, MANAGE)
     share = db.session.execute(select(Share).where(Share.id == share_id, Share.circle_id == manager.circle_id)
                                ).scalar_one_or_none()
     if share is None:

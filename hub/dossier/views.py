@@ -118,11 +118,11 @@ def overview(circle_id):
         unlock = step_up_redirect()
         if unlock is None:  # one audit record for the read of the page (its reports and appointments)
             read_dossier(g.account, member.circle_id, 'overview')
-            reports, _ = operations.timeline(member.circle_id, limit=3, dossiers=linked)
+            reports, _ = operations.timeline(member, limit=3, dossiers=linked)
     if can(member, 'messages.provider'):
         file_provider_messages(member.circle_id)  # the provider's new messages count as unread at once
     if can(member, 'appointments.care'):
-        appointments = operations.upcoming_appointments(member.circle_id)
+        appointments = operations.upcoming_appointments(member)
         if not (can(member, READ_DOSSIER) and unlock is None):  # else the overview's record covers them
             audit('dossier.appointments', 'R', actor=g.account, role=member.role, circle=member.circle_id,
                   target='appointments:overview')
@@ -190,7 +190,7 @@ def reading(circle_id):
     member, unlock = _dossier_page(circle_id, 'read')
     if unlock:
         return unlock
-    return render_template('dossier/read.html', member=member, read=operations.read_by_category(member.circle_id))
+    return render_template('dossier/read.html', member=member, read=operations.read_by_category(member))
 
 
 @bp.get('/circles/<circle_id>/reports/<record_id>')
@@ -201,7 +201,7 @@ def report(circle_id, record_id):
     member, unlock = _dossier_page(circle_id, 'report', record_id)
     if unlock:
         return unlock
-    read = operations.read_report(member.circle_id, record_id)
+    read = operations.read_report(member, record_id)
     return render_template('dossier/report.html', member=member, row=read.row, previous_id=read.previous_id,
                            next_id=read.next_id)
 
@@ -240,9 +240,9 @@ def data_page(circle_id, section):
     if unlock:
         return redirect(unlock, 303)
     member, shown = read_data(g.account, circle_id, section)
-    requests = contacts.requests_of(member.circle_id) if section == 'contact_persons' else []
+    requests = contacts.requests_of(member) if section == 'contact_persons' else []
     return render_template('dossier/data.html', member=member, section=section, labels=data.LABELS,
-                           allowed=data.visible_sections(member), rows=data.sections(member.circle_id, shown)[section],
+                           allowed=data.visible_sections(member), rows=data.sections(member, shown)[section],
                            requests=requests, request_status=contacts.status,
                            dossiers=dossiers_of(member.circle_id) if section == 'contact_persons' else [])
 
@@ -257,7 +257,7 @@ def contact_request_page(circle_id, record_id=None):
     if unlock:
         return redirect(unlock, 303)
     member = change_contacts(g.account, circle_id, adding=record_id is None)
-    row = contacts.contact_person(member.circle_id, parse_id(record_id)) if record_id else None
+    row = contacts.contact_person(member, parse_id(record_id)) if record_id else None
     dossiers = dossiers_of(member.circle_id)
     errors, status = {}, 200
     values = dict(row.Record.data) if row else {}
@@ -285,7 +285,7 @@ def plans(circle_id):
     member, unlock = _dossier_page(circle_id, 'plans')
     if unlock:
         return unlock
-    rows = operations.plans(member.circle_id)
+    rows = operations.plans(member)
     found = operations.approvals(member.circle_id, [row.Record.id for row in rows])  # one query for all plans
     states = {row.Record.id: operations.approval_state(row.Record, found.get(row.Record.id)) for row in rows}
     return render_template('dossier/plans.html', member=member, rows=rows, states=states)
@@ -302,7 +302,7 @@ def plan(circle_id, plan_id):
 
 def _plan_page(member, plan_id, errors=None, status=200, values=None):
     """The plan, its state and the sign-off forms; a mailed link (``sign``) is checked and its problem told."""
-    read = operations.read_plan(member.circle_id, parse_id(plan_id), request.args.get('version'))
+    read = operations.read_plan(member, parse_id(plan_id), request.args.get('version'))
     token = request.args.get('sign')
     problem = operations.sign_off_link_problem(token, read.row, g.account, read.approval) if token else None
     return render_template('dossier/plan.html', member=member, row=read.row, data=read.data, goals=read.goals,
@@ -356,7 +356,7 @@ def access_log(circle_id):
     """The manager sees who read what of the dossier, and when."""
     member = require(g.account, circle_id, MANAGE)
     mine = request.args.get('mine') == '1'
-    rows, next_cursor = operations.access_log(member.circle_id, request.args.get('cursor'),
+    rows, next_cursor = operations.access_log(member, request.args.get('cursor'),
                                               leave_out=None if mine else g.account.id)
     audit('circle.access_log', 'R', actor=g.account, role=member.role, circle=member.circle_id, target='access-log')
     return render_template('dossier/access_log.html', member=member, rows=operations.per_person_per_day(rows),
@@ -384,7 +384,7 @@ def measurements(circle_id):
     member, unlock = _dossier_page(circle_id, 'measurements')
     if unlock:
         return unlock
-    series = operations.measurements(member.circle_id)
+    series = operations.measurements(member)
     return render_template('dossier/measurements.html', member=member, series=series,
                            charts={name: operations.chart(rows) for name, rows in series.items()},
                            values=operations.point_values, unit_of=operations.unit_of, labels=SERIES_LABELS,
@@ -432,7 +432,7 @@ def shares_page(circle_id):
         if made is not None:  # the form empty again, for the next share
             values = {'parts': [], 'expires_in_days': '7', 'max_opens': '3'}
     return render_template('dossier/shares.html', member=member, errors=errors, values=values, made=made,
-                           shares=shares.shares_of(member.circle_id), parts=shares.PART_LABELS,
+                           shares=shares.shares_of(member), parts=shares.PART_LABELS,
                            share_status=shares.status, share_states=SHARE_STATES), status
 
 
@@ -458,7 +458,7 @@ def documents_page(circle_id):
         if step.ok:
             return redirect(url_for('dossier.documents_page', circle_id=member.circle_id, added=document.kind), 303)
         errors, status = step.errors, step.status
-    items = documents.documents_of(member.circle_id)
+    items = documents.documents_of(member)
     hide = {str(record_id): helpers for record_id, helpers in hiding.choices_for(
         member, [parse_id(item['id']) for item in items if item['source'] == 'provider']).items()} \
         if can(member, MANAGE) else {}
@@ -474,7 +474,7 @@ def document_page(circle_id, document_id):
     member, unlock = _dossier_page(circle_id, 'document', document_id)
     if unlock:
         return unlock
-    content_type, data, title = documents.open_document(member.circle_id, document_id)
+    content_type, data, title = documents.open_document(member, document_id)
     return file_response(data, content_type, documents.file_name(title, content_type),
                          content_type in documents.INLINE)
 
@@ -500,11 +500,11 @@ def corrections_page(circle_id):
     chosen = None
     if values.get('record_id'):
         try:
-            chosen = corrections.correctable(member.circle_id, parse_id(values['record_id'])).Record
+            chosen = corrections.correctable(member, parse_id(values['record_id'])).Record
         except AppError:
             errors.setdefault('record_id', [_l('There is no such item on this care page.')])
     return render_template('dossier/corrections.html', member=member, errors=errors, values=values, chosen=chosen,
-                           describe=corrections.describe, requests=corrections.requests_of(member.circle_id),
+                           describe=corrections.describe, requests=corrections.requests_of(member),
                            states=CORRECTION_STATES, items=ITEM_LABELS), status
 
 
@@ -624,7 +624,7 @@ def medication_page(circle_id):
             return redirect(url_for('dossier.medication_page', circle_id=member.circle_id, added=1), 303)
         errors, status = step.errors, step.status
     return render_template('dossier/medication.html', member=member, items=medication.medication_list(
-        member.circle_id), errors=errors, values=values, kinds=MEDICATION_KINDS), status
+        member), errors=errors, values=values, kinds=MEDICATION_KINDS), status
 
 
 MEDICATION_KINDS = {'use': _l('Use'), 'agreement': _l('Prescribed'), 'administration_agreement': _l('How to give it'),
