@@ -8,9 +8,7 @@ UPDATE before its CREATE, or after a DELETE, ends in the source's present state.
 
 import hashlib
 import logging
-import random
 from collections import Counter
-from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -21,6 +19,7 @@ from hub.careprovider.models import Dossier, Provider, ProviderEvent, Record
 from hub.careprovider.operations import adapter_for
 from hub.careprovider.sync import BATCH, batched, origin_of, store
 from hub.core.background import soon
+from hub.core.backoff import backoff
 from hub.core.errors import InvalidInput, NotFound, Unauthenticated
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -121,8 +120,7 @@ def handle_pending(limit=500) -> Counter:
         except Exception as exc:  # noqa: BLE001  any trouble with one event: try it later, go on with the others
             event.error = f'{type(exc).__name__}: {exc}'[:200] if isinstance(exc, AdapterError) \
                 else type(exc).__name__
-            event.retry_at = now + min(timedelta(minutes=1) * 2 ** (event.attempts - 1), timedelta(hours=6)) \
-                * random.uniform(0.8, 1.2)
+            event.retry_at = now + backoff(event.attempts)
             counts['failed'] += 1
             log.warning('provider event %s failed: %s', event.id, type(exc).__name__)
             continue

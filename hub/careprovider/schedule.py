@@ -1,7 +1,6 @@
 """When dossiers sync: the interval, retries with backoff after a failure, and the circuit breaker per provider."""
 
 import logging
-import random
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
@@ -9,6 +8,7 @@ from sqlalchemy import or_, select, update
 
 from hub.careprovider.models import Dossier, Provider
 from hub.config import setting
+from hub.core.backoff import backoff
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -37,7 +37,7 @@ def schedule_retry(dossier: Dossier, exc: Exception):
     elif getattr(exc, 'retry_after', None):
         wait = _retry_after(exc.retry_after)
     else:
-        wait = min(timedelta(minutes=1) * 2 ** (dossier.failures - 1), LONGEST_RETRY) * random.uniform(0.8, 1.2)
+        wait = backoff(dossier.failures, longest=LONGEST_RETRY)
     dossier.retry_at = now + min(wait, LONGEST_RETRY)
     trip_breaker(provider, now)
 
@@ -46,7 +46,8 @@ def trip_breaker(provider: Provider, now=None):
     """Pause a provider that keeps failing (the circuit breaker opens); longer each time it fails again."""
     if provider.failures >= BREAKER_FAILURES:
         now = now or utcnow()
-        provider.paused_until = now + min(BREAKER_PAUSE * 2 ** (provider.failures - BREAKER_FAILURES), LONGEST_RETRY)
+        provider.paused_until = now + backoff(provider.failures - BREAKER_FAILURES + 1, first=BREAKER_PAUSE,
+                                              longest=LONGEST_RETRY, jitter=0)
         log.warning('provider %s paused until %s after %d failures', provider.id, provider.paused_until,
                     provider.failures)
 

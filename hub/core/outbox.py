@@ -2,7 +2,6 @@
 
 import email.policy
 import logging
-import random
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
@@ -16,6 +15,7 @@ from sqlalchemy import select
 
 from hub.config import setting
 from hub.core.background import soon
+from hub.core.backoff import backoff
 from hub.core.models import OutboxItem
 from hub.core.timeutil import utcnow
 from hub.extensions import db
@@ -66,11 +66,6 @@ def message_id(item_id) -> str:
     return f'<{item_id}@{urlsplit(setting("BASE_URL")).hostname or "carehub.localhost"}>'
 
 
-def _backoff(attempts):
-    base = min(60 * 2 ** attempts, 6 * 3600)
-    return timedelta(seconds=base * random.uniform(0.75, 1.25))
-
-
 def due_items(limit=50):
     """Return pending items whose time has come, locked so other workers skip them."""
     query = (select(OutboxItem)  # channels without a transport wait to be fetched (provider_api)
@@ -94,7 +89,7 @@ def deliver(item):
             log.error('outbox item %s failed for good after %d attempts (%s)', item.id, item.attempts,
                       item.last_error)
         else:
-            item.next_attempt_at = utcnow() + _backoff(item.attempts)
+            item.next_attempt_at = utcnow() + backoff(item.attempts, first=timedelta(minutes=2), jitter=0.25)
             log.warning('outbox item %s failed (%s), retrying later', item.id, item.last_error)
         return False
     mark_delivered(item)
