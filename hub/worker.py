@@ -26,7 +26,7 @@ from hub.core.commit import checkpoint, unit_of_work
 from hub.core.outbox import deliver, due_items
 from hub.core.timeutil import utcnow
 from hub.dossier.answers import notify_answers
-from hub.dossier.operations import (
+from hub.dossier.notices import (
     notify_new_reports,
     notify_plans_awaiting_approval,
     notify_provider_messages,

@@ -22,18 +22,30 @@ def _operations():
     from hub.circle import calendar as diary
     from hub.circle import operations as circle
     from hub.connect import operations as connect
-    from hub.dossier import contacts, corrections, data, documents, hiding, medication, shares
+    from hub.dossier import (
+        accesses,
+        contacts,
+        corrections,
+        data,
+        documents,
+        hiding,
+        measurements,
+        medication,
+        plans,
+        shares,
+        timeline,
+    )
     from hub.dossier import operations as dossier
     nobody = uuid.uuid4()
     invitee = {'email': 'nieuw@example.nl', 'first_name': 'Nieuw', 'last_name': 'Lid', 'role': 'basic'}
     return [
-        ('read_timeline', READ_DOSSIER, lambda m, a, o: dossier.read_timeline(m)),
-        ('timeline', READ_DOSSIER, lambda m, a, o: dossier.timeline(m)),
+        ('read_timeline', READ_DOSSIER, lambda m, a, o: timeline.read_timeline(m)),
+        ('timeline', READ_DOSSIER, lambda m, a, o: timeline.timeline(m)),
         ('read_by_category', READ_DOSSIER, lambda m, a, o: dossier.read_by_category(m)),
         ('read_report', READ_DOSSIER, lambda m, a, o: dossier.read_report(m, nobody)),
-        ('plans', READ_DOSSIER, lambda m, a, o: dossier.plans(m)),
-        ('read_plan', READ_DOSSIER, lambda m, a, o: dossier.read_plan(m, nobody)),
-        ('measurements', READ_DOSSIER, lambda m, a, o: dossier.measurements(m)),
+        ('plans', READ_DOSSIER, lambda m, a, o: plans.plans(m)),
+        ('read_plan', READ_DOSSIER, lambda m, a, o: plans.read_plan(m, nobody)),
+        ('measurements', READ_DOSSIER, lambda m, a, o: measurements.measurements(m)),
         ('documents_of', READ_DOSSIER, lambda m, a, o: documents.documents_of(m)),
         ('open_document', READ_DOSSIER, lambda m, a, o: documents.open_document(m, nobody)),
         ('upload', READ_DOSSIER, lambda m, a, o: documents.upload(m, a, 'Brief', None)),
@@ -69,12 +81,12 @@ def _operations():
         ('make share', MANAGE, lambda m, a, o: shares.make(m, a, ['reports'], 1, 1)),
         ('shares_of', MANAGE, lambda m, a, o: shares.shares_of(m)),
         ('revoke share', MANAGE, lambda m, a, o: shares.revoke(m, a, nobody)),
-        ('approve_plan', MANAGE, lambda m, a, o: dossier.approve_plan(m, a, nobody, '1')),
-        ('decline_plan', MANAGE, lambda m, a, o: dossier.decline_plan(m, a, nobody, '1', 'Nee')),
+        ('approve_plan', MANAGE, lambda m, a, o: plans.approve_plan(m, a, nobody, '1')),
+        ('decline_plan', MANAGE, lambda m, a, o: plans.decline_plan(m, a, nobody, '1', 'Nee')),
         ('correctable', MANAGE, lambda m, a, o: corrections.correctable(m, nobody)),
         ('ask correction', MANAGE, lambda m, a, o: corrections.ask(m, a, nobody, 'Dit klopt niet')),
         ('correction requests', MANAGE, lambda m, a, o: corrections.requests_of(m)),
-        ('access_log', MANAGE, lambda m, a, o: dossier.access_log(m)),
+        ('access_log', MANAGE, lambda m, a, o: accesses.access_log(m)),
         ('unlink_dossier', MANAGE, lambda m, a, o: connect.unlink_dossier(m, nobody)),
         ('delete_care_page', MANAGE, lambda m, a, o: connect.delete_care_page(m)),
     ]

@@ -12,7 +12,7 @@ from hub.circle.access import current_members
 from hub.circle.dossiers import client_name
 from hub.circle.models import Member
 from hub.dossier.models import ContactRequest, CorrectionRequest
-from hub.dossier.operations import unnoticed
+from hub.dossier.notices import unnoticed
 from hub.extensions import db
 
 

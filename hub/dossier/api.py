@@ -8,7 +8,20 @@ from hub.circle.access import MANAGE, READ_DOSSIER, read_dossier, require
 from hub.circle.dossiers import client_name
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
-from hub.dossier import contacts, corrections, data, documents, hiding, medication, operations, shares
+from hub.dossier import (
+    accesses,
+    contacts,
+    corrections,
+    data,
+    documents,
+    hiding,
+    measurements,
+    medication,
+    operations,
+    plans,
+    shares,
+    timeline,
+)
 from hub.dossier.access import change_contacts, correct, read_data, sign_off
 from hub.dossier.download import download, download_detail
 from hub.dossier.schemas import (
@@ -28,27 +41,27 @@ bp = Blueprint('dossier_api', __name__, url_prefix='/api/v1')
 allow_large_body('dossier_api.upload_document', documents.MAX_BYTES)
 
 
-@bp.get('/circles/<circle_id>/timeline')
-def timeline(circle_id):
+@bp.get('/circles/<circle_id>/timeline', endpoint='timeline')
+def timeline_json(circle_id):
     """Reports, plans and questionnaires, newest first (``kind``: one of them); each item says whether it came
     in after the member's previous visit (``new``); the first page begins a visit."""
     member = read_dossier(current_account(), circle_id, 'timeline')
-    read = operations.read_timeline(member, request.args.get('cursor'), request.args.get('kind'))
-    return {'items': [{**operations.record_json(row), 'new': operations.is_new(row, read.last_visit)}
+    read = timeline.read_timeline(member, request.args.get('cursor'), request.args.get('kind'))
+    return {'items': [{**timeline.record_json(row), 'new': timeline.is_new(row, read.last_visit)}
                       for row in read.rows], 'next': read.next_cursor,
             'last_visit': read.last_visit.isoformat() if read.last_visit else None, 'new_count': read.new_count}
 
 
 def _plan_json(row, approval, versions, goals=None, data=None):
-    body = operations.record_json(row)
+    body = timeline.record_json(row)
     data = data or row.Record.data
     body['data'] = data
     body['plan_type'] = data.get('plan_type') or 'client'
     body['discipline'] = data.get('discipline')
     body['status'] = data.get('status')
-    body['version'] = operations.plan_version(row.Record)
+    body['version'] = plans.plan_version(row.Record)
     body['versions'] = [{'version': v['version'], 'at': v['at'].isoformat()} for v in versions]
-    body['approval'] = operations.approval_state(row.Record, approval)
+    body['approval'] = plans.approval_state(row.Record, approval)
     approved = approval is not None and approval.decision == 'approved'
     body['approved'] = {'version': approval.version, 'at': approval.approved_at.isoformat()} if approved else None
     body['declined'] = {'version': approval.version, 'at': approval.approved_at.isoformat(),
@@ -64,13 +77,13 @@ def reading(circle_id):
     agreements (the actions of the current plans) and health problems."""
     member = read_dossier(current_account(), circle_id, 'read')
     read = operations.read_by_category(member)
-    return {'goals': [operations.record_json(row) for row in read.goals],
-            'notes': [operations.record_json(row) for row in read.notes],
-            'questionnaires': [{'title': title, 'count': len(rows), 'latest': operations.record_json(rows[0])}
+    return {'goals': [timeline.record_json(row) for row in read.goals],
+            'notes': [timeline.record_json(row) for row in read.notes],
+            'questionnaires': [{'title': title, 'count': len(rows), 'latest': timeline.record_json(rows[0])}
                                for title, rows in read.questionnaires],
             'agreements': [{**activity, 'plan_id': str(row.Record.id), 'plan_title': row.Record.data.get('title')}
                            for row, activity in read.agreements],
-            'conditions': [operations.record_json(row) for row in read.conditions]}
+            'conditions': [timeline.record_json(row) for row in read.conditions]}
 
 
 @bp.get('/circles/<circle_id>/reports/<record_id>')
@@ -79,7 +92,7 @@ def report(circle_id, record_id):
     record_id = parse_id(record_id)  # first: only an id goes into the audit record
     member = read_dossier(current_account(), circle_id, 'report', record_id)
     read = operations.read_report(member, record_id)
-    return {**operations.record_json(read.row), 'previous': str(read.previous_id) if read.previous_id else None,
+    return {**timeline.record_json(read.row), 'previous': str(read.previous_id) if read.previous_id else None,
             'next': str(read.next_id) if read.next_id else None}
 
 
@@ -195,21 +208,21 @@ def revoke_share(circle_id, share_id):
     return '', 204
 
 
-@bp.get('/circles/<circle_id>/plans')
-def plans(circle_id):
+@bp.get('/circles/<circle_id>/plans', endpoint='plans')
+def plans_json(circle_id):
     member = read_dossier(current_account(), circle_id, 'plans')
-    rows = operations.plans(member)
+    rows = plans.plans(member)
     ids = [row.Record.id for row in rows]
-    found, versions = operations.approvals(member.circle_id, ids), operations.plan_versions(ids)
+    found, versions = plans.approvals(member.circle_id, ids), plans.plan_versions(ids)
     return {'items': [_plan_json(row, found.get(row.Record.id),
-                                 operations.version_list(row.Record, versions.get(row.Record.id, [])))
+                                 plans.version_list(row.Record, versions.get(row.Record.id, [])))
                       for row in rows], 'next': None}
 
 
 @bp.get('/circles/<circle_id>/plans/<plan_id>')
 def plan(circle_id, plan_id):
     member = read_dossier(current_account(), circle_id, 'plan', plan_id[:40])
-    read = operations.read_plan(member, parse_id(plan_id), request.args.get('version'))
+    read = plans.read_plan(member, parse_id(plan_id), request.args.get('version'))
     body = _plan_json(read.row, read.approval, read.versions, read.goals, read.data)
     body['shown_version'] = read.shown
     return body
@@ -221,7 +234,7 @@ def approve(circle_id, plan_id):
     account = current_account()
     member = sign_off(account, circle_id)
     body = load_json(ApproveSchema())
-    approval = operations.approve_plan(member, account, parse_id(plan_id), body['version'])
+    approval = plans.approve_plan(member, account, parse_id(plan_id), body['version'])
     return {'id': str(approval.id), 'plan_id': str(approval.record_id), 'version': approval.version,
             'approved_at': approval.approved_at.isoformat(), 'approved_by': account.name}, 201
 
@@ -232,7 +245,7 @@ def decline(circle_id, plan_id):
     account = current_account()
     member = sign_off(account, circle_id)
     body = load_json(DeclineSchema())
-    decision = operations.decline_plan(member, account, parse_id(plan_id), body['version'], body['comment'])
+    decision = plans.decline_plan(member, account, parse_id(plan_id), body['version'], body['comment'])
     return {'id': str(decision.id), 'plan_id': str(decision.record_id), 'version': decision.version,
             'declined_at': decision.approved_at.isoformat(), 'declined_by': account.name,
             'comment': decision.comment}
@@ -295,7 +308,7 @@ def access_log(circle_id):
     """Who read or did what with the dossier data of this care page, newest first (manager)."""
     account = current_account()
     member = require(account, circle_id, MANAGE)
-    rows, next_cursor = operations.access_log(member, request.args.get('cursor'))
+    rows, next_cursor = accesses.access_log(member, request.args.get('cursor'))
     audit('circle.access_log', 'R', actor=account, role=member.role, circle=member.circle_id, target='access-log')
     client = client_name(member.circle)  # the client on whose behalf each member reads
     return {'items': [{'id': str(row.AuditRecord.id), 'at': row.AuditRecord.at.isoformat(),
@@ -308,18 +321,18 @@ def access_log(circle_id):
                        'from': row.AuditRecord.source} for row in rows], 'next': next_cursor}
 
 
-@bp.get('/circles/<circle_id>/measurements')
-def measurements(circle_id):
+@bp.get('/circles/<circle_id>/measurements', endpoint='measurements')
+def measurements_json(circle_id):
     """Series per code (weight, blood pressure, ...), oldest first, of the last ``days`` (default 365)."""
     member = read_dossier(current_account(), circle_id, 'measurements')
-    days = request.args.get('days', str(operations.MEASUREMENT_DAYS))
+    days = request.args.get('days', str(measurements.MEASUREMENT_DAYS))
     if len(days) > 4 or not days.isdigit() or not 1 <= int(days) <= 3650:
         raise InvalidInput(_l('Give days as a number from 1 to 3650.'), code='invalid_days')
-    series = operations.measurements(member, int(days))
-    return {'items': [{'series': name, 'unit': operations.unit_of(rows[-1].Record),
+    series = measurements.measurements(member, int(days))
+    return {'items': [{'series': name, 'unit': measurements.unit_of(rows[-1].Record),
                        'code': rows[-1].Record.data.get('code'),
                        'points': [{'id': str(row.Record.id), 'at': row.Record.occurred_at.isoformat(),
-                                   **operations.point_values(row.Record)} for row in rows]}
+                                   **measurements.point_values(row.Record)} for row in rows]}
                       for name, rows in series.items()], 'next': None}
 
 

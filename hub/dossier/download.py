@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.circle.permissions import ROLE_LABELS
 from hub.core.errors import InvalidInput
-from hub.dossier import export, operations
+from hub.dossier import accesses, export, measurements, operations
 
 SERIES_LABELS = {'body_weight': _l('Weight'), 'blood_pressure': _l('Blood pressure'),
                  'body_temperature': _l('Temperature'), 'heart_rate': _l('Pulse'),
@@ -39,7 +39,7 @@ def download(member, args):
             'application/fhir+json', f'{name}.json'
     else:
         body = render_template('dossier/export_page.html', member=member, grouped=export.by_kind(rows), kinds=export.KINDS,
-                               start=start, end=end, values=operations.point_values, labels=SERIES_LABELS)
+                               start=start, end=end, values=measurements.point_values, labels=SERIES_LABELS)
         mimetype, name = 'text/html', f'{name}.html'
     response = Response(body, mimetype=mimetype)
     response.headers['Content-Disposition'] = f'attachment; filename="{name}"'
@@ -54,7 +54,7 @@ def access_log_lines(circle_id, client):
     the request's own session has gone.
     """
     header = [_('When'), _('Who'), _('Role'), _('What'), _('Outcome'), _('Dossier'), _('On behalf of'), _('From')]
-    events = {key: str(value) for key, value in operations.ACCESS_LABELS.items()}
+    events = {key: str(value) for key, value in accesses.ACCESS_LABELS.items()}
     roles = {key: str(value) for key, value in ROLE_LABELS.items()}
     allowed, refused, gone = _('allowed'), _('refused'), _('An account that no longer exists')
     outsider = _('Someone outside the care page (a shared link)')
@@ -64,7 +64,7 @@ def access_log_lines(circle_id, client):
         out = io.StringIO()
         writer = csv.writer(out, delimiter=';')
         writer.writerow(header)
-        for row in operations.access_log_all(circle_id):
+        for row in accesses.access_log_all(circle_id):
             writer.writerow([_cell(value) for value in (
                 row.at.astimezone(zone).strftime('%Y-%m-%d %H:%M:%S'),
                 outsider if row.actor_role == 'outsider' else f'{row.first_name} {row.last_name}' if row.first_name

@@ -32,7 +32,7 @@ from hub.core.text import has_lone_surrogate
 from hub.core.timeutil import as_utc, utcnow
 from hub.dossier import export
 from hub.dossier.models import OwnMedication, Share
-from hub.dossier.operations import plans
+from hub.dossier.plans import plans
 from hub.extensions import db
 
 #: part -> (the kinds it holds, how many days back; None: all that is current)

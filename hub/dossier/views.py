@@ -29,7 +29,22 @@ from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
-from hub.dossier import contacts, corrections, data, documents, export, hiding, medication, operations, shares
+from hub.dossier import (
+    accesses,
+    chart,
+    contacts,
+    corrections,
+    data,
+    documents,
+    export,
+    hiding,
+    measurements,
+    medication,
+    operations,
+    plans,
+    shares,
+    timeline,
+)
 from hub.dossier.access import change_contacts, correct, first_data_section, read_data, sign_off
 from hub.dossier.download import LINE_LABELS, SERIES_LABELS, access_log_lines, download, download_detail
 from hub.dossier.schemas import (
@@ -118,7 +133,7 @@ def overview(circle_id):
         unlock = step_up_redirect()
         if unlock is None:  # one audit record for the read of the page (its reports and appointments)
             read_dossier(g.account, member.circle_id, 'overview')
-            reports, _ = operations.timeline(member, limit=3, dossiers=linked)
+            reports, _ = timeline.timeline(member, limit=3, dossiers=linked)
     if can(member, 'messages.provider'):
         file_provider_messages(member.circle_id)  # the provider's new messages count as unread at once
     if can(member, 'appointments.care'):
@@ -156,19 +171,19 @@ def _coming(member, care_rows):
     return sorted(items, key=lambda item: item[0])[:5]
 
 
-@bp.get('/circles/<circle_id>/timeline')
+@bp.get('/circles/<circle_id>/timeline', endpoint='timeline')
 @login_required
-def timeline(circle_id):
+def timeline_page(circle_id):
     member, unlock = _dossier_page(circle_id, 'timeline')
     if unlock:
         return unlock
     kind, cursor = request.args.get('kind') or None, request.args.get('cursor')
-    if kind is not None and kind not in operations.TIMELINE_KINDS:  # an odd filter: show everything
+    if kind is not None and kind not in timeline.TIMELINE_KINDS:  # an odd filter: show everything
         return redirect(url_for('dossier.timeline', circle_id=member.circle_id), 303)
-    read = operations.read_timeline(member, cursor, kind)
+    read = timeline.read_timeline(member, cursor, kind)
     return render_template('dossier/timeline.html', member=member, rows=read.rows, next_cursor=read.next_cursor,
                            kind=kind, last_visit=read.last_visit, new_count=read.new_count, first_page=not cursor,
-                           is_new=operations.is_new, item_time=operations.item_time)
+                           is_new=timeline.is_new, item_time=timeline.item_time)
 
 
 def _dossier_page(circle_id, what, detail=None):
@@ -279,15 +294,15 @@ def contact_request_page(circle_id, record_id=None):
                            dossiers=dossiers), status
 
 
-@bp.get('/circles/<circle_id>/plans')
+@bp.get('/circles/<circle_id>/plans', endpoint='plans')
 @login_required
-def plans(circle_id):
+def plans_page(circle_id):
     member, unlock = _dossier_page(circle_id, 'plans')
     if unlock:
         return unlock
-    rows = operations.plans(member)
-    found = operations.approvals(member.circle_id, [row.Record.id for row in rows])  # one query for all plans
-    states = {row.Record.id: operations.approval_state(row.Record, found.get(row.Record.id)) for row in rows}
+    rows = plans.plans(member)
+    found = plans.approvals(member.circle_id, [row.Record.id for row in rows])  # one query for all plans
+    states = {row.Record.id: plans.approval_state(row.Record, found.get(row.Record.id)) for row in rows}
     return render_template('dossier/plans.html', member=member, rows=rows, states=states)
 
 
@@ -302,9 +317,9 @@ def plan(circle_id, plan_id):
 
 def _plan_page(member, plan_id, errors=None, status=200, values=None):
     """The plan, its state and the sign-off forms; a mailed link (``sign``) is checked and its problem told."""
-    read = operations.read_plan(member, parse_id(plan_id), request.args.get('version'))
+    read = plans.read_plan(member, parse_id(plan_id), request.args.get('version'))
     token = request.args.get('sign')
-    problem = operations.sign_off_link_problem(token, read.row, g.account, read.approval) if token else None
+    problem = plans.sign_off_link_problem(token, read.row, g.account, read.approval) if token else None
     return render_template('dossier/plan.html', member=member, row=read.row, data=read.data, goals=read.goals,
                            approval=read.approval, state=read.state, version=read.version, shown=read.shown,
                            versions=read.versions, done=request.args.get('done'), link_problem=problem,
@@ -334,7 +349,7 @@ def approve(circle_id, plan_id):
     def decide(member, values):
         data = ApproveSchema().load({'version': values.get('version', ''),
                                      'agree': request.form.get('agree') == 'yes'})
-        operations.approve_plan(member, g.account, parse_id(plan_id), data['version'])
+        plans.approve_plan(member, g.account, parse_id(plan_id), data['version'])
         return 'approved'
     return _decide(circle_id, plan_id, decide)
 
@@ -345,7 +360,7 @@ def decline(circle_id, plan_id):
     """Say no to the version shown, with what one does not agree with; a recent code is asked first."""
     def decide(member, values):
         data = DeclineSchema().load({'version': values.get('version', ''), 'comment': values.get('comment', '')})
-        operations.decline_plan(member, g.account, parse_id(plan_id), data['version'], data['comment'])
+        plans.decline_plan(member, g.account, parse_id(plan_id), data['version'], data['comment'])
         return 'declined'
     return _decide(circle_id, plan_id, decide)
 
@@ -356,11 +371,11 @@ def access_log(circle_id):
     """The manager sees who read what of the dossier, and when."""
     member = require(g.account, circle_id, MANAGE)
     mine = request.args.get('mine') == '1'
-    rows, next_cursor = operations.access_log(member, request.args.get('cursor'),
+    rows, next_cursor = accesses.access_log(member, request.args.get('cursor'),
                                               leave_out=None if mine else g.account.id)
     audit('circle.access_log', 'R', actor=g.account, role=member.role, circle=member.circle_id, target='access-log')
-    return render_template('dossier/access_log.html', member=member, rows=operations.per_person_per_day(rows),
-                           next_cursor=next_cursor, labels=operations.ACCESS_LABELS, mine=mine)
+    return render_template('dossier/access_log.html', member=member, rows=accesses.per_person_per_day(rows),
+                           next_cursor=next_cursor, labels=accesses.ACCESS_LABELS, mine=mine)
 
 
 
@@ -378,16 +393,16 @@ def access_log_csv(circle_id):
                     headers={'Content-Disposition': f'attachment; filename="{name}"', 'Cache-Control': 'no-store'})
 
 
-@bp.get('/circles/<circle_id>/measurements')
+@bp.get('/circles/<circle_id>/measurements', endpoint='measurements')
 @login_required
-def measurements(circle_id):
+def measurements_page(circle_id):
     member, unlock = _dossier_page(circle_id, 'measurements')
     if unlock:
         return unlock
-    series = operations.measurements(member)
+    series = measurements.measurements(member)
     return render_template('dossier/measurements.html', member=member, series=series,
-                           charts={name: operations.chart(rows) for name, rows in series.items()},
-                           values=operations.point_values, unit_of=operations.unit_of, labels=SERIES_LABELS,
+                           charts={name: chart.chart(rows) for name, rows in series.items()},
+                           values=measurements.point_values, unit_of=measurements.unit_of, labels=SERIES_LABELS,
                            line_labels=LINE_LABELS)
 
 
@@ -547,7 +562,7 @@ def _shared_view(share, token):
     grouped = export.by_kind(rows)
     name = next((row.Record.data.get('name') for row in rows if row.Record.kind == 'demographics'), None)
     return render_template('dossier/share_view.html', share=share, token=token, grouped=grouped, name=name,
-                           kinds=export.KINDS, values=operations.point_values, labels=SERIES_LABELS,
+                           kinds=export.KINDS, values=measurements.point_values, labels=SERIES_LABELS,
                            parts=shares.PART_LABELS)
 
 
