@@ -4,8 +4,8 @@ for an approval, a Task for a request to add or change a contact person or to co
 The resource id is carehub's item id, and it is sent with PUT: sending it again changes nothing.
 """
 
-from adapters.fhir.mapping import CORRECTION_CODE, CORRECTION_TYPES
-from adapters.fhir.mapping import OWN_CATEGORY as CATEGORY  # read back, these are skipped
+from adapters.fhir.clinical import OWN_CATEGORY  # read back, these are skipped
+from adapters.fhir.tasks import CORRECTION_CODE, CORRECTION_TYPES
 from hub.careprovider.adapter import AdapterError
 
 #: Signature.type for a sign-off (ASTM E1762-95 "Verification Signature")
@@ -22,7 +22,7 @@ def communication(kind, client_id, item_id, content):
     resource = {
         'resourceType': 'Communication', 'id': resource_id(item_id), 'status': 'completed',
         'identifier': [{'system': 'urn:ietf:rfc:3986', 'value': f'urn:uuid:{item_id}'}],
-        'category': [{'coding': [{'system': CATEGORY, 'code': category[0], 'display': category[1]}]}],
+        'category': [{'coding': [{'system': OWN_CATEGORY, 'code': category[0], 'display': category[1]}]}],
         'subject': {'reference': f'Patient/{client_id}'}, 'sent': content['written_at'],
         'sender': {'display': f"{content['author']} ({content['author_role']})" if content.get('author_role')
                    else content['author']},
@@ -57,7 +57,7 @@ def declination(client_id, item_id, content):
     return {
         'resourceType': 'Communication', 'id': resource_id(item_id), 'status': 'completed',
         'identifier': [{'system': 'urn:ietf:rfc:3986', 'value': f'urn:uuid:{item_id}'}],
-        'category': [{'coding': [{'system': CATEGORY, 'code': 'plan-declined',
+        'category': [{'coding': [{'system': OWN_CATEGORY, 'code': 'plan-declined',
                                   'display': 'Zorgplan niet goedgekeurd'}]}],
         'subject': {'reference': f'Patient/{client_id}'},
         'about': [{'reference': f"{plan}/_history/{content['version']}"}],

@@ -174,14 +174,14 @@ def test_the_dutch_medication_examples_map_to_the_medication_list():
     assert administration.data['source'] == 'administration_agreement'
     [statement] = mapped('nl-core-MedicationUse2-02.json')
     assert statement.data['dose'].startswith('Vanaf 1 september 2012 gedurende 5 dagen')
-    from adapters.fhir.mapping import map_medication
+    from adapters.fhir.medication import map_medication
     [path] = [p for p in FILES if p.name == 'nl-core-MedicationUse2-02.json']
     bare = {**resources_in(path)[0], 'extension': []}  # without the rendered text: the dose put in words
     assert map_medication(bare)[0].data['dose'] == '1 maal per dag 40 mg om 08:00'
 
 
 def test_a_dose_that_is_not_a_number_leaves_out_the_amount_not_the_medicine():
-    from adapters.fhir.mapping import map_medication
+    from adapters.fhir.medication import map_medication
     resource = {'resourceType': 'MedicationStatement', 'id': 'm1', 'status': 'active',
                 'medicationCodeableConcept': {'text': 'Paracetamol'}, 'subject': {'reference': 'Patient/p'},
                 'dosage': [{'timing': {'repeat': {'frequency': 2, 'period': 'een', 'periodUnit': 'd'}},

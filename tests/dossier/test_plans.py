@@ -367,7 +367,7 @@ def test_the_manager_declines_a_plan_with_a_comment_that_reaches_the_provider(
 
 def test_plans_come_client_plan_first_then_work_plans_by_discipline_with_their_history(
         app, fhir_server, provider, coupling_code, register):
-    from adapters.fhir.mapping import CLIENT_STATUS_EXTENSION, EVALUATED_EXTENSION, NEXT_EVALUATION_EXTENSION
+    from adapters.fhir.common import CLIENT_STATUS_EXTENSION, EVALUATED_EXTENSION, NEXT_EVALUATION_EXTENSION
     patient_id = f'p-{uuid.uuid4().hex[:12]}'
     subject = {'reference': f'Patient/{patient_id}'}
     resources = plan_resources(patient_id)
@@ -424,7 +424,7 @@ def test_plans_come_client_plan_first_then_work_plans_by_discipline_with_their_h
 
 
 def test_the_timeline_shows_what_happened_to_plans_and_goals(app, fhir_server, provider, coupling_code, register, db):
-    from adapters.fhir.mapping import EVALUATED_EXTENSION
+    from adapters.fhir.common import EVALUATED_EXTENSION
     patient_id = f'p-{uuid.uuid4().hex[:12]}'
     resources = plan_resources(patient_id)
     fhir_load(fhir_server.base_url, resources)
