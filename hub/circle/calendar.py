@@ -16,12 +16,11 @@ from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Record
 from hub.circle import help as helping
-from hub.circle.access import MANAGE, access_ended, can, require_author_or, sees_calendar, sees_helpers_appointments
+from hub.circle.access import MANAGE, can, require_author_or, sees_helpers_appointments
 from hub.circle.dossiers import records_of
-from hub.circle.models import CalendarEntry, CalendarFeed, Member
+from hub.circle.models import CalendarEntry
 from hub.circle.operations import tell_members
 from hub.core.audit import audit
-from hub.core.crypto import keyed_hash, random_token
 from hub.core.errors import Forbidden, InvalidInput, NotFound
 from hub.core.timeutil import FIRST_YEAR, LAST_YEAR, as_utc, day_bounds, utcnow, zone
 from hub.extensions import db
@@ -29,8 +28,6 @@ from hub.extensions import db
 #: how far ahead the calendar looks unless asked otherwise
 DAYS_AHEAD = 60
 LONGEST_RANGE = timedelta(days=400)
-#: what a feed holds: from this long ago up to LONGEST_RANGE ahead
-FEED_PAST = timedelta(days=90)
 #: the most occurrences a series has (a count, or what a window can hold)
 MOST_OCCURRENCES = 500
 FREQUENCIES = ('daily', 'weekly', 'monthly')
@@ -245,7 +242,7 @@ def _visible(member, account):
     return visible
 
 
-def _meeting(member, account, start, end) -> list:
+def meeting(member, account, start, end) -> list:
     """The helpers' appointments the member sees that have a time in [start, end): single ones that start in it,
     series that begin before its end and do not end before its start (none without the capabilities)."""
     if not sees_helpers_appointments(member):
@@ -259,7 +256,7 @@ def _meeting(member, account, start, end) -> list:
 
 def occurrences(member, account, start, end) -> list:
     """The helpers' appointments of a window as occurrences, by start."""
-    found = [o for entry in _meeting(member, account, start, end) for o in _expand(entry, start, end)]
+    found = [o for entry in meeting(member, account, start, end) for o in _expand(entry, start, end)]
     return sorted(found, key=lambda o: (o.starts_at, str(o.entry.id)))
 
 
@@ -316,119 +313,16 @@ def appointment(member, account, entry_id) -> CalendarEntry:
     return entry
 
 
-# --- the iCal feed --------------------------------------------------------------------------------------------------
-
-def create_feed(member) -> str:
-    """Make (or make anew: the old address stops) the member's secret feed; return its token, shown once."""
-    if not sees_calendar(member):
-        raise Forbidden(_l('You may not see the calendar of this care page.'))
-    token = random_token()
-    feed = db.session.execute(select(CalendarFeed).where(CalendarFeed.member_id == member.id)).scalar_one_or_none()
-    if feed is None:
-        feed = CalendarFeed(member_id=member.id, token_hash=keyed_hash(token, 'calendar_feed'))
-        db.session.add(feed)
-    else:
-        feed.token_hash, feed.created_at = keyed_hash(token, 'calendar_feed'), utcnow()
-    db.session.flush()
-    audit('circle.calendar_feed', 'C', actor=member.account_id, role=member.role, circle=member.circle_id,
-          target=f'member:{member.id}')
-    return token
-
-
-def revoke_feed(member):
-    feed = db.session.execute(select(CalendarFeed).where(CalendarFeed.member_id == member.id)).scalar_one_or_none()
-    if feed is None:
-        raise NotFound(_l('You have no calendar address for this care page.'))
-    db.session.delete(feed)
-    audit('circle.calendar_feed', 'D', actor=member.account_id, role=member.role, circle=member.circle_id,
-          target=f'member:{member.id}')
-
-
-def has_feed(member) -> bool:
-    return db.session.execute(select(CalendarFeed.id).where(CalendarFeed.member_id == member.id)).first() is not None
-
-
-def feed_member(token) -> Member:
-    """The member whose feed this token opens, or raise NotFound (also when it was revoked)."""
-    if not token or len(token) > 100:
-        raise NotFound(_l('This calendar address does not work (any more).'))
-    feed = db.session.execute(select(CalendarFeed).options(joinedload(CalendarFeed.member).joinedload(Member.account))
-                              .where(CalendarFeed.token_hash == keyed_hash(token, 'calendar_feed'))
-                              ).scalar_one_or_none()
-    if feed is None or access_ended(feed.member):  # an ended member's phone gets nothing either
-        raise NotFound(_l('This calendar address does not work (any more).'))
-    return feed.member
-
-
-def feed_calendar(member, name) -> bytes:
-    """The member's view of the care page's calendar as iCalendar (RFC 5545): series with their rules, removed and
-    moved times, care appointments if they may see them; times in Europe/Amsterdam."""
-    from icalendar import Calendar, Event
-
-    account = member.account
-    now = utcnow()
-    start, end = now - FEED_PAST, now + LONGEST_RANGE
-    local = zone()
-    calendar = Calendar()
-    calendar.add('prodid', '-//carehub//zorgpagina//NL')
-    calendar.add('version', '2.0')
-    calendar.add('x-wr-calname', name)
-    entries = _meeting(member, account, start, end)
-    #: the moved times this feed carries as overrides: RFC 5545 keeps them out of EXDATE (clients drop both)
-    overridden = {(entry.series_id, entry.recurrence_day) for entry in entries if entry.series_id}
-    for entry in entries:
-        event = Event()
-        event.add('uid', f'{entry.series_id or entry.id}@carehub')
-        event.add('summary', entry.title)
-        event.add('dtstamp', now)
-        if entry.all_day:
-            event.add('dtstart', entry.starts_at.astimezone(local).date())
-            event.add('dtend', (entry.ends_at or entry.starts_at + timedelta(days=1)).astimezone(local).date())
-        else:
-            event.add('dtstart', entry.starts_at.astimezone(local))
-            if entry.ends_at:
-                event.add('dtend', entry.ends_at.astimezone(local))
-        if entry.location:
-            event.add('location', entry.location)
-        if entry.description:
-            event.add('description', entry.description)
-        event.add('class', 'PRIVATE' if entry.visibility == 'private' else 'PUBLIC')
-        if entry.rrule:
-            event.add('rrule', _rule_parts(entry.rrule))
-            for day in entry.exdates or []:
-                if (entry.id, day) not in overridden:
-                    event.add('exdate', _occurrence_start(entry, day))
-        if entry.series_id and entry.recurrence_day:
-            series = db.session.get(CalendarEntry, entry.series_id)
-            event.add('recurrence-id', _occurrence_start(series, entry.recurrence_day))
-        calendar.add_component(event)
-    for row in care_appointments(member, account, start, end, source='calendar-feed'):
-        event = Event()
-        event.add('uid', f'{row.Record.id}@carehub')
-        event.add('summary', row.Record.data.get('description') or 'Afspraak met de zorg')
-        event.add('dtstamp', now)
-        event.add('dtstart', row.Record.occurred_at.astimezone(local))
-        finish = row.Record.data.get('end')
-        if finish:
-            event.add('dtend', datetime.fromisoformat(finish).astimezone(local))
-        if row.Record.data.get('location'):
-            event.add('location', row.Record.data['location'])
-        event.add('categories', [row.Dossier.provider.name])
-        calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
-
-
 def repeat_of(entry) -> dict | None:
     """How an appointment repeats, as the API and the form take it: {freq, interval, count | until (a local day)}."""
     if not entry.rrule:
         return None
-    parts = _rule_parts(entry.rrule)
+    parts = rule_parts(entry.rrule)
     return {'freq': parts['freq'].lower(), 'interval': parts['interval'], 'count': parts.get('count'),
             'until': parts['until'].astimezone(zone()).date() if 'until' in parts else None}
 
 
-def _rule_parts(text) -> dict:
+def rule_parts(text) -> dict:
     """An RRULE text as the dict icalendar's vRecur takes."""
     parts = dict(part.split('=', 1) for part in text.split(';'))
     found = {'freq': parts['FREQ'], 'interval': int(parts.get('INTERVAL', 1))}
@@ -437,12 +331,3 @@ def _rule_parts(text) -> dict:
     if 'UNTIL' in parts:
         found['until'] = as_utc(datetime.strptime(parts['UNTIL'], '%Y%m%dT%H%M%SZ'))
     return found
-
-
-def _occurrence_start(entry, day):
-    """When the occurrence of ``day`` begins in the series (its original time), in local time."""
-    clock = entry.starts_at.astimezone(zone())
-    if entry.all_day:
-        return date.fromisoformat(day)
-    return datetime.combine(date.fromisoformat(day), clock.timetz().replace(tzinfo=None), tzinfo=zone())
-

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.account.access import current_account
 from hub.account.operations import link
-from hub.circle import calendar
+from hub.circle import calendar, feed
 from hub.circle.access import (
     require,
     require_calendar,
@@ -80,12 +80,12 @@ def remove_appointment(circle_id, entry_id):
 def create_calendar_feed(circle_id):
     """A secret iCal address of this calendar for a phone (a new one replaces the old one): 201 ``{url}``."""
     member = require(current_account(), circle_id)
-    token = calendar.create_feed(member)
+    token = feed.create_feed(member)
     return {'url': link(f'/calendar/{token}.ics')}, 201
 
 
 @bp.delete('/circles/<circle_id>/calendar-feed')
 def revoke_calendar_feed(circle_id):
     """Stop the iCal address: it then answers 404."""
-    calendar.revoke_feed(require(current_account(), circle_id))
+    feed.revoke_feed(require(current_account(), circle_id))
     return '', 204

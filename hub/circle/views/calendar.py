@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.account.access import login_limited, login_required
 from hub.account.operations import link
-from hub.circle import calendar
+from hub.circle import calendar, feed
 from hub.circle.access import (
     require,
     require_calendar,
@@ -54,7 +54,7 @@ def calendar_page(circle_id):
     step = timedelta(days=length)
     return render_template('circle/calendar.html', member=member, days=days, view=view, first=first, today=today,
                            previous=(first - step).isoformat(), following=(first + step).isoformat(),
-                           done=request.args.get('done'), feed_url=None, has_feed=calendar.has_feed(member))
+                           done=request.args.get('done'), feed_url=None, has_feed=feed.has_feed(member))
 
 
 def _appointment_values(values):
@@ -173,9 +173,9 @@ def calendar_feed_page(circle_id):
     """Make a (new) iCal address, shown once; or stop it."""
     member = require_calendar(g.account, circle_id)
     if request.form.get('stop'):
-        calendar.revoke_feed(member)
+        feed.revoke_feed(member)
         return redirect(url_for('circle.calendar_page', circle_id=member.circle_id, done='feed_stopped'), 303)
-    token = calendar.create_feed(member)
+    token = feed.create_feed(member)
     return render_template('circle/calendar_feed.html', member=member, feed_url=link(f'/calendar/{token}.ics'))
 
 
@@ -183,8 +183,8 @@ def calendar_feed_page(circle_id):
 @login_limited()
 def calendar_feed(token):
     """A member's calendar for a phone (no login: the secret address is the key); 404 once revoked."""
-    member = calendar.feed_member(token)
-    body = calendar.feed_calendar(member, client_name(member.circle) or str(_l('Care page')))
+    member = feed.feed_member(token)
+    body = feed.feed_calendar(member, client_name(member.circle) or str(_l('Care page')))
     response = make_response(body)
     response.headers['Content-Type'] = 'text/calendar; charset=utf-8'
     response.headers['Cache-Control'] = 'private, max-age=300'
