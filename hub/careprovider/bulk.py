@@ -16,16 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from hub.careprovider.adapter import AdapterError
+from hub.careprovider.batches import BATCH, batched, existing_records, prefetched
 from hub.careprovider.models import Dossier, Provider, Record, SyncRun
 from hub.careprovider.operations import adapter_for
 from hub.careprovider.schedule import trip_breaker
 from hub.careprovider.sync import (
-    BATCH,
-    batched,
-    existing_records,
     nonzero,
     origin_of,
-    prefetched,
     reconcile_due,
     store,
 )

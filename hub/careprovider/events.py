@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hub.careprovider.adapter import AdapterError, Notification
+from hub.careprovider.batches import BATCH, batched
 from hub.careprovider.models import Dossier, Provider, ProviderEvent, Record
 from hub.careprovider.operations import adapter_for
-from hub.careprovider.sync import BATCH, batched, origin_of, store
+from hub.careprovider.sync import origin_of, store
 from hub.core.background import soon
 from hub.core.backoff import backoff
 from hub.core.errors import InvalidInput, NotFound, Unauthenticated

@@ -4,9 +4,10 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from hub.careprovider.batches import BATCH, existing_records
 from hub.careprovider.models import Dossier, Provider, Record
 from hub.careprovider.operations import adapter_for
-from hub.careprovider.sync import BATCH, existing_records, store
+from hub.careprovider.sync import store
 from hub.extensions import db
 
 

@@ -19,9 +19,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, undefer
 
 from hub.careprovider.adapter import AdapterError
+from hub.careprovider.batches import existing_records
 from hub.careprovider.models import Record
 from hub.careprovider.operations import adapter_for, uploads_dossier
-from hub.careprovider.sync import existing_records, origin_of, store
+from hub.careprovider.sync import origin_of, store
 from hub.circle.access import MANAGE, READ_DOSSIER, check, is_author_or
 from hub.circle.dossiers import records_of
 from hub.circle.models import CircleDossier
