@@ -52,6 +52,7 @@ screenshots: test-deps
 # pyflakes, isort and bugbear (pyproject.toml [tool.ruff])
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) node_modules instance

@@ -3,11 +3,14 @@
 import logging
 import os
 import time
+from collections import Counter
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import click
+import flask_migrate.cli
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import func, select
 
 from hub import create_app
@@ -55,9 +58,7 @@ def cli():
 
 
 def _add_default_commands():
-    from flask.cli import routes_command, shell_command
-    from flask_migrate.cli import db
-    cli.add_command(db)
+    cli.add_command(flask_migrate.cli.db)
     cli.add_command(shell_command)
     cli.add_command(routes_command)
 
@@ -121,7 +122,6 @@ def account_enable(email):
 @in_english
 def account_valid(email, valid_from, valid_until):
     """Set from and until when an account may be used (dates in the Netherlands)."""
-    from zoneinfo import ZoneInfo
     zone = ZoneInfo(setting('DEFAULT_TIMEZONE'))
     _set_account(email, valid_from=valid_from.replace(tzinfo=zone) if valid_from else None,
                  valid_until=valid_until.replace(tzinfo=zone) if valid_until else None)
@@ -153,7 +153,6 @@ def sync(name, full, wait):
     if not dossiers:
         click.echo('Nothing to sync: no linked dossiers.')
         return
-    from collections import Counter
     failed, totals = 0, Counter()
     with click.progressbar(length=len(dossiers), label='Syncing dossiers', show_pos=True) as bar:
         for dossier in dossiers:

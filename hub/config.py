@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from flask import current_app
+
 #: Every setting with its default. An instance file (``carehub.cfg`` in the instance folder,
 #: Python syntax) overrides these, and ``CAREHUB_<NAME>`` environment variables override both.
 DEFAULTS = {
@@ -88,7 +90,7 @@ def load_config(overrides=None, environ=None):
     instance_file = instance / 'carehub.cfg'
     if instance_file.exists():
         scope = {}
-        exec(compile(instance_file.read_text(), str(instance_file), 'exec'), scope)  # operator-owned file
+        exec(compile(instance_file.read_text(), str(instance_file), 'exec'), scope)  # noqa: S102  the operator's own file
         values.update({key: value for key, value in scope.items() if key in DEFAULTS})
     for key in DEFAULTS:
         if f'CAREHUB_{key}' in environ:
@@ -138,6 +140,5 @@ def flask_settings(values):
 
 def setting(key):
     """Return one carehub setting of the running app."""
-    from flask import current_app
 
     return current_app.config['CAREHUB'][key]

@@ -5,10 +5,14 @@ import logging
 import secrets
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import click
+import pyotp
+from flask_migrate import upgrade
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from hub import create_app
 from hub.account.hashing import hash_password
@@ -38,7 +42,7 @@ ACCOUNTS = [
     ('ahmed@demo.carehub.nl', 'Ahmed', 'Yilmaz', 'trust'),
     ('sanne@demo.carehub.nl', 'Sanne', 'de Groot', 'basic'),
 ]
-PASSWORD = 'tulpen in de vensterbank 2026'
+PASSWORD = 'tulpen in de vensterbank 2026'  # noqa: S105  the demo's, printed for whoever runs it
 
 
 def _ensure_instance(instance: Path, base_url: str):
@@ -57,7 +61,6 @@ def _ensure_instance(instance: Path, base_url: str):
 
 
 def _account(email, first, last):
-    import pyotp
 
     account = account_by_email(email)
     if account is None:
@@ -72,7 +75,6 @@ def _account(email, first, last):
 
 def demo_code(email):
     """Return the current authenticator code of a demo account (demo accounts only)."""
-    import pyotp
 
     account = account_by_email(email)
     if account is None or not account.email.endswith('@demo.carehub.nl') or not account.totp_secret:
@@ -108,7 +110,6 @@ def set_up(bundle_path: Path):
 
 def _page_content(circle_id, accounts):
     """What helpers wrote on the demo care page: messages, notes, the board and the calendar."""
-    from datetime import timedelta
 
     members = {role: membership(account, circle_id) for role, account in accounts.items()}
     visit, _ = messages.start_thread(members['manager'], accounts['manager'],
@@ -156,7 +157,6 @@ def _work_in_background(app, stop):
 
 def run_demo(host='localhost', port=5000, serve=True, code_for=None):
     """Set everything up, print the logins, and serve until stopped."""
-    from flask_migrate import upgrade
 
     instance = Path(load_config()['INSTANCE_PATH'])
     if code_for:
@@ -184,7 +184,6 @@ def run_demo(host='localhost', port=5000, serve=True, code_for=None):
     stop = threading.Event()
     threading.Thread(target=_work_in_background, args=(app, stop), daemon=True).start()
     try:
-        from werkzeug.serving import run_simple
         run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
         stop.set()

@@ -1,5 +1,7 @@
 """The Flask extensions, created once and bound in create_app()."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -23,6 +25,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:  # a type checker cannot see Flask-SQLAlchemy's model class, made when db is
+    Model = Base
+else:
+    #: the base of every model: Base, with Flask-SQLAlchemy's session and table names
+    Model = db.Model
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

@@ -1,7 +1,12 @@
 """`carehub provider ...`: the care providers, their API clients and the coupling codes an operator issues."""
 
 
+import uuid
+from zoneinfo import ZoneInfo
+
 import click
+from flask import render_template
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from hub.careprovider.models import Dossier, Provider
@@ -122,8 +127,6 @@ def provider_code(name, client_id, transfer, letter, client_name):
     click.echo(code)
     click.echo(f'valid until {_local(expires_at)}', err=True)
     if letter:
-        from flask import render_template
-        from flask_babel import force_locale
         with force_locale(setting('DEFAULT_LANGUAGE')):
             html = render_template('connect/letter.html', code=code, client_name=client_name,
                                    provider_name=provider_name, expires_at=_local(expires_at, '%d-%m-%Y'),
@@ -134,7 +137,6 @@ def provider_code(name, client_id, transfer, letter, client_name):
 
 
 def _local(moment, pattern='%Y-%m-%d %H:%M %Z'):
-    from zoneinfo import ZoneInfo
     return f'{moment.astimezone(ZoneInfo(setting("DEFAULT_TIMEZONE"))):{pattern}}'
 
 
@@ -162,7 +164,6 @@ def provider_codes(name):
 @in_english
 def provider_revoke(name, code_id):
     """Revoke a coupling code that is still valid (by the id that `codes` shows)."""
-    import uuid
 
     try:
         with unit_of_work():

@@ -11,12 +11,14 @@ worker at a time (its claim). The steps that must not overlap run under a Redis 
 Without Redis, ``carehub worker`` runs the same steps in one process, in rounds (the embedded default).
 """
 
+import contextlib
 import logging
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import redis
 from celery import Celery, Task
 from celery.signals import worker_process_init
 
@@ -79,7 +81,6 @@ def make_celery(app) -> Celery:
 @contextmanager
 def exclusive(name, seconds):
     """Run the body in one worker at a time (a Redis lock that runs out after ``seconds``); skip it when taken."""
-    import redis
     client = redis.Redis.from_url(setting('REDIS_URL'))
     lock = client.lock(f'carehub:lock:{name}', timeout=seconds, blocking=False)
     if not lock.acquire():
@@ -89,10 +90,8 @@ def exclusive(name, seconds):
     try:
         yield True
     finally:
-        try:
+        with contextlib.suppress(redis.exceptions.LockError):  # it ran out; another worker may hold it now
             lock.release()
-        except redis.exceptions.LockError:  # it ran out; another worker may hold it now
-            pass
 
 
 def _register(celery):

@@ -4,7 +4,7 @@ import logging
 import uuid
 from contextlib import contextmanager
 
-from flask import g, has_request_context, jsonify, make_response, render_template, request, session
+from flask import g, has_request_context, jsonify, make_response, redirect, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -327,7 +327,6 @@ def init_app(app):
 
     @app.post('/language')
     def set_language():
-        from flask import redirect
         lang = request.form.get('lang')
         if lang in LANGUAGES:
             session['lang'] = lang

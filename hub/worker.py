@@ -181,7 +181,6 @@ def handle_events():
 
 def poll_feeds(now=None):
     """Read the change feeds of providers whose adapter has one, once per sync interval (missed webhooks)."""
-    from sqlalchemy import select
 
     now = now or utcnow()
     with unit_of_work():

@@ -62,7 +62,7 @@ def test_a_past_end_day_on_an_invitation_is_one_sentence(care_page):
     assert response.status_code == 422
     problem = response.get_json()['error']['fields']['ends_on']
     assert isinstance(problem, list) and len(problem) == 1 and ' ' in problem[0], problem
-    yesterday = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
+    yesterday = (datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=2)).isoformat()
     response = manager.get(f'/api/v1/circles/{circle_id}/members')
     [me] = response.get_json()['items']
     response = manager.patch(f"/api/v1/circles/{circle_id}/members/{me['id']}", {'ends_on': yesterday})

@@ -2,7 +2,7 @@
 "de zorgpagina van ."."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -19,7 +19,7 @@ def _context(page):
     person = SimpleNamespace(first_name='Anna', name='Anna de Wit', email='anna@example.nl')
     return {'page': page, 'account': person, 'provider': 'Zorggroep Noord', 'newcomer': 'Kees Bos', 'asker': 'Kees Bos',
             'title': 'Boodschappen', 'asked': SimpleNamespace(title='Boodschappen', starts_at=utcnow()),
-            'helper': None, 'days': 3, 'last_day': date.today() + timedelta(days=3), 'link': 'https://carehub.test/x',
+            'helper': None, 'days': 3, 'last_day': datetime.now(UTC).date() + timedelta(days=3), 'link': 'https://carehub.test/x',
             'unsubscribe': 'https://carehub.test/u', 'settings': 'https://carehub.test/s', 'manager': 'Mieke Jansen',
             'inviter': person, 'circle_name': page, 'new_manager': person, 'code': '123456', 'minutes': 10,
             'lines': [{'page': page, 'event': 'message', 'count': 2, 'link': 'https://carehub.test/m'}],

@@ -80,7 +80,7 @@ class ClientCredentials(requests.auth.AuthBase):
     def _fetch(self) -> _Token:
         started = now()
         client = OAuth2Session(self.client_id, self._secret, scope=self.scope,
-                               token_endpoint_auth_method='client_secret_basic')
+                               token_endpoint_auth_method='client_secret_basic')  # noqa: S106  a method's name
         try:
             answer = client.fetch_token(self.token_url, grant_type='client_credentials', timeout=TIMEOUT)
         except requests.RequestException as exc:

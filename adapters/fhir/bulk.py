@@ -8,6 +8,7 @@ so an export of any size never sits in memory. The status URL is deleted at the 
 up). A 429 or 5xx fails the export with the server's ``Retry-After``; the engine retries later.
 """
 
+import contextlib
 import json
 import time
 from email.utils import parsedate_to_datetime
@@ -98,10 +99,8 @@ class BulkExport:
 
     def finish(self, status_url):
         """Tell the server the files may go (a failure here changes nothing)."""
-        try:
+        with contextlib.suppress(AdapterError):
             self._request('DELETE', status_url)
-        except AdapterError:
-            pass
 
     def _lines(self, url, token):
         """Stream one NDJSON file; the token goes with it only when the manifest asks, and only to this server."""

@@ -1,6 +1,6 @@
 """Map Ons models (ons.md §2-7) into common-model records."""
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from hub.careprovider.adapter import MappedRecord
@@ -45,7 +45,7 @@ def _date(value) -> str | None:
     if parsed:
         return parsed.astimezone(AMSTERDAM).date().isoformat()
     try:
-        return datetime.strptime(value, '%Y-%m-%d').date().isoformat() if value else None
+        return date.fromisoformat(value).isoformat() if value else None
     except (TypeError, ValueError):
         return None
 
@@ -268,11 +268,11 @@ def _realised(realised, target) -> str | None:
 
 def _at(day, clock):
     try:
-        moment = datetime.combine(datetime.strptime(day, '%Y-%m-%d').date(),
-                                  time.fromisoformat(clock) if clock else time(0))
+        moment = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock) if clock else time(0),
+                                  tzinfo=AMSTERDAM)
     except (TypeError, ValueError):
         return None
-    return moment.replace(tzinfo=AMSTERDAM).astimezone(UTC)
+    return moment.astimezone(UTC)
 
 
 def map_agenda_occurrence(model):

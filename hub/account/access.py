@@ -3,7 +3,8 @@
 from functools import wraps
 from urllib.parse import urlencode
 
-from flask import g, redirect, request, session
+from flask import current_app, g, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
@@ -64,7 +65,6 @@ def mark_known_browser(email):
 
 def known_browser_cookie_name():
     """Return the name of the known-browser cookie (``__Host-`` under HTTPS)."""
-    from flask import current_app
     return '__Host-carehub-known' if current_app.config['SESSION_COOKIE_SECURE'] else 'carehub-known'
 
 
@@ -82,7 +82,6 @@ def set_known_browser_cookie(response):
     """After a login, write the known-browser cookie (after every request; does nothing otherwise)."""
     email = g.get('known_browser_email')
     if email and response.status_code < 400:
-        from flask import current_app
 
         value = add_known_browser(request.cookies.get(known_browser_cookie_name()), email)
         response.set_cookie(known_browser_cookie_name(), value, max_age=setting('KNOWN_BROWSER_MAX_AGE'), path='/',
@@ -92,7 +91,6 @@ def set_known_browser_cookie(response):
 
 def log_out():
     """End the current session on the server and empty the cookie (the language the person saw stays)."""
-    from flask_babel import get_locale
     for current in (g.get('auth_session'), g.get('pending_session')):
         if current is not None and inspect(current).persistent:
             end_session(current)
@@ -105,13 +103,11 @@ def log_out():
 
 def device_cookie_name():
     """Return the name of the remembered-browser cookie (``__Host-`` under HTTPS)."""
-    from flask import current_app
     return '__Host-carehub-device' if current_app.config['SESSION_COOKIE_SECURE'] else 'carehub-device'
 
 
 def set_device_cookie(response, token):
     """Put a remembered-browser token in its cookie: HttpOnly, Lax, Secure under HTTPS, 90 days."""
-    from flask import current_app
 
     response.set_cookie(device_cookie_name(), token, max_age=setting('REMEMBER_DEVICE_DAYS') * 86400, path='/',
                         httponly=True, samesite='Lax', secure=current_app.config['SESSION_COOKIE_SECURE'])
@@ -208,7 +204,6 @@ def require_current_account():
 
 def step_up_redirect(minutes=None, back=None):
     """Return where to send a person who must check a second factor before dossier data (or a sign-off), or None."""
-    from flask import url_for
 
     try:
         require_step_up(g.auth_session, minutes)

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.account import passkeys, recovery
+from hub.account.codes import check_code
 from hub.account.models import Account, AuthSession, RememberedDevice
 from hub.account.operations import link, throttled_until
 from hub.config import setting
@@ -140,7 +141,6 @@ def verify_factor(account: Account, auth_session: AuthSession, method, code, eve
     elif method == 'recovery':
         right = recovery.use(account, code)
     else:
-        from hub.account.codes import check_code
         right = check_code(account, auth_session, 'login' if auth_session.pending else 'step_up', code)
     if not right:
         return _failed(auth_session, account, event)

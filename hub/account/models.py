@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.core.timeutil import utcnow
-from hub.extensions import db
+from hub.extensions import Model
 
 
-class Account(IdMixin, CreatedMixin, db.Model):
+class Account(IdMixin, CreatedMixin, Model):
     """A person who can log in."""
 
     __tablename__ = 'accounts'
@@ -83,7 +83,7 @@ class Account(IdMixin, CreatedMixin, db.Model):
         return f'{self.first_name} {self.last_name}'
 
 
-class AuthSession(IdMixin, CreatedMixin, db.Model):
+class AuthSession(IdMixin, CreatedMixin, Model):
     """A logged-in browser or app; the cookie holds a token whose keyed hash is stored here."""
 
     __tablename__ = 'auth_sessions'
@@ -108,7 +108,7 @@ class AuthSession(IdMixin, CreatedMixin, db.Model):
     account: Mapped[Account] = relationship(back_populates='sessions')
 
 
-class RememberedDevice(IdMixin, CreatedMixin, db.Model):
+class RememberedDevice(IdMixin, CreatedMixin, Model):
     """A browser the person chose to remember: no second factor at login there for 90 days."""
 
     __tablename__ = 'remembered_devices'
@@ -123,7 +123,7 @@ class RememberedDevice(IdMixin, CreatedMixin, db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class RecoveryCode(IdMixin, CreatedMixin, db.Model):
+class RecoveryCode(IdMixin, CreatedMixin, Model):
     """One of the ten single-use codes that log in when the phone is lost (shown once, kept as a keyed hash)."""
 
     __tablename__ = 'recovery_codes'
@@ -135,7 +135,7 @@ class RecoveryCode(IdMixin, CreatedMixin, db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Passkey(IdMixin, CreatedMixin, db.Model):
+class Passkey(IdMixin, CreatedMixin, Model):
     """A passkey (WebAuthn credential) on a phone, computer or security key: a second factor of its own."""
 
     __tablename__ = 'passkeys'
@@ -157,7 +157,7 @@ class Passkey(IdMixin, CreatedMixin, db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class SecondStepReset(IdMixin, CreatedMixin, db.Model):
+class SecondStepReset(IdMixin, CreatedMixin, Model):
     """A lost phone: the second factors go after 7 days, unless cancelled from the mail or by the owner."""
 
     __tablename__ = 'second_step_resets'
@@ -174,7 +174,7 @@ class SecondStepReset(IdMixin, CreatedMixin, db.Model):
     account: Mapped[Account] = relationship()
 
 
-class PasswordHistory(IdMixin, CreatedMixin, db.Model):
+class PasswordHistory(IdMixin, CreatedMixin, Model):
     """An earlier password hash: a new password may not be one of the last five."""
 
     __tablename__ = 'password_history'
@@ -184,7 +184,7 @@ class PasswordHistory(IdMixin, CreatedMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
 
 
-class OneTimeCode(IdMixin, CreatedMixin, db.Model):
+class OneTimeCode(IdMixin, CreatedMixin, Model):
     """A 6-digit code sent by SMS or a call: 10 minutes, once, for one purpose and one session."""
 
     __tablename__ = 'one_time_codes'
@@ -203,7 +203,7 @@ class OneTimeCode(IdMixin, CreatedMixin, db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class AccountPhoto(db.Model):
+class AccountPhoto(Model):
     """A profile photo, re-encoded by us (no metadata), shown only to people who share a care page."""
 
     __tablename__ = 'account_photos'
@@ -214,7 +214,7 @@ class AccountPhoto(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(Model):
     """Failed logins counted for one key: an address, a source, or one known browser (OWASP device cookies)."""
 
     __tablename__ = 'login_throttles'
@@ -227,7 +227,7 @@ class LoginThrottle(db.Model):
     wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class NotificationItem(IdMixin, CreatedMixin, db.Model):
+class NotificationItem(IdMixin, CreatedMixin, Model):
     """Something to tell a person in their next daily digest: the kind of event, the care page and where to look."""
 
     __tablename__ = 'notification_items'

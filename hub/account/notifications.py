@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, or_, select
 
 from hub.account.models import Account, NotificationItem
@@ -111,7 +112,6 @@ def _list_headers(url) -> dict:
 
 def digest_label(event, count) -> str:
     """How a digest names ``count`` events of a kind ("3 new messages")."""
-    from flask_babel import ngettext
     labels = {
         'message': lambda n: ngettext('%(num)d new message', '%(num)d new messages', n),
         'report': lambda n: ngettext('new reports (%(num)d time)', 'new reports (%(num)d times)', n),

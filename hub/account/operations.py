@@ -1,7 +1,9 @@
 """Account logic: plain arguments in, models out; never commits, never reads the request."""
 
 import secrets
+import uuid
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -14,6 +16,7 @@ from hub.account.password_rules import check_password
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash, random_token
+from hub.core.dates import day
 from hub.core.errors import AppError, Conflict
 from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
@@ -33,7 +36,6 @@ def account_by_email(email: str) -> Account | None:
 
 def link(path: str, **params) -> str:
     """Return an absolute link built from CAREHUB_BASE_URL, never from the request's Host."""
-    from urllib.parse import urlencode
     query = f'?{urlencode(params)}' if params else ''
     return f"{setting('BASE_URL')}{path}{query}"
 
@@ -127,7 +129,6 @@ class AccountUnavailable(AppError):
 
 def check_available(account: Account, now=None):
     """Raise with a plain message when the account is disabled, not active yet, or expired (seed 003)."""
-    from hub.core.dates import day
     now = now or utcnow()
     if account.status == 'disabled':
         raise AccountUnavailable(_l('Your account is blocked. Please contact your care provider.'),
@@ -258,7 +259,6 @@ def end_all_sessions(account: Account):
 
 def uuid_in_link(value):
     """The id a signed link carries, or raise InvalidToken (a link signed with an odd id says nothing more)."""
-    import uuid
     try:
         return uuid.UUID(str(value))
     except ValueError:

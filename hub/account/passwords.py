@@ -1,6 +1,7 @@
 """Choosing a new password: reset by a mailed link, change when logged in, and what ends when it changes."""
 
 import secrets
+import uuid
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
@@ -60,7 +61,6 @@ def send_reset_link(payload):
 def account_for_reset(token) -> Account:
     """Return the account a reset token is for, or raise InvalidToken (used, expired, forged)."""
     payload = read_token('reset', token)
-    import uuid
     try:
         account = db.session.get(Account, uuid.UUID(str(payload.get('a'))))
     except ValueError:
@@ -82,9 +82,8 @@ def check_reset_code(account: Account, method, code) -> bool:
         method = None
     if method == 'totp' and check_totp(decrypt(account.totp_secret), code, account):
         return True
-    if method in ('sms', 'voice'):
-        if check_code(account, None, 'reset', code):
-            return True
+    if method in ('sms', 'voice') and check_code(account, None, 'reset', code):
+        return True
     account.reset_failures += 1
     if account.reset_failures >= MAX_RESET_CODE_FAILURES:
         account.security_stamp = secrets.token_hex(16)  # the link dies

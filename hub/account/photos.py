@@ -11,6 +11,7 @@ from io import BytesIO
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
 
 from hub.account.models import Account, AccountPhoto
 from hub.core.audit import audit
@@ -79,7 +80,6 @@ def remove_photo(account: Account):
 
 def with_photo(account_ids) -> set:
     """The accounts among ``account_ids`` that have a photo, in one query."""
-    from sqlalchemy import select
     ids = list(account_ids)
     if not ids:
         return set()

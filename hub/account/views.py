@@ -1,7 +1,10 @@
 """The account pages: register, activate, log in, log out."""
 
 
+import base64
+
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from hub.account import factors, operations, passwords
@@ -58,7 +61,6 @@ def privacy():
 @bp.get('/informatie')
 def information():
     """How carehub works, in plain words: an account, linking, the code, inviting, the groups, approving, mails."""
-    from flask_babel import get_locale
 
     language = 'en' if str(get_locale()) == 'en' else 'nl'
     return render_template('account/info.html', language=language)
@@ -99,7 +101,6 @@ def accept_terms_page():
 
 
 def _legal(document, title):
-    from flask_babel import get_locale
 
     language = 'en' if str(get_locale()) == 'en' else 'nl'
     return render_template('account/legal.html', document=document, title=title, language=language,
@@ -126,7 +127,6 @@ def register():
 
 
 def _lang():
-    from flask_babel import get_locale
     return str(get_locale())
 
 
@@ -292,7 +292,6 @@ def totp():
         if not factors.confirm_totp(g.account, g.auth_session, code):
             return False
         return redirect(after_first_way(next_path) if first else next_path, 303)
-    import base64
     qr = base64.b64encode(factors.qr_svg(enrolment['otpauth_uri']).encode()).decode()
     return _code_page('account/totp.html', url_for('account.totp'), verify, next=next_path, qr=qr,
                       secret=' '.join(enrolment['secret'][i:i + 4] for i in range(0, len(enrolment['secret']), 4)))

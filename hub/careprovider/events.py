@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from hub.careprovider.adapter import AdapterError, Notification
@@ -155,6 +155,5 @@ def poll(provider: Provider, commit=None) -> Counter:
 
 def purge_handled(before):
     """Remove events handled before ``before`` (they hold ids only, but need not stay)."""
-    from sqlalchemy import delete
     db.session.execute(delete(ProviderEvent).where(ProviderEvent.handled_at.is_not(None),
                                                    ProviderEvent.handled_at < before))

@@ -8,14 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.core.timeutil import utcnow
-from hub.extensions import db
+from hub.extensions import Model
 
 #: the adapter of what members upload themselves (adapters.fhir.UploadedFhir); its dossiers are known by
 #: ``Dossier.uploaded_by`` (never synced, no provider to write to)
 UPLOADS = 'fhir_upload'
 
 
-class Provider(IdMixin, CreatedMixin, db.Model):
+class Provider(IdMixin, CreatedMixin, Model):
     """A care organisation with an electronic client dossier (ECD)."""
 
     __tablename__ = 'providers'
@@ -35,7 +35,7 @@ class Provider(IdMixin, CreatedMixin, db.Model):
     watermark: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Dossier(IdMixin, CreatedMixin, db.Model):
+class Dossier(IdMixin, CreatedMixin, Model):
     """One client's record at one provider, as mirrored in the hub."""
 
     __tablename__ = 'dossiers'
@@ -65,7 +65,7 @@ class Dossier(IdMixin, CreatedMixin, db.Model):
     __table_args__ = (UniqueConstraint('provider_id', 'client_id', name='uq_dossiers_provider_client'),)
 
 
-class Record(IdMixin, CreatedMixin, db.Model):
+class Record(IdMixin, CreatedMixin, Model):
     """One common-model record of a dossier, with the raw source payload beside it."""
 
     __tablename__ = 'records'
@@ -105,7 +105,7 @@ class Record(IdMixin, CreatedMixin, db.Model):
     )
 
 
-class RecordVersion(IdMixin, db.Model):
+class RecordVersion(IdMixin, Model):
     """One version of a record whose history people read (a care plan): its content as it came in.
 
     The sync engine writes a row whenever such a record is created or its content changes (not on a remap,
@@ -134,7 +134,7 @@ class RecordVersion(IdMixin, db.Model):
                       Index('ix_record_versions_dossier_event', 'dossier_id', 'event_at', 'id'))
 
 
-class SyncRun(IdMixin, db.Model):
+class SyncRun(IdMixin, Model):
     """One sync of one dossier: when, what it counted, how it ended."""
 
     __tablename__ = 'sync_runs'
@@ -150,7 +150,7 @@ class SyncRun(IdMixin, db.Model):
     error: Mapped[str | None] = mapped_column(Text)
 
 
-class ProviderClient(IdMixin, CreatedMixin, db.Model):
+class ProviderClient(IdMixin, CreatedMixin, Model):
     """OAuth 2 client credentials of a provider system for the provider API."""
 
     __tablename__ = 'provider_clients'
@@ -168,7 +168,7 @@ class ProviderClient(IdMixin, CreatedMixin, db.Model):
     provider: Mapped[Provider] = relationship()
 
 
-class ProviderToken(IdMixin, CreatedMixin, db.Model):
+class ProviderToken(IdMixin, CreatedMixin, Model):
     """An access token issued to a provider client; stored only as a keyed hash."""
 
     __tablename__ = 'provider_tokens'
@@ -183,7 +183,7 @@ class ProviderToken(IdMixin, CreatedMixin, db.Model):
     client: Mapped[ProviderClient] = relationship()
 
 
-class ProviderEvent(IdMixin, db.Model):
+class ProviderEvent(IdMixin, Model):
     """A change notification a provider system sent (a signed webhook), kept until the worker handled it.
 
     Events carry ids only; the worker fetches the record itself. A replayed event (same body) is stored once.

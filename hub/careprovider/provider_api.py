@@ -1,5 +1,6 @@
 """The provider API for provider systems: OAuth 2 tokens, pushed records, signed webhooks and the outbox (/provider/v1)."""
 
+from authlib.oauth2.rfc6749.errors import InsecureTransportError
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
@@ -22,7 +23,6 @@ csrf.exempt(bp)  # provider systems authenticate with client credentials and bea
 @bp.post('/oauth/token')
 @limiter.limit('30 per minute')
 def token():
-    from authlib.oauth2.rfc6749.errors import InsecureTransportError
 
     try:
         return server.create_token_response()

@@ -2,6 +2,8 @@
 
 from importlib.metadata import entry_points
 
+from flask import current_app
+
 from hub.careprovider.adapter import Adapter
 
 GROUP = 'carehub.adapters'
@@ -34,7 +36,6 @@ def load_adapters(points=None) -> dict[str, type[Adapter]]:
 
 def adapter_class(name: str) -> type[Adapter]:
     """Return the adapter class registered as ``name``."""
-    from flask import current_app
     adapters = current_app.extensions['carehub.adapters']
     if name not in adapters:
         raise AdapterLoadError(f'unknown adapter {name!r}; known: {", ".join(sorted(adapters))}')

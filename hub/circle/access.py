@@ -13,6 +13,7 @@ from hub.circle.dossiers import linked_dossier_ids
 from hub.circle.models import Member
 from hub.circle.permissions import PRESETS
 from hub.core.audit import audit
+from hub.core.dates import day
 from hub.core.errors import AppError, Forbidden, NotFound
 from hub.core.timeutil import zone
 from hub.extensions import db
@@ -81,7 +82,6 @@ class AccessEnded(Forbidden):
     code = 'access_ended'
 
     def __init__(self, member):
-        from hub.core.dates import day
         super().__init__(_l('Your access to this care page ended on %(day)s. Ask the manager to renew it.',
                             day=day(member.ends_on)), code='access_ended')
 

@@ -6,7 +6,7 @@ with python-dateutil, so "every Tuesday at 10:00" stays at 10:00 across summer t
 exception date; a moved one is an entry of its own that names its series and the day it had there.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from dateutil.rrule import rrulestr
@@ -66,7 +66,7 @@ def _times(data, entry=None):
     starts_at = data.get('starts_at') or (entry.starts_at if entry and not entry.all_day else None)
     if starts_at is None:
         raise InvalidInput(_l('Choose a day and a start time.'), fields={'starts_at': [_l('Choose a start.')]})
-    ends_at = data['ends_at'] if 'ends_at' in data else (entry.ends_at if entry and not entry.all_day else None)
+    ends_at = data.get('ends_at', entry.ends_at if entry and not entry.all_day else None)
     if ends_at is not None and ends_at <= starts_at:
         raise InvalidInput(_l('The end comes before the start.'), fields={'ends_at': [_l('Choose a later end.')]})
     return as_utc(starts_at), as_utc(ends_at), False
@@ -329,5 +329,5 @@ def rule_parts(text) -> dict:
     if 'COUNT' in parts:
         found['count'] = int(parts['COUNT'])
     if 'UNTIL' in parts:
-        found['until'] = as_utc(datetime.strptime(parts['UNTIL'], '%Y%m%dT%H%M%SZ'))
+        found['until'] = datetime.strptime(parts['UNTIL'], '%Y%m%dT%H%M%SZ').replace(tzinfo=UTC)
     return found

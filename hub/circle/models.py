@@ -24,10 +24,10 @@ from hub.account.models import Account
 from hub.careprovider.models import Dossier, Record
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.core.models import OutboxItem
-from hub.extensions import db
+from hub.extensions import Model
 
 
-class Circle(IdMixin, CreatedMixin, db.Model):
+class Circle(IdMixin, CreatedMixin, Model):
     """The care page of one client."""
 
     __tablename__ = 'circles'
@@ -39,7 +39,7 @@ class Circle(IdMixin, CreatedMixin, db.Model):
                                                    passive_deletes=True)
 
 
-class Member(IdMixin, CreatedMixin, db.Model):
+class Member(IdMixin, CreatedMixin, Model):
     """An account's membership of a circle, with its role and any capabilities the manager chose."""
 
     __tablename__ = 'members'
@@ -84,7 +84,7 @@ class Member(IdMixin, CreatedMixin, db.Model):
     )
 
 
-class Invitation(IdMixin, CreatedMixin, db.Model):
+class Invitation(IdMixin, CreatedMixin, Model):
     """The manager's invitation of a helper, answered through a link in a mail."""
 
     __tablename__ = 'invitations'
@@ -112,7 +112,7 @@ class Invitation(IdMixin, CreatedMixin, db.Model):
     inviter: Mapped[Account | None] = relationship()
 
 
-class MessageThread(IdMixin, CreatedMixin, db.Model):
+class MessageThread(IdMixin, CreatedMixin, Model):
     """A conversation on a care page: a subject, its audience (all members, the trust group, the provider and the
     trust group, or chosen members) and its messages in order."""
 
@@ -134,7 +134,7 @@ class MessageThread(IdMixin, CreatedMixin, db.Model):
     __table_args__ = (Index('ix_message_threads_circle_last_id', 'circle_id', 'last_message_at', 'id'),)
 
 
-class ThreadRecipient(db.Model):
+class ThreadRecipient(Model):
     """A member chosen to read a thread (audience ``chosen``); the one who began it is one of them."""
 
     __tablename__ = 'thread_recipients'
@@ -145,7 +145,7 @@ class ThreadRecipient(db.Model):
                                                   primary_key=True, index=True)
 
 
-class ThreadRead(db.Model):
+class ThreadRead(Model):
     """One member's state of a thread: read up to when, and whether they removed it from their own list (it comes
     back when a new message arrives). Nobody else ever sees it."""
 
@@ -159,7 +159,7 @@ class ThreadRead(db.Model):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Message(IdMixin, CreatedMixin, db.Model):
+class Message(IdMixin, CreatedMixin, Model):
     """One message of a thread: written by a member, or the provider's (a ``message`` record of the dossier)."""
 
     __tablename__ = 'messages'
@@ -186,7 +186,7 @@ class Message(IdMixin, CreatedMixin, db.Model):
                       UniqueConstraint('circle_id', 'record_id', name='uq_messages_circle_record'))
 
 
-class CalendarEntry(IdMixin, CreatedMixin, db.Model):
+class CalendarEntry(IdMixin, CreatedMixin, Model):
     """An appointment a member put on the care page's calendar (care appointments come from the dossier): once,
     or repeating by an RFC 5545 rule; a moved occurrence of a series is an entry of its own (``series_id``)."""
 
@@ -219,7 +219,7 @@ class CalendarEntry(IdMixin, CreatedMixin, db.Model):
     __table_args__ = (Index('ix_calendar_entries_circle_starts', 'circle_id', 'starts_at'),)
 
 
-class CalendarFeed(IdMixin, CreatedMixin, db.Model):
+class CalendarFeed(IdMixin, CreatedMixin, Model):
     """A member's secret iCal address of the care page's calendar (for a phone's calendar); revoked by deleting."""
 
     __tablename__ = 'calendar_feeds'
@@ -232,7 +232,7 @@ class CalendarFeed(IdMixin, CreatedMixin, db.Model):
     member: Mapped[Member] = relationship()
 
 
-class Note(IdMixin, CreatedMixin, db.Model):
+class Note(IdMixin, CreatedMixin, Model):
     """A note on the care page, for all its members; the manager may also send one to the care provider."""
 
     __tablename__ = 'notes'
@@ -255,7 +255,7 @@ class Note(IdMixin, CreatedMixin, db.Model):
     __table_args__ = (Index('ix_notes_circle_updated_id', 'circle_id', 'updated_at', 'id'),)
 
 
-class BoardPost(IdMixin, CreatedMixin, db.Model):
+class BoardPost(IdMixin, CreatedMixin, Model):
     """A short status post on the care page's board (prikbord); members react below it."""
 
     __tablename__ = 'board_posts'
@@ -274,7 +274,7 @@ class BoardPost(IdMixin, CreatedMixin, db.Model):
     __table_args__ = (Index('ix_board_posts_circle_created_id', 'circle_id', 'created_at', 'id'),)
 
 
-class BoardPhoto(db.Model):
+class BoardPhoto(Model):
     """The photo of a board post: checked by content and re-encoded as JPEG (no metadata kept)."""
 
     __tablename__ = 'board_photos'
@@ -284,7 +284,7 @@ class BoardPhoto(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
-class BoardReaction(IdMixin, CreatedMixin, db.Model):
+class BoardReaction(IdMixin, CreatedMixin, Model):
     """A reaction to a board post."""
 
     __tablename__ = 'board_reactions'
@@ -297,7 +297,7 @@ class BoardReaction(IdMixin, CreatedMixin, db.Model):
     author: Mapped[Account] = relationship()
 
 
-class CircleDossier(CreatedMixin, db.Model):
+class CircleDossier(CreatedMixin, Model):
     """A dossier shown on a care page; a dossier is on at most one care page."""
 
     __tablename__ = 'circle_dossiers'
@@ -312,7 +312,7 @@ class CircleDossier(CreatedMixin, db.Model):
     dossier: Mapped[Dossier] = relationship()
 
 
-class HiddenRecord(CreatedMixin, db.Model):
+class HiddenRecord(CreatedMixin, Model):
     """A record of the dossier the manager hid from one member: for them it is gone from every list and count."""
 
     __tablename__ = 'hidden_records'
@@ -328,7 +328,7 @@ class HiddenRecord(CreatedMixin, db.Model):
 HELP_KINDS = ('ride', 'visit', 'meal', 'other')
 
 
-class HelpRequest(IdMixin, CreatedMixin, db.Model):
+class HelpRequest(IdMixin, CreatedMixin, Model):
     """A member asks the others for help at a time (a ride, a visit, a meal, something else) with a number of places;
     it shows in the calendar and on the care page to the members who see the calendar."""
 
@@ -354,7 +354,7 @@ class HelpRequest(IdMixin, CreatedMixin, db.Model):
     __table_args__ = (Index('ix_help_requests_circle_starts', 'circle_id', 'starts_at'),)
 
 
-class HelpSignup(CreatedMixin, db.Model):
+class HelpSignup(CreatedMixin, Model):
     """A member who will help with a request."""
 
     __tablename__ = 'help_signups'
@@ -368,7 +368,7 @@ class HelpSignup(CreatedMixin, db.Model):
     account: Mapped[Account] = relationship()
 
 
-class WellbeingCheck(IdMixin, CreatedMixin, db.Model):
+class WellbeingCheck(IdMixin, CreatedMixin, Model):
     """One filled-in strain questionnaire of a person (EDIZ): theirs alone, never shown on a care page."""
 
     __tablename__ = 'wellbeing_checks'

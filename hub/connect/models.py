@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.careprovider.models import Provider
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
-from hub.extensions import db
+from hub.extensions import Model
 
 
-class CouplingCode(IdMixin, CreatedMixin, db.Model):
+class CouplingCode(IdMixin, CreatedMixin, Model):
     """A one-time code a provider hands a client to link their dossier; stored only as a keyed hash."""
 
     __tablename__ = 'coupling_codes'

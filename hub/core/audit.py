@@ -1,7 +1,9 @@
 """Write audit records: every read of dossier data and every security event."""
 
+from typing import cast
+
 from flask import has_request_context, request
-from sqlalchemy import delete, text
+from sqlalchemy import CursorResult, delete, text
 
 from hub.core.models import AuditRecord
 from hub.extensions import db
@@ -15,7 +17,8 @@ def purge(before) -> int:
     """
     if db.engine.dialect.name == 'postgresql':
         db.session.execute(text("SELECT set_config('carehub.audit_purge', 'on', true)"))
-    removed = db.session.execute(delete(AuditRecord).where(AuditRecord.at < before)).rowcount
+    result = cast(CursorResult, db.session.execute(delete(AuditRecord).where(AuditRecord.at < before)))
+    removed = result.rowcount
     audit('audit.purge', 'D', target=f'before:{before.date().isoformat()} count:{removed}')
     return removed
 

@@ -9,5 +9,5 @@ def backoff(failures: int, first=timedelta(minutes=1), longest=timedelta(hours=6
     ±``jitter`` so many waiting things do not all come back at once, and never longer than ``longest``."""
     wait = min(first * 2 ** min(max(failures - 1, 0), 32), longest)  # 2**32 minutes: past any longest
     if jitter:
-        wait *= random.uniform(1 - jitter, 1 + jitter)
+        wait *= random.uniform(1 - jitter, 1 + jitter)  # noqa: S311  a spread, not a secret
     return min(wait, longest)

@@ -1,9 +1,12 @@
 """Column types and mixins shared by the models."""
 
+import sqlite3
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, TypeDecorator, Uuid
+from flask import g, has_request_context
+from sqlalchemy import DateTime, TypeDecorator, Uuid, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.core.timeutil import as_utc, utcnow
@@ -41,7 +44,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     WAL lets the app's workers read while one writes (a dossier read writes its audit record);
     synchronous=NORMAL is safe with WAL (a crash may lose the last commits, never corrupt the file).
     """
-    import sqlite3
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute('PRAGMA foreign_keys=ON')
@@ -53,16 +55,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def install_sqlite_pragmas():
     """Apply _sqlite_pragmas to every new SQLite connection."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
     if not event.contains(Engine, 'connect', _sqlite_pragmas):
         event.listen(Engine, 'connect', _sqlite_pragmas)
 
 
 def count_statements(app, engine):
     """Answer every request with the number of SQL statements it ran (X-SQL-Statements; the web benchmark)."""
-    from flask import g, has_request_context
-    from sqlalchemy import event
 
     @event.listens_for(engine, 'before_cursor_execute')
     def _count(*args, **kwargs):

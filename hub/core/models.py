@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.core.timeutil import utcnow
-from hub.extensions import db
+from hub.extensions import Model
 
 
-class AuditRecord(IdMixin, db.Model):
+class AuditRecord(IdMixin, Model):
     """One event, with the NEN 7513 fields; keeps ids, never contents."""
 
     __tablename__ = 'audit_records'
@@ -41,7 +41,7 @@ class AuditRecord(IdMixin, db.Model):
     )
 
 
-class OutboxItem(IdMixin, CreatedMixin, db.Model):
+class OutboxItem(IdMixin, CreatedMixin, Model):
     """A mail, SMS or provider item written in the same transaction as its cause."""
 
     __tablename__ = 'outbox_items'
@@ -64,7 +64,7 @@ class OutboxItem(IdMixin, CreatedMixin, db.Model):
                       Index('ix_outbox_items_provider', 'provider_id', 'status', 'created_at'))
 
 
-class RateLimitHit(db.Model):
+class RateLimitHit(Model):
     """One counted request of a rate limit, where no Redis is set: every process of the embedded default counts
     in one place (hub/core/ratelimit.py). Times are seconds since the epoch, as the ``limits`` library counts."""
 

@@ -3,12 +3,14 @@
 import email.policy
 import logging
 import smtplib
+from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import requests
 from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -23,7 +25,7 @@ from hub.extensions import db
 log = logging.getLogger(__name__)
 
 #: channel -> function(payload) that delivers one item or raises
-TRANSPORTS = {}
+TRANSPORTS: dict[str, Callable[[dict], object]] = {}
 
 
 def transport(channel):
@@ -152,6 +154,5 @@ def send_sms(payload):
         (folder / f"{utcnow():%Y%m%dT%H%M%S%f}.txt").write_text(
             f"to: {payload['to']}\nchannel: {payload['channel']}\n\n{payload['message']}\n")
         return
-    import requests
     response = requests.post(url, json=payload, timeout=15)
     response.raise_for_status()

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hub.account.models import Account
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
 from hub.core.timeutil import utcnow
-from hub.extensions import db
+from hub.extensions import Model
 
 
-class PlanApproval(IdMixin, db.Model):
+class PlanApproval(IdMixin, Model):
     """The decision on one version of a care plan by the manager of the care page: approved or declined.
 
     The decision goes to the provider through the outbox; this row says it was given, by whom and when.
@@ -37,7 +37,7 @@ class PlanApproval(IdMixin, db.Model):
     __table_args__ = (UniqueConstraint('record_id', 'version', name='uq_plan_approvals_record_version'),)
 
 
-class RecordNotice(IdMixin, db.Model):
+class RecordNotice(IdMixin, Model):
     """That a care page was told about this content of a record: a plan waiting for approval, a provider's message.
 
     Keyed by the content hash: a new version is looked at again, the same one never twice.
@@ -54,7 +54,7 @@ class RecordNotice(IdMixin, db.Model):
     __table_args__ = (UniqueConstraint('record_id', 'circle_id', 'content_hash', name='uq_plan_notices'),)
 
 
-class ContactRequest(IdMixin, CreatedMixin, db.Model):
+class ContactRequest(IdMixin, CreatedMixin, Model):
     """A request to a provider to add a contact person of the client, or to change one's details.
 
     The provider's dossier stays the source: the request goes through the outbox, its staff decide, and the change
@@ -79,7 +79,7 @@ class ContactRequest(IdMixin, CreatedMixin, db.Model):
     account = relationship('Account')
 
 
-class CorrectionRequest(IdMixin, CreatedMixin, db.Model):
+class CorrectionRequest(IdMixin, CreatedMixin, Model):
     """A request to the provider to correct an item of the dossier, in the words of the manager.
 
     It goes through the outbox (a FHIR Task after HL7's Patient Request for Corrections, an Ons report); what the
@@ -104,7 +104,7 @@ class CorrectionRequest(IdMixin, CreatedMixin, db.Model):
     account = relationship('Account')
 
 
-class Document(IdMixin, CreatedMixin, db.Model):
+class Document(IdMixin, CreatedMixin, Model):
     """A file a member uploaded to a care page: a PDF, JPEG or PNG (``file``), or a FHIR Bundle from another portal
     (``bundle``), whose resources were mapped into the member's uploads dossier. It leaves with its uploader."""
 
@@ -125,7 +125,7 @@ class Document(IdMixin, CreatedMixin, db.Model):
     account = relationship('Account')
 
 
-class Share(IdMixin, CreatedMixin, db.Model):
+class Share(IdMixin, CreatedMixin, Model):
     """A part of the dossier the manager shares once with someone without an account (a new GP, a hospital): a link
     and a 6-digit code given separately, for a few days and a set number of opens.
 
@@ -154,7 +154,7 @@ class Share(IdMixin, CreatedMixin, db.Model):
     shl_file: Mapped[str] = mapped_column(Text, nullable=False)
 
 
-class OwnMedication(IdMixin, CreatedMixin, db.Model):
+class OwnMedication(IdMixin, CreatedMixin, Model):
     """Medication a member put on the care page's list themselves (over the counter, supplements): shown beside
     the provider's, marked as their own."""
 

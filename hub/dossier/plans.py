@@ -1,6 +1,7 @@
 """Care plans: the plans of a page, one plan at a version with its goals and history, and approving or declining
 one (the manager, after a fresh second step; the link in the mail)."""
 
+import base64
 import json
 from typing import NamedTuple
 
@@ -135,7 +136,6 @@ def approval_state(record, approval) -> str:
 
 def seal(plan_source, version, who, when) -> str:
     """Carehub's seal over an approval: HMAC-SHA256 of what was approved, by whom and when (base64)."""
-    import base64
 
     canonical = json.dumps([plan_source, version, who, when], separators=(',', ':'), ensure_ascii=False)
     return base64.b64encode(bytes.fromhex(keyed_hash(canonical, 'plan-approval'))).decode()

@@ -68,7 +68,8 @@ def test_the_manager_writes_a_message_and_replies_in_its_thread(pages, live, liv
 
 
 def test_the_manager_puts_a_repeating_appointment_on_the_calendar(pages, live, live_mailbox, tmp_path):
-    from datetime import date, timedelta
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
 
     manager = linked_manager(pages, live, live_mailbox, tmp_path, 'client-cal', 'agenda@example.nl')
     page = manager.page
@@ -85,7 +86,7 @@ def test_the_manager_puts_a_repeating_appointment_on_the_calendar(pages, live, l
     first_problem.click()
     assert page.evaluate('document.activeElement.id') == field
     manager.axe()
-    day = date.today() + timedelta(days=2)
+    day = datetime.now(ZoneInfo('Europe/Amsterdam')).date() + timedelta(days=2)
     page.get_by_label(re.compile('^(Wat|What)')).fill('Samen naar de markt')
     page.get_by_label(re.compile('^(Dag|Day)$')).fill(day.isoformat())
     page.get_by_label(re.compile('^(Begintijd|Start time)')).fill('10:30')

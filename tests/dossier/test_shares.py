@@ -211,10 +211,11 @@ def test_parallel_right_codes_open_no_more_than_allowed(care_page, app, db):
 
 
 def test_the_share_page_as_a_gp_would_use_it(care_page, app):
-    from datetime import date
+    from hub.circle.access import today as local_today
     manager, circle_id, _, _ = care_page
     manager.step_up()
-    today = date.today()
+    with app.app_context():
+        today = local_today()
     for name, ends in (('Paracetamol', None), ('Oxazepam', today - timedelta(days=3))):
         added = manager.post(f'/api/v1/circles/{circle_id}/medication',
                              {'name': name, 'dose': '1 tablet', 'starts_on': (today - timedelta(days=30)).isoformat(),

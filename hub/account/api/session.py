@@ -1,6 +1,6 @@
 """Signing up and logging in: register, activate, the password, the second step, logging out, the terms."""
 
-from flask import g
+from flask import g, jsonify
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
@@ -88,7 +88,6 @@ def second_factor():
     log_in(account, second_factor=bool(account.second_factors), keep_age=True)
     response = {'account': account_json(account), 'csrf_token': generate_csrf()}
     if data['remember_device'] and account.second_factors:
-        from flask import jsonify
         return set_device_cookie(jsonify(response), factors.remember_device(account, device_label()))
     return response
 

@@ -1,5 +1,7 @@
 """The calendar: appointments and the feed."""
 
+from datetime import datetime
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 
@@ -22,7 +24,6 @@ from hub.web import load_json, parse_id
 
 def _moment(name):
     """An ISO date-time with a time zone from the query, or None."""
-    from datetime import datetime
 
     value = request.args.get(name)
     if not value:

@@ -39,10 +39,9 @@ def _confirm(title, text, action, button, back):
 def _local_moment(day, clock):
     """A date and a time typed on a form, in the person's time zone, as an aware datetime (or None)."""
     try:
-        naive = datetime.strptime(f'{day} {clock}', '%Y-%m-%d %H:%M')
+        return datetime.strptime(f'{day} {clock}', '%Y-%m-%d %H:%M').replace(tzinfo=ZoneInfo(str(get_timezone())))
     except ValueError:
         return None
-    return naive.replace(tzinfo=ZoneInfo(str(get_timezone())))
 
 
 #: a form's field -> the schema's, for the messages of both

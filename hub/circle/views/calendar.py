@@ -1,6 +1,8 @@
 """The calendar: the care page's appointments by list, week or day, adding and changing one, the feed for a
 phone's calendar."""
 
+from datetime import date, timedelta
+
 from flask import g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -29,7 +31,6 @@ CALENDAR_VIEWS = {'list': 28, 'week': 7, 'day': 1}
 def calendar_page(circle_id):
     """The calendar as a list (four weeks), a week or a day, with previous, next and today; helpers' appointments
     beside the care appointments."""
-    from datetime import date, timedelta
 
     member = require_calendar(g.account, circle_id)
     view = request.args.get('view') if request.args.get('view') in CALENDAR_VIEWS else 'list'

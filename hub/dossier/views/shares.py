@@ -113,10 +113,7 @@ def shared_bundle(token):
 @limiter.limit('20 per minute', methods=['POST'])
 def shared_manifest(token):
     """The SMART Health Link manifest: with the passcode, the encrypted file (any viewer, from any origin)."""
-    if request.method == 'OPTIONS':
-        response = Response(status=204)
-    else:
-        response = _manifest(token)
+    response = Response(status=204) if request.method == 'OPTIONS' else _manifest(token)
     response.headers['Access-Control-Allow-Origin'] = '*'
     response.headers['Access-Control-Allow-Methods'] = 'POST'
     response.headers['Access-Control-Allow-Headers'] = 'Content-Type'
