@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from adapters.fhir.auth import ClientCredentials
 from adapters.fhir.bulk import BulkExport
@@ -14,10 +14,10 @@ from adapters.fhir.client import BundleSource, RestSource, patient_reference
 from adapters.fhir.mapping import MAPPERS
 from adapters.fhir.outbound import outbound
 from adapters.fhir.values import parse_datetime
-from hub.careprovider.adapter import Adapter, AdapterError, PushError, SourceRecord
+from hub.careprovider.adapter import Adapter, AdapterError, PushError, SettingsSchema, SourceRecord
 
 
-class FhirSettings(Schema):
+class FhirSettings(SettingsSchema):
     base_url = fields.Url(require_tld=False, schemes={'http', 'https'})
     bundle = fields.String(validate=validate.Length(min=1))
     count = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
@@ -172,7 +172,7 @@ class UploadedFhir(FhirAdapter):
     nowhere, and nothing is sent back. Its dossiers (one per member and care page) are never synced."""
 
     name = 'fhir_upload'
-    settings_schema = Schema
+    settings_schema = SettingsSchema
 
     def __init__(self, settings=None, session=None):
         Adapter.__init__(self, settings or {})

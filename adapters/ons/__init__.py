@@ -12,11 +12,11 @@ import hmac
 import json
 from datetime import UTC, datetime, timedelta
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from adapters.ons.client import OnsClient
 from adapters.ons.mapping import MAPPERS, OWN_PREFIXES, parse_datetime
-from hub.careprovider.adapter import Adapter, AdapterError, Notification, SourceRecord
+from hub.careprovider.adapter import Adapter, AdapterError, Notification, SettingsSchema, SourceRecord
 
 A = '/v0/administration'
 #: webhook model type -> our source type (the others are not shown in a care portal)
@@ -31,7 +31,7 @@ FAMILY_COMMUNICATION = 111
 OVERLAP = timedelta(minutes=5)
 
 
-class OnsSettings(Schema):
+class OnsSettings(SettingsSchema):
     base_url = fields.Url(required=True, require_tld=False, schemes={'http', 'https'})
     #: the connector's client certificate and key (PEM files): Ons takes mutual TLS only
     cert_file = fields.String(validate=validate.Length(min=1))

@@ -15,6 +15,11 @@ from typing import ClassVar
 from marshmallow import Schema
 
 from hub.careprovider.common import KINDS, RecordSchema  # noqa: F401  (re-exported for adapters)
+from hub.core.schemas import DutchSchema
+
+
+class SettingsSchema(DutchSchema):
+    """The base of an adapter's settings schema: what is wrong with a setting is said in the person's language."""
 
 
 class AdapterError(Exception):

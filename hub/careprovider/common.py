@@ -4,10 +4,12 @@ Every record an adapter maps is loaded by the schema of its kind before it is st
 that does not fit is rejected and counted, never stored half.
 """
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, fields, validate
+
+from hub.core.schemas import DutchSchema
 
 
-class RecordSchema(Schema):
+class RecordSchema(DutchSchema):
     class Meta:
         unknown = RAISE
 

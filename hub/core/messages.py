@@ -1,41 +1,98 @@
-"""Field errors in the person's language: marshmallow's and zxcvbn's English texts, said plainly.
+"""Field errors in the person's language, said plainly.
 
-Our own schema errors are lazy strings already; the libraries' texts are looked up here, exactly
-or by pattern. ``translate_errors`` is applied wherever field errors leave for a person (the JSON
-APIs in hub.web, the form pages), so every text a person sees comes from the catalogue.
+Marshmallow's messages are given to each field as a schema binds it (``dutch_field``, through its
+``error_messages`` and its validators' ``error``), as lazy texts of the catalogue; zxcvbn's feedback on passwords is
+looked up word for word. ``translate_errors`` is applied wherever field errors leave for a person (the JSON APIs in
+hub.web, the form pages): it makes every field's errors a list of sentences.
 """
 
-import re
-
 from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
 
-#: marshmallow's messages and zxcvbn's feedback, word for word
-EXACT = {
-    'Missing data for required field.': _l('Fill in this field.'),
-    'Field may not be null.': _l('Fill in this field.'),
-    'Unknown field.': _l('This field is not known here. Leave it out.'),
-    'Invalid input type.': _l('Send a JSON object with the fields of this form.'),
-    'Invalid input.': _l('This value is not valid.'),
-    'Invalid value.': _l('This value is not valid.'),
-    'Invalid type.': _l('This value is of the wrong kind.'),
-    'Not a valid string.': _l('Fill in text here.'),
-    'Not a valid utf-8 string.': _l('Fill in text here.'),
-    'Not a valid integer.': _l('Fill in a whole number.'),
-    'Not a valid number.': _l('Fill in a number.'),
-    'Number too large.': _l('This number is too large.'),
-    'Special numeric values (nan or infinity) are not permitted.': _l('Fill in a number.'),
-    'Not a valid boolean.': _l('Fill in true or false.'),
-    'Not a valid UUID.': _l('This is not a valid id.'),
-    'Not a valid email address.': _l('This is not an email address. Type it like naam@voorbeeld.nl.'),
-    'Not a valid URL.': _l('This is not a web address.'),
-    'Not a valid list.': _l('Send a list here.'),
-    'Not a valid mapping type.': _l('Send an object here.'),
-    'Not a valid date.': _l('This is not a date. Type it like 2026-12-31.'),
-    'Not a valid datetime.': _l('This is not a date and time. Type it like 2026-12-31T14:30:00+01:00.'),
-    'Not a valid aware datetime.': _l('Give a date and time with a time zone, like 2026-12-31T14:30:00+01:00.'),
-    'String does not match expected pattern.': _l('This is not written the way it should be.'),
-    'This field may not be empty.': _l('Fill in this field.'),
-    # zxcvbn's feedback on passwords
+#: marshmallow's messages by field class and key, in the person's language; the schemas give them to each field
+#: as they bind it (hub.core.schemas.DutchSchema), so no English text is matched afterwards
+FIELD_MESSAGES = {
+    fields.Field: {'required': _l('Fill in this field.'), 'null': _l('Fill in this field.'),
+                   'validator_failed': _l('This value is not valid.')},
+    fields.String: {'invalid': _l('Fill in text here.'), 'invalid_utf8': _l('Fill in text here.')},
+    fields.Number: {'invalid': _l('Fill in a number.'), 'too_large': _l('This number is too large.')},
+    fields.Integer: {'invalid': _l('Fill in a whole number.')},
+    fields.Float: {'special': _l('Fill in a number.')},
+    fields.Decimal: {'special': _l('Fill in a number.')},
+    fields.Boolean: {'invalid': _l('Fill in true or false.')},
+    fields.UUID: {'invalid_uuid': _l('This is not a valid id.')},
+    fields.Email: {'invalid': _l('This is not an email address. Type it like naam@voorbeeld.nl.')},
+    fields.Url: {'invalid': _l('This is not a web address.')},
+    fields.List: {'invalid': _l('Send a list here.')},
+    fields.Tuple: {'invalid': _l('Send a list here.')},
+    fields.Mapping: {'invalid': _l('Send an object here.')},
+    fields.Nested: {'type': _l('This value is of the wrong kind.')},
+    fields.DateTime: {'invalid': _l('This is not a date and time. Type it like 2026-12-31T14:30:00+01:00.'),
+                      'invalid_awareness': _l('Give a date and time with a time zone, like 2026-12-31T14:30:00+01:00.'),
+                      'format': _l('This value is not valid.')},
+    fields.Date: {'invalid': _l('This is not a date. Type it like 2026-12-31.')},
+}
+#: a schema's own messages (a field it does not know; not an object at all)
+SCHEMA_MESSAGES = {'unknown': _l('This field is not known here. Leave it out.'),
+                   'type': _l('Send a JSON object with the fields of this form.')}
+
+
+def ask(name):
+    """What an empty or missing field asks for: by its name ("Fill in your first name."), else "Fill in this field."."""
+    return ASK.get(name) or _l('Fill in this field.')
+
+
+def dutch_field(field, name=None):
+    """Give a field (and the fields inside it, and its validators) their messages in the person's language."""
+    messages = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update(FIELD_MESSAGES.get(cls, {}))
+    messages['required'] = messages['null'] = ask(name)
+    # a schema's own message (a lazy text) stays; marshmallow's English ones (plain strings) are replaced
+    field.error_messages.update({key: message for key, message in messages.items()
+                                 if isinstance(field.error_messages.get(key, ''), str)})
+    for validator in field.validators:
+        error = _validator_message(validator)
+        if error is not None and (validator.error is None or isinstance(validator.error, str)):
+            validator.error = error
+    for inner in (getattr(field, 'inner', None), getattr(field, 'value_field', None),
+                  *(getattr(field, 'tuple_fields', None) or ())):
+        if inner is not None:
+            dutch_field(inner)
+
+
+def _validator_message(validator):
+    """A validator's message in the person's language, with its numbers and choices in it (a lazy text)."""
+    if isinstance(validator, validate.Email):  # the one fields.Email adds itself
+        return FIELD_MESSAGES[fields.Email]['invalid']
+    if isinstance(validator, validate.URL):
+        return FIELD_MESSAGES[fields.Url]['invalid']
+    if isinstance(validator, validate.Length):
+        if validator.equal is not None:
+            return _l('Use exactly %(n)s characters.', n=validator.equal)
+        if validator.min is not None and validator.max is not None:
+            return _l('Use %(min)s to %(max)s characters.', min=validator.min, max=validator.max)
+        if validator.min is not None:
+            return _l('Use at least %(n)s characters.', n=validator.min)
+        return _l('Use at most %(n)s characters.', n=validator.max)
+    if isinstance(validator, validate.ContainsOnly):
+        return _l('Choose only from: %(choices)s.', choices=validator.choices_text)
+    if isinstance(validator, validate.OneOf):
+        return _l('Choose one of: %(choices)s.', choices=validator.choices_text)
+    if isinstance(validator, validate.Range):
+        if validator.min is not None and validator.max is not None:
+            return _l('Fill in a number from %(min)s to %(max)s.', min=validator.min, max=validator.max)
+        if validator.min is not None:
+            return _l('Fill in %(min)s or more.', min=validator.min)
+        return _l('Fill in %(max)s or less.', max=validator.max)
+    if isinstance(validator, (validate.Regexp, validate.Equal)):
+        return _l('This is not written the way it should be.') if isinstance(validator, validate.Regexp) \
+            else _l('This value is not valid.')
+    return None
+
+
+#: zxcvbn's feedback on passwords, word for word
+ZXCVBN = {
     'Use a few words, avoid common phrases.': _l('Use a few words, and avoid common sayings.'),
     'No need for symbols, digits, or uppercase letters.': _l('You do not need signs, digits or capital letters.'),
     'Add another word or two. Uncommon words are better.': _l('Add a word or two. Unusual words are better.'),
@@ -69,7 +126,6 @@ EXACT = {
 }
 
 #: what an empty or missing field asks for, by the field's name (else "Fill in this field.")
-EMPTY_TEXTS = {'Missing data for required field.', 'Field may not be null.', 'This field may not be empty.'}
 ASK = {
     'first_name': _l('Fill in your first name.'),
     'last_name': _l('Fill in your last name.'),
@@ -91,47 +147,18 @@ ASK = {
     'role': _l('Choose a group.'),
 }
 
-#: marshmallow's messages with numbers or choices in them
-PATTERNS = [
-    (re.compile(r'^Length must be between (\d+) and (\d+)\.$'),
-     lambda m: _l('Use %(min)s to %(max)s characters.', min=m[1], max=m[2])),
-    (re.compile(r'^Shorter than minimum length (\d+)\.$'), lambda m: _l('Use at least %(n)s characters.', n=m[1])),
-    (re.compile(r'^Longer than maximum length (\d+)\.$'), lambda m: _l('Use at most %(n)s characters.', n=m[1])),
-    (re.compile(r'^Length must be (\d+)\.$'), lambda m: _l('Use exactly %(n)s characters.', n=m[1])),
-    (re.compile(r'^Must be one of: (.*)\.$'), lambda m: _l('Choose one of: %(choices)s.', choices=m[1])),
-    (re.compile(r'^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$'),
-     lambda m: _l('Fill in a number from %(min)s to %(max)s.', min=m[1], max=m[2])),
-    (re.compile(r'^Must be greater than or equal to (\S+)\.$'),
-     lambda m: _l('Fill in %(min)s or more.', min=m[1])),
-    (re.compile(r'^Must be less than or equal to (\S+)\.$'), lambda m: _l('Fill in %(max)s or less.', max=m[1])),
-    (re.compile(r'^One or more of the choices you made was not in: (.*)\.$'),
-     lambda m: _l('Choose only from: %(choices)s.', choices=m[1])),
-    (re.compile(r'^".*" cannot be formatted as a .*\.$'), lambda m: _l('This value is not valid.')),
-]
-
-
-def translate(message, field=None) -> str:
-    """Return one error text in the person's language (an empty field's says which field it is)."""
-    if not isinstance(message, str):  # a lazy string of ours
+def translate(message) -> str:
+    """Return one error text in the person's language: ours are lazy texts already; zxcvbn's are looked up."""
+    if not isinstance(message, str):  # a lazy text of ours
         return str(message)
-    if message in EMPTY_TEXTS and field in ASK:
-        return str(ASK[field])
-    if message in EXACT:
-        return str(EXACT[message])
-    for pattern, make in PATTERNS:
-        match = pattern.match(message)
-        if match:
-            return str(make(match))
-    return message
+    return str(ZXCVBN.get(message, message))
 
 
-def translate_errors(messages, field=None):
+def translate_errors(messages):
     """Return marshmallow's error structure ({field: [texts]}, nested) with every text translated; a field's
     errors are always a list of sentences (a validator's own message comes bare)."""
     if isinstance(messages, dict):
-        return {key: translate_errors(value, key if isinstance(key, str) else field)
-                for key, value in messages.items()}
+        return {key: translate_errors(value) for key, value in messages.items()}
     if isinstance(messages, (list, tuple)):
-        return [translate_errors(value, field) if isinstance(value, dict) else translate(value, field)
-                for value in messages]
-    return [translate(messages, field)]
+        return [translate_errors(value) if isinstance(value, dict) else translate(value) for value in messages]
+    return [translate(messages)]

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load
 
+from hub.core.messages import SCHEMA_MESSAGES, ask, dutch_field
 from hub.core.phone import parse_phone
 from hub.core.text import bad_characters
 from hub.core.timeutil import FIRST_YEAR, LAST_YEAR
@@ -16,7 +17,16 @@ class Invalid(ValidationError):
         super().__init__(message if isinstance(message, (list, dict)) else [message], *args, **kwargs)
 
 
-class StrictSchema(Schema):
+class DutchSchema(Schema):
+    """A schema whose fields say what is wrong in the person's language (hub.core.messages.dutch_field)."""
+
+    error_messages = SCHEMA_MESSAGES
+
+    def on_bind_field(self, field_name, field_obj):
+        dutch_field(field_obj, field_name)
+
+
+class StrictSchema(DutchSchema):
     """A schema that refuses unknown fields and strips surrounding spaces from the strings it took.
 
     The spaces go after the fields are checked, so a field is judged as it was sent: as long as it is, as the API
@@ -43,10 +53,6 @@ class StrictBoolean(fields.Boolean):
         raise Invalid(_l('Fill in true or false.'))
 
 
-#: what an empty field says (hub.core.messages names the field it is about)
-EMPTY = 'This field may not be empty.'
-
-
 class Text(fields.String):
     """A string of bounded length without control characters (``multiline``: line breaks allowed); only spaces
     count as empty."""
@@ -60,8 +66,8 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if len(value.strip()) < self.min_length:
-            raise Invalid(EMPTY if self.min_length == 1
-                                  else _l('Use at least %(n)s characters.', n=self.min_length))
+            raise Invalid(ask(self.name) if self.min_length == 1
+                          else _l('Use at least %(n)s characters.', n=self.min_length))
         if len(value) > self.max_length:
             raise Invalid(_l('Use at most %(n)s characters.', n=self.max_length))
         if bad_characters(value, multiline=self.multiline):
@@ -77,7 +83,7 @@ class Email(fields.Email):
         if isinstance(value, str):
             value = value.strip()
             if not value:
-                raise Invalid(EMPTY)
+                raise Invalid(ask(self.name))
         return super()._deserialize(value, attr, data, **kwargs)
 
 

@@ -1,13 +1,13 @@
 """What the dossier routes take in."""
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import RAISE, Schema, fields, validate, validates_schema
+from marshmallow import RAISE, fields, validate, validates_schema
 
-from hub.core.schemas import Day, Email, Invalid, Phone, StrictBoolean, StrictSchema, Text, WholeNumber
+from hub.core.schemas import Day, DutchSchema, Email, Invalid, Phone, StrictBoolean, StrictSchema, Text, WholeNumber
 from hub.dossier.shares import PARTS
 
 
-class ApproveSchema(Schema):
+class ApproveSchema(DutchSchema):
     class Meta:
         unknown = RAISE
 
@@ -18,7 +18,7 @@ class ApproveSchema(Schema):
         True, error=_l('Tick that you have read the plan and agree with it.')))
 
 
-class DeclineSchema(Schema):
+class DeclineSchema(DutchSchema):
     class Meta:
         unknown = RAISE
 
