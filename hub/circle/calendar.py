@@ -6,11 +6,12 @@ with python-dateutil, so "every Tuesday at 10:00" stays at 10:00 across summer t
 exception date; a moved one is an entry of its own that names its series and the day it had there.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rruleset, rrulestr
 from flask_babel import lazy_gettext as _l
+from icalendar import vRecur
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -73,27 +74,39 @@ def _times(data, entry=None):
 
 
 def _rule(repeat, starts_at):
-    """(RRULE text, when the last occurrence starts or None) of a ``repeat`` {freq, interval, until | count}."""
+    """(RRULE text, when the last occurrence starts or None) of a ``repeat`` {freq, interval, until | count}: the
+    rule is a dateutil rrule in the care page's time zone, kept as RFC 5545 text (icalendar's vRecur)."""
     if not repeat:
         return None, None
-    parts = [f"FREQ={repeat['freq'].upper()}", f"INTERVAL={repeat.get('interval') or 1}"]
+    parts = {'FREQ': repeat['freq'].upper(), 'INTERVAL': repeat.get('interval') or 1}
     if repeat.get('count'):
-        parts.append(f"COUNT={repeat['count']}")
+        parts['COUNT'] = repeat['count']
     elif repeat.get('until'):
         if repeat['until'] < starts_at.astimezone(zone()).date():
             raise InvalidInput(_l('The repeat ends before it begins.'), fields={'repeat': [_l('Choose a later end.')]})
-        last = as_utc(datetime.combine(repeat['until'], time(23, 59, 59), tzinfo=zone()))
-        parts.append(f"UNTIL={last.strftime('%Y%m%dT%H%M%SZ')}")
-    text = ';'.join(parts)
+        parts['UNTIL'] = as_utc(datetime.combine(repeat['until'], time(23, 59, 59), tzinfo=zone()))
+    text = vRecur(parts).to_ical().decode()
     return text, _last_start(text, starts_at)
 
 
-def _last_start(rule, starts_at):
+def series(rule_text, starts_at, removed=()) -> rruleset:
+    """The times of a series as dateutil builds them, in the care page's time zone (so "every Tuesday at 10:00"
+    stays at 10:00 across summer time), without the days ``removed`` (its exception dates)."""
+    local = starts_at.astimezone(zone())
+    times = rruleset()
+    times.rrule(rrulestr(rule_text, dtstart=local))
+    for day in removed:
+        times.exdate(datetime.combine(date.fromisoformat(day), local.timetz()))
+    return times
+
+
+def _last_start(rule_text, starts_at):
     """When the last occurrence of a series starts (None: it repeats without end)."""
-    if 'COUNT=' not in rule and 'UNTIL=' not in rule:
+    parts = rule_parts(rule_text)
+    if 'count' not in parts and 'until' not in parts:
         return None
-    occurrences = list(rrulestr(rule, dtstart=starts_at.astimezone(zone())))
-    return as_utc(occurrences[-1]) if occurrences else as_utc(starts_at)
+    times = list(series(rule_text, starts_at))  # a finite series: its last time
+    return as_utc(times[-1] if times else starts_at)
 
 
 def single(entry) -> Occurrence:
@@ -221,16 +234,14 @@ def _expand(entry, start, end) -> list:
         return [single(entry)] if start <= entry.starts_at < end else []
     local = zone()
     length = entry.ends_at - entry.starts_at if entry.ends_at else None
-    rule = rrulestr(entry.rrule, dtstart=entry.starts_at.astimezone(local))
-    removed = set(entry.exdates or [])
     found = []
-    for moment in rule.xafter(start.astimezone(local), count=MOST_OCCURRENCES, inc=True):
+    times = series(entry.rrule, entry.starts_at, entry.exdates or ())
+    for moment in times.xafter(start.astimezone(local), count=MOST_OCCURRENCES, inc=True):
         if moment >= end.astimezone(local):
             break
         day = moment.date().isoformat()
-        if day not in removed:
-            moment = as_utc(moment)
-            found.append(Occurrence(entry, moment, moment + length if length else None, day))
+        moment = as_utc(moment)
+        found.append(Occurrence(entry, moment, moment + length if length else None, day))
     return found
 
 
@@ -323,11 +334,11 @@ def repeat_of(entry) -> dict | None:
 
 
 def rule_parts(text) -> dict:
-    """An RRULE text as the dict icalendar's vRecur takes."""
-    parts = dict(part.split('=', 1) for part in text.split(';'))
-    found = {'freq': parts['FREQ'], 'interval': int(parts.get('INTERVAL', 1))}
+    """An RRULE text read by icalendar's vRecur, as the dict it takes: freq, interval, count and until (UTC)."""
+    parts = vRecur.from_ical(text)
+    found = {'freq': parts['FREQ'][0], 'interval': int(parts.get('INTERVAL', [1])[0])}
     if 'COUNT' in parts:
-        found['count'] = int(parts['COUNT'])
+        found['count'] = int(parts['COUNT'][0])
     if 'UNTIL' in parts:
-        found['until'] = datetime.strptime(parts['UNTIL'], '%Y%m%dT%H%M%SZ').replace(tzinfo=UTC)
+        found['until'] = as_utc(parts['UNTIL'][0])
     return found
