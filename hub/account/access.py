@@ -1,16 +1,20 @@
 """Who is logged in: the session cookie, the current account, and the login checks."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import current_app, g, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
+from werkzeug import Response
 
 from hub.account import lost_phone
 from hub.account.codes import send_code
 from hub.account.factors import remembered, require_step_up
+from hub.account.models import Account, AuthSession
 from hub.account.operations import end_session, find_session, password_age, start_session, terms_outdated
 from hub.account.throttle import add_known_browser
 from hub.account.throttle import known_browser as lookup
@@ -20,7 +24,7 @@ from hub.extensions import limiter
 from hub.web import json_body, wants_json
 
 
-def load_current_account():
+def load_current_account() -> None:
     """Find the account of this request's session cookie (before every request).
 
     A session still waiting for its second factor is kept apart in ``g.pending_session``.
@@ -31,7 +35,7 @@ def load_current_account():
     g.account = g.auth_session.account if g.auth_session else None
 
 
-def log_in(account, second_factor=False, pending=False, keep_age=False):
+def log_in(account: Account, second_factor: bool = False, pending: bool = False, keep_age: bool = False) -> None:
     """Start a server-side session for ``account`` and put a fresh token in the cookie.
 
     The old session, if any (a pending one, or the one before a step-up), ends: the id changes.
@@ -58,27 +62,27 @@ def log_in(account, second_factor=False, pending=False, keep_age=False):
         mark_known_browser(account.email)
 
 
-def mark_known_browser(email):
+def mark_known_browser(email: str) -> None:
     """Remember, in this response's cookie, that this browser logged in to ``email`` (login throttling)."""
     g.known_browser_email = email
 
 
-def known_browser_cookie_name():
+def known_browser_cookie_name() -> str:
     """Return the name of the known-browser cookie (``__Host-`` under HTTPS)."""
     return '__Host-carehub-known' if current_app.config['SESSION_COOKIE_SECURE'] else 'carehub-known'
 
 
-def login_source():
+def login_source() -> str | None:
     """Return where this request comes from, for throttling: the client address (hub.config PROXY_HOPS)."""
     return request.remote_addr
 
 
-def known_browser(email):
+def known_browser(email: str) -> str | None:
     """Return the id of this browser when it logged in to ``email`` before, else None."""
     return lookup(request.cookies.get(known_browser_cookie_name()), email)
 
 
-def set_known_browser_cookie(response):
+def set_known_browser_cookie(response: Response) -> Response:
     """After a login, write the known-browser cookie (after every request; does nothing otherwise)."""
     email = g.get('known_browser_email')
     if email and response.status_code < 400:
@@ -89,7 +93,7 @@ def set_known_browser_cookie(response):
     return response
 
 
-def log_out():
+def log_out() -> None:
     """End the current session on the server and empty the cookie (the language the person saw stays)."""
     for current in (g.get('auth_session'), g.get('pending_session')):
         if current is not None and inspect(current).persistent:
@@ -101,12 +105,12 @@ def log_out():
     g.auth_session = g.pending_session = g.account = None
 
 
-def device_cookie_name():
+def device_cookie_name() -> str:
     """Return the name of the remembered-browser cookie (``__Host-`` under HTTPS)."""
     return '__Host-carehub-device' if current_app.config['SESSION_COOKIE_SECURE'] else 'carehub-device'
 
 
-def set_device_cookie(response, token):
+def set_device_cookie(response: Response, token: str) -> Response:
     """Put a remembered-browser token in its cookie: HttpOnly, Lax, Secure under HTTPS, 90 days."""
 
     response.set_cookie(device_cookie_name(), token, max_age=setting('REMEMBER_DEVICE_DAYS') * 86400, path='/',
@@ -114,7 +118,7 @@ def set_device_cookie(response, token):
     return response
 
 
-def device_label():
+def device_label() -> str:
     """Return a short description of the browser, without tracking detail."""
     agent = request.user_agent.string or ''
     for name in ('Edg', 'Firefox', 'Chrome', 'Safari'):
@@ -129,28 +133,28 @@ def device_label():
     return browser
 
 
-def step_up_required(minutes=None):
+def step_up_required(minutes: int | None = None) -> None:
     """Raise unless the current session checked its second factor recently (dossier routes; a sign-off asks more)."""
     require_step_up(current_session(), minutes)
 
 
-def current_session():
+def current_session() -> AuthSession:
     """Return the logged-in session or raise Unauthenticated."""
     current_account()
     return g.auth_session
 
 
-def current_account():
+def current_account() -> Account:
     """Return the logged-in account or raise Unauthenticated."""
     if g.get('account') is None:
         raise Unauthenticated(_l('Please log in first.'))
     return g.account
 
 
-def login_required(view):
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Send people who are not logged in to the login page, and back here afterwards."""
     @wraps(view)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         if g.get('account') is None:
             target = request.full_path if request.query_string else request.path
             return redirect('/login?' + urlencode({'next': target}), 303)
@@ -158,17 +162,17 @@ def login_required(view):
     return wrapper
 
 
-def account_key():
+def account_key() -> str:
     """Return the key that counts a logged-in person's tries wherever they come from (rate limits per account)."""
     account = g.get('account')
     return f'account:{account.id}' if account is not None else f'source:{request.remote_addr}'
 
 
-def photo_limit():
+def photo_limit() -> str:
     return setting('PHOTO_RATE_LIMIT')
 
 
-def upload_limit():
+def upload_limit() -> str:
     return setting('UPLOAD_RATE_LIMIT')
 
 
@@ -181,7 +185,7 @@ ALWAYS_OPEN = {
     'account.terms_nl', 'account.privacy_nl'}
 
 
-def require_current_account():
+def require_current_account() -> Response | None:
     """Before every request: new terms of use are accepted first, and an expired password is changed first.
 
     The API answers 403 ``terms_changed`` or ``password_expired``; pages lead to the page that mends it.
@@ -202,7 +206,7 @@ def require_current_account():
     return redirect('/profile/password?' + urlencode({'expired': 1}), 303)
 
 
-def step_up_redirect(minutes=None, back=None):
+def step_up_redirect(minutes: int | None = None, back: str | None = None) -> str | None:
     """Return where to send a person who must check a second factor before dossier data (or a sign-off), or None."""
 
     try:
@@ -214,7 +218,7 @@ def step_up_redirect(minutes=None, back=None):
     return None
 
 
-def login_limit():
+def login_limit() -> str:
     """The per-address rate limit of every route that checks a password or a code (LOGIN_RATE_LIMIT)."""
     return setting('LOGIN_RATE_LIMIT')
 
@@ -223,7 +227,7 @@ def login_limit():
 STEP_UP_ENDPOINTS = frozenset({'account_api.step_up_verify', 'account_api.step_up_options', 'account.step_up'})
 
 
-def _email_tried():
+def _email_tried() -> str | None:
     """The address a login or reset form names (JSON or a form field), if any."""
     body = json_body() if request.is_json else request.form
     email = body.get('email') if hasattr(body, 'get') else None
@@ -241,17 +245,17 @@ def login_limit_exempt() -> bool:
     return email is not None and known_browser(email) is not None
 
 
-def login_limited(**kwargs):
+def login_limited(**kwargs: Any) -> Callable[..., Any]:
     """Limit a route that checks a password or a code per address (login_limit), less the exempt requests."""
     return limiter.limit(login_limit, exempt_when=login_limit_exempt, **kwargs)
 
 
-def register_limit():
+def register_limit() -> str:
     """The rate limit of signing up (REGISTER_RATE_LIMIT)."""
     return setting('REGISTER_RATE_LIMIT')
 
 
-def start_login(account) -> bool:
+def start_login(account: Account) -> bool:
     """After a right password: log in, or open a pending session for the second check; True when it is pending.
 
     With a second factor the check is skipped on a browser remembered for it. Without one, a browser that

@@ -2,15 +2,18 @@
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, or_, select
+from flask_babel.speaklater import LazyString
+from sqlalchemy import ColumnElement, inspect, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from hub.account.access import step_up_required
+from hub.account.models import Account
 from hub.circle.dossiers import linked_dossier_ids
-from hub.circle.models import Member
+from hub.circle.models import Member, Note
 from hub.circle.permissions import PRESETS
 from hub.core.audit import audit
 from hub.core.dates import day
@@ -50,13 +53,13 @@ def access_ended(member: Member, on: date | None = None) -> bool:
     return member.ends_on is not None and member.ends_on < (on or today())
 
 
-def current_members(who=Member):
+def current_members(who: Any = Member) -> ColumnElement[bool]:
     """The SQL condition for members (``who``: Member or an alias of it) whose access has not ended: who get mails,
     who are told things, whose memberships still show them others' photos."""
     return or_(who.ends_on.is_(None), who.ends_on >= today())
 
 
-def membership(account, circle_id) -> Member:
+def membership(account: Account, circle_id: uuid.UUID | str) -> Member:
     """Return the account's membership of a circle, or raise NotFound (strangers learn nothing)."""
     try:
         circle_uuid = circle_id if isinstance(circle_id, uuid.UUID) else uuid.UUID(str(circle_id))
@@ -81,7 +84,7 @@ class AccessEnded(Forbidden):
 
     code = 'access_ended'
 
-    def __init__(self, member):
+    def __init__(self, member: Member) -> None:
         super().__init__(_l('Your access to this care page ended on %(day)s. Ask the manager to renew it.',
                             day=day(member.ends_on)), code='access_ended')
 
@@ -95,13 +98,13 @@ def check(member: Member, capability: str) -> Member:
     return member
 
 
-def require(account, circle_id, capability=None) -> Member:
+def require(account: Account, circle_id: uuid.UUID | str, capability: str | None = None) -> Member:
     """Return the membership if the account may do ``capability`` on the circle, else raise."""
     member = membership(account, circle_id)
     return member if capability is None else check(member, capability)
 
 
-def require_helper(account):
+def require_helper(account: Account) -> None:
     """Raise unless the account helps on a care page (a member whose access has not ended): the wellbeing list is for
     carers."""
     helping = db.session.execute(select(Member.id).where(Member.account_id == account.id, current_members())
@@ -110,23 +113,24 @@ def require_helper(account):
         raise Forbidden(_l('This is for people who help on a care page.'), code='not_helping')
 
 
-def is_author_or(member, account, author_id, capability) -> bool:
+def is_author_or(member: Member, account: Account, author_id: uuid.UUID | None, capability: str) -> bool:
     """Whether the account wrote the thing, or the member has ``capability`` (e.g. the manager tidies up)."""
     return author_id == account.id or can(member, capability)
 
 
-def require_author_or(member, account, author_id, capability, message):
+def require_author_or(member: Member, account: Account, author_id: uuid.UUID | None, capability: str,
+                      message: str | LazyString) -> None:
     """Raise unless the account wrote the thing, or the member has ``capability`` (e.g. the manager tidies up)."""
     if not is_author_or(member, account, author_id, capability):
         raise Forbidden(message)
 
 
-def may_send_note(member, account, note) -> bool:
+def may_send_note(member: Member, account: Account, note: Note) -> bool:
     """The manager sends any note to the provider; a member who may write to the provider sends their own."""
     return can(member, MANAGE) or (note.author_id == account.id and can(member, 'messages.provider'))
 
 
-def require_calendar(account, circle_id) -> Member:
+def require_calendar(account: Account, circle_id: uuid.UUID | str) -> Member:
     """Return the membership if the account may open the care page's calendar (any appointments capability)."""
     return check_calendar(require(account, circle_id))
 
@@ -138,17 +142,17 @@ def check_calendar(member: Member) -> Member:
     return member
 
 
-def sees_helpers_appointments(member) -> bool:
+def sees_helpers_appointments(member: Member) -> bool:
     """Whether a member sees helpers' appointments (``appointments.own``, or their own with ``appointments.add``)."""
     return can(member, 'appointments.own') or can(member, 'appointments.add')
 
 
-def sees_calendar(member) -> bool:
+def sees_calendar(member: Member) -> bool:
     """Whether a member may open the calendar at all (any of the appointments capabilities)."""
     return any(can(member, code) for code in ('appointments.own', 'appointments.care', 'appointments.add'))
 
 
-def message_audiences(member) -> tuple:
+def message_audiences(member: Member) -> tuple[str, ...]:
     """The audiences a member reads and writes: ``all``; ``trust`` for the trust group (and the manager);
     ``provider`` with the capability to write with the care provider (the trust preset has it)."""
     if not can(member, 'messages'):
@@ -158,7 +162,7 @@ def message_audiences(member) -> tuple:
         ('provider', can(member, 'messages.provider'))) if allowed)
 
 
-def photo_visible(account, other_id) -> bool:
+def photo_visible(account: Account, other_id: uuid.UUID) -> bool:
     """Whether ``account`` may see the profile photo of ``other_id``: their own always; someone else's where they
     are on a care page together and that person may show their photo there (``settings.photo``)."""
     if account.id == other_id:
@@ -169,7 +173,7 @@ def photo_visible(account, other_id) -> bool:
         .where(mine.account_id == account.id, theirs.account_id == other_id, current_members(mine))).scalars())
 
 
-def read_dossier(account, circle_id, what, detail=None):
+def read_dossier(account: Account, circle_id: uuid.UUID | str, what: str, detail: object = None) -> Member:
     """Check that ``account`` may read the dossier data of a circle and audit the read, or the refusal.
 
     ``detail`` says more of what was read (a record id, the months of a download) in the audit record.
@@ -187,12 +191,13 @@ def read_dossier(account, circle_id, what, detail=None):
     return member
 
 
-def refused(exc, account, circle_id, event, action, target):
+def refused(exc: AppError, account: Account, circle_id: uuid.UUID | str, event: str, action: str,
+            target: str) -> AppError:
     """The refusal, audited with the care page it was about (the manager's access log leaves out strangers)."""
     return exc.audited(event, action, actor=account.id, circle=_uuid_or_none(circle_id), target=target)
 
 
-def _uuid_or_none(value):
+def _uuid_or_none(value: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -204,13 +209,13 @@ def may_edit_profile(actor: Member, member: Member) -> bool:
     return actor.id == member.id and can(actor, 'settings.profile')
 
 
-def require_removal(actor: Member, member: Member):
+def require_removal(actor: Member, member: Member) -> None:
     """Raise unless ``actor`` may take ``member`` off the care page: oneself (leaving), or anyone as the manager."""
     if actor.id != member.id:
         check(actor, MANAGE)
 
 
-def require_member_change(actor: Member, member: Member, rights=False, profile=False):
+def require_member_change(actor: Member, member: Member, rights: bool = False, profile: bool = False) -> None:
     """Raise unless ``actor`` may make the change: a helper's role or capabilities (``rights``: the manager's), a
     profile (``profile``: the member's own, with ``settings.profile``). Both are checked before anything changes."""
     if rights and not can(actor, MANAGE):

@@ -2,17 +2,21 @@
 the provider to add or change a contact person, or to correct the dossier.
 The checks of reading the medical dossier are in hub/circle/access.py."""
 
+import uuid
+
 from flask_babel import lazy_gettext as _l
 
 from hub.account.access import step_up_required
+from hub.account.models import Account
 from hub.circle.access import MANAGE, READ_DOSSIER, refused, require
+from hub.circle.models import Member
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import AppError, Forbidden
 from hub.dossier.data import visible_sections
 
 
-def sign_off(account, circle_id):
+def sign_off(account: Account, circle_id: uuid.UUID | str) -> Member:
     """Check that ``account`` may approve a care plan for a circle: the manager, after a fresh second factor."""
     try:
         member = require(account, circle_id, MANAGE)
@@ -23,7 +27,7 @@ def sign_off(account, circle_id):
     return member
 
 
-def first_data_section(account, circle_id):
+def first_data_section(account: Account, circle_id: uuid.UUID | str) -> tuple[Member, str]:
     """Return (member, the first section of the client's data they may see), or raise Forbidden if none."""
     member = require(account, circle_id)
     allowed = visible_sections(member)
@@ -32,7 +36,7 @@ def first_data_section(account, circle_id):
     return member, allowed[0]
 
 
-def read_data(account, circle_id, section=None):
+def read_data(account: Account, circle_id: uuid.UUID | str, section: str | None = None) -> tuple[Member, list[str]]:
     """Return (member, the sections to show): one ``section``, or all the member may see; after the step-up.
 
     A member who may see no section gets none, without the step-up; asking for a section one may not see is
@@ -55,7 +59,7 @@ def read_data(account, circle_id, section=None):
     return member, shown
 
 
-def change_contacts(account, circle_id, adding=False):
+def change_contacts(account: Account, circle_id: uuid.UUID | str, adding: bool = False) -> Member:
     """Check that ``account`` may ask the provider to change a contact person (``settings.contacts_edit``), or to add
     one (``settings.contacts_add``: the manager's alone), after the step-up; one must see them too (``data.contacts``).
     A refusal is audited."""
@@ -69,7 +73,7 @@ def change_contacts(account, circle_id, adding=False):
     return member
 
 
-def correct(account, circle_id):
+def correct(account: Account, circle_id: uuid.UUID | str) -> Member:
     """Check that ``account`` may ask the provider to correct the dossier, or see those requests: the manager, who
     reads the dossier, after the step-up. A refusal is audited."""
     try:
