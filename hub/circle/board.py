@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from hub.account.photos import reencode
 from hub.circle.access import can, require_author_or
-from hub.circle.models import BoardPhoto, BoardPost, BoardReaction
+from hub.circle.models import BoardPhoto, BoardPost, BoardReaction, Member
 from hub.core.audit import audit
 from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.errors import Forbidden, NotFound
@@ -34,7 +34,7 @@ class Shown(NamedTuple):
     count: int
 
 
-def posts(member, cursor=None, limit=PAGE_SIZE):
+def posts(member: Member, cursor=None, limit=PAGE_SIZE):
     """Return (posts as Shown, next cursor), newest first, in a fixed number of queries."""
     query = select(BoardPost).options(joinedload(BoardPost.author)).where(BoardPost.circle_id == member.circle_id)
     query = after_cursor(query, BoardPost.created_at, BoardPost.id, cursor)
@@ -66,7 +66,7 @@ def _newest_reactions(post_ids, shown=SHOWN_REACTIONS):
     return newest, counts
 
 
-def reactions(member, post_id, cursor=None, limit=PAGE_SIZE):
+def reactions(member: Member, post_id, cursor=None, limit=PAGE_SIZE):
     """Return (the post, a page of its reactions newest first, next cursor): "Toon oudere reacties"."""
     post = _post(member, post_id)
     query = after_cursor(select(BoardReaction).options(joinedload(BoardReaction.author))
@@ -77,7 +77,7 @@ def reactions(member, post_id, cursor=None, limit=PAGE_SIZE):
     return post, found[:limit], encode_cursor(last.created_at, last.id) if last else None
 
 
-def photo(member, post_id) -> bytes:
+def photo(member: Member, post_id) -> bytes:
     """The photo of a post on the member's care page, or raise NotFound."""
     post = _post(member, post_id)
     found = db.session.get(BoardPhoto, post.id) if post.has_photo else None
@@ -86,14 +86,14 @@ def photo(member, post_id) -> bytes:
     return found.data
 
 
-def _post(member, post_id) -> BoardPost:
+def _post(member: Member, post_id) -> BoardPost:
     post = db.session.get(BoardPost, post_id)
     if post is None or post.circle_id != member.circle_id:
         raise NotFound(_l('There is no such post on this board.'))
     return post
 
 
-def add_post(member, account, text, photo_data=None) -> BoardPost:
+def add_post(member: Member, account, text, photo_data=None) -> BoardPost:
     """Post on the board, with a photo if one is given (checked by content, re-encoded, no metadata kept)."""
     if not can(member, 'data.board_post'):
         raise Forbidden(_l('You may not post on the board of this care page.'))
@@ -108,7 +108,7 @@ def add_post(member, account, text, photo_data=None) -> BoardPost:
     return post
 
 
-def react(member, account, post_id, text) -> BoardReaction:
+def react(member: Member, account, post_id, text) -> BoardReaction:
     if not can(member, 'data.board_react'):
         raise Forbidden(_l('You may not react on the board of this care page.'))
     post = _post(member, post_id)
@@ -120,19 +120,19 @@ def react(member, account, post_id, text) -> BoardReaction:
     return reaction
 
 
-def _may_delete(member, account, author_id):
+def _may_delete(member: Member, account, author_id):
     require_author_or(member, account, author_id, 'data.board_delete',
                       _l('You can only delete your own posts and reactions.'))
 
 
-def delete_post(member, account, post_id):
+def delete_post(member: Member, account, post_id):
     post = _post(member, post_id)
     _may_delete(member, account, post.author_id)
     audit('circle.board_post', 'D', actor=account, role=member.role, circle=member.circle_id, target=f'post:{post.id}')
     db.session.delete(post)
 
 
-def delete_reaction(member, account, post_id, reaction_id):
+def delete_reaction(member: Member, account, post_id, reaction_id):
     post = _post(member, post_id)
     reaction = db.session.get(BoardReaction, reaction_id)
     if reaction is None or reaction.post_id != post.id:

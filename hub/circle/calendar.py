@@ -19,7 +19,7 @@ from hub.careprovider.models import Record
 from hub.circle import help as helping
 from hub.circle.access import MANAGE, can, require_author_or, sees_helpers_appointments
 from hub.circle.dossiers import records_of
-from hub.circle.models import CalendarEntry
+from hub.circle.models import CalendarEntry, Member
 from hub.circle.operations import tell_members
 from hub.core.audit import audit
 from hub.core.errors import Forbidden, InvalidInput, NotFound
@@ -114,7 +114,7 @@ def single(entry) -> Occurrence:
     return Occurrence(entry, entry.starts_at, entry.ends_at, entry.recurrence_day)
 
 
-def add_entry(member, account, data) -> CalendarEntry:
+def add_entry(member: Member, account, data) -> CalendarEntry:
     """Put an appointment on the calendar: once, all day, or repeating."""
     if not can(member, 'appointments.add'):
         raise Forbidden(_l('You may not add appointments on this care page.'))
@@ -140,7 +140,7 @@ def _tell(entry, account):
                      but=account.id, who=lambda m: can(m, 'appointments.own'))
 
 
-def _own_entry(member, account, entry_id) -> CalendarEntry:
+def _own_entry(member: Member, account, entry_id) -> CalendarEntry:
     """An appointment the account may change: its author's, or any for the manager (a private one: its author's)."""
     entry = db.session.get(CalendarEntry, entry_id)
     if entry is None or entry.circle_id != member.circle_id or (
@@ -175,7 +175,7 @@ def _occurrence_day(entry, day: str) -> str:
     return day
 
 
-def change_entry(member, account, entry_id, data, occurrence=None) -> CalendarEntry:
+def change_entry(member: Member, account, entry_id, data, occurrence=None) -> CalendarEntry:
     """Change an appointment as a whole, or (``occurrence``: a day of its series) that one time only: it is then
     moved out of the series into an entry of its own."""
     entry = _own_entry(member, account, entry_id)
@@ -214,7 +214,7 @@ def _apply(entry, data):
         entry.repeat_until = _last_start(entry.rrule, entry.starts_at)
 
 
-def remove_entry(member, account, entry_id, occurrence=None):
+def remove_entry(member: Member, account, entry_id, occurrence=None):
     """The author removes their appointment, or one time of a series; the manager may remove any."""
     entry = _own_entry(member, account, entry_id)
     if occurrence is not None:
@@ -245,7 +245,7 @@ def _expand(entry, start, end) -> list:
     return found
 
 
-def _visible(member, account):
+def _visible(member: Member, account):
     """The helpers' appointments a member sees: their own, and the public ones with ``appointments.own``."""
     visible = CalendarEntry.author_id == account.id
     if can(member, 'appointments.own'):
@@ -253,7 +253,7 @@ def _visible(member, account):
     return visible
 
 
-def meeting(member, account, start, end) -> list:
+def meeting(member: Member, account, start, end) -> list:
     """The helpers' appointments the member sees that have a time in [start, end): single ones that start in it,
     series that begin before its end and do not end before its start (none without the capabilities)."""
     if not sees_helpers_appointments(member):
@@ -265,13 +265,13 @@ def meeting(member, account, start, end) -> list:
                  or_(CalendarEntry.repeat_until.is_(None), CalendarEntry.repeat_until >= start))))).scalars().all()
 
 
-def occurrences(member, account, start, end) -> list:
+def occurrences(member: Member, account, start, end) -> list:
     """The helpers' appointments of a window as occurrences, by start."""
     found = [o for entry in meeting(member, account, start, end) for o in _expand(entry, start, end)]
     return sorted(found, key=lambda o: (o.starts_at, str(o.entry.id)))
 
 
-def care_appointments(member, account, start, end, source=None) -> list:
+def care_appointments(member: Member, account, start, end, source=None) -> list:
     """The care appointments of a window, audited as a read of dossier data (none without the capability)."""
     if not can(member, 'appointments.care'):
         return []
@@ -282,7 +282,7 @@ def care_appointments(member, account, start, end, source=None) -> list:
     return rows
 
 
-def entries(member, account, start, end):
+def entries(member: Member, account, start, end):
     """Return the calendar of a window, by start: ('own', Occurrence) and ('care', (Record, Dossier)) items.
 
     Helpers' appointments need ``appointments.own`` (a private one is its author's alone); care appointments
@@ -314,7 +314,7 @@ def entry_json(kind, item, account=None) -> dict:
             'provider': {'id': str(dossier.provider_id), 'name': dossier.provider.name}}
 
 
-def appointment(member, account, entry_id) -> CalendarEntry:
+def appointment(member: Member, account, entry_id) -> CalendarEntry:
     """One appointment the member may see (for its page), or raise NotFound."""
     entry = db.session.execute(select(CalendarEntry).where(
         CalendarEntry.id == entry_id, CalendarEntry.circle_id == member.circle_id,

@@ -5,12 +5,12 @@ from sqlalchemy import and_, exists, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from hub.careprovider.models import Dossier, Provider, Record
-from hub.circle.models import Circle, CircleDossier, HiddenRecord
+from hub.circle.models import Circle, CircleDossier, HiddenRecord, Member
 from hub.core.errors import NotFound
 from hub.extensions import db
 
 
-def not_hidden(reader):
+def not_hidden(reader: Member | None):
     """The condition that leaves out what the manager hid from ``reader`` (the Member reading): the records hidden
     from them, and for a hidden measurement its whole series (the same code in the same dossier, later values too).
 
@@ -27,7 +27,7 @@ def not_hidden(reader):
                 ~and_(Record.kind == 'measurement', exists(series)))
 
 
-def records_of(reader, circle_id, kinds):
+def records_of(reader: Member | None, circle_id, kinds):
     """Return the query of the live records of these kinds in the care page's dossiers (rows of Record, Dossier),
     without those hidden from ``reader`` (a Member, or None: see not_hidden)."""
     return (select(Record, Dossier).options(joinedload(Dossier.provider)).join(Dossier, Record.dossier_id == Dossier.id)
@@ -36,7 +36,7 @@ def records_of(reader, circle_id, kinds):
                    not_hidden(reader)))
 
 
-def records_in(reader, dossier_id, kinds):
+def records_in(reader: Member | None, dossier_id, kinds):
     """Return the query of the live records of these kinds in one dossier (rows of Record, Dossier), without those
     hidden from ``reader`` (a Member, or None: see not_hidden)."""
     return (select(Record, Dossier).options(joinedload(Dossier.provider)).join(Dossier, Record.dossier_id == Dossier.id)

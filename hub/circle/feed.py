@@ -20,7 +20,7 @@ from hub.extensions import db
 FEED_PAST = timedelta(days=90)
 
 
-def create_feed(member) -> str:
+def create_feed(member: Member) -> str:
     """Make (or make anew: the old address stops) the member's secret feed; return its token, shown once."""
     if not sees_calendar(member):
         raise Forbidden(_l('You may not see the calendar of this care page.'))
@@ -37,7 +37,7 @@ def create_feed(member) -> str:
     return token
 
 
-def revoke_feed(member):
+def revoke_feed(member: Member):
     feed = db.session.execute(select(CalendarFeed).where(CalendarFeed.member_id == member.id)).scalar_one_or_none()
     if feed is None:
         raise NotFound(_l('You have no calendar address for this care page.'))
@@ -46,7 +46,7 @@ def revoke_feed(member):
           target=f'member:{member.id}')
 
 
-def has_feed(member) -> bool:
+def has_feed(member: Member) -> bool:
     return db.session.execute(select(CalendarFeed.id).where(CalendarFeed.member_id == member.id)).first() is not None
 
 
@@ -62,7 +62,7 @@ def feed_member(token) -> Member:
     return feed.member
 
 
-def feed_calendar(member, name) -> bytes:
+def feed_calendar(member: Member, name) -> bytes:
     """The member's view of the care page's calendar as iCalendar (RFC 5545): series with their rules, removed and
     moved times, care appointments if they may see them; times in Europe/Amsterdam."""
     account = member.account

@@ -31,7 +31,7 @@ def _query(circle_id):
             .where(HelpRequest.circle_id == circle_id))
 
 
-def requests_between(member, start, end) -> list:
+def requests_between(member: Member, start, end) -> list:
     """The help requests of a window, by start (none for a member who does not see the calendar)."""
     if not sees_calendar(member):
         return []
@@ -39,19 +39,19 @@ def requests_between(member, start, end) -> list:
                               .order_by(HelpRequest.starts_at, HelpRequest.id)).scalars().all()
 
 
-def listed(member, now=None) -> list:
+def listed(member: Member, now=None) -> list:
     """The requests a list shows: those of today (from 12 hours ago) and of the year ahead."""
     start = (now or utcnow()) - timedelta(hours=12)
     return requests_between(member, start, start + timedelta(days=366))
 
 
-def coming(member, now=None) -> list:
+def coming(member: Member, now=None) -> list:
     """The requests of the next two weeks that still have places, for the care page's to-do band."""
     now = now or utcnow()
     return [r for r in requests_between(member, now, now + SOON) if len(r.signups) < r.places]
 
 
-def one(member, request_id, lock=False) -> HelpRequest:
+def one(member: Member, request_id, lock=False) -> HelpRequest:
     """A request of this care page, or NotFound (``lock``: held until the transaction ends, for the places)."""
     check_calendar(member)
     query = _query(member.circle_id).where(HelpRequest.id == request_id)
@@ -61,7 +61,7 @@ def one(member, request_id, lock=False) -> HelpRequest:
     return found
 
 
-def ask(member, account, data) -> HelpRequest:
+def ask(member: Member, account, data) -> HelpRequest:
     """Ask for help; the members who see the calendar are told, each as they chose (kind ``help``)."""
     if not can(member, 'appointments.add'):
         raise Forbidden(_l('You may not ask for help on this care page.'))
@@ -80,7 +80,7 @@ def ask(member, account, data) -> HelpRequest:
     return found
 
 
-def remove(member, account, request_id):
+def remove(member: Member, account, request_id):
     """Remove a request (its author or the manager)."""
     found = one(member, request_id)
     require_author_or(member, account, found.author_id, MANAGE,
@@ -90,7 +90,7 @@ def remove(member, account, request_id):
           target=f'help:{request_id}')
 
 
-def sign_up(member, account, request_id) -> HelpRequest:
+def sign_up(member: Member, account, request_id) -> HelpRequest:
     """Sign up to help; 409 when the places are taken (or it is over). Signing up twice changes nothing."""
     found = one(member, request_id, lock=True)
     if any(s.account_id == account.id for s in found.signups):
@@ -110,7 +110,7 @@ def sign_up(member, account, request_id) -> HelpRequest:
     return found
 
 
-def withdraw(member, account, request_id) -> HelpRequest:
+def withdraw(member: Member, account, request_id) -> HelpRequest:
     """Withdraw from a request (not signed up: nothing changes)."""
     found = one(member, request_id)
     found.signups = [s for s in found.signups if s.account_id != account.id]

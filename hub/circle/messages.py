@@ -40,7 +40,7 @@ def subject_of(text) -> str:
     return ' '.join(text.split())[:SUBJECT_LENGTH] or '…'
 
 
-def visible(member):
+def visible(member: Member):
     """The SQL condition for the threads a member sees: by audience, or as a chosen member."""
     audiences = message_audiences(member)
     if not audiences:
@@ -51,7 +51,7 @@ def visible(member):
                                    ThreadRecipient.account_id == member.account_id)))
 
 
-def _unread_condition(member):
+def _unread_condition(member: Member):
     """Messages newer than what the member read of their thread (and than what they read before threads came)."""
     condition = and_(or_(Message.author_id.is_(None), Message.author_id != member.account_id),
                      or_(ThreadRead.read_at.is_(None), Message.created_at > ThreadRead.read_at))
@@ -65,7 +65,7 @@ def _with_state(query, member):
                                             ThreadRead.account_id == member.account_id))
 
 
-def threads(member, cursor=None, limit=PAGE_SIZE, looking=True):
+def threads(member: Member, cursor=None, limit=PAGE_SIZE, looking=True):
     """Return (threads, their unread counts by id, next cursor): the member's threads, the newest message first;
     a thread they removed comes back when a new message arrives. ``looking``: the member opened their messages
     (no new mail until something newer comes); a preview elsewhere is not looking."""
@@ -89,13 +89,13 @@ def threads(member, cursor=None, limit=PAGE_SIZE, looking=True):
     return page, counts, encode_cursor(last.last_message_at, last.id) if last else None
 
 
-def _audit_provider_read(member, page):
+def _audit_provider_read(member: Member, page):
     if any(thread.audience == 'provider' for thread in page):
         audit('dossier.messages', 'R', actor=member.account_id, role=member.role, circle=member.circle_id,
               target='messages')
 
 
-def thread(member, thread_id) -> MessageThread:
+def thread(member: Member, thread_id) -> MessageThread:
     """Return a thread the member may read, or raise NotFound."""
     found = db.session.execute(select(MessageThread).where(
         MessageThread.id == thread_id, MessageThread.circle_id == member.circle_id, visible(member))).scalar_one_or_none()
@@ -104,7 +104,7 @@ def thread(member, thread_id) -> MessageThread:
     return found
 
 
-def read_thread(member, thread_id):
+def read_thread(member: Member, thread_id):
     """Return (thread, its messages in order) and mark it read for the member."""
     file_provider_messages(member.circle_id)
     found = thread(member, thread_id)
@@ -125,14 +125,14 @@ def _state(thread_id, account_id) -> ThreadRead:
     return state
 
 
-def remove_thread(member, thread_id):
+def remove_thread(member: Member, thread_id):
     """Take a thread off the member's own list (it comes back with a new message); others keep it."""
     found = thread(member, thread_id)
     state = _state(found.id, member.account_id)
     state.removed_at = state.read_at = utcnow()
 
 
-def _provider_dossier(member, provider_id):
+def _provider_dossier(member: Member, provider_id):
     dossiers = [d for d in dossiers_of(member.circle_id) if provider_id is None or d.provider_id == provider_id]
     if not dossiers:
         raise InvalidInput(_l('There is no care provider linked to this care page to write to.'),
@@ -143,7 +143,7 @@ def _provider_dossier(member, provider_id):
     return dossiers[0]
 
 
-def _chosen(member, account, recipient_ids) -> list:
+def _chosen(member: Member, account, recipient_ids) -> list:
     """The accounts of the members chosen (each must be on this page and read messages), with the writer."""
     chosen = db.session.execute(select(Member).where(Member.circle_id == member.circle_id,
                                                      Member.id.in_(recipient_ids))).scalars().all()
@@ -153,7 +153,7 @@ def _chosen(member, account, recipient_ids) -> list:
     return sorted({m.account_id for m in chosen} | {account.id})
 
 
-def start_thread(member, account, text, subject=None, audience=None, recipients=None, provider_id=None):
+def start_thread(member: Member, account, text, subject=None, audience=None, recipients=None, provider_id=None):
     """Begin a thread with its first message, for an audience or for chosen members."""
     if recipients:
         if not can(member, 'messages'):
@@ -174,7 +174,7 @@ def start_thread(member, account, text, subject=None, audience=None, recipients=
     return found, message
 
 
-def reply(member, account, thread_id, text) -> Message:
+def reply(member: Member, account, thread_id, text) -> Message:
     """Write in a thread the member may read; in a thread with the provider it goes to them too."""
     found = thread(member, thread_id)
     if not can(member, 'messages') or (found.audience == 'provider' and 'provider' not in message_audiences(member)):
@@ -187,7 +187,7 @@ def reply(member, account, thread_id, text) -> Message:
     return _write(member, account, found, text, dossier)
 
 
-def _write(member, account, found, text, dossier) -> Message:
+def _write(member: Member, account, found, text, dossier) -> Message:
     now = utcnow()
     message = Message(circle_id=member.circle_id, thread_id=found.id, author_id=account.id, text=text, created_at=now)
     if dossier is not None:
@@ -282,7 +282,7 @@ def notify(circle_id, but=None):
                              page=client_name(reader.circle) or '')
 
 
-def _first_mail_since_read(reader) -> bool:
+def _first_mail_since_read(reader: Member | None) -> bool:
     """Mark that the member is mailed about new messages, unless they were since they last looked: one conditional
     UPDATE, so two messages sent at the same moment give one mail."""
     now = utcnow()
@@ -297,7 +297,7 @@ def _first_mail_since_read(reader) -> bool:
     return bool(marked)
 
 
-def unread(member) -> int:
+def unread(member: Member) -> int:
     """How many messages the member has not read yet, in the threads they see (not counting their own)."""
     if not message_audiences(member):
         return 0

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import MANAGE, may_send_note, require_author_or
 from hub.circle.dossiers import dossiers_of
-from hub.circle.models import Note
+from hub.circle.models import Member, Note
 from hub.core.audit import audit
 from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -17,7 +17,7 @@ from hub.extensions import db
 PAGE_SIZE = 50
 
 
-def notes(member, cursor=None, limit=PAGE_SIZE):
+def notes(member: Member, cursor=None, limit=PAGE_SIZE):
     """Return (notes, next cursor): the care page's notes, the last changed first."""
     query = select(Note).options(joinedload(Note.author), joinedload(Note.shared_item)).where(Note.circle_id == member.circle_id)
     query = after_cursor(query, Note.updated_at, Note.id, cursor)
@@ -26,7 +26,7 @@ def notes(member, cursor=None, limit=PAGE_SIZE):
     return found[:limit], encode_cursor(last.updated_at, last.id) if last else None
 
 
-def _own_note(member, account, note_id) -> Note:
+def _own_note(member: Member, account, note_id) -> Note:
     note = db.session.get(Note, note_id)
     if note is None or note.circle_id != member.circle_id:
         raise NotFound(_l('There is no such note on this care page.'))
@@ -39,7 +39,7 @@ class VersionConflict(Conflict):
     code = 'version_conflict'
 
 
-def write_note(member, account, text, note_id=None, version=None) -> Note:
+def write_note(member: Member, account, text, note_id=None, version=None) -> Note:
     """Add a note, or change one of your own as it was at ``version``.
 
     A change made on an older version is refused with the current note, so the later of two
@@ -67,7 +67,7 @@ def write_note(member, account, text, note_id=None, version=None) -> Note:
     return note
 
 
-def delete_note(member, account, note_id):
+def delete_note(member: Member, account, note_id):
     """The author deletes a note; the manager may delete any."""
     note = db.session.get(Note, note_id)
     if note is None or note.circle_id != member.circle_id:
@@ -78,7 +78,7 @@ def delete_note(member, account, note_id):
     db.session.delete(note)
 
 
-def share_note(member, account, note_id, provider_id=None) -> Note:
+def share_note(member: Member, account, note_id, provider_id=None) -> Note:
     """Send a client's or relative's note to a care provider, through the outbox (see may_send)."""
     note = db.session.get(Note, note_id)
     if note is None or note.circle_id != member.circle_id:

@@ -12,7 +12,7 @@ from hub.careprovider.operations import get_or_create_dossier
 from hub.careprovider.registry import adapter_class
 from hub.circle.access import MANAGE, check, require
 from hub.circle.dossiers import client_name, dossiers_of, linked_dossier
-from hub.circle.models import Circle, CircleDossier
+from hub.circle.models import Circle, CircleDossier, Member
 from hub.circle.operations import create_circle, delete_circle, transfer_management
 from hub.config import setting
 from hub.connect.access import require_tries_left
@@ -126,7 +126,7 @@ def _redeem(account, typed_code, circle_id):
     return circle
 
 
-def unlink_dossier(manager, dossier_id):
+def unlink_dossier(manager: Member, dossier_id):
     """The manager unlinks a provider's dossier from their care page; its mirrored records go (a new code links it
     again)."""
     check(manager, MANAGE)
@@ -146,7 +146,7 @@ def _unlink(dossier: Dossier, actor):
     db.session.delete(dossier)  # the link, records and sync runs go with it
 
 
-def delete_care_page(manager):
+def delete_care_page(manager: Member):
     """Delete a care page: its dossier links and mirrored records (and what members uploaded), members and
     invitations."""
     check(manager, MANAGE)

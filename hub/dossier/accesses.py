@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from hub.account.models import Account
 from hub.careprovider.models import Dossier, Provider
 from hub.circle.access import MANAGE, check
+from hub.circle.models import Member
 from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.models import AuditRecord
 from hub.core.timeutil import zone
@@ -46,7 +47,7 @@ def _access_records(circle_id, *columns):
             .order_by(AuditRecord.at.desc(), AuditRecord.id.desc()))
 
 
-def access_log(manager, cursor=None, limit=ACCESS_PAGE, leave_out=None):
+def access_log(manager: Member, cursor=None, limit=ACCESS_PAGE, leave_out=None):
     """Return (rows of (AuditRecord, Account or None, provider name), next cursor): who read or did what on the
     manager's care page; without the reads of the account ``leave_out`` (the manager's own clicks, unless asked)."""
     check(manager, MANAGE)

@@ -13,6 +13,7 @@ from hub.careprovider.models import Record
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import check
 from hub.circle.dossiers import dossiers_of, linked_dossier, records_of
+from hub.circle.models import Member
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput, NotFound
 from hub.core.timeutil import utcnow
@@ -25,7 +26,7 @@ FIELDS = ('name', 'relationship', 'phone', 'email')
 SHOWN = 50
 
 
-def contact_person(member, record_id):
+def contact_person(member: Member, record_id):
     """Return the (Record, Dossier) row of a contact person of the member's care page, or raise NotFound."""
     check(member, 'data.contacts')
     row = db.session.execute(records_of(member, member.circle_id, ('contact_person',))
@@ -45,7 +46,7 @@ def _dossier_for(circle_id, dossier_id):
     return dossiers[0]
 
 
-def request_contact(member, account, details, record_id=None, dossier_id=None) -> ContactRequest:
+def request_contact(member: Member, account, details, record_id=None, dossier_id=None) -> ContactRequest:
     """Ask the provider to change the contact person ``record_id`` to ``details``, or (no record) to add one."""
     check(check(member, 'data.contacts'), 'settings.contacts_edit' if record_id is not None else 'settings.contacts_add')
     if record_id is not None:
@@ -70,7 +71,7 @@ def request_contact(member, account, details, record_id=None, dossier_id=None) -
     return request
 
 
-def requests_of(member, limit=SHOWN) -> list[ContactRequest]:
+def requests_of(member: Member, limit=SHOWN) -> list[ContactRequest]:
     """The care page's requests about contact persons, newest first, each with the provider's ``answer`` (or None)."""
     check(member, 'data.contacts')
     requests = db.session.execute(

@@ -14,6 +14,7 @@ from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import MANAGE, READ_DOSSIER, check
 from hub.circle.dossiers import records_of
+from hub.circle.models import Member
 from hub.core.audit import audit
 from hub.core.errors import InvalidInput
 from hub.core.models import OutboxItem
@@ -45,7 +46,7 @@ def describe(record) -> str:
     return words if len(words) <= 120 else words[:119].rstrip() + '…'
 
 
-def correctable(member, record_id):
+def correctable(member: Member, record_id):
     """Return the (Record, Dossier) row of an item of the care page one may ask to correct, or raise InvalidInput."""
     check(check(member, MANAGE), READ_DOSSIER)
     row = db.session.execute(records_of(member, member.circle_id, KINDS).where(  # what a member uploaded has no provider to ask
@@ -56,7 +57,7 @@ def correctable(member, record_id):
     return row
 
 
-def ask(member, account, record_id, text) -> CorrectionRequest:
+def ask(member: Member, account, record_id, text) -> CorrectionRequest:
     """Send the provider a request to correct the item ``record_id``: what is wrong, in ``text``."""
     record, dossier = correctable(member, record_id)
     when = utcnow()
@@ -76,7 +77,7 @@ def ask(member, account, record_id, text) -> CorrectionRequest:
     return request
 
 
-def requests_of(manager, limit=SHOWN, only=None) -> list[dict]:
+def requests_of(manager: Member, limit=SHOWN, only=None) -> list[dict]:
     """The care page's correction requests (or the one with id ``only``), newest first, each with its status and the
     provider's answer."""
     check(manager, MANAGE)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from hub.careprovider.models import Record
 from hub.circle.access import can, check
 from hub.circle.dossiers import records_of
+from hub.circle.models import Member
 from hub.extensions import db
 
 #: section -> (its capability, the kind of record, which records of that kind (practitioners by role))
@@ -22,12 +23,12 @@ LABELS = {'client': _l('Client data'), 'gp_pharmacy': _l('GP and pharmacy'), 'in
 _ROLE_ORDER = {'general_practitioner': 0, 'pharmacy': 1}
 
 
-def visible_sections(member) -> list:
+def visible_sections(member: Member) -> list:
     """The sections this member may see, in their order."""
     return [name for name, (capability, _, _) in SECTIONS.items() if can(member, capability)]
 
 
-def sections(member, names) -> dict:
+def sections(member: Member, names) -> dict:
     """Return section -> its rows (Record, Dossier) for the sections named (each one the member may see), read in one
     query."""
     for name in names:

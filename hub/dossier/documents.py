@@ -25,7 +25,7 @@ from hub.careprovider.operations import adapter_for, uploads_dossier
 from hub.careprovider.sync import origin_of, store
 from hub.circle.access import MANAGE, READ_DOSSIER, check, is_author_or
 from hub.circle.dossiers import records_of
-from hub.circle.models import CircleDossier
+from hub.circle.models import CircleDossier, Member
 from hub.core.audit import audit
 from hub.core.errors import AppError, InvalidInput, NotFound
 from hub.core.text import bad_characters, has_lone_surrogate
@@ -76,7 +76,7 @@ def claimed_type(filename, mimetype) -> str | None:
     return mimetype if mimetype in SIGNATURES else None
 
 
-def upload(member, account, title, upload) -> Document:
+def upload(member: Member, account, title, upload) -> Document:
     """Keep a file a member uploads (``upload``: file name, the type the browser gave, bytes; None when no file was
     chosen), or map a FHIR Bundle into their uploads dossier; bad input changes nothing."""
     check(member, READ_DOSSIER)
@@ -106,7 +106,7 @@ def _title_of(filename) -> str:
     return name[:300] or str(_l('Document'))
 
 
-def _keep(member, account, kind, title, content_type, data, counts=None) -> Document:
+def _keep(member: Member, account, kind, title, content_type, data, counts=None) -> Document:
     document = Document(circle_id=member.circle_id, account_id=account.id, kind=kind, title=title,
                         content_type=content_type, size=len(data), data=data, counts=counts, created_at=utcnow())
     db.session.add(document)
@@ -183,7 +183,7 @@ def _taken(entry):
     return {key: value for key, value in resource.items() if key != 'meta'}
 
 
-def _bundle(member, account, title, data) -> Document:
+def _bundle(member: Member, account, title, data) -> Document:
     resources = _resources(data)
     dossier = uploads_dossier(member.circle_id, account)
     if db.session.get(CircleDossier, dossier.id) is None:
@@ -209,7 +209,7 @@ def upload_json(document) -> dict:
             'author_id': str(document.account_id)}
 
 
-def documents_of(member, limit=SHOWN) -> list[dict]:
+def documents_of(member: Member, limit=SHOWN) -> list[dict]:
     """The care page's documents, newest first: the providers' and what members uploaded."""
     check(member, READ_DOSSIER)
     circle_id = member.circle_id
@@ -233,7 +233,7 @@ class Unreachable(AppError):
     code = 'provider_unreachable'
 
 
-def open_document(member, document_id) -> tuple[str, bytes, str]:
+def open_document(member: Member, document_id) -> tuple[str, bytes, str]:
     """Return (content type, bytes, title) of a document of the member's care page: an upload from the database, a
     provider's fetched from the provider now. NotFound for another page's or a hidden one."""
     check(member, READ_DOSSIER)
@@ -256,7 +256,7 @@ def open_document(member, document_id) -> tuple[str, bytes, str]:
     return content_type.lower(), data, row.Record.data['title']
 
 
-def remove(member, account, document_id):
+def remove(member: Member, account, document_id):
     """Remove an upload (its uploader or the manager); a Bundle's records go with it. A provider's: 404."""
     document = db.session.get(Document, document_id)
     if document is None or document.circle_id != member.circle_id or not is_author_or(

@@ -10,6 +10,7 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from hub.circle.models import Member
 from hub.circle.permissions import ROLE_LABELS
 from hub.core.errors import InvalidInput
 from hub.dossier import accesses, export, measurements, operations
@@ -26,7 +27,7 @@ def download_detail(args) -> str:
     return f"{(args.get('from') or '')[:7]}..{(args.get('to') or '')[:7]} {(args.get('format') or 'fhir')[:4]}"
 
 
-def download(member, args):
+def download(member: Member, args):
     """The download itself: ``format`` fhir (default) or html; ``from`` and ``to`` months."""
     start, end = export.month_range(args.get('from') or None, args.get('to') or None)
     kind = args.get('format', 'fhir')

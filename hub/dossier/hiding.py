@@ -18,7 +18,7 @@ from hub.extensions import db
 HIDEABLE = ('report', 'plan', 'measurement', 'questionnaire', 'document')
 
 
-def _target(manager, record_id, member_id):
+def _target(manager: Member, record_id, member_id):
     """The record (of this care page) and the helper it is about, or raise."""
     check(manager, MANAGE)
     row = db.session.execute(records_of(manager, manager.circle_id, tuple(KINDS))  # any record: another kind is a 422
@@ -47,7 +47,7 @@ def _with_goals(record) -> list:
     return [record.id, *goals]
 
 
-def hide(manager, account, record_id, member_id):
+def hide(manager: Member, account, record_id, member_id):
     """Hide a record (a plan with its goals) from one member (again: nothing changes)."""
     record, member = _target(manager, record_id, member_id)
     if db.session.get(HiddenRecord, (record.id, member.id)) is not None:
@@ -60,7 +60,7 @@ def hide(manager, account, record_id, member_id):
           target=f'record:{record.id}:member:{member.id}')
 
 
-def show(manager, account, record_id, member_id):
+def show(manager: Member, account, record_id, member_id):
     """Show a hidden record to the member again (not hidden: nothing changes)."""
     record, member = _target(manager, record_id, member_id)
     if not db.session.execute(delete(HiddenRecord).where(HiddenRecord.record_id.in_(_with_goals(record)),
@@ -70,7 +70,7 @@ def show(manager, account, record_id, member_id):
           target=f'record:{record.id}:member:{member.id}')
 
 
-def hide_from_only(manager, account, record_id, chosen):
+def hide_from_only(manager: Member, account, record_id, chosen):
     """Hide a record from the helpers chosen (their member ids as text) and show it to the others: the manager's form.
     A record not of this care page: 404, nothing changes."""
     for helper, _hidden in choices(manager, record_id):
@@ -86,12 +86,12 @@ def hidden_from(circle_id, record_ids) -> dict:
     return found
 
 
-def choices(manager, record_id) -> list:
+def choices(manager: Member, record_id) -> list:
     """The helpers of a care page with whether ``record_id`` is hidden from each, for the manager's form."""
     return choices_for(manager, [record_id])[record_id]
 
 
-def choices_for(manager, record_ids) -> dict:
+def choices_for(manager: Member, record_ids) -> dict:
     """Record id -> the helpers with whether it is hidden from each, for a list of records (two queries)."""
     hidden = hidden_from(manager.circle_id, record_ids)
     helpers = sorted(db.session.execute(select(Member).options(joinedload(Member.account)).where(

@@ -6,6 +6,7 @@ from datetime import timedelta
 from hub.careprovider.models import Record
 from hub.circle.access import READ_DOSSIER, check
 from hub.circle.dossiers import records_of
+from hub.circle.models import Member
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -17,7 +18,7 @@ MEASUREMENT_DAYS = 365
 LATEST_OUTSIDE_WINDOW = 10
 
 
-def measurements(member, days=MEASUREMENT_DAYS):
+def measurements(member: Member, days=MEASUREMENT_DAYS):
     """Return series name -> its measurements (rows of Record and Dossier), oldest first, of the last ``days``.
 
     A series measured only before the window shows its latest measurements all the same: a weight

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from hub.circle.access import MANAGE, READ_DOSSIER, check, require_author_or, today
 from hub.circle.dossiers import records_of
+from hub.circle.models import Member
 from hub.core.audit import audit
 from hub.core.errors import NotFound
 from hub.dossier.models import OwnMedication
@@ -26,7 +27,7 @@ def is_stopped(data: dict, on=None) -> bool:
     return _status(data.get('stopped'), ends_on, on or today()) == 'stopped'
 
 
-def medication_list(member) -> list:
+def medication_list(member: Member) -> list:
     """Every entry as a dict (``source`` provider or member), current ones first, then by name."""
     check(member, READ_DOSSIER)
     circle_id = member.circle_id
@@ -57,7 +58,7 @@ def own_json(own, on=None) -> dict:
             'author_id': str(own.author_id)}
 
 
-def remove(member, account, entry_id):
+def remove(member: Member, account, entry_id):
     """Remove an entry of one's own from the list (its author, or the manager tidying up); 404 for any other."""
     own = db.session.execute(select(OwnMedication).where(OwnMedication.id == entry_id,
                                                          OwnMedication.circle_id == member.circle_id)
@@ -71,7 +72,7 @@ def remove(member, account, entry_id):
           target=f'medication:{entry_id}')
 
 
-def add(member, account, data) -> OwnMedication:
+def add(member: Member, account, data) -> OwnMedication:
     """A member adds medication of their own to the list."""
     check(member, READ_DOSSIER)
     own = OwnMedication(circle_id=member.circle_id, author_id=account.id, name=data['name'], dose=data['dose'],

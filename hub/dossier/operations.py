@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, undefer
 from hub.careprovider.models import Record
 from hub.circle.access import MANAGE, READ_DOSSIER, can, check
 from hub.circle.dossiers import dossiers_of, records_in, records_of
-from hub.circle.models import Note
+from hub.circle.models import Member, Note
 from hub.core.errors import NotFound
 from hub.core.timeutil import utcnow
 from hub.dossier.export import KINDS
@@ -34,7 +34,7 @@ READING_QUESTIONNAIRES = 500
 READING_NOTES = 10
 
 
-def read_by_category(member) -> DossierReading:
+def read_by_category(member: Member) -> DossierReading:
     """Read the care page's dossier grouped by category (a fixed number of queries)."""
     check(member, READ_DOSSIER)
     circle_id = member.circle_id
@@ -63,7 +63,7 @@ class ReportRead(NamedTuple):
     next_id: object
 
 
-def read_report(member, record_id) -> ReportRead:
+def read_report(member: Member, record_id) -> ReportRead:
     """Read one report of a care page with its neighbours in time, or raise NotFound."""
     check(member, READ_DOSSIER)
     circle_id = member.circle_id
@@ -83,7 +83,7 @@ def read_report(member, record_id) -> ReportRead:
     return ReportRead(row, previous.Record.id if previous else None, following.Record.id if following else None)
 
 
-def upcoming_appointments(member, limit=5):
+def upcoming_appointments(member: Member, limit=5):
     """Return the next care appointments of a care page."""
     check(member, 'appointments.care')
     return db.session.execute(
@@ -105,7 +105,7 @@ class ToDo(NamedTuple):
     troubled: list
 
 
-def to_do(member, dossiers, dossier_open=True) -> ToDo:
+def to_do(member: Member, dossiers, dossier_open=True) -> ToDo:
     """What needs doing on a care page, in a fixed number of queries (nothing of the dossier without its capability,
     or before the step-up: ``dossier_open``)."""
     plans, new_reports, troubled = [], 0, []
@@ -129,7 +129,7 @@ EXPORT_CAPABILITIES = {'demographics': 'data.client', 'contact_person': 'data.co
                        'measurement': 'dossier', 'medication': 'dossier'}
 
 
-def export_rows(member, start=None, end=None):
+def export_rows(member: Member, start=None, end=None):
     """The records a download holds: the kinds this member may see, not deleted, in the months asked (undated ones
     always). GP and pharmacy need ``data.gp_pharmacy``, the care team ``data.care_team``."""
     kinds = [kind for kind in KINDS if kind == 'practitioner' or can(member, EXPORT_CAPABILITIES[kind])]

@@ -13,6 +13,7 @@ from hub.careprovider.outbound import queue_for_provider
 from hub.careprovider.sync import version_label
 from hub.circle.access import MANAGE, READ_DOSSIER, check
 from hub.circle.dossiers import not_hidden, records_of
+from hub.circle.models import Member
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash
 from hub.core.errors import Conflict, InvalidInput, NotFound
@@ -22,7 +23,7 @@ from hub.dossier.models import PlanApproval
 from hub.extensions import db
 
 
-def plans(member):
+def plans(member: Member):
     """Return the care plans of a care page: the client plan(s) first, then the work plans per discipline in
     alphabetical order; newest first within each."""
     check(member, READ_DOSSIER)
@@ -67,7 +68,7 @@ class PlanRead(NamedTuple):
     versions: list
 
 
-def read_plan(member, plan_id, version=None) -> PlanRead:
+def read_plan(member: Member, plan_id, version=None) -> PlanRead:
     """Read one plan of a care page, at ``version`` (None or '': the current one), or raise NotFound."""
     row = plan(member, plan_id)
     current = plan_version(row.Record)
@@ -92,7 +93,7 @@ def plan_at(row, version):
     return data
 
 
-def plan(member, plan_id):
+def plan(member: Member, plan_id):
     """Return one care plan of the member's care page (a row of Record and Dossier), or raise NotFound."""
     check(member, READ_DOSSIER)
     row = db.session.execute(records_of(member, member.circle_id, ('plan',)).where(Record.id == plan_id)).first()
@@ -101,7 +102,7 @@ def plan(member, plan_id):
     return row
 
 
-def goals_of(reader, row, data=None):
+def goals_of(reader: Member | None, row, data=None):
     """Return the goals a plan names that ``reader`` may see (``data``: of an earlier version), in its order."""
     ids = (data or row.Record.data).get('goal_ids') or []
     if not ids:
@@ -141,7 +142,7 @@ def seal(plan_source, version, who, when) -> str:
     return base64.b64encode(bytes.fromhex(keyed_hash(canonical, 'plan-approval'))).decode()
 
 
-def _awaiting(member, plan_id, version):
+def _awaiting(member: Member, plan_id, version):
     """The plan row, if this version of it waits for this care page's decision; else raise Conflict."""
     row = plan(member, plan_id)
     record = row.Record
@@ -159,7 +160,7 @@ def _awaiting(member, plan_id, version):
     return row
 
 
-def approve_plan(member, account, plan_id, version):
+def approve_plan(member: Member, account, plan_id, version):
     """Approve one version of a care plan: record it and send the approval to the provider (the outbox)."""
     check(member, MANAGE)
     row = _awaiting(member, plan_id, version)
@@ -178,7 +179,7 @@ def approve_plan(member, account, plan_id, version):
     return approval
 
 
-def decline_plan(member, account, plan_id, version, comment):
+def decline_plan(member: Member, account, plan_id, version, comment):
     """Say no to one version of a care plan, with what the person does not agree with; it goes to the provider."""
     check(member, MANAGE)
     row = _awaiting(member, plan_id, version)

@@ -25,6 +25,7 @@ from hub.account.operations import link
 from hub.careprovider.models import Record
 from hub.circle.access import MANAGE, check
 from hub.circle.dossiers import client_name, records_of, source_name
+from hub.circle.models import Member
 from hub.core.audit import audit
 from hub.core.crypto import decrypt, encrypt, keyed_hash
 from hub.core.errors import AppError, NotFound
@@ -54,7 +55,7 @@ class Gone(AppError):
     code = 'share_gone'
 
 
-def _rows(manager, parts):
+def _rows(manager: Member, parts):
     """The rows (Record, Dossier) a share holds, with the provider's own FHIR: the client, then each part chosen."""
     now = utcnow()
 
@@ -146,7 +147,7 @@ class Made(SimpleNamespace):
     """A share just made: the row, and what is given out once (the link, the code, the SMART Health Link)."""
 
 
-def make(manager, account, parts, days, max_opens) -> Made:
+def make(manager: Member, account, parts, days, max_opens) -> Made:
     """Make a share of ``parts`` for ``days`` (1..7) and ``max_opens`` opens; the code and links are shown once."""
     check(manager, MANAGE)
     parts = sorted(set(parts), key=list(PARTS).index)  # each once, in one order
@@ -182,14 +183,14 @@ def status(share, now=None) -> str:
     return 'active'
 
 
-def shares_of(manager) -> list:
+def shares_of(manager: Member) -> list:
     """The shares of the manager's care page, newest first."""
     check(manager, MANAGE)
     return db.session.execute(select(Share).where(Share.circle_id == manager.circle_id)
                               .order_by(Share.created_at.desc())).scalars().all()
 
 
-def revoke(manager, account, share_id):
+def revoke(manager: Member, account, share_id):
     """Revoke a share: its link answers 410 from now on."""
     check(manager, MANAGE)
     share = db.session.execute(select(Share).where(Share.id == share_id, Share.circle_id == manager.circle_id)

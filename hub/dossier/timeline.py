@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.circle.access import READ_DOSSIER, check
 from hub.circle.dossiers import dossiers_of, not_hidden, records_in
-from hub.circle.models import Note
+from hub.circle.models import Member, Note
 from hub.circle.notes import received
 from hub.core.cursor import after_cursor, decode_cursor, encode_cursor
 from hub.core.errors import InvalidInput
@@ -74,7 +74,7 @@ def _item_key(row):
     return row.Record.occurred_at, row.Record.id
 
 
-def timeline(reader, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMELINE_KINDS, notes=False):
+def timeline(reader: Member | None, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMELINE_KINDS, notes=False):
     """Return (rows, next cursor) of reports, questionnaires and plan events of the reader's care page, newest first
     (``dossiers``: those of the page, if read); with ``notes`` the notes sent to a provider too (SentNote rows).
 
@@ -112,7 +112,7 @@ def timeline(reader, cursor=None, limit=PAGE_SIZE, dossiers=None, kinds=TIMELINE
     return rows, next_cursor
 
 
-def _plan_events(reader, dossier, cursor, limit) -> list:
+def _plan_events(reader: Member | None, dossier, cursor, limit) -> list:
     """The newest plan events of one dossier past ``cursor`` (PlanEvent rows, their plans not yet found)."""
     query = (select(RecordVersion, Record).join(Record, RecordVersion.record_id == Record.id)
              .where(RecordVersion.dossier_id == dossier.id, RecordVersion.event.in_(PLAN_EVENTS),
@@ -123,7 +123,7 @@ def _plan_events(reader, dossier, cursor, limit) -> list:
                                           .limit(limit))]
 
 
-def _add_goal_plans(reader, events, rows):
+def _add_goal_plans(reader: Member | None, events, rows):
     """Find the plan of each goal event on a page (the plan that names the goal), in one query."""
     goals = [event for event in events if event.plan is None]
     if not goals:
@@ -138,7 +138,7 @@ def _add_goal_plans(reader, events, rows):
             rows[index] = row._replace(plan=plan)
 
 
-def visit_timeline(member, now=None):
+def visit_timeline(member: Member, now=None):
     """Note that the member opens the timeline; return when their previous visit began (None: never).
 
     A visit lasts while they keep reading: opening it again within VISIT_GAP is the same visit, so what
@@ -159,7 +159,7 @@ class TimelineRead(NamedTuple):
     new_count: int
 
 
-def read_timeline(member, cursor=None, kind=None) -> TimelineRead:
+def read_timeline(member: Member, cursor=None, kind=None) -> TimelineRead:
     """Read a page of the timeline for a member (``kind``: one kind); the first page begins a visit."""
     check(member, READ_DOSSIER)
     kinds = timeline_kinds(kind)
@@ -169,7 +169,7 @@ def read_timeline(member, cursor=None, kind=None) -> TimelineRead:
     return TimelineRead(rows, next_cursor, last_visit, new_since(member, dossiers, last_visit, kinds))
 
 
-def new_since(reader, dossiers, since, kinds=TIMELINE_KINDS) -> int:
+def new_since(reader: Member | None, dossiers, since, kinds=TIMELINE_KINDS) -> int:
     """How many timeline items ``reader`` may see came into these dossiers after ``since`` (up to NEW_COUNT_LIMIT),
     in one query: records of the kinds asked, and plan events when plans are asked."""
     if since is None or not dossiers:
