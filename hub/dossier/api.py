@@ -42,7 +42,7 @@ allow_large_body('dossier_api.upload_document', documents.MAX_BYTES)
 
 
 @bp.get('/circles/<circle_id>/timeline', endpoint='timeline')
-def timeline_json(circle_id):
+def get_timeline(circle_id):
     """Reports, plans and questionnaires, newest first (``kind``: one of them); each item says whether it came
     in after the member's previous visit (``new``); the first page begins a visit."""
     member = read_dossier(current_account(), circle_id, 'timeline')
@@ -209,7 +209,7 @@ def revoke_share(circle_id, share_id):
 
 
 @bp.get('/circles/<circle_id>/plans', endpoint='plans')
-def plans_json(circle_id):
+def get_plans(circle_id):
     member = read_dossier(current_account(), circle_id, 'plans')
     rows = plans.plans(member)
     ids = [row.Record.id for row in rows]
@@ -322,7 +322,7 @@ def access_log(circle_id):
 
 
 @bp.get('/circles/<circle_id>/measurements', endpoint='measurements')
-def measurements_json(circle_id):
+def get_measurements(circle_id):
     """Series per code (weight, blood pressure, ...), oldest first, of the last ``days`` (default 365)."""
     member = read_dossier(current_account(), circle_id, 'measurements')
     days = request.args.get('days', str(measurements.MEASUREMENT_DAYS))
