@@ -74,13 +74,16 @@ def linked_dossier(circle_id, dossier_id) -> Dossier:
 
 
 def client_name(circle) -> str | None:
-    """Return the name to show for a care page: its own name, else the client's from a dossier."""
+    """Return the name to show for a care page: its own name, else the client's from a dossier (looked up once per
+    loaded care page: a page shows it in the header, the breadcrumb and the title)."""
     if circle.name:
         return circle.name
-    # for nobody in particular: the client's data cannot be hidden from a member
-    row = db.session.execute(records_of(None, circle.id, ('demographics',)).order_by(Record.created_at)
-                             .limit(1)).first()
-    return row.Record.data['name'] if row else None
+    if '_client_name' not in circle.__dict__:
+        # for nobody in particular: the client's data cannot be hidden from a member
+        row = db.session.execute(records_of(None, circle.id, ('demographics',)).order_by(Record.created_at)
+                                 .limit(1)).first()
+        circle.__dict__['_client_name'] = row.Record.data['name'] if row else None
+    return circle.__dict__['_client_name']
 
 
 def page_names(circle_ids) -> dict:
