@@ -72,7 +72,8 @@ def create_app(config=None):
     app.add_template_filter(web.error_lines, 'error_lines')
     for module in (account_api, account_views, connect_api, connect_views, circle_api, circle_views,
                    dossier_api, dossier_views, careprovider_api, connect_provider_api):
-        app.register_blueprint(module.bp)
+        openapi.register(app, module.bp)
+    openapi.finish(app)
 
     if values['COUNT_STATEMENTS']:
         from hub.core.db import count_statements

@@ -1,15 +1,13 @@
 """The OpenAPI 3.1 documents of both JSON APIs, built with apispec from the routes and their marshmallow schemas."""
 
-from functools import cache
-
-from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from flask_smorest import Api
+from flask_smorest.spec.plugins import FlaskPlugin
 
 from hub.account.schemas import (
     ActivateSchema,
     ChangePasswordSchema,
     CodeSchema,
-    DeleteSchema,
     ForgotSchema,
     LoginSchema,
     MethodSchema,
@@ -24,34 +22,12 @@ from hub.account.schemas import (
     TermsSchema,
     TotpCodeSchema,
 )
-from hub.careprovider.common import OUTBOUND
 from hub.circle.schemas import (
-    AppointmentChangeSchema,
-    AppointmentSchema,
-    BoardSchema,
-    HelpRequestSchema,
-    InvitationSchema,
-    MemberChangeSchema,
-    MessageSchema,
-    NoteChangeSchema,
-    NoteSchema,
-    ReplySchema,
     RespondSchema,
-    ShareSchema,
-    WellbeingSchema,
 )
-from hub.connect.schemas import IssueSchema, RedeemSchema
-from hub.core.schemas import YEARS, Day, Moment, Text
+from hub.core.schemas import YEARS, Day, ErrorSchema, Moment, Text
 from hub.core.text import text_pattern
-from hub.dossier.schemas import (
-    ApproveSchema,
-    ContactChangeSchema,
-    ContactPersonSchema,
-    CorrectionSchema,
-    DeclineSchema,
-    MedicationSchema,
-    OutsiderShareSchema,
-)
+from hub.web import ApiBlueprint
 
 ERROR = {'type': 'object', 'required': ['error'], 'properties': {'error': {
     'type': 'object', 'required': ['code', 'message'],
@@ -60,18 +36,6 @@ CIRCLE = {'type': 'object', 'required': ['id', 'name', 'role', 'permissions', 'p
     'id': {'type': 'string', 'format': 'uuid'}, 'name': {'type': ['string', 'null']},
     'role': {'enum': ['manager', 'trust', 'basic']}, 'permissions': {'type': 'array', 'items': {'type': 'string'}},
     'providers': {'type': 'array', 'items': {'type': 'object'}}}}
-
-
-#: the token endpoint answers errors as RFC 6749 section 5.2 says, not in the envelope of the rest
-OAUTH_ERROR = {'type': 'object', 'required': ['error'], 'properties': {
-    'error': {'enum': ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client',
-                       'unsupported_grant_type', 'invalid_scope']},
-    'error_description': {'type': 'string'}, 'error_uri': {'type': 'string'}}}
-TOKEN = {'type': 'object', 'required': ['access_token', 'token_type', 'expires_in'], 'properties': {
-    'access_token': {'type': 'string'}, 'token_type': {'type': 'string'}, 'expires_in': {'type': 'integer'},
-    'scope': {'type': 'string'}}}
-TOKEN_REQUEST = {'type': 'object', 'required': ['grant_type'], 'properties': {
-    'grant_type': {'const': 'client_credentials'}, 'scope': {'type': 'string'}}}
 
 
 def _list_of(item):
@@ -195,14 +159,6 @@ ROUTES = [
     ('post', '/me/terms', 'Accept the terms of use of `version` (needed after they changed: other calls answer 403 '
                           'terms_changed until then)', TermsSchema, 200, {'type': 'object'}),
     ('patch', '/me', 'Change my names, language or time zone', ProfileSchema, 200, {'type': 'object'}),
-    ('delete', '/me', 'Delete my account (with my password)', DeleteSchema, 204, None),
-    ('get', '/me/wellbeing', 'The strain questionnaire (EDIZ, 9 statements, answers 0–4) and my own history of it, '
-                             'newest first (for me alone; 403 not_helping without a care page)', None, 200,
-     {'type': 'object', 'required': ['questionnaire', 'due', 'items']}),
-    ('post', '/me/wellbeing', 'Keep my answers: 201 with the score (0–9), its level (low, moderate, high) and whether '
-                              'the page points to support', WellbeingSchema, 201,
-     {'type': 'object', 'required': ['id', 'at', 'score', 'level', 'support']}),
-    ('delete', '/me/wellbeing/{check_id}', 'Remove one of my lists', None, 204, None),
     ('get', '/me/notifications', 'How I hear of each kind of event: immediate, daily (a digest) or off', None, 200,
      NOTIFICATIONS),
     ('patch', '/me/notifications', 'Change how I hear of some kinds of event', NotificationSettingsSchema, 200,
@@ -213,7 +169,6 @@ ROUTES = [
     ('post', '/me/photo', 'Upload a profile photo (multipart field photo: JPEG or PNG, at most 5 MB)', None, 201,
      {'type': 'object'}),
     ('delete', '/me/photo', 'Remove my profile photo', None, 204, None),
-    ('get', '/accounts/{account_id}/photo', 'A profile photo (people on a care page together)', None, 200, None),
     ('get', '/me/devices', 'My remembered browsers', None, 200, _list_of({'type': 'object'})),
     ('delete', '/me/devices/{device_id}', 'Forget a remembered browser', None, 204, None),
     ('post', '/me/password', 'Change my password', ChangePasswordSchema, 200, {'type': 'object'}),
@@ -239,237 +194,62 @@ ROUTES = [
      PASSKEY_OPTIONS),
     ('post', '/step-up/verify', 'Check a step-up code, or a passkey (method passkey with its credential)', CodeSchema,
      200, {'type': 'object'}),
-    ('post', '/connections', 'Redeem a coupling code', RedeemSchema, 201, CIRCLE),
-    ('get', '/circles', 'My care pages', None, 200, _list_of(CIRCLE)),
-    ('get', '/circles/{circle_id}', 'One care page', None, 200, CIRCLE),
-    ('get', '/circles/{circle_id}/members', 'Members of a care page', None, 200, _list_of({'type': 'object'})),
-    ('patch', '/circles/{circle_id}/members/{member_id}', "Change a helper's role, permissions, last day (ends_on) "
-                                                          'or basis (manager); change your own relation and phone '
-                                                          '(settings.profile)',
-     MemberChangeSchema, 200, {'type': 'object'}),
-    ('delete', '/circles/{circle_id}/members/{member_id}', 'Remove a member, or leave', None, 204, None),
-    ('get', '/circles/{circle_id}/help-requests', 'Help requests from today on, with who signed up (who sees the '
-                                                  'calendar)', None, 200, _list_of({'type': 'object'})),
-    ('post', '/circles/{circle_id}/help-requests', 'Ask for help (appointments.add)', HelpRequestSchema, 201,
-     {'type': 'object', 'required': ['id', 'signups', 'open_places']}),
-    ('delete', '/circles/{circle_id}/help-requests/{request_id}', 'Remove a help request (its author or the manager)',
-     None, 204, None),
-    ('post', '/circles/{circle_id}/help-requests/{request_id}/signup', 'Sign up to help (409 when the places are '
-                                                                       'taken)', None, 200, {'type': 'object'}),
-    ('delete', '/circles/{circle_id}/help-requests/{request_id}/signup', 'Withdraw from a help request', None, 200,
-     {'type': 'object'}),
-    ('post', '/circles/{circle_id}/invitations', 'Invite a helper (manager)', InvitationSchema, 201,
-     {'type': 'object'}),
-    ('get', '/invitations', 'Invitations to me', None, 200, _list_of({'type': 'object'})),
-    ('post', '/invitations/{invitation_id}/accept', 'Accept an invitation', RespondSchema, 200, CIRCLE),
-    ('post', '/invitations/{invitation_id}/decline', 'Decline an invitation', RespondSchema, 200, {'type': 'object'}),
-    ('delete', '/circles/{circle_id}', 'Delete a care page (manager)', None, 204, None),
-    ('get', '/circles/{circle_id}/dossiers', 'Dossiers linked to a care page', None, 200,
-     _list_of({'type': 'object'})),
-    ('delete', '/circles/{circle_id}/dossiers/{dossier_id}', 'Unlink a dossier (manager)', None, 204, None),
-    ('get', '/circles/{circle_id}/invitations', 'Open invitations of a care page (manager)', None, 200,
-     _list_of({'type': 'object'})),
-    ('post', '/circles/{circle_id}/invitations/{invitation_id}/resend', 'Send an invitation again (manager)', None,
-     200, {'type': 'object'}),
-    ('delete', '/circles/{circle_id}/invitations/{invitation_id}', 'Withdraw an invitation (manager)', None, 204,
-     None),
-    ('get', '/circles/{circle_id}/timeline', 'Reports, plan cards and questionnaires, newest first (step-up); '
-                                             '`kind` one of them; `new` marks what came after the previous visit',
-     None, 200, TIMELINE),
-    ('get', '/circles/{circle_id}/read', "The dossier by category ('Lezen'): goals, notes sent to the provider, "
-                                         'questionnaires by title, agreements (actions of current plans), conditions '
-                                         '(step-up)', None, 200,
-     {'type': 'object', 'required': ['goals', 'notes', 'questionnaires', 'agreements', 'conditions']}),
-    ('get', '/circles/{circle_id}/reports/{record_id}', 'One report, with the ids of the report before it '
-                                                        '(`previous`, older) and after it (`next`; step-up)', None,
-     200, {'type': 'object', 'required': ['id', 'kind', 'data', 'previous', 'next']}),
-    ('put', '/circles/{circle_id}/records/{record_id}/hidden-from/{member_id}',
-     'Hide a record (a report, plan, measurement series, questionnaire, document) from one member (manager)', None,
-     204, None),
-    ('delete', '/circles/{circle_id}/records/{record_id}/hidden-from/{member_id}',
-     'Show a hidden record to the member again (manager)', None, 204, None),
-    ('get', '/circles/{circle_id}/medication', 'The medication list: the provider\'s entries and the members\' own '
-                                               '(source provider|member, status current|stopped; step-up)', None, 200,
-     _list_of({'type': 'object', 'required': ['id', 'source', 'name', 'status']})),
-    ('post', '/circles/{circle_id}/medication', 'Add medication of one\'s own (over the counter, a supplement)',
-     MedicationSchema, 201, {'type': 'object', 'required': ['id', 'source', 'name', 'status']}),
-    ('delete', '/circles/{circle_id}/medication/{entry_id}', 'Remove an entry one added oneself (or the manager)',
-     None, 204, None),
-    ('get', '/circles/{circle_id}/documents', "The documents: the providers' (source provider, fetched when opened) "
-                                              'and what members uploaded (source member; step-up)', None, 200,
-     _list_of({'type': 'object', 'required': ['id', 'source', 'title', 'kind']})),
-    ('post', '/circles/{circle_id}/documents', 'Upload a document (multipart: file, title?): a PDF, JPEG or PNG '
-                                               '(checked by its content, at most 20 MB; 422 content_mismatch), or a '
-                                               'FHIR R4 Bundle (JSON) whose resources are mapped into the care page '
-                                               '(422 not_fhir)', None, 201,
-     {'type': 'object', 'required': ['id', 'source', 'title', 'kind']}),
-    ('get', '/circles/{circle_id}/documents/{document_id}', 'Open a document: the file itself (audited; a '
-                                                            "provider's is fetched from the provider now)", None, 200,
-     None),
-    ('delete', '/circles/{circle_id}/documents/{document_id}', 'Remove an upload (its uploader or the manager); a '
-                                                               "Bundle's records go with it", None, 204, None),
-    ('get', '/circles/{circle_id}/corrections', 'Requests to correct the dossier, newest first, with status sent, '
-                                                'received, accepted, declined or failed and the answer (manager, '
-                                                'step-up)', None, 200,
-     _list_of({'type': 'object', 'required': ['id', 'record_id', 'about', 'text', 'status']})),
-    ('post', '/circles/{circle_id}/corrections', 'Ask the care provider to correct an item of the dossier (manager, '
-                                                 'step-up): 202, the request', CorrectionSchema, 202,
-     {'type': 'object', 'required': ['id', 'record_id', 'about', 'text', 'status']}),
-    ('post', '/circles/{circle_id}/shares', 'Share parts of the dossier once with someone outside the care page '
-                                            '(manager, step-up): the link, the code and a SMART Health Link',
-     OutsiderShareSchema, 201, {'type': 'object', 'required': ['id', 'url', 'code', 'expires_at', 'shlink']}),
-    ('get', '/circles/{circle_id}/shares', 'The shares of a care page with their status (manager)', None, 200,
-     _list_of({'type': 'object'})),
-    ('delete', '/circles/{circle_id}/shares/{share_id}', 'Stop a share: its link answers 410 (manager)', None, 204,
-     None),
-    ('get', '/circles/{circle_id}/messages', 'My threads, the newest message first, each with its unread count',
-     None, 200, _list_of(THREAD)),
-    ('post', '/circles/{circle_id}/messages', 'Begin a thread: `{subject?, text, audience}` (all, trust, or provider '
-                                              'and the trust group; to the provider through the outbox) or '
-                                              '`{subject?, text, recipients: [member ids]}`',
-     MessageSchema, 201, THREAD_WITH_MESSAGES),
-    ('get', '/circles/{circle_id}/messages/{thread_id}', 'A thread with its messages in order (marks it read)', None,
-     200, THREAD_WITH_MESSAGES),
-    ('post', '/circles/{circle_id}/messages/{thread_id}/replies', 'Reply in a thread', ReplySchema, 201, MESSAGE),
-    ('delete', '/circles/{circle_id}/messages/{thread_id}', "Remove a thread from the caller's list only", None, 204,
-     None),
-    ('get', '/circles/{circle_id}/data', "The client's data in the sections this member may see: client, "
-                                         'gp_pharmacy, insurances, contact_persons, care_team (step-up)', None, 200,
-     DATA),
-    ('post', '/circles/{circle_id}/contact-persons', 'Ask the care provider to add a contact person (manager, '
-                                                     'step-up): 202, the request', ContactPersonSchema, 202,
-     CONTACT_REQUEST),
-    ('patch', '/circles/{circle_id}/contact-persons/{record_id}', "Ask the care provider to change a contact "
-                                                                  "person's details (settings.contacts_edit, step-up)",
-     ContactChangeSchema, 202, CONTACT_REQUEST),
-    ('get', '/circles/{circle_id}/contact-persons/requests', 'Requests to add or change contact persons, newest '
-                                                             'first, each sent or received (data.contacts, step-up)',
-     None, 200, _list_of(CONTACT_REQUEST)),
-    ('get', '/circles/{circle_id}/measurements', 'Measurement series per code, oldest first, of the last `days` '
-                                                 '(default 365; step-up)', None, 200, _list_of({'type': 'object'})),
-    ('get', '/circles/{circle_id}/export', 'Blue Button download (step-up): `from` and `to` months (YYYY-MM), '
-                                           '`format` fhir (a FHIR R4 Bundle, the default) or html (a readable page)',
-     None, 200, {'type': 'object'}),
-    ('get', '/circles/{circle_id}/access-log', 'Who read or did what with the dossier data, newest first (manager)',
-     None, 200, _list_of({'type': 'object'})),
-    ('get', '/circles/{circle_id}/appointments', 'The calendar from `from` to `to` (ISO date-times with a zone; '
-                                                 'default the next 60 days): occurrences of helpers\' appointments '
-                                                 '(each names its `appointment_id`; public, or private to their '
-                                                 'author) and care appointments from the dossier',
-     None, 200, _list_of({'type': 'object'})),
-    ('post', '/circles/{circle_id}/appointments', 'Add an appointment: `{title, starts_at, ends_at?}` or `{title, '
-                                                  'all_day: true, date}`, with `description`, `location`, '
-                                                  '`visibility`, `repeat: {freq, interval?, until? | count?}`',
-     AppointmentSchema, 201, APPOINTMENT),
-    ('patch', '/circles/{circle_id}/appointments/{entry_id}', 'Change an appointment (its author, or the manager); '
-                                                              '`?occurrence=YYYY-MM-DD` changes that time of a '
-                                                              'series only (it becomes an appointment of its own)',
-     AppointmentChangeSchema, 200, APPOINTMENT),
-    ('delete', '/circles/{circle_id}/appointments/{entry_id}', 'Remove an appointment (its author, or the manager); '
-                                                               '`?occurrence=YYYY-MM-DD` removes that time only',
-     None, 204, None),
-    ('post', '/circles/{circle_id}/calendar-feed', 'A secret iCal address of this calendar (a new one replaces the '
-                                                   'old one)', None, 201,
-     {'type': 'object', 'required': ['url'], 'properties': {'url': {'type': 'string'}}}),
-    ('delete', '/circles/{circle_id}/calendar-feed', 'Stop the iCal address (it then answers 404)', None, 204, None),
-    ('get', '/circles/{circle_id}/notes', 'The notes of the care page, the last changed first', None, 200,
-     _list_of({'type': 'object'})),
-    ('post', '/circles/{circle_id}/notes', 'Write a note (every member reads it)', NoteSchema, 201,
-     {'type': 'object'}),
-    ('patch', '/circles/{circle_id}/notes/{note_id}', 'Change your own note, as it was at `version` (409 '
-                                                      'version_conflict with the current note when it changed)',
-     NoteChangeSchema, 200, {'type': 'object'}),
-    ('delete', '/circles/{circle_id}/notes/{note_id}', 'Delete a note (its author, or the manager)', None, 204,
-     None),
-    ('post', '/circles/{circle_id}/notes/{note_id}/share', 'Send a note to the care provider (manager)',
-     ShareSchema, 200, {'type': 'object'}),
-    ('get', '/circles/{circle_id}/board', 'The board, newest first: posts with `photo`, their newest reactions '
-                                          '(oldest of them first) and `reactions_count`', None, 200,
-     _list_of(BOARD_POST)),
-    ('post', '/circles/{circle_id}/board', 'Post on the board (data.board_post): JSON `{text}`, or a multipart form '
-                                           'with `text` and a `photo` (JPEG or PNG, at most 5 MB)', BoardSchema, 201,
-     BOARD_POST),
-    ('get', '/circles/{circle_id}/board/{post_id}/photo', "A post's photo (image/jpeg)", None, 200, None),
-    ('get', '/circles/{circle_id}/board/{post_id}/reactions', 'All reactions of a post, newest first, by page',
-     None, 200, _list_of({'type': 'object'})),
-    ('post', '/circles/{circle_id}/board/{post_id}/reactions', 'React to a post (data.board_react)', BoardSchema,
-     201, {'type': 'object'}),
-    ('delete', '/circles/{circle_id}/board/{post_id}', 'Delete a post (your own, or with data.board_delete)', None,
-     204, None),
-    ('delete', '/circles/{circle_id}/board/{post_id}/reactions/{reaction_id}', 'Delete a reaction (your own, or '
-                                                                                'with data.board_delete)', None,
-     204, None),
-    ('get', '/circles/{circle_id}/plans', 'Care plans with their version and approval state (step-up)', None, 200,
-     _list_of(PLAN)),
-    ('get', '/circles/{circle_id}/plans/{plan_id}', 'One care plan with its goals and actions (step-up)', None, 200,
-     PLAN),
-    ('post', '/circles/{circle_id}/plans/{plan_id}/approve', 'Approve the version you read, with `agree: true` '
-                                                             '(manager, second-factor code in the last 5 minutes); '
-                                                             '409 when it changed or was decided',
-     ApproveSchema, 201, {'type': 'object'}),
-    ('post', '/circles/{circle_id}/plans/{plan_id}/decline', 'Say you do not agree with the version you read, with a '
-                                                             'comment for the provider (manager, second-factor code '
-                                                             'in the last 5 minutes)',
-     DeclineSchema, 200, {'type': 'object', 'required': ['id', 'version', 'comment']}),
 ]
 
 
-CODE = {'type': 'object', 'properties': {
-    'id': {'type': 'string', 'format': 'uuid'}, 'client_id': {'type': 'string'}, 'code': {'type': 'string'},
-    'state': {'enum': ['issued', 'redeemed', 'revoked', 'expired']}, 'transfer': {'type': 'boolean'},
-    'expires_at': {'type': 'string', 'format': 'date-time'}}}
+class HubApi(Api):
+    """flask-smorest's Api writing one of our two documents: the errors keep our envelope and our handlers
+    (hub/web.py answers pages and JSON alike), and no page serves the documentation but the document itself."""
 
-#: the provider API: OAuth 2 client credentials, then a bearer token with a scope
-#: a delivered item keeps no content: its kind, client id and resource are null from then on
-OUTBOX_ITEM = {'type': 'object', 'required': ['id', 'created_at', 'kind', 'client_id', 'resource', 'status'],
-               'properties': {
-    'id': {'type': 'string'}, 'created_at': {'type': 'string', 'format': 'date-time'},
-    'kind': {'enum': [*OUTBOUND, None]}, 'client_id': {'type': ['string', 'null']},
-    'resource': {'type': ['object', 'null']}, 'status': {'type': 'string', 'enum': ['pending', 'delivered']}}}
+    ERROR_SCHEMA = ErrorSchema
 
-PROVIDER_ROUTES = [
-    ('post', '/oauth/token', 'Get an access token (client credentials, HTTP Basic; form fields grant_type and '
-                             'scope)', None, 200, TOKEN),
-    ('post', '/coupling-codes', 'Issue a coupling code for a client (scope codes)', IssueSchema, 201, CODE),
-    ('get', '/coupling-codes', 'The codes this provider issued, with their state (scope codes)', None, 200,
-     _list_of(CODE)),
-    ('post', '/coupling-codes/{code_id}/revoke', 'Revoke a code that is still valid (scope codes)', None, 200, CODE),
-    ('post', '/dossiers/{client_id}/records', "Push records in the adapter's format, e.g. a FHIR Bundle (scope "
-                                             'records); each refused record is listed, the rest is taken', None, 200,
-     {'type': 'object'}),
-    ('delete', '/dossiers/{client_id}/link', "Unlink a client's dossier from its care page (scope codes)", None,
-     204, None),
-    ('post', '/webhooks/{provider}', 'A change notification from the provider system, signed with the shared secret '
-                                     '(for Nedap Ons: HMAC-SHA512 of the body in X-Signature-SHA512). No bearer token; '
-                                     '401 when the signature is wrong. {provider} is the id `carehub provider list` '
-                                     'shows.', None, 200, {'type': 'object', 'properties': {
-                                         'received': {'type': 'integer'}}}),
-    ('get', '/outbox', 'Messages, plan approvals and notes for this provider that are not yet delivered, oldest first '
-                       '(scope outbox); each carries its resource in the adapter format', None, 200,
-     _list_of(OUTBOX_ITEM)),
-    ('post', '/outbox/{item_id}/ack', 'Acknowledge an item once it is stored (scope outbox); again: no change', None,
-     200, OUTBOX_ITEM),
-]
+    def __init__(self, app, *, csrf, prefix, **kwargs):
+        self.csrf = csrf
+        self.prefix = prefix
+        super().__init__(app, **kwargs)
+
+    def _register_error_handlers(self):
+        """Leave the errors to hub/web.py: smorest's own handler would answer every page in JSON."""
+
+    def document(self):
+        """Return the OpenAPI document (made once: it follows from the code alone)."""
+        if self._document is None:
+            self._document = self.spec.to_dict()
+        return self._document
+
+    _document = None
 
 
-@cache
-def document():
-    """Return the OpenAPI document of /api/v1 (made once: it follows from the code alone)."""
-    return _document(ROUTES, '/api/v1', 'carehub API',
-                     'The JSON API for apps. It uses the session cookie of the pages; every unsafe call sends the '
-                     'CSRF token from GET /csrf in X-CSRF-Token.', csrf=True)
+class PrefixPlugin(FlaskPlugin):
+    """Paths relative to the API's prefix (the document names it once, as its server)."""
+
+    def __init__(self, prefix):
+        super().__init__()
+        self.prefix = prefix
+
+    def path_helper(self, rule=None, operations=None, parameters=None, **kwargs):
+        if rule is None:  # a path given as it is (the rows of the table still to move onto their routes)
+            return None
+        return super().path_helper(rule, operations, parameters, **kwargs).removeprefix(self.prefix)
 
 
-@cache
-def provider_document():
-    """Return the OpenAPI document of /provider/v1 (made once)."""
-    doc = _document(PROVIDER_ROUTES, '/provider/v1', 'carehub provider API',
-                    'For care provider systems. Get a token at /oauth/token with the client credentials from '
-                    '`carehub provider credentials`, then send Authorization: Bearer <token>.', csrf=False)
-    doc.setdefault('components', {})['securitySchemes'] = {'oauth2': {'type': 'oauth2', 'flows': {'clientCredentials': {
-        'tokenUrl': '/provider/v1/oauth/token', 'scopes': {'codes': 'coupling codes', 'records': 'push records',
-                                                           'outbox': 'read the outbox'}}}}}
-    return doc
+class Plugin(MarshmallowPlugin):
+    """apispec's marshmallow plugin, with the rules a schema states besides its fields (``json_rules``: which fields
+    go together, what a field holds beyond its type) and what our own fields take."""
+
+    def init_spec(self, spec):
+        super().init_spec(spec)
+        self.converter.add_attribute_function(_field_rules)
+
+    def schema_helper(self, name, _, schema=None, **kwargs):
+        definition = super().schema_helper(name, _, schema=schema, **kwargs)
+        rules = getattr(schema if isinstance(schema, type) else type(schema), 'json_rules', None)
+        if definition is None or not rules:
+            return definition
+        properties = {**definition.get('properties', {})}
+        for key, extra in rules.get('properties', {}).items():
+            properties[key] = {**properties.get(key, {}), **extra}
+        return {**definition, **{k: v for k, v in rules.items() if k != 'properties'}, 'properties': properties}
 
 
 def _field_rules(self, field, **kwargs):
@@ -483,39 +263,51 @@ def _field_rules(self, field, **kwargs):
     return {}
 
 
-class _Plugin(MarshmallowPlugin):
-    """apispec's marshmallow plugin, with the rules a schema states besides its fields (``json_rules``: which fields
-    go together, what a field holds beyond its type)."""
-
-    def schema_helper(self, name, _, schema=None, **kwargs):
-        definition = super().schema_helper(name, _, schema=schema, **kwargs)
-        rules = getattr(schema if isinstance(schema, type) else type(schema), 'json_rules', None)
-        if definition is None or not rules:
-            return definition
-        properties = {**definition.get('properties', {})}
-        for key, extra in rules.get('properties', {}).items():
-            properties[key] = {**properties.get(key, {}), **extra}
-        return {**definition, **{k: v for k, v in rules.items() if k != 'properties'}, 'properties': properties}
+def _api(app, prefix, title, description, csrf, config_prefix=''):
+    return HubApi(app, csrf=csrf, prefix=prefix, config_prefix=config_prefix, spec_kwargs={
+        'title': title, 'version': '1', 'openapi_version': '3.1.0', 'info': {'description': description},
+        'servers': [{'url': prefix}], 'flask_plugin': PrefixPlugin(prefix), 'marshmallow_plugin': Plugin()})
 
 
-def _document(routes, prefix, title, description, csrf):
-    """Build a document with apispec from the schemas the routes load, so a route is documented as it reads."""
-    plugin = _Plugin()
-    spec = APISpec(title=title, version='1', openapi_version='3.1.0', plugins=[plugin],
-                   info={'description': description}, servers=[{'url': prefix}])
-    plugin.converter.add_attribute_function(_field_rules)
+def init_app(app):
+    """Make both APIs; create_app hands each blueprint to ``register`` and calls ``finish`` after the last."""
+    member = _api(app, '/api/v1', 'carehub API',
+                  'The JSON API for apps. It uses the session cookie of the pages; every unsafe call sends the CSRF '
+                  'token from GET /csrf in X-CSRF-Token.', csrf=True)
+    provider = _api(app, '/provider/v1', 'carehub provider API',
+                    'For care provider systems. Get a token at /oauth/token with the client credentials from '
+                    '`carehub provider credentials`, then send Authorization: Bearer <token>.', csrf=False,
+                    config_prefix='PROVIDER')
+    provider.spec.components.security_scheme('oauth2', {'type': 'oauth2', 'flows': {'clientCredentials': {
+        'tokenUrl': '/provider/v1/oauth/token', 'scopes': {'codes': 'coupling codes', 'records': 'push records',
+                                                           'outbox': 'read the outbox'}}}})
+    app.extensions['carehub.apis'] = {'/api/v1': member, '/provider/v1': provider}
+    app.add_url_rule('/api/v1/openapi.json', 'openapi', member.document)
+    app.add_url_rule('/provider/v1/openapi.json', 'provider_openapi', provider.document)
+
+
+def register(app, blueprint):
+    """Register a blueprint: one of the JSON APIs through its Api (which documents its routes), a page's directly."""
+    api = app.extensions['carehub.apis'].get(blueprint.url_prefix)
+    if isinstance(blueprint, ApiBlueprint):
+        api.register_blueprint(blueprint)
+    else:
+        app.register_blueprint(blueprint)
+
+
+def finish(app):
+    """Add the routes not yet declaring what they take and answer, from the table."""
+    apis = app.extensions['carehub.apis']
+    _add_rows(apis['/api/v1'], ROUTES)
+
+
+def _add_rows(api, routes):
     paths = {}
     for method, path, summary, request_schema, status, body in routes:
-        error = OAUTH_ERROR if path == '/oauth/token' else ERROR
         content = ANSWERS.get((method, path)) or ({'application/json': {'schema': body}} if body else None)
         operation = {'summary': summary, 'responses': {
             str(status): {'description': 'OK', **({'content': content} if content else {})},
-            'default': {'description': 'An error', 'content': {'application/json': {'schema': error}}}}}
-        if path == '/oauth/token':  # its errors are RFC 6749's; being too fast is answered as everywhere else
-            operation['responses']['429'] = {'description': 'Too many tries: wait as Retry-After says',
-                                             'content': {'application/json': {'schema': ERROR}}}
-            operation['requestBody'] = {'required': True, 'content': {
-                'application/x-www-form-urlencoded': {'schema': TOKEN_REQUEST}}}
+            'default': {'description': 'An error', 'content': {'application/json': {'schema': ERROR}}}}}
         parameters = [{'name': part[1:-1], 'in': 'path', 'required': True, 'schema': {'type': 'string'}}
                       for part in path.split('/') if part.startswith('{')]
         parameters += QUERY.get((method, path), [])
@@ -526,16 +318,14 @@ def _document(routes, prefix, title, description, csrf):
                                         'content': {'application/json': {'schema': request_schema}}}
         if (method, path) in BODIES:
             operation['requestBody'] = BODIES[(method, path)]
-        if csrf and method != 'get':
+        if api.csrf and method != 'get':
             operation.setdefault('parameters', []).append(
                 {'name': 'X-CSRF-Token', 'in': 'header', 'required': True, 'schema': {'type': 'string'}})
         paths.setdefault(path, {})[method] = operation
     for path, operations in paths.items():
-        spec.path(path=path, operations=operations)
-    return spec.to_dict()
-
-
-def init_app(app):
-    """Serve both documents (registered by create_app: the documents know every package, web knows none)."""
-    app.add_url_rule('/api/v1/openapi.json', 'openapi', document)
-    app.add_url_rule('/provider/v1/openapi.json', 'provider_openapi', provider_document)
+        declared = api.spec._paths.get(path, {})
+        for method in operations:
+            declared_answers = declared.get(method, {}).get('responses', {})
+            if any(str(code).startswith('2') for code in declared_answers):
+                raise RuntimeError(f'{method} {path} is declared on its route and in the table')
+        api.spec.path(path=path, operations=operations)

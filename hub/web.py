@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from flask import g, has_request_context, jsonify, make_response, redirect, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_smorest import Blueprint
 from flask_wtf.csrf import CSRFError, generate_csrf
 from marshmallow import ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from hub.config import setting
@@ -85,8 +87,8 @@ def json_body():
         return None
 
 
-def load_json(schema):
-    """Return the request's JSON body loaded by ``schema``, or raise a clear error."""
+def _json_object():
+    """The request's JSON body as an object, or raise a clear error (415, 400 invalid_json, 422)."""
     data = json_body()
     if data is None:
         if not request.is_json:
@@ -94,22 +96,87 @@ def load_json(schema):
         raise AppError(_l('The body is not valid JSON.'), code='invalid_json')
     if not isinstance(data, dict):
         raise InvalidInput(_l('The body must be a JSON object.'))
-    return _loaded(schema, data)
+    _refuse_lone_surrogates(data)
+    return data
+
+
+def _refuse_lone_surrogates(data):
+    if has_lone_surrogate(data):
+        raise InvalidInput(_l('The text holds characters that are not allowed (a lone UTF-16 surrogate).'),
+                           code='invalid_text')
+
+
+def _refused(messages):
+    return InvalidInput(_l('Some fields are missing or not valid.'), fields=translate_errors(messages))
+
+
+def load_json(schema):
+    """Return the request's JSON body loaded by ``schema``, or raise a clear error."""
+    return _loaded(schema, _json_object())
 
 
 def load_form(schema, *names):
     """Return the named fields of a multipart request (beside a file) loaded by ``schema``, or raise a clear error."""
-    return _loaded(schema, {name: request.form.get(name) or None for name in names})
+    data = {name: request.form.get(name) or None for name in names}
+    _refuse_lone_surrogates(data)
+    return _loaded(schema, data)
 
 
 def _loaded(schema, data):
-    if has_lone_surrogate(data):
-        raise InvalidInput(_l('The text holds characters that are not allowed (a lone UTF-16 surrogate).'),
-                           code='invalid_text')
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise InvalidInput(_l('Some fields are missing or not valid.'), fields=translate_errors(exc.messages)) from None
+        raise _refused(exc.messages) from None
+
+
+#: the OpenAPI answer of a photo
+JPEG = {'description': 'The photo', 'content': {'image/jpeg': {'schema': {'type': 'string'}}}}
+
+
+def multipart_body(name, *texts):
+    """The OpenAPI request body of a file sent as a multipart form (field ``name``), with short text fields."""
+    properties = {name: {'type': 'string', 'contentMediaType': 'application/octet-stream'}}
+    properties.update({text: {'type': 'string', 'maxLength': 300} for text in texts})
+    return {'required': True, 'content': {'multipart/form-data': {'schema': {
+        'type': 'object', 'required': [name], 'properties': properties, 'additionalProperties': False}}}}
+
+
+class Parser(FlaskParser):
+    """webargs' parser answering as every route of ours does: 415 without JSON, 400 for JSON that cannot be read,
+    422 with the fields in plain words (never webargs' own ``{"json": ...}`` answer)."""
+
+    def load_json(self, req, schema):
+        return _json_object()
+
+    def load_querystring(self, req, schema):
+        data = super().load_querystring(req, schema)
+        _refuse_lone_surrogates(dict(data))
+        return data
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        messages = error.messages
+        if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in self.__location_map__:
+            messages = next(iter(messages.values()))  # webargs files the fields under where they came from
+        raise _refused(messages)
+
+
+class ApiBlueprint(Blueprint):
+    """A blueprint of a JSON API (flask-smorest): a route declares what it takes (``arguments``) and answers
+    (``response``), and the OpenAPI document is written from that. Unsafe calls of the member API carry the CSRF
+    token in a header, which the document says."""
+
+    ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._csrf_header)
+
+    @staticmethod
+    def _csrf_header(doc, doc_info, *, api, method, **kwargs):
+        if getattr(api, 'csrf', False) and method != 'get':
+            doc.setdefault('parameters', []).append(
+                {'name': 'X-CSRF-Token', 'in': 'header', 'required': True, 'schema': {'type': 'string'}})
+        return doc
 
 
 # --- what every form page shares -------------------------------------------------------------------------

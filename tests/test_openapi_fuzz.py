@@ -38,6 +38,15 @@ REFUSES_WELL_FORMED = {
     'POST /circles/{circle_id}/documents': ('415', 'a file whose first bytes are not a PDF, JPEG, PNG or Bundle'),
     'POST /me/photo': ('422', 'a file that is not a JPEG or PNG photo'),
     'GET /circles/{circle_id}/timeline': ('422', 'a cursor this API did not hand out'),
+    'GET /circles/{circle_id}/messages': ('422', 'a cursor this API did not hand out'),
+    'GET /circles/{circle_id}/notes': ('422', 'a cursor this API did not hand out'),
+    'GET /circles/{circle_id}/board': ('422', 'a cursor this API did not hand out'),
+    'GET /circles/{circle_id}/board/{post_id}/reactions': ('422', 'a cursor this API did not hand out'),
+    'GET /circles/{circle_id}/access-log': ('422', 'a cursor this API did not hand out'),
+    'GET /circles/{circle_id}/appointments': ('422', 'a moment outside the years the calendar shows'),
+    'GET /circles/{circle_id}/export': ('422', 'a month that does not exist (2026-13)'),
+    'GET /circles/{circle_id}/measurements': ('422', 'a number of days outside 1 to 3650'),
+    'POST /circles/{circle_id}/board': ('422', 'a file that is not a JPEG or PNG photo'),
     'POST /circles/{circle_id}/invitations': ('422', 'a last day before today'),
     'PATCH /circles/{circle_id}/members/{member_id}': ('422', 'a last day before today'),
     'POST /circles/{circle_id}/medication': ('422', 'an end before the start'),
@@ -46,6 +55,7 @@ REFUSES_WELL_FORMED = {
     'POST /circles/{circle_id}/contact-persons': ('422', 'a phone number that is none (the phonenumbers rules)'),
     'PATCH /circles/{circle_id}/contact-persons/{record_id}': ('422', 'a phone number that is none'),
     'PATCH /me': ('422', 'a mobile number that is none, or one no code can be sent to'),
+    'GET /outbox': ('422', 'a cursor this API did not hand out'),
     'POST /coupling-codes': ('422', "a client id the provider's system does not use (its adapter's rule)"),
 }
 

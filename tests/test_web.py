@@ -49,7 +49,8 @@ def test_the_openapi_documents_list_every_api_route(app, api):
     for prefix in ('/api/v1', '/provider/v1'):
         document = api.get(f'{prefix}/openapi.json').get_json()
         assert document['openapi'] == '3.1.0'
-        documented = {(method.upper(), prefix + path) for path, item in document['paths'].items() for method in item}
+        documented = {(method.upper(), prefix + path) for path, item in document['paths'].items() for method in item
+                      if method != 'parameters'}  # those a path's operations share
         served = set()
         for rule in app.url_map.iter_rules():
             if rule.rule.startswith(prefix + '/') and rule.rule != f'{prefix}/openapi.json':

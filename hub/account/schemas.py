@@ -1,4 +1,4 @@
-"""Input of the account routes."""
+"""What the account routes take (what they answer: hub/account/answer_schemas.py)."""
 
 from zoneinfo import available_timezones
 
@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate, validates, validates_schema
 
 from hub.account.notifications import EVENTS, MODES
-from hub.core.schemas import Email, Invalid, StrictBoolean, StrictSchema, Text
+from hub.core.schemas import DutchSchema, Email, Invalid, StrictBoolean, StrictSchema, Text
 
 
 class RegisterSchema(StrictSchema):
@@ -144,3 +144,7 @@ class NotificationSettingsSchema(StrictSchema):
     json_rules = {'properties': {'settings': {'type': 'object', 'minProperties': 1, 'maxProperties': len(EVENTS),
                                               'propertyNames': {'enum': list(EVENTS)},
                                               'additionalProperties': {'enum': list(MODES)}}}}
+
+
+class ResetQuerySchema(DutchSchema):
+    token = fields.String(metadata={'description': 'The token of the reset link', 'minLength': 1, 'maxLength': 2000})

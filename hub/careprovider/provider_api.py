@@ -1,7 +1,7 @@
 """The provider API for provider systems: OAuth 2 tokens, pushed records, signed webhooks and the outbox (/provider/v1)."""
 
 from authlib.oauth2.rfc6749.errors import InsecureTransportError
-from flask import Blueprint, request
+from flask import request
 from flask_babel import lazy_gettext as _l
 
 from hub.careprovider import outbound  # noqa: F401  registers the outbox transport for provider items
@@ -10,20 +10,38 @@ from hub.careprovider.events import receive
 from hub.careprovider.models import Provider
 from hub.careprovider.oauth import current_provider, server
 from hub.careprovider.operations import adapter_for, dossier_of
-from hub.careprovider.outbound import acknowledge, item_json, pending_for
+from hub.careprovider.outbound import acknowledge, pending_for
 from hub.careprovider.push import ingest
+from hub.careprovider.schemas import (
+    OAuthErrorSchema,
+    OutboxItemSchema,
+    PushedSchema,
+    ReceivedSchema,
+    TokenRequestSchema,
+    TokenSchema,
+)
 from hub.core.errors import AppError, Forbidden, InvalidInput, NotFound
+from hub.core.schemas import CursorSchema, ErrorSchema, page_of
 from hub.extensions import csrf, db, limiter
-from hub.web import error_response, parse_id
+from hub.web import ApiBlueprint, error_response, parse_id
 
-bp = Blueprint('provider_oauth', __name__, url_prefix='/provider/v1')
+bp = ApiBlueprint('provider_oauth', __name__, url_prefix='/provider/v1')
 csrf.exempt(bp)  # provider systems authenticate with client credentials and bearer tokens, not cookies
 
 
+def _json(schema):
+    return {'application/json': {'schema': schema}}
+
+
 @bp.post('/oauth/token')
+@bp.doc(requestBody={'required': True, 'content': {'application/x-www-form-urlencoded': {
+    'schema': TokenRequestSchema}}}, responses={
+    '200': {'description': 'OK', 'content': _json(TokenSchema)},
+    '429': {'description': 'Too many tries: wait as Retry-After says', 'content': _json(ErrorSchema)},
+    'default': {'description': 'An error, as RFC 6749 says', 'content': _json(OAuthErrorSchema)}})
 @limiter.limit('30 per minute')
 def token():
-
+    """Get an access token (client credentials, HTTP Basic; form fields grant_type and scope)"""
     try:
         return server.create_token_response()
     except InsecureTransportError:
@@ -32,8 +50,11 @@ def token():
 
 
 @bp.post('/dossiers/<client_id>/records')
+@bp.doc(requestBody={'required': True, 'content': _json({'type': 'object'})})
+@bp.response(200, PushedSchema)
 def push(client_id):
-    """Take records in the adapter's format for one of this provider's linked dossiers."""
+    """Push records in the adapter's format, e.g. a FHIR Bundle (scope records); each refused record is listed,
+    the rest is taken"""
     provider = current_provider('records')
     try:
         dossier = dossier_of(provider, client_id)
@@ -62,10 +83,15 @@ WEBHOOK_MAX_BYTES = 64 * 1024
 
 
 @bp.post('/webhooks/<provider>')
+@bp.response(200, ReceivedSchema)
 # Nedap sends hundreds of events a second in bulk changes: only refused ones (a wrong signature) count to a limit
 @limiter.limit('30 per minute', deduct_when=lambda response: response.status_code == 401)
 def webhook(provider):
-    """Take a signed change notification (HMAC-SHA512 in X-Signature-SHA512); 401 when the signature is wrong."""
+    """A change notification from the provider system, signed with the shared secret
+
+    For Nedap Ons: HMAC-SHA512 of the body in X-Signature-SHA512. No bearer token; 401 when the signature is wrong.
+    {provider} is the id `carehub provider list` shows.
+    """
     provider = db.session.get(Provider, parse_id(provider))
     if provider is None:
         raise NotFound(_l('There is no care provider here with this id.'))
@@ -78,13 +104,17 @@ def webhook(provider):
 
 
 @bp.get('/outbox')
-def outbox():
-    """The messages, plan approvals and notes waiting for this provider, oldest first (scope outbox)."""
-    items, next_cursor = pending_for(current_provider('outbox'), request.args.get('cursor'))
-    return {'items': [item_json(item) for item in items], 'next': next_cursor}
+@bp.arguments(CursorSchema, location='query')
+@bp.response(200, page_of(OutboxItemSchema))
+def outbox(query):
+    """Messages, plan approvals and notes for this provider that are not yet delivered, oldest first (scope
+    outbox); each carries its resource in the adapter format"""
+    items, next_cursor = pending_for(current_provider('outbox'), query.get('cursor'))
+    return {'items': items, 'next': next_cursor}
 
 
 @bp.post('/outbox/<item_id>/ack')
+@bp.response(200, OutboxItemSchema)
 def outbox_ack(item_id):
-    """Acknowledge an item: it was received and stored; it leaves the outbox (again: no change)."""
-    return item_json(acknowledge(current_provider('outbox'), parse_id(item_id)))
+    """Acknowledge an item once it is stored (scope outbox); again: no change"""
+    return acknowledge(current_provider('outbox'), parse_id(item_id))

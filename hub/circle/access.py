@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from flask import g, has_app_context
+from flask import g, has_app_context, request
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import ColumnElement, inspect, or_, select
@@ -77,6 +77,16 @@ def membership(account: Account, circle_id: uuid.UUID | str) -> Member:
         raise AccessEnded(member)
     known[(account.id, circle_uuid)] = member
     return member
+
+
+def member_first():
+    """Before a care page's API route reads the body that was sent: who asks must be a member whose access has not ended (404,
+    403 access_ended), so the answer to a stranger or an ended member never depends on the body. Registered on the
+    blueprints with care page routes; the route's own ``require`` finds the membership again without a query."""
+    circle_id = (request.view_args or {}).get('circle_id')
+    account = g.get('account')
+    if circle_id is not None and account is not None and request.method not in ('GET', 'HEAD'):
+        membership(account, circle_id)  # a read keeps its own order: a refused dossier read is audited
 
 
 class AccessEnded(Forbidden):

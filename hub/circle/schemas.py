@@ -1,4 +1,4 @@
-"""Input of the circle routes."""
+"""What the circle routes take (what they answer: hub/circle/answer_schemas.py)."""
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate, validates, validates_schema
@@ -6,7 +6,17 @@ from marshmallow import fields, validate, validates, validates_schema
 from hub.circle.access import today
 from hub.circle.models import HELP_KINDS
 from hub.circle.permissions import BASES, GRANTABLE, HELPER_ROLES
-from hub.core.schemas import Day, Email, Invalid, Moment, Phone, StrictBoolean, StrictSchema, Text, WholeNumber
+from hub.core.schemas import (
+    Day,
+    Email,
+    Invalid,
+    Moment,
+    Phone,
+    StrictBoolean,
+    StrictSchema,
+    Text,
+    WholeNumber,
+)
 
 
 class InvitationSchema(StrictSchema):

@@ -1,9 +1,12 @@
-"""Input of the connect routes: redeeming a coupling code, and a provider issuing one."""
+"""What the connect routes take (redeeming a coupling code, a provider issuing one) and answer (the dossiers
+linked to a care page)."""
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from hub.core.schemas import StrictBoolean, StrictSchema, Text
+from hub.careprovider.schemas import ProviderSchema
+from hub.connect.operations import code_state
+from hub.core.schemas import AnswerSchema, DutchSchema, StrictBoolean, StrictSchema, Text, worked_out
 
 #: what to type, when the code is missing or cannot be one
 _CODE_HINT = _l('Type the coupling code from the letter of your care provider, for example ABCD-EFGH-JKLM.')
@@ -18,3 +21,35 @@ class RedeemSchema(StrictSchema):
 class IssueSchema(StrictSchema):
     client_id = Text(required=True, max_length=200)
     transfer = StrictBoolean(load_default=False)
+
+
+class DossierSchema(AnswerSchema):
+    """A dossier linked to a care page: at which provider, and when it was last fetched."""
+
+    id = fields.UUID(required=True)
+    provider = fields.Nested(ProviderSchema, required=True)
+    last_synced_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class CodesQuerySchema(DutchSchema):
+    client_id = fields.String(metadata={'description': 'Only the codes of this client'})
+
+
+class CouplingCodeSchema(AnswerSchema):
+    """A coupling code as its provider sees it: for which client, in which state (the code itself is kept only as
+    a keyed hash)."""
+
+    id = fields.UUID(required=True)
+    client_id = fields.String(required=True)
+    state = worked_out(code_state, fields.String, required=True,
+                       validate=validate.OneOf(['issued', 'redeemed', 'revoked', 'expired']))
+    transfer = fields.Boolean(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+    redeemed_at = fields.AwareDateTime(required=True, allow_none=True)
+    revoked_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class IssuedCodeSchema(CouplingCodeSchema):
+    """A code just issued, with the code itself: the only time it is shown."""
+
+    code = fields.String(required=True)

@@ -1,7 +1,9 @@
 """Marshmallow pieces shared by the schemas of every package."""
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load
+from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, missing, post_load, pre_dump
 
 from hub.core.messages import SCHEMA_MESSAGES, ask, dutch_field
 from hub.core.phone import parse_phone
@@ -138,3 +140,90 @@ class Phone(fields.String):
         if parsed is None:
             raise Invalid(_l('Type a phone number like 06 12345678 or +31 6 12345678.'))
         return parsed
+
+
+class ErrorDetailSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # some refusals say more: the current version of a note, when to try again
+
+    code = fields.String(required=True, metadata={'description': 'What went wrong, for a program: not_found, ...'})
+    message = fields.String(required=True, metadata={'description': 'What went wrong, in plain words'})
+    field_errors = fields.Dict(data_key='fields', metadata={'description': 'Per field, what is wrong with it'})
+
+
+class ErrorSchema(Schema):
+    """Every refusal of both APIs: ``{"error": {"code", "message", "fields"?}}``."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+class AnswerSchema(DutchSchema):
+    """What an API answers, written from an object by its fields (and documented from them). A dict given to it
+    holds no key the schema leaves out: an answer never loses what its builder put in it."""
+
+    @pre_dump
+    def _keys_known(self, obj, **kwargs):
+        if isinstance(obj, dict):
+            unknown = obj.keys() - self._known_keys()
+            if unknown:
+                raise TypeError(f'{type(self).__name__} does not say what it answers for {sorted(unknown)}')
+        return obj
+
+    def _known_keys(self):
+        return {field.attribute or name for name, field in self.dump_fields.items()}
+
+
+@cache
+def _worked_out_class(base):
+    class WorkedOut(base):
+        def __init__(self, function, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.function = function
+
+        def get_value(self, obj, attr, accessor=None, default=missing):
+            return self.function(obj)
+
+    WorkedOut.__name__ = WorkedOut.__qualname__ = f'WorkedOut{base.__name__}'
+    return WorkedOut
+
+
+def worked_out(function, base, *args, **kwargs):
+    """A field of class ``base`` whose value is ``function(obj)``, not an attribute of the object: written and
+    documented as ``base`` would be (a ``Nested`` its schema, a ``List`` its items)."""
+    return _worked_out_class(base)(function, *args, **kwargs)
+
+
+@cache
+def page_of(item_schema):
+    """The schema of one page of a list: ``{"items": [...], "next": null}`` (``next`` is the cursor of the next
+    page, where a list has pages)."""
+    name = item_schema.__name__.removesuffix('Schema')
+    return type(f'{name}PageSchema', (AnswerSchema,), {
+        'items': fields.List(fields.Nested(item_schema), required=True),
+        'next': fields.String(required=True, allow_none=True, dump_default=None)})
+
+
+class CursorSchema(DutchSchema):
+    """Where a page of a list begins: the ``next`` of the page before it (none: the first page)."""
+
+    cursor = fields.String(metadata={'description': 'The `next` of the page before'})
+
+
+def moment_text(**kwargs):
+    """A moment already written out as ISO 8601 text (so documented as a date-time)."""
+    return fields.String(metadata={'format': 'date-time'}, **kwargs)
+
+
+def day_text(**kwargs):
+    """A day already written out as ISO 8601 text (so documented as a date)."""
+    return fields.String(metadata={'format': 'date'}, **kwargs)
+
+
+class NameSchema(AnswerSchema):
+    """Who did something, by name only."""
+
+    name = fields.String(required=True, allow_none=True)
+
+
+class CsrfSchema(AnswerSchema):
+    csrf_token = fields.String(required=True)

@@ -1,9 +1,19 @@
-"""What the dossier routes take in."""
+"""What the dossier routes take in (what they answer: hub/dossier/answer_schemas.py)."""
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, fields, validate, validates_schema
 
-from hub.core.schemas import Day, DutchSchema, Email, Invalid, Phone, StrictBoolean, StrictSchema, Text, WholeNumber
+from hub.core.schemas import (
+    Day,
+    DutchSchema,
+    Email,
+    Invalid,
+    Phone,
+    StrictBoolean,
+    StrictSchema,
+    Text,
+    WholeNumber,
+)
 from hub.dossier.shares import PARTS
 
 

@@ -1,12 +1,10 @@
 """What the account routes of the JSON API share: the blueprint ("account_api") and the JSON of an account."""
 
-from flask import Blueprint
-
 from hub.account import factors, operations
 from hub.account.notifications import settings_of
-from hub.web import error_response
+from hub.web import ApiBlueprint, error_response
 
-bp = Blueprint('account_api', __name__, url_prefix='/api/v1')
+bp = ApiBlueprint('account_api', __name__, url_prefix='/api/v1')
 
 
 def account_json(account):

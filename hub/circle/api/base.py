@@ -1,15 +1,16 @@
 """What the care page routes of the JSON API share: the blueprint ("circle_api") and the JSON of a care page,
 a member and an invitation."""
 
-from flask import Blueprint
-
 from hub.circle.access import (
     access_ended,
+    member_first,
     permissions_of,
 )
 from hub.circle.dossiers import client_name, providers_of
+from hub.web import ApiBlueprint
 
-bp = Blueprint('circle_api', __name__, url_prefix='/api/v1')
+bp = ApiBlueprint('circle_api', __name__, url_prefix='/api/v1')
+bp.before_request(member_first)  # who asks, before what they sent
 
 
 def circle_json(member) -> dict:

@@ -1,44 +1,49 @@
 """Messages: threads, replies."""
 
-from flask import request
-
 from hub.account.access import current_account
 from hub.circle import messages
 from hub.circle.access import (
     require,
 )
+from hub.circle.answer_schemas import MessageAnswerSchema, ThreadSchema, ThreadWithMessagesSchema
 from hub.circle.api.base import bp
 from hub.circle.schemas import (
     MessageSchema,
     ReplySchema,
 )
-from hub.web import load_json, parse_id
+from hub.core.schemas import CursorSchema, page_of
+from hub.web import parse_id
 
 
 @bp.get('/circles/<circle_id>/messages', endpoint='messages')
-def messages_list(circle_id):
-    """My threads on this care page, the newest message first, each with its unread count."""
+@bp.arguments(CursorSchema, location='query')
+@bp.response(200, page_of(ThreadSchema))
+def messages_list(query, circle_id):
+    """My threads, the newest message first, each with its unread count"""
     member = require(current_account(), circle_id, 'messages')
-    found, counts, next_cursor = messages.threads(member, request.args.get('cursor'))
+    found, counts, next_cursor = messages.threads(member, query.get('cursor'))
     ids = messages.member_ids(member.circle_id)
     return {'items': [messages.thread_json(t, counts.get(t.id, 0), ids) for t in found], 'next': next_cursor}
 
 
 @bp.post('/circles/<circle_id>/messages')
-def post_message(circle_id):
-    """Begin a thread for an audience or chosen members (one with the provider goes to them through the outbox)."""
+@bp.arguments(MessageSchema)
+@bp.response(201, ThreadWithMessagesSchema)
+def post_message(body, circle_id):
+    """Begin a thread: `{subject?, text, audience}` (all, trust, or provider and the trust group; to the provider
+    through the outbox) or `{subject?, text, recipients: [member ids]}`"""
     account = current_account()
     member = require(account, circle_id, 'messages')
-    body = load_json(MessageSchema())
     found, message = messages.start_thread(member, account, body['text'], body['subject'], body.get('audience'),
-                                        body.get('recipients'), body['provider_id'])
+                                           body.get('recipients'), body['provider_id'])
     return {**messages.thread_json(found, 0, messages.member_ids(member.circle_id)),
-            'messages': [messages.message_json(message, account)]}, 201
+            'messages': [messages.message_json(message, account)]}
 
 
 @bp.get('/circles/<circle_id>/messages/<thread_id>')
+@bp.response(200, ThreadWithMessagesSchema)
 def message_thread(circle_id, thread_id):
-    """One thread with its messages in order; reading it marks it read."""
+    """A thread with its messages in order (marks it read)"""
     account = current_account()
     member = require(account, circle_id, 'messages')
     found, items = messages.read_thread(member, parse_id(thread_id))
@@ -47,16 +52,19 @@ def message_thread(circle_id, thread_id):
 
 
 @bp.post('/circles/<circle_id>/messages/<thread_id>/replies')
-def reply(circle_id, thread_id):
+@bp.arguments(ReplySchema)
+@bp.response(201, MessageAnswerSchema)
+def reply(body, circle_id, thread_id):
+    """Reply in a thread"""
     account = current_account()
     member = require(account, circle_id, 'messages')
-    body = load_json(ReplySchema())
-    return messages.message_json(messages.reply(member, account, parse_id(thread_id), body['text']), account), 201
+    return messages.message_json(messages.reply(member, account, parse_id(thread_id), body['text']), account)
 
 
 @bp.delete('/circles/<circle_id>/messages/<thread_id>')
+@bp.response(204)
 def remove_thread(circle_id, thread_id):
-    """Take a thread off my own list (the others keep it; a new message brings it back)."""
+    """Remove a thread from the caller's list only (the others keep it; a new message brings it back)"""
     member = require(current_account(), circle_id, 'messages')
     messages.remove_thread(member, parse_id(thread_id))
     return '', 204

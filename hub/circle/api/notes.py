@@ -1,55 +1,66 @@
 """Notes."""
 
-from flask import request
-
 from hub.account.access import current_account
 from hub.circle import notes
 from hub.circle.access import (
     require,
 )
+from hub.circle.answer_schemas import NoteAnswerSchema
 from hub.circle.api.base import bp
 from hub.circle.schemas import (
     NoteChangeSchema,
     NoteSchema,
     ShareSchema,
 )
-from hub.web import load_json, parse_id
+from hub.core.schemas import CursorSchema, page_of
+from hub.web import parse_id
 
 
 @bp.get('/circles/<circle_id>/notes', endpoint='notes')
-def notes_list(circle_id):
+@bp.arguments(CursorSchema, location='query')
+@bp.response(200, page_of(NoteAnswerSchema))
+def notes_list(query, circle_id):
+    """The notes of the care page, the last changed first"""
     account = current_account()
     member = require(account, circle_id)
-    items, next_cursor = notes.notes(member, request.args.get('cursor'))
+    items, next_cursor = notes.notes(member, query.get('cursor'))
     return {'items': [notes.note_json(note, account) for note in items], 'next': next_cursor}
 
 
 @bp.post('/circles/<circle_id>/notes')
-def add_note(circle_id):
+@bp.arguments(NoteSchema)
+@bp.response(201, NoteAnswerSchema)
+def add_note(data, circle_id):
+    """Write a note (every member reads it)"""
     account = current_account()
     member = require(account, circle_id)
-    return notes.note_json(notes.write_note(member, account, load_json(NoteSchema())['text']), account), 201
+    return notes.note_json(notes.write_note(member, account, data['text']), account)
 
 
 @bp.patch('/circles/<circle_id>/notes/<note_id>')
-def change_note(circle_id, note_id):
+@bp.arguments(NoteChangeSchema)
+@bp.response(200, NoteAnswerSchema)
+def change_note(data, circle_id, note_id):
+    """Change your own note, as it was at `version` (409 version_conflict with the current note when it changed)"""
     account = current_account()
     member = require(account, circle_id)
-    data = load_json(NoteChangeSchema())
     return notes.note_json(notes.write_note(member, account, data['text'], parse_id(note_id), data['version']), account)
 
 
 @bp.delete('/circles/<circle_id>/notes/<note_id>')
+@bp.response(204)
 def delete_note(circle_id, note_id):
+    """Delete a note (its author, or the manager)"""
     account = current_account()
     notes.delete_note(require(account, circle_id), account, parse_id(note_id))
     return '', 204
 
 
 @bp.post('/circles/<circle_id>/notes/<note_id>/share')
-def share_note(circle_id, note_id):
-    """The manager sends a note to a care provider (``provider_id`` when the page has several)."""
+@bp.arguments(ShareSchema)
+@bp.response(200, NoteAnswerSchema)
+def share_note(data, circle_id, note_id):
+    """Send a note to the care provider (manager; `provider_id` when the page has several)"""
     account = current_account()
     member = require(account, circle_id)
-    data = load_json(ShareSchema())
     return notes.note_json(notes.share_note(member, account, parse_id(note_id), data['provider_id']), account)

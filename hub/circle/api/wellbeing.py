@@ -7,17 +7,20 @@ from hub.circle import wellbeing
 from hub.circle.access import (
     require_helper,
 )
+from hub.circle.answer_schemas import CheckSchema, WellbeingAnswerSchema
 from hub.circle.api.base import bp
 from hub.circle.schemas import (
     WellbeingSchema,
 )
 from hub.core.errors import NotFound
-from hub.web import load_json, parse_id
+from hub.web import parse_id
 
 
 @bp.get('/me/wellbeing')
+@bp.response(200, WellbeingAnswerSchema)
 def my_wellbeing():
-    """The strain questionnaire (EDIZ) and my own history of it: for me alone."""
+    """The strain questionnaire (EDIZ, 9 statements, answers 0–4) and my own history of it, newest first (for me
+    alone; 403 not_helping without a care page)"""
     account = current_account()
     require_helper(account)
     checks = wellbeing.history(account)
@@ -26,17 +29,20 @@ def my_wellbeing():
 
 
 @bp.post('/me/wellbeing')
-def fill_in_wellbeing():
-    """Keep my answers to the nine statements: 201 with the score, its level, and whether to point to support."""
+@bp.arguments(WellbeingSchema)
+@bp.response(201, CheckSchema)
+def fill_in_wellbeing(data):
+    """Keep my answers: 201 with the score (0–9), its level (low, moderate, high) and whether the page points to
+    support"""
     account = current_account()
     require_helper(account)
-    data = load_json(WellbeingSchema())
-    return wellbeing.check_json(wellbeing.fill_in(account, data['answers'])), 201
+    return wellbeing.check_json(wellbeing.fill_in(account, data['answers']))
 
 
 @bp.delete('/me/wellbeing/<check_id>')
+@bp.response(204)
 def remove_wellbeing(check_id):
-    """Remove one of my lists (another's, or none: 404)."""
+    """Remove one of my lists (another's, or none: 404)"""
     if not wellbeing.remove(current_account(), parse_id(check_id)):
         raise NotFound(_l('There is no such list of yours.'))
     return '', 204
