@@ -81,9 +81,3 @@ def acknowledge(provider: Provider, item_id) -> OutboxItem:
         mark_delivered(item)
         audit('provider.outbox_ack', 'U', role='provider', target=f'outbox:{item.id} provider:{provider.id}')
     return item
-
-
-def item_json(item: OutboxItem) -> dict:
-    return {'id': str(item.id), 'created_at': item.created_at.isoformat(), 'kind': item.payload.get('kind'),
-            'client_id': item.payload.get('client_id'), 'resource': item.payload.get('resource'),
-            'status': 'delivered' if item.status == 'sent' else item.status}

@@ -79,7 +79,7 @@ def membership(account: Account, circle_id: uuid.UUID | str) -> Member:
     return member
 
 
-def member_first():
+def member_first() -> None:
     """Before a care page's API route reads the body that was sent: who asks must be a member whose access has not ended (404,
     403 access_ended), so the answer to a stranger or an ended member never depends on the body. Registered on the
     blueprints with care page routes; the route's own ``require`` finds the membership again without a query."""

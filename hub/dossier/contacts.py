@@ -91,11 +91,3 @@ def status(request) -> str:
     if answer is not None:
         return answer.data['status']
     return 'received' if request.outbox_item is not None and request.outbox_item.status == 'sent' else 'sent'
-
-
-def request_json(request) -> dict:
-    return {'id': str(request.id), 'created_at': request.created_at.isoformat(), 'dossier_id': str(request.dossier_id),
-            'record_id': str(request.record_id) if request.record_id else None,
-            'kind': request.kind, 'details': request.details, 'status': status(request),
-            'answer': request.answer.data.get('answer') if getattr(request, 'answer', None) else None,
-            'requested_by': request.account.name if request.account else None}

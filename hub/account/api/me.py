@@ -12,101 +12,117 @@ from hub.account.access import (
     login_limited,
     photo_limit,
 )
-from hub.account.api.base import account_json, bp, wrong_code_response
+from hub.account.answer_schemas import AccountSchema, DeviceSchema, NotificationsSchema, PhotoSchema, SessionSchema
+from hub.account.api.base import bp, wrong_code_response
 from hub.account.photos import MAX_BYTES, remove_photo, set_photo
 from hub.account.schemas import (
     NotificationSettingsSchema,
     ProfileSchema,
     TotpCodeSchema,
 )
+from hub.core.schemas import page_of
 from hub.extensions import limiter
-from hub.web import error_response, load_json, parse_id, uploaded
+from hub.web import error_response, multipart_body, parse_id, uploaded
 
 
 @bp.get('/me')
+@bp.response(200, AccountSchema)
 def me():
-    return account_json(current_account())
+    """My profile"""
+    return current_account()
 
 
 @bp.patch('/me')
-def update_me():
-    data = load_json(ProfileSchema())
-    return account_json(profile.update_profile(current_account(), data, current_session()))
+@bp.arguments(ProfileSchema)
+@bp.response(200, AccountSchema)
+def update_me(data):
+    """Change my names, language or time zone"""
+    return profile.update_profile(current_account(), data, current_session())
 
 
 @bp.get('/me/notifications')
+@bp.response(200, NotificationsSchema)
 def my_notifications():
-    """How I hear of each kind of event: ``immediate`` (a mail at once), ``daily`` (a digest) or ``off``."""
+    """How I hear of each kind of event: immediate, daily (a digest) or off"""
     return {'settings': notifications.settings_of(current_account())}
 
 
 @bp.patch('/me/notifications')
-def change_my_notifications():
-    """Change how I hear of some kinds of event: ``{settings: {event_type: immediate|daily|off}}``."""
-    data = load_json(NotificationSettingsSchema())
+@bp.arguments(NotificationSettingsSchema)
+@bp.response(200, NotificationsSchema)
+def change_my_notifications(data):
+    """Change how I hear of some kinds of event: `{settings: {event_type: immediate|daily|off}}`"""
     return {'settings': notifications.change_settings(current_account(), data['settings'])}
 
 
 @bp.post('/me/phone/verify')
+@bp.response(200, AccountSchema)
 @login_limited()
-def verify_phone():
-    data = load_json(TotpCodeSchema())
+@bp.arguments(TotpCodeSchema)
+def verify_phone(data):
+    """Confirm a new mobile number with the code sent to it"""
     account = current_account()
     if not profile.confirm_phone(account, current_session(), data['code']):
         return wrong_code_response()
-    return account_json(account)
-
-
-def session_json(item):
-    return {'id': str(item.id), 'label': item.label, 'created_at': item.created_at.isoformat(),
-            'last_seen_at': item.last_seen_at.isoformat(), 'current': item.id == g.auth_session.id}
+    return account
 
 
 @bp.get('/me/sessions')
+@bp.response(200, page_of(SessionSchema))
 def sessions():
-    return {'items': [session_json(s) for s in profile.sessions_of(current_account())], 'next': None}
+    """Where I am logged in"""
+    return {'items': profile.sessions_of(current_account())}
 
 
 @bp.delete('/me/sessions')
+@bp.response(204)
 def logout_everywhere():
+    """Log out everywhere"""
     profile.end_every_session(current_account(), but=g.auth_session)
     log_out()
     return '', 204
 
 
 @bp.delete('/me/sessions/<session_id>')
+@bp.response(204)
 def end_one_session(session_id):
+    """Log out one session"""
     profile.end_session_of(current_account(), parse_id(session_id))
     return '', 204
 
 
 @bp.get('/me/devices')
+@bp.response(200, page_of(DeviceSchema))
 def devices():
-    items = profile.devices_of(current_account())
-    return {'items': [{'id': str(d.id), 'label': d.label, 'created_at': d.created_at.isoformat(),
-                       'expires_at': d.expires_at.isoformat(),
-                       'last_used_at': d.last_used_at.isoformat() if d.last_used_at else None} for d in items],
-            'next': None}
+    """My remembered browsers"""
+    return {'items': profile.devices_of(current_account())}
 
 
 @bp.delete('/me/devices/<device_id>')
+@bp.response(204)
 def forget_device(device_id):
+    """Forget a remembered browser"""
     profile.forget_device(current_account(), parse_id(device_id))
     return '', 204
 
 
 @bp.post('/me/photo')
+@bp.doc(requestBody=multipart_body('photo'))
+@bp.response(201, PhotoSchema)
 @limiter.limit(photo_limit, key_func=account_key)
 def upload_photo():
+    """Upload a profile photo (multipart field photo: JPEG or PNG, at most 5 MB)"""
     account = current_account()
     data = uploaded('photo', MAX_BYTES)
     if data is None:
         return error_response('invalid_photo', _l('Choose a photo in JPEG or PNG, at most 5 MB.'), 422)
     set_photo(account, data)
-    return {'photo': True}, 201
+    return {'photo': True}
 
 
 @bp.delete('/me/photo')
+@bp.response(204)
 def delete_photo():
+    """Remove my profile photo"""
     remove_photo(current_account())
     return '', 204

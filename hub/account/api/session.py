@@ -18,7 +18,14 @@ from hub.account.access import (
     set_device_cookie,
     start_login,
 )
-from hub.account.api.base import _proof, account_json, bp, wrong_code_response
+from hub.account.answer_schemas import (
+    AccountSchema,
+    LoggedInSchema,
+    PasskeyOptionsSchema,
+    PlainMessageSchema,
+    SentSchema,
+)
+from hub.account.api.base import _proof, bp, wrong_code_response
 from hub.account.codes import send_code
 from hub.account.schemas import (
     ActivateSchema,
@@ -31,87 +38,105 @@ from hub.account.schemas import (
 )
 from hub.core.errors import Unauthenticated
 from hub.extensions import limiter
-from hub.web import error_response, load_json
+from hub.web import error_response
+
+
+def _pending():
+    pending = g.get('pending_session')
+    if pending is None:
+        raise Unauthenticated(_l('Log in with your email address and password first.'))
+    return pending
 
 
 @bp.post('/accounts')
+@bp.response(202, PlainMessageSchema)
 @limiter.limit(register_limit)
-def register():
-    operations.register(load_json(RegisterSchema()))
-    return {'message': str(_l('Check your email: we sent you a link to continue.'))}, 202
+@bp.arguments(RegisterSchema)
+def register(data):
+    """Register (always 202)"""
+    operations.register(data)
+    return {'message': str(_l('Check your email: we sent you a link to continue.'))}
 
 
 @bp.post('/accounts/activate')
-def activate():
-    data = load_json(ActivateSchema())
+@bp.arguments(ActivateSchema)
+@bp.response(200, AccountSchema)
+def activate(data):
+    """Set the first password and activate"""
     account = operations.activate(data['token'], data['password'])
     mark_known_browser(account.email)  # the link from the mail was opened here: this browser is the owner's
-    return account_json(account)
+    return account
 
 
 @bp.post('/session')
+@bp.response(200, LoggedInSchema)
 @login_limited()
-def login():
-    data = load_json(LoginSchema())
+@bp.arguments(LoginSchema)
+def login(data):
+    """Log in (may ask for a second factor)"""
     account = operations.authenticate(data['email'], data['password'], login_source(), known_browser(data['email']))
     if account is None:
         return error_response('invalid_credentials', operations.WRONG_CREDENTIALS, 401)
     if start_login(account):
         return {'second_factor': factors.login_methods(account), 'csrf_token': generate_csrf()}
-    return {'account': account_json(account), 'csrf_token': generate_csrf()}
+    return {'account': account, 'csrf_token': generate_csrf()}
 
 
 @bp.post('/session/second-factor/send')
+@bp.response(202, SentSchema)
 @login_limited()
-def second_factor_send():
-    data = load_json(MethodSchema())
-    pending = g.get('pending_session')
-    if pending is None:
-        raise Unauthenticated(_l('Log in with your email address and password first.'))
+@bp.arguments(MethodSchema)
+def second_factor_send(data):
+    """Send a login code by SMS, a call or mail"""
+    pending = _pending()
     if data['method'] not in ('sms', 'voice', 'email') or data['method'] not in factors.login_methods(pending.account):
         return error_response('method_not_available', _l('This way of checking is not set up for your account.'), 400)
     to = pending.account.email if data['method'] == 'email' else pending.account.phone
     send_code(pending.account, pending, 'login', data['method'], to)
-    return {'method': data['method'], 'sent': True}, 202
+    return {'method': data['method'], 'sent': True}
 
 
 @bp.post('/session/second-factor')
+@bp.response(200, LoggedInSchema)
 @login_limited()
-def second_factor():
-    data = load_json(CodeSchema())
-    pending = g.get('pending_session')
-    if pending is None:
-        raise Unauthenticated(_l('Log in with your email address and password first.'))
+@bp.arguments(CodeSchema)
+def second_factor(data):
+    """Give the second factor (method email: the code mailed at login on a new browser)"""
+    pending = _pending()
     account = pending.account
     if not factors.verify_factor(account, pending, data['method'], _proof(data), 'account.login_second_factor'):
         return wrong_code_response(data['method'])
     log_in(account, second_factor=bool(account.second_factors), keep_age=True)
-    response = {'account': account_json(account), 'csrf_token': generate_csrf()}
+    answer = {'account': account, 'csrf_token': generate_csrf()}
     if data['remember_device'] and account.second_factors:
-        return set_device_cookie(jsonify(response), factors.remember_device(account, device_label()))
-    return response
+        return set_device_cookie(jsonify(LoggedInSchema().dump(answer)), factors.remember_device(account,
+                                                                                                device_label()))
+    return answer
 
 
 @bp.post('/session/second-factor/options')
+@bp.response(200, PasskeyOptionsSchema)
 @login_limited()
-def second_factor_options():
-    """The WebAuthn request options for logging in with a passkey (the challenge works once, 5 minutes)."""
-    load_json(PasskeyMethodSchema())
-    pending = g.get('pending_session')
-    if pending is None:
-        raise Unauthenticated(_l('Log in with your email address and password first.'))
+@bp.arguments(PasskeyMethodSchema)
+def second_factor_options(data):
+    """WebAuthn request options to log in with a passkey (the challenge works once, for 5 minutes)"""
+    pending = _pending()
     return passkeys.authentication_options(pending.account, pending, 'login')
 
 
 @bp.delete('/session')
+@bp.response(204)
 def logout():
+    """Log out"""
     current_account()
     log_out()
     return '', 204
 
 
 @bp.post('/me/terms')
-def accept_terms():
-    """Accept the terms of use of the version shown (GET /terms): needed after they changed."""
-    account = operations.accept_terms(current_account(), load_json(TermsSchema())['version'])
-    return account_json(account)
+@bp.arguments(TermsSchema)
+@bp.response(200, AccountSchema)
+def accept_terms(data):
+    """Accept the terms of use of `version` (needed after they changed: other calls answer 403 terms_changed until
+    then)"""
+    return operations.accept_terms(current_account(), data['version'])

@@ -2,7 +2,7 @@
 every endpoint keeps its name; create_app registers it."""
 
 from hub.circle.api import board, calendar, help, members, messages, notes, wellbeing
-from hub.circle.api.base import bp, circle_json
+from hub.circle.api.base import bp
 
 PARTS = (members, messages, calendar, notes, board, help, wellbeing)
-__all__ = ['PARTS', 'bp', 'circle_json']
+__all__ = ['PARTS', 'bp']
