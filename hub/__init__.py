@@ -40,11 +40,7 @@ def create_app(config=None):
         make_celery(app)
 
     from hub import openapi, web
-    from hub.account import (
-        access,
-        profile_views,  # noqa: F401  the profile pages: routes on the account blueprint
-        second_step_views,  # noqa: F401  the second step's pages: routes on the account blueprint
-    )
+    from hub.account import access
     from hub.account import api as account_api
     from hub.account import views as account_views
     from hub.careprovider import oauth

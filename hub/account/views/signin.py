@@ -1,9 +1,8 @@
 """The account pages: register, activate, log in, log out."""
 
-
 import base64
 
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import g, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -23,12 +22,11 @@ from hub.account.access import (
 )
 from hub.account.codes import send_code
 from hub.account.schemas import LoginSchema, RegisterSchema
+from hub.account.views.base import bp
 from hub.config import setting
 from hub.core.errors import AppError
 from hub.extensions import limiter
 from hub.web import form_data, form_step, local_target
-
-bp = Blueprint('account', __name__, template_folder='templates')
 
 
 def typed_twice():

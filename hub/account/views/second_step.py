@@ -1,7 +1,5 @@
 """The pages of the second step: choosing one (a passkey, a phone number, an app), recovery codes, removing a
 passkey, and a lost phone (a recovery code, or the second step removed after 7 days).
-
-They are routes of the account blueprint (hub.account.views), kept in a module of their own.
 """
 
 from flask import g, make_response, redirect, render_template, request, url_for
@@ -9,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from hub.account import factors, lost_phone, passwords, recovery
 from hub.account.access import device_label, log_in, login_limited, login_required, set_device_cookie
-from hub.account.views import after_first_way, after_login, bp, factor_change_redirect
+from hub.account.views.base import bp
+from hub.account.views.signin import after_first_way, after_login, factor_change_redirect
 from hub.core.errors import NotFound
 from hub.web import form_step, local_target, parse_id
 

@@ -1,6 +1,4 @@
 """The profile pages: details and language, sessions and browsers, password, phone, photo, deleting the account.
-
-They are routes of the account blueprint (hub.account.views), kept in a module of their own.
 """
 
 from flask import g, redirect, render_template, request, session, url_for
@@ -9,7 +7,8 @@ from hub.account import factors, lost_phone, notifications, passkeys, passwords,
 from hub.account.access import account_key, log_in, log_out, login_limited, login_required, photo_limit
 from hub.account.photos import MAX_BYTES, remove_photo, set_photo, with_photo
 from hub.account.schemas import ProfileSchema
-from hub.account.views import after_first_way, bp, factor_change_redirect, typed_twice
+from hub.account.views.base import bp
+from hub.account.views.signin import after_first_way, factor_change_redirect, typed_twice
 from hub.extensions import csrf, limiter
 from hub.web import form_data, form_step, local_target, parse_id, uploaded
 
