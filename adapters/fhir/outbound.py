@@ -1,8 +1,11 @@
 """Items for the provider as FHIR R4 resources: a Communication for a message, a note or a declined plan, a Provenance
 for an approval, a Task for a request to add or change a contact person or to correct an item of the dossier.
 
-The resource id is carehub's item id, and it is sent with PUT: sending it again changes nothing.
+The resource id is carehub's item id, and it is sent with PUT: sending it again changes nothing. Each resource is
+what its fhir.resources (R4B) model writes, so what carehub sends is valid FHIR by construction.
 """
+
+from fhir.resources.R4B import get_fhir_model_class
 
 from adapters.fhir.clinical import OWN_CATEGORY  # read back, these are skipped
 from adapters.fhir.tasks import CORRECTION_CODE, CORRECTION_TYPES
@@ -121,13 +124,18 @@ def correction_task(client_id, item_id, content):
 
 def outbound(kind, client_id, item_id, content):
     if kind in ('message', 'note'):
-        return communication(kind, client_id, item_id, content)
+        return _made(communication(kind, client_id, item_id, content))
     if kind == 'plan_approval':
-        return provenance(client_id, item_id, content)
+        return _made(provenance(client_id, item_id, content))
     if kind == 'plan_declination':
-        return declination(client_id, item_id, content)
+        return _made(declination(client_id, item_id, content))
     if kind in ('contact_person_add', 'contact_person_change'):
-        return contact_task(kind, client_id, item_id, content)
+        return _made(contact_task(kind, client_id, item_id, content))
     if kind == 'correction':
-        return correction_task(client_id, item_id, content)
+        return _made(correction_task(client_id, item_id, content))
     raise AdapterError(f'no FHIR format for {kind}', permanent=True)
+
+
+def _made(resource: dict) -> dict:
+    """The resource as its fhir.resources (R4B) model builds and writes it (one that is not valid FHIR raises)."""
+    return get_fhir_model_class(resource['resourceType'])(**resource).model_dump(mode='json', exclude_none=True)

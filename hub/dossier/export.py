@@ -1,12 +1,24 @@
 """The Blue Button download: a care page's dossier data as a FHIR R4 Bundle, or as a readable page.
 
 Records that came from a FHIR server are given as the provider sent them; records from other systems
-(Ons) are written as FHIR resources from the common model.
+(Ons) are written as FHIR resources from the common model, each built as its fhir.resources (R4B) model.
 """
 
 import re
 from datetime import UTC, date, datetime
 
+from fhir.resources.R4B.appointment import Appointment
+from fhir.resources.R4B.careplan import CarePlan
+from fhir.resources.R4B.communication import Communication
+from fhir.resources.R4B.condition import Condition
+from fhir.resources.R4B.coverage import Coverage
+from fhir.resources.R4B.goal import Goal
+from fhir.resources.R4B.medicationstatement import MedicationStatement
+from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.practitioner import Practitioner
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir.resources.R4B.relatedperson import RelatedPerson
 from flask_babel import lazy_gettext as _l
 
 from hub.core.errors import InvalidInput
@@ -38,6 +50,12 @@ def _subject(client_id):
     return {'reference': f'Patient/{client_id}'}
 
 
+def _made(model, **fields) -> dict:
+    """The resource as its fhir.resources (R4B) model builds it, so it is valid FHIR by construction; as JSON, with
+    the empty fields left out (FHIR has no nulls or empty lists)."""
+    return model(**_clean(fields)).model_dump(mode='json', exclude_none=True)
+
+
 def fhir_resource(record, client_id) -> dict:
     """The record as a FHIR R4 resource: the provider's own when it sent FHIR, else made from the common model."""
     raw = record.raw or {}
@@ -46,66 +64,62 @@ def fhir_resource(record, client_id) -> dict:
     data, rid = record.data, re.sub(r'[^A-Za-z0-9\-.]', '-', record.source_id)[:64]
     kind = record.kind
     if kind == 'demographics':
-        return {'resourceType': 'Patient', 'id': rid, 'name': [{'text': data['name'], 'family': data.get('family'),
-                                                                 'given': [data['given']] if data.get('given') else []}],
-                'birthDate': data.get('birth_date'), 'gender': data.get('gender'),
-                'telecom': [{'system': 'phone', 'value': data['phone']}] if data.get('phone') else []}
+        return _made(Patient, id=rid, name=[{'text': data['name'], 'family': data.get('family'),
+                                             'given': [data['given']] if data.get('given') else []}],
+                     birthDate=data.get('birth_date'), gender=data.get('gender'),
+                     telecom=[{'system': 'phone', 'value': data['phone']}] if data.get('phone') else [])
     if kind == 'contact_person':
-        return {'resourceType': 'RelatedPerson', 'id': rid, 'patient': _subject(client_id),
-                'name': [{'text': data['name']}], 'relationship': [{'text': data['relationship']}]
-                if data.get('relationship') else [],
-                'telecom': [{'system': s, 'value': data[k]} for s, k in (('phone', 'phone'), ('email', 'email'))
-                            if data.get(k)]}
+        return _made(RelatedPerson, id=rid, patient=_subject(client_id), name=[{'text': data['name']}],
+                     relationship=[{'text': data['relationship']}] if data.get('relationship') else [],
+                     telecom=[{'system': s, 'value': data[k]} for s, k in (('phone', 'phone'), ('email', 'email'))
+                              if data.get(k)])
     if kind == 'practitioner':
-        return {'resourceType': 'Practitioner', 'id': rid, 'name': [{'text': data['name']}]}
+        return _made(Practitioner, id=rid, name=[{'text': data['name']}])
     if kind == 'insurance':
-        return {'resourceType': 'Coverage', 'id': rid, 'status': 'active', 'beneficiary': _subject(client_id),
-                'payor': [{'display': data['insurer']}], 'subscriberId': data.get('policy_number'),
-                'type': {'text': data['kind']} if data.get('kind') else None}
+        return _made(Coverage, id=rid, status='active', beneficiary=_subject(client_id),
+                     payor=[{'display': data['insurer']}], subscriberId=data.get('policy_number'),
+                     type={'text': data['kind']} if data.get('kind') else None)
     if kind == 'condition':
-        return {'resourceType': 'Condition', 'id': rid, 'subject': _subject(client_id),
-                'code': {'text': data['description']}}
+        return _made(Condition, id=rid, subject=_subject(client_id), code={'text': data['description']})
     if kind == 'report':
-        return {'resourceType': 'Observation', 'id': rid, 'status': 'final', 'subject': _subject(client_id),
-                'code': {'coding': [{'system': SNOMED, 'code': '11591000146107'}], 'text': data.get('category')},
-                'effectiveDateTime': data['occurred_at'], 'valueString': data['text']}
+        return _made(Observation, id=rid, status='final', subject=_subject(client_id),
+                     code={'coding': [{'system': SNOMED, 'code': '11591000146107'}], 'text': data.get('category')},
+                     effectiveDateTime=data['occurred_at'], valueString=data['text'])
     if kind == 'measurement':
-        resource = {'resourceType': 'Observation', 'id': rid, 'status': 'final', 'subject': _subject(client_id),
-                    'code': {'coding': [data['code']]}, 'effectiveDateTime': data['occurred_at']}
-        if data.get('value') is not None:
-            resource['valueQuantity'] = {'value': data['value'], 'unit': data.get('unit')}
-        if data.get('components'):
-            resource['component'] = [{'code': {'coding': [c['code']]},
-                                      'valueQuantity': {'value': c['value'], 'unit': c.get('unit')}}
-                                     for c in data['components']]
-        return resource
+        return _made(Observation, id=rid, status='final', subject=_subject(client_id),
+                     code={'coding': [data['code']]}, effectiveDateTime=data['occurred_at'],
+                     valueQuantity={'value': data['value'], 'unit': data.get('unit')}
+                     if data.get('value') is not None else None,
+                     component=[{'code': {'coding': [c['code']]},
+                                 'valueQuantity': {'value': c['value'], 'unit': c.get('unit')}}
+                                for c in data.get('components') or []])
     if kind == 'appointment':
-        return {'resourceType': 'Appointment', 'id': rid, 'status': data['status'], 'start': data['start'],
-                'end': data.get('end'), 'description': data.get('description'),
-                'participant': [{'actor': _subject(client_id), 'status': 'accepted'}]}
+        return _made(Appointment, id=rid, status=data['status'], start=data['start'], end=data.get('end'),
+                     description=data.get('description'),
+                     participant=[{'actor': _subject(client_id), 'status': 'accepted'}])
     if kind == 'plan':
-        return {'resourceType': 'CarePlan', 'id': rid, 'status': data['status'], 'intent': 'plan',
-                'title': data['title'], 'subject': _subject(client_id),
-                'period': {'start': data.get('period_start'), 'end': data.get('period_end')},
-                'activity': [{'detail': {'status': 'in-progress', 'description': a['description']}}
-                             for a in data.get('activities') or []]}
+        return _made(CarePlan, id=rid, status=data['status'], intent='plan', title=data['title'],
+                     subject=_subject(client_id),
+                     period={'start': data.get('period_start'), 'end': data.get('period_end')},
+                     activity=[{'detail': {'status': 'in-progress', 'description': a['description']}}
+                               for a in data.get('activities') or []])
     if kind == 'goal':
-        return {'resourceType': 'Goal', 'id': rid, 'lifecycleStatus': data.get('lifecycle_status') or 'active',
-                'description': {'text': data['description']}, 'subject': _subject(client_id)}
+        return _made(Goal, id=rid, lifecycleStatus=data.get('lifecycle_status') or 'active',
+                     description={'text': data['description']}, subject=_subject(client_id))
     if kind == 'questionnaire':
-        return {'resourceType': 'QuestionnaireResponse', 'id': rid, 'status': data['status'],
-                'subject': _subject(client_id), 'authored': data['occurred_at'],
-                'item': [{'linkId': str(i), 'text': a['question'], 'answer': [{'valueString': a['answer'] or ''}]}
-                         for i, a in enumerate(data.get('answers') or [], 1)]}
+        return _made(QuestionnaireResponse, id=rid, status=data['status'], subject=_subject(client_id),
+                     authored=data['occurred_at'],
+                     item=[{'linkId': str(i), 'text': a['question'], 'answer': [{'valueString': a['answer']}]
+                            if a.get('answer') else []} for i, a in enumerate(data.get('answers') or [], 1)])
     if kind == 'message':
-        return {'resourceType': 'Communication', 'id': rid, 'status': 'completed', 'subject': _subject(client_id),
-                'sent': data['occurred_at'], 'payload': [{'contentString': data['text']}]}
+        return _made(Communication, id=rid, status='completed', subject=_subject(client_id),
+                     sent=data['occurred_at'], payload=[{'contentString': data['text']}])
     if kind == 'medication':
-        return {'resourceType': 'MedicationStatement', 'id': rid, 'status': 'stopped' if data.get('stopped') else 'active',
-                'medicationCodeableConcept': {'text': data['name']}, 'subject': _subject(client_id),
-                'effectivePeriod': {'start': data.get('starts_on'), 'end': data.get('ends_on')},
-                'dosage': [{'text': data['dose']}] if data.get('dose') else [],
-                'informationSource': {'display': data['prescriber']} if data.get('prescriber') else None}
+        return _made(MedicationStatement, id=rid, status='stopped' if data.get('stopped') else 'active',
+                     medicationCodeableConcept={'text': data['name']}, subject=_subject(client_id),
+                     effectivePeriod={'start': data.get('starts_on'), 'end': data.get('ends_on')},
+                     dosage=[{'text': data['dose']}] if data.get('dose') else [],
+                     informationSource={'display': data['prescriber']} if data.get('prescriber') else None)
     raise ValueError(kind)
 
 

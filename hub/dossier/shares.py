@@ -91,13 +91,10 @@ def _own_medication(circle_id, rows) -> list:
                 'starts_on': entry.starts_on.isoformat() if entry.starts_on else None,
                 'ends_on': entry.ends_on.isoformat() if entry.ends_on else None,
                 'stopped': bool(entry.ends_on and entry.ends_on < today)}
-        statement = {'resourceType': 'MedicationStatement', 'id': f'carehub-own-{entry.id}',
-                     'status': 'stopped' if data['stopped'] else 'active',
-                     'medicationCodeableConcept': {'text': entry.name}, 'subject': {'reference': f'Patient/{client_id}'},
-                     'effectivePeriod': {'start': data['starts_on'], 'end': data['ends_on']},
-                     'dosage': [{'text': entry.dose}],
-                     'informationSource': {'display': str(source_name(SimpleNamespace(uploaded_by=entry.author_id,
-                                                                                      uploader=entry.author)))}}
+        added_by = str(source_name(SimpleNamespace(uploaded_by=entry.author_id, uploader=entry.author)))
+        statement = export.fhir_resource(SimpleNamespace(  # as the download writes an entry, told by that member
+            raw=None, data={**data, 'prescriber': added_by}, source_id=f'carehub-own-{entry.id}', kind='medication'),
+            client_id)
         found.append(SimpleNamespace(
             Record=SimpleNamespace(kind='medication', source_id=statement['id'], code=None, occurred_at=None,
                                    raw=statement, data=data),
