@@ -33,6 +33,7 @@ class AccountSchema(AnswerSchema):
     password = worked_out(operations.password_age, fields.Nested, PasswordStateSchema, required=True,
                           allow_none=True)
     terms_version = fields.String(required=True, allow_none=True)
+    easy_read = fields.Boolean(required=True)
 
 
 class PlainMessageSchema(AnswerSchema):

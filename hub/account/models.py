@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, Text, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.core.db import CreatedMixin, IdMixin, UTCDateTime
@@ -32,6 +32,8 @@ class Account(IdMixin, CreatedMixin, Model):
     terms_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     language: Mapped[str] = mapped_column(String(5), nullable=False, default='nl')
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default='Europe/Amsterdam')
+    #: pages in easy read: large type, pictograms, short sentences, read aloud (on for a client member)
+    easy_read: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
     #: a mail when a message comes in on a care page (one, until the messages are read)
     #: how the person hears of each kind of event (hub.account.notifications): immediate, daily or off
     notifications: Mapped[dict | None] = mapped_column(JSON)

@@ -125,6 +125,8 @@ class ProfileSchema(StrictSchema):
     phone = fields.String(validate=validate.Length(max=25), allow_none=True)
     #: a mail when a message comes in on a care page
     notify_messages = StrictBoolean()
+    #: pages in easy read
+    easy_read = StrictBoolean()
 
     #: what the documents say besides the fields (hub.openapi): the time zones there are
     json_rules = {'properties': {'timezone': {'enum': sorted(available_timezones())}}}

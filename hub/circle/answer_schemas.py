@@ -6,8 +6,9 @@ from marshmallow import fields, validate
 from hub.careprovider.schemas import ProviderSchema
 from hub.circle.access import access_ended, permissions_of
 from hub.circle.dossiers import client_name, providers_of
-from hub.circle.permissions import HELPER_ROLES, ROLES
-from hub.core.schemas import AnswerSchema, DutchSchema, moment_text, worked_out
+from hub.circle.permissions import INVITED_ROLES, ROLES
+from hub.circle.today import PICTOGRAMS
+from hub.core.schemas import AnswerSchema, Day, DutchSchema, moment_text, worked_out
 
 
 class CircleSchema(AnswerSchema):
@@ -51,7 +52,7 @@ class SentInvitationSchema(AnswerSchema):
     email = fields.String(required=True)
     first_name = fields.String(required=True, allow_none=True)
     last_name = fields.String(required=True, allow_none=True)
-    role = fields.String(required=True, validate=validate.OneOf(HELPER_ROLES))
+    role = fields.String(required=True, validate=validate.OneOf(INVITED_ROLES))
     permissions = fields.List(fields.String(), required=True, allow_none=True)
     status = fields.String(required=True)
     basis = fields.String(required=True, allow_none=True)
@@ -208,3 +209,30 @@ class WellbeingAnswerSchema(AnswerSchema):
     due = fields.Boolean(required=True)
     items = fields.List(fields.Nested(CheckSchema), required=True)
     next = fields.String(required=True, allow_none=True)
+
+
+class DayQuerySchema(DutchSchema):
+    date = Day(metadata={'description': 'The day (YYYY-MM-DD); default today in the care page\'s time zone'})
+
+
+class WhoComesSchema(AnswerSchema):
+    name = fields.String(required=True, allow_none=True)
+    photo_url = fields.String(required=True, allow_none=True)
+
+
+class DayItemSchema(AnswerSchema):
+    """Something that happens on the day: a helper's appointment, a care appointment or help that comes; who comes,
+    what (a title and the name of its pictogram), when."""
+
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True, allow_none=True)
+    title = fields.String(required=True, allow_none=True)
+    kind = fields.String(required=True, validate=validate.OneOf(['appointment', 'care', 'help']))
+    all_day = fields.Boolean(required=True)
+    pictogram = fields.String(required=True, validate=validate.OneOf(sorted(set(PICTOGRAMS.values()))))
+    who = fields.Nested(WhoComesSchema, required=True)
+
+
+class DaySchema(AnswerSchema):
+    date = fields.Date(required=True)
+    items = fields.List(fields.Nested(DayItemSchema), required=True)

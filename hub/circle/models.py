@@ -81,6 +81,9 @@ class Member(IdMixin, CreatedMixin, Model):
         # exactly one manager per circle: the database refuses a second one
         Index('uq_members_one_manager', 'circle_id', unique=True,
               sqlite_where=text("role = 'manager'"), postgresql_where=text("role = 'manager'")),
+        # at most one client: the person the care page is about
+        Index('uq_members_one_client', 'circle_id', unique=True,
+              sqlite_where=text("role = 'client'"), postgresql_where=text("role = 'client'")),
     )
 
 

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from hub.account import notifications
@@ -70,6 +71,9 @@ def invite_helper(inviter: Member, data: dict) -> Invitation:
         Invitation.expires_at > utcnow()).limit(1)).scalar_one_or_none()
     if pending is not None:
         raise Conflict(_l('This person already has an open invitation.'), code='already_invited')
+    if data['role'] == 'client' and _has_client(circle.id):
+        raise Conflict(_l('This care page already has its client, or an open invitation for the client.'),
+                       code='client_exists')
     invitation = Invitation(
         circle_id=circle.id, inviter_id=inviter.account_id, email=email, first_name=data['first_name'],
         last_name=data['last_name'], phone=data.get('phone'), role=data['role'], basis=data.get('basis'),
@@ -82,6 +86,14 @@ def invite_helper(inviter: Member, data: dict) -> Invitation:
     audit('circle.invite', 'C', actor=inviter.account, role='manager', circle=circle,
           target=f'invitation:{invitation.id}')
     return invitation
+
+
+def _has_client(circle_id) -> bool:
+    """Whether the care page has its client as a member, or an open invitation for the client."""
+    member = select(Member.id).where(Member.circle_id == circle_id, Member.role == 'client')
+    invited = select(Invitation.id).where(Invitation.circle_id == circle_id, Invitation.role == 'client',
+                                          Invitation.status == 'pending', Invitation.expires_at > utcnow())
+    return db.session.execute(member.union_all(invited).limit(1)).first() is not None
 
 
 def invitations_for(account: Account) -> list[Invitation]:
@@ -198,8 +210,15 @@ def accept_invitation(account: Account, invitation: Invitation) -> Member:
         raise Conflict(_l('You are already a member of this care page.'), code='already_member')
     member = Member(circle_id=invitation.circle_id, account_id=account.id, role=invitation.role,
                     permissions=invitation.permissions, basis=invitation.basis, ends_on=invitation.ends_on)
-    db.session.add(member)
+    try:
+        with db.session.begin_nested():  # the database holds the one client per care page
+            db.session.add(member)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l('This care page already has its client.'), code='client_exists') from None
     invitation.status, invitation.responded_at = 'accepted', utcnow()
+    if member.role == 'client':
+        account.easy_read = True  # the client reads their pages in easy read, until they switch it off
     db.session.flush()
     audit('circle.join', 'C', actor=account, role=member.role, circle=invitation.circle_id,
           target=f'invitation:{invitation.id}')

@@ -44,11 +44,16 @@ PRESETS = {
     'trust': GRANTABLE,
     'basic': frozenset({'messages', 'appointments.own', 'appointments.add', 'data.board_post', 'data.board_react',
                         'settings.photo', 'settings.profile'}),
+    #: the person the care page is about: their day, who comes, their messages; nothing that shares or manages
+    'client': frozenset({'messages', 'appointments.own', 'appointments.care', 'data.board_post', 'data.board_react',
+                         'settings.photo', 'settings.profile'}),
 }
-ROLES = ('manager', 'trust', 'basic')
-ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l('Basic')}
+ROLES = ('manager', 'trust', 'basic', 'client')
+ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l('Basic'), 'client': _l('Client')}
 #: roles a manager can give a helper
 HELPER_ROLES = ('basic', 'trust')
+#: roles a manager invites someone with: a helper's, or the client's own (one per care page)
+INVITED_ROLES = (*HELPER_ROLES, 'client')
 
 #: why someone has access to a care page (asked at invitation, kept in the audit record of what they read)
 BASES = ('family', 'friend', 'mentor', 'curator', 'guardian', 'power_of_attorney', 'other')

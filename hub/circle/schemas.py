@@ -5,7 +5,7 @@ from marshmallow import fields, validate, validates, validates_schema
 
 from hub.circle.access import today
 from hub.circle.models import HELP_KINDS
-from hub.circle.permissions import BASES, GRANTABLE, HELPER_ROLES
+from hub.circle.permissions import BASES, GRANTABLE, HELPER_ROLES, INVITED_ROLES
 from hub.core.schemas import (
     Day,
     Email,
@@ -24,7 +24,7 @@ class InvitationSchema(StrictSchema):
     first_name = Text(required=True, max_length=100)
     last_name = Text(required=True, max_length=100)
     phone = Phone(load_default=None, allow_none=True)
-    role = fields.String(required=True, validate=validate.OneOf(HELPER_ROLES))
+    role = fields.String(required=True, validate=validate.OneOf(INVITED_ROLES))
     permissions = fields.List(fields.String(metadata={'enum': sorted(GRANTABLE)}), load_default=None, allow_none=True)
     #: why this person gets access (BASES), and their last day (None: no end)
     basis = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(BASES))

@@ -6,12 +6,19 @@ from flask_babel import lazy_gettext as _l
 
 from hub.account.access import current_account
 from hub.account.operations import link
-from hub.circle import calendar, feed
+from hub.circle import calendar, feed, today
 from hub.circle.access import (
     require,
     require_calendar,
 )
-from hub.circle.answer_schemas import CalendarEntrySchema, FeedSchema, OccurrenceQuerySchema, WindowQuerySchema
+from hub.circle.answer_schemas import (
+    CalendarEntrySchema,
+    DayQuerySchema,
+    DaySchema,
+    FeedSchema,
+    OccurrenceQuerySchema,
+    WindowQuerySchema,
+)
 from hub.circle.api.base import bp
 from hub.circle.schemas import (
     AppointmentChangeSchema,
@@ -105,3 +112,17 @@ def revoke_calendar_feed(circle_id):
     """Stop the iCal address (it then answers 404)"""
     feed.revoke_feed(require(current_account(), circle_id))
     return '', 204
+
+
+@bp.get('/circles/<circle_id>/today')
+@bp.arguments(DayQuerySchema, location='query')
+@bp.response(200, DaySchema)
+def day_plan(query, circle_id):
+    """What happens on one day (`date`, default today), in time order: who comes, what (a pictogram), when
+
+    The client's start page ("Vandaag"): helpers' appointments, care appointments and help that is coming, in the
+    care page's time zone.
+    """
+    account = current_account()
+    member = require_calendar(account, circle_id)
+    return today.day_plan(member, account, query.get('date'))

@@ -1,0 +1,59 @@
+"""The client as a member of their own care page: one per page, what they may and may not do, easy read."""
+
+from sqlalchemy import select
+
+from tests.circle.test_api import _care_page, _invite, _join
+
+
+def test_the_manager_invites_the_client_once_and_the_client_reads_easily(register, provider, coupling_code, db):
+    from hub.circle.models import Member
+    manager, circle = _care_page(register, provider, coupling_code)
+    client, member = _join(manager, circle, register, 'wim@example.nl', 'client')
+    assert member['role'] == 'client' and member['custom'] is False
+    assert client.get('/api/v1/me').get_json()['easy_read'] is True  # on by default for the client
+    # a second client: neither a member nor an invitation
+    answer = _invite(manager, circle, 'ander@example.nl', 'client')
+    assert answer.status_code == 409 and answer.get_json()['error']['code'] == 'client_exists'
+    assert [m.role for m in db.scalars(select(Member).where(Member.role == 'client'))] == ['client']
+    # while an invitation is open, a second one is refused too
+    manager2 = register('beheer2@example.nl')
+    circle2 = manager2.post('/api/v1/connections', {'code': coupling_code(provider('Zorggroep Twee'), 'c-2')}).get_json()
+    assert _invite(manager2, circle2, 'een@example.nl', 'client').status_code == 201
+    answer = _invite(manager2, circle2, 'twee@example.nl', 'client')
+    assert answer.status_code == 409 and answer.get_json()['error']['code'] == 'client_exists'
+
+
+def test_the_client_sees_their_own_things_and_cannot_be_tricked_into_sharing(register, provider, coupling_code):
+    manager, circle = _care_page(register, provider, coupling_code)
+    client, member = _join(manager, circle, register, 'wim@example.nl', 'client')
+    base = f"/api/v1/circles/{circle['id']}"
+    page = client.get(base).get_json()
+    assert page['role'] == 'client' and 'messages' in page['permissions'] and 'dossier' not in page['permissions']
+    for path in ('messages', 'appointments', 'notes', 'board', 'help-requests', 'members'):
+        assert client.get(f'{base}/{path}').status_code == 200, path
+    assert client.get(f'{base}/today').status_code == 200
+    client.step_up()
+    refused = [('get', 'access-log'), ('get', 'shares'), ('get', 'invitations'), ('get', 'timeline'),
+               ('get', 'export'), ('get', 'plans'), ('get', 'medication'), ('get', 'corrections')]
+    for method, path in refused:
+        assert getattr(client, method)(f'{base}/{path}').status_code == 403, path
+    assert client.post(f'{base}/shares', {'parts': ['medication'], 'expires_in_days': 7,
+                                          'max_opens': 1}).status_code == 403
+    assert client.post(f'{base}/invitations', {'email': 'x@example.nl', 'first_name': 'X', 'last_name': 'Y',
+                                               'role': 'basic'}).status_code == 403
+    [manager_member] = [m for m in client.get(f'{base}/members').get_json()['items'] if m['role'] == 'manager']
+    assert client.delete(f"{base}/members/{manager_member['id']}").status_code == 403
+    assert client.put(f"{base}/records/{manager_member['id']}/hidden-from/{member['id']}").status_code == 403
+    # the client writes messages to everyone, not to the trust group
+    started = client.post(f'{base}/messages', {'text': 'Ik wil morgen wandelen.', 'audience': 'all'})
+    assert started.status_code == 201
+    assert client.post(f'{base}/messages', {'text': 'Geheim.', 'audience': 'trust'}).status_code in (403, 422)
+
+
+def test_anyone_switches_easy_read_on_and_off(register):
+    reader = register('lees@example.nl')
+    assert reader.get('/api/v1/me').get_json()['easy_read'] is False
+    assert reader.patch('/api/v1/me', {'easy_read': True}).get_json()['easy_read'] is True
+    assert reader.get('/api/v1/me').get_json()['easy_read'] is True
+    assert reader.patch('/api/v1/me', {'easy_read': 'ja'}).status_code == 422
+    assert reader.patch('/api/v1/me', {'easy_read': False}).get_json()['easy_read'] is False

@@ -1,0 +1,73 @@
+"""One day of a care page for its client: helpers' appointments, care appointments and help that comes, in time
+order, in the care page's time zone, each with who comes and a pictogram."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hub.cli import cli
+from tests.careprovider.test_fhir_sync import client_records, fhir_load
+from tests.circle.test_api import _join
+
+AMSTERDAM = ZoneInfo('Europe/Amsterdam')
+
+
+def test_the_day_holds_who_comes_in_time_order_in_the_pages_time_zone(
+        app, fhir_server, provider, coupling_code, register, db):
+    patient_id = f'p-{uuid.uuid4().hex[:12]}'
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    fhir_load(fhir_server.base_url, client_records(patient_id, reports=1, now=now))  # care in -3, 2 and 9 days
+    name = provider('Zorggroep Vandaag', base_url=fhir_server.base_url)
+    manager = register('m@example.nl', 'Mieke', 'Bos')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(name, patient_id)}).get_json()
+    assert app.test_cli_runner().invoke(cli, ['sync', name]).exit_code == 0
+    client, _ = _join(manager, circle, register, 'wim@example.nl', 'client')
+    trust, _ = _join(manager, circle, register, 'ahmed@example.nl', 'trust')
+    base = f"/api/v1/circles/{circle['id']}"
+    care_at = (now + timedelta(days=2)).astimezone(AMSTERDAM)
+    day = care_at.date()
+    # a walk at 23:30 the evening before in Amsterdam is that day's, not the care day's, even where UTC says so
+    evening = datetime.combine(day - timedelta(days=1), datetime.min.time(), AMSTERDAM).replace(hour=23, minute=30)
+    morning = datetime.combine(day, datetime.min.time(), AMSTERDAM).replace(hour=0, minute=30)
+    assert manager.post(f'{base}/appointments', {'title': 'Laat wandelen', 'starts_at': evening.isoformat()}
+                        ).status_code == 201
+    assert manager.post(f'{base}/appointments', {'title': 'Vroeg ontbijt', 'starts_at': morning.isoformat()}
+                        ).status_code == 201
+    help_at = datetime.combine(day, datetime.min.time(), AMSTERDAM).replace(hour=18)
+    asked = manager.post(f'{base}/help-requests', {'title': 'Samen eten', 'kind': 'meal', 'places': 1,
+                                                   'starts_at': help_at.isoformat()}).get_json()
+    assert trust.post(f"{base}/help-requests/{asked['id']}/signup").status_code == 200
+
+    answer = client.get(f'{base}/today?date={day.isoformat()}')
+    assert answer.status_code == 200, answer.get_json()
+    plan = answer.get_json()
+    assert plan['date'] == day.isoformat()
+    items = [(i['kind'], i['title'], i['pictogram'], i['who']['name']) for i in plan['items']]
+    expected = sorted([(morning, ('appointment', 'Vroeg ontbijt', 'appointment', 'Mieke Bos')),
+                       (care_at, ('care', 'Afspraak 1', 'care', 'Sander Kok')),
+                       (help_at, ('help', 'Samen eten', 'meal', 'ahmed Persoon'))])
+    assert items == [item for _, item in expected], items
+    starts = [datetime.fromisoformat(i['starts_at']) for i in plan['items']]
+    assert starts == sorted(starts) and all(s.astimezone(AMSTERDAM).date() == day for s in starts)
+    assert all(i['who']['photo_url'] is None for i in plan['items'])  # nobody has a photo yet
+    before = client.get(f'{base}/today?date={(day - timedelta(days=1)).isoformat()}').get_json()
+    assert 'Laat wandelen' in [i['title'] for i in before['items']]
+    # today by default; a day that is none is refused plainly; a stranger learns nothing
+    assert client.get(f'{base}/today').get_json()['date'] == datetime.now(AMSTERDAM).date().isoformat()
+    wrong = client.get(f'{base}/today?date=2026-02-30')
+    assert wrong.status_code == 422 and 'date' in wrong.get_json()['error']['fields']
+    assert register('x@example.nl').get(f'{base}/today').status_code == 404
+
+
+def test_a_photo_shows_who_comes(app, register, provider, coupling_code, db):
+    from tests.account.test_photo import image_bytes, upload
+    manager = register('m@example.nl', 'Mieke', 'Bos')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(provider(), 'client-1')}).get_json()
+    client, _ = _join(manager, circle, register, 'wim@example.nl', 'client')
+    assert upload(manager, image_bytes()).status_code == 201
+    soon = (datetime.now(AMSTERDAM) + timedelta(hours=1)).replace(second=0, microsecond=0)
+    base = f"/api/v1/circles/{circle['id']}"
+    assert manager.post(f'{base}/appointments', {'title': 'Koffie', 'starts_at': soon.isoformat()}).status_code == 201
+    [item] = client.get(f'{base}/today?date={soon.date().isoformat()}').get_json()['items']
+    assert item['who']['photo_url'].startswith('/api/v1/accounts/')
+    assert client.get(item['who']['photo_url']).status_code == 200
