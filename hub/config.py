@@ -53,6 +53,10 @@ DEFAULTS = {
     'PHOTO_RATE_LIMIT': '5 per minute;20 per day',
     #: documents one account may upload (each up to 20 MB, a FHIR Bundle is mapped record by record)
     'UPLOAD_RATE_LIMIT': '10 per minute;100 per day',
+    #: texts one account may have read aloud by the server (espeak-ng; a text heard before comes from the cache)
+    'SPEECH_RATE_LIMIT': '30 per minute;600 per day',
+    #: how many spoken texts the server keeps (the oldest go first)
+    'SPEECH_CACHE_SIZE': 500,
     #: how many proxies in front of carehub set X-Forwarded-For/-Proto (0: trust none)
     'PROXY_HOPS': 0,
     'SESSION_MAX_HOURS': 12,

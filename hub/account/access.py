@@ -176,6 +176,10 @@ def upload_limit() -> str:
     return setting('UPLOAD_RATE_LIMIT')
 
 
+def speech_limit() -> str:
+    return setting('SPEECH_RATE_LIMIT')
+
+
 #: what a person may still do before accepting new terms or choosing a new password: that, reading, logging out
 ALWAYS_OPEN = {
     'account.change_password_page', 'account_api.change_password', 'account_api.logout', 'account.logout',

@@ -150,3 +150,8 @@ class NotificationSettingsSchema(StrictSchema):
 
 class ResetQuerySchema(DutchSchema):
     token = fields.String(metadata={'description': 'The token of the reset link', 'minLength': 1, 'maxLength': 2000})
+
+
+class SpeechSchema(StrictSchema):
+    """A text to read aloud: a page, or one card of it."""
+    text = Text(required=True, max_length=2000, multiline=True)
