@@ -3,6 +3,8 @@ with a pictogram (the care page's time zone counts the day)."""
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
+
 from hub.account.photos import with_photo
 from hub.circle import calendar
 from hub.circle.access import check_calendar, photo_visible
@@ -12,6 +14,10 @@ from hub.core.timeutil import day_bounds, utcnow, zone
 #: what happens -> the name of its pictogram (the pages draw each with its Dutch alt text)
 PICTOGRAMS = {'own': 'appointment', 'care': 'care', 'ride': 'ride', 'visit': 'visit', 'meal': 'meal',
               'other': 'help'}
+#: pictogram -> what it shows, for those who do not see it (OpenMoji, hub/static/pictograms/LICENSE.txt)
+PICTOGRAM_TEXTS = {'appointment': _l('Appointment'), 'care': _l('Care worker'), 'ride': _l('A ride by car'),
+                   'visit': _l('A visit'), 'meal': _l('A meal'), 'help': _l('Help'), 'today': _l('The sun: today'),
+                   'tomorrow': _l('The sun comes up: tomorrow')}
 
 
 def day_plan(member: Member, account, day: date | None = None) -> dict:

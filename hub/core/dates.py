@@ -6,7 +6,8 @@ that day plus "15:30". Every page and mail uses these filters (``|day``, ``|day_
 
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import gettext as _
 
 DAY = 'd MMMM y'
 WEEKDAY = 'EEEE d MMMM y'
@@ -44,6 +45,22 @@ def clock(value: datetime | None) -> str:
     return '' if value is None else format_datetime(value, TIME)
 
 
+def clock_words(value: datetime | None) -> str:
+    """The time of a moment in words and digits, as easy read says it: "om 10 uur (10:00)", "om half 11 (10:30)",
+    "om kwart over 10 (10:15)", "om kwart voor 11 (10:45)", else "om 10:20"."""
+    if value is None:
+        return ''
+    local = value.astimezone(get_timezone())
+    hour, minute = local.hour, local.minute
+    digits = format_datetime(value, TIME)
+    following = hour % 24 + 1
+    # Dutch counts a half hour towards the next one ("half 11" is 10:30), English from the last ("half past 10")
+    half = following if get_locale().language == 'nl' else hour
+    words = {0: _('at %(hour)d o\'clock', hour=hour), 15: _('at quarter past %(hour)d', hour=hour),
+             30: _('at half past %(hour)d', hour=half), 45: _('at quarter to %(hour)d', hour=following)}.get(minute)
+    return f'{words} ({digits})' if words else _('at %(time)s', time=digits)
+
+
 def month(value) -> str:
     """A month, e.g. "november 2026"."""
     value = _date_of(value)
@@ -52,4 +69,4 @@ def month(value) -> str:
     return format_datetime(value, MONTH) if isinstance(value, datetime) else format_date(value, MONTH)
 
 
-FILTERS = {'day': day, 'day_time': day_time, 'clock': clock, 'month': month}
+FILTERS = {'day': day, 'day_time': day_time, 'clock': clock, 'clock_words': clock_words, 'month': month}

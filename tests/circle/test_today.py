@@ -1,9 +1,13 @@
 """One day of a care page for its client: helpers' appointments, care appointments and help that comes, in time
 order, in the care page's time zone, each with who comes and a pictogram."""
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
+
+import textstat
 
 from hub.cli import cli
 from tests.careprovider.test_fhir_sync import client_records, fhir_load
@@ -71,3 +75,32 @@ def test_a_photo_shows_who_comes(app, register, provider, coupling_code, db):
     [item] = client.get(f'{base}/today?date={soon.date().isoformat()}').get_json()['items']
     assert item['who']['photo_url'].startswith('/api/v1/accounts/')
     assert client.get(item['who']['photo_url']).status_code == 200
+
+
+def test_the_client_reads_today_and_tomorrow_as_big_cards(app, register, provider, coupling_code, db):
+    from tests.reading import text
+    manager = register('m@example.nl', 'Mieke', 'Bos')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(provider(), 'client-1')}).get_json()
+    client, _ = _join(manager, circle, register, 'wim@example.nl', 'client')
+    tomorrow = (datetime.now(AMSTERDAM) + timedelta(days=1)).replace(hour=10, minute=30, second=0, microsecond=0)
+    base = f"/api/v1/circles/{circle['id']}"
+    assert manager.post(f'{base}/appointments', {'title': 'Naar de kapper', 'starts_at': tomorrow.isoformat()}
+                        ).status_code == 201
+    page = client.get(f"/circles/{circle['id']}/vandaag")
+    assert page.status_code == 200
+    assert 'Vandaag' in text(page) and 'Er staat vandaag niets in de agenda.' in text(page)
+    page = client.get(f"/circles/{circle['id']}/vandaag?dag=morgen")
+    words = text(page)
+    assert 'Morgen' in words and 'om half 11 (10:30)' in words and 'Naar de kapper' in words
+    assert 'Met Mieke Bos.' in words
+    html = page.get_data(as_text=True)
+    assert 'alt="Afspraak"' in html and 'pictograms/appointment.svg' in html and 'data-read-aloud' in html
+    assert register('x@example.nl').get(f"/circles/{circle['id']}/vandaag").status_code == 404
+    # easy read: each line and sentence short, and the page reads very easily (Flesch-Douma)
+    own = re.search(r'<main.*?</main>', html, re.S).group(0)
+    lines = [re.sub(r'\s+', ' ', unescape(re.sub(r'<[^>]+>', ' ', block))).replace('\u00ad', '').strip()
+             for block in re.split(r'</(?:h1|h2|p|li|a)>', own)]
+    sentences = [part for line in lines for part in re.split(r'(?<=[.!?])\s+', line) if part]
+    assert sentences and all(len(part.split()) <= 10 for part in sentences), sentences
+    textstat.set_lang('nl')
+    assert textstat.flesch_reading_ease(' '.join(sentences)) >= 80, sentences

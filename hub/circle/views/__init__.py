@@ -2,8 +2,8 @@
 base), so every page keeps its endpoint name; create_app registers it, after importing this package names every part.
 """
 
-from hub.circle.views import board, calendar, help, members, messages, notes, wellbeing
+from hub.circle.views import board, calendar, help, members, messages, notes, today, wellbeing
 from hub.circle.views.base import bp, template_helpers
 
-PARTS = (members, messages, calendar, notes, board, help, wellbeing)
+PARTS = (members, messages, calendar, notes, board, help, wellbeing, today)
 __all__ = ['PARTS', 'bp', 'template_helpers']
