@@ -5,7 +5,7 @@ import logging
 import secrets
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -30,7 +30,7 @@ from hub.config import load_config, setting
 from hub.connect.operations import issue_code
 from hub.core.commit import unit_of_work
 from hub.core.crypto import decrypt, encrypt
-from hub.core.timeutil import utcnow
+from hub.core.timeutil import utcnow, zone
 from hub.demo_data import MAIN_CLIENT, SECOND_CLIENT, demo_bundle
 from hub.extensions import db
 from hub.worker import deliver_outbox, notify_plans, sync_due
@@ -41,6 +41,7 @@ ACCOUNTS = [
     ('mieke@demo.carehub.nl', 'Mieke', 'Jansen', 'manager'),
     ('ahmed@demo.carehub.nl', 'Ahmed', 'Yilmaz', 'trust'),
     ('sanne@demo.carehub.nl', 'Sanne', 'de Groot', 'basic'),
+    ('wim@demo.carehub.nl', 'Wim', 'Jansen', 'client'),  # the client himself, reading in easy read
 ]
 PASSWORD = 'tulpen in de vensterbank 2026'  # noqa: S105  the demo's, printed for whoever runs it
 
@@ -96,8 +97,9 @@ def set_up(bundle_path: Path):
         if db.session.get(CircleDossier, dossier.id) is None:
             circle = create_circle(accounts['manager'])
             db.session.add(CircleDossier(dossier_id=dossier.id, circle_id=circle.id))
-            for role in ('trust', 'basic'):  # permissions None: those of the role
+            for role in ('trust', 'basic', 'client'):  # permissions None: those of the role
                 db.session.add(Member(circle_id=circle.id, account_id=accounts[role].id, role=role, permissions=None))
+            accounts['client'].easy_read = True
             db.session.flush()
             _page_content(circle.id, accounts)
     with unit_of_work():
@@ -132,6 +134,10 @@ def _page_content(circle_id, accounts):
     helping.ask(members['trust'], accounts['trust'], {
         'title': 'Samen koken en eten', 'kind': 'meal', 'places': 2, 'starts_at': soon + timedelta(days=2, hours=4)})
     helping.sign_up(members['trust'], accounts['trust'], ride.id)
+    # today at 15:00: something on Wim's "Vandaag"
+    coffee = datetime.combine(utcnow().astimezone(zone()).date(), datetime.min.time(), zone()).replace(hour=15)
+    calendar.add_entry(members['trust'], accounts['trust'], {
+        'title': 'Koffie drinken', 'starts_at': coffee, 'ends_at': coffee + timedelta(hours=1)})
     tuesday = soon + timedelta(days=(1 - soon.weekday()) % 7)
     calendar.add_entry(members['trust'], accounts['trust'], {
         'title': 'Wandelen met mama', 'starts_at': tuesday.replace(hour=9), 'ends_at': tuesday.replace(hour=10),

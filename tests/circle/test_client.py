@@ -57,3 +57,19 @@ def test_anyone_switches_easy_read_on_and_off(register):
     assert reader.get('/api/v1/me').get_json()['easy_read'] is True
     assert reader.patch('/api/v1/me', {'easy_read': 'ja'}).status_code == 422
     assert reader.patch('/api/v1/me', {'easy_read': False}).get_json()['easy_read'] is False
+
+
+def test_the_clients_care_page_opens_on_their_day_and_easy_read_is_a_choice_on_the_profile(
+        register, provider, coupling_code):
+    manager, circle = _care_page(register, provider, coupling_code)
+    client, _ = _join(manager, circle, register, 'wim@example.nl', 'client')
+    opened = client.get(f"/circles/{circle['id']}")
+    assert opened.status_code == 302 and opened.headers['Location'].endswith(f"/circles/{circle['id']}/vandaag")
+    assert manager.get(f"/circles/{circle['id']}").status_code == 200  # the manager keeps the care page
+    page = client.get('/profile').get_data(as_text=True)
+    assert 'class="easy-read"' in page and 'Makkelijk lezen' in page
+    changed = client.client.post('/profile', data={'csrf_token': client.csrf(), 'first_name': 'Wim',
+                                                   'last_name': 'Jansen', 'language': 'nl', 'easy_read': 'off'})
+    assert changed.status_code == 303
+    assert client.get('/api/v1/me').get_json()['easy_read'] is False
+    assert 'class="easy-read"' not in client.get('/profile').get_data(as_text=True)

@@ -20,6 +20,8 @@ def profile_page():
     if request.method == 'POST':
         with form_step() as step:
             values = form_data('first_name', 'last_name', 'language')
+            if request.form.get('easy_read') in ('on', 'off'):
+                values['easy_read'] = request.form['easy_read'] == 'on'
             profile.update_profile(g.account, ProfileSchema().load(values))
         if step.ok:
             session.pop('lang', None)  # the chosen language now follows the profile

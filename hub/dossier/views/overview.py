@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from flask import (
     g,
+    redirect,
     render_template,
     request,
     session,
+    url_for,
 )
 
 from hub.account.access import login_required, step_up_redirect
@@ -29,6 +31,8 @@ from hub.dossier.views.base import bp
 def overview(circle_id):
     member = require(g.account, circle_id)
     session['circle'] = str(member.circle_id)  # the care page to open next time
+    if member.role == 'client':  # the client's own start page: their day, in easy read
+        return redirect(url_for('circle.today_page', circle_id=member.circle_id))
     linked = dossiers_of(member.circle_id, uploads=True)  # the latest and the new ones count uploads too
     dossiers = [dossier for dossier in linked if not dossier.uploaded_by]  # the providers' (sync state)
     reports, unlock, appointments = [], None, []
