@@ -1,12 +1,17 @@
 // "Lees voor": the browser's own speech reads a page (a button at its top, on reading pages) or one item (a button
 // at the top of each report, plan or message) aloud, in a voice of the page's language. Separators are read as
-// pauses and times as words ("10:30" as "10 uur 30"). Where the browser has no such voice, the button stays and
-// says how to get one.
+// pauses and times as words ("10:30" as "10 uur 30"). Where the browser has no such voice, the server reads it
+// (POST /api/v1/speech, for someone logged in: audio made with espeak-ng, 2,000 characters at a time); where that
+// cannot be either, the button stays and says how to get a voice.
 (function () {
   'use strict';
   var speech = window.speechSynthesis;
   var root = document.documentElement;
-  if (!speech || !window.SpeechSynthesisUtterance) { return; }
+  var speechUrl = root.getAttribute('data-speech-url');
+  var readingText = root.getAttribute('data-reading-text') || '';
+  var csrf = document.querySelector('meta[name="csrf-token"]');
+  var hasVoices = !!(speech && window.SpeechSynthesisUtterance);
+  if (!hasVoices && !speechUrl) { return; }
   var language = (root.getAttribute('lang') || 'nl').slice(0, 2);
   var readLabel = root.getAttribute('data-read-aloud-label') || 'Lees voor';
   var pageLabel = root.getAttribute('data-read-page-label') || readLabel;
@@ -16,6 +21,7 @@
   var active = null;
 
   function voice() {
+    if (!hasVoices) { return null; }
     var voices = speech.getVoices();
     var pattern = new RegExp('^' + language + '(-|_|$)', 'i');
     for (var i = 0; i < voices.length; i++) {
@@ -40,8 +46,11 @@
       .replace(/\s+/g, ' ').trim();
   }
 
+  var playing = null;
+
   function stop() {
-    speech.cancel();
+    if (hasVoices) { speech.cancel(); }
+    if (playing) { playing.pause(); playing = null; }
     if (active) { active.textContent = active.getAttribute('data-label'); active.setAttribute('aria-pressed', 'false'); active = null; }
   }
 
@@ -61,7 +70,7 @@
       stop();
       if (mine) { return; }
       var chosen = voice();
-      if (!chosen) { note.textContent = noVoice; note.hidden = false; return; }
+      if (!chosen) { serverReads(made, note, clean(target)); return; }
       var utterance = new SpeechSynthesisUtterance(clean(target));
       utterance.voice = chosen;
       utterance.lang = chosen.lang;
@@ -74,6 +83,52 @@
     });
     before.parentNode.insertBefore(made, before);
     before.parentNode.insertBefore(note, before);
+  }
+
+  function parts(text) {
+    // pieces of at most 2,000 characters, cut after a sentence where one ends in time
+    var found = [];
+    while (text.length > 2000) {
+      var cut = text.lastIndexOf('. ', 2000);
+      cut = cut > 500 ? cut + 1 : 2000;
+      found.push(text.slice(0, cut));
+      text = text.slice(cut).trim();
+    }
+    if (text) { found.push(text); }
+    return found;
+  }
+
+  function serverReads(made, note, text) {
+    if (!speechUrl || !text) { note.textContent = noVoice; note.hidden = false; return; }
+    var queue = parts(text);
+    active = made;
+    made.textContent = stopLabel;
+    made.setAttribute('aria-pressed', 'true');
+    note.textContent = readingText;
+    note.hidden = false;
+    function next() {
+      if (active !== made || !queue.length) { if (active === made) { stop(); } note.hidden = true; return; }
+      fetch(speechUrl, {
+        method: 'POST', credentials: 'same-origin',
+        headers: {'Content-Type': 'application/json', 'Accept': 'audio/wav',
+                  'X-CSRF-Token': csrf ? csrf.getAttribute('content') : ''},
+        body: JSON.stringify({text: queue.shift()})
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.blob();
+      }).then(function (blob) {
+        if (active !== made) { return; }
+        playing = new Audio(URL.createObjectURL(blob));
+        playing.setAttribute('data-read-aloud-audio', '');
+        playing.onended = next;
+        return playing.play();
+      }).catch(function () {
+        if (active === made) { stop(); }
+        note.textContent = noVoice;
+        note.hidden = false;
+      });
+    }
+    next();
   }
 
   var main = document.querySelector('main[data-read-page]');
