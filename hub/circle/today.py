@@ -1,7 +1,7 @@
 """One day of a care page as the client's start page shows it: what happens, in time order, who comes and what, each
 with a pictogram (the care page's time zone counts the day)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
@@ -23,16 +23,23 @@ PICTOGRAM_TEXTS = {'appointment': _l('Appointment'), 'care': _l('Care worker'), 
 def day_plan(member: Member, account, day: date | None = None) -> dict:
     """What happens on ``day`` (default: today) for the member, in time order: appointments of helpers, care
     appointments from the dossier and help that is coming, each with who comes."""
+    return days_plan(member, account, day, 1)[0]
+
+
+def days_plan(member: Member, account, first: date | None = None, count: int = 1) -> list[dict]:
+    """``count`` days from ``first`` (default: today), each as ``day_plan`` gives it, from one read of the calendar."""
     check_calendar(member)
-    day = day or utcnow().astimezone(zone()).date()
-    start, end = day_bounds(day)
+    first = first or utcnow().astimezone(zone()).date()
+    days = {first + timedelta(days=n): [] for n in range(count)}
+    start, end = day_bounds(first)[0], day_bounds(first + timedelta(days=count - 1))[1]
     items = [_item(kind, found) for kind, found in calendar.entries(member, account, start, end)]
-    photos = with_photo({item['who']['account_id'] for item in items if item['who'].get('account_id')})
+    people = {item['who']['account_id'] for item in items if item['who'].get('account_id')}
+    shown = {person for person in with_photo(people) if photo_visible(account, person)}
     for item in items:
         person = item['who'].pop('account_id', None)
-        item['who']['photo_url'] = (f'/api/v1/accounts/{person}/photo'
-                                    if person in photos and photo_visible(account, person) else None)
-    return {'date': day, 'items': items}
+        item['who']['photo_url'] = f'/api/v1/accounts/{person}/photo' if person in shown else None
+        days.setdefault(item['starts_at'].astimezone(zone()).date(), []).append(item)
+    return [{'date': day, 'items': days[day]} for day in sorted(days) if first <= day < first + timedelta(days=count)]
 
 
 def _item(kind, found) -> dict:

@@ -99,6 +99,7 @@ def _paths(live, ids):
         'dossier.overview': '/circles/{circle}', 'dossier.access_log': '/circles/{circle}/access-log',
         'circle.board_page': '/circles/{circle}/board', 'circle.board_post_page': '/circles/{circle}/board/{post}',
         'circle.calendar_page': '/circles/{circle}/calendar', 'circle.today_page': '/circles/{circle}/vandaag',
+        'circle.week_page': '/circles/{circle}/week',
         'circle.edit_appointment': '/circles/{circle}/calendar/{entry}/edit',
         'circle.new_appointment': '/circles/{circle}/calendar/new', 'dossier.data_index': '/circles/{circle}/data',
         'dossier.data_page': '/circles/{circle}/data/{section}',

@@ -96,11 +96,36 @@ def test_the_client_reads_today_and_tomorrow_as_big_cards(app, register, provide
     html = page.get_data(as_text=True)
     assert 'alt="Afspraak"' in html and 'pictograms/appointment.svg' in html and 'data-read-aloud' in html
     assert register('x@example.nl').get(f"/circles/{circle['id']}/vandaag").status_code == 404
-    # easy read: each line and sentence short, and the page reads very easily (Flesch-Douma)
+    easy_to_read(html)
+
+
+def easy_to_read(html):
+    """Easy read: each line and sentence of the page's own part short, and it reads very easily (Flesch-Douma)."""
     own = re.search(r'<main.*?</main>', html, re.S).group(0)
     lines = [re.sub(r'\s+', ' ', unescape(re.sub(r'<[^>]+>', ' ', block))).replace('\u00ad', '').strip()
-             for block in re.split(r'</(?:h1|h2|p|li|a)>', own)]
-    sentences = [part for line in lines for part in re.split(r'(?<=[.!?])\s+', line) if part]
+             for block in re.split(r'</(?:h1|h2|h3|p|li|a)>', own)]
+    sentences = [part for line in lines for part in re.split(r'(?<=[.!?:])\s+', line) if part]
     assert sentences and all(len(part.split()) <= 10 for part in sentences), sentences
     textstat.set_lang('nl')
-    assert textstat.flesch_reading_ease(' '.join(sentences)) >= 80, sentences
+    score = textstat.flesch_reading_ease(' '.join(sentences))
+    assert score >= 80, (score, sentences)
+    return score
+
+
+def test_the_week_shows_seven_days_from_today(app, register, provider, coupling_code, db):
+    manager = register('m@example.nl', 'Mieke', 'Bos')
+    circle = manager.post('/api/v1/connections', {'code': coupling_code(provider(), 'client-1')}).get_json()
+    client, _ = _join(manager, circle, register, 'wim@example.nl', 'client')
+    today = datetime.now(AMSTERDAM).date()
+    base = f"/api/v1/circles/{circle['id']}"
+    for days, title in ((2, 'Zwemmen'), (6, 'Bingo'), (7, 'Te laat voor deze week')):
+        moment = datetime.combine(today + timedelta(days=days), datetime.min.time(), AMSTERDAM).replace(hour=14)
+        assert manager.post(f'{base}/appointments', {'title': title, 'starts_at': moment.isoformat()}
+                            ).status_code == 201
+    page = client.get(f"/circles/{circle['id']}/week")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and html.count('class="week-day"') == 7
+    assert 'Zwemmen' in html and 'Bingo' in html and 'Te laat voor deze week' not in html
+    assert html.index('Zwemmen') < html.index('Bingo') and 'om 14 uur (14:00)' in html
+    assert easy_to_read(html) >= 80
+    assert client.get(f"/circles/{circle['id']}/vandaag").get_data(as_text=True).count('/week"') == 1

@@ -1,4 +1,4 @@
-"""The client's own pages in easy read: today (or tomorrow), as big cards of who comes and what."""
+"""The client's own pages in easy read: today (or tomorrow) and this week, as big cards of who comes and what."""
 
 from datetime import timedelta
 
@@ -21,3 +21,13 @@ def today_page(circle_id):
     plan = today.day_plan(member, g.account, day)
     return render_template('circle/today.html', member=member, plan=plan, tomorrow=tomorrow,
                            texts=today.PICTOGRAM_TEXTS)
+
+
+@bp.get('/circles/<circle_id>/week')
+@login_required
+def week_page(circle_id):
+    """This week: the next seven days from today, each with its cards."""
+    member = require_calendar(g.account, circle_id)
+    first = utcnow().astimezone(zone()).date()
+    return render_template('circle/week.html', member=member, days=today.days_plan(member, g.account, first, 7),
+                           first=first, texts=today.PICTOGRAM_TEXTS)
