@@ -73,3 +73,18 @@ def test_the_clients_care_page_opens_on_their_day_and_easy_read_is_a_choice_on_t
     assert changed.status_code == 303
     assert client.get('/api/v1/me').get_json()['easy_read'] is False
     assert 'class="easy-read"' not in client.get('/profile').get_data(as_text=True)
+
+
+def test_the_client_answers_a_message_with_one_big_button(register, provider, coupling_code):
+    manager, circle = _care_page(register, provider, coupling_code)
+    client, _ = _join(manager, circle, register, 'wim@example.nl', 'client')
+    base = f"/api/v1/circles/{circle['id']}"
+    thread = manager.post(f'{base}/messages', {'text': 'Wil je zondag mee naar het bos?', 'audience': 'all'}).get_json()
+    url = f"/circles/{circle['id']}/messages/{thread['id']}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'Snel antwoorden' in page and 'value="Bel me alsjeblieft."' in page
+    assert 'Snel antwoorden' not in manager.get(url).get_data(as_text=True)  # the manager reads as before
+    sent = client.client.post(url, data={'csrf_token': client.csrf(), 'text': 'Ja.'})
+    assert sent.status_code == 303
+    texts = [m['text'] for m in manager.get(f"{base}/messages/{thread['id']}").get_json()['messages']]
+    assert texts == ['Wil je zondag mee naar het bos?', 'Ja.']
