@@ -71,7 +71,7 @@ def invite_helper(inviter: Member, data: dict) -> Invitation:
         Invitation.expires_at > utcnow()).limit(1)).scalar_one_or_none()
     if pending is not None:
         raise Conflict(_l('This person already has an open invitation.'), code='already_invited')
-    if data['role'] == 'client' and _has_client(circle.id):
+    if data['role'] == 'client' and has_client(circle.id):
         raise Conflict(_l('This care page already has its client, or an open invitation for the client.'),
                        code='client_exists')
     invitation = Invitation(
@@ -88,7 +88,7 @@ def invite_helper(inviter: Member, data: dict) -> Invitation:
     return invitation
 
 
-def _has_client(circle_id) -> bool:
+def has_client(circle_id) -> bool:
     """Whether the care page has its client as a member, or an open invitation for the client."""
     member = select(Member.id).where(Member.circle_id == circle_id, Member.role == 'client')
     invited = select(Invitation.id).where(Invitation.circle_id == circle_id, Invitation.role == 'client',

@@ -88,3 +88,18 @@ def test_the_client_answers_a_message_with_one_big_button(register, provider, co
     assert sent.status_code == 303
     texts = [m['text'] for m in manager.get(f"{base}/messages/{thread['id']}").get_json()['messages']]
     assert texts == ['Wil je zondag mee naar het bos?', 'Ja.']
+
+
+def test_the_manager_invites_the_client_on_the_invite_page_without_a_reason(register, provider, coupling_code):
+    manager, circle = _care_page(register, provider, coupling_code)
+    url = f"/circles/{circle['id']}/invite"
+    assert 'De cliënt zelf' in manager.get(url).get_data(as_text=True)
+    sent = manager.client.post(url, data={'csrf_token': manager.csrf(), 'first_name': 'Wim', 'last_name': 'Jansen',
+                                          'email': 'wim@example.nl', 'role': 'client'})
+    assert sent.status_code == 200 and 'wim@example.nl' in sent.get_data(as_text=True)
+    [invitation] = manager.get(f"/api/v1/circles/{circle['id']}/invitations").get_json()['items']
+    assert invitation['role'] == 'client' and invitation['basis'] is None
+    assert 'De cliënt zelf' not in manager.get(url).get_data(as_text=True)  # one client per care page
+    helper = manager.client.post(url, data={'csrf_token': manager.csrf(), 'first_name': 'Ans', 'last_name': 'Bos',
+                                            'email': 'ans@example.nl', 'role': 'basic'})
+    assert helper.status_code == 422  # a helper still needs a reason

@@ -129,7 +129,9 @@ def invite(circle_id):
                 values.pop(optional, None)
         with form_step() as step:
             # the page asks why, always (the API may leave it out); every problem is shown at once
-            problems = {} if values.get('basis') else {'basis': [_l('Choose why this person gets access.')]}
+            # the client is on their own page: no reason to give
+            needed = not values.get('basis') and values.get('role') != 'client'
+            problems = {'basis': [_l('Choose why this person gets access.')]} if needed else {}
             try:
                 data = InvitationSchema().load(values)
             except ValidationError as exc:
@@ -143,7 +145,7 @@ def invite(circle_id):
     else:
         values = {key: request.args[key] for key in ('first_name', 'last_name', 'email', 'phone') if key in request.args}
     return (render_template('circle/invite.html', member=manager, errors=errors, values=values, catalogue=CATALOGUE,
-                            bases=BASIS_LABELS, basis_hints=BASIS_HINTS,
+                            bases=BASIS_LABELS, basis_hints=BASIS_HINTS, has_client=operations.has_client(manager.circle_id),
                             suggestions=_suggestions(manager), unlock=step_up_redirect()), status)
 
 
