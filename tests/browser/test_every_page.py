@@ -39,6 +39,7 @@ SCREENSHOTS = {  # file name: (role, path)
     'calendar.png': ('basic', '/circles/{circle}/calendar?view=week'),
     'invite.png': ('manager', '/circles/{circle}/invite'),
     'register.png': (None, '/register'),
+    'vandaag.png': ('client', '/circles/{circle}/vandaag'),
 }
 NO_SIDEWAYS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 
