@@ -47,6 +47,7 @@ REFUSES_WELL_FORMED = {
     'GET /circles/{circle_id}/export': ('422', 'a month that does not exist (2026-13)'),
     'GET /circles/{circle_id}/measurements': ('422', 'a number of days outside 1 to 3650'),
     'POST /circles/{circle_id}/board': ('422', 'a file that is not a JPEG or PNG photo'),
+    'POST /circles/{circle_id}/messages/{thread_id}/photos': ('422', 'a file that is not a JPEG or PNG photo'),
     'POST /circles/{circle_id}/invitations': ('422', 'a last day before today'),
     'PATCH /circles/{circle_id}/members/{member_id}': ('422', 'a last day before today'),
     'POST /circles/{circle_id}/medication': ('422', 'an end before the start'),

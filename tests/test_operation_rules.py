@@ -14,6 +14,9 @@ from hub.core.errors import AppError, Forbidden
 from tests.fill import add_member
 
 CALENDAR = ('appointments.own', 'appointments.care', 'appointments.add')
+#: a part of the dossier: the whole dossier, or the part's own capability (the client's goals and medication, the
+#: reports the manager ticks for the client)
+GOALS, MEDICATION, REPORTS = ((READ_DOSSIER, f'dossier.{part}') for part in ('goals', 'medication', 'reports'))
 
 
 def _operations():
@@ -28,6 +31,7 @@ def _operations():
         corrections,
         data,
         documents,
+        goals,
         hiding,
         measurements,
         medication,
@@ -39,17 +43,20 @@ def _operations():
     nobody = uuid.uuid4()
     invitee = {'email': 'nieuw@example.nl', 'first_name': 'Nieuw', 'last_name': 'Lid', 'role': 'basic'}
     return [
-        ('read_timeline', READ_DOSSIER, lambda m, a, o: timeline.read_timeline(m)),
-        ('timeline', READ_DOSSIER, lambda m, a, o: timeline.timeline(m)),
+        ('read_timeline', REPORTS, lambda m, a, o: timeline.read_timeline(m)),
+        ('timeline', REPORTS, lambda m, a, o: timeline.timeline(m)),
         ('read_by_category', READ_DOSSIER, lambda m, a, o: dossier.read_by_category(m)),
-        ('read_report', READ_DOSSIER, lambda m, a, o: dossier.read_report(m, nobody)),
+        ('read_report', REPORTS, lambda m, a, o: dossier.read_report(m, nobody)),
+        ('my_goals', GOALS, lambda m, a, o: goals.my_goals(m)),
+        ('say about a goal', GOALS, lambda m, a, o: goals.say(m, a, nobody, 'want')),
+        ('say about a goal, writing', 'messages', lambda m, a, o: goals.say(m, a, nobody, 'want')),
         ('plans', READ_DOSSIER, lambda m, a, o: plans.plans(m)),
         ('read_plan', READ_DOSSIER, lambda m, a, o: plans.read_plan(m, nobody)),
         ('measurements', READ_DOSSIER, lambda m, a, o: measurements.measurements(m)),
         ('documents_of', READ_DOSSIER, lambda m, a, o: documents.documents_of(m)),
         ('open_document', READ_DOSSIER, lambda m, a, o: documents.open_document(m, nobody)),
         ('upload', READ_DOSSIER, lambda m, a, o: documents.upload(m, a, 'Brief', None)),
-        ('medication_list', READ_DOSSIER, lambda m, a, o: medication.medication_list(m)),
+        ('medication_list', MEDICATION, lambda m, a, o: medication.medication_list(m)),
         ('add_medication', READ_DOSSIER, lambda m, a, o: medication.add(m, a, {'name': 'Paracetamol', 'dose': '1'})),
         ('upcoming_appointments', 'appointments.care', lambda m, a, o: dossier.upcoming_appointments(m)),
         ('sections client', 'data.client', lambda m, a, o: data.sections(m, ['client'])),

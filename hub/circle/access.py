@@ -25,6 +25,11 @@ from hub.extensions import db
 MANAGE = 'manage'
 #: capability needed to read medical data (plans, reports)
 READ_DOSSIER = 'dossier'
+#: a part of the dossier -> the capability that allows it without the rest (``dossier`` allows every part): the
+#: client's own goals and medication, and the reports when the manager ticks them
+PARTS = {'goals': 'dossier.goals', 'medication': 'dossier.medication', 'reports': 'dossier.reports'}
+#: a dossier read (as audited) -> the part it reads; a read not named here needs the whole dossier
+PART_OF_READ = {'goals': 'goals', 'medication': 'medication', 'timeline': 'reports', 'report': 'reports'}
 
 
 def permissions_of(member: Member) -> frozenset:
@@ -41,6 +46,25 @@ def can(member: Member | None, capability: str) -> bool:
     if capability == MANAGE:
         return member.role == 'manager'
     return capability in permissions_of(member)
+
+
+def reads(member: Member | None, part: str) -> bool:
+    """Whether ``member`` may read this part of the dossier (``goals``, ``medication``, ``reports``): all of the
+    dossier with ``dossier``, else the part with its own capability."""
+    return can(member, READ_DOSSIER) or (part in PARTS and can(member, PARTS[part]))
+
+
+def check_reads(member: Member, part: str) -> Member:
+    """The rule of an operation that reads one part of the dossier: return ``member`` if they may, else raise."""
+    if not reads(member, part):
+        raise Forbidden(_l('You do not have permission for this on this care page.'))
+    return member
+
+
+def check_read(member: Member, what: str) -> Member:
+    """Return ``member`` if they may make this dossier read (``timeline``, ``goals``, ``plan`` ...), else raise: the
+    reads of one part (PART_OF_READ) with that part's capability, every other with the whole dossier."""
+    return check_reads(member, PART_OF_READ[what]) if what in PART_OF_READ else check(member, READ_DOSSIER)
 
 
 def today() -> date:
@@ -190,7 +214,7 @@ def read_dossier(account: Account, circle_id: uuid.UUID | str, what: str, detail
     """
     target = f'{what}:{detail}' if detail else what
     try:
-        member = require(account, circle_id, READ_DOSSIER)
+        member = check_read(require(account, circle_id), what)
         step_up_required()
     except AppError as exc:
         raise refused(exc, account, circle_id, f'dossier.{what}', 'R', target) from None

@@ -79,6 +79,7 @@ class MessageAnswerSchema(AnswerSchema):
     author = fields.Nested(AuthorSchema, required=True)
     from_provider = fields.Boolean(required=True)
     mine = fields.Boolean(required=True)
+    photo = fields.Boolean(required=True, metadata={'description': 'A photo goes with it: GET .../photo'})
 
 
 class ThreadSchema(AnswerSchema):

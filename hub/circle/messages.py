@@ -16,11 +16,21 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.account import notifications
+from hub.account.photos import reencode
 from hub.careprovider.models import Dossier, Record
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import can, current_members, message_audiences
+from hub.circle.board import PHOTO_SIDE
 from hub.circle.dossiers import client_name, dossiers_of
-from hub.circle.models import CircleDossier, Member, Message, MessageThread, ThreadRead, ThreadRecipient
+from hub.circle.models import (
+    CircleDossier,
+    Member,
+    Message,
+    MessagePhoto,
+    MessageThread,
+    ThreadRead,
+    ThreadRecipient,
+)
 from hub.core.audit import audit
 from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.errors import Forbidden, InvalidInput, NotFound
@@ -174,22 +184,39 @@ def start_thread(member: Member, account, text, subject=None, audience=None, rec
     return found, message
 
 
-def reply(member: Member, account, thread_id, text) -> Message:
-    """Write in a thread the member may read; in a thread with the provider it goes to them too."""
+def reply(member: Member, account, thread_id, text, photo_data=None) -> Message:
+    """Write in a thread the member may read; in a thread with the provider it goes to them too. A photo may go with
+    it (checked by content, re-encoded, no metadata kept), though not to the provider: its system takes text."""
     found = thread(member, thread_id)
     if not can(member, 'messages') or (found.audience == 'provider' and 'provider' not in message_audiences(member)):
         raise Forbidden(_l('You cannot write messages for this group.'))
     dossier = None
     if found.audience == 'provider':
+        if photo_data is not None:
+            raise InvalidInput(_l('A photo cannot go to the care provider. Send it to the people on the care page.'),
+                               fields={'photo': [_l('A photo cannot go to the care provider.')]}, code='photo_not_sent')
         dossier = next((d for d in dossiers_of(member.circle_id) if d.provider_id == found.provider_id), None)
         if dossier is None:
             raise InvalidInput(_l('This care provider is no longer linked to this care page.'))
-    return _write(member, account, found, text, dossier)
+    encoded = reencode(photo_data, side=PHOTO_SIDE) if photo_data is not None else None
+    return _write(member, account, found, text, dossier, encoded)
 
 
-def _write(member: Member, account, found, text, dossier) -> Message:
+def photo(member: Member, thread_id, message_id) -> bytes:
+    """The photo of a message in a thread the member may read, or raise NotFound."""
+    found = thread(member, thread_id)
+    message = db.session.get(Message, message_id)
+    stored = (db.session.get(MessagePhoto, message.id)
+              if message is not None and message.thread_id == found.id and message.has_photo else None)
+    if stored is None:
+        raise NotFound(_l('This message has no photo.'))
+    return stored.data
+
+
+def _write(member: Member, account, found, text, dossier, photo_data=None) -> Message:
     now = utcnow()
-    message = Message(circle_id=member.circle_id, thread_id=found.id, author_id=account.id, text=text, created_at=now)
+    message = Message(circle_id=member.circle_id, thread_id=found.id, author_id=account.id, text=text, created_at=now,
+                      has_photo=photo_data is not None)
     if dossier is not None:
         answered = db.session.execute(select(Record.source_id).join(Message, Message.record_id == Record.id).where(
             Message.thread_id == found.id).order_by(Message.created_at.desc()).limit(1)).scalar_one_or_none()
@@ -198,6 +225,9 @@ def _write(member: Member, account, found, text, dossier) -> Message:
                                                        'topic': found.subject, 'in_response_to': answered})
         message.outbox_item_id = item.id
     db.session.add(message)
+    if photo_data is not None:
+        db.session.flush()
+        db.session.add(MessagePhoto(message_id=message.id, data=photo_data))
     found.last_message_at = now
     state = _state(found.id, account.id)
     state.read_at, state.removed_at = now, None  # one has read what one wrote
@@ -321,10 +351,10 @@ def message_json(message, account=None) -> dict:
     if message.record_id is not None:
         record = message.record
         return {'id': str(message.id), 'text': record.data['text'], 'created_at': message.created_at.isoformat(),
-                'author': {'name': record.data.get('sender')}, 'from_provider': True, 'mine': False}
+                'author': {'name': record.data.get('sender')}, 'from_provider': True, 'mine': False, 'photo': False}
     return {'id': str(message.id), 'text': message.text, 'created_at': message.created_at.isoformat(),
             'author': {'name': message.author.name if message.author else None}, 'from_provider': False,
-            'mine': account is not None and message.author_id == account.id}
+            'mine': account is not None and message.author_id == account.id, 'photo': message.has_photo}
 
 
 def member_ids(circle_id) -> dict:

@@ -179,6 +179,8 @@ class Message(IdMixin, CreatedMixin, Model):
     #: for a message to the provider: the outbox item that carries it (the provider's answer names it)
     outbox_item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey('outbox_items.id',
                                                                               ondelete='SET NULL'), index=True)
+    #: whether a photo goes with it (MessagePhoto), so a thread need not load the photos
+    has_photo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     author: Mapped[Account | None] = relationship()
     thread: Mapped[MessageThread] = relationship()
@@ -275,6 +277,16 @@ class BoardPost(IdMixin, CreatedMixin, Model):
                                                             cascade='all, delete-orphan', passive_deletes=True)
 
     __table_args__ = (Index('ix_board_posts_circle_created_id', 'circle_id', 'created_at', 'id'),)
+
+
+class MessagePhoto(Model):
+    """The photo a member sends with a message: checked by content and re-encoded as JPEG (no metadata kept)."""
+
+    __tablename__ = 'message_photos'
+
+    message_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey('messages.id', ondelete='CASCADE'),
+                                                  primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
 class BoardPhoto(Model):

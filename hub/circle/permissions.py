@@ -15,6 +15,9 @@ CATALOGUE = {
     ],
     'dossier': [
         ('dossier', _l('See the care plan and reports (medical data)')),
+        ('dossier.goals', _l('See the goals of the care plan and what is done for them')),
+        ('dossier.medication', _l('See the medication')),
+        ('dossier.reports', _l('See the reports')),
     ],
     'data': [
         ('data.client', _l('See client data')),
@@ -44,9 +47,10 @@ PRESETS = {
     'trust': GRANTABLE,
     'basic': frozenset({'messages', 'appointments.own', 'appointments.add', 'data.board_post', 'data.board_react',
                         'settings.photo', 'settings.profile'}),
-    #: the person the care page is about: their day, who comes, their messages; nothing that shares or manages
-    'client': frozenset({'messages', 'appointments.own', 'appointments.care', 'data.board_post', 'data.board_react',
-                         'settings.photo', 'settings.profile'}),
+    #: the person the care page is about: their day, who comes, their messages, their goals and medication; the
+    #: reports only when the manager ticks them; nothing that shares or manages
+    'client': frozenset({'messages', 'appointments.own', 'appointments.care', 'dossier.goals', 'dossier.medication',
+                         'data.board_post', 'data.board_react', 'settings.photo', 'settings.profile'}),
 }
 ROLES = ('manager', 'trust', 'basic', 'client')
 ROLE_LABELS = {'manager': _l('Manager'), 'trust': _l('Trust group'), 'basic': _l('Basic'), 'client': _l('Client')}

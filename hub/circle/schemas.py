@@ -105,6 +105,11 @@ class ReplySchema(StrictSchema):
     text = Text(required=True, max_length=5000, multiline=True)
 
 
+class PhotoReplySchema(StrictSchema):
+    """The words beside a photo sent in a thread: none is fine (the photo says it)."""
+    text = Text(load_default='', allow_none=True, min_length=0, max_length=5000, multiline=True)
+
+
 class RepeatSchema(StrictSchema):
     """How an appointment repeats: every ``interval`` days, weeks or months, until a day or ``count`` times."""
     freq = fields.String(required=True, validate=validate.OneOf(('daily', 'weekly', 'monthly')))

@@ -161,6 +161,23 @@ class PlanQuerySchema(DutchSchema):
     version = fields.String(validate=validate.Length(min=1, max=64))
 
 
+class GoalSchema(AnswerSchema):
+    """A goal of a current care plan as the client reads it, with what is done for it (the plans' actions)."""
+    id = fields.String(required=True)
+    description = fields.String(required=True)
+    area = fields.String(allow_none=True)
+    status = fields.String(allow_none=True, metadata={'description': 'FHIR Goal.lifecycleStatus'})
+    due = fields.String(allow_none=True, metadata={'description': 'To be reached by (YYYY-MM-DD)'})
+    achievement = fields.String(allow_none=True)
+    actions = fields.List(fields.String(), required=True)
+    provider = fields.Nested(ProviderSchema, required=True, allow_none=True)
+
+
+class GoalSaidSchema(AnswerSchema):
+    thread_id = fields.String(required=True, metadata={'description': 'The thread for the trust group and the client'})
+    to_provider = fields.Boolean(required=True, metadata={'description': 'A note went to the care provider too'})
+
+
 class ApprovalSchema(AnswerSchema):
     id = fields.UUID(required=True)
     plan_id = fields.UUID(required=True)

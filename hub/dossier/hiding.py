@@ -14,8 +14,9 @@ from hub.core.audit import audit
 from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.extensions import db
 
-#: what can be hidden: a report, a care plan, a measurement (its whole series), a questionnaire, a document
-HIDEABLE = ('report', 'plan', 'measurement', 'questionnaire', 'document')
+#: what can be hidden: a report, a care plan, a goal of a plan (from the client's goals too), a measurement (its
+#: whole series), a questionnaire, a document
+HIDEABLE = ('report', 'plan', 'goal', 'measurement', 'questionnaire', 'document')
 
 
 def _target(manager: Member, record_id, member_id):
@@ -26,7 +27,7 @@ def _target(manager: Member, record_id, member_id):
     if row is None:
         raise NotFound(_l('This page or item does not exist, or you may not see it.'))
     if row.Record.kind not in HIDEABLE:
-        raise InvalidInput(_l('Only reports, care plans, measurements, questionnaires and documents can be hidden.'),
+        raise InvalidInput(_l('Only reports, care plans, goals, measurements, questionnaires and documents can be hidden.'),
                            code='not_hideable')
     member = db.session.execute(select(Member).where(Member.id == member_id, Member.circle_id == manager.circle_id)
                                 ).scalar_one_or_none()

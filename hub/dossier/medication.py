@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from hub.circle.access import MANAGE, READ_DOSSIER, check, require_author_or, today
+from hub.circle.access import MANAGE, READ_DOSSIER, check, check_reads, require_author_or, today
 from hub.circle.dossiers import records_of
 from hub.circle.models import Member
 from hub.core.audit import audit
@@ -29,7 +29,7 @@ def is_stopped(data: dict, on=None) -> bool:
 
 def medication_list(member: Member) -> list:
     """Every entry as a dict (``source`` provider or member), current ones first, then by name."""
-    check(member, READ_DOSSIER)
+    check_reads(member, 'medication')
     circle_id = member.circle_id
     on = today()
     items = []

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import joinedload, undefer
 
 from hub.careprovider.models import Record
-from hub.circle.access import MANAGE, READ_DOSSIER, can, check
+from hub.circle.access import MANAGE, READ_DOSSIER, can, check, check_reads
 from hub.circle.dossiers import dossiers_of, records_in, records_of
 from hub.circle.models import Member, Note
 from hub.core.errors import NotFound
@@ -65,7 +65,7 @@ class ReportRead(NamedTuple):
 
 def read_report(member: Member, record_id) -> ReportRead:
     """Read one report of a care page with its neighbours in time, or raise NotFound."""
-    check(member, READ_DOSSIER)
+    check_reads(member, 'reports')
     circle_id = member.circle_id
     row = db.session.execute(records_of(member, circle_id, ('report',)).where(Record.id == record_id)).first()
     if row is None or row.Record.occurred_at is None:

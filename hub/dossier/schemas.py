@@ -77,6 +77,13 @@ class MedicationSchema(StrictSchema):
             raise Invalid(_l('The end comes after the start.'), field_name='ends_on')
 
 
+class GoalSaySchema(StrictSchema):
+    """What the client says about one of their goals: ``want`` ("Dit wil ik") or ``change`` ("Dit wil ik anders"),
+    with a few words of their own if they like."""
+    choice = fields.String(required=True, validate=validate.OneOf(('want', 'change')))
+    text = Text(load_default=None, allow_none=True, max_length=500, multiline=True)
+
+
 class CorrectionSchema(StrictSchema):
     """A request to correct an item of the dossier: which item, and what is wrong with it."""
     record_id = fields.UUID(required=True)

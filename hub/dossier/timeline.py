@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
-from hub.circle.access import READ_DOSSIER, check
+from hub.circle.access import READ_DOSSIER, can, check_reads
 from hub.circle.dossiers import dossiers_of, not_hidden, records_in
 from hub.circle.models import Member, Note
 from hub.circle.notes import received
 from hub.core.cursor import after_cursor, decode_cursor, encode_cursor
-from hub.core.errors import InvalidInput
+from hub.core.errors import Forbidden, InvalidInput
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -36,6 +36,16 @@ def timeline_kinds(kind=None) -> tuple:
     if kind not in TIMELINE_KINDS:
         raise InvalidInput(_l('Choose the kind report, plan or questionnaire.'), code='invalid_kind')
     return (kind,)
+
+
+def readable(member: Member, kinds: tuple) -> tuple:
+    """The kinds of ``kinds`` the member reads: all with the whole dossier, else the reports alone (``dossier.reports``,
+    which the manager may tick for the client); none left is refused."""
+    if can(member, READ_DOSSIER):
+        return kinds
+    if 'report' not in kinds:
+        raise Forbidden(_l('You do not have permission for this on this care page.'))
+    return ('report',)
 
 
 class SentNote(NamedTuple):
@@ -82,7 +92,7 @@ def timeline(reader: Member | None, cursor=None, limit=PAGE_SIZE, dossiers=None,
     kinds, (dossier, kind, occurred_at, id) for one, (dossier, event_at, id) for plan events), so a page costs
     the same at any dossier size; the pages of several dossiers (and the sent notes) merge.
     """
-    check(reader, READ_DOSSIER)
+    kinds, notes = readable(check_reads(reader, 'reports'), kinds), notes and can(reader, READ_DOSSIER)
     circle_id = reader.circle_id
     if cursor:
         decode_cursor(cursor)  # a bad cursor is refused even when no dossier is linked
@@ -161,8 +171,7 @@ class TimelineRead(NamedTuple):
 
 def read_timeline(member: Member, cursor=None, kind=None) -> TimelineRead:
     """Read a page of the timeline for a member (``kind``: one kind); the first page begins a visit."""
-    check(member, READ_DOSSIER)
-    kinds = timeline_kinds(kind)
+    kinds = readable(check_reads(member, 'reports'), timeline_kinds(kind))
     dossiers = dossiers_of(member.circle_id, uploads=True)
     last_visit = member.timeline_previous_at if cursor else visit_timeline(member)
     rows, next_cursor = timeline(member, cursor, dossiers=dossiers, kinds=kinds, notes=kind is None)

@@ -40,6 +40,7 @@ SCREENSHOTS = {  # file name: (role, path)
     'invite.png': ('manager', '/circles/{circle}/invite'),
     'register.png': (None, '/register'),
     'vandaag.png': ('client', '/circles/{circle}/vandaag'),
+    'doelen.png': ('client', '/circles/{circle}/doelen'),
 }
 NO_SIDEWAYS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 
@@ -66,6 +67,7 @@ def _demo(live, tmp_path):
         ids = {
             'circle': circle, 'plan': first(Record, Record.kind == 'plan'),
             'report': first(Record, Record.kind == 'report'),
+            'goal': first(Record, Record.kind == 'goal'),
             'contact': first(Record, Record.kind == 'contact_person'),
             'thread': first(MessageThread, MessageThread.circle_id == circle, MessageThread.audience == 'all'),
             'post': first(BoardPost, BoardPost.circle_id == circle),
@@ -100,7 +102,8 @@ def _paths(live, ids):
         'dossier.overview': '/circles/{circle}', 'dossier.access_log': '/circles/{circle}/access-log',
         'circle.board_page': '/circles/{circle}/board', 'circle.board_post_page': '/circles/{circle}/board/{post}',
         'circle.calendar_page': '/circles/{circle}/calendar', 'circle.today_page': '/circles/{circle}/vandaag',
-        'circle.week_page': '/circles/{circle}/week',
+        'circle.week_page': '/circles/{circle}/week', 'dossier.goals_page': '/circles/{circle}/doelen',
+        'dossier.goal_change_page': '/circles/{circle}/doelen/{goal}/anders',
         'circle.edit_appointment': '/circles/{circle}/calendar/{entry}/edit',
         'circle.new_appointment': '/circles/{circle}/calendar/new', 'dossier.data_index': '/circles/{circle}/data',
         'dossier.data_page': '/circles/{circle}/data/{section}',
@@ -132,7 +135,7 @@ def _paths(live, ids):
     paths += [f'/circles/{{circle}}/data/{section}' for section in SECTIONS]
     paths += ['/circles/{circle}/data/contact_persons/add', '/circles/{circle}/calendar?view=week',
               '/circles/{circle}/calendar?view=day', '/circles/{circle}/timeline?kind=plan',
-              '/circles/{circle}/corrections?record={report}']
+              '/circles/{circle}/corrections?record={report}', '/circles/{circle}/members/{client_member}/access']
     return paths
 
 

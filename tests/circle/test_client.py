@@ -1,5 +1,8 @@
 """The client as a member of their own care page: one per page, what they may and may not do, easy read."""
 
+import re
+import uuid
+
 from sqlalchemy import select
 
 from tests.circle.test_api import _care_page, _invite, _join
@@ -34,9 +37,12 @@ def test_the_client_sees_their_own_things_and_cannot_be_tricked_into_sharing(reg
     assert client.get(f'{base}/today').status_code == 200
     client.step_up()
     refused = [('get', 'access-log'), ('get', 'shares'), ('get', 'invitations'), ('get', 'timeline'),
-               ('get', 'export'), ('get', 'plans'), ('get', 'medication'), ('get', 'corrections')]
+               ('get', 'export'), ('get', 'plans'), ('get', 'corrections'), ('get', 'documents'),
+               ('get', 'measurements'), ('get', 'read')]
     for method, path in refused:
         assert getattr(client, method)(f'{base}/{path}').status_code == 403, path
+    for path in ('medication', 'goals'):  # their own medication and goals
+        assert client.get(f'{base}/{path}').status_code == 200, path
     assert client.post(f'{base}/shares', {'parts': ['medication'], 'expires_in_days': 7,
                                           'max_opens': 1}).status_code == 403
     assert client.post(f'{base}/invitations', {'email': 'x@example.nl', 'first_name': 'X', 'last_name': 'Y',
@@ -103,3 +109,111 @@ def test_the_manager_invites_the_client_on_the_invite_page_without_a_reason(regi
     helper = manager.client.post(url, data={'csrf_token': manager.csrf(), 'first_name': 'Ans', 'last_name': 'Bos',
                                             'email': 'ans@example.nl', 'role': 'basic'})
     assert helper.status_code == 422  # a helper still needs a reason
+
+
+def test_the_footer_switches_easy_read_and_the_menu_shows_a_pictogram_per_item(register, provider, coupling_code):
+    manager, circle = _care_page(register, provider, coupling_code)
+    client, _ = _join(manager, circle, register, 'wim@example.nl', 'client')
+    today = f"/circles/{circle['id']}/vandaag"
+    html = client.get(today).get_data(as_text=True)
+    menu = html[html.index('<header'):html.index('</header>')]
+    # the client's own pages, each with its pictogram beside the word (alt="": the word says it)
+    for word, picture in (('Vandaag', 'today'), ('Deze week', 'week'), ('Mijn doelen', 'goals'),
+                          ('Berichten', 'messages'), ('Medicijnen', 'medication'), ('Uitloggen', 'logout')):
+        assert re.search(rf'pictograms/{picture}\.svg" alt="" width="32" height="32">{word}<', menu), word
+    assert 'Rapportages' not in menu and 'Uitnodigingen' not in menu and 'Verbindingen' not in menu
+    assert all(' alt=' in tag for tag in re.findall(r'<img[^>]*>', html))  # every picture says what it is, or ""
+    footer = html[html.index('<footer'):]
+    assert 'Makkelijk lezen' in footer and 'aria-pressed="true"' in footer
+    switched = client.client.post('/easy-read', data={'csrf_token': client.csrf(), 'easy_read': 'off',
+                                                      'next': today})
+    assert switched.status_code == 303 and switched.headers['Location'] == today
+    html = client.get(today).get_data(as_text=True)
+    assert 'class="easy-read"' not in html and 'class="menu-pictogram"' not in html
+    assert 'aria-pressed="false"' in html[html.index('<footer'):]
+    # elsewhere only: a link to another site is not followed
+    back = client.client.post('/easy-read', data={'csrf_token': client.csrf(), 'easy_read': 'on',
+                                                  'next': 'https://example.com/'})
+    assert back.status_code == 303 and back.headers['Location'] == '/profile'
+    assert client.get('/api/v1/me').get_json()['easy_read'] is True
+    assert client.client.post('/easy-read', data={'easy_read': 'on'}).status_code in (400, 403)  # no CSRF token
+
+
+def test_the_manager_ticks_the_reports_for_the_client_and_sees_their_last_login(
+        register, provider, coupling_code, db):
+    manager, circle = _care_page(register, provider, coupling_code)
+    client, member = _join(manager, circle, register, 'wim@example.nl', 'client')
+    base = f"/circles/{circle['id']}"
+    members = manager.get(f'{base}/members').get_data(as_text=True)
+    assert 'Laatst ingelogd op' in members  # the client logged in when they joined
+    assert 'Laatst ingelogd' not in client.get(f'{base}/members').get_data(as_text=True)  # for the manager
+    access = f"{base}/members/{member['id']}/access"
+    page = manager.get(access).get_data(as_text=True)
+    assert 'Mag wim de rapportages lezen?' in page and 'name="role"' not in page  # the client stays the client
+    assert client.get(f"/api/v1{base}/timeline").status_code == 403
+    saved = manager.client.post(access, data={'csrf_token': manager.csrf(), 'choice': 'group', 'reports': 'yes'})
+    assert saved.status_code == 303
+    client.step_up()
+    assert client.get(f"/api/v1{base}/timeline").status_code == 200
+    [changed] = [m for m in manager.get(f'/api/v1{base}/members').get_json()['items'] if m['id'] == member['id']]
+    assert changed['role'] == 'client' and 'dossier.reports' in changed['permissions']
+    assert 'value="yes" checked' in manager.get(access).get_data(as_text=True)
+    saved = manager.client.post(access, data={'csrf_token': manager.csrf(), 'choice': 'group', 'reports': 'no'})
+    assert saved.status_code == 303
+    [changed] = [m for m in manager.get(f'/api/v1{base}/members').get_json()['items'] if m['id'] == member['id']]
+    assert changed['custom'] is False and 'dossier.reports' not in changed['permissions']
+
+
+def test_the_client_sends_a_photo_with_a_message_or_without_words(register, provider, coupling_code, db):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from hub.circle.models import Message
+    from tests.account.test_photo import image_bytes
+    manager, circle = _care_page(register, provider, coupling_code)
+    client, _ = _join(manager, circle, register, 'wim@example.nl', 'client')
+    basic, _ = _join(manager, circle, register, 'els@example.nl', 'basic')
+    base = f"/api/v1/circles/{circle['id']}/messages"
+    thread = manager.post(base, {'text': 'Hoe was het zwemmen?', 'audience': 'all'}).get_json()
+
+    def send(who, data, text=None, thread_id=thread['id']):
+        fields = {'photo': (BytesIO(data), 'foto.jpg')} if data is not None else {}
+        if text is not None:
+            fields['text'] = text
+        return who.client.post(f'{base}/{thread_id}/photos', data=fields, content_type='multipart/form-data',
+                               headers={'X-CSRF-Token': who.token or who.csrf()})
+
+    sent = send(client, image_bytes('JPEG', size=(3000, 2000), exif=True))
+    assert sent.status_code == 201, sent.get_json()
+    message = sent.get_json()
+    assert message['photo'] is True and message['text'] == ''
+    photo = basic.get(f"{base}/{thread['id']}/{message['id']}/photo")
+    assert photo.status_code == 200 and photo.content_type == 'image/jpeg'
+    assert b'SecretCamera' not in photo.data and max(Image.open(BytesIO(photo.data)).size) <= 1280
+    assert send(client, image_bytes('PNG'), 'Kijk!').get_json()['text'] == 'Kijk!'
+    # bad input changes nothing: no photo, a file that is no photo, too many words
+    before = db.count(Message)
+    assert send(client, None, 'Alleen woorden').status_code == 422
+    assert send(client, b'GIF89a not a photo').status_code == 422
+    assert send(client, image_bytes('PNG'), 'x' * 5001).status_code == 422
+    assert db.count(Message) == before
+    # not to the provider (its system takes text); a thread one may not read is not found
+    provider_id = manager.get(f"/api/v1/circles/{circle['id']}").get_json()['providers'][0]['id']
+    to_care = manager.post(base, {'text': 'Vraag', 'audience': 'provider', 'provider_id': provider_id}).get_json()
+    refused = send(manager, image_bytes('PNG'), thread_id=to_care['id'])
+    assert refused.status_code == 422 and refused.get_json()['error']['code'] == 'photo_not_sent'
+    trust_only = manager.post(base, {'text': 'Alleen voor ons', 'audience': 'trust'}).get_json()
+    assert send(client, image_bytes('PNG'), thread_id=trust_only['id']).status_code == 404
+    assert client.get(f"{base}/{trust_only['id']}/{message['id']}/photo").status_code == 404
+    assert client.get(f"{base}/{thread['id']}/{uuid.uuid4()}/photo").status_code == 404
+    # on the page: the photo in the thread, and a form that sends one
+    page = client.get(f"/circles/{circle['id']}/messages/{thread['id']}").get_data(as_text=True)
+    assert f"{message['id']}/photo" in page and 'Je foto' in page and 'name="photo"' in page, [t for t in re.findall(r'<img[^>]*>', page) if 'message-photo' in t]
+    posted = client.client.post(f"/circles/{circle['id']}/messages/{thread['id']}", content_type='multipart/form-data',
+                                data={'csrf_token': client.csrf(), 'text': '',
+                                      'photo': (BytesIO(image_bytes('PNG')), 'p.png')})
+    assert posted.status_code == 303
+    empty = client.client.post(f"/circles/{circle['id']}/messages/{thread['id']}",
+                               data={'csrf_token': client.csrf(), 'text': ''})
+    assert empty.status_code == 422  # words, or a photo

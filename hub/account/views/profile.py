@@ -30,6 +30,17 @@ def profile_page():
     return _profile(errors, status, saved)
 
 
+@bp.post('/easy-read')
+@login_required
+def easy_read_switch():
+    """The footer's switch: easy read on (``on``) or off (``off``), then back to the page one was on."""
+    with form_step() as step:
+        profile.update_profile(g.account, ProfileSchema().load({'easy_read': request.form.get('easy_read') == 'on'}))
+    if not step.ok:
+        return _profile(step.errors, step.status)
+    return redirect(local_target(request.form.get('next'), url_for('account.profile_page')), 303)
+
+
 def _profile(errors=None, status=200, saved=None):
     """The profile page, with what a form on it found wrong."""
     return (render_template('account/profile.html', errors=errors or {}, saved=saved, events=notifications.EVENTS,

@@ -1,6 +1,9 @@
-"""Messages: threads, replies."""
+"""Messages: threads, replies, photos."""
 
-from hub.account.access import current_account
+from flask_babel import lazy_gettext as _l
+
+from hub.account.access import account_key, current_account, photo_limit
+from hub.account.photos import MAX_BYTES
 from hub.circle import messages
 from hub.circle.access import (
     require,
@@ -9,10 +12,13 @@ from hub.circle.answer_schemas import MessageAnswerSchema, ThreadSchema, ThreadW
 from hub.circle.api.base import bp
 from hub.circle.schemas import (
     MessageSchema,
+    PhotoReplySchema,
     ReplySchema,
 )
+from hub.core.errors import InvalidInput
 from hub.core.schemas import CursorSchema, page_of
-from hub.web import parse_id
+from hub.extensions import limiter
+from hub.web import JPEG, jpeg_response, load_form, multipart_body, parse_id, uploaded
 
 
 @bp.get('/circles/<circle_id>/messages', endpoint='messages')
@@ -59,6 +65,31 @@ def reply(body, circle_id, thread_id):
     account = current_account()
     member = require(account, circle_id, 'messages')
     return messages.message_json(messages.reply(member, account, parse_id(thread_id), body['text']), account)
+
+
+@bp.post('/circles/<circle_id>/messages/<thread_id>/photos')
+@bp.doc(requestBody=multipart_body('photo', 'text'))
+@bp.response(201, MessageAnswerSchema)
+@limiter.limit(photo_limit, key_func=account_key)
+def reply_with_photo(circle_id, thread_id):
+    """Send a photo in a thread (JPEG or PNG, at most 5 MB; re-encoded, no metadata kept), with `text` if you like;
+    not in a thread with the care provider (422 `photo_not_sent`)"""
+    account = current_account()
+    member = require(account, circle_id, 'messages')
+    thread_uuid = parse_id(thread_id)
+    text = load_form(PhotoReplySchema(), 'text')['text'] or ''
+    data = uploaded('photo', MAX_BYTES)
+    if data is None:
+        raise InvalidInput(_l('Choose a photo to send.'), fields={'photo': [_l('Choose a photo to send.')]})
+    return messages.message_json(messages.reply(member, account, thread_uuid, text, data), account)
+
+
+@bp.get('/circles/<circle_id>/messages/<thread_id>/<message_id>/photo')
+@bp.doc(responses={'200': JPEG})
+def message_photo(circle_id, thread_id, message_id):
+    """The photo of a message in a thread you may read (never cached by others)"""
+    member = require(current_account(), circle_id, 'messages')
+    return jpeg_response(messages.photo(member, parse_id(thread_id), parse_id(message_id)))
 
 
 @bp.delete('/circles/<circle_id>/messages/<thread_id>')

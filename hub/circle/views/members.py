@@ -20,7 +20,7 @@ from hub.circle.access import (
     require_removal,
 )
 from hub.circle.dossiers import dossiers_of, suggested_invitations
-from hub.circle.permissions import BASIS_HINTS, BASIS_LABELS, CATALOGUE, GRANTABLE
+from hub.circle.permissions import BASIS_HINTS, BASIS_LABELS, CATALOGUE, GRANTABLE, PRESETS
 from hub.circle.schemas import (
     InvitationSchema,
     MemberChangeSchema,
@@ -72,6 +72,8 @@ def member_access(circle_id, member_id):
     saved = {'basis': helper.basis or '', 'ends_on': helper.ends_on.isoformat() if helper.ends_on else ''}
     period = dict(saved)
     choice, role, granted = 'group' if helper.permissions is None else 'own', helper.role, permissions_of(helper)
+    if helper.role == 'client' and granted == PRESETS['client'] | {'dossier.reports'}:
+        choice = 'group'  # the client's own set with the reports ticked
     if request.method == 'POST':
         if request.form.get('action') == 'renew':  # the button on the members page
             data = {'ends_on': operations.renewed_until(helper).isoformat()}
@@ -79,9 +81,12 @@ def member_access(circle_id, member_id):
             choice = request.form.get('choice') or ('group' if request.form.get('standard') else 'own')
             chosen = None if choice == 'group' else sorted(
                 code for code in GRANTABLE if request.form.get(f'cap-{code}') == 'yes')
+            if helper.role == 'client' and choice == 'group':  # the client's own set, the reports if ticked
+                chosen = sorted(PRESETS['client'] | ({'dossier.reports'} if request.form.get('reports') == 'yes'
+                                                     else set()))
             role = request.form.get('role', helper.role)
             granted = granted if chosen is None else frozenset(chosen)
-            data = {'role': role, 'permissions': chosen}
+            data = {'permissions': chosen} if helper.role == 'client' else {'role': role, 'permissions': chosen}
             for key in ('basis', 'ends_on'):
                 if key in request.form:
                     period[key] = request.form[key].strip()

@@ -2,7 +2,8 @@
 
 from flask import g, redirect, render_template, request, url_for
 
-from hub.account.access import login_required
+from hub.account.access import account_key, login_required, photo_limit
+from hub.account.photos import MAX_BYTES
 from hub.circle import messages, operations
 from hub.circle.access import (
     can,
@@ -12,10 +13,12 @@ from hub.circle.access import (
 from hub.circle.dossiers import providers_of
 from hub.circle.schemas import (
     MessageSchema,
+    PhotoReplySchema,
     ReplySchema,
 )
 from hub.circle.views.base import AUDIENCE_LABELS, bp
-from hub.web import form_data, form_step, parse_id
+from hub.extensions import limiter
+from hub.web import form_data, form_step, parse_id, uploaded
 
 
 @bp.get('/circles/<circle_id>/messages', endpoint='messages')
@@ -63,15 +66,20 @@ def new_message(circle_id):
 
 @bp.route('/circles/<circle_id>/messages/<thread_id>', methods=['GET', 'POST'])
 @login_required
+@limiter.limit(photo_limit, key_func=account_key, methods=['POST'],
+               exempt_when=lambda: not getattr(request.files.get('photo'), 'filename', None))
 def message_thread(circle_id, thread_id):
-    """One conversation in order, with a reply form; reading it marks it read."""
+    """One conversation in order, with a reply form (a photo may go with it: then words are optional); reading it
+    marks it read."""
     member = require(g.account, circle_id, 'messages')
     errors, values, status = {}, {}, 200
     if request.method == 'POST':
         values = form_data('text')
         with form_step() as step:
-            messages.reply(member, g.account, parse_id(thread_id), ReplySchema().load({'text': values.get('text', '')})[
-                'text'])
+            photo = uploaded('photo', MAX_BYTES)
+            schema = ReplySchema() if photo is None else PhotoReplySchema()
+            messages.reply(member, g.account, parse_id(thread_id),
+                           schema.load({'text': values.get('text', '')})['text'] or '', photo)
         if step.ok:
             return redirect(url_for('circle.message_thread', circle_id=member.circle_id, thread_id=thread_id,
                                     sent=1) + '#reply', 303)

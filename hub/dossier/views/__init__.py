@@ -7,6 +7,7 @@ from hub.dossier.views import (
     data,
     documents,
     export,
+    goals,
     measurements,
     medication,
     overview,
@@ -16,5 +17,6 @@ from hub.dossier.views import (
 )
 from hub.dossier.views.base import bp, report_title, template_helpers
 
-PARTS = (overview, reading, data, plans, accesses, measurements, export, shares, documents, corrections, medication)
+PARTS = (overview, reading, data, plans, accesses, measurements, export, shares, documents, corrections, medication,
+         goals)
 __all__ = ['PARTS', 'bp', 'report_title', 'template_helpers']

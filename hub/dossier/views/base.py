@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.account.access import step_up_redirect
 from hub.circle import wellbeing
-from hub.circle.access import READ_DOSSIER, read_dossier, refused, require
+from hub.circle.access import check_read, read_dossier, refused, require
 from hub.circle.dossiers import source_name
 from hub.core.errors import AppError
 from hub.core.timeutil import utcnow
@@ -87,7 +87,7 @@ def template_helpers():
 def _dossier_page(circle_id, what, detail=None):
     """Check the capability, send to the step-up when needed, and audit the read; returns (member, redirect)."""
     try:
-        require(g.account, circle_id, READ_DOSSIER)
+        check_read(require(g.account, circle_id), what)
     except AppError as exc:
         raise refused(exc, g.account, circle_id, f'dossier.{what}', 'R', what) from None
     unlock = step_up_redirect()
