@@ -61,6 +61,12 @@ def check_reads(member: Member, part: str) -> Member:
     return member
 
 
+def is_the_client(member: Member | None) -> bool:
+    """Whether ``member`` is the person the care page is about: the client member, or the manager who manages their
+    own page (``Circle.client_manages``)."""
+    return member is not None and (member.role == 'client' or (member.role == 'manager' and member.circle.client_manages))
+
+
 def check_read(member: Member, what: str) -> Member:
     """Return ``member`` if they may make this dossier read (``timeline``, ``goals``, ``plan`` ...), else raise: the
     reads of one part (PART_OF_READ) with that part's capability, every other with the whole dossier."""
@@ -139,10 +145,10 @@ def require(account: Account, circle_id: uuid.UUID | str, capability: str | None
 
 
 def require_helper(account: Account) -> None:
-    """Raise unless the account helps on a care page (a member whose access has not ended): the wellbeing list is for
-    carers."""
-    helping = db.session.execute(select(Member.id).where(Member.account_id == account.id, current_members())
-                                 .limit(1)).first()
+    """Raise unless the account helps on a care page (a member, not the client, whose access has not ended): the
+    wellbeing list is for carers."""
+    helping = db.session.execute(select(Member.id).where(Member.account_id == account.id, Member.role != 'client',
+                                                         current_members()).limit(1)).first()
     if helping is None:
         raise Forbidden(_l('This is for people who help on a care page.'), code='not_helping')
 

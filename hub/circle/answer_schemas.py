@@ -23,6 +23,8 @@ class CircleSchema(AnswerSchema):
     ended = worked_out(access_ended, fields.Boolean, required=True)
     providers = worked_out(lambda member: providers_of(member.circle_id), fields.List,
                            fields.Nested(ProviderSchema), required=True)
+    client_manages = fields.Boolean(attribute='circle.client_manages', required=True,
+                                    metadata={'description': 'The manager is the client: they manage their own page'})
 
 
 class MemberSchema(AnswerSchema):

@@ -34,6 +34,8 @@ class Circle(IdMixin, CreatedMixin, Model):
 
     #: a name the manager chose; without it the client's name from the dossier is shown
     name: Mapped[str | None] = mapped_column(String(200))
+    #: the manager is the client: they manage their own care page (then no other member is the client)
+    client_manages: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     members: Mapped[list['Member']] = relationship(back_populates='circle', cascade='all, delete-orphan',
                                                    passive_deletes=True)

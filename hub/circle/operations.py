@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -26,9 +26,9 @@ from hub.core.tokens import InvalidToken, make_token, read_token
 from hub.extensions import db
 
 
-def create_circle(manager: Account, name=None) -> Circle:
-    """Make a care page with ``manager`` as its only manager."""
-    circle = Circle(name=name)
+def create_circle(manager: Account, name=None, client_manages=False) -> Circle:
+    """Make a care page with ``manager`` as its only manager (``client_manages``: the manager is the client)."""
+    circle = Circle(name=name, client_manages=client_manages)
     db.session.add(circle)
     db.session.add(Member(circle=circle, account_id=manager.id, role='manager', permissions=[]))
     db.session.flush()
@@ -89,7 +89,9 @@ def invite_helper(inviter: Member, data: dict) -> Invitation:
 
 
 def has_client(circle_id) -> bool:
-    """Whether the care page has its client as a member, or an open invitation for the client."""
+    """Whether the care page has its client: as a member, as its manager, or with an open invitation."""
+    if db.session.execute(select(Circle.client_manages).where(Circle.id == circle_id)).scalar():
+        return True
     member = select(Member.id).where(Member.circle_id == circle_id, Member.role == 'client')
     invited = select(Invitation.id).where(Invitation.circle_id == circle_id, Invitation.role == 'client',
                                           Invitation.status == 'pending', Invitation.expires_at > utcnow())
@@ -241,6 +243,25 @@ def member_of(circle_id, member_id) -> Member:
     return member
 
 
+def set_client_manages(manager: Member, value: bool) -> Circle:
+    """The manager says they are the client (they manage their own care page), or that they are not. Refused while
+    another member is the client or invited as the client."""
+    check(manager, MANAGE)
+    circle = manager.circle
+    change = update(Circle).where(Circle.id == circle.id).values(client_manages=value)
+    if value:  # one statement: no client member or invitation can slip in between the check and the change
+        change = change.where(~exists().where(Member.circle_id == circle.id, Member.role == 'client'),
+                              ~exists().where(Invitation.circle_id == circle.id, Invitation.role == 'client',
+                                              Invitation.status == 'pending', Invitation.expires_at > utcnow()))
+    if db.session.execute(change).rowcount == 0:
+        raise Conflict(_l('This care page already has its client, or an open invitation for the client.'),
+                       code='client_exists')
+    db.session.refresh(circle)
+    audit('circle.client_manages', 'U', actor=manager.account, role='manager', circle=circle.id,
+          target=f'client_manages:{str(value).lower()}')
+    return circle
+
+
 def change_member(manager: Member, member: Member, data: dict) -> Member:
     """Change a helper's role, chosen capabilities, last day or basis; the change counts from the next request."""
     require_member_change(manager, member, rights=True)
@@ -300,7 +321,9 @@ def transfer_management(circle_id, account: Account) -> Member:
     old = manager_of(circle_id)
     if old.account_id == account.id:
         return old
-    old.role, old.permissions = 'trust', None
+    # the old manager stays: as the client if they were, else in the trust group
+    old.role, old.permissions = ('client' if old.circle.client_manages else 'trust'), None
+    old.circle.client_manages = False
     db.session.flush()  # one manager at a time: the database checks it
     member = db.session.execute(select(Member).where(Member.circle_id == circle_id,
                                                      Member.account_id == account.id)).scalar_one_or_none()

@@ -101,6 +101,11 @@ class MessageSchema(StrictSchema):
             raise Invalid(_l('Choose a group or people to write to.'), field_name='audience')
 
 
+class CircleChangeSchema(StrictSchema):
+    """The manager says whether they are the client: whether they manage their own care page."""
+    client_manages = StrictBoolean(required=True)
+
+
 class ReplySchema(StrictSchema):
     text = Text(required=True, max_length=5000, multiline=True)
 

@@ -18,9 +18,9 @@ bp.before_request(member_first)  # who asks, before what they sent
 @login_limited()
 @bp.arguments(RedeemSchema)
 def redeem(data):
-    """Redeem a coupling code"""
+    """Redeem a coupling code: a new care page (`for_self`: you are the client), or `circle_id` one you manage"""
     account = current_account()
-    circle = operations.redeem(account, data['code'], data['circle_id'])
+    circle = operations.redeem(account, data['code'], data['circle_id'], data['for_self'])
     return membership(account, circle.id)
 
 

@@ -86,19 +86,20 @@ def _claim(code: str, account) -> CouplingCode:
 
 
 #: wrong coupling codes an account may type in 24 hours
-def redeem(account, typed_code, circle_id=None):
-    """Link the code's dossier to a new care page managed by ``account``, or to one it manages."""
+def redeem(account, typed_code, circle_id=None, for_self=False):
+    """Link the code's dossier to a new care page managed by ``account`` (``for_self``: who is the client), or to one
+    it manages."""
     if not isinstance(typed_code, str) or not typed_code.strip():  # nothing typed: not a wrong try
         message = _l('Type the coupling code from the letter of your care provider, for example ABCD-EFGH-JKLM.')
         raise InvalidInput(message, code='code_missing', fields={'code': [str(message)]})
     require_tries_left(account)
     try:
-        return _redeem(account, typed_code, circle_id)
+        return _redeem(account, typed_code, circle_id, for_self)
     except InvalidCode as exc:
         raise exc.audited('coupling.redeem', 'E', actor=account.id) from None
 
 
-def _redeem(account, typed_code, circle_id):
+def _redeem(account, typed_code, circle_id, for_self=False):
     code = normalize_code(typed_code)
     if code is None:
         raise generic_refusal()
@@ -116,7 +117,7 @@ def _redeem(account, typed_code, circle_id):
         raise Conflict(_l('This dossier is already linked to a care page. Ask your care provider for a transfer '
                           'code if you should manage it.'), code='dossier_linked')
     if circle_id is None:
-        circle = create_circle(account)
+        circle = create_circle(account, client_manages=for_self)
     db.session.add(CircleDossier(dossier_id=dossier.id, circle_id=circle.id))
     dossier.sync_requested = True  # the care page should show the dossier soon, not at the next interval
     db.session.flush()

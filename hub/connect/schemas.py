@@ -16,6 +16,8 @@ class RedeemSchema(StrictSchema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=64, error=_CODE_HINT),
                          error_messages={'required': _CODE_HINT})
     circle_id = fields.UUID(load_default=None)
+    #: a new care page for oneself: the one linking it is the client (they manage their own page)
+    for_self = StrictBoolean(load_default=False)
 
 
 class IssueSchema(StrictSchema):

@@ -21,10 +21,12 @@ def redeem():
     managed = [m for m in circles_of(g.account) if can(m, MANAGE)]
     errors, values, status = {}, {}, 200
     if request.method == 'POST':
-        values = form_data('code', 'circle_id')
+        values = form_data('code', 'circle_id', 'for_whom')
         with form_step() as step:  # the same schema and the same answers as POST /api/v1/connections
-            data = RedeemSchema().load({key: value for key, value in values.items() if value or key == 'code'})
-            circle = operations.redeem(g.account, data['code'], data['circle_id'])
+            data = RedeemSchema().load({key: value for key, value in values.items()
+                                        if (value or key == 'code') and key != 'for_whom'}
+                                       | {'for_self': values.get('for_whom') == 'self'})
+            circle = operations.redeem(g.account, data['code'], data['circle_id'], data['for_self'])
         if step.ok:
             return redirect(url_for('dossier.overview', circle_id=circle.id, linked=1), 303)
         errors, status = step.errors, step.status

@@ -2,7 +2,7 @@
 // at the top of each report, plan or message) aloud, in a voice of the page's language. Separators are read as
 // pauses and times as words ("10:30" as "10 uur 30"). Where the browser has no such voice, the server reads it
 // (POST /api/v1/speech, for someone logged in: audio made with espeak-ng, 2,000 characters at a time); where that
-// cannot be either, the button stays and says how to get a voice.
+// cannot be either, the button stays and says how to get a voice. With easy read on, every page and card has one.
 (function () {
   'use strict';
   var speech = window.speechSynthesis;
@@ -131,6 +131,11 @@
     next();
   }
 
+  if (document.body.classList.contains('easy-read')) {  // easy read: every page, and every card on it, is read aloud
+    var own = document.querySelector('main');
+    if (own) { own.setAttribute('data-read-page', ''); }
+    document.querySelectorAll('main .card').forEach(function (card) { card.setAttribute('data-read-aloud', ''); });
+  }
   var main = document.querySelector('main[data-read-page]');
   if (main) {
     var heading = main.querySelector('h1');

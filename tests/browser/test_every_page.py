@@ -161,6 +161,20 @@ def _speak(person, language):
     assert page.evaluate('document.documentElement.lang') == language
 
 
+def _easy(person, path):
+    """Easy read: a button reads the page aloud, one reads each card, type of at least 20 px, buttons of at least
+    48 px, no tables."""
+    page = person.page
+    assert page.locator('main > button.read-aloud, main button.read-aloud').count() >= 1, f'{path}: no read-aloud'
+    cards = page.locator('main .card')
+    assert cards.count() == page.locator('main .card button.read-aloud').count(), f'{path}: a card is not read aloud'
+    assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('main')).fontSize)") >= 20, path
+    assert page.locator('main table').count() == 0, f'{path}: a table'
+    small = page.evaluate("""() => [...document.querySelectorAll('main button, main a.button')]
+        .filter(b => b.offsetParent && b.getBoundingClientRect().height < 47.5).map(b => b.textContent.trim())""")
+    assert not small, f'{path}: buttons lower than 48 px: {small}'
+
+
 def _check(person, path, language, shots, name=None):
     """Open ``path`` at each width: axe-core clean, no sideways scroll; save a picture when asked."""
     page = person.page
@@ -219,4 +233,6 @@ def test_every_page_for_everyone(pages, live, tmp_path, language):
             filled = path.format(**values)
             name = next((n for n, (r, p) in SCREENSHOTS.items() if r == role and p == path), None)
             _check(person, filled, language, shots, name)
+            if role == 'client':  # easy read on every page the client reaches (and those that refuse them)
+                _easy(person, filled)
         _check(person, '/logout', language, None)

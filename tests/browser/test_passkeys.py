@@ -44,7 +44,7 @@ def test_a_passkey_as_first_step_for_login_and_step_up(pages, live, live_mailbox
     headings = page.locator('main h2').all_inner_texts()
     assert headings == ['Met je telefoon of computer', 'Met een code per sms of telefoontje',
                         'Met een app op je telefoon']
-    assert page.locator('img').count() == 0  # no QR code unless the app is chosen
+    assert page.locator('main img').count() == 0  # no QR code unless the app is chosen
     person.axe()
     page.get_by_label('Naam van deze telefoon of computer').fill('Telefoon van Pieter')
     page.get_by_role('button', name='Deze telefoon of computer gebruiken').click()

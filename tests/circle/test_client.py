@@ -43,6 +43,7 @@ def test_the_client_sees_their_own_things_and_cannot_be_tricked_into_sharing(reg
         assert getattr(client, method)(f'{base}/{path}').status_code == 403, path
     for path in ('medication', 'goals'):  # their own medication and goals
         assert client.get(f'{base}/{path}').status_code == 200, path
+    assert client.get('/api/v1/me/wellbeing').status_code == 403  # how the carers are doing is not for the client
     assert client.post(f'{base}/shares', {'parts': ['medication'], 'expires_in_days': 7,
                                           'max_opens': 1}).status_code == 403
     assert client.post(f'{base}/invitations', {'email': 'x@example.nl', 'first_name': 'X', 'last_name': 'Y',
@@ -217,3 +218,42 @@ def test_the_client_sends_a_photo_with_a_message_or_without_words(register, prov
     empty = client.client.post(f"/circles/{circle['id']}/messages/{thread['id']}",
                                data={'csrf_token': client.csrf(), 'text': ''})
     assert empty.status_code == 422  # words, or a photo
+
+
+def test_a_client_who_links_their_own_dossier_manages_their_own_page(register, provider, coupling_code):
+    client = register('wim@example.nl', 'Wim', 'Jansen')
+    circle = client.post('/api/v1/connections', {'code': coupling_code(provider(), 'c-wim'), 'for_self': True})
+    assert circle.status_code == 201 and circle.get_json()['client_manages'] is True
+    circle = circle.get_json()
+    base = f"/api/v1/circles/{circle['id']}"
+    # the page has its client: nobody else is invited as the client
+    answer = _invite(client, circle, 'ander@example.nl', 'client')
+    assert answer.status_code == 409 and answer.get_json()['error']['code'] == 'client_exists'
+    menu = client.get(f"/circles/{circle['id']}/members").get_data(as_text=True)
+    assert 'Jij bent de cliënt' in menu and 'Ik ben niet de cliënt' in menu
+    # a helper cannot say it; bad input changes nothing
+    helper, _ = _join(client, circle, register, 'els@example.nl', 'trust')
+    assert helper.patch(base, {'client_manages': False}).status_code == 403
+    for body in ({}, {'client_manages': 'ja'}, {'client_manages': True, 'x': 1}):
+        assert client.patch(base, body).status_code == 422, body
+    assert client.get(base).get_json()['client_manages'] is True
+    # no longer the client: then the client can be invited, and while that invitation is open one cannot be it
+    assert client.patch(base, {'client_manages': False}).get_json()['client_manages'] is False
+    assert _invite(client, circle, 'wim.zelf@example.nl', 'client').status_code == 201
+    refused = client.patch(base, {'client_manages': True})
+    assert refused.status_code == 409 and refused.get_json()['error']['code'] == 'client_exists'
+    # someone who links a dossier for another is not the client; the page's form asks whose it is
+    mentor = register('mentor@example.nl')
+    other = mentor.post('/api/v1/connections', {'code': coupling_code(provider('Zorggroep Twee'), 'c-2')}).get_json()
+    assert other['client_manages'] is False
+    page = mentor.get('/connect').get_data(as_text=True)
+    assert 'Van wie is het dossier?' in page and 'Van mijzelf: ik ben de cliënt' in page
+    linked = mentor.client.post('/connect', data={'csrf_token': mentor.csrf(), 'for_whom': 'self',
+                                                 'code': coupling_code(provider('Zorggroep Drie'), 'c-3')})
+    assert linked.status_code == 303
+    mine = [c for c in mentor.get('/api/v1/circles').get_json()['items'] if c['client_manages']]
+    assert len(mine) == 1
+    switched = mentor.client.post(f"/circles/{mine[0]['id']}/client-manages",
+                                  data={'csrf_token': mentor.csrf(), 'client_manages': 'no'})
+    assert switched.status_code == 303 and mentor.get(f"/api/v1/circles/{mine[0]['id']}").get_json()[
+        'client_manages'] is False

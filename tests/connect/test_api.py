@@ -12,7 +12,7 @@ def test_redeem_makes_the_account_manager_of_a_new_care_page(register, provider,
     response = manager.post('/api/v1/connections', {'code': code})
     assert response.status_code == 201, response.get_json()
     circle = response.get_json()
-    assert set(circle) == {'id', 'name', 'role', 'permissions', 'providers', 'ends_on', 'ended'}
+    assert set(circle) == {'id', 'name', 'role', 'permissions', 'providers', 'ends_on', 'ended', 'client_manages'}
     assert circle['role'] == 'manager'
     assert 'dossier' in circle['permissions'] and 'settings.contacts_add' in circle['permissions']
     assert [p['name'] for p in circle['providers']] == [name]
@@ -218,3 +218,19 @@ def test_deleting_a_care_page_asks_the_step_up_and_tells_its_members(care_page, 
     assert 'Mieke Jansen heeft een zorgpagina verwijderd' in told.get_content()
     assert not [m for m in mailbox.to('manager@example.nl') if m['Subject'] == 'Een zorgpagina is verwijderd']
     assert helper.get('/api/v1/circles').get_json()['items'] == []
+
+
+def test_a_client_who_hands_over_management_stays_the_client(register, provider, coupling_code, db):
+    from sqlalchemy import select
+
+    from hub.circle.models import Member
+    name = provider()
+    client = register('wim@example.nl', 'Wim')
+    circle = client.post('/api/v1/connections', {'code': coupling_code(name, 'client-w'), 'for_self': True}).get_json()
+    assert circle['client_manages'] is True
+    mentor = register('mentor@example.nl', 'Mentor')
+    moved = mentor.post('/api/v1/connections', {'code': coupling_code(name, 'client-w', transfer=True)}).get_json()
+    assert moved['role'] == 'manager' and moved['client_manages'] is False  # the mentor is not the client
+    mine = client.get(f"/api/v1/circles/{circle['id']}").get_json()
+    assert mine['role'] == 'client' and 'dossier' not in mine['permissions']
+    assert sorted(m.role for m in db.scalars(select(Member))) == ['client', 'manager']

@@ -15,6 +15,7 @@ from hub.circle.answer_schemas import CircleSchema, InvitationToMeSchema, Member
 from hub.circle.api.base import bp
 from hub.circle.schemas import (
     PROFILE_FIELDS,
+    CircleChangeSchema,
     InvitationSchema,
     MemberChangeSchema,
     RespondSchema,
@@ -36,6 +37,17 @@ def circles():
 def circle(circle_id):
     """One care page"""
     return require(current_account(), circle_id)
+
+
+@bp.patch('/circles/<circle_id>')
+@bp.arguments(CircleChangeSchema)
+@bp.response(200, CircleSchema)
+def change_circle(data, circle_id):
+    """Say whether you, the manager, are the client (`client_manages`); 409 `client_exists` while another member
+    is the client or invited as the client"""
+    manager = require(current_account(), circle_id)
+    operations.set_client_manages(manager, data['client_manages'])
+    return manager
 
 
 @bp.get('/circles/<circle_id>/members')

@@ -12,6 +12,7 @@ from hub.circle import operations
 from hub.circle.access import (
     access_ended,
     can,
+    is_the_client,
     reads,
     sees_calendar,
 )
@@ -25,7 +26,7 @@ def template_helpers():
     """What the templates of every package use from circle: permissions, names, labels (create_app adds them)."""
     return {'can': can, 'client_name': client_name, 'role_label': lambda role: ROLE_LABELS.get(role, role),
             'audience_label': lambda audience: AUDIENCE_LABELS.get(audience, audience), 'sees_calendar': sees_calendar,
-            'reads': reads,
+            'reads': reads, 'is_the_client': is_the_client,
             'open_invitations': lambda: len(operations.invitations_for(g.account)) if g.get('account') else 0,
             'basis_label': lambda basis: BASIS_LABELS.get(basis, basis), 'access_ended': access_ended}
 

@@ -22,6 +22,7 @@ from hub.circle.access import (
 from hub.circle.dossiers import dossiers_of, suggested_invitations
 from hub.circle.permissions import BASIS_HINTS, BASIS_LABELS, CATALOGUE, GRANTABLE, PRESETS
 from hub.circle.schemas import (
+    CircleChangeSchema,
     InvitationSchema,
     MemberChangeSchema,
 )
@@ -53,7 +54,18 @@ def members(circle_id):
     resets = pending_for([m.account_id for m in everyone if m.id != member.id]) if can(member, MANAGE) else {}
     return render_template('circle/members.html', member=member, members=everyone, photos=photos,
                            permissions_of=permissions_of, invitations=invitations, resets=resets,
-                           dossiers=dossiers_of(member.circle_id))
+                           dossiers=dossiers_of(member.circle_id),
+                           has_client=can(member, MANAGE) and operations.has_client(member.circle_id))
+
+
+@bp.post('/circles/<circle_id>/client-manages')
+@login_required
+def client_manages_switch(circle_id):
+    """The manager says they are the client (their own care page), or that they are not."""
+    manager = require(g.account, circle_id)
+    data = CircleChangeSchema().load({'client_manages': request.form.get('client_manages') == 'yes'})
+    operations.set_client_manages(manager, data['client_manages'])
+    return redirect(url_for('circle.members', circle_id=manager.circle_id), 303)
 
 
 AREA_LABELS = {'messages': _l('Messages'), 'appointments': _l('Calendar'), 'dossier': _l('Dossier (medical data)'),
