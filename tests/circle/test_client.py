@@ -257,3 +257,22 @@ def test_a_client_who_links_their_own_dossier_manages_their_own_page(register, p
                                   data={'csrf_token': mentor.csrf(), 'client_manages': 'no'})
     assert switched.status_code == 303 and mentor.get(f"/api/v1/circles/{mine[0]['id']}").get_json()[
         'client_manages'] is False
+
+
+def test_with_easy_read_each_card_shows_what_it_is(register, provider, coupling_code):
+    manager, circle = _care_page(register, provider, coupling_code)
+    client, _ = _join(manager, circle, register, 'wim@example.nl', 'client')
+    base = f"/api/v1/circles/{circle['id']}"
+    assert manager.post(f'{base}/messages', {'text': 'Zondag naar het bos?', 'audience': 'all'}).status_code == 201
+    assert manager.post(f'{base}/board', {'text': 'Wim heeft een nieuwe fiets!'}).status_code == 201
+    assert manager.post(f'{base}/medication', {'name': 'Vitamine D', 'dose': '1 tablet per dag'}).status_code == 201
+    pages = (('messages', 'messages', 'Bericht'), ('board', 'board', 'Bericht op het prikbord'),
+             ('medication', 'medication', 'Medicijnen'))
+    for path, picture, alt in pages:
+        html = client.get(f"/circles/{circle['id']}/{path}").get_data(as_text=True)
+        cards = re.findall(r'<li class="card[^"]*"[^>]*>\s*(<img[^>]*>)', html)
+        assert cards, path
+        for tag in cards:  # a pictogram with its Dutch words, never colour alone
+            assert f'pictograms/{picture}.svg' in tag and f'alt="{alt}"' in tag and 'card-pictogram' in tag, tag
+        # without easy read, the manager's cards stay as they were
+        assert 'card-pictogram' not in manager.get(f"/circles/{circle['id']}/{path}").get_data(as_text=True), path

@@ -105,6 +105,10 @@ def easy_to_read(html):
     lines = [re.sub(r'\s+', ' ', unescape(re.sub(r'<[^>]+>', ' ', block))).replace('\u00ad', '').strip()
              for block in re.split(r'</(?:h1|h2|h3|p|li|a)>', own)]
     sentences = [part for line in lines for part in re.split(r'(?<=[.!?:])\s+', line) if part]
+    # no abbreviations: 'bijv.', 'o.a.', 'z.s.m.', 'enz.', 'ca.', 'i.p.v.' and the like are hard to read and to hear
+    abbreviations = re.findall(r'\b(?:[a-z]{1,4}\.){2,}|\b(?:bijv|enz|etc|ca|evt|incl|excl|mvg|nr|tel|blz|afd)\.',
+                               ' '.join(lines), re.I)
+    assert not abbreviations, abbreviations
     assert sentences and all(len(part.split()) <= 10 for part in sentences), sentences
     textstat.set_lang('nl')
     score = textstat.flesch_reading_ease(' '.join(sentences))
