@@ -61,10 +61,12 @@ bench-sync: test-deps
 	$(BIN)/pip install -q -r requirements-bench.txt
 	$(BIN)/python bench/sync.py $(BENCH_ARGS)
 
-# The reading side under load beside a bare Flask hello world (wrk from Debian's packages).
+# The cost table (CPU per page and per care-page panel, in-process), then the reading side under load beside a
+# bare Flask hello world (wrk from Debian's packages).
 bench-web: system-deps install $(VENV)/.test-installed
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
 		|| sudo apt-get install -y -qq wrk
+	$(BIN)/python bench/cost.py $(COST_ARGS)
 	$(BIN)/python bench/web.py $(BENCH_ARGS)
 
 # One and two app servers behind one address, one and two Celery workers, on PostgreSQL and Redis.

@@ -41,6 +41,10 @@ ROUTES = [
     ('plans page', '/plans'),
 ]
 
+#: the targets of issue [speed] (#31): the share of hello world's req/s (None: every other route), p99 at 4 connections
+RATIO_TARGETS = {'care page': 0.1, None: 0.15}
+P99_TARGET_MS = 50
+
 
 def free_port():
     with socket.socket() as sock:
@@ -186,9 +190,12 @@ def run_size(reports, seconds, hello_rps, work, database_url=None):
             figures['statements'] = int(probe.headers.get('X-SQL-Statements', -1))
             figures['ratio_to_hello'] = round(figures['rps'] / hello_rps, 4)
             results[name] = figures
+            ratio_target = RATIO_TARGETS.get(name, RATIO_TARGETS[None])
+            missed = [what for what, bad in (('ratio', figures['ratio_to_hello'] < ratio_target),
+                                             ('p99', figures['p99_ms'] > P99_TARGET_MS)) if bad]
             print(f'  {"postgresql" if database_url else "sqlite":10} {reports:>7} {name:20} {figures["rps"]:8.1f} req/s  p50 {figures["p50_ms"]:7.1f} ms  '
-                  f'p99 {figures["p99_ms"]:7.1f} ms  {figures["ratio_to_hello"]:.3f} of hello  '
-                  f'{figures["statements"]} statements', flush=True)
+                  f'p99 {figures["p99_ms"]:7.1f} ms  {figures["ratio_to_hello"]:.3f} of hello (target {ratio_target})  '
+                  f'{figures["statements"]} statements{"  misses: " + ", ".join(missed) if missed else ""}', flush=True)
     finally:
         process.terminate()
         process.wait(timeout=30)

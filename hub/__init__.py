@@ -24,6 +24,10 @@ def create_app(config=None):
 
     from hub.core.db import install_sqlite_pragmas
     install_sqlite_pragmas()
+    from hub.core.audit import install_audit_writer
+    from hub.core.memo import install_memo
+    install_audit_writer()
+    install_memo()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / 'migrations'))
     from hub.web import large_body, nameless_form_parts, select_locale, select_timezone

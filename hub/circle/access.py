@@ -13,11 +13,12 @@ from sqlalchemy.orm import aliased, joinedload
 from hub.account.access import step_up_required
 from hub.account.models import Account
 from hub.circle.dossiers import linked_dossier_ids
-from hub.circle.models import Member, Note
+from hub.circle.models import Circle, Member, Note
 from hub.circle.permissions import PRESETS
 from hub.core.audit import audit
 from hub.core.dates import day
 from hub.core.errors import AppError, Forbidden, NotFound
+from hub.core.memo import once
 from hub.core.timeutil import zone
 from hub.extensions import db
 
@@ -89,6 +90,14 @@ def current_members(who: Any = Member) -> ColumnElement[bool]:
     return or_(who.ends_on.is_(None), who.ends_on >= today())
 
 
+def memberships_of(account: Account) -> list[Member]:
+    """Return the account's memberships with their care pages, oldest first (read once per transaction)."""
+    return list(once(('memberships', account.id), lambda: db.session.execute(
+        select(Member).options(joinedload(Member.circle).undefer(Circle.dossier_client_name))
+        .where(Member.account_id == account.id)
+        .order_by(Member.created_at)).scalars().all()))
+
+
 def membership(account: Account, circle_id: uuid.UUID | str) -> Member:
     """Return the account's membership of a circle, or raise NotFound (strangers learn nothing)."""
     try:
@@ -99,8 +108,8 @@ def membership(account: Account, circle_id: uuid.UUID | str) -> Member:
     member = known.get((account.id, circle_uuid))
     if member is not None and inspect(member).persistent:  # one request asks once (unless it was removed)
         return member
-    member = db.session.execute(select(Member).options(joinedload(Member.circle)).where(
-        Member.circle_id == circle_uuid, Member.account_id == account.id)).scalar_one_or_none()
+    # all the account's care pages in one statement: the menu and the list of care pages need them as well
+    member = next((m for m in memberships_of(account) if m.circle_id == circle_uuid), None)
     if member is None:
         raise NotFound(_l('This care page does not exist, or you are not a member.'))
     if access_ended(member):  # every route of the care page goes through here

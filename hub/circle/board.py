@@ -48,21 +48,22 @@ def posts(member: Member, cursor=None, limit=PAGE_SIZE):
 
 
 def _newest_reactions(post_ids, shown=SHOWN_REACTIONS):
-    """(post id -> its newest ``shown`` reactions, oldest first; post id -> how many it has), in two queries."""
+    """(post id -> its newest ``shown`` reactions, oldest first; post id -> how many it has), in one query: each
+    reaction's rank in its post and its post's count come from window functions."""
     if not post_ids:
         return {}, {}
     rank = func.row_number().over(partition_by=BoardReaction.post_id,
                                   order_by=(BoardReaction.created_at.desc(), BoardReaction.id.desc())).label('rank')
-    ranked = select(BoardReaction.id, rank).where(BoardReaction.post_id.in_(post_ids)).subquery()
-    newest = {}
-    for reaction in db.session.execute(
-            select(BoardReaction).options(joinedload(BoardReaction.author))
+    total = func.count().over(partition_by=BoardReaction.post_id).label('total')
+    ranked = select(BoardReaction.id, rank, total).where(BoardReaction.post_id.in_(post_ids)).subquery()
+    newest: dict = {}
+    counts = {}
+    for reaction, count in db.session.execute(
+            select(BoardReaction, ranked.c.total).options(joinedload(BoardReaction.author))
             .join(ranked, ranked.c.id == BoardReaction.id).where(ranked.c.rank <= shown)
-            .order_by(BoardReaction.created_at, BoardReaction.id)).scalars():
+            .order_by(BoardReaction.created_at, BoardReaction.id)):
         newest.setdefault(reaction.post_id, []).append(reaction)
-    counts = dict(db.session.execute(select(BoardReaction.post_id, func.count(BoardReaction.id))
-                                     .where(BoardReaction.post_id.in_(post_ids))
-                                     .group_by(BoardReaction.post_id)).all())
+        counts[reaction.post_id] = count
     return newest, counts
 
 

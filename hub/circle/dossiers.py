@@ -1,12 +1,15 @@
 """The dossiers shown on a care page: the links, and the records read through them."""
 
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, select, true
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import Integer, and_, exists, literal, select, true, union_all
+from sqlalchemy.orm import aliased, joinedload, undefer
 
 from hub.careprovider.models import Dossier, Provider, Record
 from hub.circle.models import Circle, CircleDossier, HiddenRecord, Member
 from hub.core.errors import NotFound
+from hub.core.memo import keep, known, once
 from hub.extensions import db
 
 
@@ -36,6 +39,53 @@ def records_of(reader: Member | None, circle_id, kinds):
                    not_hidden(reader)))
 
 
+class RecordRow(NamedTuple):
+    """A record with its dossier, as ``select(Record, Dossier)`` gives them."""
+    Record: Record
+    Dossier: Dossier
+
+
+def live_records(reader: Member | None, circle_id, kinds):
+    """The query of the live records of these kinds in the care page's dossiers, of Record alone (``read_records``
+    adds each one's dossier from ``dossiers_of``), without those hidden from ``reader``."""
+    return (select(Record).join(CircleDossier, CircleDossier.dossier_id == Record.dossier_id)
+            .where(CircleDossier.circle_id == circle_id, Record.kind.in_(kinds), Record.deleted.is_(False),
+                   not_hidden(reader)))
+
+
+def _with_dossiers(circle_id, records) -> list[RecordRow]:
+    records = list(records)
+    if not records:  # nothing to add a dossier to: no need to read them
+        return []
+    by_id = {dossier.id: dossier for dossier in dossiers_of(circle_id, uploads=True)}
+    return [RecordRow(record, by_id[record.dossier_id]) for record in records]
+
+
+def read_records(circle_id, key: tuple, query) -> list[RecordRow]:
+    """Run a query of records (``live_records``) once per transaction under ``key``; rows of (Record, Dossier).
+    A page that needs several such reads runs them together first (``read_records_together``)."""
+    return once(key, lambda: _with_dossiers(circle_id, db.session.execute(query).scalars()))
+
+
+def read_records_together(circle_id, reads) -> None:
+    """Run several reads of records, ``(key, query)`` each, in one statement: each query keeps its own order and
+    limit as a part of a UNION ALL, and each answer is kept for the transaction under its key (``read_records``
+    then finds it), as if each had run alone."""
+    reads = [(key, query) for key, query in reads if not known(key)]
+    if len(reads) < 2:
+        return
+    parts = []
+    for number, (_, query) in enumerate(reads):
+        part = query.subquery()
+        parts.append(select(literal(number, Integer).label('part'), *part.c))
+    joined = union_all(*parts).subquery()
+    found: list[list] = [[] for _ in reads]
+    for part, record in db.session.execute(select(joined.c.part, aliased(Record, joined))):
+        found[part].append(record)
+    for (key, _), records in zip(reads, found, strict=True):
+        keep(key, _with_dossiers(circle_id, records))
+
+
 def records_in(reader: Member | None, dossier_id, kinds):
     """Return the query of the live records of these kinds in one dossier (rows of Record, Dossier), without those
     hidden from ``reader`` (a Member, or None: see not_hidden)."""
@@ -46,18 +96,17 @@ def records_in(reader: Member | None, dossier_id, kinds):
 
 def dossiers_of(circle_id, uploads=False) -> list[Dossier]:
     """Return the providers' dossiers linked to a care page; with ``uploads`` also those of what members uploaded
-    (read like the others, but no provider to write to or sync)."""
-    query = (select(Dossier).options(joinedload(Dossier.provider)).join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
-             .where(CircleDossier.circle_id == circle_id))
-    if not uploads:
-        query = query.where(Dossier.uploaded_by.is_(None))
-    return db.session.execute(query.order_by(CircleDossier.created_at)).scalars().all()
+    (read like the others, but no provider to write to or sync). Read once per transaction (``once``)."""
+    linked = once(('dossiers', str(circle_id)), lambda: db.session.execute(
+        select(Dossier).options(joinedload(Dossier.provider))
+        .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
+        .where(CircleDossier.circle_id == circle_id).order_by(CircleDossier.created_at)).scalars().all())
+    return [dossier for dossier in linked if uploads or dossier.uploaded_by is None]
 
 
 def linked_dossier_ids(circle_id) -> list:
     """The ids of the dossiers linked to a care page (for the audit records of a read: one each)."""
-    return db.session.execute(select(CircleDossier.dossier_id).where(CircleDossier.circle_id == circle_id)
-                              .order_by(CircleDossier.created_at)).scalars().all()
+    return [dossier.id for dossier in dossiers_of(circle_id, uploads=True)]
 
 
 def providers_of(circle_id) -> list[Provider]:
@@ -74,21 +123,15 @@ def linked_dossier(circle_id, dossier_id) -> Dossier:
 
 
 def client_name(circle) -> str | None:
-    """Return the name to show for a care page: its own name, else the client's from a dossier (looked up once per
-    loaded care page: a page shows it in the header, the breadcrumb and the title)."""
-    if circle.name:
-        return circle.name
-    if '_client_name' not in circle.__dict__:
-        # for nobody in particular: the client's data cannot be hidden from a member
-        row = db.session.execute(records_of(None, circle.id, ('demographics',)).order_by(Record.created_at)
-                                 .limit(1)).first()
-        circle.__dict__['_client_name'] = row.Record.data['name'] if row else None
-    return circle.__dict__['_client_name']
+    """Return the name to show for a care page: its own name, else the client's from a dossier
+    (``Circle.dossier_client_name``: loaded with the member's care pages, read once per loaded care page)."""
+    return circle.name or circle.dossier_client_name
 
 
 def page_names(circle_ids) -> dict:
     """The names of care pages now, by id (those whose name is known)."""
-    circles = db.session.execute(select(Circle).where(Circle.id.in_(list(circle_ids)))).scalars()
+    circles = db.session.execute(select(Circle).options(undefer(Circle.dossier_client_name))
+                                 .where(Circle.id.in_(list(circle_ids)))).scalars()
     return {circle.id: name for circle in circles if (name := client_name(circle))}
 
 

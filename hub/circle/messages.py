@@ -8,22 +8,22 @@ read state and removed threads are their own: nobody sees who read what.
 """
 
 import uuid
+from functools import partial
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.account import notifications
 from hub.account.photos import reencode
-from hub.careprovider.models import Dossier, Record
+from hub.careprovider.models import Record
 from hub.careprovider.outbound import queue_for_provider
 from hub.circle.access import can, current_members, message_audiences
 from hub.circle.board import PHOTO_SIDE
-from hub.circle.dossiers import client_name, dossiers_of
+from hub.circle.dossiers import client_name, dossiers_of, live_records, read_records
 from hub.circle.models import (
-    CircleDossier,
     Member,
     Message,
     MessagePhoto,
@@ -31,7 +31,7 @@ from hub.circle.models import (
     ThreadRead,
     ThreadRecipient,
 )
-from hub.core.audit import audit
+from hub.core.audit import audit, last_step
 from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.errors import Forbidden, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
@@ -75,26 +75,26 @@ def _with_state(query, member):
                                             ThreadRead.account_id == member.account_id))
 
 
-def threads(member: Member, cursor=None, limit=PAGE_SIZE, looking=True):
+def threads(member: Member, cursor=None, limit=PAGE_SIZE, looking=True, recipients=False, every_count=False):
     """Return (threads, their unread counts by id, next cursor): the member's threads, the newest message first;
     a thread they removed comes back when a new message arrives. ``looking``: the member opened their messages
-    (no new mail until something newer comes); a preview elsewhere is not looking."""
+    (no new mail until something newer comes); a preview elsewhere is not looking. ``recipients``: with the chosen
+    recipients of each thread (the API's list names them; the pages do not). ``every_count``: the unread counts of
+    all the member's threads, not only of this page (their sum is ``unread``: the care page asks both at once)."""
     file_provider_messages(member.circle_id)
-    query = _with_state(select(MessageThread).options(joinedload(MessageThread.author)), member).where(
+    options = [joinedload(MessageThread.author)] + ([selectinload(MessageThread.recipients)] if recipients else [])
+    query = _with_state(select(MessageThread).options(*options), member).where(
         MessageThread.circle_id == member.circle_id, visible(member),
         or_(ThreadRead.removed_at.is_(None), MessageThread.last_message_at > ThreadRead.removed_at))
     query = after_cursor(query, MessageThread.last_message_at, MessageThread.id, cursor)
     found = db.session.execute(query.order_by(MessageThread.last_message_at.desc(), MessageThread.id.desc())
                                .limit(limit + 1)).scalars().all()
     page = found[:limit]
-    counts = dict(db.session.execute(
-        _with_state(select(Message.thread_id, func.count(Message.id)).join(
-            MessageThread, Message.thread_id == MessageThread.id), member)
-        .where(Message.thread_id.in_([t.id for t in page]), _unread_condition(member))
-        .group_by(Message.thread_id)).all()) if page else {}
+    counts = _unread_counts(member, None if every_count else [t.id for t in page]) if page or every_count else {}
     _audit_provider_read(member, page)
     if looking and not cursor:
-        member.messages_read_at = utcnow()  # they looked: a new mail may come for what is new after this
+        # they looked: a new mail may come for what is new after this (written last: see last_step)
+        last_step(partial(setattr, member, 'messages_read_at', utcnow()))
     last = page[-1] if len(found) > limit else None
     return page, counts, encode_cursor(last.last_message_at, last.id) if last else None
 
@@ -238,16 +238,19 @@ def _write(member: Member, account, found, text, dossier, photo_data=None) -> Me
     return message
 
 
+def unfiled(circle_id, limit=FILE_LIMIT):
+    """The read (key, query) of the provider's messages on a care page not yet filed into a thread, oldest first
+    (for nobody in particular: a provider's message cannot be hidden)."""
+    return (('unfiled', str(circle_id), limit), live_records(None, circle_id, ('message',)).where(
+        Record.occurred_at.is_not(None), ~exists().where(Message.record_id == Record.id, Message.circle_id == circle_id))
+        .order_by(Record.occurred_at).limit(limit))
+
+
 def file_provider_messages(circle_id, limit=FILE_LIMIT) -> int:
     """File the provider's new messages of a care page into threads (each once), in a fixed number of statements;
     return how many were filed. An answer goes into the thread it answers, anything else begins a thread."""
-    rows = db.session.execute(
-        select(Record, Dossier).join(Dossier, Record.dossier_id == Dossier.id)
-        .join(CircleDossier, CircleDossier.dossier_id == Dossier.id)
-        .where(CircleDossier.circle_id == circle_id, Record.kind == 'message', Record.deleted.is_(False),
-               Record.occurred_at.is_not(None),
-               ~exists().where(Message.record_id == Record.id, Message.circle_id == circle_id))
-        .order_by(Record.occurred_at).limit(limit)).all()
+    # asked once per transaction (the care page and its messages panel both ask); filing them forgets the answer
+    rows = read_records(circle_id, *unfiled(circle_id, limit))
     if not rows:
         return 0
     answered = _answered_threads(circle_id, [row.Record.data.get('in_response_to') for row in rows])
@@ -335,6 +338,18 @@ def unread(member: Member) -> int:
                         member).where(MessageThread.circle_id == member.circle_id, visible(member),
                                       _unread_condition(member))
     return db.session.execute(query).scalar_one()
+
+
+def _unread_counts(member: Member, thread_ids=None) -> dict:
+    """Thread id -> how many of its messages the member has not read: of these threads, or (None) of every thread
+    they see (only threads with something unread are counted, so the answer stays small)."""
+    query = _with_state(select(Message.thread_id, func.count(Message.id))
+                        .join(MessageThread, Message.thread_id == MessageThread.id), member)
+    if thread_ids is None:
+        query = query.where(MessageThread.circle_id == member.circle_id, visible(member))
+    else:
+        query = query.where(Message.thread_id.in_(thread_ids))
+    return dict(db.session.execute(query.where(_unread_condition(member)).group_by(Message.thread_id)).all())
 
 
 def thread_json(found, unread_count=0, member_ids=None) -> dict:

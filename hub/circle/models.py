@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -16,9 +17,10 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     false,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from hub.account.models import Account
 from hub.careprovider.models import Dossier, Record
@@ -39,6 +41,8 @@ class Circle(IdMixin, CreatedMixin, Model):
 
     members: Mapped[list['Member']] = relationship(back_populates='circle', cascade='all, delete-orphan',
                                                    passive_deletes=True)
+    if TYPE_CHECKING:  # mapped below: its query needs CircleDossier
+        dossier_client_name: Mapped[str | None]
 
 
 class Member(IdMixin, CreatedMixin, Model):
@@ -134,7 +138,7 @@ class MessageThread(IdMixin, CreatedMixin, Model):
     last_message_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     author: Mapped[Account | None] = relationship()
-    recipients: Mapped[list['ThreadRecipient']] = relationship(cascade='all, delete-orphan', lazy='selectin')
+    recipients: Mapped[list['ThreadRecipient']] = relationship(cascade='all, delete-orphan')  # the API lists them
 
     __table_args__ = (Index('ix_message_threads_circle_last_id', 'circle_id', 'last_message_at', 'id'),)
 
@@ -327,6 +331,16 @@ class CircleDossier(CreatedMixin, Model):
     trouble_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     dossier: Mapped[Dossier] = relationship()
+
+
+#: the client's name from the first dossier that has one (the care page's name when the manager chose none): loaded
+#: with the care page where a page shows it (``undefer``), else read when first asked
+Circle.dossier_client_name = column_property(
+    select(Record.data['name'].as_string())
+    .join(CircleDossier, CircleDossier.dossier_id == Record.dossier_id)
+    .where(CircleDossier.circle_id == Circle.id, Record.kind == 'demographics', Record.deleted.is_(False))
+    .order_by(Record.created_at).limit(1).correlate_except(Record, CircleDossier).scalar_subquery(),
+    deferred=True)
 
 
 class HiddenRecord(CreatedMixin, Model):

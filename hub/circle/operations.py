@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -13,13 +13,22 @@ from hub.account import notifications
 from hub.account.models import Account
 from hub.account.operations import link, normalize_email
 from hub.account.profile import erase_account
-from hub.circle.access import MANAGE, check, current_members, require_member_change, require_removal, today
+from hub.circle.access import (
+    MANAGE,
+    check,
+    current_members,
+    memberships_of,
+    require_member_change,
+    require_removal,
+    today,
+)
 from hub.circle.dossiers import client_name
 from hub.circle.models import CalendarEntry, Circle, Invitation, Member
 from hub.circle.permissions import PRESETS
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.errors import Conflict, Forbidden, NotFound
+from hub.core.memo import scalar
 from hub.core.outbox import queue_mail
 from hub.core.timeutil import utcnow
 from hub.core.tokens import InvalidToken, make_token, read_token
@@ -38,8 +47,7 @@ def create_circle(manager: Account, name=None, client_manages=False) -> Circle:
 
 def circles_of(account: Account) -> list[Member]:
     """Return the account's memberships, oldest first."""
-    return db.session.execute(select(Member).options(joinedload(Member.circle))
-                              .where(Member.account_id == account.id).order_by(Member.created_at)).scalars().all()
+    return memberships_of(account)
 
 
 def members_of(circle_id) -> list[Member]:
@@ -103,6 +111,17 @@ def invitations_for(account: Account) -> list[Invitation]:
     return db.session.execute(select(Invitation).where(
         Invitation.email == account.email, Invitation.status == 'pending', Invitation.expires_at > utcnow())
         .order_by(Invitation.created_at)).scalars().all()
+
+
+def open_invitation_count(account: Account) -> int:
+    """How many open invitations there are for the account's email address (the menu and the care page say so)."""
+    return scalar(*invited(account)) or 0
+
+
+def invited(account: Account):
+    """The read (key, query) of ``open_invitation_count``."""
+    return ('invited', account.id), select(func.count()).select_from(Invitation).where(
+        Invitation.email == account.email, Invitation.status == 'pending', Invitation.expires_at > utcnow())
 
 
 def invitation_for(account: Account, invitation_id, token=None) -> Invitation:
@@ -338,6 +357,13 @@ def transfer_management(circle_id, account: Account) -> Member:
     return member
 
 
+def company(member: Member):
+    """The read (key, query) of whether the manager has company on their care page: a member or an invitation."""
+    return ('company', member.id), select(
+        select(Member.id).where(Member.circle_id == member.circle_id, Member.id != member.id).exists()
+        | select(Invitation.id).where(Invitation.circle_id == member.circle_id).exists())
+
+
 def first_steps(member: Member) -> list[tuple[str, bool]] | None:
     """The new manager's first steps, each with whether it is done: invite the family, choose a second step,
     choose the mails; None once all are done (or for anyone but the manager). One query while the family is
@@ -346,10 +372,7 @@ def first_steps(member: Member) -> list[tuple[str, bool]] | None:
         return None
     account = member.account
     steps = [('second_step', bool(account.second_factors)), ('mails', account.notifications is not None)]
-    company = db.session.execute(select(
-        select(Member.id).where(Member.circle_id == member.circle_id, Member.id != member.id).exists()
-        | select(Invitation.id).where(Invitation.circle_id == member.circle_id).exists())).scalar()
-    steps.insert(0, ('invite', bool(company)))
+    steps.insert(0, ('invite', bool(scalar(*company(member)))))
     return None if all(done for _, done in steps) else steps
 
 

@@ -9,13 +9,23 @@ from sqlalchemy.orm import joinedload, undefer
 
 from hub.careprovider.models import Record
 from hub.circle.access import MANAGE, READ_DOSSIER, can, check, check_reads
-from hub.circle.dossiers import dossiers_of, records_in, records_of
+from hub.circle.dossiers import (
+    dossiers_of,
+    live_records,
+    read_records,
+    read_records_together,
+    records_in,
+    records_of,
+)
+from hub.circle.messages import unfiled
 from hub.circle.models import Member, Note
+from hub.circle.operations import company, invited
 from hub.core.errors import NotFound
+from hub.core.memo import scalars_together
 from hub.core.timeutil import utcnow
 from hub.dossier.export import KINDS
 from hub.dossier.plans import approval_state, approvals
-from hub.dossier.timeline import SentNote, new_since
+from hub.dossier.timeline import SentNote, new_since, new_since_read, timeline_reads
 from hub.extensions import db
 
 
@@ -86,9 +96,18 @@ def read_report(member: Member, record_id) -> ReportRead:
 def upcoming_appointments(member: Member, limit=5):
     """Return the next care appointments of a care page."""
     check(member, 'appointments.care')
-    return db.session.execute(
-        records_of(member, member.circle_id, ('appointment',)).where(Record.occurred_at >= utcnow())
-        .order_by(Record.occurred_at).limit(limit)).all()
+    return read_records(member.circle_id, *upcoming(member, limit))
+
+
+def upcoming(member: Member, limit=5):
+    """The read (key, query) of the next care appointments the member may see (``upcoming_appointments``)."""
+    return (('upcoming', member.id, limit), live_records(member, member.circle_id, ('appointment',))
+            .where(Record.occurred_at >= utcnow()).order_by(Record.occurred_at).limit(limit))
+
+
+def current_plans(member: Member):
+    """The read (key, query) of the care page's plans the member may see (what waits for an approval)."""
+    return ('plans', member.id), live_records(member, member.circle_id, ('plan',))
 
 
 def last_synced(dossiers):
@@ -105,18 +124,46 @@ class ToDo(NamedTuple):
     troubled: list
 
 
+def start_reads(member: Member, dossiers, dossier_open=True, latest=3) -> None:
+    """Read what the care page's panels need of the records in one statement (``read_records_together``): the
+    ``latest`` reports of the timeline, the provider's messages still to file, the next care appointments and the
+    plans, each only where the member may see it; ``timeline``, ``upcoming_appointments``,
+    ``file_provider_messages`` and ``to_do`` then find their answers."""
+    reads = []
+    if can(member, READ_DOSSIER) and dossier_open:
+        reads += timeline_reads(member, dossiers, latest)
+    if can(member, 'messages') or can(member, 'messages.provider'):
+        reads.append(unfiled(member.circle_id))
+    if can(member, 'appointments.care'):
+        reads.append(upcoming(member))
+    if can(member, 'dossier') and dossier_open and can(member, MANAGE):
+        reads.append(current_plans(member))
+    read_records_together(member.circle_id, reads)
+    # and its counts, in one statement: new reports, whether the manager has company yet, invitations elsewhere
+    counts = [invited(member.account)]
+    if can(member, 'dossier') and dossier_open and member.timeline_visit_at:
+        counts.append(new_since_read(member, dossiers, member.timeline_visit_at, NEW_KINDS))
+    if member.role == 'manager':
+        counts.append(company(member))
+    scalars_together(counts)
+
+
+#: what the care page counts as new since the member's last visit of the timeline
+NEW_KINDS = ('report',)
+
+
 def to_do(member: Member, dossiers, dossier_open=True) -> ToDo:
     """What needs doing on a care page, in a fixed number of queries (nothing of the dossier without its capability,
     or before the step-up: ``dossier_open``)."""
     plans, new_reports, troubled = [], 0, []
     if can(member, 'dossier') and dossier_open:
         if can(member, MANAGE):
-            rows = db.session.execute(records_of(member, member.circle_id, ('plan',))).all()
+            rows = read_records(member.circle_id, *current_plans(member))
             decided = approvals(member.circle_id, [row.Record.id for row in rows])
             plans = [row for row in rows
                      if approval_state(row.Record, decided.get(row.Record.id)) == 'awaiting_signature']
         since = member.timeline_visit_at
-        new_reports = new_since(member, dossiers, since, ('report',)) if since else 0
+        new_reports = new_since(member, dossiers, since, NEW_KINDS) if since else 0
     if can(member, MANAGE):
         troubled = [dossier for dossier in dossiers if dossier.failures]
     return ToDo(plans, new_reports, troubled)

@@ -5,16 +5,18 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.circle.access import READ_DOSSIER, can, check_reads
-from hub.circle.dossiers import dossiers_of, not_hidden, records_in
+from hub.circle.dossiers import dossiers_of, not_hidden, read_records, read_records_together
 from hub.circle.models import Member, Note
 from hub.circle.notes import received
+from hub.core.audit import last_step
 from hub.core.cursor import after_cursor, decode_cursor, encode_cursor
 from hub.core.errors import Forbidden, InvalidInput
+from hub.core.memo import scalar
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -97,16 +99,13 @@ def timeline(reader: Member | None, cursor=None, limit=PAGE_SIZE, dossiers=None,
     if cursor:
         decode_cursor(cursor)  # a bad cursor is refused even when no dossier is linked
     dossiers = dossiers_of(circle_id, uploads=True) if dossiers is None else dossiers
-    record_kinds = tuple(kind for kind in kinds if kind != 'plan')
-    rows = []
-    for dossier in dossiers:
-        if record_kinds:
-            query = records_in(reader, dossier.id, record_kinds).where(Record.occurred_at.is_not(None))
-            query = after_cursor(query, Record.occurred_at, Record.id, cursor)
-            rows += db.session.execute(query.order_by(Record.occurred_at.desc(), Record.id.desc())
-                                       .limit(limit + 1)).all()
-        if 'plan' in kinds:
-            rows += _plan_events(reader, dossier, cursor, limit + 1)
+    rows: list = []
+    reads = _record_reads(reader, dossiers, kinds, cursor, limit)
+    if reads:
+        read_records_together(circle_id, reads)
+        rows += [row for key, query in reads for row in read_records(circle_id, key, query)]
+    if 'plan' in kinds and dossiers:
+        rows += _plan_events(reader, dossiers, cursor, limit + 1)
     if notes:
         providers = {dossier.provider_id: dossier.provider for dossier in dossiers}
         query = after_cursor(select(Note).options(joinedload(Note.author), joinedload(Note.shared_item))
@@ -122,15 +121,47 @@ def timeline(reader: Member | None, cursor=None, limit=PAGE_SIZE, dossiers=None,
     return rows, next_cursor
 
 
-def _plan_events(reader: Member | None, dossier, cursor, limit) -> list:
-    """The newest plan events of one dossier past ``cursor`` (PlanEvent rows, their plans not yet found)."""
-    query = (select(RecordVersion, Record).join(Record, RecordVersion.record_id == Record.id)
-             .where(RecordVersion.dossier_id == dossier.id, RecordVersion.event.in_(PLAN_EVENTS),
-                    Record.deleted.is_(False), not_hidden(reader)))
-    query = after_cursor(query, RecordVersion.event_at, RecordVersion.id, cursor)
-    return [PlanEvent(row.RecordVersion, row.Record, dossier, row.Record if row.Record.kind == 'plan' else None)
-            for row in db.session.execute(query.order_by(RecordVersion.event_at.desc(), RecordVersion.id.desc())
-                                          .limit(limit))]
+def _each_dossier(parts):
+    """One statement for the newest rows of each dossier: the parts (one per dossier, each with its own order and
+    limit, so each enters its dossier's index) joined by UNION ALL; the caller merges them in order."""
+    return union_all(*[select(part.subquery()) for part in parts]).subquery()
+
+
+def timeline_reads(reader: Member, dossiers, limit=PAGE_SIZE) -> list:
+    """The reads of the records on the first page of ``timeline`` (the care page runs them with its other reads,
+    ``start_reads``); none for a member who may not read them."""
+    return _record_reads(reader, dossiers, readable(check_reads(reader, 'reports'), TIMELINE_KINDS), None, limit)
+
+
+def _record_reads(reader: Member, dossiers, kinds, cursor, limit) -> list:
+    """The reads ``(key, query)`` of the newest records of these kinds (plan events aside) in each dossier past
+    ``cursor``, a page of ``limit`` and one more: one per dossier, each entering its dossier's index."""
+    kinds = tuple(kind for kind in kinds if kind != 'plan')
+    reads = []
+    for dossier in dossiers if kinds else ():
+        query = select(Record).where(Record.dossier_id == dossier.id, Record.kind.in_(kinds),
+                                     Record.deleted.is_(False), Record.occurred_at.is_not(None), not_hidden(reader))
+        query = after_cursor(query, Record.occurred_at, Record.id, cursor)
+        reads.append((('latest', reader.id, dossier.id, kinds, cursor, limit + 1),
+                      query.order_by(Record.occurred_at.desc(), Record.id.desc()).limit(limit + 1)))
+    return reads
+
+
+def _plan_events(reader: Member | None, dossiers, cursor, limit) -> list:
+    """The newest plan events of each dossier past ``cursor`` (PlanEvent rows, goals' plans not yet found), in one
+    statement."""
+    parts = []
+    for dossier in dossiers:
+        query = (select(RecordVersion, Record).join(Record, RecordVersion.record_id == Record.id)
+                 .where(RecordVersion.dossier_id == dossier.id, RecordVersion.event.in_(PLAN_EVENTS),
+                        Record.deleted.is_(False), not_hidden(reader)))
+        query = after_cursor(query, RecordVersion.event_at, RecordVersion.id, cursor)
+        parts.append(query.order_by(RecordVersion.event_at.desc(), RecordVersion.id.desc()).limit(limit))
+    joined = _each_dossier(parts)
+    version, record = aliased(RecordVersion, joined), aliased(Record, joined)
+    by_id = {dossier.id: dossier for dossier in dossiers}
+    return [PlanEvent(row[0], row[1], by_id[row[0].dossier_id], row[1] if row[1].kind == 'plan' else None)
+            for row in db.session.execute(select(version, record))]
 
 
 def _add_goal_plans(reader: Member | None, events, rows):
@@ -156,7 +187,12 @@ def visit_timeline(member: Member, now=None):
     """
     now = now or utcnow()
     if member.timeline_visit_at is None or now - member.timeline_visit_at > VISIT_GAP:
-        member.timeline_previous_at, member.timeline_visit_at = member.timeline_visit_at, now
+        previous = member.timeline_visit_at
+
+        def begin_visit():
+            member.timeline_previous_at, member.timeline_visit_at = previous, now
+        last_step(begin_visit)  # written at the end of the request, with its audit record
+        return previous
     return member.timeline_previous_at
 
 
@@ -183,6 +219,11 @@ def new_since(reader: Member | None, dossiers, since, kinds=TIMELINE_KINDS) -> i
     in one query: records of the kinds asked, and plan events when plans are asked."""
     if since is None or not dossiers:
         return 0
+    return min(NEW_COUNT_LIMIT, scalar(*new_since_read(reader, dossiers, since, kinds)))
+
+
+def new_since_read(reader: Member | None, dossiers, since, kinds=TIMELINE_KINDS):
+    """The read (key, query) of ``new_since`` (the care page reads it with its other counts)."""
     ids = [d.id for d in dossiers]
     found = select(Record.id).where(Record.dossier_id.in_(ids), Record.created_at > since,
                                     Record.kind.in_([kind for kind in kinds if kind != 'plan']),
@@ -191,8 +232,8 @@ def new_since(reader: Member | None, dossiers, since, kinds=TIMELINE_KINDS) -> i
         found = found.union_all(select(RecordVersion.id).join(Record, RecordVersion.record_id == Record.id).where(
             RecordVersion.dossier_id.in_(ids), RecordVersion.stored_at > since,
             RecordVersion.event.in_(PLAN_EVENTS), Record.deleted.is_(False), not_hidden(reader)))
-    return min(NEW_COUNT_LIMIT, db.session.execute(
-        select(func.count()).select_from(found.limit(NEW_COUNT_LIMIT).subquery())).scalar_one())
+    return (('new_since', getattr(reader, 'id', None), tuple(ids), since, tuple(kinds)),
+            select(func.count()).select_from(found.limit(NEW_COUNT_LIMIT).subquery()))
 
 
 def is_new(row, since) -> bool:

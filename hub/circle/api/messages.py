@@ -27,7 +27,7 @@ from hub.web import JPEG, jpeg_response, load_form, multipart_body, parse_id, up
 def messages_list(query, circle_id):
     """My threads, the newest message first, each with its unread count"""
     member = require(current_account(), circle_id, 'messages')
-    found, counts, next_cursor = messages.threads(member, query.get('cursor'))
+    found, counts, next_cursor = messages.threads(member, query.get('cursor'), recipients=True)
     ids = messages.member_ids(member.circle_id)
     return {'items': [messages.thread_json(t, counts.get(t.id, 0), ids) for t in found], 'next': next_cursor}
 

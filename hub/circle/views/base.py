@@ -27,7 +27,7 @@ def template_helpers():
     return {'can': can, 'client_name': client_name, 'role_label': lambda role: ROLE_LABELS.get(role, role),
             'audience_label': lambda audience: AUDIENCE_LABELS.get(audience, audience), 'sees_calendar': sees_calendar,
             'reads': reads, 'is_the_client': is_the_client,
-            'open_invitations': lambda: len(operations.invitations_for(g.account)) if g.get('account') else 0,
+            'open_invitations': lambda: operations.open_invitation_count(g.account) if g.get('account') else 0,
             'basis_label': lambda basis: BASIS_LABELS.get(basis, basis), 'access_ended': access_ended}
 
 

@@ -15,7 +15,7 @@ from hub.account.access import login_required, step_up_redirect
 from hub.circle import board, calendar, help
 from hub.circle.access import READ_DOSSIER, can, read_dossier, require
 from hub.circle.dossiers import dossiers_of
-from hub.circle.messages import file_provider_messages, threads, unread
+from hub.circle.messages import file_provider_messages, threads
 from hub.circle.operations import circles_of, first_steps
 from hub.core.audit import audit
 from hub.core.timeutil import utcnow
@@ -40,7 +40,10 @@ def overview(circle_id):
         unlock = step_up_redirect()
         if unlock is None:  # one audit record for the read of the page (its reports and appointments)
             read_dossier(g.account, member.circle_id, 'overview')
-            reports, _ = timeline.timeline(member, limit=3, dossiers=linked)
+    # the panels' records, in one statement: the latest reports, appointments, plans, the provider's messages
+    operations.start_reads(member, linked, dossier_open=unlock is None, latest=LATEST)
+    if can(member, READ_DOSSIER) and unlock is None:
+        reports, _ = timeline.timeline(member, limit=LATEST, dossiers=linked)
     if can(member, 'messages.provider'):
         file_provider_messages(member.circle_id)  # the provider's new messages count as unread at once
     if can(member, 'appointments.care'):
@@ -50,21 +53,24 @@ def overview(circle_id):
                   target='appointments:overview')
     todo = operations.to_do(member, linked, dossier_open=unlock is None)
     coming = _coming(member, appointments)
-    latest, counts = [], {}
-    if can(member, 'messages'):
-        latest, counts, _ = threads(member, limit=PREVIEW, looking=False)
+    latest, counts, new_messages = [], {}, 0
+    if can(member, 'messages'):  # the counts of every thread: their sum is what is unread
+        latest, counts, _ = threads(member, limit=PREVIEW, looking=False, every_count=True)
+        new_messages = sum(counts.values())
     posts, _ = board.posts(member, limit=1)
     asked = help.coming(member)[:PREVIEW]  # none for a member who does not see the calendar
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
                            todo=todo, coming=coming, threads=latest, counts=counts, posts=posts, asked=asked,
                            dossiers=dossiers, last_synced=operations.last_synced(dossiers),
                            linked=request.args.get('linked'), welcome=request.args.get('welcome'), unlock=unlock,
-                           unread=unread(member), first_steps=first_steps(member),
+                           unread=new_messages, first_steps=first_steps(member),
                            others=[m for m in circles_of(g.account) if m.circle_id != member.circle_id])
 
 
 #: what the care page's panels show of each list
 PREVIEW = 3
+#: the latest items of the timeline on the care page
+LATEST = 3
 #: how far ahead the agenda panel looks for helpers' appointments
 AGENDA_DAYS = 14
 
