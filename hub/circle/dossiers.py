@@ -5,6 +5,7 @@ from typing import NamedTuple
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, exists, literal, select, true, union_all
 from sqlalchemy.orm import aliased, joinedload, undefer
+from sqlalchemy.sql import operators
 
 from hub.careprovider.models import Dossier, Provider, Record
 from hub.circle.models import Circle, CircleDossier, HiddenRecord, Member
@@ -68,22 +69,34 @@ def read_records(circle_id, key: tuple, query) -> list[RecordRow]:
 
 
 def read_records_together(circle_id, reads) -> None:
-    """Run several reads of records, ``(key, query)`` each, in one statement: each query keeps its own order and
-    limit as a part of a UNION ALL, and each answer is kept for the transaction under its key (``read_records``
-    then finds it), as if each had run alone."""
+    """Run several reads of records, ``(key, query)`` each, in one statement and keep each answer for the
+    transaction under its key (``read_records`` then finds it), as if each had run alone.
+
+    Each query keeps its own filter, order and limit as a part of a UNION ALL that gives only (part, id), so each
+    part enters its own index and building the statement stays cheap; the records come from one join on their ids
+    and each part is put back in its query's order.
+    """
     reads = [(key, query) for key, query in reads if not known(key)]
     if len(reads) < 2:
         return
-    parts = []
-    for number, (_, query) in enumerate(reads):
-        part = query.subquery()
-        parts.append(select(literal(number, Integer).label('part'), *part.c))
-    joined = union_all(*parts).subquery()
+    joined = union_all(*[select(literal(number, Integer).label('part'),
+                                query.with_only_columns(Record.id).subquery().c.id)
+                         for number, (_, query) in enumerate(reads)]).subquery()
     found: list[list] = [[] for _ in reads]
-    for part, record in db.session.execute(select(joined.c.part, aliased(Record, joined))):
+    for part, record in db.session.execute(select(joined.c.part, Record).join(Record, Record.id == joined.c.id)):
         found[part].append(record)
-    for (key, _), records in zip(reads, found, strict=True):
-        keep(key, _with_dossiers(circle_id, records))
+    for (key, query), records in zip(reads, found, strict=True):
+        keep(key, _with_dossiers(circle_id, in_order(query, records)))
+
+
+def in_order(query, records: list) -> list:
+    """Sort records as ``query`` orders them (its ORDER BY of plain columns, each ascending or descending)."""
+    for clause in reversed(query._order_by_clauses):  # a stable sort per column, the last one first
+        descending = getattr(clause, 'modifier', None) is operators.desc_op
+        name = (clause.element if getattr(clause, 'modifier', None) in (operators.desc_op, operators.asc_op)
+                else clause).key
+        records.sort(key=lambda record: (getattr(record, name) is None, getattr(record, name)), reverse=descending)
+    return records
 
 
 def records_in(reader: Member | None, dossier_id, kinds):

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, union_all
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.circle.access import READ_DOSSIER, can, check_reads
@@ -121,10 +121,10 @@ def timeline(reader: Member | None, cursor=None, limit=PAGE_SIZE, dossiers=None,
     return rows, next_cursor
 
 
-def _each_dossier(parts):
-    """One statement for the newest rows of each dossier: the parts (one per dossier, each with its own order and
-    limit, so each enters its dossier's index) joined by UNION ALL; the caller merges them in order."""
-    return union_all(*[select(part.subquery()) for part in parts]).subquery()
+def _each_dossier(parts, id_column):
+    """One statement's worth of ids for the newest rows of each dossier: the parts (one per dossier, each with its
+    own order and limit, so each enters its dossier's index) reduced to their ids and joined by UNION ALL."""
+    return union_all(*[select(part.with_only_columns(id_column).subquery().c.id) for part in parts]).subquery()
 
 
 def timeline_reads(reader: Member, dossiers, limit=PAGE_SIZE) -> list:
@@ -157,11 +157,12 @@ def _plan_events(reader: Member | None, dossiers, cursor, limit) -> list:
                         Record.deleted.is_(False), not_hidden(reader)))
         query = after_cursor(query, RecordVersion.event_at, RecordVersion.id, cursor)
         parts.append(query.order_by(RecordVersion.event_at.desc(), RecordVersion.id.desc()).limit(limit))
-    joined = _each_dossier(parts)
-    version, record = aliased(RecordVersion, joined), aliased(Record, joined)
+    joined = _each_dossier(parts, RecordVersion.id)
     by_id = {dossier.id: dossier for dossier in dossiers}
-    return [PlanEvent(row[0], row[1], by_id[row[0].dossier_id], row[1] if row[1].kind == 'plan' else None)
-            for row in db.session.execute(select(version, record))]
+    return [PlanEvent(version, record, by_id[version.dossier_id], record if record.kind == 'plan' else None)
+            for version, record in db.session.execute(
+                select(RecordVersion, Record).join(joined, joined.c.id == RecordVersion.id)
+                .join(Record, RecordVersion.record_id == Record.id))]
 
 
 def _add_goal_plans(reader: Member | None, events, rows):
