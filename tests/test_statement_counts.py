@@ -146,3 +146,26 @@ def test_the_statements_per_request_do_not_grow_with_the_data(app, care_page, ki
             grown[path] = (small[path][0], counted, statements)
     assert not grown, '\n'.join(f'{path}: {before} -> {after} statements\n  ' + '\n  '.join(
         ' '.join(s.split())[:160] for s in statements) for path, (before, after, statements) in grown.items())
+
+
+def test_reads_run_together_give_what_each_gives_alone(app, care_page):
+    """The care page's reads in one UNION ALL: the same records, in the same order, as each read alone."""
+    from hub.circle.access import membership
+    from hub.circle.dossiers import dossiers_of, read_records, read_records_together
+    from hub.circle.messages import unfiled
+    from hub.dossier.operations import current_plans, upcoming
+    from hub.dossier.timeline import timeline_reads
+    from hub.extensions import db
+    manager, circle_id, dossier_ids, manager_id = care_page
+    fill(app, circle_id, dossier_ids, manager_id, 12)
+    with app.test_request_context():
+        from hub.account.models import Account
+        member = membership(db.session.get(Account, manager_id), circle_id)
+        reads = [*timeline_reads(member, dossiers_of(circle_id), 3), upcoming(member, 5), current_plans(member),
+                 unfiled(circle_id, 500)]
+        alone = [[row.Record.id for row in read_records(circle_id, key, query)] for key, query in reads]
+        db.session.rollback()  # a new transaction: nothing known
+        member = membership(db.session.get(Account, manager_id), circle_id)
+        read_records_together(circle_id, reads)
+        together = [[row.Record.id for row in read_records(circle_id, key, query)] for key, query in reads]
+    assert together == alone and len(alone) == 5 and all(alone[:4])  # two dossiers' timelines, then the panels
