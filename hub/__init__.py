@@ -30,8 +30,9 @@ def create_app(config=None):
     install_memo()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / 'migrations'))
-    from hub.web import large_body, nameless_form_parts, select_locale, select_timezone
+    from hub.web import install_template_translations, large_body, nameless_form_parts, select_locale, select_timezone
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_translations(app)
     app.before_request(large_body)  # before the CSRF check, which reads the body
     app.before_request(nameless_form_parts)
     csrf.init_app(app)

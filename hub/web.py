@@ -5,7 +5,7 @@ import uuid
 from contextlib import contextmanager
 
 from flask import g, has_request_context, jsonify, make_response, redirect, render_template, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -51,6 +51,30 @@ def select_locale():
     if account is not None and account.language in LANGUAGES:
         return account.language
     return request.accept_languages.best_match(LANGUAGES) or 'nl'
+
+
+def install_template_translations(app):
+    """Let the templates look up their words in the request's translations found once per language, not anew for
+    each of a page's seventy-odd words (flask-babel's own callables find the context, domain and locale each
+    time). A mail in another language (``force_locale``) sets another locale, and so finds its own."""
+
+    def translations():
+        context = g.get('_flask_babel') if g else None
+        if context is None:
+            return get_translations()
+        locale = getattr(context, 'babel_locale', None)
+        found = getattr(context, 'carehub_translations', None)
+        if locale is None or found is None or found[0] is not locale:
+            words = get_translations()  # this also settles the locale
+            found = context.carehub_translations = (getattr(context, 'babel_locale', None), words)
+        return found[1]
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
 
 
 def select_timezone():

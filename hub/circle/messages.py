@@ -34,6 +34,7 @@ from hub.circle.models import (
 from hub.core.audit import audit, last_step
 from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.errors import Forbidden, InvalidInput, NotFound
+from hub.core.memo import scalar
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -75,22 +76,24 @@ def _with_state(query, member):
                                             ThreadRead.account_id == member.account_id))
 
 
-def threads(member: Member, cursor=None, limit=PAGE_SIZE, looking=True, recipients=False, every_count=False):
-    """Return (threads, their unread counts by id, next cursor): the member's threads, the newest message first;
-    a thread they removed comes back when a new message arrives. ``looking``: the member opened their messages
-    (no new mail until something newer comes); a preview elsewhere is not looking. ``recipients``: with the chosen
-    recipients of each thread (the API's list names them; the pages do not). ``every_count``: the unread counts of
-    all the member's threads, not only of this page (their sum is ``unread``: the care page asks both at once)."""
+def threads(member: Member, cursor=None, limit=PAGE_SIZE, looking=True, recipients=False):
+    """Return (threads, their unread counts by id, next cursor): the member's threads, the newest message first,
+    each with how many of its messages the member has not read (in the same statement); a thread they removed
+    comes back when a new message arrives. ``looking``: the member opened their messages (no new mail until
+    something newer comes); a preview elsewhere is not looking. ``recipients``: with the chosen recipients of each
+    thread (the API's list names them; the pages do not)."""
     file_provider_messages(member.circle_id)
     options = [joinedload(MessageThread.author)] + ([selectinload(MessageThread.recipients)] if recipients else [])
-    query = _with_state(select(MessageThread).options(*options), member).where(
+    not_read = (select(func.count(Message.id)).where(Message.thread_id == MessageThread.id, _unread_condition(member))
+                .correlate(MessageThread, ThreadRead).scalar_subquery())
+    query = _with_state(select(MessageThread, not_read).options(*options), member).where(
         MessageThread.circle_id == member.circle_id, visible(member),
         or_(ThreadRead.removed_at.is_(None), MessageThread.last_message_at > ThreadRead.removed_at))
     query = after_cursor(query, MessageThread.last_message_at, MessageThread.id, cursor)
     found = db.session.execute(query.order_by(MessageThread.last_message_at.desc(), MessageThread.id.desc())
-                               .limit(limit + 1)).scalars().all()
-    page = found[:limit]
-    counts = _unread_counts(member, None if every_count else [t.id for t in page]) if page or every_count else {}
+                               .limit(limit + 1)).all()
+    page = [thread for thread, _ in found[:limit]]
+    counts = {thread.id: count for thread, count in found[:limit] if count}
     _audit_provider_read(member, page)
     if looking and not cursor:
         # they looked: a new mail may come for what is new after this (written last: see last_step)
@@ -334,22 +337,14 @@ def unread(member: Member) -> int:
     """How many messages the member has not read yet, in the threads they see (not counting their own)."""
     if not message_audiences(member):
         return 0
-    query = _with_state(select(func.count(Message.id)).join(MessageThread, Message.thread_id == MessageThread.id),
-                        member).where(MessageThread.circle_id == member.circle_id, visible(member),
-                                      _unread_condition(member))
-    return db.session.execute(query).scalar_one()
+    return scalar(*unread_read(member)) or 0
 
 
-def _unread_counts(member: Member, thread_ids=None) -> dict:
-    """Thread id -> how many of its messages the member has not read: of these threads, or (None) of every thread
-    they see (only threads with something unread are counted, so the answer stays small)."""
-    query = _with_state(select(Message.thread_id, func.count(Message.id))
-                        .join(MessageThread, Message.thread_id == MessageThread.id), member)
-    if thread_ids is None:
-        query = query.where(MessageThread.circle_id == member.circle_id, visible(member))
-    else:
-        query = query.where(Message.thread_id.in_(thread_ids))
-    return dict(db.session.execute(query.where(_unread_condition(member)).group_by(Message.thread_id)).all())
+def unread_read(member: Member):
+    """The read (key, query) of ``unread`` (the care page reads it with its other counts)."""
+    return ('unread', member.id), _with_state(
+        select(func.count(Message.id)).join(MessageThread, Message.thread_id == MessageThread.id), member).where(
+        MessageThread.circle_id == member.circle_id, visible(member), _unread_condition(member))
 
 
 def thread_json(found, unread_count=0, member_ids=None) -> dict:

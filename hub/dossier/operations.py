@@ -8,7 +8,7 @@ from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import joinedload, undefer
 
 from hub.careprovider.models import Record
-from hub.circle.access import MANAGE, READ_DOSSIER, can, check, check_reads
+from hub.circle.access import MANAGE, READ_DOSSIER, can, check, check_reads, message_audiences
 from hub.circle.dossiers import (
     dossiers_of,
     live_records,
@@ -17,7 +17,7 @@ from hub.circle.dossiers import (
     records_in,
     records_of,
 )
-from hub.circle.messages import unfiled
+from hub.circle.messages import unfiled, unread_read
 from hub.circle.models import Member, Note
 from hub.circle.operations import company, invited
 from hub.core.errors import NotFound
@@ -145,6 +145,8 @@ def start_reads(member: Member, dossiers, dossier_open=True, latest=3) -> None:
         counts.append(new_since_read(member, dossiers, member.timeline_visit_at, NEW_KINDS))
     if member.role == 'manager':
         counts.append(company(member))
+    if message_audiences(member):
+        counts.append(unread_read(member))
     scalars_together(counts)
 
 

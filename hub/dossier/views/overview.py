@@ -15,7 +15,7 @@ from hub.account.access import login_required, step_up_redirect
 from hub.circle import board, calendar, help
 from hub.circle.access import READ_DOSSIER, can, read_dossier, require
 from hub.circle.dossiers import dossiers_of
-from hub.circle.messages import file_provider_messages, threads
+from hub.circle.messages import file_provider_messages, threads, unread
 from hub.circle.operations import circles_of, first_steps
 from hub.core.audit import audit
 from hub.core.timeutil import utcnow
@@ -53,17 +53,16 @@ def overview(circle_id):
                   target='appointments:overview')
     todo = operations.to_do(member, linked, dossier_open=unlock is None)
     coming = _coming(member, appointments)
-    latest, counts, new_messages = [], {}, 0
-    if can(member, 'messages'):  # the counts of every thread: their sum is what is unread
-        latest, counts, _ = threads(member, limit=PREVIEW, looking=False, every_count=True)
-        new_messages = sum(counts.values())
+    latest, counts = [], {}
+    if can(member, 'messages'):
+        latest, counts, _ = threads(member, limit=PREVIEW, looking=False)
     posts, _ = board.posts(member, limit=1)
     asked = help.coming(member)[:PREVIEW]  # none for a member who does not see the calendar
     return render_template('dossier/overview.html', member=member, reports=reports, appointments=appointments,
                            todo=todo, coming=coming, threads=latest, counts=counts, posts=posts, asked=asked,
                            dossiers=dossiers, last_synced=operations.last_synced(dossiers),
                            linked=request.args.get('linked'), welcome=request.args.get('welcome'), unlock=unlock,
-                           unread=new_messages, first_steps=first_steps(member),
+                           unread=unread(member), first_steps=first_steps(member),
                            others=[m for m in circles_of(g.account) if m.circle_id != member.circle_id])
 
 
