@@ -38,3 +38,14 @@ def test_a_mail_about_a_care_page_without_a_name_yet(app, name):
             for helper in ('Kees Bos',):
                 text = render_template(f'mail/{name}.txt', **{**_context(page), 'helper': helper})
                 assert not re.search(r'\b(van|of) [.,:]', text), text
+
+
+def test_templates_find_the_words_of_the_language_in_force(app):
+    """The templates keep the request's translations, yet a mail in another language (force_locale) gets its own."""
+    from flask import render_template_string
+    with app.test_request_context(headers={'Accept-Language': 'nl'}):
+        assert render_template_string("{{ _('Messages') }}") == 'Berichten'
+        with force_locale('en'):
+            assert render_template_string("{{ _('Messages') }} {{ ngettext('%(num)d new', '%(num)d new', 2) }}") \
+                == 'Messages 2 new'
+        assert render_template_string("{{ _('Messages') }}") == 'Berichten'

@@ -19,15 +19,19 @@ MEMO = 'carehub.memo'
 
 def once(key: tuple, load: Callable[[], Any]) -> Any:
     """Return what ``load`` returns, loaded once per transaction for ``key`` (until the transaction writes)."""
-    memo = db.session().info.setdefault(MEMO, {})
+    session = db.session()
+    if session.new or session.deleted or session.dirty:  # a change not yet flushed counts as a write too
+        session.info.pop(MEMO, None)
+    memo = session.info.setdefault(MEMO, {})
     if key not in memo:
         memo[key] = load()
     return memo[key]
 
 
 def known(key: tuple) -> bool:
-    """Whether the transaction has an answer for ``key``."""
-    return key in db.session().info.get(MEMO, {})
+    """Whether the transaction has an answer for ``key`` (and has changed nothing since)."""
+    session = db.session()
+    return key in session.info.get(MEMO, {}) and not (session.new or session.deleted or session.dirty)
 
 
 def keep(key: tuple, value: Any) -> None:
