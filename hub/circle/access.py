@@ -7,19 +7,19 @@ from typing import Any
 from flask import g, has_app_context, request
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import ColumnElement, inspect, or_, select
+from sqlalchemy import ColumnElement, Select, func, inspect, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from hub.account.access import step_up_required
 from hub.account.models import Account
 from hub.circle.dossiers import linked_dossier_ids
-from hub.circle.models import Circle, Member, Note
+from hub.circle.models import Circle, Invitation, Member, Note
 from hub.circle.permissions import PRESETS
 from hub.core.audit import audit
 from hub.core.dates import day
 from hub.core.errors import AppError, Forbidden, NotFound
-from hub.core.memo import once
-from hub.core.timeutil import zone
+from hub.core.memo import keep, once
+from hub.core.timeutil import utcnow, zone
 from hub.extensions import db
 
 #: pseudo-capability of the manager: invite, remove and change members
@@ -91,11 +91,25 @@ def current_members(who: Any = Member) -> ColumnElement[bool]:
 
 
 def memberships_of(account: Account) -> list[Member]:
-    """Return the account's memberships with their care pages, oldest first (read once per transaction)."""
-    return list(once(('memberships', account.id), lambda: db.session.execute(
-        select(Member).options(joinedload(Member.circle).undefer(Circle.dossier_client_name))
-        .where(Member.account_id == account.id)
-        .order_by(Member.created_at)).scalars().all()))
+    """Return the account's memberships with their care pages, oldest first (read once per transaction). The same
+    statement counts the account's open invitations, which every page's menu tells (``invited``)."""
+
+    def load() -> list[Member]:
+        key, count = invited(account)
+        rows = db.session.execute(
+            select(Member, count.scalar_subquery())
+            .options(joinedload(Member.circle).undefer(Circle.dossier_client_name))
+            .where(Member.account_id == account.id).order_by(Member.created_at)).all()
+        if rows:
+            keep(key, rows[0][1])
+        return [member for member, _ in rows]
+    return list(once(('memberships', account.id), load))
+
+
+def invited(account: Account) -> tuple[tuple, Select]:
+    """The read (key, query) of how many open invitations there are for the account's email address."""
+    return ('invited', account.id), select(func.count()).select_from(Invitation).where(
+        Invitation.email == account.email, Invitation.status == 'pending', Invitation.expires_at > utcnow())
 
 
 def membership(account: Account, circle_id: uuid.UUID | str) -> Member:

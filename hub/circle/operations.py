@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -17,6 +17,7 @@ from hub.circle.access import (
     MANAGE,
     check,
     current_members,
+    invited,
     memberships_of,
     require_member_change,
     require_removal,
@@ -116,12 +117,6 @@ def invitations_for(account: Account) -> list[Invitation]:
 def open_invitation_count(account: Account) -> int:
     """How many open invitations there are for the account's email address (the menu and the care page say so)."""
     return scalar(*invited(account)) or 0
-
-
-def invited(account: Account):
-    """The read (key, query) of ``open_invitation_count``."""
-    return ('invited', account.id), select(func.count()).select_from(Invitation).where(
-        Invitation.email == account.email, Invitation.status == 'pending', Invitation.expires_at > utcnow())
 
 
 def invitation_for(account: Account, invitation_id, token=None) -> Invitation:

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import joinedload, undefer
 
 from hub.careprovider.models import Record
-from hub.circle.access import MANAGE, READ_DOSSIER, can, check, check_reads, message_audiences
+from hub.circle.access import MANAGE, READ_DOSSIER, can, check, check_reads, invited, message_audiences
 from hub.circle.dossiers import (
     dossiers_of,
     live_records,
@@ -19,7 +19,7 @@ from hub.circle.dossiers import (
 )
 from hub.circle.messages import unfiled, unread_read
 from hub.circle.models import Member, Note
-from hub.circle.operations import company, invited
+from hub.circle.operations import company
 from hub.core.errors import NotFound
 from hub.core.memo import scalars_together
 from hub.core.timeutil import utcnow
