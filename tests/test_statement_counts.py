@@ -33,7 +33,7 @@ BUDGET = {
     '/circles/{c}/board': 4, '/circles/{c}/calendar': 7, '/circles/{c}/members': 9, '/circles/{c}/access-log': 4,
     '/circles/{c}/export': 4, '/circles/{c}/invite': 9, '/invitations': 2, '/profile': 7,
     '/circles/{c}/data/client': 4, '/circles/{c}/data/gp_pharmacy': 4, '/circles/{c}/timeline?kind=plan': 5,
-    '/circles/{c}/data/contact_persons': 6, '/circles/{c}/read': 7, '/circles/{c}/messages/{thread}': 10,
+    '/circles/{c}/data/contact_persons': 6, '/circles/{c}/read': 7, '/circles/{c}/messages/{thread}': 9,
     '/circles/{c}/messages/new': 4,
     '/api/v1/circles/{c}': 3, '/api/v1/circles/{c}/timeline': 7, '/api/v1/circles/{c}/timeline?cursor={cursor}': 7,
     '/api/v1/circles/{c}/plans': 7, '/api/v1/circles/{c}/measurements': 6, '/api/v1/circles/{c}/messages': 8,
@@ -83,10 +83,12 @@ def test_a_read_writes_last_and_its_audit_records_in_one_statement(app, care_pag
     """On SQLite the first write takes the write lock: a read's writes (its audit records, when the member last
     looked) come after all its reads, so the lock is held only for that moment."""
     manager, circle_id, dossier_ids, manager_id = care_page
+    thread = manager.post(f'/api/v1/circles/{circle_id}/messages', {'text': 'Zondag?', 'audience': 'all'}).get_json()
     for path, dossier_read in (('/circles/{c}', True), ('/api/v1/circles/{c}/timeline', True),
                                ('/circles/{c}/plans', True), ('/circles/{c}/timeline', True),
-                               ('/api/v1/circles/{c}/messages', False)):  # no provider's thread: not a dossier read
-        _, statements = _count(app, manager.client, path.format(c=circle_id))
+                               ('/api/v1/circles/{c}/messages', False),  # no provider's thread: not a dossier read
+                               ('/circles/{c}/messages/{thread}', False)):  # read: written at the end
+        _, statements = _count(app, manager.client, path.format(c=circle_id, thread=thread['id']))
         reads = [statement.lstrip().upper().startswith('SELECT') for statement in statements]
         first_write = reads.index(False)
         assert not any(reads[first_write:]), (path, statements)  # nothing read after the first write

@@ -124,8 +124,12 @@ def read_thread(member: Member, thread_id):
     items = db.session.execute(select(Message).options(joinedload(Message.author), joinedload(Message.record))
                                .where(Message.thread_id == found.id)
                                .order_by(Message.created_at, Message.id)).scalars().all()
-    _state(found.id, member.account_id).read_at = utcnow()
-    member.messages_read_at = utcnow()
+    now = utcnow()
+
+    def mark_read():
+        _state(found.id, member.account_id).read_at = now
+        member.messages_read_at = now
+    last_step(mark_read)  # written at the end of the request: see last_step
     _audit_provider_read(member, [found])
     return found, items
 
