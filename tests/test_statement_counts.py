@@ -30,8 +30,8 @@ APIS = ['/api/v1/circles/{c}', '/api/v1/circles/{c}/timeline', '/api/v1/circles/
 BUDGET = {
     '/circles/{c}': 13, '/circles/{c}/timeline': 7, '/circles/{c}/timeline?cursor={cursor}': 7,
     '/circles/{c}/plans': 6, '/circles/{c}/measurements': 6, '/circles/{c}/messages': 6, '/circles/{c}/notes': 4,
-    '/circles/{c}/board': 4, '/circles/{c}/calendar': 7, '/circles/{c}/members': 9, '/circles/{c}/access-log': 4,
-    '/circles/{c}/export': 4, '/circles/{c}/invite': 9, '/invitations': 2, '/profile': 7,
+    '/circles/{c}/board': 4, '/circles/{c}/calendar': 7, '/circles/{c}/members': 8, '/circles/{c}/access-log': 4,
+    '/circles/{c}/export': 4, '/circles/{c}/invite': 8, '/invitations': 2, '/profile': 7,
     '/circles/{c}/data/client': 4, '/circles/{c}/data/gp_pharmacy': 4, '/circles/{c}/timeline?kind=plan': 5,
     '/circles/{c}/data/contact_persons': 6, '/circles/{c}/read': 7, '/circles/{c}/messages/{thread}': 9,
     '/circles/{c}/messages/new': 4,

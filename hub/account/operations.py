@@ -3,10 +3,11 @@
 import secrets
 import uuid
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.orm import joinedload
 
 from hub.account import throttle
@@ -14,7 +15,7 @@ from hub.account.hashing import hash_password, needs_rehash, verify_password
 from hub.account.models import Account, AuthSession
 from hub.account.password_rules import check_password
 from hub.config import setting
-from hub.core.audit import audit
+from hub.core.audit import audit, last_step
 from hub.core.crypto import keyed_hash, random_token
 from hub.core.dates import day
 from hub.core.errors import AppError, Conflict
@@ -242,8 +243,13 @@ def find_session(token: str | None) -> AuthSession | None:
             or (account.valid_from and account.valid_from > now)):
         return None  # dead; the worker removes dead sessions (a refused request commits nothing)
     if now - auth_session.last_seen_at > timedelta(seconds=60):
-        auth_session.last_seen_at = now
+        last_step(partial(_seen, auth_session, now))  # at the end of the request: a read keeps writing last
     return auth_session
+
+
+def _seen(auth_session: AuthSession, now) -> None:
+    if inspect(auth_session).persistent:  # not when the request ended the session (a logout, a new login)
+        auth_session.last_seen_at = now
 
 
 def end_session(auth_session: AuthSession, event='account.logout'):

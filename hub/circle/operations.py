@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -99,12 +99,12 @@ def invite_helper(inviter: Member, data: dict) -> Invitation:
 
 def has_client(circle_id) -> bool:
     """Whether the care page has its client: as a member, as its manager, or with an open invitation."""
-    if db.session.execute(select(Circle.client_manages).where(Circle.id == circle_id)).scalar():
-        return True
     member = select(Member.id).where(Member.circle_id == circle_id, Member.role == 'client')
-    invited = select(Invitation.id).where(Invitation.circle_id == circle_id, Invitation.role == 'client',
-                                          Invitation.status == 'pending', Invitation.expires_at > utcnow())
-    return db.session.execute(member.union_all(invited).limit(1)).first() is not None
+    open_invitation = select(Invitation.id).where(
+        Invitation.circle_id == circle_id, Invitation.role == 'client', Invitation.status == 'pending',
+        Invitation.expires_at > utcnow())
+    return bool(db.session.execute(select(or_(Circle.client_manages, member.exists(), open_invitation.exists()))
+                                   .where(Circle.id == circle_id)).scalar())
 
 
 def invitations_for(account: Account) -> list[Invitation]:
