@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from hub import create_app
 from hub.account.operations import account_by_email, end_all_sessions
+from hub.app_commands import app_group
 from hub.careprovider.remap import remap as remap_all
 from hub.careprovider.schedule import dossiers_to_sync
 from hub.cli_words import in_english
@@ -67,6 +68,7 @@ _add_default_commands()
 
 
 cli.add_command(provider)
+cli.add_command(app_group)
 
 
 @cli.group()

@@ -1,4 +1,4 @@
-"""The packages import in one direction: core <- account <- careprovider <- circle <- connect, dossier.
+"""The packages import in one direction: core <- account <- careprovider <- circle <- connect, dossier <- apps.
 
 The import graph is read with ``ast`` from the source (imports at the top of a module and inside
 functions alike), so a hidden cycle cannot hide in a function body.
@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     'hub.config': 0, 'hub.extensions': 0, 'hub.core': 1, 'hub.web': 2,
     'hub.account': 3, 'hub.careprovider': 4, 'hub.circle': 5, 'hub.connect': 6, 'hub.dossier': 6,
+    'hub.apps': 7,  # apps members connect (SMART on FHIR): above the dossier, whose data they will read
     # the app itself: it assembles everything, and nothing of the domain imports it
-    'hub.openapi': 9, 'hub': 10, 'hub.cli': 10, 'hub.worker': 10, 'hub.tasks': 10, 'hub.demo': 10, 'hub.demo_data': 10,
+    'hub.openapi': 9, 'hub': 10, 'hub.cli': 10, 'hub.app_commands': 10, 'hub.worker': 10, 'hub.tasks': 10, 'hub.demo': 10, 'hub.demo_data': 10,
     'hub.migrations': 10,
 }
 #: parts of one layer that must not import each other either
