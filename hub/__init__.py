@@ -62,6 +62,9 @@ def create_app(config=None):
     openapi.init_app(app)
     oauth.init_app(app)
     # app-wide hooks: who is logged in, what they must do first, the known-browser cookie; template helpers
+    from hub.account.operations import SESSION_READ
+    from hub.circle.access import session_with_memberships
+    SESSION_READ['read'] = session_with_memberships  # the session with the account's care pages: one statement
     app.before_request(access.load_current_account)
     app.before_request(access.require_current_account)
     app.after_request(access.set_known_browser_cookie)

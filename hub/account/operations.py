@@ -225,13 +225,22 @@ def start_session(account: Account, second_factor=False, pending=False, label=No
     return auth_session, token
 
 
+def read_session(token_hash: str) -> AuthSession | None:
+    """The session with this token hash, with its account: every request needs both."""
+    return db.session.execute(select(AuthSession).options(joinedload(AuthSession.account))
+                              .where(AuthSession.token_hash == token_hash)).scalar_one_or_none()
+
+
+#: how a request reads its session: ``read_session``, or a read of an upper layer that loads in the same statement
+#: what every page needs with it (the app sets hub.circle.access.session_with_memberships: the account's care pages)
+SESSION_READ = {'read': read_session}
+
+
 def find_session(token: str | None) -> AuthSession | None:
     """Return the live session for a cookie token; an idle or too old one is ended."""
     if not token or not isinstance(token, str):
         return None
-    auth_session = db.session.execute(  # with its account: every request needs both
-        select(AuthSession).options(joinedload(AuthSession.account))
-        .where(AuthSession.token_hash == keyed_hash(token, 'session'))).scalar_one_or_none()
+    auth_session = SESSION_READ['read'](keyed_hash(token, 'session'))
     if auth_session is None:
         return None
     now = utcnow()

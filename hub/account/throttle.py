@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from flask_babel import lazy_ngettext
 from sqlalchemy import case, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from hub.account.models import LoginThrottle
 from hub.core.crypto import keyed_hash, random_token
+from hub.core.db import upsert
 from hub.core.errors import TooManyRequests
 from hub.core.timeutil import utcnow
 from hub.core.tokens import InvalidToken, make_token, read_token
@@ -82,7 +82,6 @@ def take(keys, now=None):
     now = now or utcnow()
     check(keys, now)  # the plain answer while a key waits, without writing
     table = LoginThrottle.__table__
-    upsert = postgresql.insert if db.session.get_bind().dialect.name == 'postgresql' else sqlite.insert
     for key_hash, kind in {_hash(kind, value): kind for kind, value in keys}.items():
         counted = upsert(table).values(key_hash=key_hash, failures=1, last_failed_at=now, wait_until=None)
         failures = db.session.execute(counted.on_conflict_do_update(

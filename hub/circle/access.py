@@ -8,12 +8,13 @@ from flask import g, has_app_context, request
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import ColumnElement, Select, func, inspect, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from hub.account.access import step_up_required
-from hub.account.models import Account
+from hub.account.models import Account, AuthSession
+from hub.careprovider.models import Dossier
 from hub.circle.dossiers import linked_dossier_ids
-from hub.circle.models import Circle, Invitation, Member, Note
+from hub.circle.models import Circle, CircleDossier, Invitation, Member, Note
 from hub.circle.permissions import PRESETS
 from hub.core.audit import audit
 from hub.core.dates import day
@@ -104,6 +105,37 @@ def memberships_of(account: Account) -> list[Member]:
             keep(key, rows[0][1])
         return [member for member, _ in rows]
     return list(once(('memberships', account.id), load))
+
+
+def session_with_memberships(token_hash: str) -> AuthSession | None:
+    """Read a request's session, its account, and what ``memberships_of`` and ``dossiers_of`` answer for that
+    account (its care pages, each with its linked dossiers, and its open invitations) in one statement: every page
+    needs the first, and nearly every page the others. The answers are kept for the transaction (``keep``)."""
+    invitations = (select(func.count()).select_from(Invitation)
+                   .where(Invitation.email == Account.email, Invitation.status == 'pending',
+                          Invitation.expires_at > utcnow()).correlate(Account).scalar_subquery())
+    rows = db.session.execute(
+        select(AuthSession, invitations, Member, Dossier).join(AuthSession.account)
+        .outerjoin(Member, Member.account_id == AuthSession.account_id).outerjoin(Member.circle)
+        .outerjoin(CircleDossier, CircleDossier.circle_id == Member.circle_id)
+        .outerjoin(Dossier, Dossier.id == CircleDossier.dossier_id).outerjoin(Dossier.provider)
+        .options(contains_eager(AuthSession.account), contains_eager(Member.circle).undefer(Circle.dossier_client_name),
+                 contains_eager(Dossier.provider))
+        .where(AuthSession.token_hash == token_hash).order_by(Member.created_at, CircleDossier.created_at)).all()
+    if not rows:
+        return None
+    auth_session, count = rows[0][0], rows[0][1]
+    members: dict = {}
+    for _, _, member, dossier in rows:
+        if member is not None:
+            linked = members.setdefault(member, [])
+            if dossier is not None:
+                linked.append(dossier)
+    keep(('invited', auth_session.account_id), count)
+    keep(('memberships', auth_session.account_id), list(members))
+    for member, linked in members.items():
+        keep(('dossiers', str(member.circle_id)), linked)
+    return auth_session
 
 
 def invited(account: Account) -> tuple[tuple, Select]:

@@ -8,7 +8,7 @@ newest reactions of each post; the older ones page ("Toon oudere reacties").
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from hub.account.photos import reencode
@@ -35,36 +35,29 @@ class Shown(NamedTuple):
 
 
 def posts(member: Member, cursor=None, limit=PAGE_SIZE):
-    """Return (posts as Shown, next cursor), newest first, in a fixed number of queries."""
-    query = select(BoardPost).options(joinedload(BoardPost.author)).where(BoardPost.circle_id == member.circle_id)
-    query = after_cursor(query, BoardPost.created_at, BoardPost.id, cursor)
-    found = db.session.execute(query.order_by(BoardPost.created_at.desc(), BoardPost.id.desc())
-                               .limit(limit + 1)).scalars().all()
-    last = found[limit - 1] if len(found) > limit else None
-    page = found[:limit]
-    newest, counts = _newest_reactions([p.id for p in page])
-    return ([Shown(p, newest.get(p.id, []), counts.get(p.id, 0)) for p in page],
-            encode_cursor(last.created_at, last.id) if last else None)
-
-
-def _newest_reactions(post_ids, shown=SHOWN_REACTIONS):
-    """(post id -> its newest ``shown`` reactions, oldest first; post id -> how many it has), in one query: each
-    reaction's rank in its post and its post's count come from window functions."""
-    if not post_ids:
-        return {}, {}
+    """Return (posts as Shown, next cursor), newest first, in one statement: the page of posts, and of each its
+    newest reactions (their rank in their post and its count come from window functions), with their authors."""
+    query = select(BoardPost.id).where(BoardPost.circle_id == member.circle_id)
+    page = after_cursor(query, BoardPost.created_at, BoardPost.id, cursor).order_by(
+        BoardPost.created_at.desc(), BoardPost.id.desc()).limit(limit + 1).subquery()
     rank = func.row_number().over(partition_by=BoardReaction.post_id,
                                   order_by=(BoardReaction.created_at.desc(), BoardReaction.id.desc())).label('rank')
     total = func.count().over(partition_by=BoardReaction.post_id).label('total')
-    ranked = select(BoardReaction.id, rank, total).where(BoardReaction.post_id.in_(post_ids)).subquery()
-    newest: dict = {}
-    counts = {}
-    for reaction, count in db.session.execute(
-            select(BoardReaction, ranked.c.total).options(joinedload(BoardReaction.author))
-            .join(ranked, ranked.c.id == BoardReaction.id).where(ranked.c.rank <= shown)
-            .order_by(BoardReaction.created_at, BoardReaction.id)):
-        newest.setdefault(reaction.post_id, []).append(reaction)
-        counts[reaction.post_id] = count
-    return newest, counts
+    ranked = (select(BoardReaction.id, BoardReaction.post_id, rank, total)
+              .where(BoardReaction.post_id.in_(select(page.c.id))).subquery())
+    found: dict = {}
+    for post, reaction, count in db.session.execute(
+            select(BoardPost, BoardReaction, ranked.c.total).join(page, page.c.id == BoardPost.id)
+            .outerjoin(ranked, and_(ranked.c.post_id == BoardPost.id, ranked.c.rank <= SHOWN_REACTIONS))
+            .outerjoin(BoardReaction, BoardReaction.id == ranked.c.id)
+            .options(joinedload(BoardPost.author), joinedload(BoardReaction.author))
+            .order_by(BoardPost.created_at.desc(), BoardPost.id.desc(), BoardReaction.created_at, BoardReaction.id)):
+        shown = found.setdefault(post, Shown(post, [], count or 0))
+        if reaction is not None:
+            shown.reactions.append(reaction)
+    posts = list(found.values())
+    last = posts[limit - 1].post if len(posts) > limit else None
+    return posts[:limit], encode_cursor(last.created_at, last.id) if last else None
 
 
 def reactions(member: Member, post_id, cursor=None, limit=PAGE_SIZE):

@@ -7,10 +7,10 @@ from sqlalchemy import Integer, and_, exists, literal, select, true, union_all
 from sqlalchemy.orm import aliased, joinedload, undefer
 from sqlalchemy.sql import operators
 
-from hub.careprovider.models import Dossier, Provider, Record
+from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.circle.models import Circle, CircleDossier, HiddenRecord, Member
 from hub.core.errors import NotFound
-from hub.core.memo import keep, known, once
+from hub.core.memo import keep, known, once, scalars_together
 from hub.extensions import db
 
 
@@ -68,35 +68,72 @@ def read_records(circle_id, key: tuple, query) -> list[RecordRow]:
     return once(key, lambda: _with_dossiers(circle_id, db.session.execute(query).scalars()))
 
 
-def read_records_together(circle_id, reads) -> None:
+def read_versions(key: tuple, query) -> list[tuple]:
+    """Run a query of record versions, ``select(RecordVersion, Record)`` (a plan's events), once per transaction
+    under ``key``; (version, record) pairs. ``read_records_together`` runs them with reads of records."""
+    return once(key, lambda: [(version, record) for version, record in db.session.execute(query)])
+
+
+def _of_versions(query) -> bool:
+    return query.column_descriptions[0]['entity'] is RecordVersion
+
+
+def _part(number: int, query):
+    """One read of ``read_records_together`` as (part, id, record id): a record's id twice, or a version's id and
+    its record's."""
+    of = (RecordVersion.id, RecordVersion.record_id) if _of_versions(query) else (Record.id, Record.id)
+    ids = query.with_only_columns(of[0].label('id'), of[1].label('record_id')).subquery()
+    return select(literal(number, Integer).label('part'), ids.c.id, ids.c.record_id)
+
+
+def read_records_together(circle_id, reads, scalars=()) -> None:
     """Run several reads of records, ``(key, query)`` each, in one statement and keep each answer for the
     transaction under its key (``read_records`` then finds it), as if each had run alone.
 
     Each query keeps its own filter, order and limit as a part of a UNION ALL that gives only (part, id), so each
     part enters its own index and building the statement stays cheap; the records come from one join on their ids
-    and each part is put back in its query's order.
+    and each part is put back in its query's order. ``scalars``, reads of one value each (counts: see
+    ``hub.core.memo.scalar``), come along as columns of the same statement (each an uncorrelated subquery, which
+    SQLite and PostgreSQL run once); when no record is found they are read by ``scalars_together``.
     """
     reads = [(key, query) for key, query in reads if not known(key)]
-    if len(reads) < 2:
+    scalars = [(key, query) for key, query in scalars if not known(key)]
+    if len(reads) + bool(scalars) < 2:
+        scalars_together(scalars)
         return
-    joined = union_all(*[select(literal(number, Integer).label('part'),
-                                query.with_only_columns(Record.id).subquery().c.id)
-                         for number, (_, query) in enumerate(reads)]).subquery()
+    joined = union_all(*[_part(number, query) for number, (_, query) in enumerate(reads)]).subquery()
+    versions = [number for number, (_, query) in enumerate(reads) if _of_versions(query)]
+    statement = select(joined.c.part, Record, RecordVersion if versions else literal(None),
+                       *[query.correlate(None).scalar_subquery() for _, query in scalars]
+                       ).select_from(joined).join(Record, Record.id == joined.c.record_id)
+    if versions:
+        statement = statement.outerjoin(RecordVersion, and_(RecordVersion.id == joined.c.id,
+                                                            joined.c.part.in_(versions)))
     found: list[list] = [[] for _ in reads]
-    for part, record in db.session.execute(select(joined.c.part, Record).join(Record, Record.id == joined.c.id)):
-        found[part].append(record)
-    for (key, query), records in zip(reads, found, strict=True):
-        keep(key, _with_dossiers(circle_id, in_order(query, records)))
+    rows = db.session.execute(statement).all()
+    for part, record, version, *_ in rows:
+        found[part].append((version, record) if part in versions else record)
+    for number, ((key, query), items) in enumerate(zip(reads, found, strict=True)):
+        if number in versions:
+            keep(key, in_order(query, items, lambda item: item[0]))
+        else:
+            keep(key, _with_dossiers(circle_id, in_order(query, items)))
+    if rows:
+        for (key, _), value in zip(scalars, rows[0][3:], strict=True):
+            keep(key, value)
+    else:
+        scalars_together(scalars)
 
 
-def in_order(query, records: list) -> list:
-    """Sort records as ``query`` orders them (its ORDER BY of plain columns, each ascending or descending)."""
+def in_order(query, items: list, of=lambda item: item) -> list:
+    """Sort items (records, or what ``of`` finds them in) as ``query`` orders them (its ORDER BY of plain columns
+    of its first entity, each ascending or descending)."""
     for clause in reversed(query._order_by_clauses):  # a stable sort per column, the last one first
         descending = getattr(clause, 'modifier', None) is operators.desc_op
         name = (clause.element if getattr(clause, 'modifier', None) in (operators.desc_op, operators.asc_op)
                 else clause).key
-        records.sort(key=lambda record: (getattr(record, name) is None, getattr(record, name)), reverse=descending)
-    return records
+        items.sort(key=lambda item: (getattr(of(item), name) is None, getattr(of(item), name)), reverse=descending)
+    return items
 
 
 def records_in(reader: Member | None, dossier_id, kinds):

@@ -13,10 +13,11 @@ from functools import partial
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.account import notifications
+from hub.account.models import Account
 from hub.account.photos import reencode
 from hub.careprovider.models import Record
 from hub.careprovider.outbound import queue_for_provider
@@ -33,8 +34,9 @@ from hub.circle.models import (
 )
 from hub.core.audit import audit, last_step
 from hub.core.cursor import after_cursor, encode_cursor
+from hub.core.db import upsert
 from hub.core.errors import Forbidden, InvalidInput, NotFound
-from hub.core.memo import scalar
+from hub.core.memo import known, scalar
 from hub.core.timeutil import utcnow
 from hub.extensions import db
 
@@ -76,24 +78,22 @@ def _with_state(query, member):
                                             ThreadRead.account_id == member.account_id))
 
 
-def threads(member: Member, cursor=None, limit=PAGE_SIZE, looking=True, recipients=False):
+def threads(member: Member, cursor=None, limit=PAGE_SIZE, looking=True):
     """Return (threads, their unread counts by id, next cursor): the member's threads, the newest message first,
     each with how many of its messages the member has not read (in the same statement); a thread they removed
     comes back when a new message arrives. ``looking``: the member opened their messages (no new mail until
-    something newer comes); a preview elsewhere is not looking. ``recipients``: with the chosen recipients of each
-    thread (the API's list names them; the pages do not)."""
-    file_provider_messages(member.circle_id)
-    options = [joinedload(MessageThread.author)] + ([selectinload(MessageThread.recipients)] if recipients else [])
+    something newer comes); a preview elsewhere is not looking."""
     not_read = (select(func.count(Message.id)).where(Message.thread_id == MessageThread.id, _unread_condition(member))
                 .correlate(MessageThread, ThreadRead).scalar_subquery())
-    query = _with_state(select(MessageThread, not_read).options(*options), member).where(
+    query = _with_state(select(MessageThread, not_read, _unfiled_exist(member.circle_id))
+                        .options(joinedload(MessageThread.author)), member).where(
         MessageThread.circle_id == member.circle_id, visible(member),
         or_(ThreadRead.removed_at.is_(None), MessageThread.last_message_at > ThreadRead.removed_at))
     query = after_cursor(query, MessageThread.last_message_at, MessageThread.id, cursor)
-    found = db.session.execute(query.order_by(MessageThread.last_message_at.desc(), MessageThread.id.desc())
-                               .limit(limit + 1)).all()
-    page = [thread for thread, _ in found[:limit]]
-    counts = {thread.id: count for thread, count in found[:limit] if count}
+    found = _filed_first(member.circle_id, lambda: db.session.execute(
+        query.order_by(MessageThread.last_message_at.desc(), MessageThread.id.desc()).limit(limit + 1)).all())
+    page = [thread for thread, _, _ in found[:limit]]
+    counts = {thread.id: count for thread, count, _ in found[:limit] if count}
     _audit_provider_read(member, page)
     if looking and not cursor:
         # they looked: a new mail may come for what is new after this (written last: see last_step)
@@ -108,10 +108,17 @@ def _audit_provider_read(member: Member, page):
               target='messages')
 
 
+def _visible_thread(member: Member, thread_id):
+    return select(MessageThread).where(
+        MessageThread.id == thread_id, MessageThread.circle_id == member.circle_id, visible(member))
+
+
 def thread(member: Member, thread_id) -> MessageThread:
     """Return a thread the member may read, or raise NotFound."""
-    found = db.session.execute(select(MessageThread).where(
-        MessageThread.id == thread_id, MessageThread.circle_id == member.circle_id, visible(member))).scalar_one_or_none()
+    return _found(db.session.execute(_visible_thread(member, thread_id)).scalar_one_or_none())
+
+
+def _found(found: MessageThread | None) -> MessageThread:
     if found is None:
         raise NotFound(_l('This conversation does not exist, or you may not read it.'))
     return found
@@ -119,15 +126,16 @@ def thread(member: Member, thread_id) -> MessageThread:
 
 def read_thread(member: Member, thread_id):
     """Return (thread, its messages in order) and mark it read for the member."""
-    file_provider_messages(member.circle_id)
-    found = thread(member, thread_id)
+    query = _visible_thread(member, thread_id).add_columns(_unfiled_exist(member.circle_id))
+    found = _found(next(iter(_filed_first(member.circle_id, lambda: db.session.execute(query).all())), (None,))[0])
     items = db.session.execute(select(Message).options(joinedload(Message.author), joinedload(Message.record))
                                .where(Message.thread_id == found.id)
                                .order_by(Message.created_at, Message.id)).scalars().all()
     now = utcnow()
 
-    def mark_read():
-        _state(found.id, member.account_id).read_at = now
+    def mark_read():  # one upsert: no read of the state first
+        db.session.execute(upsert(ThreadRead).values(thread_id=found.id, account_id=member.account_id, read_at=now)
+                           .on_conflict_do_update(index_elements=['thread_id', 'account_id'], set_={'read_at': now}))
         member.messages_read_at = now
     last_step(mark_read)  # written at the end of the request: see last_step
     _audit_provider_read(member, [found])
@@ -253,6 +261,23 @@ def unfiled(circle_id, limit=FILE_LIMIT):
         .order_by(Record.occurred_at).limit(limit))
 
 
+def _unfiled_exist(circle_id):
+    """A column saying whether the provider has messages on the care page not yet filed into a thread."""
+    return unfiled(circle_id, 1)[1].with_only_columns(Record.id).exists().label('unfiled')
+
+
+def _filed_first(circle_id, read):
+    """The rows of ``read()``, a statement whose last column is ``_unfiled_exist``: when the provider has new
+    messages (or no row says), they are filed and it reads again. One statement while nothing is new."""
+    if known(unfiled(circle_id)[0]):  # read already (with the care page's panels): file them first, for nothing
+        file_provider_messages(circle_id)
+        return read()
+    rows = read()
+    if (rows[0][-1] if rows else True) and file_provider_messages(circle_id):
+        rows = read()
+    return rows
+
+
 def file_provider_messages(circle_id, limit=FILE_LIMIT) -> int:
     """File the provider's new messages of a care page into threads (each once), in a fixed number of statements;
     return how many were filed. An answer goes into the thread it answers, anything else begins a thread."""
@@ -351,11 +376,10 @@ def unread_read(member: Member):
         MessageThread.circle_id == member.circle_id, visible(member), _unread_condition(member))
 
 
-def thread_json(found, unread_count=0, member_ids=None) -> dict:
-    """A thread as the API lists it; ``member_ids`` maps account ids to member ids (for chosen recipients)."""
+def thread_json(found, unread_count=0, recipients=None) -> dict:
+    """A thread as the API lists it; ``recipients`` as ``recipients_of`` gives them (the chosen ones' member ids)."""
     return {'id': str(found.id), 'subject': found.subject, 'audience': found.audience,
-            'recipients': [str(member_ids[r.account_id]) for r in found.recipients
-                           if member_ids and r.account_id in member_ids] if found.audience == 'chosen' else [],
+            'recipients': [str(member_id) for member_id, _ in (recipients or {}).get(found.id, [])],
             'last_message_at': found.last_message_at.isoformat(), 'unread': unread_count,
             'provider': {'id': str(found.provider_id)} if found.provider_id else None,
             'started_by': found.author.name if found.author else None}
@@ -371,6 +395,17 @@ def message_json(message, account=None) -> dict:
             'mine': account is not None and message.author_id == account.id, 'photo': message.has_photo}
 
 
-def member_ids(circle_id) -> dict:
-    """account id -> member id on a care page."""
-    return dict(db.session.execute(select(Member.account_id, Member.id).where(Member.circle_id == circle_id)).all())
+def recipients_of(circle_id, found) -> dict:
+    """thread id -> [(member id, name)] of the chosen recipients, by name, of those of ``found`` that have them (one
+    statement, none when no thread has): a recipient who is no longer a member is not named."""
+    chosen = [thread.id for thread in found if thread.audience == 'chosen']
+    if not chosen:
+        return {}
+    rows = db.session.execute(
+        select(ThreadRecipient.thread_id, Member.id, Account).join(Account, Account.id == ThreadRecipient.account_id)
+        .join(Member, and_(Member.account_id == ThreadRecipient.account_id, Member.circle_id == circle_id))
+        .where(ThreadRecipient.thread_id.in_(chosen)).order_by(Account.last_name, Account.first_name)).all()
+    named: dict = {}
+    for thread_id, member_id, account in rows:
+        named.setdefault(thread_id, []).append((member_id, account.name))
+    return named

@@ -6,10 +6,12 @@ from datetime import datetime
 
 from flask import g, has_request_context
 from sqlalchemy import DateTime, TypeDecorator, Uuid, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.core.timeutil import as_utc, utcnow
+from hub.extensions import db
 
 
 class UTCDateTime(TypeDecorator):
@@ -23,6 +25,13 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return as_utc(value)
+
+
+def upsert(table):
+    """An INSERT into ``table`` (a model or a Table) that can say what a conflict does instead
+    (``on_conflict_do_update``, ``on_conflict_do_nothing``): one atomic statement on SQLite and on PostgreSQL."""
+    insert = postgresql.insert if db.session.get_bind().dialect.name == 'postgresql' else sqlite.insert
+    return insert(table)
 
 
 def new_id() -> uuid.UUID:

@@ -21,7 +21,6 @@ from hub.circle.messages import unfiled, unread_read
 from hub.circle.models import Member, Note
 from hub.circle.operations import company
 from hub.core.errors import NotFound
-from hub.core.memo import scalars_together
 from hub.core.timeutil import utcnow
 from hub.dossier.export import KINDS
 from hub.dossier.plans import approval_state, approvals
@@ -125,10 +124,10 @@ class ToDo(NamedTuple):
 
 
 def start_reads(member: Member, dossiers, dossier_open=True, latest=3) -> None:
-    """Read what the care page's panels need of the records in one statement (``read_records_together``): the
-    ``latest`` reports of the timeline, the provider's messages still to file, the next care appointments and the
-    plans, each only where the member may see it; ``timeline``, ``upcoming_appointments``,
-    ``file_provider_messages`` and ``to_do`` then find their answers."""
+    """Read what the care page's panels need of the records, and its counts, in one statement
+    (``read_records_together``): the ``latest`` reports of the timeline, the provider's messages still to file, the
+    next care appointments and the plans, each only where the member may see it; ``timeline``,
+    ``upcoming_appointments``, ``file_provider_messages`` and ``to_do`` then find their answers."""
     reads = []
     if can(member, READ_DOSSIER) and dossier_open:
         reads += timeline_reads(member, dossiers, latest)
@@ -138,8 +137,7 @@ def start_reads(member: Member, dossiers, dossier_open=True, latest=3) -> None:
         reads.append(upcoming(member))
     if can(member, 'dossier') and dossier_open and can(member, MANAGE):
         reads.append(current_plans(member))
-    read_records_together(member.circle_id, reads)
-    # and its counts, in one statement: new reports, whether the manager has company yet, invitations elsewhere
+    # and its counts, in the same statement: new reports, whether the manager has company yet, invitations elsewhere
     counts = [invited(member.account)]
     if can(member, 'dossier') and dossier_open and member.timeline_visit_at:
         counts.append(new_since_read(member, dossiers, member.timeline_visit_at, NEW_KINDS))
@@ -147,7 +145,7 @@ def start_reads(member: Member, dossiers, dossier_open=True, latest=3) -> None:
         counts.append(company(member))
     if message_audiences(member):
         counts.append(unread_read(member))
-    scalars_together(counts)
+    read_records_together(member.circle_id, reads, counts)
 
 
 #: what the care page counts as new since the member's last visit of the timeline

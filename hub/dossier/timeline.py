@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.circle.access import READ_DOSSIER, can, check_reads
-from hub.circle.dossiers import dossiers_of, not_hidden, read_records, read_records_together
+from hub.circle.dossiers import dossiers_of, not_hidden, read_records, read_records_together, read_versions
 from hub.circle.models import Member, Note
 from hub.circle.notes import received
 from hub.core.audit import last_step
@@ -101,11 +101,12 @@ def timeline(reader: Member | None, cursor=None, limit=PAGE_SIZE, dossiers=None,
     dossiers = dossiers_of(circle_id, uploads=True) if dossiers is None else dossiers
     rows: list = []
     reads = _record_reads(reader, dossiers, kinds, cursor, limit)
-    if reads:
-        read_records_together(circle_id, reads)
-        rows += [row for key, query in reads for row in read_records(circle_id, key, query)]
-    if 'plan' in kinds and dossiers:
-        rows += _plan_events(reader, dossiers, cursor, limit + 1)
+    events = _plan_reads(reader, dossiers, kinds, cursor, limit)
+    read_records_together(circle_id, reads + events)
+    rows += [row for key, query in reads for row in read_records(circle_id, key, query)]
+    by_id = {dossier.id: dossier for dossier in dossiers}
+    rows += [PlanEvent(version, record, by_id[version.dossier_id], record if record.kind == 'plan' else None)
+             for key, query in events for version, record in read_versions(key, query)]
     if notes:
         providers = {dossier.provider_id: dossier.provider for dossier in dossiers}
         query = after_cursor(select(Note).options(joinedload(Note.author), joinedload(Note.shared_item))
@@ -121,16 +122,11 @@ def timeline(reader: Member | None, cursor=None, limit=PAGE_SIZE, dossiers=None,
     return rows, next_cursor
 
 
-def _each_dossier(parts, id_column):
-    """One statement's worth of ids for the newest rows of each dossier: the parts (one per dossier, each with its
-    own order and limit, so each enters its dossier's index) reduced to their ids and joined by UNION ALL."""
-    return union_all(*[select(part.with_only_columns(id_column).subquery().c.id) for part in parts]).subquery()
-
-
 def timeline_reads(reader: Member, dossiers, limit=PAGE_SIZE) -> list:
-    """The reads of the records on the first page of ``timeline`` (the care page runs them with its other reads,
-    ``start_reads``); none for a member who may not read them."""
-    return _record_reads(reader, dossiers, readable(check_reads(reader, 'reports'), TIMELINE_KINDS), None, limit)
+    """The reads of the records and plan events on the first page of ``timeline`` (the care page runs them with its
+    other reads, ``start_reads``); none for a member who may not read them."""
+    kinds = readable(check_reads(reader, 'reports'), TIMELINE_KINDS)
+    return _record_reads(reader, dossiers, kinds, None, limit) + _plan_reads(reader, dossiers, kinds, None, limit)
 
 
 def _record_reads(reader: Member, dossiers, kinds, cursor, limit) -> list:
@@ -147,22 +143,18 @@ def _record_reads(reader: Member, dossiers, kinds, cursor, limit) -> list:
     return reads
 
 
-def _plan_events(reader: Member | None, dossiers, cursor, limit) -> list:
-    """The newest plan events of each dossier past ``cursor`` (PlanEvent rows, goals' plans not yet found), in one
-    statement."""
-    parts = []
-    for dossier in dossiers:
+def _plan_reads(reader: Member | None, dossiers, kinds, cursor, limit) -> list:
+    """The reads ``(key, query)`` of the newest plan events of each dossier past ``cursor`` (a page of ``limit``
+    and one more), when plans are asked: one per dossier, each entering its (dossier, event_at, id) index."""
+    reads = []
+    for dossier in dossiers if 'plan' in kinds else ():
         query = (select(RecordVersion, Record).join(Record, RecordVersion.record_id == Record.id)
                  .where(RecordVersion.dossier_id == dossier.id, RecordVersion.event.in_(PLAN_EVENTS),
                         Record.deleted.is_(False), not_hidden(reader)))
         query = after_cursor(query, RecordVersion.event_at, RecordVersion.id, cursor)
-        parts.append(query.order_by(RecordVersion.event_at.desc(), RecordVersion.id.desc()).limit(limit))
-    joined = _each_dossier(parts, RecordVersion.id)
-    by_id = {dossier.id: dossier for dossier in dossiers}
-    return [PlanEvent(version, record, by_id[version.dossier_id], record if record.kind == 'plan' else None)
-            for version, record in db.session.execute(
-                select(RecordVersion, Record).join(joined, joined.c.id == RecordVersion.id)
-                .join(Record, RecordVersion.record_id == Record.id))]
+        reads.append((('plan_events', getattr(reader, 'id', None), dossier.id, cursor, limit + 1),
+                      query.order_by(RecordVersion.event_at.desc(), RecordVersion.id.desc()).limit(limit + 1)))
+    return reads
 
 
 def _add_goal_plans(reader: Member | None, events, rows):

@@ -27,9 +27,9 @@ from hub.web import JPEG, jpeg_response, load_form, multipart_body, parse_id, up
 def messages_list(query, circle_id):
     """My threads, the newest message first, each with its unread count"""
     member = require(current_account(), circle_id, 'messages')
-    found, counts, next_cursor = messages.threads(member, query.get('cursor'), recipients=True)
-    ids = messages.member_ids(member.circle_id)
-    return {'items': [messages.thread_json(t, counts.get(t.id, 0), ids) for t in found], 'next': next_cursor}
+    found, counts, next_cursor = messages.threads(member, query.get('cursor'))
+    chosen = messages.recipients_of(member.circle_id, found)
+    return {'items': [messages.thread_json(t, counts.get(t.id, 0), chosen) for t in found], 'next': next_cursor}
 
 
 @bp.post('/circles/<circle_id>/messages')
@@ -42,7 +42,7 @@ def post_message(body, circle_id):
     member = require(account, circle_id, 'messages')
     found, message = messages.start_thread(member, account, body['text'], body['subject'], body.get('audience'),
                                            body.get('recipients'), body['provider_id'])
-    return {**messages.thread_json(found, 0, messages.member_ids(member.circle_id)),
+    return {**messages.thread_json(found, 0, messages.recipients_of(member.circle_id, [found])),
             'messages': [messages.message_json(message, account)]}
 
 
@@ -53,7 +53,7 @@ def message_thread(circle_id, thread_id):
     account = current_account()
     member = require(account, circle_id, 'messages')
     found, items = messages.read_thread(member, parse_id(thread_id))
-    return {**messages.thread_json(found, 0, messages.member_ids(member.circle_id)),
+    return {**messages.thread_json(found, 0, messages.recipients_of(member.circle_id, [found])),
             'messages': [messages.message_json(m, account) for m in items]}
 
 

@@ -85,9 +85,9 @@ def message_thread(circle_id, thread_id):
                                     sent=1) + '#reply', 303)
         errors, status = step.errors, step.status
     found, items = messages.read_thread(member, parse_id(thread_id))
-    names = {m.account_id: m.account.name for m in operations.members_of(member.circle_id)}
+    chosen = [name for _, name in messages.recipients_of(member.circle_id, [found]).get(found.id, [])]
     return (render_template('circle/message_thread.html', member=member, thread=found, items=items, errors=errors,
-                            values=values, sent=request.args.get('sent'), names=names), status)
+                            values=values, sent=request.args.get('sent'), chosen=chosen), status)
 
 
 @bp.post('/circles/<circle_id>/messages/<thread_id>/remove')
