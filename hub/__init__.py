@@ -48,6 +48,11 @@ def create_app(config=None):
     from hub.account import access
     from hub.account import api as account_api
     from hub.account import views as account_views
+    from hub.apps import api as app_api
+    from hub.apps import fhir_api as app_fhir_api
+    from hub.apps import oauth as app_oauth
+    from hub.apps import oauth_api as app_oauth_api
+    from hub.apps import views as app_views
     from hub.careprovider import oauth
     from hub.careprovider import provider_api as careprovider_api
     from hub.circle import api as circle_api
@@ -61,6 +66,7 @@ def create_app(config=None):
     web.init_app(app)
     openapi.init_app(app)
     oauth.init_app(app)
+    app_oauth.init_app(app)
     # app-wide hooks: who is logged in, what they must do first, the known-browser cookie; template helpers
     from hub.account.operations import SESSION_READ
     from hub.circle.access import session_with_memberships
@@ -75,7 +81,8 @@ def create_app(config=None):
     app.jinja_env.filters.update(hyphens.FILTERS)
     app.add_template_filter(web.error_lines, 'error_lines')
     for module in (account_api, account_views, connect_api, connect_views, circle_api, circle_views,
-                   dossier_api, dossier_views, careprovider_api, connect_provider_api):
+                   dossier_api, dossier_views, careprovider_api, connect_provider_api, app_api, app_views,
+                   app_oauth_api, app_fhir_api):
         openapi.register(app, module.bp)
     openapi.finish(app)
 

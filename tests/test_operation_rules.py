@@ -21,6 +21,7 @@ GOALS, MEDICATION, REPORTS = ((READ_DOSSIER, f'dossier.{part}') for part in ('go
 
 def _operations():
     """(name, capability, call(member, account, other)): ``other`` is another member of the same care page."""
+    from hub.apps import operations as apps
     from hub.circle import board, help, messages
     from hub.circle import calendar as diary
     from hub.circle import operations as circle
@@ -94,6 +95,8 @@ def _operations():
         ('ask correction', MANAGE, lambda m, a, o: corrections.ask(m, a, nobody, 'Dit klopt niet')),
         ('correction requests', MANAGE, lambda m, a, o: corrections.requests_of(m)),
         ('access_log', MANAGE, lambda m, a, o: accesses.access_log(m)),
+        ('apps on the page', MANAGE, lambda m, a, o: apps.page_grants(m)),
+        ('stop an app on the page', MANAGE, lambda m, a, o: apps.stop_on_page(m, nobody)),
         ('unlink_dossier', MANAGE, lambda m, a, o: connect.unlink_dossier(m, nobody)),
         ('delete_care_page', MANAGE, lambda m, a, o: connect.delete_care_page(m)),
     ]

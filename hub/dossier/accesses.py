@@ -31,9 +31,27 @@ ACCESS_LABELS = {
     'dossier.share': _l('Shared part of the dossier with someone outside the care page'),
     'dossier.share_open': _l('Someone outside the care page opened a shared link'),
     'dossier.share_revoke': _l('Stopped a shared link'),
+    'dossier.app_read': _l('Read the dossier with an app'),
 }
 ACCESS_EVENTS = tuple(ACCESS_LABELS)
 ACCESS_PAGE = 50
+
+
+def app_name(event: str, target: str | None) -> str | None:
+    """The app's name in a read by an app (its target: ``app:<client id>:<type>:<name>``), else None."""
+    if event != 'dossier.app_read' or not target:
+        return None
+    parts = target.split(':', 3)
+    return parts[3] if len(parts) == 4 else None
+
+
+def who(event: str, target: str | None, name: str | None, first_name: str | None) -> str | None:
+    """Who read, as the access log says it: the person, or for a read through an app "App Dagplanner, namens
+    Mieke" (NEN 7513: the person is the actor, the app the means)."""
+    app = app_name(event, target)
+    if app and first_name:
+        return str(_l('App %(app)s, on behalf of %(name)s', app=app, name=first_name))
+    return name
 
 
 def _access_records(circle_id, *columns):
@@ -80,7 +98,7 @@ def access_log_all(circle_id, chunk=1000):
     """Yield every row of the access log as plain values, newest first, read in chunks (the CSV download; plain
     values, so that the rows need no session while the answer streams)."""
     query = _access_records(circle_id, AuditRecord.at, AuditRecord.id, AuditRecord.event, AuditRecord.outcome,
-                            AuditRecord.actor_role, AuditRecord.source, Account.first_name,
+                            AuditRecord.actor_role, AuditRecord.source, AuditRecord.target, Account.first_name,
                             Account.last_name).limit(chunk)
     cursor = None
     while True:

@@ -68,7 +68,8 @@ def access_log_lines(circle_id, client):
         for row in accesses.access_log_all(circle_id):
             writer.writerow([_cell(value) for value in (
                 row.at.astimezone(zone).strftime('%Y-%m-%d %H:%M:%S'),
-                outsider if row.actor_role == 'outsider' else f'{row.first_name} {row.last_name}' if row.first_name
+                outsider if row.actor_role == 'outsider' else accesses.who(
+                    row.event, row.target, f'{row.first_name} {row.last_name}', row.first_name) if row.first_name
                 else gone,
                 roles.get(row.actor_role, row.actor_role or ''), events.get(row.event, row.event),
                 allowed if row.outcome == 'success' else refused, row.provider or '', client, row.source or '')])

@@ -12,6 +12,7 @@ from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.communication import Communication
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.coverage import Coverage
+from fhir.resources.R4B.documentreference import DocumentReference
 from fhir.resources.R4B.goal import Goal
 from fhir.resources.R4B.medicationstatement import MedicationStatement
 from fhir.resources.R4B.observation import Observation
@@ -56,9 +57,10 @@ def _made(model, **fields) -> dict:
     return model(**_clean(fields)).model_dump(mode='json', exclude_none=True)
 
 
-def fhir_resource(record, client_id) -> dict:
-    """The record as a FHIR R4 resource: the provider's own when it sent FHIR, else made from the common model."""
-    raw = record.raw or {}
+def fhir_resource(record, client_id, made=False) -> dict:
+    """The record as a FHIR R4 resource: the provider's own when it sent FHIR, else (or when ``made``: an app's
+    read, the same for every provider) made from the common model."""
+    raw = {} if made else record.raw or {}
     if isinstance(raw.get('resourceType'), str) and raw.get('id'):
         return raw
     data, rid = record.data, re.sub(r'[^A-Za-z0-9\-.]', '-', record.source_id)[:64]
@@ -120,6 +122,13 @@ def fhir_resource(record, client_id) -> dict:
                      effectivePeriod={'start': data.get('starts_on'), 'end': data.get('ends_on')},
                      dosage=[{'text': data['dose']}] if data.get('dose') else [],
                      informationSource={'display': data['prescriber']} if data.get('prescriber') else None)
+    if kind == 'document':  # the file itself is fetched from the provider when asked (hub.dossier.documents)
+        return _made(DocumentReference, id=rid, status='current', subject=_subject(client_id),
+                     date=data.get('occurred_at'), description=data['title'],
+                     category=[{'text': data['category']}] if data.get('category') else [],
+                     author=[{'display': data['author']}] if data.get('author') else [],
+                     content=[{'attachment': {'contentType': data.get('content_type'), 'title': data['title'],
+                                              'size': data.get('size')}}])
     raise ValueError(kind)
 
 

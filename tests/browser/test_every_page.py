@@ -30,6 +30,8 @@ NOT_PAGES = {
     'account.logout': 'answers a POST; the GET shows the question, swept as /logout below',
     'dossier.shared_bundle': 'a FHIR file', 'dossier.shared': 'swept as the outsider, with its code',
     'dossier.document_page': 'a document (PDF, JPEG, PNG)',
+    'apps.authorize': "an app's request: swept with one in test_apps_journey",
+    'apps_oauth.smart_configuration': 'JSON for apps',
 }
 #: pages swept with a query that puts them in another state
 SCREENSHOTS = {  # file name: (role, path)
@@ -124,7 +126,9 @@ def _paths(live, ids):
         'dossier.medication_page': '/circles/{circle}/medication',
         'dossier.corrections_page': '/circles/{circle}/corrections', 'circle.wellbeing_page': '/wellbeing',
         'dossier.documents_page': '/circles/{circle}/documents',
-        'account.second_step': '/profile/second-step', 'account.recovery_codes_page': '/profile/recovery-codes',
+        'account.second_step': '/profile/second-step', 'apps.my_apps': '/profile/apps',
+        'apps.page_apps': '/circles/{circle}/apps',
+        'account.recovery_codes_page': '/profile/recovery-codes',
         'account.lost_phone_page': '/login/lost-phone', 'account.lost_phone_cancel': '/lost-phone/cancel?token=nonsense',
     }
     routes = {rule.endpoint for rule in live.url_map.iter_rules()

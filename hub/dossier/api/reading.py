@@ -119,7 +119,8 @@ def access_log(query, circle_id):
     client = client_name(member.circle)  # the client on whose behalf each member reads
     return {'items': [{'id': row.AuditRecord.id, 'at': row.AuditRecord.at, 'event': row.AuditRecord.event,
                        'action': row.AuditRecord.action, 'outcome': row.AuditRecord.outcome,
-                       'role': row.AuditRecord.actor_role, 'who': row.Account.name if row.Account else None,
+                       'role': row.AuditRecord.actor_role, 'who': accesses.who(row.AuditRecord.event, row.AuditRecord.target, row.Account.name,
+                                          row.Account.first_name) if row.Account else None,
                        'on_behalf_of': client, 'source': row.AuditRecord.source,
                        'dossier': {'id': row.AuditRecord.dossier_id, 'provider': row.provider}
                        if row.AuditRecord.dossier_id else None} for row in rows], 'next': next_cursor}

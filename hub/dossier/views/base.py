@@ -19,6 +19,7 @@ from hub.circle.dossiers import source_name
 from hub.core.errors import AppError
 from hub.core.timeutil import utcnow
 from hub.dossier import (
+    accesses,
     data,
     hiding,
     medication,
@@ -81,7 +82,7 @@ def template_helpers():
             'medication_stopped': medication.is_stopped, 'report_title': report_title,
             'plan_event_label': lambda event: PLAN_EVENT_LABELS.get(event, event),
             'end_month': lambda end: end - timedelta(days=1), 'hide_choices': hiding.choices,
-            'source_name': source_name, 'wellbeing_asked': wellbeing.asking}
+            'source_name': source_name, 'wellbeing_asked': wellbeing.asking, 'access_who': accesses.who}
 
 
 def _dossier_page(circle_id, what, detail=None):
