@@ -16,13 +16,15 @@ from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7636.challenge import compare_s256_code_challenge
+from authlib.oidc.core import OpenIDCode, UserInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
-from hub.apps import access, scopes
+from hub.apps import access, keys, scopes
 from hub.apps.models import App, AppCode, AppGrant, AppToken
 from hub.apps.operations import check_secret
+from hub.circle.access import is_the_client
 from hub.circle.models import Member
 from hub.config import setting
 from hub.core.audit import audit
@@ -156,6 +158,40 @@ class _Code:
     def get_auth_time(self):
         return self.row.auth_time
 
+    def get_acr(self):
+        return None
+
+    def get_amr(self):
+        return None
+
+
+class AppOpenID(OpenIDCode):
+    """``openid fhirUser``: an ID token (RS256) that names the member: ``sub`` their account, ``fhirUser`` the care
+    page's Patient when the member is the client, else them as a RelatedPerson of it."""
+
+    def resolve_client_private_key(self, client):
+        return keys.signing_key()
+
+    def get_client_algorithm(self, client):
+        return 'RS256'
+
+    def get_encode_header(self, client):
+        return {'alg': 'RS256', 'kid': keys.signing_key().kid}
+
+    def get_client_claims(self, client):
+        return {'iss': fhir_base(), 'aud': [client.get_client_id()]}
+
+    def exists_nonce(self, nonce, request):
+        return db.session.execute(select(AppCode.id).where(AppCode.nonce == nonce).limit(1)).first() is not None
+
+    def generate_user_info(self, user, scope):
+        member = user.member
+        if 'fhirUser' not in scope.split():
+            return UserInfo(sub=str(member.account_id))
+        who = (f'Patient/{member.circle_id}' if is_the_client(member)
+               else f'RelatedPerson/{member.id}')
+        return UserInfo(sub=str(member.account_id), fhirUser=f'{fhir_base()}/{who}', name=member.account.name)
+
 
 class Refresh(grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
@@ -280,7 +316,7 @@ protector.register_token_validator(TokenValidator())
 def init_app(app):
     """Bind the apps' server: authorization codes with PKCE, refresh, revocation."""
     server.init_app(app)
-    server.register_grant(CodeGrant, [S256Only(required=True)])
+    server.register_grant(CodeGrant, [S256Only(required=True), AppOpenID(require_nonce=False)])
     server.register_grant(Refresh)
     server.register_endpoint(Revocation)
 

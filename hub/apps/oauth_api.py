@@ -6,7 +6,7 @@ read none; an app says who it is by its client id, its secret or PKCE)."""
 from authlib.oauth2.rfc6749.errors import InsecureTransportError
 from flask import Blueprint, jsonify, request
 
-from hub.apps import scopes
+from hub.apps import keys, scopes
 from hub.apps.oauth import fhir_base, server
 from hub.config import setting
 from hub.extensions import csrf, limiter
@@ -17,7 +17,7 @@ csrf.exempt(bp)  # apps authenticate with their client id and PKCE or a secret, 
 
 #: what carehub can do for a SMART app (SMART App Launch 2.0, "capabilities")
 CAPABILITIES = ['launch-standalone', 'client-public', 'client-confidential-symmetric', 'context-standalone-patient',
-                'permission-patient', 'permission-v1', 'permission-v2', 'permission-offline']
+                'permission-patient', 'permission-v1', 'permission-v2', 'permission-offline', 'sso-openid-connect']
 
 
 @bp.after_request
@@ -67,7 +67,26 @@ def smart_configuration():
         'response_types_supported': ['code'],
         'token_endpoint_auth_methods_supported': ['client_secret_basic', 'client_secret_post', 'none'],
         'code_challenge_methods_supported': ['S256'],
-        'scopes_supported': ['launch/patient', 'offline_access', 'online_access']
+        'jwks_uri': f'{fhir_base()}/.well-known/jwks.json',
+        'scopes_supported': ['launch/patient', 'openid', 'fhirUser', 'offline_access', 'online_access']
         + [f'patient/{kind}.rs' for kind in ('*', *scopes.TYPES)],
         'capabilities': CAPABILITIES,
     })
+
+
+@bp.get('/fhir/R4/.well-known/openid-configuration')
+def openid_configuration():
+    """OpenID Connect discovery for the ID tokens of ``openid fhirUser``."""
+    base = setting('BASE_URL').rstrip('/')
+    return jsonify({'issuer': fhir_base(), 'jwks_uri': f'{fhir_base()}/.well-known/jwks.json',
+                    'authorization_endpoint': f'{base}/oauth/authorize', 'token_endpoint': f'{base}/oauth/token',
+                    'response_types_supported': ['code'], 'subject_types_supported': ['public'],
+                    'id_token_signing_alg_values_supported': ['RS256'],
+                    'scopes_supported': ['openid', 'fhirUser', 'launch/patient', 'offline_access'],
+                    'claims_supported': ['sub', 'fhirUser', 'name', 'iss', 'aud', 'exp', 'iat', 'nonce']})
+
+
+@bp.get('/fhir/R4/.well-known/jwks.json')
+def jwks():
+    """The public key the ID tokens are signed with."""
+    return jsonify(keys.jwks())

@@ -37,7 +37,7 @@ def authorize():
     yes sends a code to the app's registered address, no sends ``access_denied``. A request the server cannot send
     back safely (an unknown app, an address it did not register) gets a page here, never a redirect."""
     try:
-        grant = server.get_consent_grant(end_user=None)
+        grant = server.get_consent_grant(end_user=g.get('account'))
     except OAuth2Error as error:
         if error.redirect_uri:  # a known app and its registered address: the error goes back to the app
             return server.handle_error_response(None, error)

@@ -180,3 +180,23 @@ def test_the_member_sees_and_stops_their_apps(app, care_page, db):
     response = token(app.test_client(), client_id, secret, grant_type='refresh_token',
                      refresh_token=body['refresh_token'])
     assert response.status_code == 400  # its tokens stopped with it
+
+
+def test_openid_fhiruser_gives_an_id_token_naming_the_member(app, care_page, db):
+    from joserfc import jwt
+    from joserfc.jwk import KeySet
+    manager, circle_id, _, manager_id = care_page
+    client_id, _ = add_app(db, 'Dagplanner', PUBLIC_REDIRECT)
+    body = connect(manager, client_id, PUBLIC_REDIRECT, 'launch/patient openid fhirUser patient/*.rs', nonce='n-1')
+    client = app.test_client()
+    config = client.get('/fhir/R4/.well-known/openid-configuration').get_json()
+    assert config['issuer'] == 'https://carehub.test/fhir/R4' and config['id_token_signing_alg_values_supported'] == [
+        'RS256']
+    key_set = KeySet.import_key_set(client.get(config['jwks_uri'].removeprefix('https://carehub.test')).get_json())
+    assert all('d' not in key for key in client.get('/fhir/R4/.well-known/jwks.json').get_json()['keys'])
+    token = jwt.decode(body['id_token'], key_set, algorithms=['RS256'])
+    claims = token.claims
+    assert claims['iss'] == 'https://carehub.test/fhir/R4' and claims['aud'] == [client_id]
+    assert claims['sub'] == str(manager_id) and claims['nonce'] == 'n-1' and claims['name'] == 'Mieke Jansen'
+    assert claims['fhirUser'].startswith('https://carehub.test/fhir/R4/RelatedPerson/')
+    assert 'sso-openid-connect' in client.get('/fhir/R4/.well-known/smart-configuration').get_json()['capabilities']

@@ -31,7 +31,9 @@ NOT_PAGES = {
     'dossier.shared_bundle': 'a FHIR file', 'dossier.shared': 'swept as the outsider, with its code',
     'dossier.document_page': 'a document (PDF, JPEG, PNG)',
     'apps.authorize': "an app's request: swept with one in test_apps_journey",
-    'apps_oauth.smart_configuration': 'JSON for apps',
+    'apps_oauth.smart_configuration': 'JSON for apps', 'apps_oauth.openid_configuration': 'JSON for apps',
+    'apps_oauth.jwks': 'JSON for apps', 'apps_fhir.metadata': 'FHIR for apps', 'apps_fhir.patient': 'FHIR for apps',
+    'apps_fhir.read': 'FHIR for apps', 'apps_fhir.search': 'FHIR for apps', 'apps_fhir.binary': 'FHIR for apps',
 }
 #: pages swept with a query that puts them in another state
 SCREENSHOTS = {  # file name: (role, path)
