@@ -169,3 +169,5 @@ def test_an_app_reads_what_its_member_may_and_stops_when_they_may_not(app, care_
     assert manager.delete(f'/api/v1/circles/{circle_id}/members/{helper_id}').status_code == 204
     _get(client, '/fhir/R4/Observation', his, 401)  # removed: the consent is gone with him
     _get(client, '/fhir/R4/Observation', mine)
+    assert manager.delete(f'/api/v1/circles/{circle_id}').status_code == 204
+    _get(client, f'/fhir/R4/Patient/{circle_id}', mine, 401)  # the care page deleted: nothing left to read
