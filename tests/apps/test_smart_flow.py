@@ -200,3 +200,19 @@ def test_openid_fhiruser_gives_an_id_token_naming_the_member(app, care_page, db)
     assert claims['sub'] == str(manager_id) and claims['nonce'] == 'n-1' and claims['name'] == 'Mieke Jansen'
     assert claims['fhirUser'].startswith('https://carehub.test/fhir/R4/RelatedPerson/')
     assert 'sso-openid-connect' in client.get('/fhir/R4/.well-known/smart-configuration').get_json()['capabilities']
+
+
+def test_a_code_sent_many_times_at_once_gives_one_token(app, care_page, db):
+    """A code is used up by one conditional UPDATE: sent 20 times at the same moment, exactly one token."""
+    from hub.apps.models import AppToken
+    from tests.parallel import AT_ONCE, at_once
+    manager, _, _, _ = care_page
+    client_id, _ = add_app(db, 'Dagplanner', PUBLIC_REDIRECT)
+    verifier, challenge = pkce()
+    sent = answer(consent(manager, authorize_url(client_id, PUBLIC_REDIRECT, challenge)))
+    form = {'grant_type': 'authorization_code', 'code': sent['code'], 'redirect_uri': PUBLIC_REDIRECT,
+            'code_verifier': verifier}
+    statuses = [response.status_code for response in at_once(
+        *[lambda: token(app.test_client(), client_id, **form) for _ in range(AT_ONCE)])]
+    assert statuses.count(200) == 1 and set(statuses) <= {200, 400}, statuses
+    assert db.count(AppToken) <= 1  # the one, unless a late try saw the code used and stopped it

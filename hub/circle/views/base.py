@@ -18,6 +18,7 @@ from hub.circle.access import (
 )
 from hub.circle.dossiers import client_name
 from hub.circle.permissions import BASIS_LABELS, ROLE_LABELS
+from hub.circle.views.menu import menu
 
 bp = Blueprint('circle', __name__, template_folder=str(Path(__file__).parent.parent / 'templates'))
 
@@ -28,7 +29,7 @@ def template_helpers():
             'audience_label': lambda audience: AUDIENCE_LABELS.get(audience, audience), 'sees_calendar': sees_calendar,
             'reads': reads, 'is_the_client': is_the_client,
             'open_invitations': lambda: operations.open_invitation_count(g.account) if g.get('account') else 0,
-            'basis_label': lambda basis: BASIS_LABELS.get(basis, basis), 'access_ended': access_ended}
+            'basis_label': lambda basis: BASIS_LABELS.get(basis, basis), 'access_ended': access_ended, 'menu': menu}
 
 
 AUDIENCE_LABELS = {'all': _l('All helpers'), 'trust': _l('Only the trust group'),
