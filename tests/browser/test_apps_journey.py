@@ -56,6 +56,25 @@ def test_a_member_connects_an_app_and_stops_it(pages, live, live_mailbox, tmp_pa
     page.get_by_role('button', name='Nee, niet verbinden').click()
     page.wait_for_url(re.compile(re.escape(callback) + '.*error=access_denied'))
 
+    # the manager sees the apps on the care page, under Connections
+    from sqlalchemy import select
+
+    from hub.circle.models import Member
+    from hub.extensions import db
+    with live.app_context():
+        circle_id = db.session.execute(select(Member.circle_id)).scalar_one()
+    page.goto(f'/circles/{circle_id}/members')
+    page.get_by_role('link', name='Bekijk de verbonden apps').click()
+    page.get_by_role('heading', level=2, name='Dagplanner').wait_for()
+    assert 'Voor: Truus' in page.locator('main').inner_text()
+    manager.axe()
+    page.screenshot(path=str(tmp_path / 'page-apps.png'), full_page=True)
+    # an app that is not known, or an address it did not register: a page, not a redirect
+    page.goto(authorize_url('onbekend', callback, challenge, aud=live.base_url + '/fhir/R4'))
+    page.get_by_role('heading', level=1, name='De app kan niet verbinden').wait_for()
+    manager.axe()
+    page.screenshot(path=str(tmp_path / 'app-error.png'), full_page=True)
+
     page.goto('/profile')
     page.get_by_role('link', name='Bekijk of stop je apps').click()
     page.get_by_role('heading', level=2, name='Dagplanner').wait_for()
