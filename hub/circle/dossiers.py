@@ -3,7 +3,7 @@
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, and_, exists, literal, select, true, union_all
+from sqlalchemy import Integer, Select, and_, exists, literal, select, true, union_all
 from sqlalchemy.orm import aliased, joinedload, undefer
 from sqlalchemy.sql import operators
 
@@ -64,7 +64,8 @@ def _with_dossiers(circle_id, records) -> list[RecordRow]:
 
 def read_records(circle_id, key: tuple, query) -> list[RecordRow]:
     """Run a query of records (``live_records``) once per transaction under ``key``; rows of (Record, Dossier).
-    A page that needs several such reads runs them together first (``read_records_together``)."""
+    A page that needs several such reads runs them together first (``read_records_together``); a caller that
+    knows it did (``known(key)``) may leave the query out (None)."""
     return once(key, lambda: _with_dossiers(circle_id, db.session.execute(query).scalars()))
 
 
@@ -74,14 +75,18 @@ def read_versions(key: tuple, query) -> list[tuple]:
     return once(key, lambda: [(version, record) for version, record in db.session.execute(query)])
 
 
-def _of_versions(query) -> bool:
-    return query.column_descriptions[0]['entity'] is RecordVersion
+class Versions(NamedTuple):
+    """A read ``(key, query)`` of record versions, ``select(RecordVersion, Record)`` (``read_versions``): so marked,
+    ``read_records_together`` runs it with reads of records."""
+    key: tuple
+    query: Select
 
 
-def _part(number: int, query):
+def _part(number: int, read):
     """One read of ``read_records_together`` as (part, id, record id): a record's id twice, or a version's id and
     its record's."""
-    of = (RecordVersion.id, RecordVersion.record_id) if _of_versions(query) else (Record.id, Record.id)
+    query = read[1]
+    of = (RecordVersion.id, RecordVersion.record_id) if isinstance(read, Versions) else (Record.id, Record.id)
     ids = query.with_only_columns(of[0].label('id'), of[1].label('record_id')).subquery()
     return select(literal(number, Integer).label('part'), ids.c.id, ids.c.record_id)
 
@@ -96,13 +101,13 @@ def read_records_together(circle_id, reads, scalars=()) -> None:
     ``hub.core.memo.scalar``), come along as columns of the same statement (each an uncorrelated subquery, which
     SQLite and PostgreSQL run once); when no record is found they are read by ``scalars_together``.
     """
-    reads = [(key, query) for key, query in reads if not known(key)]
+    reads = [read for read in reads if not known(read[0])]
     scalars = [(key, query) for key, query in scalars if not known(key)]
     if len(reads) + bool(scalars) < 2:
         scalars_together(scalars)
         return
-    joined = union_all(*[_part(number, query) for number, (_, query) in enumerate(reads)]).subquery()
-    versions = [number for number, (_, query) in enumerate(reads) if _of_versions(query)]
+    joined = union_all(*[_part(number, read) for number, read in enumerate(reads)]).subquery()
+    versions = [number for number, read in enumerate(reads) if isinstance(read, Versions)]
     statement = select(joined.c.part, Record, RecordVersion if versions else literal(None),
                        *[query.correlate(None).scalar_subquery() for _, query in scalars]
                        ).select_from(joined).join(Record, Record.id == joined.c.record_id)

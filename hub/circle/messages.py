@@ -253,10 +253,14 @@ def _write(member: Member, account, found, text, dossier, photo_data=None) -> Me
     return message
 
 
+def _unfiled_key(circle_id, limit=FILE_LIMIT) -> tuple:
+    return ('unfiled', str(circle_id), limit)
+
+
 def unfiled(circle_id, limit=FILE_LIMIT):
     """The read (key, query) of the provider's messages on a care page not yet filed into a thread, oldest first
     (for nobody in particular: a provider's message cannot be hidden)."""
-    return (('unfiled', str(circle_id), limit), live_records(None, circle_id, ('message',)).where(
+    return (_unfiled_key(circle_id, limit), live_records(None, circle_id, ('message',)).where(
         Record.occurred_at.is_not(None), ~exists().where(Message.record_id == Record.id, Message.circle_id == circle_id))
         .order_by(Record.occurred_at).limit(limit))
 
@@ -269,7 +273,7 @@ def _unfiled_exist(circle_id):
 def _filed_first(circle_id, read):
     """The rows of ``read()``, a statement whose last column is ``_unfiled_exist``: when the provider has new
     messages (or no row says), they are filed and it reads again. One statement while nothing is new."""
-    if known(unfiled(circle_id)[0]):  # read already (with the care page's panels): file them first, for nothing
+    if known(_unfiled_key(circle_id)):  # read already (with the care page's panels): file them first, for nothing
         file_provider_messages(circle_id)
         return read()
     rows = read()
@@ -282,7 +286,8 @@ def file_provider_messages(circle_id, limit=FILE_LIMIT) -> int:
     """File the provider's new messages of a care page into threads (each once), in a fixed number of statements;
     return how many were filed. An answer goes into the thread it answers, anything else begins a thread."""
     # asked once per transaction (the care page and its messages panel both ask); filing them forgets the answer
-    rows = read_records(circle_id, *unfiled(circle_id, limit))
+    key = _unfiled_key(circle_id, limit)  # the query is built only when it is not read yet
+    rows = read_records(circle_id, key, None) if known(key) else read_records(circle_id, *unfiled(circle_id, limit))
     if not rows:
         return 0
     answered = _answered_threads(circle_id, [row.Record.data.get('in_response_to') for row in rows])

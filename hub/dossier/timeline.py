@@ -10,7 +10,14 @@ from sqlalchemy.orm import joinedload
 
 from hub.careprovider.models import Dossier, Provider, Record, RecordVersion
 from hub.circle.access import READ_DOSSIER, can, check_reads
-from hub.circle.dossiers import dossiers_of, not_hidden, read_records, read_records_together, read_versions
+from hub.circle.dossiers import (
+    Versions,
+    dossiers_of,
+    not_hidden,
+    read_records,
+    read_records_together,
+    read_versions,
+)
 from hub.circle.models import Member, Note
 from hub.circle.notes import received
 from hub.core.audit import last_step
@@ -152,8 +159,8 @@ def _plan_reads(reader: Member | None, dossiers, kinds, cursor, limit) -> list:
                  .where(RecordVersion.dossier_id == dossier.id, RecordVersion.event.in_(PLAN_EVENTS),
                         Record.deleted.is_(False), not_hidden(reader)))
         query = after_cursor(query, RecordVersion.event_at, RecordVersion.id, cursor)
-        reads.append((('plan_events', getattr(reader, 'id', None), dossier.id, cursor, limit + 1),
-                      query.order_by(RecordVersion.event_at.desc(), RecordVersion.id.desc()).limit(limit + 1)))
+        reads.append(Versions(('plan_events', getattr(reader, 'id', None), dossier.id, cursor, limit + 1),
+                              query.order_by(RecordVersion.event_at.desc(), RecordVersion.id.desc()).limit(limit + 1)))
     return reads
 
 
