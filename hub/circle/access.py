@@ -2,12 +2,13 @@
 
 import uuid
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from flask import g, has_app_context, request
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import ColumnElement, Select, func, inspect, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, inspect, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from hub.account.access import step_up_required
@@ -111,17 +112,7 @@ def session_with_memberships(token_hash: str) -> AuthSession | None:
     """Read a request's session, its account, and what ``memberships_of`` and ``dossiers_of`` answer for that
     account (its care pages, each with its linked dossiers, and its open invitations) in one statement: every page
     needs the first, and nearly every page the others. The answers are kept for the transaction (``keep``)."""
-    invitations = (select(func.count()).select_from(Invitation)
-                   .where(Invitation.email == Account.email, Invitation.status == 'pending',
-                          Invitation.expires_at > utcnow()).correlate(Account).scalar_subquery())
-    rows = db.session.execute(
-        select(AuthSession, invitations, Member, Dossier).join(AuthSession.account)
-        .outerjoin(Member, Member.account_id == AuthSession.account_id).outerjoin(Member.circle)
-        .outerjoin(CircleDossier, CircleDossier.circle_id == Member.circle_id)
-        .outerjoin(Dossier, Dossier.id == CircleDossier.dossier_id).outerjoin(Dossier.provider)
-        .options(contains_eager(AuthSession.account), contains_eager(Member.circle).undefer(Circle.dossier_client_name),
-                 contains_eager(Dossier.provider))
-        .where(AuthSession.token_hash == token_hash).order_by(Member.created_at, CircleDossier.created_at)).all()
+    rows = db.session.execute(_session_read(), {'token_hash': token_hash, 'now': utcnow()}).all()
     if not rows:
         return None
     auth_session, count = rows[0][0], rows[0][1]
@@ -136,6 +127,24 @@ def session_with_memberships(token_hash: str) -> AuthSession | None:
     for member, linked in members.items():
         keep(('dossiers', str(member.circle_id)), linked)
     return auth_session
+
+
+@cache
+def _session_read() -> Select:
+    """The statement of ``session_with_memberships``, built once (every request runs it: only its parameters
+    change, ``token_hash`` and ``now``)."""
+    invitations = (select(func.count()).select_from(Invitation)
+                   .where(Invitation.email == Account.email, Invitation.status == 'pending',
+                          Invitation.expires_at > bindparam('now')).correlate(Account).scalar_subquery())
+    return (select(AuthSession, invitations, Member, Dossier).join(AuthSession.account)
+            .outerjoin(Member, Member.account_id == AuthSession.account_id).outerjoin(Member.circle)
+            .outerjoin(CircleDossier, CircleDossier.circle_id == Member.circle_id)
+            .outerjoin(Dossier, Dossier.id == CircleDossier.dossier_id).outerjoin(Dossier.provider)
+            .options(contains_eager(AuthSession.account),
+                     contains_eager(Member.circle).undefer(Circle.dossier_client_name),
+                     contains_eager(Dossier.provider))
+            .where(AuthSession.token_hash == bindparam('token_hash'))
+            .order_by(Member.created_at, CircleDossier.created_at))
 
 
 def invited(account: Account) -> tuple[tuple, Select]:
