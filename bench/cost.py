@@ -46,8 +46,7 @@ ROUTES = [
 ]
 #: the care page's panels: (name, module, function) whose cumulative time is the panel's cost
 PANELS = [
-    ('who asks (session, member)', 'hub/circle/access.py', 'membership'),
-    ('linked dossiers', 'hub/circle/dossiers.py', 'dossiers_of'),
+    ('who asks (session, care pages, dossiers)', 'hub/account/access.py', 'load_current_account'),
     ("the panels' records and counts together", 'hub/dossier/operations.py', 'start_reads'),
     ('latest reports (timeline)', 'hub/dossier/timeline.py', 'timeline'),
     ("provider's new messages", 'hub/circle/messages.py', 'file_provider_messages'),
@@ -138,9 +137,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--reports', type=int, default=1000, help='reports in the care page')
     parser.add_argument('--requests', type=int, default=50, help='timed requests per route')
-    parser.add_argument('--databases', default='sqlite,postgresql', help='sqlite, postgresql or both')
+    parser.add_argument('--databases', default='sqlite,postgresql',
+                        help='sqlite, postgresql, or both as sqlite,postgresql (the default)')
     args = parser.parse_args()
     databases = [name.strip() for name in args.databases.split(',')]
+    unknown = set(databases) - {'sqlite', 'postgresql'}
+    if unknown:
+        parser.error(f'unknown database {sorted(unknown)[0]!r}: give sqlite, postgresql or sqlite,postgresql')
     results = {}
     with tempfile.TemporaryDirectory(prefix='carehub-bench-cost-') as folder:
         for database in databases:
