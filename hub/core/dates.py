@@ -4,7 +4,7 @@ A day is "29 november 2026" (with the weekday where the day matters: agenda, app
 that day plus "15:30". Every page and mail uses these filters (``|day``, ``|day_time``, ``|clock``, ``|month``).
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
@@ -22,27 +22,41 @@ def _date_of(value):
     return value
 
 
+def _local(value: datetime) -> datetime:
+    """A moment in the person's time zone (a naive one is UTC), as Babel's ``format_datetime`` takes it."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(get_timezone())
+
+
+def _day_text(value: date, weekday: bool) -> str:
+    """``DAY`` or ``WEEKDAY`` of a date, written from the locale's names of months and weekdays (a page shows dozens:
+    the same words as Babel's ``format_date`` with that pattern, for a fraction of its cost; tested against it)."""
+    locale = get_locale()
+    text = f"{value.day} {locale.months['format']['wide'][value.month]} {value.year}"
+    return f"{locale.days['format']['wide'][value.weekday()]} {text}" if weekday else text
+
+
 def day(value, weekday=False) -> str:
     """The day of a date or a moment (in the person's time zone), e.g. "29 november 2026"."""
     value = _date_of(value)
     if value is None:
         return ''
-    pattern = WEEKDAY if weekday else DAY
-    if isinstance(value, datetime):
-        return format_datetime(value, pattern)
-    return format_date(value, pattern)
+    return _day_text(_local(value) if isinstance(value, datetime) else value, weekday)
 
 
 def day_time(value: datetime | None, weekday=False) -> str:
     """A moment as its day and time, e.g. "29 november 2026, 15:30"."""
     if value is None:
         return ''
-    return format_datetime(value, f'{WEEKDAY if weekday else DAY}, {TIME}')
+    local = _local(value)
+    return f'{_day_text(local, weekday)}, {local.hour:02d}:{local.minute:02d}'
 
 
 def clock(value: datetime | None) -> str:
-    """The time of a moment, e.g. "15:30"."""
-    return '' if value is None else format_datetime(value, TIME)
+    """The time of a moment, e.g. "15:30" (``TIME``)."""
+    if value is None:
+        return ''
+    local = _local(value)
+    return f'{local.hour:02d}:{local.minute:02d}'
 
 
 def clock_words(value: datetime | None) -> str:
@@ -52,7 +66,7 @@ def clock_words(value: datetime | None) -> str:
         return ''
     local = value.astimezone(get_timezone())
     hour, minute = local.hour, local.minute
-    digits = format_datetime(value, TIME)
+    digits = clock(value)
     following = hour % 24 + 1
     # Dutch counts a half hour towards the next one ("half 11" is 10:30), English from the last ("half past 10")
     half = following if get_locale().language == 'nl' else hour
