@@ -14,6 +14,8 @@ from hub.extensions import csrf
 bp = Blueprint('apps_fhir', __name__, url_prefix='/fhir/R4')
 csrf.exempt(bp)  # a bearer token, never a cookie
 FHIR_JSON = 'application/fhir+json'
+#: when what this API serves last changed (the CapabilityStatement's date): change it with the API
+API_CHANGED = '2026-12-05'
 #: FHIR's issue type for each HTTP status of an error
 ISSUE_TYPES = {400: 'invalid', 401: 'login', 403: 'forbidden', 404: 'not-found', 429: 'throttled'}
 
@@ -50,7 +52,7 @@ def metadata():
     base = fhir_base().removesuffix('/fhir/R4')
     searches = {kind: ['patient', '_count', '_lastUpdated', *fhir.PARAMETERS[kind]] for kind in fhir.PARAMETERS}
     return _fhir({
-        'resourceType': 'CapabilityStatement', 'status': 'active', 'date': '2026-12-05', 'kind': 'instance',
+        'resourceType': 'CapabilityStatement', 'status': 'active', 'date': API_CHANGED, 'kind': 'instance',
         'fhirVersion': '4.0.1', 'format': ['json'], 'software': {'name': 'carehub'},
         'implementation': {'description': 'carehub: the FHIR API of a care page', 'url': fhir_base()},
         'rest': [{'mode': 'server', 'security': {
