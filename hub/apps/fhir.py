@@ -6,6 +6,7 @@ access log, by the member, through the app."""
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_
@@ -18,7 +19,7 @@ from hub.careprovider.models import Record
 from hub.circle.access import READ_DOSSIER, can, reads
 from hub.circle.dossiers import client_name, linked_dossier_ids, records_of
 from hub.circle.models import Member
-from hub.core.audit import audit
+from hub.core.audit import audit, last_step
 from hub.core.cursor import after_cursor, encode_cursor
 from hub.core.errors import Forbidden, InvalidInput, NotFound
 from hub.core.timeutil import utcnow
@@ -61,7 +62,7 @@ def reader(grant: AppGrant, scope: str, kind: str, permission: str) -> Member:
 
 def _audit(member: Member, grant: AppGrant, kind: str) -> None:
     """One record per dossier of the care page (NEN 7513): the member read it, the app was the means."""
-    grant.last_used_at = utcnow()
+    last_step(partial(setattr, grant, 'last_used_at', utcnow()))  # a read writes last (hub.core.audit)
     target = f'app:{grant.app.client_id}:{kind}:{grant.app.name[:60]}'
     for dossier_id in linked_dossier_ids(member.circle_id) or [None]:
         audit('dossier.app_read', 'R', actor=member.account_id, role=member.role, circle=member.circle_id,

@@ -25,7 +25,7 @@ from hub.apps import access, keys, scopes
 from hub.apps.models import App, AppCode, AppGrant, AppToken
 from hub.apps.operations import check_secret
 from hub.circle.access import is_the_client
-from hub.circle.models import Member
+from hub.circle.models import Circle, Member
 from hub.config import setting
 from hub.core.audit import audit
 from hub.core.crypto import keyed_hash, random_token
@@ -302,8 +302,11 @@ class TokenValidator(BearerTokenValidator):
         if not token_string or len(token_string) > LONGEST_TOKEN:
             return None
         row = db.session.execute(
-            select(AppToken).options(joinedload(AppToken.grant).joinedload(AppGrant.member).joinedload(Member.account),
-                                     joinedload(AppToken.grant).joinedload(AppGrant.app))
+            select(AppToken).options(
+                joinedload(AppToken.grant).joinedload(AppGrant.member).joinedload(Member.account),
+                joinedload(AppToken.grant).joinedload(AppGrant.member).joinedload(Member.circle)
+                .undefer(Circle.dossier_client_name),  # the Patient's name
+                joinedload(AppToken.grant).joinedload(AppGrant.app))
             .where(AppToken.access_hash == keyed_hash(token_string, 'app-token'))).scalar_one_or_none()
         return _Token(row) if row else None
 

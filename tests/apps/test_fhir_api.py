@@ -171,3 +171,31 @@ def test_an_app_reads_what_its_member_may_and_stops_when_they_may_not(app, care_
     _get(client, '/fhir/R4/Observation', mine)
     assert manager.delete(f'/api/v1/circles/{circle_id}').status_code == 204
     _get(client, f'/fhir/R4/Patient/{circle_id}', mine, 401)  # the care page deleted: nothing left to read
+
+
+def test_an_apps_read_keeps_to_the_api_lists_ceiling_and_writes_last(app, care_page, db):
+    """Five statements at most, as every API list (#31): the token with its consent, member, care page and app; the
+    dossiers; the records; then, last, the audit records and when the app last read."""
+    from sqlalchemy import event
+
+    from hub.extensions import db as database
+    manager, circle_id, dossier_ids, manager_id = care_page
+    fill(app, circle_id, dossier_ids, manager_id, 3)
+    client_id, _ = add_app(db, 'Dagplanner', PUBLIC_REDIRECT)
+    token = connect(manager, client_id, PUBLIC_REDIRECT, 'launch/patient patient/*.rs')['access_token']
+    client = app.test_client()
+    with app.app_context():
+        engine = database.engine
+    for path in ('/fhir/R4/Observation', f'/fhir/R4/Patient/{circle_id}', '/fhir/R4/CarePlan?_count=2'):
+        seen: list = []
+
+        def listener(*args, seen=seen, **kwargs):
+            seen.append(args[2])
+        event.listen(engine, 'before_cursor_execute', listener)
+        try:
+            response = client.get(path, headers={'Authorization': f'Bearer {token}'})
+        finally:
+            event.remove(engine, 'before_cursor_execute', listener)
+        assert response.status_code == 200 and len(seen) <= 5, (path, seen)
+        reads = [statement.lstrip().upper().startswith('SELECT') for statement in seen]
+        assert not any(reads[reads.index(False):]), (path, seen)  # nothing read after the first write
