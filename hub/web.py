@@ -381,12 +381,17 @@ def _handle_unexpected(exc):
     return error_response(*HTTP_ERRORS[500], 500)
 
 
+def content_security_policy(form_target: str = '') -> str:
+    """The pages' Content-Security-Policy; ``form_target``: one more place a form may send to (or be redirected
+    to after sending: browsers hold the redirect to form-action too), e.g. an app's address after its consent."""
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "media-src 'self' blob:; "  # read aloud by the server: the audio fetched, then played from a blob
+            f"object-src 'none'; base-uri 'none'; form-action 'self'{' ' + form_target if form_target else ''}; "
+            "frame-ancestors 'none'")
+
+
 def _security_headers(response):
-    response.headers.setdefault(
-        'Content-Security-Policy',
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "media-src 'self' blob:; "  # read aloud by the server: the audio fetched, then played from a blob
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    response.headers.setdefault('Content-Security-Policy', content_security_policy())
     response.headers.setdefault('X-Content-Type-Options', 'nosniff')
     response.headers.setdefault('Referrer-Policy', 'same-origin')
     response.headers.setdefault('X-Frame-Options', 'DENY')

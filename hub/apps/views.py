@@ -14,7 +14,7 @@ from hub.apps.oauth import server
 from hub.circle.access import MANAGE, access_ended, require
 from hub.circle.operations import circles_of
 from hub.core.errors import InvalidInput
-from hub.web import form_data, form_step, parse_id
+from hub.web import content_security_policy, form_data, form_step, parse_id
 
 bp = Blueprint('apps', __name__, template_folder=str(Path(__file__).parent / 'templates'))
 
@@ -76,9 +76,7 @@ def authorize():
 
 def _csp(redirect_uri: str) -> str:
     parts = urlsplit(redirect_uri)
-    target = f'{parts.scheme}://{parts.netloc}' if parts.netloc else f'{parts.scheme}:'
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-            f"object-src 'none'; base-uri 'none'; form-action 'self' {target}; frame-ancestors 'none'")
+    return content_security_policy(f'{parts.scheme}://{parts.netloc}' if parts.netloc else f'{parts.scheme}:')
 
 
 @bp.get('/profile/apps')
